@@ -1,0 +1,167 @@
+import CargoModel
+
+/// A kind of goods the generator can load, with the figures that make a manifest plausible.
+///
+/// Loaded from `Assets/catalog/commodities.json`; HS codes come from the Harmonized System
+/// nomenclature (WCO, via UN Comtrade), typical packages and densities from trade practice.
+public struct Commodity: Hashable, Sendable, Codable {
+    /// Stable id (`bananas`, `ceramic-tiles`).
+    public var id: String
+    /// Six-digit HS subheading.
+    public var hsCode: String
+    public var description: LocalizedText
+    public var packageKind: PackageKind
+    /// Typical gross mass of one package (kg), packaging included.
+    public var packageGrossKG: Double
+    /// Typical volume of one package (m³), as stowed.
+    public var packageVolumeM3: Double
+    /// Net over gross mass (0–1).
+    public var netRatio: Double
+    /// Material name for the scan renderer (`fruit`, `paper`, `ceramic`, `steel`).
+    public var material: String
+    /// Needs refrigeration.
+    public var perishable: Bool
+    /// Carried in a tank container.
+    public var liquidBulk: Bool
+    /// ISO 3166-1 alpha-2 countries that typically export it.
+    public var origins: [String]
+    /// Roles the goods can play in a scenario (`drug-cover`, `firearm-cover`, `norm`, `scrap`, `precursor`).
+    public var tags: [String]
+
+    public init(id: String, hsCode: String, description: LocalizedText, packageKind: PackageKind,
+                packageGrossKG: Double, packageVolumeM3: Double, netRatio: Double, material: String,
+                perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String]) {
+        self.id = id
+        self.hsCode = hsCode
+        self.description = description
+        self.packageKind = packageKind
+        self.packageGrossKG = packageGrossKG
+        self.packageVolumeM3 = packageVolumeM3
+        self.netRatio = netRatio
+        self.material = material
+        self.perishable = perishable
+        self.liquidBulk = liquidBulk
+        self.origins = origins
+        self.tags = tags
+    }
+
+    /// Stowage density (kg per m³ of stowed packages).
+    public var densityKGPerM3: Double { packageGrossKG / packageVolumeM3 }
+}
+
+/// A port or inland place with its UN/LOCODE.
+public struct PortInfo: Hashable, Sendable, Codable {
+    public var locode: String
+    public var name: String
+    /// Trade region (`caribbean`, `centralAmerica`, `southAmericaPacific`, `southAmericaAtlantic`,
+    /// `northAmerica`, `europe`, `westAfrica`, `eastAsia`, `southAsia`, `middleEast`, `mediterranean`).
+    public var region: String
+    /// A transhipment hub.
+    public var hub: Bool
+    /// What the intelligence picture says about the port (`cocaine-source`, `firearms-source`, `freezone`).
+    public var riskTags: [String]
+
+    public init(locode: String, name: String, region: String, hub: Bool, riskTags: [String]) {
+        self.locode = locode
+        self.name = name
+        self.region = region
+        self.hub = hub
+        self.riskTags = riskTags
+    }
+
+    public var country: String { String(locode.prefix(2)) }
+    public var reference: PortRef { PortRef(locode: locode, name: name) }
+}
+
+/// An ocean carrier with its real BIC owner prefixes and SCAC.
+public struct Carrier: Hashable, Sendable, Codable {
+    public var name: String
+    public var scac: String
+    /// Four-letter owner prefixes (owner code + `U`) registered with the BIC.
+    public var ownerPrefixes: [String]
+    /// Invented vessel names in the carrier's naming style.
+    public var vessels: [String]
+    /// Regions the carrier serves.
+    public var regions: [String]
+
+    public init(name: String, scac: String, ownerPrefixes: [String], vessels: [String], regions: [String]) {
+        self.name = name
+        self.scac = scac
+        self.ownerPrefixes = ownerPrefixes
+        self.vessels = vessels
+        self.regions = regions
+    }
+}
+
+/// A seal maker (invented) and how its seals look.
+public struct SealMaker: Hashable, Sendable, Codable {
+    public var id: String
+    public var name: String
+    /// Letters that start every number this maker prints (`EG`, `TS`).
+    public var numberPrefix: String
+    /// How many digits follow the prefix.
+    public var digits: Int
+    /// Lettering of the number (`laser-dot`, `laser-solid`, `stamped`, `printed`).
+    public var font: String
+    public var kinds: [SealKind]
+
+    public init(id: String, name: String, numberPrefix: String, digits: Int, font: String, kinds: [SealKind]) {
+        self.id = id
+        self.name = name
+        self.numberPrefix = numberPrefix
+        self.digits = digits
+        self.font = font
+        self.kinds = kinds
+    }
+}
+
+/// Parts for company and person names of one country, so that parties read like the place.
+public struct NameStyle: Hashable, Sendable, Codable {
+    /// ISO 3166-1 alpha-2 countries that use this style.
+    public var countries: [String]
+    public var companyCores: [String]
+    public var companyActivities: [String]
+    public var companySuffixes: [String]
+    public var givenNames: [String]
+    public var familyNames: [String]
+    /// Cities per country (`"PE": ["Lima", "Callao"]`).
+    public var cities: [String: [String]]
+
+    public init(countries: [String], companyCores: [String], companyActivities: [String], companySuffixes: [String],
+                givenNames: [String], familyNames: [String], cities: [String: [String]]) {
+        self.countries = countries
+        self.companyCores = companyCores
+        self.companyActivities = companyActivities
+        self.companySuffixes = companySuffixes
+        self.givenNames = givenNames
+        self.familyNames = familyNames
+        self.cities = cities
+    }
+}
+
+/// Everything the generator draws from, loaded from `Assets/catalog/` by `CaseBundle`.
+public struct Catalog: Sendable {
+    public var commodities: [Commodity]
+    public var ports: [PortInfo]
+    public var carriers: [Carrier]
+    public var sealMakers: [SealMaker]
+    public var nameStyles: [NameStyle]
+    /// Every six-digit HS subheading of the nomenclature, for validating specs.
+    public var hsSubheadings: Set<String>
+
+    public init(commodities: [Commodity], ports: [PortInfo], carriers: [Carrier], sealMakers: [SealMaker],
+                nameStyles: [NameStyle], hsSubheadings: Set<String>) {
+        self.commodities = commodities
+        self.ports = ports
+        self.carriers = carriers
+        self.sealMakers = sealMakers
+        self.nameStyles = nameStyles
+        self.hsSubheadings = hsSubheadings
+    }
+
+    public func commodity(_ id: String) -> Commodity? { commodities.first { $0.id == id } }
+    public func port(_ locode: String) -> PortInfo? { ports.first { $0.locode == locode } }
+    public func nameStyle(for country: String) -> NameStyle? {
+        nameStyles.first { $0.countries.contains(country) } ?? nameStyles.first
+    }
+}
