@@ -21,6 +21,7 @@ public struct ValidationError: Error, Hashable, Sendable, CustomStringConvertibl
 
     /// The same error located under a parent field (`manifest` + `goods[2]` → `manifest.goods[2]`).
     public func nested(under parent: String) -> ValidationError {
+        guard !parent.isEmpty else { return self }
         var copy = self
         copy.field = field.isEmpty ? parent : (field.hasPrefix("[") ? parent + field : parent + "." + field)
         return copy

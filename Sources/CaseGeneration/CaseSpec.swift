@@ -194,3 +194,38 @@ public struct CurriculumMix: Hashable, Sendable, Codable {
 
 extension Scenario: CodingKeyRepresentable {}
 extension Vantage: CodingKeyRepresentable {}
+
+extension CurriculumMix {
+    /// Checks shares, counts and the difficulty ramp.
+    public func validate() -> ValidationReport {
+        var report = ValidationReport()
+        report.check((1...100_000).contains(count), code: "mix.count", field: "count", value: "\(count)",
+                     "Give a course size from 1 to 100000 cases.")
+        for (field, share) in [("prevalence", prevalence), ("cleanWithRedFlags", cleanWithRedFlags),
+                               ("irregularWithCleanPapers", irregularWithCleanPapers), ("targetingOnly", targetingOnly)] {
+            report.check((0...1).contains(share), code: "mix.share", field: field, value: "\(share)",
+                         "Give a share between 0 and 1 (0.25 means a quarter of the cases).")
+        }
+        for (field, level) in [("difficultyStart", difficultyStart), ("difficultyEnd", difficultyEnd)] {
+            report.check((1...5).contains(level), code: "mix.difficulty", field: field, value: "\(level)",
+                         "Give a difficulty from 1 (easy) to 5 (hard).")
+        }
+        if let scenarios {
+            for (scenario, weight) in scenarios.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                report.check(weight >= 0, code: "mix.weight", field: "scenarios.\(scenario.rawValue)", value: "\(weight)",
+                             "Weights are zero or positive.")
+            }
+            let irregularWeight = scenarios.filter { $0.key.isIrregularByDefault }.values.reduce(0, +)
+            let cleanWeight = scenarios.filter { !$0.key.isIrregularByDefault }.values.reduce(0, +)
+            report.check(prevalence == 0 || irregularWeight > 0, code: "mix.scenarios", field: "scenarios",
+                         value: "prevalence \(prevalence)", "Prevalence is above 0 but no irregular scenario has weight; add one (e.g. withinLoad: 1).")
+            report.check(prevalence == 1 || cleanWeight > 0, code: "mix.scenarios", field: "scenarios",
+                         value: "prevalence \(prevalence)", "Prevalence is below 1 but no clean scenario has weight; add one (e.g. clean: 1).")
+        }
+        if let vantage {
+            report.check(vantage.values.allSatisfy { $0 >= 0 } && vantage.values.reduce(0, +) > 0, code: "mix.vantage",
+                         field: "vantage", value: "\(vantage.count) weights", "Give zero or positive weights, at least one above zero.")
+        }
+        return report
+    }
+}

@@ -146,11 +146,14 @@ public struct Catalog: Sendable {
     public var carriers: [Carrier]
     public var sealMakers: [SealMaker]
     public var nameStyles: [NameStyle]
-    /// Every six-digit HS subheading of the nomenclature, for validating specs.
-    public var hsSubheadings: Set<String>
+    /// Descriptions that name no goods ("general cargo", "FAK").
+    public var vagueDescriptions: [LocalizedText]
+    /// Every six-digit HS subheading of the nomenclature with its English text, for validating specs.
+    public var hsSubheadings: [String: String]
 
     public init(commodities: [Commodity], ports: [PortInfo], carriers: [Carrier], sealMakers: [SealMaker],
-                nameStyles: [NameStyle], hsSubheadings: Set<String>) {
+                nameStyles: [NameStyle], vagueDescriptions: [LocalizedText], hsSubheadings: [String: String]) {
+        self.vagueDescriptions = vagueDescriptions
         self.commodities = commodities
         self.ports = ports
         self.carriers = carriers

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages CargoSim needs when they are missing (a fresh Debian machine).
+# Safe to run again: it only calls apt-get when something is absent.
+set -euo pipefail
+missing=()
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then
+        apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+    else
+        echo "Missing system packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
+        exit 1
+    fi
+fi
