@@ -22,11 +22,14 @@ public enum Vantage: String, Codable, Sendable, CaseIterable {
 /// Stage 1: what the documents say.
 public struct TargetingStage: Hashable, Sendable, Codable {
     public var billOfLading: BillOfLading
+    /// The seal record as registered when the seals were affixed: number, class, kind, maker.
+    public var seals: [Seal]
     /// The seal log from stuffing to arrival at the inspection point.
     public var sealLog: [SealLogEntry]
 
-    public init(billOfLading: BillOfLading, sealLog: [SealLogEntry]) {
+    public init(billOfLading: BillOfLading, seals: [Seal], sealLog: [SealLogEntry]) {
         self.billOfLading = billOfLading
+        self.seals = seals
         self.sealLog = sealLog
     }
 }

@@ -220,7 +220,11 @@ public struct BillOfLading: Hashable, Sendable, Codable {
     /// Checks each field on its own (codes, numbers, ports); coherence with the container is the generator's job.
     public func validate() -> ValidationReport {
         var report = ValidationReport()
-        report.check(!goods.isEmpty, code: "manifest.goods", field: "goods", value: "[]", "A bill of lading needs at least one goods line.")
+        // An empty goods list is an empty container moving under the carrier's equipment record.
+        if goods.isEmpty, let type = ContainerType.named(containerType) {
+            report.check(abs(vgm.kg - type.tareKG) <= type.tareKG / 10, code: "manifest.empty", field: "vgm.kg",
+                         value: "\(vgm.kg)", "An empty container's gross mass is its tare (\(type.tareKG) kg).")
+        }
         for (i, line) in goods.enumerated() { report.merge(line.validate(), under: "goods[\(i)]") }
         for (field, port) in [("placeOfReceipt", placeOfReceipt), ("portOfLoading", portOfLoading),
                               ("portOfDischarge", portOfDischarge), ("placeOfDelivery", placeOfDelivery)] {
