@@ -46,9 +46,9 @@ public enum EvidenceStep: String, Codable, Sendable, CaseIterable {
 
 /// The correct decision at one stage: the best one and those that are also acceptable.
 public struct StageExpectation: Hashable, Sendable, Codable {
-    public var best: Disposition
-    /// Other dispositions a grader accepts without penalty (always includes `best`).
-    public var acceptable: [Disposition]
+    public private(set) var best: Disposition
+    /// Dispositions a grader accepts without penalty; always includes `best`.
+    public private(set) var acceptable: [Disposition]
     /// For `referToAgency`: which agency.
     public var agency: Agency?
 
@@ -56,6 +56,16 @@ public struct StageExpectation: Hashable, Sendable, Codable {
         self.best = best
         self.acceptable = acceptable.contains(best) ? acceptable : [best] + acceptable
         self.agency = agency
+    }
+
+    private enum CodingKeys: String, CodingKey { case best, acceptable, agency }
+
+    /// Decodes through `init`, so that a key file cannot leave `best` out of `acceptable`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(best: try c.decode(Disposition.self, forKey: .best),
+                  acceptable: try c.decode([Disposition].self, forKey: .acceptable),
+                  agency: try c.decodeIfPresent(Agency.self, forKey: .agency))
     }
 }
 

@@ -22,7 +22,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public init?(parsing text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), (1...12).contains(m), d >= 1
+            let y = asciiInt(parts[0]), let m = asciiInt(parts[1]), let d = asciiInt(parts[2]), (1...12).contains(m), d >= 1
         else { return nil }
         let candidate = CalendarDate(year: y, month: m, day: d)
         guard candidate.components.day == d, candidate.components.month == m else { return nil }
@@ -84,15 +84,16 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         else { return nil }
         let clock = text[text.index(after: t)..<text.index(before: text.endIndex)]
         let hms = clock.split(separator: ":")
-        guard hms.count == 3, hms[0].count == 2, hms[1].count == 2, let h = Int(hms[0]), let m = Int(hms[1]),
+        guard hms.count == 3, hms[0].count == 2, hms[1].count == 2, let h = asciiInt(hms[0]), let m = asciiInt(hms[1]),
             (0..<24).contains(h), (0..<60).contains(m)
         else { return nil }
         let secondParts = hms[2].split(separator: ".", omittingEmptySubsequences: false)
-        guard let first = secondParts.first, first.count == 2, let s = Int(first), (0..<61).contains(s) else { return nil }
+        // Leap seconds are not represented: 60 is refused so that every accepted text round-trips.
+        guard let first = secondParts.first, first.count == 2, let s = asciiInt(first), (0..<60).contains(s) else { return nil }
         var millis = 0
         if secondParts.count == 2 {
             let fraction = secondParts[1]
-            guard (1...3).contains(fraction.count), let f = Int(fraction) else { return nil }
+            guard (1...3).contains(fraction.count), let f = asciiInt(fraction) else { return nil }
             millis = f * [1, 100, 10, 1][fraction.count]
         } else if secondParts.count > 2 {
             return nil
@@ -128,6 +129,12 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         var container = encoder.singleValueContainer()
         try container.encode(description)
     }
+}
+
+/// The value of a run of ASCII digits; nil for anything else (signs, spaces, other scripts' digits).
+func asciiInt(_ text: Substring) -> Int? {
+    guard !text.isEmpty, text.count <= 18, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+    return Int(text)
 }
 
 private func floorMod(_ a: Int64, _ b: Int64) -> Int64 { ((a % b) + b) % b }

@@ -36,7 +36,7 @@ public struct ContainerNumber: Hashable, Sendable, Codable, CustomStringConverti
         let owner = String(chars[0..<3])
         let serial = String(chars[4..<10])
         try Self.validateParts(ownerCode: owner, category: chars[3], serial: serial, whole: text)
-        guard let given = chars[10].wholeNumberValue else {
+        guard chars[10].isASCII, let given = chars[10].wholeNumberValue else {
             throw ValidationError(
                 code: "container.checkDigit", field: "containerNumber", value: text,
                 message: "The last character must be the check digit (0-9).")

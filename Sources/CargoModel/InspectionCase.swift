@@ -137,6 +137,9 @@ public struct InspectionCase: Hashable, Sendable, Codable {
         report.check((evidence != nil) == stages.contains(.evidence), code: "case.stages", field: "evidence",
                      value: evidence == nil ? "absent" : "present", "The evidence stage must be present exactly when listed.")
         report.merge(targeting.billOfLading.validate(), under: "targeting.billOfLading")
+        for (i, seal) in targeting.seals.enumerated() { report.merge(seal.validate(), under: "targeting.seals[\(i)]") }
+        report.check(PortRef.isValidLocode(inspectionPort.locode), code: "port.locode", field: "inspectionPort.locode",
+                     value: inspectionPort.locode, "Give a UN/LOCODE: two-letter country code and three letters or digits.")
         return report
     }
 }

@@ -43,8 +43,6 @@ public struct Seal: Hashable, Sendable, Codable {
                      "A seal number is 4 to 15 capital letters (A-Z) and digits, with no spaces or punctuation.")
         report.check(!(kind == .indicative && securityClass != .indicative), code: "seal.class", field: "securityClass",
                      value: securityClass.rawValue, "An indicative strip seal can only be class I.")
-        report.check(!(securityClass == .highSecurity && kind == .indicative), code: "seal.class", field: "kind",
-                     value: kind.rawValue, "A class H seal must be a bolt, cable or barrier seal.")
         return report
     }
 

@@ -39,10 +39,8 @@ struct CalendarDateTests {
     }
 
     @Test func signedFieldsAreNotDates() {
-        withKnownIssue("CalendarDate(parsing:) uses Int(_:), which accepts a leading + sign") {
-            #expect(CalendarDate(parsing: "2024-+1-01") == nil)
-            #expect(CalendarDate(parsing: "+999-01-01") == nil)
-        }
+        #expect(CalendarDate(parsing: "2024-+1-01") == nil)
+        #expect(CalendarDate(parsing: "+999-01-01") == nil)
     }
 
     @Test func descriptionAndParsingRoundTripOverRandomDays() throws {
@@ -133,7 +131,7 @@ struct InstantTests {
 
     @Test(arguments: [
         "2024-03-10T14:05:09", "2024-03-10T14:05:09.000", "2024-03-10T14:05:09z", "2024-03-10T14:05:09+01:00",
-        "2024-03-10T24:00:00Z", "2024-03-10T25:05:09Z", "2024-03-10T-1:05:09Z", "2024-03-10T14:60:09Z",
+        "2024-03-10T24:00:00Z", "2024-03-10T23:59:60Z", "2024-03-10T25:05:09Z", "2024-03-10T-1:05:09Z", "2024-03-10T14:60:09Z",
         "2024-03-10T14:05:61Z", "2024-03-10T4:05:09Z", "2024-03-10T14:05Z", "2024-03-10 14:05:09Z",
         "2024-03-10T14:05:09.1234Z", "2024-03-10T14:05:09.Z", "2024-03-10T14:05:09.1.2Z", "2024-02-30T00:00:00Z",
         "T14:05:09Z", "", "Z",
@@ -143,11 +141,9 @@ struct InstantTests {
     }
 
     @Test func signedClockFieldsAreNotTimes() {
-        withKnownIssue("Instant(parsing:) uses Int(_:), which accepts a sign in hour, minute or fraction") {
-            #expect(Instant(parsing: "2024-01-01T+1:00:00Z") == nil)
-            // Today this parses as 2023-12-31T23:59:59.990Z.
-            #expect(Instant(parsing: "2024-01-01T00:00:00.-1Z") == nil)
-        }
+        #expect(Instant(parsing: "2024-01-01T+1:00:00Z") == nil)
+        // Today this parses as 2023-12-31T23:59:59.990Z.
+        #expect(Instant(parsing: "2024-01-01T00:00:00.-1Z") == nil)
     }
 
     @Test func descriptionAndParsingRoundTripOverRandomInstants() {

@@ -185,9 +185,7 @@ struct ContainerNumberTests {
 
     @Test func aNonASCIIDigitIsNotACheckDigit() {
         // Character.wholeNumberValue accepts full-width and superscript digits.
-        withKnownIssue("ContainerNumber(parsing:) reads the check digit with wholeNumberValue") {
-            #expect(throws: ValidationError.self) { try ContainerNumber(parsing: "CSQU305438３") }
-            #expect(throws: ValidationError.self) { try ContainerNumber(parsing: "CSQU305438³") }
-        }
+        #expect(throws: ValidationError.self) { try ContainerNumber(parsing: "CSQU305438３") }
+        #expect(throws: ValidationError.self) { try ContainerNumber(parsing: "CSQU305438³") }
     }
 }

@@ -1,0 +1,83 @@
+import CargoModel
+
+/// A case and its answer key, as the generator made them.
+public struct GeneratedCase: Sendable {
+    public var inspectionCase: InspectionCase
+    public var key: AnswerKey
+}
+
+/// Why a spec could not be turned into a case.
+public struct GenerationError: Error, Sendable, CustomStringConvertible {
+    public var code: String
+    /// The spec field at fault, when there is one (`goods[0].commodity`).
+    public var field: String?
+    public var message: String
+
+    public init(code: String, field: String? = nil, message: String) {
+        self.code = code
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { (field.map { "\($0): " } ?? "") + message }
+}
+
+/// Turns a seed and a `CaseSpec` into a coherent inspection case and its answer key. Pure.
+///
+/// Everything left open by the spec is drawn from the seed, from separate streams: `paperwork`
+/// (goods, route, parties, documents), `seal` (the seal and its log), `load` (concealments
+/// and what the examination shows) and `noise` (measurements and the radiation reading), so
+/// that adding draws to one part of the story never changes the others. The same generator
+/// version, seed, spec and catalogue give the same case, byte for byte once encoded.
+public struct CaseGenerator: Sendable {
+    /// Bumped whenever the same seed and spec would give a different case.
+    public static let version = "1.0.0"
+
+    public let catalog: Catalog
+    let index: CatalogIndex
+    let detector: IndicatorDetector
+    /// Inspection dates fall within ±150 days of this date.
+    public var referenceDate: CalendarDate
+
+    public init(catalog: Catalog, referenceDate: CalendarDate = CalendarDate(year: 2026, month: 6, day: 1)) {
+        self.catalog = catalog
+        self.index = CatalogIndex(catalog)
+        self.detector = IndicatorDetector(index: index)
+        self.referenceDate = referenceDate
+    }
+
+    /// Generates one case.
+    ///
+    /// - Parameters:
+    ///   - spec: what the instructor pinned; everything else is drawn.
+    ///   - seed: the case's own seed (see `caseSeed(courseSeed:index:)`).
+    ///   - caseId: the opaque id to give the case; by default derived from the seed.
+    /// - Throws: `GenerationError` when the spec asks for something the catalogue cannot give
+    ///   (no goods that fit, a route that cannot avoid red flags, a spec that fails validation).
+    public func generate(_ spec: CaseSpec, seed: UInt64, caseId: String? = nil) throws(GenerationError) -> GeneratedCase {
+        let report = spec.validate(against: catalog)
+        if let first = report.errors.first {
+            throw GenerationError(code: first.code, field: first.field, message: first.message)
+        }
+        var story = try Story(spec: spec, seed: seed, generator: self)
+        story.caseId = caseId ?? opaqueCaseID(seed: seed)
+        try story.writePaperwork()
+        story.writeSealStory()
+        story.planConcealments()
+        story.writeExamination()
+        return try story.finish()
+    }
+}
+
+/// An opaque case id derived one-way from the case seed: `C` and ten base-32 characters
+/// (no I, L, O, U), revealing neither scenario nor difficulty.
+public func opaqueCaseID(seed: UInt64) -> String {
+    let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    var value = mix(seed, 0xCA5E_1D00)
+    var characters: [Character] = []
+    for _ in 0..<10 {
+        characters.append(alphabet[Int(value & 31)])
+        value >>= 5
+    }
+    return "C" + String(characters.prefix(5)) + "-" + String(characters.suffix(5))
+}

@@ -1,0 +1,461 @@
+import CargoModel
+
+extension Story {
+    /// Goods, container, route, parties, dates and the bill of lading.
+    mutating func writePaperwork() throws(GenerationError) {
+        try chooseGoodsAndContainer()
+        try chooseRoute()
+        chooseParties()
+        chooseCarrierAndNumbers()
+        chooseDates()
+        buildBillOfLading()
+    }
+
+    // MARK: Goods and container
+
+    private mutating func candidateGoods() -> [Commodity] {
+        let dry = index.dryGoods
+        func nonEmpty(_ list: [Commodity], else fallback: [Commodity]) -> [Commodity] { list.isEmpty ? fallback : list }
+        let drugCover = index.tagged("drug-cover").filter { !$0.liquidBulk }
+        switch scenario {
+        case .contaminatedExport, .reeferUnitConcealment, .reeferInsulation:
+            return nonEmpty(drugCover.filter(\.perishable), else: index.perishables)
+        case .firearmsSouthbound: return nonEmpty(index.tagged("firearm-cover").filter { !$0.liquidBulk }, else: dry)
+        case .illicitCigarettes: return nonEmpty(index.tagged("cigarette-cover"), else: dry)
+        case .precursorChemicals:
+            return nonEmpty(dry.filter { $0.material.hasPrefix("chemicals") && !$0.isControlledPrecursor }, else: dry)
+        case .radiationNORM: return nonEmpty(index.tagged("norm").filter { !$0.liquidBulk }, else: dry)
+        case .radiationSource: return nonEmpty(index.tagged("scrap"), else: dry)
+        case .reeferNonPerishable: return dry.filter { $0.densityKGPerM3 < 600 }
+        case .vehicleBehindCargo:
+            return nonEmpty(dry.filter { ["furniture", "household-goods", "appliances"].contains($0.material) }, else: dry)
+        case .hsMismatch, .vagueDescription, .emptyDeclaredFull, .fullDeclaredEmpty, .vgmMismatch:
+            return dry.filter { !$0.tags.contains("scrap") }
+        case .clean, .aeoLowRisk, .harmlessRedFlags, .invalidCheckDigit, .sealNumberDiscrepancy, .nonCompliantSeal:
+            if planned.contains(.reeferNonPerishable) { return dry.filter { $0.densityKGPerM3 < 600 } }
+            return generator.catalog.commodities.filter { !$0.isControlledPrecursor }
+        default:
+            return paperwork.chance(0.6) ? nonEmpty(drugCover, else: dry) : dry + index.perishables
+        }
+    }
+
+    private mutating func chooseGoodsAndContainer() throws(GenerationError) {
+        var first: Commodity
+        if let pinned = spec.goods?.first, let commodity = index.commodityByID[pinned.commodity] {
+            first = commodity
+        } else {
+            var pool = candidateGoods()
+            if !redFlags, vantage != .export, !threatHasOwnRoute {
+                // Clean papers need an origin that the high-risk-origin rule does not flag.
+                let quiet = pool.filter { !Set($0.origins).isDisjoint(with: index.quietCountries) }
+                if !quiet.isEmpty { pool = quiet }
+            }
+            if let code = spec.containerType, let type = ContainerType.named(code) {
+                pool = pool.filter { fits($0, in: type) }
+            }
+            guard !pool.isEmpty else {
+                throw GenerationError(code: "generate.goods", field: "goods",
+                                      message: "No commodity in the catalogue fits scenario \(scenario.rawValue) and the pinned container; name the goods.")
+            }
+            first = paperwork.pick(pool)
+        }
+        containerType = spec.containerType.flatMap(ContainerType.named) ?? chooseContainer(for: first)
+
+        var lines: [Commodity] = [first]
+        if let pinned = spec.goods, pinned.count > 1 {
+            lines = pinned.compactMap { index.commodityByID[$0.commodity] }
+        } else if spec.goods == nil, containerType.family != .tank, paperwork.chance(0.25) {
+            let companions = (first.perishable ? index.perishables : index.dryGoods).filter {
+                $0.id != first.id && fits($0, in: containerType) && !$0.isControlledPrecursor
+                    && !Set($0.origins).isDisjoint(with: first.origins)
+            }
+            if !companions.isEmpty { lines.append(paperwork.pick(companions)) }
+        }
+        declared = fill(lines)
+        actualCargoKG = declared.reduce(0) { $0 + Int(Double($1.1) * $1.0.packageGrossKG) }
+        if scenario == .fullDeclaredEmpty {
+            actualGoods = first
+            declared = []
+        }
+        switch scenario {
+        case .illicitCigarettes:
+            actualGoods = index.commodityByID["cigarettes"]
+                ?? index.commodityByID.values.filter { $0.material == "tobacco" }.sorted { $0.id < $1.id }.first
+        case .precursorChemicals:
+            let precursors = index.tagged("precursor").filter { !$0.liquidBulk && $0.isControlledPrecursor }
+            if !precursors.isEmpty { actualGoods = paperwork.pick(precursors) }
+        case .hsMismatch, .vagueDescription:
+            let others = index.dryGoods.filter { $0.id != first.id && $0.hsCode.prefix(4) != first.hsCode.prefix(4)
+                && fits($0, in: containerType) && !$0.isControlledPrecursor && !$0.tags.contains("scrap") }
+            if !others.isEmpty { actualGoods = paperwork.pick(others) }
+        default: break
+        }
+    }
+
+    /// Scenarios whose route is chosen by the threat, not by where the goods grow.
+    private var threatHasOwnRoute: Bool {
+        threat == .drugs || [.firearmsSouthbound, .illicitCigarettes, .precursorChemicals, .radiationSource].contains(scenario)
+    }
+
+    func fits(_ commodity: Commodity, in type: ContainerType) -> Bool {
+        if commodity.liquidBulk != (type.family == .tank) { return false }
+        if commodity.perishable && type.family != .reefer { return false }
+        return commodity.packageGrossKG < Double(type.maxPayloadKG) && commodity.packageVolumeM3 < type.internalVolumeM3
+    }
+
+    private mutating func chooseContainer(for commodity: Commodity) -> ContainerType {
+        func type(_ code: String) -> ContainerType { ContainerType.named(code)! }
+        if commodity.liquidBulk { return type("22T1") }
+        let reeferWanted = commodity.perishable || planned.contains(.reeferNonPerishable)
+            || [.reeferUnitConcealment, .reeferInsulation, .reeferNonPerishable].contains(scenario)
+        if reeferWanted { return paperwork.chance(0.75) ? type("45R1") : type("22R1") }
+        if scenario == .vehicleBehindCargo { return paperwork.chance(0.6) ? type("45G1") : type("42G1") }
+        let heavy = commodity.densityKGPerM3 >= 650
+        if heavy {
+            let openTopFits = ["machinery", "stone", "scrap-metal", "steel"].contains(commodity.material)
+                && scenario != .roofCompartment
+            return openTopFits && paperwork.chance(0.3) ? type("22U1") : type("22G1")
+        }
+        return paperwork.weighted([(type("45G1"), 0.55), (type("42G1"), 0.25), (type("L5G1"), 0.1), (type("22G1"), 0.1)])!
+    }
+
+    /// Package counts that fill the container plausibly: by volume for light goods, by
+    /// payload for dense ones, with broken-stowage and weight margins.
+    private mutating func fill(_ lines: [Commodity]) -> [(Commodity, Int)] {
+        let shares: [Double] = lines.count == 1 ? [1] : [0.6] + Array(repeating: 0.4 / Double(lines.count - 1), count: lines.count - 1)
+        let payload = Double(containerType.maxPayloadKG)
+        let volume = containerType.internalVolumeM3
+        let weightFill = paperwork.double(in: 0.80...0.96)
+        let stowage = paperwork.double(in: 0.78...0.92)
+        var result: [(Commodity, Int)] = []
+        for (i, commodity) in lines.enumerated() {
+            if let pinned = spec.goods?.first(where: { $0.commodity == commodity.id })?.packages {
+                result.append((commodity, pinned))
+                continue
+            }
+            if commodity.liquidBulk {
+                result.append((commodity, 1))
+                continue
+            }
+            let byWeight = payload * weightFill * shares[i] / commodity.packageGrossKG
+            let byVolume = volume * stowage * shares[i] / commodity.packageVolumeM3
+            result.append((commodity, max(1, Int(min(byWeight, byVolume)))))
+        }
+        return result
+    }
+
+    // MARK: Route
+
+    private func isRisky(_ port: PortInfo, towards destination: PortInfo?) -> Bool { port.isRisky(towards: destination) }
+
+    private mutating func chooseRoute() throws(GenerationError) {
+        let goods = actualGoods ?? declared.first?.0 ?? index.dryGoods[0]
+        let declaredGoods = declared.first?.0 ?? goods
+        let allPorts = generator.catalog.ports.sorted { $0.locode < $1.locode }
+        let seaports = allPorts.filter { !$0.riskTags.contains("inland") }
+        var origins: [PortInfo]
+        var destinations: [PortInfo]
+        let drugs = threat == .drugs
+        switch scenario {
+        case .firearmsSouthbound:
+            origins = seaports.filter { $0.country == "US" }
+            destinations = seaports.filter { latinRegions.contains($0.region) }
+        case .illicitCigarettes, .precursorChemicals:
+            origins = seaports.filter { ["eastAsia", "southeastAsia", "southAsia", "europe", "middleEast"].contains($0.region) }
+            destinations = seaports.filter { latinRegions.contains($0.region) || $0.region == "northAmerica" }
+        case .radiationSource:
+            origins = seaports.filter { latinRegions.contains($0.region) || $0.region == "westAfrica" }
+            destinations = seaports.filter { ["eastAsia", "southAsia", "southeastAsia"].contains($0.region) }
+        default:
+            if drugs {
+                origins = seaports.filter { latinRegions.contains($0.region) }
+                if scenario == .contaminatedExport { origins = origins.filter { $0.riskTags.contains("cocaine-source") } }
+                destinations = seaports.filter { ["europe", "mediterranean", "northAmerica", "westAfrica"].contains($0.region) }
+            } else {
+                let producers = Set(declaredGoods.origins)
+                origins = seaports.filter { producers.contains($0.country) }
+                if origins.isEmpty { origins = seaports }
+                destinations = seaports
+            }
+        }
+        if let pinned = spec.route?.origin, let port = index.portByLocode[pinned] { origins = [port] }
+        if let pinned = spec.route?.discharge, let port = index.portByLocode[pinned] { destinations = [port] }
+        let wantsRisk = planned.contains(.highRiskOrigin)
+        let mustAvoidRisk = !redFlags && vantage != .export
+        let wantsVia = vantage == .transhipment || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
+        let viaCount = planned.contains(.circuitousRouting) ? paperwork.int(in: 2...3) : (wantsVia ? 1 : (paperwork.chance(0.35) ? 1 : 0))
+
+        for _ in 0..<60 {
+            guard !origins.isEmpty, !destinations.isEmpty else { break }
+            let o = paperwork.pick(origins)
+            let candidates = destinations.filter { $0.country != o.country }
+            guard !candidates.isEmpty else { continue }
+            let d = paperwork.pick(candidates)
+            var hubs: [PortInfo] = []
+            if let pinned = spec.route?.via {
+                hubs = pinned.compactMap { index.portByLocode[$0] }
+            } else if viaCount > 0 {
+                let pool = index.hubs.filter { $0.locode != o.locode && $0.locode != d.locode }.sorted { $0.locode < $1.locode }
+                let near = pool.filter { [o.region, d.region, "caribbean", "centralAmerica", "mediterranean"].contains($0.region) }
+                let list = viaCount >= 2 ? pool : (near.isEmpty ? pool : near)
+                hubs = paperwork.sample(list, count: viaCount)
+                if viaCount == 1 && hubs.count == 1 && hubs[0].country == d.country { continue }
+            }
+            let route = [o] + hubs
+            let risky = route.contains { isRisky($0, towards: d) }
+            if mustAvoidRisk && risky { continue }
+            if wantsRisk && !risky { continue }
+            origin = o
+            via = hubs
+            discharge = d
+            inspectionPort = switch vantage {
+            case .export: o
+            case .import: d
+            case .transhipment: hubs.first ?? d
+            }
+            if vantage == .transhipment && hubs.isEmpty { continue }
+            if wantsRisk && vantage != .export { explanations[.highRiskOrigin] = hubs.contains { isRisky($0, towards: d) } ? "hubTranshipment" : "seasonalExporter" }
+            if planned.contains(.circuitousRouting) { explanations[.circuitousRouting] = "carrierNetworkRouting" }
+            return
+        }
+        throw GenerationError(
+            code: "generate.route", field: "route",
+            message: "No route in the catalogue fits scenario \(scenario.rawValue) with "
+                + (mustAvoidRisk ? "clean papers" : "the red flags asked for") + "; pin route.origin and route.discharge, or allow red flags.")
+    }
+
+    // MARK: Parties
+
+    private mutating func companyName(country: String, forwarder: Bool = false) -> String {
+        guard let style = generator.catalog.nameStyle(for: country) else { return "Trading Company \(paperwork.int(in: 10...99))" }
+        let core = paperwork.pick(style.companyCores)
+        let activity: String? = forwarder
+            ? (style.companyActivities.first { $0.lowercased().contains("log") } ?? "Logistics")
+            : (paperwork.chance(0.4) ? paperwork.pick(style.companyActivities) : nil)
+        let suffix = paperwork.pick(style.companySuffixes)
+        return [core, activity, suffix].compactMap { $0 }.joined(separator: " ")
+    }
+
+    mutating func personName(country: String) -> String {
+        guard let style = generator.catalog.nameStyle(for: country) else { return "J. Smith" }
+        return paperwork.pick(style.givenNames) + " " + paperwork.pick(style.familyNames)
+    }
+
+    private mutating func city(country: String, fallback: String) -> String {
+        guard let list = generator.catalog.nameStyle(for: country)?.cities[country], !list.isEmpty else { return fallback }
+        return paperwork.pick(list)
+    }
+
+    private mutating func chooseParties() {
+        var trusted: TrustedTraderStatus = .none
+        var shipperYears = paperwork.int(in: 2...35)
+        var shipperShipments = paperwork.int(in: 4...220)
+        switch scenario {
+        case .aeoLowRisk:
+            trusted = origin.country == "US" ? .ctpat : .aeo
+            shipperYears = paperwork.int(in: 10...45)
+            shipperShipments = paperwork.int(in: 60...400)
+        case .contaminatedExport:
+            trusted = paperwork.chance(0.5) ? .aeo : .none
+        default:
+            if paperwork.chance(0.15) { trusted = origin.country == "US" ? .ctpat : .aeo }
+        }
+        if planned.contains(.newShipper) {
+            shipperYears = 0
+            shipperShipments = 0
+        }
+        shipper = Party(
+            name: spec.shipper?.name ?? companyName(country: spec.shipper?.country ?? origin.country),
+            city: city(country: spec.shipper?.country ?? origin.country, fallback: origin.name),
+            country: spec.shipper?.country ?? origin.country,
+            trustedTrader: spec.shipper?.trustedTrader ?? trusted,
+            yearsTrading: spec.shipper?.yearsTrading ?? shipperYears,
+            shipmentsLast12Months: spec.shipper?.yearsTrading == 0 ? 0 : shipperShipments,
+            isFreightForwarder: spec.shipper?.freightForwarder ?? false)
+
+        let forwarder = spec.consignee?.freightForwarder ?? planned.contains(.forwarderAsConsignee)
+        let isNew = planned.contains(.newConsignee) || spec.consignee?.yearsTrading == 0
+        if planned.contains(.newConsignee) { explanations[.newConsignee] = "newBusinessVerified" }
+        if planned.contains(.forwarderAsConsignee) { explanations[.forwarderAsConsignee] = "forwarderConsolidation" }
+        let consigneeCountry = spec.consignee?.country ?? discharge.country
+        consignee = Party(
+            name: spec.consignee?.name ?? companyName(country: consigneeCountry, forwarder: forwarder),
+            city: city(country: consigneeCountry, fallback: discharge.name),
+            country: consigneeCountry,
+            trustedTrader: spec.consignee?.trustedTrader ?? (scenario == .aeoLowRisk && paperwork.chance(0.5) ? .aeo : .none),
+            yearsTrading: isNew ? 0 : (spec.consignee?.yearsTrading ?? paperwork.int(in: 1...40)),
+            shipmentsLast12Months: isNew ? 0 : paperwork.int(in: 1...150),
+            isFreightForwarder: forwarder)
+        if paperwork.chance(0.4) {
+            let broker = personName(country: consigneeCountry).split(separator: " ").last.map(String.init) ?? "Customs"
+            notifyParty = Party(name: broker + " Customs Brokers", city: consignee.city, country: consigneeCountry,
+                                yearsTrading: paperwork.int(in: 3...30), shipmentsLast12Months: paperwork.int(in: 200...3000),
+                                isFreightForwarder: false)
+        }
+    }
+
+    // MARK: Carrier, numbers, dates
+
+    private mutating func chooseCarrierAndNumbers() {
+        let carriers = generator.catalog.carriers.sorted { $0.scac < $1.scac }
+        let serving = carriers.filter { $0.regions.contains(origin.region) && $0.regions.contains(discharge.region) }
+        carrier = paperwork.pick(serving.isEmpty ? carriers : serving)
+        let prefix = paperwork.pick(carrier.ownerPrefixes)
+        let owner = String(prefix.prefix(3))
+        var serialText = ""
+        repeat {
+            serialText = String(paperwork.int(in: 0...999_999)).leftPadded(to: 6)
+        } while ContainerNumber.checkRemainder(for: owner + "U" + serialText) == 10
+        container = try! ContainerNumber(ownerCode: owner, category: "U", serial: serialText)
+        declaredContainerNumber = container.compact
+        if planned.contains(.invalidCheckDigit) {
+            // A transcription slip: two neighbouring serial digits swapped, or the check digit mistyped.
+            var chars = Array(container.compact)
+            for _ in 0..<20 {
+                var candidate = chars
+                let i = paperwork.int(in: 4...8)
+                candidate.swapAt(i, i + 1)
+                if paperwork.chance(0.3) { candidate[10] = Character(String((container.checkDigit + paperwork.int(in: 1...9)) % 10)) }
+                if (try? ContainerNumber(parsing: String(candidate))) == nil {
+                    chars = candidate
+                    break
+                }
+            }
+            if (try? ContainerNumber(parsing: String(chars))) != nil {
+                chars[10] = Character(String((container.checkDigit + 1) % 10))
+            }
+            declaredContainerNumber = String(chars)
+        }
+    }
+
+    private mutating func chooseDates() {
+        inspectionDate = generator.referenceDate.adding(days: paperwork.int(in: -150...150))
+        var legs: [String] = [origin.region] + via.map(\.region) + [discharge.region]
+        if legs.count < 2 { legs.append(discharge.region) }
+        var legDays: [Int] = []
+        for (a, b) in zip(legs, legs.dropFirst()) { legDays.append(sailingDays(from: a, to: b) + paperwork.int(in: 0...2)) }
+        let dwell = via.map { _ in paperwork.int(in: 1...4) }
+        switch vantage {
+        case .export:
+            onBoard = inspectionDate.adding(days: paperwork.int(in: 1...3))
+        case .import:
+            let total = legDays.reduce(0, +) + dwell.reduce(0, +)
+            onBoard = inspectionDate.adding(days: -paperwork.int(in: 1...3) - total)
+        case .transhipment:
+            onBoard = inspectionDate.adding(days: -paperwork.int(in: 0...2) - legDays[0])
+        }
+        var day = onBoard
+        viaArrivals = []
+        for (i, _) in via.enumerated() {
+            day = day.adding(days: legDays[i])
+            viaArrivals.append(day)
+            day = day.adding(days: dwell[i])
+        }
+        arrival = day.adding(days: legDays.last ?? 10)
+        stuffingDate = onBoard.adding(days: -paperwork.int(in: 2...6))
+        if vantage == .export { stuffingDate = inspectionDate.adding(days: -paperwork.int(in: 0...2)) }
+    }
+
+    // MARK: Bill of lading
+
+    private mutating func buildBillOfLading() {
+        var lines: [GoodsLine] = []
+        let consigneeInitials = String(consignee.name.split(separator: " ").compactMap(\.first).prefix(3)).uppercased()
+        for (i, (commodity, packages)) in declared.enumerated() {
+            let gross = max(1, Int((Double(packages) * commodity.packageGrossKG * (1 + paperwork.normal(mean: 0, deviation: 0.012))).rounded()))
+            let volume = (Double(packages) * commodity.packageVolumeM3 * (1 + paperwork.normal(mean: 0, deviation: 0.015)) * 1000).rounded() / 1000
+            var description = commodity.description
+            var hsCode = commodity.hsCode
+            if i == 0, planned.contains(.vagueDescription), !generator.catalog.vagueDescriptions.isEmpty {
+                description = paperwork.pick(generator.catalog.vagueDescriptions)
+            }
+            if i == 0, planned.contains(.hsDescriptionMismatch), let actual = actualGoods {
+                hsCode = actual.hsCode
+            } else if i == 0, planned.contains(.hsDescriptionMismatch) {
+                let others = index.dryGoods.filter { $0.hsCode.prefix(2) != commodity.hsCode.prefix(2) }
+                hsCode = others.isEmpty ? hsCode : paperwork.pick(others).hsCode
+            }
+            lines.append(GoodsLine(
+                hsCode: hsCode, description: description, packageCount: packages, packageKind: commodity.packageKind,
+                grossKG: gross, netKG: max(1, Int((Double(gross) * commodity.netRatio).rounded())), volumeM3: max(0.001, volume),
+                marks: "\(consigneeInitials.isEmpty ? "N/M" : consigneeInitials)/\(discharge.name.uppercased())/1-\(packages)"))
+        }
+        let declaredCargo = lines.reduce(0) { $0 + $1.grossKG }
+        switch scenario {
+        case .vgmMismatch: actualCargoKG = declaredCargo + Int(Double(declaredCargo) * paperwork.double(in: 0.09...0.22))
+        case .emptyDeclaredFull: actualCargoKG = paperwork.int(in: 150...600)
+        case .fullDeclaredEmpty:
+            let goods = actualGoods ?? index.dryGoods[0]
+            actualCargoKG = Int(min(Double(containerType.maxPayloadKG) * 0.7, containerType.internalVolumeM3 * 0.7 * goods.densityKGPerM3))
+        default: actualCargoKG = declaredCargo
+        }
+        let honestVGM = scenario == .vgmMismatch
+        let method: VGMMethod = honestVGM || paperwork.chance(0.55) ? .method1 : .method2
+        let basis = honestVGM ? containerType.tareKG + actualCargoKG : containerType.tareKG + declaredCargo
+        let vgmKG = scenario == .fullDeclaredEmpty
+            ? containerType.tareKG + paperwork.int(in: -40...40)
+            : Int((Double(basis) * (1 + paperwork.double(in: -0.012...0.022))).rounded())
+        var payment: FreightPayment = paperwork.chance(0.6) ? .account : .bankTransfer
+        if planned.contains(.cashFreightPayment) {
+            payment = .cash
+            explanations[.cashFreightPayment] = "smallForwarderCashAccount"
+        }
+        var amendments: [ManifestAmendment] = []
+        let arrivalInstant = Instant(date: arrival, hour: 6)
+        if planned.contains(.lateAmendment) {
+            let hours = paperwork.int(in: 2...20)
+            amendments.append(ManifestAmendment(field: paperwork.pick(["consignee", "goods[0].description", "notifyParty"]),
+                                                filedAt: arrivalInstant.adding(minutes: -hours * 60), hoursBeforeArrival: hours))
+            explanations[.lateAmendment] = "typoCorrectedByAmendment"
+        } else if paperwork.chance(0.15) {
+            let hours = paperwork.int(in: 72...400)
+            amendments.append(ManifestAmendment(field: paperwork.pick(["notifyParty", "marks"]),
+                                                filedAt: arrivalInstant.adding(minutes: -hours * 60), hoursBeforeArrival: hours))
+        }
+        if planned.contains(.reeferNonPerishable), !irregular { explanations[.reeferNonPerishable] = "nonOperatingReefer" }
+        let receipt = origin.reference
+        let delivery = discharge.reference
+        billOfLading = BillOfLading(
+            number: carrier.scac + String(paperwork.int(in: 100_000_000...999_999_999)),
+            issued: onBoard, shipper: shipper, consignee: consignee, notifyParty: notifyParty,
+            carrier: carrier.name, carrierSCAC: carrier.scac, vessel: paperwork.pick(carrier.vessels),
+            voyage: String(paperwork.int(in: 100...999)) + voyageDirection(), placeOfReceipt: receipt,
+            portOfLoading: origin.reference, transhipmentPorts: via.map(\.reference), portOfDischarge: discharge.reference,
+            placeOfDelivery: delivery, onBoard: onBoard, estimatedArrival: arrival,
+            freightTerms: paperwork.chance(0.7) ? .prepaid : .collect, freightPayment: payment,
+            containerNumber: declaredContainerNumber, containerType: containerType.code, sealNumbers: [],
+            goods: lines, vgm: VerifiedGrossMass(method: method, kg: vgmKG, signatory: personName(country: shipper.country),
+                                                 date: stuffingDate),
+            shippersLoadAndCount: true, amendments: amendments)
+    }
+
+    private func voyageDirection() -> String {
+        guard let a = regionCentres[origin.region], let b = regionCentres[discharge.region] else { return "N" }
+        let dLat = b.0 - a.0, dLon = b.1 - a.1
+        return abs(dLat) > abs(dLon) ? (dLat > 0 ? "N" : "S") : (dLon > 0 ? "E" : "W")
+    }
+}
+
+extension PortInfo {
+    /// True when a shipment from or through this port to `destination` sets off the
+    /// high-risk-origin rule (the same test `IndicatorDetector` applies).
+    func isRisky(towards destination: PortInfo?) -> Bool {
+        let tags = Set(riskTags)
+        if tags.contains("freezone") { return true }
+        if tags.contains("cocaine-source"), destination.map({ $0.country != country }) ?? true { return true }
+        if tags.contains("firearms-source"), latinRegions.contains(destination?.region ?? "") { return true }
+        return false
+    }
+}
+
+extension Commodity {
+    /// A controlled drug precursor (HS chapters 28 and 29: inorganic and organic chemicals), as
+    /// opposed to a chemical product that can serve as its cover.
+    var isControlledPrecursor: Bool { tags.contains("precursor") && (hsCode.hasPrefix("28") || hsCode.hasPrefix("29")) }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

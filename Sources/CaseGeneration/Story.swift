@@ -1,0 +1,218 @@
+import CargoModel
+
+/// The working state of one case while it is generated: what is true of the container, and
+/// the documents, seal history and evidence written to match. Internal to the generator.
+struct Story {
+    let spec: CaseSpec
+    let seed: UInt64
+    let generator: CaseGenerator
+    var index: CatalogIndex { generator.index }
+    var caseId = ""
+
+    let scenario: Scenario
+    let irregular: Bool
+    /// Whether the documents carry red flags at all (false: clean papers).
+    let redFlags: Bool
+    let vantage: Vantage
+    let lastStage: Stage
+    /// Target difficulty, 1–5.
+    let difficultyTarget: Int
+    /// Indicators the documents are written to show.
+    var planned: Set<RiskIndicator>
+    let sealStory: SealStory
+    /// How the seal-intact bypass was done (structural entry), when it was.
+    var bypass: ObservationCode?
+
+    var paperwork: CaseRandom
+    var sealRandom: CaseRandom
+    var load: CaseRandom
+    var noise: CaseRandom
+
+    // Paperwork.
+    var containerType = ContainerType.all[0]
+    /// Goods as declared, with package counts.
+    var declared: [(Commodity, Int)] = []
+    /// What is really in the box when it is not what was declared.
+    var actualGoods: Commodity?
+    var origin: PortInfo!
+    var via: [PortInfo] = []
+    var discharge: PortInfo!
+    var inspectionPort: PortInfo!
+    var shipper: Party!
+    var consignee: Party!
+    var notifyParty: Party?
+    var carrier: Carrier!
+    var container: ContainerNumber!
+    var declaredContainerNumber = ""
+    var inspectionDate = CalendarDate(daysSinceEpoch: 0)
+    var stuffingDate = CalendarDate(daysSinceEpoch: 0)
+    var onBoard = CalendarDate(daysSinceEpoch: 0)
+    var arrival = CalendarDate(daysSinceEpoch: 0)
+    /// Arrival at each transhipment port.
+    var viaArrivals: [CalendarDate] = []
+    var billOfLading: BillOfLading!
+    /// Cargo mass really in the box (kg).
+    var actualCargoKG = 0
+    /// Innocent explanations of indicators (`explanation.*` keys).
+    var explanations: [RiskIndicator: String] = [:]
+
+    // Seal.
+    var seal: Seal!
+    var sealLog: [SealLogEntry] = []
+    var observedSeal: ObservedSeal!
+    var sealFindings: Set<SealFinding> = []
+
+    // Load and examination.
+    var anomalies: [Anomaly] = []
+    var observations: [Observation] = []
+    var significant: [Observation] = []
+    var radiation = RadiationReading(gammaCountsPerSecond: 0, backgroundCountsPerSecond: 0, gammaAlarm: false, neutronAlarm: false)
+    var rationale: [RationaleItem] = []
+    var discrepancies: [Discrepancy] = []
+
+    init(spec: CaseSpec, seed: UInt64, generator: CaseGenerator) throws(GenerationError) {
+        self.spec = spec
+        self.seed = seed
+        self.generator = generator
+        paperwork = CaseRandom(seed: seed, stream: "paperwork")
+        sealRandom = CaseRandom(seed: seed, stream: "seal")
+        load = CaseRandom(seed: seed, stream: "load")
+        noise = CaseRandom(seed: seed, stream: "noise")
+        var plan = CaseRandom(seed: seed, stream: "plan")
+
+        let scenario = spec.scenario ?? plan.pick(Scenario.allCases)
+        self.scenario = scenario
+        irregular = scenario.isIrregularByDefault || spec.concealment != nil
+        let inherent = scenario.inherentIndicators
+        if spec.redFlags == false, !inherent.isEmpty {
+            throw GenerationError(
+                code: "spec.redFlags", field: "redFlags",
+                message: "Scenario \(scenario.rawValue) always shows \(inherent.map(\.rawValue).sorted().joined(separator: ", ")) "
+                    + "in the documents; remove redFlags: false or choose another scenario.")
+        }
+        if scenario == .harmlessRedFlags, spec.redFlags == false {
+            throw GenerationError(code: "spec.redFlags", field: "redFlags",
+                                  message: "Scenario harmlessRedFlags needs red flags; remove redFlags: false or use scenario clean.")
+        }
+        // Pinned facts that the targeting rules will flag whatever else is drawn.
+        var pinnedFlags = Set<RiskIndicator>()
+        let vantage = spec.vantage ?? plan.weighted(scenario.vantageWeights)!
+        if vantage != .export, let route = spec.route {
+            let destination = route.discharge.flatMap { generator.index.portByLocode[$0] }
+            let ports = ([route.origin] + (route.via ?? []).map(Optional.some)).compactMap { $0 }
+                .compactMap { generator.index.portByLocode[$0] }
+            if ports.contains(where: { $0.isRisky(towards: destination) }) { pinnedFlags.insert(.highRiskOrigin) }
+        }
+        if (spec.route?.via?.count ?? 0) >= 2 { pinnedFlags.insert(.circuitousRouting) }
+        if spec.consignee?.yearsTrading == 0 { pinnedFlags.insert(.newConsignee) }
+        if spec.consignee?.freightForwarder == true { pinnedFlags.insert(.forwarderAsConsignee) }
+        if spec.shipper?.yearsTrading == 0 { pinnedFlags.insert(.newShipper) }
+        switch spec.seal {
+        case .changedAtTranshipment?: pinnedFlags.formUnion([.sealChangedWithoutRecord, .sealNumberMismatch])
+        case .numberMismatch?: pinnedFlags.insert(.sealNumberMismatch)
+        case .indicativeOnly?: pinnedFlags.insert(.nonCompliantSealClass)
+        default: break
+        }
+        if spec.redFlags == false, let flag = pinnedFlags.sorted().first {
+            throw GenerationError(code: "spec.redFlags", field: "redFlags",
+                                  message: "The pinned route or parties show \(flag.rawValue) in the documents; remove redFlags: false or change them.")
+        }
+        redFlags = scenario == .harmlessRedFlags || !pinnedFlags.isEmpty || spec.redFlags ?? (!inherent.isEmpty || !(spec.indicators ?? []).isEmpty || plan.chance(irregular ? 0.5 : 0.3))
+        self.vantage = vantage
+        lastStage = spec.lastStage ?? .evidence
+        difficultyTarget = spec.difficulty ?? plan.int(in: 1...5)
+
+        var story: SealStory
+        if let pinned = spec.seal {
+            story = pinned
+        } else {
+            switch scenario {
+            case .ripOnRipOff:
+                let choices: [SealStory] = redFlags ? [.cloned, .boltBushMismatch, .changedAtTranshipment, .tampered]
+                    : [.cloned, .boltBushMismatch, .tampered]
+                story = plan.pick(choices)
+            case .contaminatedExport: story = plan.chance(0.4) ? plan.pick([.cloned, .boltBushMismatch]) : .intact
+            case .sealNumberDiscrepancy: story = .numberMismatch
+            case .nonCompliantSeal: story = .indicativeOnly
+            default: story = .intact
+            }
+        }
+        if story == .changedAtTranshipment, vantage == .export {
+            throw GenerationError(code: "spec.seal", field: "seal",
+                                  message: "A seal changed at transhipment cannot be seen at export; set vantage: import or transhipment.")
+        }
+        sealStory = story
+
+        var planned = Set(inherent).union(spec.indicators ?? []).union(pinnedFlags)
+        if story == .changedAtTranshipment { planned.formUnion([.sealChangedWithoutRecord, .sealNumberMismatch]) }
+        if redFlags, planned.isEmpty {
+            var pool: [RiskIndicator] = irregular
+                ? [.highRiskOrigin, .newConsignee, .forwarderAsConsignee, .cashFreightPayment, .lateAmendment, .circuitousRouting]
+                : [.newConsignee, .forwarderAsConsignee, .circuitousRouting, .highRiskOrigin, .cashFreightPayment,
+                   .lateAmendment, .reeferNonPerishable, .sealNumberMismatch]
+            if vantage == .export { pool.removeAll { $0 == .highRiskOrigin } }
+            if !irregular, spec.containerType.flatMap(ContainerType.named).map({ $0.family != .reefer }) ?? false {
+                pool.removeAll { $0 == .reeferNonPerishable }
+            }
+            if spec.route?.via?.isEmpty == true { pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting } }
+            let count = irregular ? plan.int(in: 1...2) : plan.int(in: 1...3)
+            planned = Set(plan.sample(pool, count: count))
+        }
+        self.planned = planned
+        if scenario == .structuralEntry {
+            bypass = plan.pick([.hingePinsReplaced, .hingeRivetsReplaced, .panelCutAndRewelded])
+        }
+    }
+
+    /// The threat the scenario carries.
+    var threat: ThreatCategory? {
+        if !irregular { return nil }
+        if let pinned = spec.concealment?.threat { return pinned }
+        switch scenario {
+        case .firearmsSouthbound: return .weapons
+        case .illicitCigarettes: return .cigarettes
+        case .precursorChemicals: return .precursors
+        case .radiationSource: return .radioactive
+        case .vehicleBehindCargo: return .vehicles
+        case .personsConcealed: return .persons
+        case .vgmMismatch, .fullDeclaredEmpty: return .undeclaredGoods
+        case .hsMismatch, .vagueDescription, .emptyDeclaredFull: return .misdeclaredGoods
+        default: return .drugs
+        }
+    }
+
+    /// Stages the case has, up to `lastStage`.
+    var stages: [Stage] { Stage.allCases.filter { $0 <= lastStage } }
+}
+
+extension Scenario {
+    /// Indicators the scenario always writes into the documents.
+    var inherentIndicators: [RiskIndicator] {
+        switch self {
+        case .vgmMismatch: [.vgmMismatch]
+        case .hsMismatch: [.hsDescriptionMismatch]
+        case .vagueDescription: [.vagueDescription]
+        case .circuitousRouting: [.circuitousRouting]
+        case .newConsignee: [.newConsignee]
+        case .invalidCheckDigit: [.invalidCheckDigit]
+        case .reeferNonPerishable: [.reeferNonPerishable]
+        case .sealNumberDiscrepancy: [.sealNumberMismatch]
+        case .nonCompliantSeal: [.nonCompliantSealClass]
+        case .harmlessRedFlags: []
+        default: []
+        }
+    }
+
+    /// True when the scenario can be written with documents that show no red flag.
+    public var allowsCleanPapers: Bool { inherentIndicators.isEmpty && self != .harmlessRedFlags }
+
+    /// How likely each vantage is for the scenario.
+    var vantageWeights: [(Vantage, Double)] {
+        switch self {
+        case .contaminatedExport: [(.export, 1)]
+        case .firearmsSouthbound: [(.import, 0.8), (.transhipment, 0.2)]
+        case .ripOnRipOff: [(.import, 0.5), (.export, 0.2), (.transhipment, 0.3)]
+        default: [(.import, 0.55), (.export, 0.25), (.transhipment, 0.2)]
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import CargoModel
+import CaseBundle
+import CaseGeneration
+import Foundation
+
+struct GenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Generate a course: cases for trainees and answer keys for the instructor.",
+        discussion: """
+            Writes <out>/course.json and <out>/cases/ (the trainee pack) and <out>/keys/ (the grader pack). \
+            The course appears only when complete: an error leaves nothing behind. The same seed, spec and \
+            CargoSim version always give the same course, byte for byte. Without --seed a long random seed is \
+            drawn and printed: keep it with the keys. A short seed (like 7) is for demonstrations only, since \
+            anyone with CargoSim could regenerate the keys from it.
+            """)
+
+    @Option(help: "Seed of the course (a whole number up to 18446744073709551615). Default: a random one.")
+    var seed: UInt64?
+
+    @Option(help: "Number of cases. Default: the mix's count, or 40.")
+    var count: Int?
+
+    @Option(help: ArgumentHelp("Output folder; it must not exist or be empty (see --force).", valueName: "dir"))
+    var out: String
+
+    @Option(help: ArgumentHelp("A curriculum mix (YAML) that draws the cases.", valueName: "file"))
+    var mix: String?
+
+    @Option(help: ArgumentHelp("A case spec (YAML); every case follows it with its own seed.", valueName: "file"))
+    var spec: String?
+
+    @Option(help: "A title for the course.")
+    var title: String?
+
+    @Flag(help: "Replace an existing course in the output folder.")
+    var force = false
+
+    @Flag(help: "Print only errors.")
+    var quiet = false
+
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        if mix != nil && spec != nil {
+            throw ValidationError("Give either --mix or --spec, not both.")
+        }
+        if let count, !(1...100_000).contains(count) {
+            throw ValidationError("Give --count from 1 to 100000 (got \(count)).")
+        }
+        if out.isEmpty { throw ValidationError("Give an output folder with --out, e.g. --out course.") }
+    }
+
+    func run() throws {
+        let workspace = try Workspace(assetOptions)
+        let lang = userLanguage()
+        let text = workspace.localizer
+        var generatorSeed = seed ?? 0
+        if seed == nil {
+            var system = SystemRandomNumberGenerator()
+            generatorSeed = system.next()
+        }
+        let plan: [PlannedCase]
+        do {
+            plan = try makePlan(workspace: workspace, seed: generatorSeed)
+        } catch {
+            fail(error)
+        }
+        if !quiet {
+            if seed == nil { print("Seed: \(generatorSeed)") }
+            if generatorSeed < 1 << 32 { printError("warning: " + text.text("cli.smallSeedWarning", lang, ["seed": "\(generatorSeed)"])) }
+        }
+        let generator = CaseGenerator(catalog: workspace.catalog)
+        let outURL = URL(fileURLWithPath: out)
+        let writer: CourseWriter
+        do {
+            writer = try CourseWriter(outputDirectory: outURL, title: title, generatorVersion: CaseGenerator.version,
+                                      courseId: opaqueCourseID(seed: generatorSeed), overwrite: force)
+        } catch {
+            fail(error)
+        }
+        if !quiet { printError(text.text("cli.generating", lang, ["count": "\(plan.count)"])) }
+        var progress = ProgressBar(total: plan.count, label: "cases", enabled: !quiet && standardErrorIsTerminal)
+        var current = 0
+        do {
+            for (i, planned) in plan.enumerated() {
+                current = i
+                let made = try generator.generate(planned)
+                try writer.add(case: made.inspectionCase, key: made.key)
+                progress.update(i + 1)
+            }
+            _ = try writer.finish()
+        } catch {
+            writer.abandon()
+            if let generation = error as? GenerationError {
+                fail(BundleError(code: generation.code, file: spec ?? mix, field: generation.field,
+                                 message: "case \(current + 1) of \(plan.count): " + generation.message))
+            }
+            fail(error)
+        }
+        if !quiet {
+            let path = outURL.path
+            print(text.text("cli.wrote", lang, ["count": "\(plan.count)", "path": path]))
+            print(text.text("cli.traineePack", lang, ["path": "\(path)/course.json, \(path)/cases/"]))
+            print(text.text("cli.graderPack", lang, ["path": "\(path)/keys/"]))
+            if let first = plan.first {
+                let id = opaqueCaseID(seed: first.seed)
+                print(text.text("cli.howToLook", lang, ["command": "cargosim show \(path)/cases/\(id) --lang \(lang)"]))
+            }
+        }
+    }
+
+    private func makePlan(workspace: Workspace, seed: UInt64) throws -> [PlannedCase] {
+        let reader = YAMLSpecReader()
+        if let spec {
+            let url = URL(fileURLWithPath: spec)
+            let caseSpec = try reader.readSpec(fileAt: url, catalog: workspace.catalog)
+            return (0..<(count ?? 1)).map {
+                PlannedCase(index: $0, spec: caseSpec, seed: caseSeed(courseSeed: seed, index: $0), pinned: true)
+            }
+        }
+        var curriculum = CurriculumMix(count: count ?? 40)
+        var included: [CaseSpec] = []
+        if let mix {
+            let url = URL(fileURLWithPath: mix)
+            curriculum = try reader.readMix(fileAt: url)
+            if let count { curriculum.count = count }
+            included = try reader.readIncludes(of: curriculum, mixFileAt: url, catalog: workspace.catalog).map(\.spec)
+        }
+        return planCourse(curriculum, included: included, seed: seed)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import CaseBundle
+import CaseGeneration
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+let generatorVersionText = CaseGeneration.CaseGenerator.version
+
+/// Where to find `Assets/`, shared by every command.
+struct AssetOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The Assets folder (catalogues, schemas, translations).",
+                                            discussion: "Default: $CARGOSIM_ASSETS, then next to the executable, then the current folder and its parents.",
+                                            valueName: "dir"))
+    var assets: String?
+
+    func locate() throws -> URL {
+        try AssetLocator(explicitPath: assets).locate()
+    }
+}
+
+/// Loads what the commands need from `Assets/`, printing a clear error and exiting on failure.
+struct Workspace {
+    let assets: URL
+    let catalog: Catalog
+    let localizer: Localizer
+
+    init(_ options: AssetOptions) throws {
+        do {
+            assets = try options.locate()
+            catalog = try CatalogLoader().load(from: assets)
+            localizer = try Localizer(directory: assets.appendingPathComponent("i18n", isDirectory: true))
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+/// The user's language for messages: `CARGOSIM_LANG`, then `LANG` (`es_ES.UTF-8` → `es`), else English.
+func userLanguage() -> String {
+    let env = ProcessInfo.processInfo.environment
+    let value = env["CARGOSIM_LANG"] ?? env["LC_ALL"] ?? env["LANG"] ?? "en"
+    let code = String(value.prefix(2)).lowercased()
+    return ["en", "es", "pt", "fr"].contains(code) ? code : "en"
+}
+
+/// Prints every error of `error` to standard error and exits with status 1.
+func fail(_ error: any Error) -> Never {
+    printErrors(error)
+    Foundation.exit(1)
+}
+
+func printErrors(_ error: any Error) {
+    if let list = error as? BundleErrors {
+        for item in list.errors { printError(item.description) }
+    } else if let single = error as? BundleError {
+        printError(single.description)
+    } else if let generation = error as? GenerationError {
+        printError("error: " + generation.description)
+    } else {
+        printError("error: \(error)")
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// True when standard error is a terminal (progress bars only go there).
+var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+/// A one-line progress bar on standard error, redrawn at most every 100 ms.
+struct ProgressBar {
+    let total: Int
+    let label: String
+    let enabled: Bool
+    private var lastDraw = 0.0
+    private let start = monotonicSeconds()
+
+    init(total: Int, label: String, enabled: Bool = standardErrorIsTerminal) {
+        self.total = total
+        self.label = label
+        self.enabled = enabled
+    }
+
+    mutating func update(_ done: Int) {
+        guard enabled else { return }
+        let now = monotonicSeconds()
+        guard done == total || now - lastDraw >= 0.1 else { return }
+        lastDraw = now
+        let width = 30
+        let filled = total == 0 ? width : width * done / total
+        let rate = Double(done) / max(1e-6, now - start)
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let text = "\r\(label) [\(bar)] \(done)/\(total)  \(Int(rate))/s"
+        FileHandle.standardError.write(Data(text.utf8))
+        if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
+
+/// Seconds from an arbitrary monotonic origin.
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
