@@ -82,6 +82,10 @@ extension CaseSpec {
             report.add(ValidationError(code: "spec.concealmentMass", field: "concealment.massKG", value: "\(mass)",
                                        message: "Give the concealed mass in kg, from 1 to 20000."))
         }
+        if let number = sealNumber, !Seal.isValidNumber(number) {
+            report.add(ValidationError(code: "spec.sealNumber", field: "sealNumber", value: number,
+                                       message: "A seal number is 4 to 15 capital letters (A-Z) and digits, with no spaces or punctuation (e.g. EG4471902)."))
+        }
         if let level = difficulty, !(1...5).contains(level) {
             report.add(ValidationError(code: "spec.difficulty", field: "difficulty", value: "\(level)",
                                        message: "Give a difficulty from 1 (easy) to 5 (hard)."))

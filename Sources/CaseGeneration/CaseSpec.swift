@@ -122,6 +122,8 @@ public struct CaseSpec: Hashable, Sendable, Codable {
     public var consignee: PartySpec?
     public var concealment: ConcealmentSpec?
     public var seal: SealStory?
+    /// The number of the seal affixed at stuffing (4 to 15 capital letters and digits).
+    public var sealNumber: String?
     /// Whether the documents carry red flags (`false`: clean papers).
     public var redFlags: Bool?
     /// Indicators to plant, on top of those the scenario brings.
@@ -132,7 +134,7 @@ public struct CaseSpec: Hashable, Sendable, Codable {
     public init(name: String? = nil, scenario: Scenario? = nil, vantage: Vantage? = nil, lastStage: Stage? = nil,
                 containerType: String? = nil, goods: [GoodsSpec]? = nil, route: RouteSpec? = nil,
                 shipper: PartySpec? = nil, consignee: PartySpec? = nil, concealment: ConcealmentSpec? = nil,
-                seal: SealStory? = nil, redFlags: Bool? = nil, indicators: [RiskIndicator]? = nil,
+                seal: SealStory? = nil, sealNumber: String? = nil, redFlags: Bool? = nil, indicators: [RiskIndicator]? = nil,
                 difficulty: Int? = nil) {
         self.name = name
         self.scenario = scenario
@@ -145,6 +147,7 @@ public struct CaseSpec: Hashable, Sendable, Codable {
         self.consignee = consignee
         self.concealment = concealment
         self.seal = seal
+        self.sealNumber = sealNumber
         self.redFlags = redFlags
         self.indicators = indicators
         self.difficulty = difficulty

@@ -13,7 +13,12 @@ struct CatalogIndex: Sendable {
     let portsByCountry: [String: [PortInfo]]
     let portsByRegion: [String: [PortInfo]]
     let portByLocode: [String: PortInfo]
+    /// Transhipment hubs, sorted by LOCODE.
     let hubs: [PortInfo]
+    /// Seaports (every port not tagged `inland`), sorted by LOCODE.
+    let seaports: [PortInfo]
+    let carriers: [Carrier]
+    let sealMakers: [SealMaker]
     let vagueTexts: Set<String>
     /// Countries with at least one seaport that carries no risk tag.
     let quietCountries: Set<String>
@@ -33,7 +38,11 @@ struct CatalogIndex: Sendable {
         portsByCountry = Dictionary(grouping: catalog.ports, by: \.country)
         portsByRegion = Dictionary(grouping: catalog.ports, by: \.region)
         portByLocode = Dictionary(catalog.ports.map { ($0.locode, $0) }, uniquingKeysWith: { first, _ in first })
-        hubs = catalog.ports.filter(\.hub)
+        let sortedPorts = catalog.ports.sorted { $0.locode < $1.locode }
+        hubs = sortedPorts.filter(\.hub)
+        seaports = sortedPorts.filter { !$0.riskTags.contains("inland") }
+        carriers = catalog.carriers.sorted { $0.scac < $1.scac }
+        sealMakers = catalog.sealMakers.sorted { $0.id < $1.id }
         vagueTexts = Set(catalog.vagueDescriptions.map(\.en))
         let riskTags: Set<String> = ["cocaine-source", "firearms-source", "freezone"]
         quietCountries = Set(catalog.ports.filter { Set($0.riskTags).isDisjoint(with: riskTags) }.map(\.country))

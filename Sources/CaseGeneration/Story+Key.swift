@@ -334,13 +334,16 @@ extension Story {
         }
         let cargoVolume = declared.reduce(0.0) { $0 + Double($1.1) * $1.0.packageVolumeM3 }
         let clutter = min(1, cargoVolume / max(0.1, containerType.internalVolumeM3)) * (declared.count > 1 ? 1 : 0.8)
+        // A concealment is hard to find when small, hidden, behind clean papers and a good seal copy;
+        // a clean case is hard to clear when it carries red flags and a dense, cluttered load
+        // (its difficulty is how readily it draws a false alarm). Same factors, other weights.
         let factors: [(DifficultyFactorCode, Double, Double)] = [
-            (.targetSize, targetSize, 0.25),
-            (.obscuration, anomaly?.variation.obscuration ?? 0, 0.2),
-            (.cleanPapers, irregular && flags.isEmpty ? 1 : 0, 0.2),
-            (.misleadingFlags, irregular ? 0 : min(1, Double(flags.count) / 3), 0.1),
-            (.sealSubtlety, sealSubtlety, 0.15),
-            (.loadClutter, clutter, 0.1),
+            (.targetSize, targetSize, irregular ? 0.25 : 0),
+            (.obscuration, anomaly?.variation.obscuration ?? 0, irregular ? 0.2 : 0),
+            (.cleanPapers, irregular && flags.isEmpty ? 1 : 0, irregular ? 0.2 : 0),
+            (.misleadingFlags, irregular ? 0 : min(1, Double(flags.count) / 3), irregular ? 0 : 0.5),
+            (.sealSubtlety, sealSubtlety, irregular ? 0.15 : 0.2),
+            (.loadClutter, clutter, irregular ? 0.1 : 0.3),
         ]
         let score = factors.reduce(0) { $0 + $1.1 * $1.2 }
         let rounded = { (value: Double) in (value * 1000).rounded() / 1000 }

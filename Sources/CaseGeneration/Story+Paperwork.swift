@@ -64,9 +64,10 @@ extension Story {
         var lines: [Commodity] = [first]
         if let pinned = spec.goods, pinned.count > 1 {
             lines = pinned.compactMap { index.commodityByID[$0.commodity] }
-        } else if spec.goods == nil, containerType.family != .tank, paperwork.chance(0.25) {
+        } else if spec.goods == nil, containerType.family != .tank, first.packageKind != .bulk, paperwork.chance(0.25) {
             let companions = (first.perishable ? index.perishables : index.dryGoods).filter {
-                $0.id != first.id && fits($0, in: containerType) && !$0.isControlledPrecursor
+                $0.id != first.id && fits($0, in: containerType) && !$0.isControlledPrecursor && $0.packageKind != .bulk
+                    && $0.packageVolumeM3 < containerType.internalVolumeM3 * 0.1
                     && !Set($0.origins).isDisjoint(with: first.origins)
             }
             if !companions.isEmpty { lines.append(paperwork.pick(companions)) }
@@ -125,8 +126,10 @@ extension Story {
         let shares: [Double] = lines.count == 1 ? [1] : [0.6] + Array(repeating: 0.4 / Double(lines.count - 1), count: lines.count - 1)
         let payload = Double(containerType.maxPayloadKG)
         let volume = containerType.internalVolumeM3
-        let weightFill = paperwork.double(in: 0.80...0.96)
-        let stowage = paperwork.double(in: 0.78...0.92)
+        // Harder cases are packed fuller (more clutter to see through).
+        let fullness = Double(difficultyTarget - 1) / 4
+        let weightFill = paperwork.double(in: 0.70...0.80) + 0.16 * fullness
+        let stowage = paperwork.double(in: 0.62...0.74) + 0.18 * fullness
         var result: [(Commodity, Int)] = []
         for (i, commodity) in lines.enumerated() {
             if let pinned = spec.goods?.first(where: { $0.commodity == commodity.id })?.packages {
@@ -141,6 +144,14 @@ extension Story {
             let byVolume = volume * stowage * shares[i] / commodity.packageVolumeM3
             result.append((commodity, max(1, Int(min(byWeight, byVolume)))))
         }
+        // Never more than the box takes: trim the line with most packages until mass and volume fit
+        // (with room for the ±2 % spread of declared figures).
+        func total(_ key: (Commodity) -> Double) -> Double { result.reduce(0) { $0 + Double($1.1) * key($1.0) } }
+        while result.contains(where: { $0.1 > 1 }),
+            total(\.packageGrossKG) > payload * 0.97 || total(\.packageVolumeM3) > volume * 0.97 {
+            let i = result.indices.max { result[$0].1 < result[$1].1 }!
+            result[i].1 -= max(1, result[i].1 / 50)
+        }
         return result
     }
 
@@ -151,8 +162,7 @@ extension Story {
     private mutating func chooseRoute() throws(GenerationError) {
         let goods = actualGoods ?? declared.first?.0 ?? index.dryGoods[0]
         let declaredGoods = declared.first?.0 ?? goods
-        let allPorts = generator.catalog.ports.sorted { $0.locode < $1.locode }
-        let seaports = allPorts.filter { !$0.riskTags.contains("inland") }
+        let seaports = index.seaports
         var origins: [PortInfo]
         var destinations: [PortInfo]
         let drugs = threat == .drugs
@@ -188,18 +198,17 @@ extension Story {
         for _ in 0..<60 {
             guard !origins.isEmpty, !destinations.isEmpty else { break }
             let o = paperwork.pick(origins)
-            let candidates = destinations.filter { $0.country != o.country }
-            guard !candidates.isEmpty else { continue }
-            let d = paperwork.pick(candidates)
+            let d = paperwork.pick(destinations)
+            if o.sameCountry(as: d) { continue }
             var hubs: [PortInfo] = []
             if let pinned = spec.route?.via {
                 hubs = pinned.compactMap { index.portByLocode[$0] }
             } else if viaCount > 0 {
-                let pool = index.hubs.filter { $0.locode != o.locode && $0.locode != d.locode }.sorted { $0.locode < $1.locode }
-                let near = pool.filter { [o.region, d.region, "caribbean", "centralAmerica", "mediterranean"].contains($0.region) }
-                let list = viaCount >= 2 ? pool : (near.isEmpty ? pool : near)
-                hubs = paperwork.sample(list, count: viaCount)
-                if viaCount == 1 && hubs.count == 1 && hubs[0].country == d.country { continue }
+                let pool = index.hubs.filter { $0.locode != o.locode && $0.locode != d.locode }
+                let nearRegions = [o.region, d.region, "caribbean", "centralAmerica", "mediterranean"]
+                let near = viaCount >= 2 ? [] : pool.filter { nearRegions.contains($0.region) }
+                hubs = paperwork.sample(near.isEmpty ? pool : near, count: viaCount)
+                if viaCount == 1 && hubs.count == 1 && hubs[0].sameCountry(as: d) { continue }
             }
             let route = [o] + hubs
             let risky = route.contains { isRisky($0, towards: d) }
@@ -297,7 +306,7 @@ extension Story {
     // MARK: Carrier, numbers, dates
 
     private mutating func chooseCarrierAndNumbers() {
-        let carriers = generator.catalog.carriers.sorted { $0.scac < $1.scac }
+        let carriers = index.carriers
         let serving = carriers.filter { $0.regions.contains(origin.region) && $0.regions.contains(discharge.region) }
         carrier = paperwork.pick(serving.isEmpty ? carriers : serving)
         let prefix = paperwork.pick(carrier.ownerPrefixes)
@@ -437,13 +446,16 @@ extension Story {
 }
 
 extension PortInfo {
+    /// True when both ports are in one country (compares the LOCODEs' first two letters without allocating).
+    func sameCountry(as other: PortInfo) -> Bool { locode.utf8.prefix(2).elementsEqual(other.locode.utf8.prefix(2)) }
+
     /// True when a shipment from or through this port to `destination` sets off the
     /// high-risk-origin rule (the same test `IndicatorDetector` applies).
     func isRisky(towards destination: PortInfo?) -> Bool {
-        let tags = Set(riskTags)
-        if tags.contains("freezone") { return true }
-        if tags.contains("cocaine-source"), destination.map({ $0.country != country }) ?? true { return true }
-        if tags.contains("firearms-source"), latinRegions.contains(destination?.region ?? "") { return true }
+        if riskTags.isEmpty { return false }
+        if riskTags.contains("freezone") { return true }
+        if riskTags.contains("cocaine-source"), destination.map({ !sameCountry(as: $0) }) ?? true { return true }
+        if riskTags.contains("firearms-source"), latinRegions.contains(destination?.region ?? "") { return true }
         return false
     }
 }

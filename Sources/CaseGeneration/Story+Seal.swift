@@ -3,7 +3,7 @@ import CargoModel
 extension Story {
     /// The seal, its log from stuffing to the inspection point, and what the officer will find at the door.
     mutating func writeSealStory() {
-        let makers = generator.catalog.sealMakers.sorted { $0.id < $1.id }
+        let makers = index.sealMakers
         let highSecurityMakers = makers.filter { $0.kinds.contains(.bolt) || $0.kinds.contains(.cable) }
         let indicativeMakers = makers.filter { $0.kinds.contains(.indicative) }
         let maker: SealMaker
@@ -18,7 +18,7 @@ extension Story {
             kind = maker.kinds.contains(.bolt) && (sealRandom.chance(0.8) || !maker.kinds.contains(.cable)) ? .bolt : .cable
         }
         if containerType.family == .tank { kind = maker.kinds.contains(.cable) ? .cable : kind }
-        seal = Seal(number: sealNumber(maker), securityClass: securityClass, kind: kind, maker: maker.id)
+        seal = Seal(number: spec.sealNumber ?? sealNumber(maker), securityClass: securityClass, kind: kind, maker: maker.id)
         var manifestNumber = seal.number
         if sealStory == .numberMismatch { manifestNumber = clericalSlip(of: seal.number) }
         billOfLading.sealNumbers = [manifestNumber]
@@ -64,6 +64,11 @@ extension Story {
                                     time: Instant(date: inspectionDate.adding(days: -1), hour: sealRandom.int(in: 0...23),
                                                   minute: sealRandom.int(in: 0...59)),
                                     numberRead: current, check: .passed, recordedBy: gateClerk()))
+        }
+        // Clerks' clocks and our draws may put two events of one day out of order: keep the log
+        // in time order with at least 20 minutes between entries, as a real log reads.
+        for i in log.indices.dropFirst() where log[i].time <= log[i - 1].time.adding(minutes: 20) {
+            log[i].time = log[i - 1].time.adding(minutes: 20 + sealRandom.int(in: 0...240))
         }
         sealLog = log
 

@@ -128,10 +128,14 @@ struct Story {
         } else {
             switch scenario {
             case .ripOnRipOff:
-                let choices: [SealStory] = redFlags ? [.cloned, .boltBushMismatch, .changedAtTranshipment, .tampered]
-                    : [.cloned, .boltBushMismatch, .tampered]
-                story = plan.pick(choices)
-            case .contaminatedExport: story = plan.chance(0.4) ? plan.pick([.cloned, .boltBushMismatch]) : .intact
+                // Subtler tell-tales for harder cases: a logged change, then mismatched parts, then marks, then a good copy.
+                let byDifficulty: [[SealStory]] = [
+                    redFlags ? [.changedAtTranshipment, .boltBushMismatch] : [.boltBushMismatch],
+                    [.boltBushMismatch, .tampered], [.tampered, .cloned], [.cloned], [.cloned],
+                ]
+                story = plan.pick(byDifficulty[max(0, min(4, difficultyTarget - 1))])
+            case .contaminatedExport:
+                story = plan.chance(0.4) ? (difficultyTarget >= 3 ? .cloned : .boltBushMismatch) : .intact
             case .sealNumberDiscrepancy: story = .numberMismatch
             case .nonCompliantSeal: story = .indicativeOnly
             default: story = .intact
@@ -155,7 +159,8 @@ struct Story {
                 pool.removeAll { $0 == .reeferNonPerishable }
             }
             if spec.route?.via?.isEmpty == true { pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting } }
-            let count = irregular ? plan.int(in: 1...2) : plan.int(in: 1...3)
+            // Harder clean cases carry more harmless flags to see through.
+            let count = irregular ? plan.int(in: 1...2) : max(1, min(3, (difficultyTarget + plan.int(in: 0...1)) / 2))
             planned = Set(plan.sample(pool, count: count))
         }
         self.planned = planned
