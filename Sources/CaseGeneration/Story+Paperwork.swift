@@ -205,9 +205,14 @@ extension Story {
                 hubs = pinned.compactMap { index.portByLocode[$0] }
             } else if viaCount > 0 {
                 let pool = index.hubs.filter { $0.locode != o.locode && $0.locode != d.locode }
-                let nearRegions = [o.region, d.region, "caribbean", "centralAmerica", "mediterranean"]
-                let near = viaCount >= 2 ? [] : pool.filter { nearRegions.contains($0.region) }
-                hubs = paperwork.sample(near.isEmpty ? pool : near, count: viaCount)
+                // A single transhipment is on the way: at most a third longer than sailing direct.
+                // Circuitous routes (two or more) take any hubs: that is the point.
+                let direct = sailingDays(from: o.region, to: d.region)
+                let onTheWay = viaCount >= 2 ? [] : pool.filter {
+                    Double(sailingDays(from: o.region, to: $0.region) + sailingDays(from: $0.region, to: d.region))
+                        <= Double(direct) * 1.35 + 3
+                }
+                hubs = paperwork.sample(onTheWay.isEmpty ? pool : onTheWay, count: viaCount)
                 if viaCount == 1 && hubs.count == 1 && hubs[0].sameCountry(as: d) { continue }
             }
             let route = [o] + hubs
@@ -426,7 +431,7 @@ extension Story {
         let delivery = discharge.reference
         billOfLading = BillOfLading(
             number: carrier.scac + String(paperwork.int(in: 100_000_000...999_999_999)),
-            issued: onBoard, shipper: shipper, consignee: consignee, notifyParty: notifyParty,
+            issued: vantage == .export ? min(onBoard, inspectionDate) : onBoard, shipper: shipper, consignee: consignee, notifyParty: notifyParty,
             carrier: carrier.name, carrierSCAC: carrier.scac, vessel: paperwork.pick(carrier.vessels),
             voyage: String(paperwork.int(in: 100...999)) + voyageDirection(), placeOfReceipt: receipt,
             portOfLoading: origin.reference, transhipmentPorts: via.map(\.reference), portOfDischarge: discharge.reference,

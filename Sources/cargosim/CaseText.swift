@@ -131,9 +131,12 @@ struct CaseText {
         lines.append("\(label("expectations")):")
         for stage in Stage.allCases {
             guard let e = key.expectations[stage] else { continue }
-            let others = e.acceptable.filter { $0 != e.best }.map { t("disposition." + $0.rawValue) }
-            lines.append("  \(t("stage." + stage.rawValue)): \(label("best")) \(t("disposition." + e.best.rawValue))"
-                + (e.agency.map { " (\(t("agency." + $0.rawValue)))" } ?? "")
+            func name(_ disposition: Disposition) -> String {
+                t("disposition." + disposition.rawValue)
+                    + (disposition == .referToAgency ? e.agency.map { " (\(t("agency." + $0.rawValue)))" } ?? "" : "")
+            }
+            let others = e.acceptable.filter { $0 != e.best }.map(name)
+            lines.append("  \(t("stage." + stage.rawValue)): \(label("best")) \(name(e.best))"
                 + (others.isEmpty ? "" : " · \(label("acceptable")): " + others.joined(separator: ", ")))
         }
         lines.append("\(label("indicators")): " + (key.indicators.isEmpty ? label("none")
