@@ -68,6 +68,8 @@ extension Story {
             let companions = (first.perishable ? index.perishables : index.dryGoods).filter {
                 $0.id != first.id && fits($0, in: containerType) && !$0.isControlledPrecursor && $0.packageKind != .bulk
                     && $0.packageVolumeM3 < containerType.internalVolumeM3 * 0.1
+                    // Consolidated lines are of one trade: the same material or the same HS chapter.
+                    && ($0.material == first.material || $0.hsCode.prefix(2) == first.hsCode.prefix(2))
                     && !Set($0.origins).isDisjoint(with: first.origins)
             }
             if !companions.isEmpty { lines.append(paperwork.pick(companions)) }
@@ -177,9 +179,17 @@ extension Story {
             origins = seaports.filter { latinRegions.contains($0.region) || $0.region == "westAfrica" }
             destinations = seaports.filter { ["eastAsia", "southAsia", "southeastAsia"].contains($0.region) }
         default:
-            if drugs {
+            if scenario == .vehicleBehindCargo {
+                // Stolen vehicles leave North America and Europe for West Africa, the Middle East and Latin America.
+                origins = seaports.filter { ["northAmerica", "europe"].contains($0.region) }
+                destinations = seaports.filter { ["westAfrica", "middleEast"].contains($0.region) || latinRegions.contains($0.region) }
+            } else if drugs {
                 origins = seaports.filter { latinRegions.contains($0.region) }
                 if scenario == .contaminatedExport { origins = origins.filter { $0.riskTags.contains("cocaine-source") } }
+                // Where the declared goods grow, when such a port qualifies: coffee leaves coffee countries.
+                let producers = Set(declaredGoods.origins)
+                let growing = origins.filter { producers.contains($0.country) }
+                if !growing.isEmpty { origins = growing }
                 destinations = seaports.filter { ["europe", "mediterranean", "northAmerica", "westAfrica"].contains($0.region) }
             } else {
                 let producers = Set(declaredGoods.origins)

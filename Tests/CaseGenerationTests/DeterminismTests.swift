@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "7cfc2594f09a82aca782933e08a7481685c86a57b2942427bc9a20651b6730af"
+    static let golden = "d22b54560082741f86b4611d742f68aed5fca49530a5b418558817209e031ac4"
 }
