@@ -49,7 +49,7 @@ struct ValidateCommand: ParsableCommand {
                         failures += 1
                         for problem in problems {
                             var located = problem
-                            located.file = problem.file.map { path + "/" + $0 }
+                            located.file = problem.file.map { $0.hasPrefix("/") ? $0 : path + "/" + $0 }
                             printError(located.description)
                         }
                     }

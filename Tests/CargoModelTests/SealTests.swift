@@ -33,10 +33,9 @@ struct SealTests {
         let allowed = kind != .indicative || securityClass == .indicative
         #expect(errors.allSatisfy { $0.code == "seal.class" })
         #expect(errors.isEmpty == allowed)
-        if securityClass == .highSecurity && kind == .indicative {
-            #expect(errors.contains { $0.field == "kind" && $0.message.contains("bolt, cable or barrier") })
-        }
+        // One rule, one error: an indicative strip seal in any class but I.
         if kind == .indicative && securityClass != .indicative {
+            #expect(errors.count == 1)
             #expect(errors.contains { $0.field == "securityClass" && $0.value == securityClass.rawValue })
         }
     }
