@@ -21,10 +21,7 @@ release: deps
 run: build
 	@rm -rf $(DEMO)
 	$(BIN) generate --seed $(SEED) --count 40 --mix Cases/curricula/foundation-40.yaml --out $(DEMO)
-	@echo
-	@echo "Look at the first case:   $(BIN) show $(DEMO)/cases/$$(ls $(DEMO)/cases | head -n 1)"
-	@echo "... in Spanish, with key: $(BIN) show $(DEMO)/cases/$$(ls $(DEMO)/cases | head -n 1) --keys $(DEMO)/keys --lang es"
-	@echo "Check the course:         $(BIN) validate $(DEMO)"
+	@echo "Check the course with: $(BIN) validate $(DEMO)"
 
 test: deps
 	$(SWIFT) build

@@ -8,15 +8,39 @@ import Foundation
     import Glibc
 #endif
 
+/// One named benchmark of `cargosim bench`: it prints its own lines of figures.
+struct BenchSuite: Sendable {
+    let name: String
+    let summary: String
+    let run: @Sendable (BenchContext) throws -> Void
+}
+
+/// What every benchmark gets: the loaded workspace and the command's options.
+struct BenchContext {
+    let workspace: Workspace
+    let seed: UInt64
+    let cases: Int
+    let courseCases: Int
+}
+
+/// Every benchmark, in the order `bench` runs them; each module's commands file adds its own.
+enum BenchSuites {
+    static var all: [BenchSuite] { generation + scans + scoring }
+}
+
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure generation speed and the memory of writing a large course (use a release build).",
         discussion: """
-            Reports paperwork-only generation in cases per second on one core (no files written), the same \
-            with JSON encoding, and the peak resident memory and time of a child process that writes a \
-            course of --course-cases cases to a temporary folder. Run it with `make bench`.
+            Runs every benchmark suite, or those named. `generation`: paperwork-only generation in cases per \
+            second on one core (no files written), the same with JSON encoding, and the peak resident memory \
+            and time of a child process that writes a course of --course-cases cases to a temporary folder. \
+            Run it with `make bench` (a release build).
             """)
+
+    @Argument(help: "Suites to run (default: all).")
+    var suites: [String] = []
 
     @Option(help: "Cases to generate for the speed figure.")
     var cases = 20_000
@@ -32,15 +56,37 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if cases < 1 { throw ValidationError("Give --cases of at least 1.") }
         if courseCases < 0 { throw ValidationError("Give --course-cases of 0 or more.") }
+        let known = BenchSuites.all.map(\.name)
+        for name in suites where !known.contains(name) {
+            throw ValidationError("Unknown suite \(name); choose from: \(known.joined(separator: ", ")).")
+        }
     }
 
     func run() throws {
-        let workspace = try Workspace(assetOptions)
-        let generator = CaseGenerator(catalog: workspace.catalog)
-        let plan = planCourse(CurriculumMix(count: cases), seed: seed)
+        let context = BenchContext(workspace: try Workspace(assetOptions), seed: seed, cases: cases, courseCases: courseCases)
         #if DEBUG
             printError("warning: this is a debug build; figures are only meaningful from `make bench` (release).")
         #endif
+        print("CargoSim \(CaseGenerator.version) benchmark (seed \(seed))")
+        for suite in BenchSuites.all where suites.isEmpty || suites.contains(suite.name) {
+            print("\n\(suite.name): \(suite.summary)")
+            print(String(repeating: "-", count: 72))
+            try suite.run(context)
+        }
+    }
+}
+
+extension BenchSuites {
+    static let generation = [
+        BenchSuite(name: "generation", summary: "case paperwork, JSON, and writing a large course", run: runGenerationBench)
+    ]
+}
+
+private func runGenerationBench(_ context: BenchContext) throws {
+    let workspace = context.workspace, cases = context.cases, courseCases = context.courseCases, seed = context.seed
+    do {
+        let generator = CaseGenerator(catalog: workspace.catalog)
+        let plan = planCourse(CurriculumMix(count: cases), seed: seed)
         // Warm up the catalogue indexes and the allocator.
         for planned in plan.prefix(200) { _ = try? generator.generate(planned) }
 
@@ -61,8 +107,6 @@ struct BenchCommand: ParsableCommand {
         }
         let encodeSeconds = monotonicSeconds() - start
 
-        print("CargoSim \(CaseGenerator.version) benchmark (seed \(seed))")
-        print(String(repeating: "-", count: 60))
         print("paperwork generation     \(rate(cases, generateSeconds)) cases/s  (\(cases) cases, \(format(generateSeconds)) s, 1 core)")
         print("generation + JSON        \(rate(cases, encodeSeconds)) cases/s  (\(bytes / max(1, cases)) bytes of JSON per case)")
         if failures > 0 { print("cases that failed         \(failures)") }
@@ -89,10 +133,12 @@ struct BenchCommand: ParsableCommand {
             print("write \(courseCases)-case course  \(format(seconds)) s, \(rate(courseCases, seconds)) cases/s, peak memory \(format(peakMB)) MB")
         }
     }
-
-    private func rate(_ count: Int, _ seconds: Double) -> String { String(Int(Double(count) / max(seconds, 1e-9))) }
-    private func format(_ value: Double) -> String { String(Double(Int(value * 100)) / 100) }
 }
+
+/// `count / seconds` as a whole number.
+func rate(_ count: Int, _ seconds: Double) -> String { String(Int(Double(count) / max(seconds, 1e-9))) }
+/// Two decimals, truncated.
+func format(_ value: Double) -> String { String(Double(Int(value * 100)) / 100) }
 
 /// Writes a course of `count` drawn cases: the child process that `bench` measures.
 struct BenchWriteCommand: ParsableCommand {

@@ -16,7 +16,7 @@ struct CargoSim: ParsableCommand {
               cargosim validate Cases course
             """,
         version: "cargosim \(generatorVersionText)",
-        subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self, BenchCommand.self,
-                      BenchWriteCommand.self]
+        subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self] + scanCommands + scoringCommands
+            + [BenchCommand.self, BenchWriteCommand.self]
     )
 }

@@ -106,7 +106,9 @@ struct GenerateCommand: ParsableCommand {
             print(text.text("cli.graderPack", lang, ["path": "\(path)/keys/"]))
             if let first = plan.first {
                 let id = opaqueCaseID(seed: first.seed)
-                print(text.text("cli.howToLook", lang, ["command": "cargosim show \(path)/cases/\(id) --lang \(lang)"]))
+                let me = CommandLine.arguments.first ?? "cargosim"
+                print(text.text("cli.howToLook", lang, ["command": "\(me) show \(out)/cases/\(id) --lang \(lang)"]))
+                print(text.text("cli.howToLook", lang, ["command": "\(me) show \(out)/cases/\(id) --keys \(out)/keys --lang \(lang)"]))
             }
         }
     }

@@ -1,0 +1,2 @@
+// The PNGEncoding module. See README.md (Architecture).
+import CLibPNG

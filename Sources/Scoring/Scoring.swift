@@ -1,0 +1,2 @@
+// The Scoring module. See README.md (Architecture).
+import CargoModel

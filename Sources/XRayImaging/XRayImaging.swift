@@ -1,0 +1,2 @@
+// The XRayImaging module. See README.md (Architecture).
+import CargoModel
