@@ -133,10 +133,18 @@ public struct Discrepancy: Hashable, Sendable, Codable {
 public struct RationaleItem: Hashable, Sendable, Codable {
     public var code: RationaleCode
     public var parameters: [String: String]
+    /// Values that are words (goods names), in every language; nil when there are none.
+    public var localizedParameters: [String: LocalizedText]?
 
-    public init(code: RationaleCode, parameters: [String: String] = [:]) {
+    public init(code: RationaleCode, parameters: [String: String] = [:], localizedParameters: [String: LocalizedText]? = nil) {
         self.code = code
         self.parameters = parameters
+        self.localizedParameters = localizedParameters?.isEmpty == true ? nil : localizedParameters
+    }
+
+    /// The parameters for a text in `language`: the plain ones and the localised ones in that language.
+    public func parameters(in language: String) -> [String: String] {
+        parameters.merging((localizedParameters ?? [:]).mapValues { $0.text(in: language) }) { _, localized in localized }
     }
 }
 

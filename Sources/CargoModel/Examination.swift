@@ -22,11 +22,20 @@ public struct Observation: Hashable, Sendable, Codable {
     public var code: ObservationCode
     /// Values the text needs (`insideMM`, `outsideMM`, `differenceMM`), all as strings.
     public var parameters: [String: String]
+    /// Values that are words (the goods found), in every language; nil when there are none.
+    public var localizedParameters: [String: LocalizedText]?
 
-    public init(point: ExaminationPoint, code: ObservationCode, parameters: [String: String] = [:]) {
+    public init(point: ExaminationPoint, code: ObservationCode, parameters: [String: String] = [:],
+                localizedParameters: [String: LocalizedText]? = nil) {
         self.point = point
         self.code = code
         self.parameters = parameters
+        self.localizedParameters = localizedParameters?.isEmpty == true ? nil : localizedParameters
+    }
+
+    /// The parameters for a text in `language`: the plain ones and the localised ones in that language.
+    public func parameters(in language: String) -> [String: String] {
+        parameters.merging((localizedParameters ?? [:]).mapValues { $0.text(in: language) }) { _, localized in localized }
     }
 }
 

@@ -33,9 +33,24 @@ public struct Localizer: Sendable {
     /// then to the key itself so that a missing text never hides information.
     public func text(_ key: String, _ language: String, _ parameters: [String: String] = [:]) -> String {
         let lang = String(language.prefix(2))
-        var template = tables[lang]?[key] ?? tables["en"]?[key] ?? key
-        for (name, value) in parameters { template = template.replacingOccurrences(of: "{\(name)}", with: value) }
-        return template
+        let template = tables[lang]?[key] ?? tables["en"]?[key] ?? key
+        return Self.fill(template, with: parameters)
+    }
+
+    /// Replaces each `{name}` of the template in one pass, so that a value containing braces is
+    /// never filled again; unknown placeholders stay as they are.
+    static func fill(_ template: String, with parameters: [String: String]) -> String {
+        guard !parameters.isEmpty, template.contains("{") else { return template }
+        var out = ""
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let value = parameters[name] { out += value } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        return out + rest
     }
 
     /// True when the key exists in English.

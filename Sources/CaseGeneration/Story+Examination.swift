@@ -134,7 +134,7 @@ extension Story {
     private mutating func addLoadObservations(_ notes: inout Notes) {
         let kind = anomalies.first?.kind
         let declaredPackages = billOfLading.goods.reduce(0) { $0 + $1.packageCount }
-        let actualName = actualGoods?.description.en ?? ""
+        let actualName: [String: LocalizedText] = actualGoods.map { ["found": $0.description] } ?? [:]
         switch kind {
         case .ripOnRipOff?:
             notes.add(.loadDoorEnd, .loadBagsBehindDoors, [:], true)
@@ -143,15 +143,16 @@ extension Story {
             notes.add(.loadDoorEnd, .loadSpaceEmpty, [:], true)
             notes.add(.loadInterior, .loadSpaceEmpty, [:], true)
         case .fullDeclaredEmpty?:
-            notes.add(.loadDoorEnd, .loadDiffersFromManifest, ["found": actualName], true)
-            notes.add(.loadInterior, .loadDiffersFromManifest, ["found": actualName], true)
+            notes.add(.loadDoorEnd, .loadDiffersFromManifest, [:], true, actualName)
+            notes.add(.loadInterior, .loadDiffersFromManifest, [:], true, actualName)
         case .misdeclaredGoods?:
             if scenario == .illicitCigarettes {
                 notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)  // the cover load
-                notes.add(.loadInterior, .loadCartonsContainOtherGoods, ["found": actualName.isEmpty ? "cigarettes" : actualName], true)
+                notes.add(.loadInterior, .loadCartonsContainOtherGoods, [:], true,
+                          actualName.isEmpty ? ["found": goodsName(material: "tobacco")] : actualName)
             } else {
-                notes.add(.loadDoorEnd, .loadDiffersFromManifest, ["found": actualName], true)
-                notes.add(.loadInterior, .loadDiffersFromManifest, ["found": actualName], true)
+                notes.add(.loadDoorEnd, .loadDiffersFromManifest, [:], true, actualName)
+                notes.add(.loadInterior, .loadDiffersFromManifest, [:], true, actualName)
                 if scenario == .precursorChemicals { notes.add(.loadInterior, .loadChemicalOdour, [:], true) }
             }
         case .undeclaredGoods?:
@@ -160,7 +161,8 @@ extension Story {
             notes.add(.loadInterior, .loadExtraPackages, ["counted": "\(declaredPackages + extra)", "declared": "\(declaredPackages)"], true)
         case .withinLoad?:
             notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)
-            notes.add(.loadInterior, .loadCartonsContainOtherGoods, ["found": threatGoodsName()], true)
+            notes.add(.loadInterior, .loadCartonsContainOtherGoods, [:], true,
+                      ["found": goodsName(material: anomalies.first?.material ?? "")])
         case .vehicleBehindCargo?:
             notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)
             notes.add(.loadInterior, .loadWallOfCargoHidesVehicle, [:], true)
@@ -176,11 +178,17 @@ extension Story {
         }
     }
 
-    private func threatGoodsName() -> String {
-        switch anomalies.first?.material ?? "" {
-        case "cannabis-resin", "cannabis-herb": "cannabis"
-        case "tobacco": "cigarettes"
-        default: threat == .drugs ? "cocaine" : (anomalies.first?.material ?? "")
+    /// What a concealed material is called when it is found, in every language.
+    func goodsName(material: String) -> LocalizedText {
+        switch material {
+        case "cocaine-hydrochloride": LocalizedText(en: "cocaine", es: "cocaína", pt: "cocaína")
+        case "cannabis-resin": LocalizedText(en: "cannabis resin", es: "resina de cannabis (hachís)", pt: "resina de cannabis (haxixe)")
+        case "cannabis-herb": LocalizedText(en: "cannabis herb", es: "marihuana prensada", pt: "maconha prensada")
+        case "tobacco": LocalizedText(en: "cigarettes", es: "cigarrillos", pt: "cigarros")
+        case "electronics": LocalizedText(en: "electronic goods", es: "artículos electrónicos", pt: "artigos eletrônicos")
+        case "textiles": LocalizedText(en: "garments", es: "prendas de vestir", pt: "peças de vestuário")
+        case "firearms-steel": LocalizedText(en: "firearms", es: "armas de fuego", pt: "armas de fogo")
+        default: actualGoods?.description ?? LocalizedText(invariant: material)
         }
     }
 }
@@ -190,8 +198,9 @@ struct Notes {
     var all: [Observation] = []
     var significant: [Observation] = []
 
-    mutating func add(_ point: ExaminationPoint, _ code: ObservationCode, _ parameters: [String: String], _ isSignificant: Bool) {
-        let observation = Observation(point: point, code: code, parameters: parameters)
+    mutating func add(_ point: ExaminationPoint, _ code: ObservationCode, _ parameters: [String: String], _ isSignificant: Bool,
+                      _ localized: [String: LocalizedText] = [:]) {
+        let observation = Observation(point: point, code: code, parameters: parameters, localizedParameters: localized)
         all.append(observation)
         if isSignificant { significant.append(observation) }
     }

@@ -175,7 +175,8 @@ extension Story {
                     code: isMass ? .massVersusDeclaration : .goodsVersusDeclaration,
                     documentedIn: "targeting.billOfLading.goods", documented: bl.goods.first?.description.en ?? "empty",
                     observedIn: "examination.\(observation.point.rawValue).\(observation.code.rawValue)",
-                    observed: observation.parameters["found"] ?? observation.parameters["counted"] ?? observation.code.rawValue))
+                    observed: observation.localizedParameters?["found"]?.en ?? observation.parameters["counted"]
+                        ?? observation.code.rawValue))
             default: break
             }
         }
@@ -207,7 +208,8 @@ extension Story {
                 items.append(RationaleItem(code: .checkDigitClericalError, parameters: ["declared": bl.containerNumber, "painted": container.compact]))
             }
             if scenario == .radiationNORM, let nuclide = significant.first(where: { $0.code == .radiationIsotopeIdentified })?.parameters["nuclide"] {
-                items.append(RationaleItem(code: .naturalRadioactivity, parameters: ["nuclide": nuclide, "goods": bl.goods.first?.description.en ?? ""]))
+                items.append(RationaleItem(code: .naturalRadioactivity, parameters: ["nuclide": nuclide],
+                                           localizedParameters: ["goods": bl.goods.first?.description ?? LocalizedText(invariant: "")]))
             }
             items.append(RationaleItem(code: .consistentShipment))
             rationale = items
@@ -255,37 +257,40 @@ extension Story {
                     "insideMM": inside, "expectedMM": "\(expected)", "differenceMM": "\(expected - (Int(inside) ?? expected))"]))
             }
         }
-        let declaredText = bl.goods.first?.description.en ?? ""
-        let actualText = actualGoods?.description.en ?? ""
+        let declaredText = bl.goods.first?.description ?? LocalizedText(invariant: "")
+        let actualText = actualGoods?.description ?? LocalizedText(invariant: "")
         switch scenario {
         case .vgmMismatch:
             let expected = containerType.tareKG + bl.declaredCargoGrossKG
             items.append(RationaleItem(code: .vgmDeparts, parameters: [
                 "vgmKG": "\(bl.vgm.kg)", "expectedKG": "\(expected)", "differencePercent": percent(Double(bl.vgm.kg - expected) / Double(expected))]))
-            items.append(RationaleItem(code: .undeclaredGoodsFound, parameters: ["goods": anomalies.first?.material ?? ""]))
+            items.append(RationaleItem(code: .undeclaredGoodsFound,
+                                       localizedParameters: ["goods": goodsName(material: anomalies.first?.material ?? "")]))
         case .hsMismatch:
             let line = bl.goods.first
             items.append(RationaleItem(code: .hsCodeDisagrees, parameters: [
-                "hsCode": line?.hsCode ?? "", "hsMeaning": generator.catalog.hsSubheadings[line?.hsCode ?? ""] ?? "",
-                "description": declaredText]))
-            items.append(RationaleItem(code: .goodsDifferFromDeclaration, parameters: ["declared": declaredText, "actual": actualText]))
+                "hsCode": line?.hsCode ?? "", "hsMeaning": generator.catalog.hsSubheadings[line?.hsCode ?? ""] ?? ""],
+                localizedParameters: ["description": declaredText]))
+            items.append(RationaleItem(code: .goodsDifferFromDeclaration,
+                                       localizedParameters: ["declared": declaredText, "actual": actualText]))
         case .vagueDescription:
-            items.append(RationaleItem(code: .vagueDescriptionUsed, parameters: ["description": declaredText]))
-            items.append(RationaleItem(code: .goodsDifferFromDeclaration, parameters: ["declared": declaredText, "actual": actualText]))
+            items.append(RationaleItem(code: .vagueDescriptionUsed, localizedParameters: ["description": declaredText]))
+            items.append(RationaleItem(code: .goodsDifferFromDeclaration,
+                                       localizedParameters: ["declared": declaredText, "actual": actualText]))
         case .circuitousRouting:
             items.append(RationaleItem(code: .circuitousRoute, parameters: ["route": generator.detector.routeText(bl)]))
         case .newConsignee:
             items.append(RationaleItem(code: .unknownConsignee, parameters: ["consignee": consignee.name]))
         case .reeferNonPerishable:
-            items.append(RationaleItem(code: .reeferWithoutNeed, parameters: ["goods": declaredText]))
+            items.append(RationaleItem(code: .reeferWithoutNeed, localizedParameters: ["goods": declaredText]))
         case .contaminatedExport:
             items.append(RationaleItem(code: .contaminatedExport, parameters: ["origin": origin.locode]))
         case .firearmsSouthbound:
             items.append(RationaleItem(code: .firearmsTrafficking, parameters: ["origin": origin.locode]))
         case .illicitCigarettes:
-            items.append(RationaleItem(code: .cigarettesMisdeclared, parameters: ["declared": declaredText]))
+            items.append(RationaleItem(code: .cigarettesMisdeclared, localizedParameters: ["declared": declaredText]))
         case .precursorChemicals:
-            items.append(RationaleItem(code: .precursorUndeclared, parameters: ["declared": declaredText, "actual": actualText]))
+            items.append(RationaleItem(code: .precursorUndeclared, localizedParameters: ["declared": declaredText, "actual": actualText]))
         case .radiationSource:
             let nuclide = significant.first { $0.code == .radiationIsotopeIdentified }?.parameters["nuclide"] ?? ""
             items.append(RationaleItem(code: .radioactiveSourceFound, parameters: ["nuclide": nuclide]))

@@ -167,6 +167,8 @@ extension Story {
         let seaports = index.seaports
         var origins: [PortInfo]
         var destinations: [PortInfo]
+        // Origins tried first (where the goods grow), before all the scenario's origins.
+        var preferredOrigins: [PortInfo] = []
         let drugs = threat == .drugs
         switch scenario {
         case .firearmsSouthbound:
@@ -188,8 +190,7 @@ extension Story {
                 if scenario == .contaminatedExport { origins = origins.filter { $0.riskTags.contains("cocaine-source") } }
                 // Where the declared goods grow, when such a port qualifies: coffee leaves coffee countries.
                 let producers = Set(declaredGoods.origins)
-                let growing = origins.filter { producers.contains($0.country) }
-                if !growing.isEmpty { origins = growing }
+                preferredOrigins = origins.filter { producers.contains($0.country) }
                 destinations = seaports.filter { ["europe", "mediterranean", "northAmerica", "westAfrica"].contains($0.region) }
             } else {
                 let producers = Set(declaredGoods.origins)
@@ -198,16 +199,20 @@ extension Story {
                 destinations = seaports
             }
         }
-        if let pinned = spec.route?.origin, let port = index.portByLocode[pinned] { origins = [port] }
+        if let pinned = spec.route?.origin, let port = index.portByLocode[pinned] {
+            origins = [port]
+            preferredOrigins = []
+        }
         if let pinned = spec.route?.discharge, let port = index.portByLocode[pinned] { destinations = [port] }
         let wantsRisk = planned.contains(.highRiskOrigin)
         let mustAvoidRisk = !redFlags && vantage != .export
         let wantsVia = vantage == .transhipment || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
         let viaCount = planned.contains(.circuitousRouting) ? paperwork.int(in: 2...3) : (wantsVia ? 1 : (paperwork.chance(0.35) ? 1 : 0))
 
-        for _ in 0..<60 {
-            guard !origins.isEmpty, !destinations.isEmpty else { break }
-            let o = paperwork.pick(origins)
+        for attempt in 0..<120 {
+            let pool = attempt < 60 && !preferredOrigins.isEmpty ? preferredOrigins : origins
+            guard !pool.isEmpty, !destinations.isEmpty else { break }
+            let o = paperwork.pick(pool)
             let d = paperwork.pick(destinations)
             if o.sameCountry(as: d) { continue }
             var hubs: [PortInfo] = []
@@ -426,15 +431,21 @@ extension Story {
         }
         var amendments: [ManifestAmendment] = []
         let arrivalInstant = Instant(date: arrival, hour: 6)
+        let inspectionInstant = Instant(date: inspectionDate, hour: 7)
         if planned.contains(.lateAmendment) {
+            // Only an import inspection follows the arrival; the story draws it only there.
             let hours = paperwork.int(in: 2...20)
             amendments.append(ManifestAmendment(field: paperwork.pick(["consignee", "goods[0].description", "notifyParty"]),
                                                 filedAt: arrivalInstant.adding(minutes: -hours * 60), hoursBeforeArrival: hours))
             explanations[.lateAmendment] = "typoCorrectedByAmendment"
         } else if paperwork.chance(0.15) {
             let hours = paperwork.int(in: 72...400)
-            amendments.append(ManifestAmendment(field: paperwork.pick(["notifyParty", "marks"]),
-                                                filedAt: arrivalInstant.adding(minutes: -hours * 60), hoursBeforeArrival: hours))
+            let filed = arrivalInstant.adding(minutes: -hours * 60)
+            // An amendment on file before the officer looks at the documents, never after.
+            if filed < inspectionInstant {
+                amendments.append(ManifestAmendment(field: paperwork.pick(["notifyParty", "marks"]), filedAt: filed,
+                                                    hoursBeforeArrival: hours))
+            }
         }
         if planned.contains(.reeferNonPerishable), !irregular { explanations[.reeferNonPerishable] = "nonOperatingReefer" }
         let receipt = origin.reference

@@ -141,6 +141,10 @@ struct Story {
             default: story = .intact
             }
         }
+        if spec.indicators?.contains(.lateAmendment) == true, vantage != .import {
+            throw GenerationError(code: "spec.indicators", field: "indicators",
+                                  message: "A late amendment (filed less than 24 h before arrival) can only be seen at import; set vantage: import or drop lateAmendment.")
+        }
         if story == .changedAtTranshipment, vantage == .export {
             throw GenerationError(code: "spec.seal", field: "seal",
                                   message: "A seal changed at transhipment cannot be seen at export; set vantage: import or transhipment.")
@@ -155,6 +159,9 @@ struct Story {
                 : [.newConsignee, .forwarderAsConsignee, .circuitousRouting, .highRiskOrigin, .cashFreightPayment,
                    .lateAmendment, .reeferNonPerishable, .sealNumberMismatch]
             if vantage == .export { pool.removeAll { $0 == .highRiskOrigin } }
+            if vantage != .import { pool.removeAll { $0 == .lateAmendment } }
+            // An export inspection comes before any transhipment: no seal replaced on the way yet.
+            if vantage == .export { pool.removeAll { $0 == .sealNumberMismatch } }
             if !irregular, spec.containerType.flatMap(ContainerType.named).map({ $0.family != .reefer }) ?? false {
                 pool.removeAll { $0 == .reeferNonPerishable }
             }

@@ -5,6 +5,15 @@ import CaseBundle
 struct CaseText {
     let localizer: Localizer
     let lang: String
+    /// Seal makers' names by id, from the catalogue.
+    var makerNames: [String: String] = [:]
+    /// Goods descriptions by their English text, to quote documents in the reader's language.
+    var goodsTexts: [String: LocalizedText] = [:]
+
+    private func quoted(_ text: String) -> String { goodsTexts[text]?.text(in: lang) ?? text }
+
+    private func maker(_ id: String) -> String { makerNames[id] ?? id }
+    private func font(_ name: String) -> String { localizer.has("font." + name) ? t("font." + name) : name }
 
     private func t(_ key: String, _ parameters: [String: String] = [:]) -> String { localizer.text(key, lang, parameters) }
     private func label(_ name: String) -> String { t("label." + name) }
@@ -69,11 +78,12 @@ struct CaseText {
         lines.append("\(label("vgm")): \(number(bl.vgm.kg)) kg · \(t("vgmMethod." + bl.vgm.method.rawValue)) · \(label("signatory")): \(bl.vgm.signatory) · \(bl.vgm.date)")
         if bl.shippersLoadAndCount { lines.append(label("slac")) }
         if !bl.amendments.isEmpty {
-            lines.append("\(label("amendments")): " + bl.amendments.map { "\($0.field) (\($0.filedAt))" }.joined(separator: "; "))
+            lines.append("\(label("amendments")): " + bl.amendments.map { "\(amendedField($0.field)) (\($0.filedAt))" }
+                .joined(separator: "; "))
         }
         for seal in c.targeting.seals {
             lines.append("\(label("seals")): \(seal.number) · \(t("sealClass." + seal.securityClass.rawValue)) · "
-                + "\(t("sealKind." + seal.kind.rawValue)) · \(label("makerMark")): \(seal.maker)")
+                + "\(t("sealKind." + seal.kind.rawValue)) · \(label("makerMark")): \(maker(seal.maker))")
         }
         lines.append("\(label("sealLog")):")
         for entry in c.targeting.sealLog {
@@ -95,12 +105,17 @@ struct CaseText {
             for point in exam.points {
                 lines.append("\(t("point." + point.rawValue)):")
                 for observation in exam.observations where observation.point == point {
-                    lines.append("  - " + t("observation." + observation.code.rawValue, observation.parameters))
+                    var parameters = observation.parameters(in: lang)
+                    if let found = parameters["found"] {
+                        if observation.code == .sealMakerMarkDiffers { parameters["found"] = maker(found) }
+                        if observation.code == .sealFontDiffers { parameters["found"] = font(found) }
+                    }
+                    lines.append("  - " + t("observation." + observation.code.rawValue, parameters))
                 }
             }
             let s = exam.seal
             var seal = "\(label("sealAsFound")): \(s.numberRead) · \(t("sealClass." + s.securityClass.rawValue)) · \(t("sealKind." + s.kind.rawValue)) · "
-                + "\(label("makerMark")): \(s.makerMark) · \(label("font")): \(s.font)"
+                + "\(label("makerMark")): \(maker(s.makerMark)) · \(label("font")): \(font(s.font))"
             if let bolt = s.boltNumber { seal += " · \(label("boltNumber")): \(bolt)" }
             if let bush = s.bushNumber { seal += " · \(label("bushNumber")): \(bush)" }
             lines.append(seal)
@@ -114,6 +129,13 @@ struct CaseText {
             lines.append("\n" + t("cli.stageHidden") + " (" + t("stage." + next.rawValue) + ")")
         }
         return lines
+    }
+
+    /// The label of an amended field (`goods[0].description` → the word for description).
+    private func amendedField(_ field: String) -> String {
+        let name = field.split(separator: ".").last.map(String.init) ?? field
+        let key = "label." + (name.contains("[") ? String(name.prefix { $0 != "[" }) : name)
+        return localizer.has(key) ? t(key) : field
     }
 
     private func vvtt(_ check: VVTTCheck) -> String {
@@ -149,14 +171,15 @@ struct CaseText {
         }
         lines.append("\(label("discrepancies")):" + (key.discrepancies.isEmpty ? " " + label("none") : ""))
         for d in key.discrepancies {
-            lines.append("  \(t("discrepancy." + d.code.rawValue)): \(d.documentedIn) = \(d.documented) ≠ \(d.observedIn) = \(d.observed)")
+            let observed = localizer.has("observation." + d.observed) ? t("observation." + d.observed) : quoted(d.observed)
+            lines.append("  \(t("discrepancy." + d.code.rawValue)): \(d.documentedIn) = \(quoted(d.documented)) ≠ \(d.observedIn) = \(observed)")
         }
         lines.append("\(label("sealFindings")): " + key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
         lines.append("\(label("essentialPoints")): " + key.examination.essentialPoints.map { t("point." + $0.rawValue) }.joined(separator: ", "))
         lines.append("\(label("evidenceSteps")): " + key.evidenceSteps.enumerated().map { "\($0.offset + 1). " + t("evidenceStep." + $0.element.rawValue) }.joined(separator: " "))
         lines.append("\(label("rationale")):")
         for item in key.rationale {
-            var parameters = item.parameters
+            var parameters = item.parameters(in: lang)
             if let indicator = parameters["indicator"] { parameters["indicator"] = t("indicator." + indicator) }
             if let explanation = parameters["explanation"] { parameters["explanation"] = t("explanation." + explanation) }
             for name in ["kind"] { if let v = parameters[name] { parameters[name] = t("anomaly." + v) } }
@@ -164,6 +187,10 @@ struct CaseText {
             for name in ["threat"] { if let v = parameters[name] { parameters[name] = t("threat." + v) } }
             if let v = parameters["agency"] { parameters["agency"] = t("agency." + v) }
             if let v = parameters["method"] { parameters["method"] = t("observation." + v) }
+            if let v = parameters["programme"] { parameters["programme"] = t("trustedTrader." + v) }
+            if let v = parameters["signs"] {
+                parameters["signs"] = v.split(separator: ",").map { t("observation." + $0) }.joined(separator: "; ")
+            }
             lines.append("  - " + t("rationale." + item.code.rawValue, parameters))
         }
         lines.append("\(label("seed")): \(key.seed)")

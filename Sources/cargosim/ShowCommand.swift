@@ -27,7 +27,7 @@ struct ShowCommand: ParsableCommand {
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
-        if let lang, !["en", "es", "pt", "fr"].contains(lang) {
+        if let lang, !["en", "es", "pt"].contains(lang) {
             throw ValidationError("Give --lang as en, es or pt (got \(lang)).")
         }
     }
@@ -69,7 +69,10 @@ struct ShowCommand: ParsableCommand {
         } catch {
             fail(error)
         }
-        let renderer = CaseText(localizer: workspace.localizer, lang: language)
+        let makers = Dictionary(workspace.catalog.sealMakers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let goods = Dictionary((workspace.catalog.commodities.map(\.description) + workspace.catalog.vagueDescriptions).map { ($0.en, $0) },
+                               uniquingKeysWith: { a, _ in a })
+        let renderer = CaseText(localizer: workspace.localizer, lang: language, makerNames: makers, goodsTexts: goods)
         var lines = renderer.render(inspectionCase, through: stage)
         if let key { lines += renderer.render(key) }
         print(lines.joined(separator: "\n"))

@@ -45,7 +45,7 @@ func userLanguage() -> String {
     let env = ProcessInfo.processInfo.environment
     let value = env["CARGOSIM_LANG"] ?? env["LC_ALL"] ?? env["LANG"] ?? "en"
     let code = String(value.prefix(2)).lowercased()
-    return ["en", "es", "pt", "fr"].contains(code) ? code : "en"
+    return ["en", "es", "pt"].contains(code) ? code : "en"
 }
 
 /// Prints every error of `error` to standard error and exits with status 1.

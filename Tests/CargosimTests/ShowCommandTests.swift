@@ -121,26 +121,8 @@ struct ShowCommandTests {
             }
 
             // Intermittent: whether a given course shows the fault depends on the cases the generator draws.
-            withKnownIssue(
-                """
-                Examination findings and the key print goods in English whatever the language: the generator puts \
-                `actualGoods.description.en` (and English words such as "cocaine") into Observation.parameters["found"] \
-                and rationale parameters (Sources/CaseGeneration/Story+Examination.swift, addLoadObservations).
-                """,
-                isIntermittent: true
-            ) {
-                #expect(englishGoods == [], "English goods text in the \(language) rendering")
-            }
-            withKnownIssue(
-                """
-                Raw codes reach the reader: manifest amendments print their field name (`notifyParty`, `marks`), \
-                trustedTraderRecord prints `aeo`/`ctpat`, sealTampered prints observation codes \
-                (Sources/cargosim/CaseText.swift).
-                """,
-                isIntermittent: true
-            ) {
-                #expect(rawCodes == [], "raw codes in the \(language) rendering")
-            }
+            #expect(englishGoods == [], "English goods text in the \(language) rendering")
+            #expect(rawCodes == [], "raw codes in the \(language) rendering")
         }
     }
 
@@ -217,11 +199,9 @@ struct ShowCommandTests {
             #expect(result.stderr.contains("de"), "\(result)")
             #expect(result.stderr.contains("en, es or pt"), "\(result)")
 
-            // `fr` has no table in Assets/i18n/, yet it is accepted and prints English.
-            withKnownIssue("ShowCommand.validate accepts --lang fr although Assets/i18n has no fr.json") {
-                let french = try box.cargosim("show", "course/cases/\(id)", "--lang", "fr")
-                #expect(french.status != 0, "\(french)")
-            }
+            // `fr` has no table in Assets/i18n/: refused like any other unknown language.
+            let french = try box.cargosim("show", "course/cases/\(id)", "--lang", "fr")
+            #expect(french.status != 0, "\(french)")
         }
     }
 }

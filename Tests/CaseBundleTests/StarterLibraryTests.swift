@@ -65,9 +65,15 @@ private func renderingProblems(of made: GeneratedCase, english: [String: String]
             }
         }
     }
-    for item in made.key.rationale { check("rationale." + item.code.rawValue, item.parameters) }
+    for item in made.key.rationale { check("rationale." + item.code.rawValue, item.parameters(in: "en")) }
     let observations = (made.inspectionCase.examination?.observations ?? []) + made.key.examination.significant
-    for observation in observations { check("observation." + observation.code.rawValue, observation.parameters) }
+    for observation in observations {
+        check("observation." + observation.code.rawValue, observation.parameters(in: "en"))
+        // Words are given in every language, never as English only.
+        for (name, text) in observation.localizedParameters ?? [:] where text.es.isEmpty || text.pt.isEmpty {
+            problems.append("observation.\(observation.code.rawValue): \(name) has no Spanish or Portuguese text")
+        }
+    }
     return problems.map { "\(made.inspectionCase.id) (\(made.key.scenario)): \($0)" }
 }
 

@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "d22b54560082741f86b4611d742f68aed5fca49530a5b418558817209e031ac4"
+    static let golden = "c2d93ed245516e6dfe25399769a1c1a027378f5b72e5ef4d828d1820be826c79"
 }

@@ -16,7 +16,7 @@ import Testing
             + FreightPayment.allCases.map(\.rawValue) + VGMMethod.allCases.map(\.rawValue))
 
     /// Parts of a key that quote what the case shows (document values and observations).
-    static let quotingFields: Set<String> = ["evidence", "documented", "observed", "documentedIn", "observedIn", "parameters",
+    static let quotingFields: Set<String> = ["evidence", "documented", "observed", "documentedIn", "observedIn", "parameters", "localizedParameters",
                                              "significant"]
 
     static func secretStrings(in value: Any, path: [String] = []) -> [String] {
