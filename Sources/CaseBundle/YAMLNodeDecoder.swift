@@ -1,3 +1,4 @@
+import CargoModel
 import Foundation
 import Yams
 

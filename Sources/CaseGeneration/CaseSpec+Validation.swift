@@ -19,7 +19,7 @@ extension CaseSpec {
         var cargoM3 = 0.0
         for (i, line) in (goods ?? []).enumerated() {
             guard let commodity = catalog.commodity(line.commodity) else {
-                let near = catalog.commodities.map(\.id).closest(to: line.commodity)
+                let near = closestMatch(to: line.commodity, in: catalog.commodities.map(\.id))
                 report.add(ValidationError(
                     code: "spec.commodity", field: "goods[\(i)].commodity", value: line.commodity,
                     message: "Unknown commodity; use an id from Assets/catalog/commodities.json"
@@ -111,7 +111,7 @@ extension CaseSpec {
             report.add(ValidationError(code: "spec.locode", field: field, value: code,
                                        message: "Give a UN/LOCODE: country code and three letters or digits (e.g. ECGYE)."))
         } else if catalog.port(code) == nil {
-            let near = catalog.ports.map(\.locode).closest(to: code)
+            let near = closestMatch(to: code, in: catalog.ports.map(\.locode))
             report.add(ValidationError(code: "spec.port", field: field, value: code,
                                        message: "Port not in Assets/catalog/ports.json; add it there with its source or use a listed one"
                                         + (near.map { " (did you mean \($0)?)" } ?? ".")))
@@ -124,30 +124,4 @@ func format3(_ value: Double) -> String {
     let thousandths = Int((value * 1000).rounded())
     let fraction = String(abs(thousandths % 1000))
     return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
-}
-
-extension Array where Element == String {
-    /// The element with the smallest edit distance to `word`, if it is close enough to be a likely typo.
-    func closest(to word: String) -> String? {
-        let scored = map { ($0, editDistance($0.lowercased(), word.lowercased())) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= Swift.max(2, word.count / 3) else { return nil }
-        return best.0
-    }
-}
-
-/// Levenshtein distance between two strings.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        current[0] = i
-        for j in 1...b.count {
-            current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        swap(&previous, &current)
-    }
-    return previous[b.count]
 }
