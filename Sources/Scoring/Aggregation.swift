@@ -95,11 +95,11 @@ public enum ItemFlag: String, Hashable, Sendable, Codable, CaseIterable {
     case tooEasy
     /// Proportion correct at or below 0.20.
     case tooHard
-    /// Stronger trainees get it wrong more often than weaker ones: check the key.
+    /// Stronger trainees get it wrong more often than weaker ones (discrimination ≤ −0.20): check the key.
     case broken
     /// Discrimination below 0.20.
     case lowDiscrimination
-    /// Fewer than 5 attempts: no statistics.
+    /// Fewer than 10 attempts: no flags from so little data.
     case tooFewAttempts
 }
 
@@ -220,13 +220,13 @@ public func itemAnalysis(_ summaries: [AttemptSummary]) -> [ItemStatistics] {
         let p = Double(attempts.filter { $0.outcome.isCorrect }.count) / Double(attempts.count)
         let r = pointBiserial(xs, ys)
         var flags: [ItemFlag] = []
-        if attempts.count < 5 {
+        if attempts.count < 10 {
             flags.append(.tooFewAttempts)
         } else {
             if p >= 0.95 { flags.append(.tooEasy) }
             if p <= 0.20 { flags.append(.tooHard) }
             if let r {
-                if r < 0 { flags.append(.broken) } else if r < 0.2 { flags.append(.lowDiscrimination) }
+                if r <= -0.2 { flags.append(.broken) } else if r < 0.2 { flags.append(.lowDiscrimination) }
             }
         }
         return ItemStatistics(caseId: id, scenario: attempts[0].scenario, attempts: attempts.count, difficulty: p,

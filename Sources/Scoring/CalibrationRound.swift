@@ -216,3 +216,83 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
             candidates: agreements)
     }
 }
+
+/// A calibration round as a file: the round's definition and every grade given (`cargosim calibrate`).
+public struct CalibrationRecord: Hashable, Sendable, Codable {
+    public var id: String
+    public var rubricVersion: String
+    public var scale: [String]
+    public var items: [String]
+    /// panelist → item → grade.
+    public var reference: [String: [String: String]]
+    /// candidate → item → grade (items left out are missing grades).
+    public var candidates: [String: [String: String]]
+
+    public init(id: String, rubricVersion: String, scale: [String], items: [String], reference: [String: [String: String]],
+                candidates: [String: [String: String]]) {
+        self.id = id
+        self.rubricVersion = rubricVersion
+        self.scale = scale
+        self.items = items
+        self.reference = reference
+        self.candidates = candidates
+    }
+
+    /// Plays the record through a `CalibrationRound` (reference, open, candidates, close).
+    /// - Throws: `CalibrationError` naming the panelist or candidate, item and grade at fault.
+    public func run(minimumPanel: Int = 2) throws(CalibrationError) -> CalibrationResults {
+        var round = try CalibrationRound(id: id, rubricVersion: rubricVersion, scale: scale, items: items,
+                                         minimumPanel: minimumPanel)
+        func named(_ error: CalibrationError, _ who: String, _ item: String) -> CalibrationError {
+            var e = error
+            e.field = "\(who).\(item)"
+            return e
+        }
+        for panelist in reference.keys.sorted() {
+            for (item, grade) in reference[panelist]!.sorted(by: { $0.key < $1.key }) {
+                do { try round.recordReference(panelist: panelist, item: item, grade: grade) } catch {
+                    throw named(error, "reference.\(panelist)", item)
+                }
+            }
+        }
+        try round.openToCandidates()
+        for candidate in candidates.keys.sorted() {
+            for (item, grade) in candidates[candidate]!.sorted(by: { $0.key < $1.key }) {
+                do { try round.recordCandidate(candidate, item: item, grade: grade) } catch {
+                    throw named(error, "candidates.\(candidate)", item)
+                }
+            }
+        }
+        return try round.close()
+    }
+
+    /// A simulated round for demonstrations: each item's true grade is its score banded onto the scale;
+    /// panelists grade it one step off with probability 0.1, candidates with their own `error` rate and
+    /// `bias` (steps, positive lenient), and leave out a grade with probability 0.03.
+    public static func simulated(id: String, items: [(id: String, score: Double)], scale: [String], panelists: Int,
+                                 candidates: [(name: String, error: Double, bias: Int)],
+                                 using rng: inout some RandomNumberGenerator) -> CalibrationRecord
+    {
+        let k = scale.count
+        func truth(_ score: Double) -> Int { min(k - 1, max(0, Int(score * Double(k)))) }
+        func jitter(_ g: Int, _ p: Double, _ bias: Int, _ rng: inout some RandomNumberGenerator) -> Int {
+            var g = g + bias
+            if unit(&rng) < p { g += unit(&rng) < 0.5 ? -1 : 1 }
+            return min(k - 1, max(0, g))
+        }
+        var reference: [String: [String: String]] = [:]
+        for p in 1...max(1, panelists) {
+            let name = "panel-\(p)"
+            for item in items { reference[name, default: [:]][item.id] = scale[jitter(truth(item.score), 0.1, 0, &rng)] }
+        }
+        var graded: [String: [String: String]] = [:]
+        for c in candidates {
+            graded[c.name] = [:]
+            for item in items where unit(&rng) >= 0.03 {
+                graded[c.name]![item.id] = scale[jitter(truth(item.score), c.error, unit(&rng) < 0.5 ? c.bias : 0, &rng)]
+            }
+        }
+        return CalibrationRecord(id: id, rubricVersion: Rubric.standard.version, scale: scale, items: items.map(\.id),
+                                 reference: reference, candidates: graded)
+    }
+}

@@ -82,8 +82,8 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
     /// The values shipped in `Assets/policies/default.yaml` (kept equal by a test).
     public static let standard = CertificationPolicy(
         version: "cargosim-2026.1", validityDays: 730,
-        trainee: TraineeRequirements(minimumConcealmentCases: 20, minimumCleanCases: 20, minimumCasesPerKind: 1,
-                                     kinds: [.ripOnRipOff], minimumHitRate: 0.80, maximumFalseAlarmRate: 0.30,
+        trainee: TraineeRequirements(minimumConcealmentCases: 20, minimumCleanCases: 20, minimumCasesPerKind: 2,
+                                     kinds: [], minimumHitRate: 0.80, maximumFalseAlarmRate: 0.30,
                                      minimumDPrime: 1.5, minimumDPrimeLowerBound: 0.8, minimumLocalisationRate: nil),
         trainer: TrainerRequirements(minimumHitRate: 0.90, maximumFalseAlarmRate: 0.20, minimumDPrime: 2.0,
                                      minimumDPrimeLowerBound: 1.2, minimumKappa: 0.61, minimumWeightedKappa: 0.61,

@@ -6,7 +6,7 @@ public enum ReportLabel: String, Sendable, CaseIterable {
     case title, trainee, attempts, hits, misses, falseAlarms, correctRejections, hitRate, falseAlarmRate, dPrime
     case aPrime, criterion, meanScore, localisation, responseTime, cohort, items, item, difficulty, discrimination
     case flags, rocTitle, dPrimeTitle, learningTitle, missByKindTitle, block, missRate, kind, interval, noFlaggedItems
-    case intervalsNote
+    case intervalsNote, topic
 }
 
 extension CohortReport {
@@ -67,7 +67,7 @@ extension CohortReport {
         if flagged.isEmpty {
             out += L(.noFlaggedItems) + "\n"
         } else {
-            out += table([[L(.item), "topic", L(.difficulty), L(.discrimination), L(.flags)]] + flagged.map { item in
+            out += table([[L(.item), L(.topic), L(.difficulty), L(.discrimination), L(.flags)]] + flagged.map { item in
                 [item.caseId, text("scenario.\(item.scenario)", [:]), num(item.difficulty), num(item.discrimination),
                  item.flags.map { text("report.flag.\($0.rawValue)", [:]) }.joined(separator: ", ")]
             })
