@@ -41,6 +41,27 @@ public struct AttemptSummary: Hashable, Sendable, Codable {
         responseSeconds = grade.responseSeconds
     }
 
+    /// A summary made directly (for imports from another grader, and for tests).
+    public init(traineeId: String, caseId: String, sequence: Int, signal: Bool, alarm: Bool, score: Double,
+                passed: Bool, regionsFound: Int = 0, regionsToFind: Int = 0, falseMarks: Int = 0, kind: AnomalyKind? = nil,
+                scenario: String, vantage: Vantage? = nil, difficulty: Int = 3, responseSeconds: Double = 0) {
+        self.traineeId = traineeId
+        self.caseId = caseId
+        self.sequence = sequence
+        self.signal = signal
+        self.alarm = alarm
+        self.score = score
+        self.passed = passed
+        self.regionsFound = regionsFound
+        self.regionsToFind = regionsToFind
+        self.falseMarks = falseMarks
+        self.kind = kind
+        self.scenario = scenario
+        self.vantage = vantage
+        self.difficulty = difficulty
+        self.responseSeconds = responseSeconds
+    }
+
     public var outcome: DetectionOutcome { DetectionOutcome(signal: signal, alarm: alarm) }
 }
 
