@@ -33,6 +33,21 @@ public struct CandidateAgreement: Hashable, Sendable, Codable {
     public var meanBias: Double
     /// The items graded differently, largest departure first.
     public var departures: [Departure]
+
+    public init(candidate: String, itemsGraded: Int, itemsMissing: Int, kappa: Double?, weightedKappaLinear: Double?,
+                weightedKappaQuadratic: Double?, alphaNominal: Double?, alphaOrdinal: Double?, meanBias: Double,
+                departures: [Departure]) {
+        self.candidate = candidate
+        self.itemsGraded = itemsGraded
+        self.itemsMissing = itemsMissing
+        self.kappa = kappa
+        self.weightedKappaLinear = weightedKappaLinear
+        self.weightedKappaQuadratic = weightedKappaQuadratic
+        self.alphaNominal = alphaNominal
+        self.alphaOrdinal = alphaOrdinal
+        self.meanBias = meanBias
+        self.departures = departures
+    }
 }
 
 /// The outcome of a closed round.
