@@ -15,6 +15,16 @@ public struct SimulatedTrainee: Hashable, Sendable, Codable {
     public var diligence: Double
     /// Multiplies response times (1 typical).
     public var pace: Double
+
+    public init(id: String, initialSensitivity: Double, finalSensitivity: Double, criterion: Double, diligence: Double,
+                pace: Double) {
+        self.id = id
+        self.initialSensitivity = initialSensitivity
+        self.finalSensitivity = finalSensitivity
+        self.criterion = criterion
+        self.diligence = diligence
+        self.pace = pace
+    }
 }
 
 /// Makes plausible attempts for a cohort over a generated course (for tests, the demonstration and the
