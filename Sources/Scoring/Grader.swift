@@ -36,9 +36,9 @@ public struct GradingError: Error, Hashable, Sendable, CustomStringConvertible {
 public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .standard,
                   regions: ScanGeometry = .none, courseHash: String? = nil) throws(GradingError) -> Grade
 {
-    let record = "attempt \(attempt.caseId) by \(attempt.traineeId)"
     func failure(_ code: String, _ field: String, _ value: String, _ message: String) -> GradingError {
-        GradingError(code: code, record: record, field: field, value: value, message: message)
+        GradingError(code: code, record: "attempt \(attempt.caseId) by \(attempt.traineeId)", field: field, value: value,
+                     message: message)
     }
     guard attempt.caseId == key.caseId else {
         throw failure("grade.caseMismatch", "caseId", attempt.caseId,
@@ -78,7 +78,10 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
     }
 
     let truth: Truth = key.irregular ? .irregular : .clean
+    // Test mode shows the score only, so the detailed items are not built at all.
+    let detailed = attempt.mode == .training
     var feedback: [FeedbackItem] = []
+    func say(_ item: @autoclosure () -> FeedbackItem) { if detailed { feedback.append(item()) } }
 
     // Dispositions.
     var stageResults: [StageResult] = []
@@ -93,7 +96,7 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
         {
             acceptable = false
             cost = min(worst, rubric.wrongAgencyCost)
-            feedback.append(FeedbackItem(.wrongAgency, ["agency": decision.agency?.rawValue ?? "", "expectedAgency": expected.rawValue]))
+            say(FeedbackItem(.wrongAgency, ["agency": decision.agency?.rawValue ?? "", "expectedAgency": expected.rawValue]))
         }
         let seconds = Double(decision.responseMilliseconds) / 1000
         let limit = rubric.responseTimeLimits[decision.stage]
@@ -102,20 +105,20 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
                                         acceptable: acceptable, cost: cost, score: worst > 0 ? 1 - cost / worst : 1,
                                         responseSeconds: seconds, slow: slow))
         if acceptable {
-            feedback.append(FeedbackItem(.stageRight, ["stage": decision.stage.rawValue, "disposition": decision.disposition.rawValue]))
+            say(FeedbackItem(.stageRight, ["stage": decision.stage.rawValue, "disposition": decision.disposition.rawValue]))
         } else if decision.disposition != .referToAgency || !expectation.acceptable.contains(.referToAgency) {
-            feedback.append(FeedbackItem(.stageWrong, ["stage": decision.stage.rawValue, "chosen": decision.disposition.rawValue,
+            say(FeedbackItem(.stageWrong, ["stage": decision.stage.rawValue, "chosen": decision.disposition.rawValue,
                                                         "expected": expectation.best.rawValue]))
         }
         if slow, let limit {
-            feedback.append(FeedbackItem(.slowDecision, ["stage": decision.stage.rawValue, "seconds": "\(Int(seconds))",
+            say(FeedbackItem(.slowDecision, ["stage": decision.stage.rawValue, "seconds": "\(Int(seconds))",
                                                           "limit": "\(Int(limit))"]))
         }
     }
     let alarm = attempt.decisions.last!.disposition != .release
     let outcome = DetectionOutcome(signal: key.irregular, alarm: alarm)
-    if outcome == .miss { feedback.append(FeedbackItem(.concealmentMissed)) }
-    if outcome == .falseAlarm { feedback.append(FeedbackItem(.unneededStop)) }
+    if outcome == .miss { say(FeedbackItem(.concealmentMissed)) }
+    if outcome == .falseAlarm { say(FeedbackItem(.unneededStop)) }
     let dispositionScore = stageResults.map(\.score).reduce(0, +) / Double(stageResults.count)
 
     // A part applies when the trainee reached its stage; on an irregular case whose key expects the
@@ -131,12 +134,12 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
         let result = localise(screening.markedRegions, against: caseRegions, rule: rubric.localisation)
         localisation = result
         localisationScore = result.score
-        let kinds = Dictionary(key.anomalies.map { ($0.id, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
-        for id in result.found { feedback.append(FeedbackItem(.regionFound, ["kind": kinds[id] ?? id])) }
-        for id in result.missed { feedback.append(FeedbackItem(.regionMissed, ["kind": kinds[id] ?? id])) }
-        if result.tooBroadMarks > 0 { feedback.append(FeedbackItem(.markTooBroad, ["count": "\(result.tooBroadMarks)"])) }
+        let kinds = detailed ? Dictionary(key.anomalies.map { ($0.id, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a }) : [:]
+        if detailed { for id in result.found { say(FeedbackItem(.regionFound, ["kind": kinds[id] ?? id])) } }
+        if detailed { for id in result.missed { say(FeedbackItem(.regionMissed, ["kind": kinds[id] ?? id])) } }
+        if result.tooBroadMarks > 0 { say(FeedbackItem(.markTooBroad, ["count": "\(result.tooBroadMarks)"])) }
         let plainFalse = result.falseMarks - result.tooBroadMarks
-        if plainFalse > 0 { feedback.append(FeedbackItem(.falseMarks, ["count": "\(plainFalse)"])) }
+        if plainFalse > 0 { say(FeedbackItem(.falseMarks, ["count": "\(plainFalse)"])) }
     } else if !regions.regions.isEmpty {
         localisationScore = unreached(.screening)
     }
@@ -148,9 +151,9 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
     if !flagged.isEmpty || !present.isEmpty {
         let result = PrecisionRecall.of(given: flagged, expected: present)
         indicators = result
-        for code in flagged.intersection(present).sorted() { feedback.append(FeedbackItem(.indicatorSpotted, ["indicator": code.rawValue])) }
-        for code in present.subtracting(flagged).sorted() { feedback.append(FeedbackItem(.indicatorMissed, ["indicator": code.rawValue])) }
-        for code in flagged.subtracting(present).sorted() { feedback.append(FeedbackItem(.indicatorNotPresent, ["indicator": code.rawValue])) }
+        if detailed { for code in flagged.intersection(present).sorted() { say(FeedbackItem(.indicatorSpotted, ["indicator": code.rawValue])) } }
+        if detailed { for code in present.subtracting(flagged).sorted() { say(FeedbackItem(.indicatorMissed, ["indicator": code.rawValue])) } }
+        if detailed { for code in flagged.subtracting(present).sorted() { say(FeedbackItem(.indicatorNotPresent, ["indicator": code.rawValue])) } }
     }
 
     // Seal findings and the examination plan.
@@ -164,9 +167,9 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
             let result = PrecisionRecall.of(given: given, expected: expected)
             sealFindings = result
             sealScore = result.f1
-            for f in given.intersection(expected).sorted() { feedback.append(FeedbackItem(.sealFindingRight, ["finding": f.rawValue])) }
-            for f in expected.subtracting(given).sorted() { feedback.append(FeedbackItem(.sealFindingMissed, ["finding": f.rawValue])) }
-            for f in given.subtracting(expected).sorted() { feedback.append(FeedbackItem(.sealFindingWrong, ["finding": f.rawValue])) }
+            if detailed { for f in given.intersection(expected).sorted() { say(FeedbackItem(.sealFindingRight, ["finding": f.rawValue])) } }
+            if detailed { for f in expected.subtracting(given).sorted() { say(FeedbackItem(.sealFindingMissed, ["finding": f.rawValue])) } }
+            if detailed { for f in given.subtracting(expected).sorted() { say(FeedbackItem(.sealFindingWrong, ["finding": f.rawValue])) } }
         }
         let examined = Set(decision.examinedPoints)
         let essential = key.examination.essentialPoints
@@ -175,7 +178,7 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
                                        coverage: essential.isEmpty ? 1 : Double(covered.count) / Double(essential.count))
         examination = result
         examinationScore = result.coverage
-        for point in missed { feedback.append(FeedbackItem(.pointNotExamined, ["point": point.rawValue])) }
+        if detailed { for point in missed { say(FeedbackItem(.pointNotExamined, ["point": point.rawValue])) } }
     } else {
         sealScore = unreached(.examination)
         examinationScore = sealScore
@@ -188,9 +191,9 @@ public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .
         let result = gradeCustody(decision.evidenceSteps, expected: key.evidenceSteps)
         evidence = result
         evidenceScore = result.score
-        for step in result.missing { feedback.append(FeedbackItem(.custodyStepMissing, ["step": step.rawValue])) }
+        if detailed { for step in result.missing { say(FeedbackItem(.custodyStepMissing, ["step": step.rawValue])) } }
         for v in result.violations {
-            feedback.append(FeedbackItem(.custodyOrder, ["step": v.step.rawValue, "before": v.shouldFollow.rawValue]))
+            say(FeedbackItem(.custodyOrder, ["step": v.step.rawValue, "before": v.shouldFollow.rawValue]))
         }
     } else if !key.evidenceSteps.isEmpty {
         evidenceScore = unreached(.evidence)

@@ -23,7 +23,10 @@ func readAttempts(_ path: String) -> [Attempt] {
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
         fail(BundleError(code: "io.unreadable", file: path, message: "Cannot read the attempts file; check the path."))
     }
-    do { return try AttemptLines.decode(data) } catch {
+    // A Result rather than a typed do-catch: the release compiler (6.3.1) crashes on the latter here.
+    switch Result(catching: { () throws(AttemptReadError) in try AttemptLines.decode(data) }) {
+    case .success(let attempts): return attempts
+    case .failure(let error):
         fail(BundleError(code: "attempts.read", file: path, line: error.line, field: error.field.isEmpty ? nil : error.field,
                          value: error.value.isEmpty ? nil : error.value, message: error.message + " Nothing was graded."))
     }
@@ -308,7 +311,9 @@ struct CalibrateCommand: ParsableCommand {
             fail(BundleError(code: "calibration.read", file: round, message: "Cannot read the calibration round: \(error)."))
         }
         let results: CalibrationResults
-        do { results = try record.run() } catch {
+        switch Result(catching: { () throws(CalibrationError) in try record.run() }) {
+        case .success(let value): results = value
+        case .failure(let error):
             fail(BundleError(code: error.code, file: round, field: error.field, value: error.value, message: error.message))
         }
         if format == .json {
@@ -424,10 +429,7 @@ struct CertifyCommand: ParsableCommand {
         }
         guard decision.granted else { throw ExitCode(1) }
         guard let signingKey, let out else { return }
-        let identity: SigningIdentity
-        do { identity = try SigningIdentity(privateKeyText: String(contentsOfFile: signingKey, encoding: .utf8)) } catch {
-            fail(BundleError(code: "key.read", file: signingKey, message: "\(error)"))
-        }
+        let identity = loadSigningKey(signingKey)
         let payload = CertificatePayload(keyId: identity.keyId, issuer: issuer, subject: subject, subjectName: name ?? subject,
                                          role: role, policyVersion: policy.version, issuedAt: now(),
                                          validityDays: policy.validityDays, figures: decision.figures)
@@ -438,6 +440,18 @@ struct CertifyCommand: ParsableCommand {
             write(Data(Certificates.html(payload, file: file, text: { l.text($0, language, $1) }).utf8), to: html)
             print("Printable certificate: \(html)")
         }
+    }
+}
+
+/// Reads a private key file, or prints why not and exits.
+func loadSigningKey(_ path: String) -> SigningIdentity {
+    // Returned from inside the `do` (not assigned to an outer `let`): the 6.3.1 release compiler crashes
+    // on a typed-throwing initializer whose result initialises a variable declared outside the `do`.
+    do {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try SigningIdentity(privateKeyText: text)
+    } catch {
+        fail(BundleError(code: "key.read", file: path, message: "\(error)"))
     }
 }
 
