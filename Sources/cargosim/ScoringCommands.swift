@@ -36,6 +36,7 @@ func readAttempts(_ path: String) -> [Attempt] {
 final class KeyFolder {
     let url: URL
     private var keys: [String: AnswerKey] = [:]
+    private var prepared: [String: PreparedKey] = [:]
     private var cases: [String: InspectionCase?] = [:]
     let courseHash: String?
     let courseDirectory: URL?
@@ -74,6 +75,13 @@ final class KeyFolder {
         return key
     }
 
+    func preparedKey(_ caseId: String, line: Int? = nil) throws -> PreparedKey {
+        if let p = prepared[caseId] { return p }
+        let p = PreparedKey(try key(caseId, line: line))
+        prepared[caseId] = p
+        return p
+    }
+
     func inspectionCase(_ caseId: String) -> InspectionCase? {
         if let cached = cases[caseId] { return cached }
         let loaded = courseDirectory.flatMap { try? CourseReader.readCase(at: $0.appendingPathComponent("cases/\(caseId)/case.json")) }
@@ -93,9 +101,9 @@ func gradeAll(_ attempts: [Attempt], keys: KeyFolder, rubric: Rubric, file: Stri
     var out: [(Grade, AttemptSummary)] = []
     for (i, attempt) in attempts.enumerated() {
         do {
-            let key = try keys.key(attempt.caseId, line: i + 1)
-            let graded = try grade(attempt, against: key, rubric: rubric, regions: keys.geometry(attempt.caseId),
-                                   courseHash: keys.courseHash)
+            let prepared = try keys.preparedKey(attempt.caseId, line: i + 1)
+            let key = prepared.key
+            let graded = try grade(attempt, against: prepared, regions: keys.geometry(attempt.caseId), courseHash: keys.courseHash)
             let n = sequence[attempt.traineeId, default: 0]
             sequence[attempt.traineeId] = n + 1
             out.append((graded, AttemptSummary(grade: graded, key: key, vantage: keys.inspectionCase(attempt.caseId)?.vantage, sequence: n)))
@@ -273,7 +281,7 @@ struct SimulateCohortCommand: ParsableCommand {
         write(Data(bytes), to: out)
         print("Wrote \(all.count) attempts by \(trainees) trainees to \(out)")
         if let calibrationOut {
-            let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, $0) })
+            let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
             let items = all.prefix(30).compactMap { a -> (id: String, score: Double)? in
                 guard let key = keyById[a.caseId], let g = try? grade(a, against: key) else { return nil }
                 return ("\(a.traineeId)/\(a.caseId)", g.score)
@@ -585,7 +593,7 @@ private func runScoringBench(_ context: BenchContext) throws {
     let caseCount = 200, traineeCount = 5000
     let generator = CaseGenerator(catalog: context.workspace.catalog)
     let keys = try planCourse(CurriculumMix(count: caseCount), seed: context.seed).map { try generator.generate($0).key }
-    let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, $0) })
+    let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
     var rng = SplitMix64(seed: context.seed)
     let simulator = CohortSimulator(keys: keys, courseHash: String(repeating: "ab", count: 32),
                                     start: Instant(date: CalendarDate(year: 2026, month: 9, day: 1)))
@@ -608,11 +616,11 @@ private func runScoringBench(_ context: BenchContext) throws {
     summaries.reserveCapacity(attempts.count)
     var sequence: [String: Int] = [:]
     for attempt in attempts {
-        let key = keyById[attempt.caseId]!
-        let g = try grade(attempt, against: key)
+        let prepared = keyById[attempt.caseId]!
+        let g = try grade(attempt, against: prepared)
         let n = sequence[attempt.traineeId, default: 0]
         sequence[attempt.traineeId] = n + 1
-        summaries.append(AttemptSummary(grade: g, key: key, vantage: nil, sequence: n))
+        summaries.append(AttemptSummary(grade: g, key: prepared.key, vantage: nil, sequence: n))
     }
     let gradeSeconds = monotonicSeconds() - start - readSeconds
     var byTrainee: [String: [AttemptSummary]] = [:]

@@ -235,3 +235,45 @@ import Testing
 
 import CaseBundle
 
+
+@Suite struct PreparedKeyTests {
+    @Test func ordinalsFollowTheDeclarationOrderOfEveryEnumTheGraderPacks() {
+        func check<E: CaseIterable & Equatable>(_ type: E.Type) {
+            for (i, value) in E.allCases.enumerated() { #expect(ordinal(value) == i, "\(type) \(value)") }
+        }
+        check(Stage.self)
+        check(Disposition.self)
+        check(RiskIndicator.self)
+        check(SealFinding.self)
+        check(ExaminationPoint.self)
+        check(EvidenceStep.self)
+        #expect(RiskIndicator.allCases.count <= 32 && ExaminationPoint.allCases.count <= 16 && EvidenceStep.allCases.count <= 12)
+        #expect(Disposition.allCases.count <= 8)
+    }
+
+    @Test func aPreparedKeyGradesExactlyAsTheKeyItself() throws {
+        var rng = SplitMix64(seed: 12)
+        let simulator = CohortSimulator(keys: Repository.keys, courseHash: testCourseHash, start: t0)
+        let keys = Dictionary(uniqueKeysWithValues: Repository.keys.map { ($0.caseId, $0) })
+        for trainee in CohortSimulator.trainees(count: 3, using: &rng) {
+            for attempt in simulator.attempts(for: trainee, mode: .training, using: &rng) {
+                let key = keys[attempt.caseId]!
+                let prepared = try grade(attempt, against: PreparedKey(key))
+                // An independent recomputation of the disposition part from the key and rubric directly.
+                let truth: Truth = key.irregular ? .irregular : .clean
+                var expected = 0.0
+                for d in attempt.decisions {
+                    let row = Rubric.standard.costs[d.stage]![truth]!
+                    let worst = Disposition.options(at: d.stage).map { row[$0]! }.max()!
+                    let e = key.expectations[d.stage]!
+                    let ok = e.acceptable.contains(d.disposition) && (d.disposition != .referToAgency || e.agency == nil || d.agency == e.agency)
+                    let cost = ok ? 0 : (e.acceptable.contains(d.disposition) ? min(worst, Rubric.standard.wrongAgencyCost) : row[d.disposition]!)
+                    expected += 1 - cost / worst
+                }
+                #expect(abs(prepared.parts.disposition - expected / Double(attempt.decisions.count)) < 1e-12)
+            }
+        }
+    }
+}
+
+@testable import Scoring
