@@ -100,6 +100,23 @@ ENUM_PREFIXES = {
     "discrepancy": "DiscrepancyCode", "difficultyFactor": "DifficultyFactorCode", "scenario": "Scenario",
     "sealStory": "SealStory", "indicator": "RiskIndicator", "observation": "ObservationCode",
     "rationale": "RationaleCode",
+    # Scoring: feedback, report labels, item flags, certificate roles.
+    "feedback": "FeedbackCode", "report": "ReportLabel", "report.flag": "ItemFlag",
+    "certificate.role": "CertificationRole",
+}
+
+# Scoring and certification keys that no enum lists: key -> placeholders.
+SCORING_KEYS = {
+    "certificate.title": set(), "certificate.policy": set(), "certificate.issued": set(), "certificate.expires": set(),
+    "certificate.howToVerify": {"id", "keyId"},
+    **{f"figure.{f}": set() for f in ["concealmentCases", "cleanCases", "hits", "falseAlarms", "hitRate",
+                                      "falseAlarmRate", "dPrime", "dPrimeLower", "dPrimeUpper", "aPrime", "criterion",
+                                      "kappa", "weightedKappa", "alpha"]},
+    **{f"reason.{r}": set() for r in ["concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime",
+                                      "dPrimeLowerBound", "localisationRate", "kappa", "weightedKappa", "alpha",
+                                      "supervisedDelivery", "pass", "fail"]},
+    "reason.casesOfKind": {"kind"},
+    "decision.granted": {"subject", "role", "policy"}, "decision.refused": {"subject", "role", "policy"},
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -152,9 +169,9 @@ def enum_cases(src, name):
     return cases
 
 
-def rationale_parameters(src):
-    """RationaleCode case -> set of parameter names, from the '/// ... Parameters: `a`, `b`.' doc comments."""
-    body = enum_body(src, "RationaleCode")
+def rationale_parameters(src, enum="RationaleCode"):
+    """Enum case -> set of parameter names, from the '/// ... Parameters: `a`, `b`.' doc comments."""
+    body = enum_body(src, enum)
     if body is None:
         return {}
     out, doc = {}, []
@@ -542,6 +559,8 @@ def check_i18n(src):
             expected[f"observation.{case}"] = OBSERVATION_PARAMETERS.get(case, set())
         for case, params in rationale_parameters(src).items():
             expected[f"rationale.{case}"] = params
+        for case, params in rationale_parameters(src, "FeedbackCode").items():
+            expected[f"feedback.{case}"] = params
     else:
         problem("Sources", "Swift sources not found; enum keys were not checked")
     for name in OBSERVATION_PARAMETERS:
@@ -553,6 +572,8 @@ def check_i18n(src):
         expected[f"label.{name}"] = set()
     for name, params in CLI_PARAMETERS.items():
         expected[f"cli.{name}"] = params
+    for key, params in SCORING_KEYS.items():
+        expected[key] = params
     for key, params in sorted(expected.items()):
         if key not in en:
             problem("i18n/en.json", f"missing key {key}")

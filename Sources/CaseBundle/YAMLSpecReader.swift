@@ -158,7 +158,7 @@ public struct YAMLSpecReader: Sendable {
 
     // MARK: Steps
 
-    private func load(_ url: URL, display: String? = nil) throws -> YAMLSourceText {
+    func load(_ url: URL, display: String? = nil) throws -> YAMLSourceText {
         let display = display ?? Self.displayPath(of: url)
         let data: Data
         do {
@@ -187,7 +187,7 @@ public struct YAMLSpecReader: Sendable {
     }
 
     /// Size limit on text that came in as a string.
-    private func checked(_ source: YAMLSourceText) throws -> YAMLSourceText {
+    func checked(_ source: YAMLSourceText) throws -> YAMLSourceText {
         if source.text.utf8.count > maximumBytes {
             throw BundleErrors(
                 source.error(
@@ -238,7 +238,7 @@ public struct YAMLSpecReader: Sendable {
     }
 
     /// Text checks, YAML syntax, and the document's overall shape (a mapping, not too deep).
-    private func parseChecked(_ source: YAMLSourceText) throws -> (YAMLSourceText, Node) {
+    func parseChecked(_ source: YAMLSourceText) throws -> (YAMLSourceText, Node) {
         if let (mark, token) = YAMLAnchorScan.firstAnchorOrAlias(in: source.text) {
             throw BundleErrors(
                 source.error(
@@ -291,7 +291,7 @@ public struct YAMLSpecReader: Sendable {
         return (source, root)
     }
 
-    private func decode<T: Decodable>(_ type: T.Type, from root: Node, source: YAMLSourceText) throws -> (
+    func decode<T: Decodable>(_ type: T.Type, from root: Node, source: YAMLSourceText) throws -> (
         T, [BundleError]
     ) {
         do {
@@ -320,7 +320,7 @@ public struct YAMLSpecReader: Sendable {
     }
 
     /// A `ValidationError` from the model, placed at the node its field path names.
-    private func locate(_ error: ValidationError, in root: Node, source: YAMLSourceText) -> BundleError {
+    func locate(_ error: ValidationError, in root: Node, source: YAMLSourceText) -> BundleError {
         let mark = root.position(for: [YAMLPathComponent](fieldPath: error.field))
         let line = mark.map { max(1, $0.line) }
         return BundleError(

@@ -1,10 +1,636 @@
 import ArgumentParser
+import CargoModel
+import CaseBundle
+import CaseGeneration
+import Foundation
+import Scoring
 
 /// The scoring and certification commands (`grade`, `report`, `calibrate`, `certify`, `keys`,
-/// `certificate`), registered in `CargoSim`.
-let scoringCommands: [any ParsableCommand.Type] = []
+/// `certificate`, `simulate-cohort`), registered in `CargoSim`.
+let scoringCommands: [any ParsableCommand.Type] = [
+    GradeCommand.self, ReportCommand.self, SimulateCohortCommand.self, CalibrateCommand.self, CertifyCommand.self,
+    KeysCommand.self, CertificateCommand.self,
+]
+
+// MARK: - Shared
+
+/// The current time, for stamping and expiry (the pure modules take it as a parameter).
+func now() -> Instant { Instant(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)) }
+
+/// Reads attempts as JSON lines; prints `file:line: field: message` and exits on the first bad line.
+func readAttempts(_ path: String) -> [Attempt] {
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        fail(BundleError(code: "io.unreadable", file: path, message: "Cannot read the attempts file; check the path."))
+    }
+    // A Result rather than a typed do-catch: the release compiler (6.3.1) crashes on the latter here.
+    switch Result(catching: { () throws(AttemptReadError) in try AttemptLines.decode(data) }) {
+    case .success(let attempts): return attempts
+    case .failure(let error):
+        fail(BundleError(code: "attempts.read", file: path, line: error.line, field: error.field.isEmpty ? nil : error.field,
+                         value: error.value.isEmpty ? nil : error.value, message: error.message + " Nothing was graded."))
+    }
+}
+
+/// Answer keys by case id from a keys folder, with the course's hash and scans when the folder sits in a course.
+final class KeyFolder {
+    let url: URL
+    private var keys: [String: AnswerKey] = [:]
+    private var prepared: [String: PreparedKey] = [:]
+    private var cases: [String: InspectionCase?] = [:]
+    let courseHash: String?
+    let courseDirectory: URL?
+    /// Key regions per case from a `--regions` file (until keys carry them).
+    var regions: [String: [KeyRegion]] = [:]
+
+    init(_ path: String) {
+        url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            fail(BundleError(code: "keys.notFound", file: path, message: "No keys folder here; give the course's keys/ folder."))
+        }
+        let course = url.deletingLastPathComponent()
+        if let reader = try? CourseReader(courseDirectory: course) {
+            courseHash = reader.index.courseHash
+            courseDirectory = course
+        } else {
+            courseHash = nil
+            courseDirectory = nil
+        }
+    }
+
+    func key(_ caseId: String, line: Int? = nil) throws -> AnswerKey {
+        if let key = keys[caseId] { return key }
+        guard CourseNames.isValidCaseId(caseId) else {
+            throw BundleError(code: "grade.caseId", file: url.path, line: line, field: "caseId", value: caseId,
+                              message: "Not a case id; the attempt is corrupt.")
+        }
+        let file = url.appendingPathComponent(caseId + ".json")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw BundleError(code: "grade.keyMissing", file: file.path, line: line, field: "caseId", value: caseId,
+                              message: "No answer key for this case; give the keys/ folder of the course the attempt was made on.")
+        }
+        let key = try CanonicalJSON.decode(AnswerKey.self, from: Data(contentsOf: file), file: file.path)
+        keys[caseId] = key
+        return key
+    }
+
+    func preparedKey(_ caseId: String, line: Int? = nil) throws -> PreparedKey {
+        if let p = prepared[caseId] { return p }
+        let p = PreparedKey(try key(caseId, line: line))
+        prepared[caseId] = p
+        return p
+    }
+
+    func inspectionCase(_ caseId: String) -> InspectionCase? {
+        if let cached = cases[caseId] { return cached }
+        let loaded = courseDirectory.flatMap { try? CourseReader.readCase(at: $0.appendingPathComponent("cases/\(caseId)/case.json")) }
+        cases[caseId] = loaded
+        return loaded
+    }
+
+    func geometry(_ caseId: String) -> ScanGeometry {
+        guard let c = inspectionCase(caseId) else { return .none }
+        return ScanGeometry(scansOf: c, regions: regions[caseId] ?? [])
+    }
+}
+
+/// Grades every attempt (all read first); exits naming the line of the first attempt that cannot be graded.
+func gradeAll(_ attempts: [Attempt], keys: KeyFolder, rubric: Rubric, file: String) -> [(Grade, AttemptSummary)] {
+    var sequence: [String: Int] = [:]
+    var out: [(Grade, AttemptSummary)] = []
+    for (i, attempt) in attempts.enumerated() {
+        do {
+            let prepared = try keys.preparedKey(attempt.caseId, line: i + 1)
+            let key = prepared.key
+            let graded = try grade(attempt, against: prepared, regions: keys.geometry(attempt.caseId), courseHash: keys.courseHash)
+            let n = sequence[attempt.traineeId, default: 0]
+            sequence[attempt.traineeId] = n + 1
+            out.append((graded, AttemptSummary(grade: graded, key: key, vantage: keys.inspectionCase(attempt.caseId)?.vantage, sequence: n)))
+        } catch let error as GradingError {
+            fail(BundleError(code: error.code, file: file, line: i + 1, field: error.field, value: error.value,
+                             message: error.message))
+        } catch {
+            fail(error)
+        }
+    }
+    return out
+}
+
+func readRegions(_ path: String?, into keys: KeyFolder) {
+    guard let path else { return }
+    do {
+        keys.regions = try JSONDecoder().decode([String: [KeyRegion]].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    } catch {
+        fail(BundleError(code: "regions.read", file: path,
+                         message: "Cannot read the key regions (a JSON object: case id → [{scan, anomalyId, box: {x, y, width, height}}]): \(error)."))
+    }
+}
+
+func write(_ data: Data, to path: String?) {
+    guard let path else {
+        FileHandle.standardOutput.write(data)
+        return
+    }
+    do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        fail(BundleError(code: "io.write", file: path, message: "Cannot write here (\(error.localizedDescription)); check the folder exists and is writable."))
+    }
+}
+
+func checkLanguage(_ lang: String?) throws {
+    if let lang, !["en", "es", "pt", "fr"].contains(lang) { throw ValidationError("Give --lang as en, es or pt (got \(lang)).") }
+}
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv, html }
+extension AttemptMode: ExpressibleByArgument {}
+extension CertificationRole: ExpressibleByArgument {}
+
+// MARK: - grade
+
+struct GradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grade",
+        abstract: "Grade attempts (JSON lines of Attempt) against the answer keys and print the feedback.",
+        discussion: """
+            In training mode the feedback says what was right, what was missed and why (the key's rationale); in \
+            test mode only the score. With --format json, the full grade records (instructor only). Key pixel \
+            regions come from --regions until keys carry them.
+            """)
+
+    @Argument(help: ArgumentHelp("The attempts file (one Attempt per line).", valueName: "attempts"))
+    var attempts: String
+    @Option(help: ArgumentHelp("The grader pack: the course's keys/ folder.", valueName: "dir"))
+    var keys: String
+    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), until keys carry them.", valueName: "file"))
+    var regions: String?
+    @Option(help: "text or json.") var format: ReportFormat = .text
+    @Option(help: "Language: en, es or pt. Default: from $LANG.") var lang: String?
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        try checkLanguage(lang)
+        if format == .csv || format == .html { throw ValidationError("Give --format text or json for grade; use `report` for csv and html.") }
+    }
+
+    func run() throws {
+        let workspace = try Workspace(assetOptions)
+        let language = lang ?? userLanguage()
+        let folder = KeyFolder(keys)
+        readRegions(regions, into: folder)
+        let graded = gradeAll(readAttempts(attempts), keys: folder, rubric: .standard, file: attempts)
+        if format == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            write(try encoder.encode(graded.map(\.0)), to: nil)
+            print()
+            return
+        }
+        for (g, _) in graded {
+            print("\(g.traineeId) · \(g.caseId) · \(workspace.localizer.text("mode.\(g.mode.rawValue)", language))")
+            for line in g.feedback.render({ workspace.localizer.text($0, language, $1) }) { print("  " + line) }
+            print()
+        }
+    }
+}
+
+// MARK: - report
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Aggregate graded attempts: hit and false-alarm rates, d′, A′, c with intervals, breakdowns, learning curves, item analysis.",
+        discussion: "HTML has inline SVG plots: trainees in ROC space, d′ with intervals, learning curves, miss rate by concealment kind.")
+
+    @Argument(help: ArgumentHelp("The attempts file (one Attempt per line).", valueName: "attempts"))
+    var attempts: String
+    @Option(help: ArgumentHelp("The grader pack: the course's keys/ folder.", valueName: "dir"))
+    var keys: String
+    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), until keys carry them.", valueName: "file"))
+    var regions: String?
+    @Option(help: "text, json, csv or html.") var format: ReportFormat = .text
+    @Option(help: "Language: en, es or pt. Default: from $LANG.") var lang: String?
+    @Option(help: "Attempts per learning-curve point.") var blockSize = 10
+    @Option(help: ArgumentHelp("Write here instead of standard output.", valueName: "file")) var out: String?
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        try checkLanguage(lang)
+        if blockSize < 1 { throw ValidationError("Give --block-size of at least 1.") }
+    }
+
+    func run() throws {
+        let workspace = try Workspace(assetOptions)
+        let language = lang ?? userLanguage()
+        let folder = KeyFolder(keys)
+        readRegions(regions, into: folder)
+        let graded = gradeAll(readAttempts(attempts), keys: folder, rubric: .standard, file: attempts)
+        let report = aggregate(graded.map(\.1), blockSize: blockSize)
+        let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters) }
+        switch format {
+        case .json: write(report.json() + Data("\n".utf8), to: out)
+        case .csv: write(Data(report.csv().utf8), to: out)
+        case .text: write(Data(report.text(text).utf8), to: out)
+        case .html: write(Data(report.html(language: language, text).utf8), to: out)
+        }
+    }
+}
+
+// MARK: - simulate-cohort
+
+struct SimulateCohortCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate-cohort",
+        abstract: "Make plausible attempts by simulated trainees of varying skill over a generated course.",
+        discussion: """
+            Writes JSON lines of Attempt, ready for `grade`, `report` and `certify`. With --calibration-out, also a \
+            calibration round: the first attempts graded by a simulated panel and by trainer candidates of \
+            varying care, ready for `calibrate`.
+            """)
+
+    @Option(help: ArgumentHelp("The course folder (holds course.json and keys/).", valueName: "dir")) var course: String
+    @Option(help: "Number of trainees.") var trainees = 12
+    @Option(help: "Seed of the simulation.") var seed: UInt64 = 1
+    @Option(help: "training or test.") var mode: AttemptMode = .test
+    @Option(help: ArgumentHelp("The attempts file to write.", valueName: "file")) var out: String
+    @Option(help: ArgumentHelp("Also write a calibration round here.", valueName: "file")) var calibrationOut: String?
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        if trainees < 1 || trainees > 100_000 { throw ValidationError("Give --trainees between 1 and 100000.") }
+    }
+
+    func run() throws {
+        let reader: CourseReader
+        var keys: [AnswerKey] = []
+        do {
+            reader = try CourseReader(courseDirectory: URL(fileURLWithPath: course))
+            for id in reader.caseIds { keys.append(try reader.readKey(id)) }
+        } catch {
+            fail(error)
+        }
+        var rng = SplitMix64(seed: seed)
+        let simulator = CohortSimulator(keys: keys, courseHash: reader.index.courseHash,
+                                        start: Instant(date: CalendarDate(year: 2026, month: 9, day: 1), hour: 8))
+        var bytes: [UInt8] = []
+        var all: [Attempt] = []
+        for trainee in CohortSimulator.trainees(count: trainees, using: &rng) {
+            let attempts = simulator.attempts(for: trainee, mode: mode, using: &rng)
+            for a in attempts { AttemptLines.encode(a, into: &bytes) }
+            all += attempts
+        }
+        write(Data(bytes), to: out)
+        print("Wrote \(all.count) attempts by \(trainees) trainees to \(out)")
+        if let calibrationOut {
+            let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
+            let items = all.prefix(30).compactMap { a -> (id: String, score: Double)? in
+                guard let key = keyById[a.caseId], let g = try? grade(a, against: key) else { return nil }
+                return ("\(a.traineeId)/\(a.caseId)", g.score)
+            }
+            let record = CalibrationRecord.simulated(
+                id: "round-\(seed)", items: items, scale: ["fail", "weak", "pass", "good", "excellent"], panelists: 3,
+                candidates: [("candidate-A", 0.1, 0), ("candidate-B", 0.3, 1), ("candidate-C", 0.6, -1)], using: &rng)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            write(try encoder.encode(record) + Data("\n".utf8), to: calibrationOut)
+            print("Wrote a calibration round of \(items.count) items to \(calibrationOut)")
+        }
+    }
+}
+
+// MARK: - calibrate
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Agreement of trainer candidates with a reference panel: Cohen's κ, weighted κ, Krippendorff's α, and where each departs.",
+        discussion: """
+            ROUND is a JSON file: {id, rubricVersion, scale (lowest grade first), items, reference: {panelist: \
+            {item: grade}}, candidates: {candidate: {item: grade}}}. The reference grade of an item is the \
+            panel's median.
+            """)
+
+    @Argument(help: ArgumentHelp("The calibration round file.", valueName: "round")) var round: String
+    @Option(help: "text or json.") var format: ReportFormat = .text
+    @Option(help: "Departures to list per candidate.") var top = 5
+
+    func run() throws {
+        let record: CalibrationRecord
+        do { record = try JSONDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: round))) } catch {
+            fail(BundleError(code: "calibration.read", file: round, message: "Cannot read the calibration round: \(error)."))
+        }
+        let results: CalibrationResults
+        switch Result(catching: { () throws(CalibrationError) in try record.run() }) {
+        case .success(let value): results = value
+        case .failure(let error):
+            fail(BundleError(code: error.code, file: round, field: error.field, value: error.value, message: error.message))
+        }
+        if format == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            write(try encoder.encode(results) + Data("\n".utf8), to: nil)
+            return
+        }
+        func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "n/a" }
+        print("Calibration round \(results.roundId) (rubric \(results.rubricVersion)), \(record.items.count) items, scale: \(results.scale.joined(separator: " < "))")
+        print("Panel α (ordinal): \(f(results.panelAlphaOrdinal)); all graders α nominal \(f(results.allAlphaNominal)), ordinal \(f(results.allAlphaOrdinal))")
+        for c in results.candidates {
+            print("\n\(c.candidate): \(c.itemsGraded) graded, \(c.itemsMissing) missing")
+            print("  Cohen's κ \(f(c.kappa)) (\(c.kappa.map(Agreement.landisKochBand) ?? "n/a")), weighted κ linear \(f(c.weightedKappaLinear)), quadratic \(f(c.weightedKappaQuadratic))")
+            print("  Krippendorff's α with the panel: nominal \(f(c.alphaNominal)), ordinal \(f(c.alphaOrdinal)); mean bias \(String(format: "%+.2f", c.meanBias)) steps")
+            if c.departures.isEmpty { print("  Grades every item as the panel does.") }
+            for d in c.departures.prefix(top) {
+                print("  \(d.item): gave \(d.candidateGrade), panel \(d.referenceGrade) (\(d.steps > 0 ? "+" : "")\(d.steps))")
+            }
+        }
+    }
+}
+
+// MARK: - certify
+
+struct CertifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certify",
+        abstract: "Decide certification against a policy, print every reason with its figures, and sign a certificate when granted.",
+        discussion: """
+            Trainee: counts, hit and false-alarm rates, d′ and its interval's lower bound (and localisation when \
+            the policy asks). Trainer: the same counts, a higher own bar, agreement on a calibration round \
+            (--calibration ROUND --candidate NAME) and a supervised delivery signed off by an expert (--delivery FILE, \
+            JSON {trainer, expert, course, deliveredOn, signedOff}). Exit status 1 when refused.
+            """)
+
+    @Option(help: ArgumentHelp("The policy (YAML). Default: Assets/policies/default.yaml.", valueName: "file")) var policy: String?
+    @Option(help: ArgumentHelp("The subject's attempts (JSON lines).", valueName: "file")) var attempts: String
+    @Option(help: ArgumentHelp("The course's keys/ folder.", valueName: "dir")) var keys: String
+    @Option(help: "The subject's id (the traineeId in the attempts).") var subject: String
+    @Option(help: "The subject's name as printed.") var name: String?
+    @Option(help: "trainee or trainer.") var role: CertificationRole = .trainee
+    @Option(help: ArgumentHelp("Calibration round file (trainer).", valueName: "file")) var calibration: String?
+    @Option(help: "The subject's name in the calibration round (default: --subject).") var candidate: String?
+    @Option(help: ArgumentHelp("Supervised delivery sign-off (trainer).", valueName: "file")) var delivery: String?
+    @Option(help: ArgumentHelp("Private signing key (from `keys init`); without it, only the decision is printed.", valueName: "file"))
+    var signingKey: String?
+    @Option(help: "Issuer printed on the certificate.") var issuer = "CargoSim training centre"
+    @Option(help: ArgumentHelp("Certificate file to write.", valueName: "file")) var out: String?
+    @Option(help: ArgumentHelp("Printable HTML to write.", valueName: "file")) var html: String?
+    @Option(help: "Language: en, es or pt. Default: from $LANG.") var lang: String?
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        try checkLanguage(lang)
+        if signingKey != nil, out == nil { throw ValidationError("Give --out FILE for the certificate when you give --signing-key.") }
+        if role == .trainer, calibration == nil { throw ValidationError("Give --calibration ROUND for a trainer.") }
+    }
+
+    func run() throws {
+        let workspace = try Workspace(assetOptions)
+        let language = lang ?? userLanguage()
+        let policyURL = policy.map { URL(fileURLWithPath: $0) } ?? workspace.assets.appendingPathComponent("policies/default.yaml")
+        let policy: CertificationPolicy
+        do { policy = try YAMLSpecReader().readDocument(CertificationPolicy.self, fileAt: policyURL) { $0.validate() } } catch {
+            fail(error)
+        }
+        let folder = KeyFolder(keys)
+        let own = readAttempts(attempts).filter { $0.traineeId == subject }
+        guard !own.isEmpty else {
+            fail(BundleError(code: "certify.noAttempts", file: attempts, value: subject,
+                             message: "No attempt by this subject; check --subject against the traineeId in the file."))
+        }
+        let graded = gradeAll(own, keys: folder, rubric: .standard, file: attempts)
+        let traineeReport = Scoring.report(subject, graded.map(\.1))
+        let decision: CertificationDecision
+        switch role {
+        case .trainee:
+            decision = policy.evaluateTrainee(traineeReport)
+        case .trainer:
+            var agreement: CandidateAgreement?
+            if let calibration {
+                do {
+                    let record = try JSONDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: calibration)))
+                    let results = try record.run()
+                    agreement = results.candidates.first { $0.candidate == (candidate ?? subject) }
+                } catch {
+                    fail(BundleError(code: "calibration.read", file: calibration, message: "Cannot use the calibration round: \(error)."))
+                }
+                if agreement == nil {
+                    fail(BundleError(code: "certify.notInRound", file: calibration, value: candidate ?? subject,
+                                     message: "This candidate graded nothing in the round; give --candidate with their name in the round."))
+                }
+            }
+            var signOff: SupervisedDelivery?
+            if let delivery {
+                do { signOff = try JSONDecoder().decode(SupervisedDelivery.self, from: Data(contentsOf: URL(fileURLWithPath: delivery))) } catch {
+                    fail(BundleError(code: "delivery.read", file: delivery, message: "Cannot read the sign-off (JSON {trainer, expert, course, deliveredOn, signedOff}): \(error)."))
+                }
+            }
+            decision = policy.evaluateTrainer(traineeReport, calibration: agreement, delivery: signOff)
+        }
+        let l = workspace.localizer
+        let roleText = l.text("certificate.role.\(role.rawValue)", language)
+        print(l.text(decision.granted ? "decision.granted" : "decision.refused", language,
+                     ["subject": subject, "role": roleText, "policy": decision.policyVersion]))
+        for reason in decision.reasons {
+            let parts = reason.code.split(separator: ".", maxSplits: 1).map(String.init)
+            let label = parts.count == 2
+                ? l.text("reason.\(parts[0])", language, ["kind": l.text("anomaly.\(parts[1])", language)])
+                : l.text("reason.\(reason.code)", language)
+            print("  [\(reason.passed ? "✓" : "✗")] \(label): \(reason.figure) (\(reason.threshold)) — \(l.text(reason.passed ? "reason.pass" : "reason.fail", language))")
+        }
+        guard decision.granted else { throw ExitCode(1) }
+        guard let signingKey, let out else { return }
+        let identity = loadSigningKey(signingKey)
+        let payload = CertificatePayload(keyId: identity.keyId, issuer: issuer, subject: subject, subjectName: name ?? subject,
+                                         role: role, policyVersion: policy.version, issuedAt: now(),
+                                         validityDays: policy.validityDays, figures: decision.figures)
+        let file = Certificates.issue(payload, with: identity)
+        write(file, to: out)
+        print("Certificate \(payload.certificateId) written to \(out); verification code \(Certificates.verificationCode(file))")
+        if let html {
+            write(Data(Certificates.html(payload, file: file, text: { l.text($0, language, $1) }).utf8), to: html)
+            print("Printable certificate: \(html)")
+        }
+    }
+}
+
+/// Reads a private key file, or prints why not and exits.
+func loadSigningKey(_ path: String) -> SigningIdentity {
+    // Returned from inside the `do` (not assigned to an outer `let`): the 6.3.1 release compiler crashes
+    // on a typed-throwing initializer whose result initialises a variable declared outside the `do`.
+    do {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return try SigningIdentity(privateKeyText: text)
+    } catch {
+        fail(BundleError(code: "key.read", file: path, message: "\(error)"))
+    }
+}
+
+// MARK: - keys
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys", abstract: "Manage the Ed25519 keys that sign certificates.", subcommands: [KeysInitCommand.self])
+}
+
+struct KeysInitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Make a new signing key: NAME.key (secret, mode 600) and NAME.pub (give it to verifiers).")
+
+    @Option(help: ArgumentHelp("Folder to write the keys in.", valueName: "dir")) var out = "."
+    @Option(help: "File name stem.") var name = "cargosim-signing"
+    @Flag(help: "Replace existing key files.") var force = false
+
+    func run() throws {
+        let folder = URL(fileURLWithPath: out)
+        let secret = folder.appendingPathComponent(name + ".key"), pub = folder.appendingPathComponent(name + ".pub")
+        if !force, FileManager.default.fileExists(atPath: secret.path) {
+            fail(BundleError(code: "keys.exists", file: secret.path,
+                             message: "A key is already here; keep it (certificates depend on it) or pass --force to replace it."))
+        }
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let identity = SigningIdentity.generate()
+        guard FileManager.default.createFile(atPath: secret.path, contents: Data(identity.privateKeyText.utf8),
+                                             attributes: [.posixPermissions: 0o600])
+        else { fail(BundleError(code: "io.write", file: secret.path, message: "Cannot write the key here; check the folder.")) }
+        write(Data(identity.publicKeyText.utf8), to: pub.path)
+        print("Key id \(identity.keyId)\nSecret key: \(secret.path) (keep it offline)\nPublic key: \(pub.path) (give it to verifiers)")
+    }
+}
+
+// MARK: - certificate
+
+struct CertificateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "certificate", abstract: "Verify and revoke certificates.",
+        subcommands: [CertificateVerifyCommand.self, CertificateRevokeCommand.self])
+}
+
+struct CertificateVerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check a certificate offline: the issuer's signature, its validity today, and the revocation list.")
+
+    @Argument(help: ArgumentHelp("The certificate file.", valueName: "file")) var file: String
+    @Option(help: ArgumentHelp("The issuer's public key (.pub).", valueName: "key")) var publicKey: String
+    @Option(help: ArgumentHelp("The issuer's signed revocation list.", valueName: "file")) var revocations: String?
+
+    func run() throws {
+        do {
+            let key = try SigningIdentity.publicKey(fromText: String(contentsOfFile: publicKey, encoding: .utf8))
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            var list: RevocationList?
+            if let revocations { list = try Certificates.openRevocations(Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: key) }
+            let payload = try Certificates.verify(data, publicKey: key, revocations: list, now: now())
+            print("VALID: \(payload.subjectName) (\(payload.subject)), \(payload.role.rawValue), policy \(payload.policyVersion)")
+            print("Issued \(payload.issuedAt.date) by \(payload.issuer), valid until \(payload.expiresAt.date); certificate \(payload.certificateId), key \(payload.keyId)")
+            print("Verification code \(Certificates.verificationCode(data)) (must match the printed certificate)")
+            for (k, v) in payload.figures.sorted(by: { $0.key < $1.key }) { print("  \(k): \(v)") }
+        } catch let error as CertificateError {
+            printError("INVALID: \(file): \(error.message)")
+            throw ExitCode(1)
+        } catch {
+            printError("error: \(error.localizedDescription)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct CertificateRevokeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "revoke",
+        abstract: "Add a certificate to the issuer's signed revocation list (made when missing).")
+
+    @Argument(help: ArgumentHelp("The certificate file, or its certificate id.", valueName: "certificate")) var certificate: String
+    @Option(help: ArgumentHelp("The issuer's private key.", valueName: "file")) var signingKey: String
+    @Option(help: ArgumentHelp("The revocation list to update or create.", valueName: "file")) var revocations: String
+    @Option(help: "Why (printed by verify).") var reason: String
+
+    func run() throws {
+        do {
+            let identity = try SigningIdentity(privateKeyText: String(contentsOfFile: signingKey, encoding: .utf8))
+            var id = certificate
+            if FileManager.default.fileExists(atPath: certificate) {
+                let data = try Data(contentsOf: URL(fileURLWithPath: certificate))
+                // The signature must be ours; expiry does not matter for revocation.
+                let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                guard lines.count == 4, let payload = try? JSONDecoder().decode(CertificatePayload.self, from: Data(lines[1])) else {
+                    throw CertificateError(code: "certificate.malformed", field: "file", message: "Not a CargoSim certificate.")
+                }
+                _ = try Certificates.verify(data, publicKey: identity.publicKey, now: payload.issuedAt)
+                id = payload.certificateId
+            }
+            guard id.utf8.count == 16, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+                throw CertificateError(code: "certificate.id", field: "certificate",
+                                       message: "No certificate file at \(certificate), and it is not a certificate id (16 hex digits); give the file or the id that `certificate verify` prints.")
+            }
+            var list = RevocationList(keyId: identity.keyId, updatedAt: now(), revocations: [])
+            if FileManager.default.fileExists(atPath: revocations) {
+                list = try Certificates.openRevocations(Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: identity.publicKey)
+                list.updatedAt = now()
+            }
+            if !list.revocations.contains(where: { $0.certificateId == id }) {
+                list.revocations.append(Revocation(certificateId: id, revokedAt: now(), reason: reason))
+            }
+            write(Certificates.sign(list, with: identity), to: revocations)
+            print("Revoked \(id); \(list.revocations.count) certificate(s) on the list \(revocations)")
+        } catch let error as CertificateError {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+// MARK: - bench
 
 extension BenchSuites {
     /// Scoring benchmarks run by `cargosim bench`.
-    static let scoring: [BenchSuite] = []
+    static let scoring: [BenchSuite] = [
+        BenchSuite(name: "scoring", summary: "read 1,000,000 attempts as JSON lines, grade them, aggregate per trainee",
+                   run: runScoringBench)
+    ]
+}
+
+private func runScoringBench(_ context: BenchContext) throws {
+    let caseCount = 200, traineeCount = 5000
+    let generator = CaseGenerator(catalog: context.workspace.catalog)
+    let keys = try planCourse(CurriculumMix(count: caseCount), seed: context.seed).map { try generator.generate($0).key }
+    let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
+    var rng = SplitMix64(seed: context.seed)
+    let simulator = CohortSimulator(keys: keys, courseHash: String(repeating: "ab", count: 32),
+                                    start: Instant(date: CalendarDate(year: 2026, month: 9, day: 1)))
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(caseCount * traineeCount * 1200)
+    for trainee in CohortSimulator.trainees(count: traineeCount, using: &rng) {
+        for a in simulator.attempts(for: trainee, mode: .test, using: &rng) { AttemptLines.encode(a, into: &bytes) }
+    }
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-bench-attempts-\(getpid()).jsonl")
+    defer { try? FileManager.default.removeItem(at: file) }
+    try Data(bytes).write(to: file)
+    let megabytes = Double(bytes.count) / 1_048_576
+    bytes = []
+
+    let start = monotonicSeconds()
+    let data = try Data(contentsOf: file)
+    let attempts = try AttemptLines.decode(data)
+    let readSeconds = monotonicSeconds() - start
+    var summaries: [AttemptSummary] = []
+    summaries.reserveCapacity(attempts.count)
+    var sequence: [String: Int] = [:]
+    for attempt in attempts {
+        let prepared = keyById[attempt.caseId]!
+        let g = try grade(attempt, against: prepared)
+        let n = sequence[attempt.traineeId, default: 0]
+        sequence[attempt.traineeId] = n + 1
+        summaries.append(AttemptSummary(grade: g, key: prepared.key, vantage: nil, sequence: n))
+    }
+    let gradeSeconds = monotonicSeconds() - start - readSeconds
+    var byTrainee: [String: [AttemptSummary]] = [:]
+    for s in summaries { byTrainee[s.traineeId, default: []].append(s) }
+    var dPrimes = 0.0
+    for (id, list) in byTrainee { dPrimes += report(id, list).detection.dPrime ?? 0 }
+    let total = monotonicSeconds() - start
+    print("attempts                 \(attempts.count) (\(caseCount) cases × \(traineeCount) trainees, \(format(megabytes)) MB of JSON lines)")
+    print("read (parse)             \(format(readSeconds)) s, \(rate(attempts.count, readSeconds)) attempts/s")
+    print("grade                    \(format(gradeSeconds)) s, \(rate(attempts.count, gradeSeconds)) attempts/s")
+    print("aggregate per trainee    \(format(total - readSeconds - gradeSeconds)) s (\(byTrainee.count) trainees; mean d′ \(format(dPrimes / Double(max(1, byTrainee.count)))))")
+    print("read + grade + aggregate \(format(total)) s on one core")
 }

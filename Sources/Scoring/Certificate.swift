@@ -1,0 +1,344 @@
+import CargoModel
+import Crypto
+import Foundation
+
+/// Why a certificate, key or revocation list was refused.
+public struct CertificateError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// `certificate.malformed`, `certificate.unknownKey`, `certificate.signature`, `certificate.expired`,
+    /// `certificate.notYetValid`, `certificate.revoked`, `key.malformed`, `revocations.*`.
+    public var code: String
+    public var field: String
+    public var message: String
+
+    public init(code: String, field: String, message: String) {
+        self.code = code
+        self.field = field
+        self.message = message
+    }
+
+    public var description: String { "\(field): \(message)" }
+}
+
+/// What a certificate says. Signed as its exact canonical bytes (compact JSON, sorted keys, one line).
+public struct CertificatePayload: Hashable, Sendable, Codable {
+    public var formatVersion: Int
+    /// Unique per certificate: 16 hex digits of SHA-256 over the key id, subject, role and issue time.
+    public var certificateId: String
+    /// The signing key's id (`SigningIdentity.keyId`).
+    public var keyId: String
+    /// Who issues (the training centre).
+    public var issuer: String
+    /// The certified person's id, and their name as printed.
+    public var subject: String
+    public var subjectName: String
+    public var role: CertificationRole
+    public var policyVersion: String
+    public var issuedAt: Instant
+    public var expiresAt: Instant
+    /// The figures the decision rested on (`dPrime`, `hitRate`, `kappa` …), as printed.
+    public var figures: [String: String]
+
+    public init(keyId: String, issuer: String, subject: String, subjectName: String, role: CertificationRole,
+                policyVersion: String, issuedAt: Instant, validityDays: Int, figures: [String: String]) {
+        formatVersion = 1
+        let seed = "\(keyId)|\(subject)|\(role.rawValue)|\(issuedAt.millisecondsSinceEpoch)"
+        certificateId = Crypto.SHA256.hash(data: Data(seed.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        self.keyId = keyId
+        self.issuer = issuer
+        self.subject = subject
+        self.subjectName = subjectName
+        self.role = role
+        self.policyVersion = policyVersion
+        self.issuedAt = issuedAt
+        expiresAt = Instant(millisecondsSinceEpoch: issuedAt.millisecondsSinceEpoch + Int64(validityDays) * 86_400_000)
+        self.figures = figures
+    }
+}
+
+/// One revoked certificate.
+public struct Revocation: Hashable, Sendable, Codable {
+    public var certificateId: String
+    public var revokedAt: Instant
+    public var reason: String
+
+    public init(certificateId: String, revokedAt: Instant, reason: String) {
+        self.certificateId = certificateId
+        self.revokedAt = revokedAt
+        self.reason = reason
+    }
+}
+
+/// The issuer's list of revoked certificates, signed like a certificate so that nobody can strip an entry.
+public struct RevocationList: Hashable, Sendable, Codable {
+    public var keyId: String
+    public var updatedAt: Instant
+    public var revocations: [Revocation]
+
+    public init(keyId: String, updatedAt: Instant, revocations: [Revocation]) {
+        self.keyId = keyId
+        self.updatedAt = updatedAt
+        self.revocations = revocations
+    }
+}
+
+/// A signing key pair (Ed25519) and its id. Keys come in and go out as text; nothing here touches a file.
+public struct SigningIdentity {
+    public let privateKey: Curve25519.Signing.PrivateKey
+
+    public init(privateKey: Curve25519.Signing.PrivateKey) { self.privateKey = privateKey }
+
+    /// A new key from the system's secure random source (swift-crypto).
+    public static func generate() -> SigningIdentity { SigningIdentity(privateKey: .init()) }
+
+    public var publicKey: Curve25519.Signing.PublicKey { privateKey.publicKey }
+    public var keyId: String { Self.keyId(of: publicKey) }
+
+    /// 16 hex digits of SHA-256 over the raw public key.
+    public static func keyId(of key: Curve25519.Signing.PublicKey) -> String {
+        Crypto.SHA256.hash(data: key.rawRepresentation).prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static let privateHeader = "CARGOSIM ED25519 PRIVATE KEY"
+    static let publicHeader = "CARGOSIM ED25519 PUBLIC KEY"
+
+    /// The private key file's text. Keep it secret.
+    public var privateKeyText: String { "\(Self.privateHeader)\n\(hex(privateKey.rawRepresentation))\n" }
+    /// The public key file's text: give it to anyone who verifies.
+    public var publicKeyText: String { Self.publicKeyText(publicKey) }
+
+    public static func publicKeyText(_ key: Curve25519.Signing.PublicKey) -> String {
+        "\(publicHeader)\nkey-id \(keyId(of: key))\n\(hex(key.rawRepresentation))\n"
+    }
+
+    public init(privateKeyText text: String) throws(CertificateError) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 2, lines[0] == Self.privateHeader, let bytes = unhex(lines[1]), bytes.count == 32,
+            let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
+        else {
+            throw CertificateError(code: "key.malformed", field: "private key",
+                                   message: "This is not a CargoSim private key file; make one with `cargosim keys init`.")
+        }
+        privateKey = key
+    }
+
+    public static func publicKey(fromText text: String) throws(CertificateError) -> Curve25519.Signing.PublicKey {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard lines.count >= 3, lines[0] == publicHeader, let bytes = unhex(lines[2]), bytes.count == 32,
+            let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes),
+            lines[1] == "key-id \(keyId(of: key))"
+        else {
+            throw CertificateError(code: "key.malformed", field: "public key",
+                                   message: "This is not a CargoSim public key file; ask the issuer for the .pub file made by `cargosim keys init`.")
+        }
+        return key
+    }
+}
+
+/// Signing and verifying certificates and revocation lists.
+///
+/// A signed document is three lines: a header naming its kind, the payload as canonical JSON (sorted keys,
+/// compact, so one line), and the Ed25519 signature over exactly the payload line's bytes as 128 lowercase
+/// hex digits; the file ends with a newline. The reader accepts exactly that form, so that every change of
+/// any byte of the file is refused: the payload bytes are signed, the signature is checked (swift-crypto
+/// rejects non-canonical signatures), the header and hex are compared exactly, and the payload must be the
+/// canonical encoding of what it decodes to.
+public enum Certificates {
+    public static let certificateHeader = "CARGOSIM CERTIFICATE v1"
+    public static let revocationHeader = "CARGOSIM REVOCATION LIST v1"
+
+    static func canonical<T: Encodable>(_ value: T) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Payloads hold strings, integers and Instants only: encoding cannot fail.
+        return try! encoder.encode(value)
+    }
+
+    static func sign<T: Encodable>(_ value: T, header: String, with identity: SigningIdentity) -> Data {
+        let payload = canonical(value)
+        let signature = try! identity.privateKey.signature(for: payload)
+        var out = Data((header + "\n").utf8)
+        out.append(payload)
+        out.append(Data(("\n" + hex(signature) + "\n").utf8))
+        return out
+    }
+
+    /// Opens a signed document: exact form, key id, signature. Returns the payload.
+    static func open<T: Decodable & Encodable>(_ type: T.Type, _ data: Data, header: String, kind: String,
+                                               publicKey: Curve25519.Signing.PublicKey,
+                                               keyIdOf: (T) -> String) throws(CertificateError) -> T
+    {
+        let bytes = [UInt8](data)
+        let parts = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[3].isEmpty, Array(parts[0]) == Array(header.utf8) else {
+            throw CertificateError(code: "\(kind).malformed", field: "file",
+                                   message: "This is not a CargoSim \(kind) (three lines: header, payload, signature); ask the issuer for the original file.")
+        }
+        let payload = Data(parts[1])
+        let signatureText = String(decoding: parts[2], as: UTF8.self)
+        guard signatureText.utf8.count == 128, signatureText.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+            let signature = unhex(Substring(signatureText))
+        else {
+            throw CertificateError(code: "\(kind).malformed", field: "signature",
+                                   message: "The signature line must be 128 lowercase hex digits; the file was altered.")
+        }
+        let value: T
+        do { value = try JSONDecoder().decode(T.self, from: payload) } catch {
+            throw CertificateError(code: "\(kind).malformed", field: "payload",
+                                   message: "The payload is not readable JSON (\(error)); the file was altered.")
+        }
+        guard canonical(value) == payload else {
+            throw CertificateError(code: "\(kind).malformed", field: "payload",
+                                   message: "The payload is not in canonical form; the file was altered.")
+        }
+        let expected = SigningIdentity.keyId(of: publicKey)
+        guard keyIdOf(value) == expected else {
+            throw CertificateError(code: "\(kind).unknownKey", field: "keyId",
+                                   message: "Signed by key \(keyIdOf(value)), not by the key given (\(expected)); get the issuer's public key for that id.")
+        }
+        guard publicKey.isValidSignature(signature, for: payload) else {
+            throw CertificateError(code: "\(kind).signature", field: "signature",
+                                   message: "The signature does not match the content; the file was altered or forged.")
+        }
+        return value
+    }
+
+    /// Signs a certificate payload: the file's bytes.
+    public static func issue(_ payload: CertificatePayload, with identity: SigningIdentity) -> Data {
+        precondition(payload.keyId == identity.keyId, "the payload names another key")
+        return sign(payload, header: certificateHeader, with: identity)
+    }
+
+    /// Signs a revocation list: the file's bytes.
+    public static func sign(_ list: RevocationList, with identity: SigningIdentity) -> Data {
+        precondition(list.keyId == identity.keyId, "the list names another key")
+        return sign(list, header: revocationHeader, with: identity)
+    }
+
+    /// Reads a revocation list and checks its signature.
+    public static func openRevocations(_ data: Data, publicKey: Curve25519.Signing.PublicKey) throws(CertificateError)
+        -> RevocationList
+    {
+        try open(RevocationList.self, data, header: revocationHeader, kind: "revocations", publicKey: publicKey) { $0.keyId }
+    }
+
+    /// Verifies a certificate file: form, key, signature, validity at `now`, and the revocation list.
+    public static func verify(_ data: Data, publicKey: Curve25519.Signing.PublicKey, revocations: RevocationList? = nil,
+                              now: Instant) throws(CertificateError) -> CertificatePayload
+    {
+        let payload = try open(CertificatePayload.self, data, header: certificateHeader, kind: "certificate",
+                               publicKey: publicKey) { $0.keyId }
+        if let revocations, let entry = revocations.revocations.first(where: { $0.certificateId == payload.certificateId }) {
+            throw CertificateError(code: "certificate.revoked", field: "certificateId",
+                                   message: "Certificate \(payload.certificateId) was revoked on \(entry.revokedAt): \(entry.reason).")
+        }
+        guard now >= payload.issuedAt else {
+            throw CertificateError(code: "certificate.notYetValid", field: "issuedAt",
+                                   message: "The certificate is dated \(payload.issuedAt), after now (\(now)); check the clock.")
+        }
+        guard now < payload.expiresAt else {
+            throw CertificateError(code: "certificate.expired", field: "expiresAt",
+                                   message: "The certificate expired on \(payload.expiresAt); the holder must recertify.")
+        }
+        return payload
+    }
+
+    /// A short code printed on the certificate and shown by `certificate verify`: 10 base-32 characters of
+    /// SHA-256 over the whole file, as `XXXXX-XXXXX`.
+    public static func verificationCode(_ data: Data) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+        var value: UInt64 = 0
+        for byte in Crypto.SHA256.hash(data: data).prefix(8) { value = value << 8 | UInt64(byte) }
+        var characters: [Character] = []
+        for _ in 0..<10 {
+            characters.append(alphabet[Int(value & 31)])
+            value >>= 5
+        }
+        return String(characters.prefix(5)) + "-" + String(characters.suffix(5))
+    }
+
+    /// A printable HTML page of a certificate (A4, no scripts, no external resources).
+    ///
+    /// - Parameter text: translation `(key, parameters) -> text` for the labels (`certificate.*`).
+    public static func html(_ payload: CertificatePayload, file: Data, text: (String, [String: String]) -> String) -> String {
+        let figures = payload.figures.keys.sorted().map { key in
+            "<tr><th>\(escapeHTML(text("figure.\(key)", [:])))</th><td>\(escapeHTML(payload.figures[key]!))</td></tr>"
+        }.joined(separator: "\n")
+        return """
+            <!DOCTYPE html>
+            <html><head><meta charset="utf-8"><title>\(escapeHTML(text("certificate.title", [:])))</title>
+            <style>
+            @page { size: A4; margin: 20mm; }
+            body { font-family: Georgia, serif; max-width: 170mm; margin: auto; color: #111; }
+            h1 { text-align: center; font-size: 28pt; margin-bottom: 0; }
+            .subject { text-align: center; font-size: 22pt; margin: 12mm 0 4mm; }
+            .role { text-align: center; font-size: 14pt; }
+            table { margin: 10mm auto; border-collapse: collapse; }
+            th, td { padding: 1mm 4mm; border-bottom: 1px solid #ccc; text-align: left; font-weight: normal; }
+            .code { font-family: monospace; font-size: 18pt; letter-spacing: 2px; text-align: center; border: 2px solid #111; padding: 3mm; margin: 8mm auto; width: 70mm; }
+            .small { font-size: 9pt; color: #444; text-align: center; }
+            </style></head><body>
+            <h1>\(escapeHTML(text("certificate.title", [:])))</h1>
+            <p class="role">\(escapeHTML(payload.issuer))</p>
+            <p class="subject">\(escapeHTML(payload.subjectName)) <small>(\(escapeHTML(payload.subject)))</small></p>
+            <p class="role">\(escapeHTML(text("certificate.role.\(payload.role.rawValue)", [:])))</p>
+            <table>
+            <tr><th>\(escapeHTML(text("certificate.policy", [:])))</th><td>\(escapeHTML(payload.policyVersion))</td></tr>
+            <tr><th>\(escapeHTML(text("certificate.issued", [:])))</th><td>\(payload.issuedAt.date)</td></tr>
+            <tr><th>\(escapeHTML(text("certificate.expires", [:])))</th><td>\(payload.expiresAt.date)</td></tr>
+            \(figures)
+            </table>
+            <div class="code">\(verificationCode(file))</div>
+            <p class="small">\(escapeHTML(text("certificate.howToVerify", ["id": payload.certificateId, "keyId": payload.keyId])))</p>
+            </body></html>
+
+            """
+    }
+}
+
+func hex(_ bytes: some DataProtocol) -> String {
+    let digits = Array("0123456789abcdef".utf8)
+    var out = [UInt8]()
+    out.reserveCapacity(bytes.count * 2)
+    for b in bytes {
+        out.append(digits[Int(b >> 4)])
+        out.append(digits[Int(b & 15)])
+    }
+    return String(decoding: out, as: UTF8.self)
+}
+
+func unhex(_ text: Substring) -> Data? {
+    let utf8 = Array(text.utf8)
+    guard utf8.count % 2 == 0 else { return nil }
+    func nibble(_ c: UInt8) -> UInt8? {
+        switch c {
+        case 48...57: return c - 48
+        case 97...102: return c - 87
+        default: return nil
+        }
+    }
+    var out = Data(capacity: utf8.count / 2)
+    var i = 0
+    while i < utf8.count {
+        guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { return nil }
+        out.append(hi << 4 | lo)
+        i += 2
+    }
+    return out
+}
+
+/// Escapes `&`, `<`, `>`, `"` and `'` for HTML text and attributes.
+public func escapeHTML(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.count)
+    for c in text {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(c)
+        }
+    }
+    return out
+}

@@ -1,2 +1,0 @@
-// The Scoring module. See README.md (Architecture).
-import CargoModel
