@@ -55,6 +55,17 @@ public enum AttemptLines {
         return out
     }
 
+    /// Reads the attempts one at a time, calling `body` with each and its line, without keeping them:
+    /// for grading a large file in one pass. `body` must keep its results provisional: when a later line
+    /// is bad this throws, and the caller discards what `body` made (nothing is graded on half-read data).
+    public static func forEach(_ data: Data, _ body: (Attempt, Int) -> Void) throws(AttemptReadError) {
+        var failure: AttemptReadError?
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            do throws(AttemptReadError) { try forEachLine(raw.bindMemory(to: UInt8.self), body) } catch { failure = error }
+        }
+        if let failure { throw failure }
+    }
+
     private static func estimateLines(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         min(bytes.count / 200 + 1, 10_000_000)
     }
