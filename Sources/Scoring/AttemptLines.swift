@@ -220,20 +220,49 @@ enum Codes {
 enum PathPart {
     case key(StaticString)
     case index(Int)
+    case none
+}
+
+/// The field path being read, as a fixed-size stack (no heap, no uniqueness checks per field).
+struct PathStack {
+    var depth = 0
+    var parts: (PathPart, PathPart, PathPart, PathPart, PathPart, PathPart, PathPart, PathPart) =
+        (.none, .none, .none, .none, .none, .none, .none, .none)
+
+    @inline(__always) mutating func append(_ part: PathPart) {
+        switch depth {
+        case 0: parts.0 = part
+        case 1: parts.1 = part
+        case 2: parts.2 = part
+        case 3: parts.3 = part
+        case 4: parts.4 = part
+        case 5: parts.5 = part
+        case 6: parts.6 = part
+        default: parts.7 = part
+        }
+        depth += 1
+    }
+
+    @inline(__always) mutating func removeLast() { depth -= 1 }
+    mutating func removeAll(keepingCapacity: Bool) { depth = 0 }
+
+    var all: [PathPart] {
+        let list = [parts.0, parts.1, parts.2, parts.3, parts.4, parts.5, parts.6, parts.7]
+        return Array(list.prefix(min(depth, 8)))
+    }
 }
 
 struct AttemptParser {
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
     var end = 0
-    var path: [PathPart] = []
+    var path = PathStack()
     /// The last course hash and trainee id read, reused when the next line repeats them (they usually do).
     var lastCourseHash: ([UInt8], String) = ([], "")
     var lastTrainee: ([UInt8], String) = ([], "")
 
     init(bytes: UnsafeBufferPointer<UInt8>) {
         b = bytes
-        path.reserveCapacity(8)
     }
 
     mutating func reset(_ start: Int, _ stop: Int) {
@@ -244,10 +273,11 @@ struct AttemptParser {
 
     var pathText: String {
         var out = ""
-        for part in path {
+        for part in path.all {
             switch part {
             case .key(let k): out += (out.isEmpty ? "" : ".") + k.description
             case .index(let n): out += "[\(n)]"
+            case .none: break
             }
         }
         return out
