@@ -635,9 +635,20 @@ private func runScoringBench(_ context: BenchContext) throws {
     var dPrimes = 0.0
     for (id, list) in byTrainee { dPrimes += report(id, list).detection.dPrime ?? 0 }
     let total = monotonicSeconds() - start, cpu = processCPUSeconds() - cpuStart
+    // For comparison: Foundation's JSONDecoder on the first 20,000 lines.
+    var lines = 0, end = 0
+    while lines < 20_000, end < data.count {
+        if data[end] == 10 { lines += 1 }
+        end += 1
+    }
+    let foundationStart = monotonicSeconds()
+    let decoder = JSONDecoder()
+    for line in data.prefix(end).split(separator: 10) { _ = try decoder.decode(Attempt.self, from: line) }
+    let foundationSeconds = monotonicSeconds() - foundationStart
     print("attempts                 \(count) (\(caseCount) cases × \(traineeCount) trainees, \(format(megabytes)) MB of JSON lines)")
     print("read + grade (one pass)  \(format(gradeSeconds)) s, \(rate(count, gradeSeconds)) attempts/s")
     print("aggregate per trainee    \(format(total - readSeconds - gradeSeconds)) s (\(byTrainee.count) trainees; mean d′ \(format(dPrimes / Double(max(1, byTrainee.count)))))")
+    print("JSONDecoder, for comparison \(rate(lines, foundationSeconds)) attempts/s (decoding only, \(lines) lines)")
     print("read + grade + aggregate \(format(total)) s wall, \(format(cpu)) s CPU on one core (the CPU figure holds on a busy machine)")
 }
 
