@@ -143,3 +143,23 @@ import Testing
         #expect(p.validate().errors.map(\.field) == ["trainer.minimumHitRate"])
     }
 }
+
+@Suite struct RubricReadingTests {
+    @Test func theShippedRubricReadsAndEqualsTheBuiltInStandard() throws {
+        let url = Repository.assets.appendingPathComponent("rubrics/default.yaml")
+        let rubric = try YAMLSpecReader().readDocument(Rubric.self, fileAt: url) { $0.validate() }
+        #expect(rubric == Rubric.standard)
+    }
+
+    @Test func aRubricWithAnImpossibleThresholdIsNamedByFieldAndLine() throws {
+        let url = Repository.assets.appendingPathComponent("rubrics/default.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "iouThreshold: 0.3", with: "iouThreshold: 3")
+        let line = try #require(text.components(separatedBy: "\n").firstIndex { $0.contains("iouThreshold: 3") }) + 1
+        do {
+            _ = try YAMLSpecReader().readDocument(Rubric.self, yaml: text, file: "r.yaml") { $0.validate() }
+            Issue.record("accepted an IoU threshold of 3")
+        } catch let errors as BundleErrors {
+            #expect(errors.errors.first?.field == "localisation.iouThreshold" && errors.errors.first?.line == line)
+        }
+    }
+}
