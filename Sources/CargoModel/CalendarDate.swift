@@ -83,7 +83,7 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
             let date = CalendarDate(parsing: String(text[..<t]))
         else { return nil }
         let clock = text[text.index(after: t)..<text.index(before: text.endIndex)]
-        let hms = clock.split(separator: ":")
+        let hms = clock.split(separator: ":", omittingEmptySubsequences: false)
         guard hms.count == 3, hms[0].count == 2, hms[1].count == 2, let h = asciiInt(hms[0]), let m = asciiInt(hms[1]),
             (0..<24).contains(h), (0..<60).contains(m)
         else { return nil }
