@@ -26,7 +26,7 @@ let package = Package(
         // Courses on disk, YAML specs with line/column errors, catalogue loading.
         .target(
             name: "CaseBundle",
-            dependencies: ["CargoModel", "CaseGeneration", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CargoModel", "CaseGeneration", "XRayImaging", .product(name: "Yams", package: "Yams")]
         ),
         // Scene + scanner profile -> transmission buffers, display image, key pixel geometry. Pure.
         .target(name: "XRayImaging", dependencies: ["CargoModel"]),
