@@ -129,3 +129,22 @@ import Testing
     }
 }
 
+
+@Suite struct StarterLibrarySceneTests {
+    @Test func everyStarterSpecGeneratesWithAScene() throws {
+        let reader = YAMLSpecReader()
+        let specs = FileManager.default.enumerator(at: Repository.cases.appendingPathComponent("specs"), includingPropertiesForKeys: nil)!
+            .compactMap { $0 as? URL }.filter { $0.pathExtension == "yaml" }.sorted { $0.path < $1.path }
+        #expect(specs.count > 10)
+        for url in specs {
+            let spec = try reader.readSpec(fileAt: url, catalog: Repository.catalog)
+            let made = try Repository.generator.generate(spec, seed: 20_261_129)
+            #expect(made.scene.shapes.contains { $0.role == .structure }, "\(url.lastPathComponent)")
+            for anomaly in made.key.anomalies {
+                #expect(made.scene.shapes.contains { $0.anomalyId == anomaly.id }, "\(url.lastPathComponent): \(anomaly.id)")
+            }
+            #expect(DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers) != nil
+                        || made.inspectionCase.examination == nil)
+        }
+    }
+}
