@@ -49,6 +49,14 @@ struct ScenePlanner {
     var baseDepth: Int { type.externalHeightMM - type.internalHeightMM - roofDepth }
     var sideDepth: Int { (type.externalWidthMM - type.internalWidthMM) / 2 }
 
+    /// Materials to draw in place of one the renderer's table lacks.
+    static let kin: [String: String] = [
+        "furniture": "wood", "household-goods": "plastics", "appliances": "steel", "electronics": "plastics",
+        "machinery": "steel", "vehicle": "steel", "scrap-metal": "steel", "tyres": "rubber", "firearms-steel": "steel",
+        "cannabis-herb": "cellulose", "cannabis-resin": "cellulose", "cocaine-hydrochloride": "sucrose", "tobacco": "cellulose",
+        "human-body": "water", "plywood": "wood", "polyurethane-foam": "polyethylene", "pvc": "polyethylene",
+    ]
+
     init(type: ContainerType, densities: [String: Double], random: CaseRandom) {
         self.type = type
         self.densities = densities

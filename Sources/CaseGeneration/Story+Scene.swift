@@ -172,6 +172,13 @@ extension Story {
             return b.length > 0 && b.width > 0 && b.height > 0
         }
         _ = H
+        // A material the renderer's table lacks is drawn as its nearest kin, at the same mass.
+        for i in shapes.indices where densities[shapes[i].material] == nil {
+            let before = planner.density(shapes[i].material)
+            let kin = ScenePlanner.kin[shapes[i].material].flatMap { densities[$0] != nil ? $0 : nil } ?? "water"
+            shapes[i].fill = rounded(min(2, shapes[i].fill * before / planner.density(kin)))
+            shapes[i].material = kin
+        }
         return Scene(containerType: containerType.code, bounds: planner.bounds, shapes: shapes)
     }
 
