@@ -24,9 +24,10 @@ public enum MaterialTableLoader {
                 throw BundleError(code: "materials.elements", file: display(assets, "nist/elements.csv"), line: line,
                                   message: "Give each element as z,symbol,name,zovera,… with numbers for z and Z/A.")
             }
-            let tableFile = folder.appendingPathComponent(String(format: "nist/elements/z%02d.csv", z))
+            let name = "nist/elements/z" + (z < 10 ? "0" : "") + String(z) + ".csv"
+            let tableFile = folder.appendingPathComponent(name)
             guard FileManager.default.fileExists(atPath: tableFile.path) else { continue }
-            let shown = display(assets, String(format: "nist/elements/z%02d.csv", z))
+            let shown = display(assets, name)
             var energies: [Double] = [], values: [Double] = []
             for (row, cells) in try rows(of: tableFile, display: shown) {
                 guard cells.count >= 2, let e = Double(cells[0]), let m = Double(cells[1]) else {
@@ -93,14 +94,16 @@ public enum MaterialTableLoader {
         }
     }
 
-    /// Non-empty, non-comment lines split at commas, with 1-based line numbers.
+    /// Non-empty, non-comment lines split at commas, with 1-based line numbers. NIST's files end their
+    /// lines with CRLF, which Swift reads as one `Character`: split on `isNewline`, not on "\n".
     static func rows(of url: URL, display: String) throws -> [(Int, [String])] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw BundleError(code: "materials.missing", file: display,
                               message: "Restore the file from the repository (Assets/materials is part of CargoSim).")
         }
         var result: [(Int, [String])] = []
-        for (index, raw) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in String(decoding: data, as: UTF8.self)
+            .split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             result.append((index + 1, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))

@@ -74,7 +74,10 @@ extension Renderer {
     static func project(_ shapes: [ProjectedShape], geometry: ImageGeometry, weightsHigh: SIMD16<Float>,
                         weightsLow: SIMD16<Float>, high: inout [Float], low: inout [Float]) {
         let width = geometry.width, height = geometry.height, pitch = geometry.pitch
-        var difference = [SIMD16<Float>](repeating: .zero, count: height + 1)
+        // Boxes go through a difference array down the column in fixed point (2⁻¹⁸ of optical depth),
+        // so that a +v at a box's top and its −v at the bottom cancel exactly: pixels outside a shape's
+        // footprint are bit-identical with and without it, whatever the order of the other shapes.
+        var difference = [SIMD16<Int32>](repeating: .zero, count: height + 1)
         var direct = [SIMD16<Float>](repeating: .zero, count: height + 1)
         var active: [Int] = []
         var next = 0
@@ -83,6 +86,8 @@ extension Renderer {
         difference.withUnsafeMutableBufferPointer { difference in
         direct.withUnsafeMutableBufferPointer { direct in
             let rows = Double(height)
+            let fixedPointScale = SIMD16<Float>(repeating: 262_144)  // 2¹⁸: up to τ ≈ 8,000 per bin
+            let inverseScale = SIMD16<Float>(repeating: 1 / 262_144)
             /// Adds `value` × the covered share of each row between heights z0 and z1.
             @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
                 let ua = max(0, geometry.rowCoordinate(ofZ: z1)), ub = min(rows, geometry.rowCoordinate(ofZ: z0))
@@ -94,8 +99,11 @@ extension Renderer {
                 }
                 direct[ra] += value * Float(Double(ra + 1) - ua)
                 if ra + 1 < rb {
-                    difference[ra + 1] += value
-                    difference[rb] -= value
+                    let fixed = SIMD16<Int32>(
+                        (value * fixedPointScale).clamped(lowerBound: .zero, upperBound: SIMD16(repeating: 1.0e9)),
+                        rounding: .toNearestOrEven)
+                    difference[ra + 1] &+= fixed
+                    difference[rb] &-= fixed
                 }
                 if rb < height { direct[rb] += value * Float(ub - Double(rb)) }
             }
@@ -172,10 +180,10 @@ extension Renderer {
                         }
                     }
                 }
-                var depth = SIMD16<Float>.zero
+                var depth = SIMD16<Int32>.zero
                 for row in 0..<height {
-                    depth += difference[row]
-                    let e = expNegative(depth + direct[row])
+                    depth &+= difference[row]
+                    let e = expNegative(SIMD16<Float>(depth) * inverseScale + direct[row])
                     high[row * width + column] = (e * weightsHigh).sum()
                     low[row * width + column] = (e * weightsLow).sum()
                     difference[row] = .zero
