@@ -215,7 +215,7 @@ struct ContactSheet {
         return (width, height, pixels)
     }
 
-    private func thumbnail(_ image: DecodedPNG) -> (width: Int, height: Int, pixels: [UInt8]) {
+    func thumbnail(_ image: DecodedPNG) -> (width: Int, height: Int, pixels: [UInt8]) {
         let scale = Double(image.width) / Double(thumbnailWidth)
         let tw = thumbnailWidth, th = max(1, Int(Double(image.height) / scale))
         var out = [UInt8](repeating: 0, count: tw * th * 3)
@@ -268,6 +268,9 @@ struct ReviewPackCommand: ParsableCommand {
     @Option(help: "Language of the text (en, es, pt). Default: from the environment.")
     var lang: String?
 
+    @Option(help: "Width in pixels of the scans on the page (the key's boxes scale with them).")
+    var printWidth: Int = 1600
+
     @OptionGroup var assetOptions: AssetOptions
 
     func run() throws {
@@ -281,8 +284,13 @@ struct ReviewPackCommand: ParsableCommand {
                 let inspectionCase = try reader.readCase(id)
                 let key = try reader.readKey(id, keysDirectory: keysURL)
                 let scanFile = reader.caseDirectory(id).appendingPathComponent(key.scans.first?.file ?? "scan.png")
-                pages.append(ReviewPage.Entry(inspectionCase: inspectionCase, key: key,
-                                              png: FileManager.default.contents(atPath: scanFile.path)))
+                // A print-sized copy keeps the page light; the key's boxes are drawn in the scan's own pixels.
+                var png = FileManager.default.contents(atPath: scanFile.path)
+                if let data = png, let decoded = try? PNG.decode(Array(data)), decoded.width > printWidth {
+                    let small = ContactSheet(columns: 1, thumbnailWidth: printWidth).thumbnail(decoded)
+                    png = Data(try PNG.encodeRGB8(width: small.width, height: small.height, pixels: small.pixels))
+                }
+                pages.append(ReviewPage.Entry(inspectionCase: inspectionCase, key: key, png: png))
             }
             let html = ReviewPage(localizer: workspace.localizer, lang: language).html(courseId: reader.index.courseId,
                                                                                       title: reader.index.title, entries: pages)
