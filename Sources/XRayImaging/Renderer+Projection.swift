@@ -74,20 +74,22 @@ extension Renderer {
     static func project(_ shapes: [ProjectedShape], geometry: ImageGeometry, weightsHigh: SIMD16<Float>,
                         weightsLow: SIMD16<Float>, high: inout [Float], low: inout [Float]) {
         let width = geometry.width, height = geometry.height, pitch = geometry.pitch
-        // Boxes go through a difference array down the column in fixed point (2⁻¹⁸ of optical depth),
-        // so that a +v at a box's top and its −v at the bottom cancel exactly: pixels outside a shape's
-        // footprint are bit-identical with and without it, whatever the order of the other shapes.
-        var difference = [SIMD16<Int32>](repeating: .zero, count: height + 1)
+        // Boxes go through a difference array down the column in steps of 2⁻¹⁸ of optical depth, so that
+        // a +v at a box's top and its −v at the bottom cancel exactly: pixels outside a shape's footprint
+        // are bit-identical with and without it, whatever the order of the other shapes.
+        var difference = [SIMD16<Float>](repeating: .zero, count: height + 1)
         var direct = [SIMD16<Float>](repeating: .zero, count: height + 1)
         var active: [Int] = []
         var next = 0
-        high.withUnsafeMutableBufferPointer { high in
-        low.withUnsafeMutableBufferPointer { low in
+        // Columns are written contiguously (column-major) and transposed in tiles at the end: writing a
+        // column straight into row-major images touches a new page per row.
+        var columnsHigh = [Float](repeating: 1, count: width * height)
+        var columnsLow = [Float](repeating: 1, count: width * height)
+        columnsHigh.withUnsafeMutableBufferPointer { high in
+        columnsLow.withUnsafeMutableBufferPointer { low in
         difference.withUnsafeMutableBufferPointer { difference in
         direct.withUnsafeMutableBufferPointer { direct in
             let rows = Double(height)
-            let fixedPointScale = SIMD16<Float>(repeating: 262_144)  // 2¹⁸: up to τ ≈ 8,000 per bin
-            let inverseScale = SIMD16<Float>(repeating: 1 / 262_144)
             /// Adds `value` × the covered share of each row between heights z0 and z1.
             @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
                 let ua = max(0, geometry.rowCoordinate(ofZ: z1)), ub = min(rows, geometry.rowCoordinate(ofZ: z0))
@@ -99,11 +101,9 @@ extension Renderer {
                 }
                 direct[ra] += value * Float(Double(ra + 1) - ua)
                 if ra + 1 < rb {
-                    let fixed = SIMD16<Int32>(
-                        (value * fixedPointScale).clamped(lowerBound: .zero, upperBound: SIMD16(repeating: 1.0e9)),
-                        rounding: .toNearestOrEven)
-                    difference[ra + 1] &+= fixed
-                    difference[rb] &-= fixed
+                    let step = quantised(value)
+                    difference[ra + 1] += step
+                    difference[rb] -= step
                 }
                 if rb < height { direct[rb] += value * Float(ub - Double(rb)) }
             }
@@ -180,12 +180,12 @@ extension Renderer {
                         }
                     }
                 }
-                var depth = SIMD16<Int32>.zero
+                var depth = SIMD16<Float>.zero
                 for row in 0..<height {
-                    depth &+= difference[row]
-                    let e = expNegative(SIMD16<Float>(depth) * inverseScale + direct[row])
-                    high[row * width + column] = (e * weightsHigh).sum()
-                    low[row * width + column] = (e * weightsLow).sum()
+                    depth += difference[row]
+                    let e = expNegative(depth + direct[row])
+                    high[column * height + row] = (e * weightsHigh).sum()
+                    low[column * height + row] = (e * weightsLow).sum()
                     difference[row] = .zero
                     direct[row] = .zero
                 }
@@ -193,6 +193,26 @@ extension Renderer {
             }
         }
         }
+        }
+        }
+        transpose(columnsHigh, into: &high, width: width, height: height)
+        transpose(columnsLow, into: &low, width: width, height: height)
+    }
+
+    /// Copies a column-major image into a row-major one, in 32 × 32 tiles.
+    static func transpose(_ source: [Float], into target: inout [Float], width: Int, height: Int) {
+        source.withUnsafeBufferPointer { source in
+        target.withUnsafeMutableBufferPointer { target in
+            let tile = 32
+            for column0 in stride(from: 0, to: width, by: tile) {
+                for row0 in stride(from: 0, to: height, by: tile) {
+                    for column in column0..<min(width, column0 + tile) {
+                        for row in row0..<min(height, row0 + tile) {
+                            target[row * width + column] = source[column * height + row]
+                        }
+                    }
+                }
+            }
         }
         }
     }
