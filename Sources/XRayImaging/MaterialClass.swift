@@ -39,8 +39,9 @@ public struct MaterialClassifier: Sendable {
     public static let references: [(material: String, materialClass: MaterialClass)] = [
         ("polyethylene", .organic), ("aluminium", .mixed), ("steel", .inorganic), ("lead", .heavyMetal),
     ]
-    /// τ_high below this is too thin to classify (the ratio's noise dominates; about 15 % attenuation).
-    public static let minimumOpticalDepth: Float = 0.16
+    /// τ_high below this is too thin to classify (about 30 % attenuation): the ratio's noise dominates,
+    /// and an empty container's two steel side walls (τ ≈ 0.15) must stay grey, not blue.
+    public static let minimumOpticalDepth: Float = 0.35
     /// Steps of the curve tables per unit of τ_high.
     static let stepsPerUnit: Float = 32
 
