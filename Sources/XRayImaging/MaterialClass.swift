@@ -130,7 +130,13 @@ public struct MaterialClassifier: Sendable {
                 best = m
             }
         }
-        return Self.references[best].materialClass
+        // the order of `references`, without touching the static array (of Strings) per pixel
+        switch best {
+        case 0: return .organic
+        case 1: return .mixed
+        case 2: return .inorganic
+        default: return .heavyMetal
+        }
     }
 }
 
