@@ -26,10 +26,12 @@ let package = Package(
         // Courses on disk, YAML specs with line/column errors, catalogue loading.
         .target(
             name: "CaseBundle",
-            dependencies: ["CargoModel", "CaseGeneration", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CargoModel", "CaseGeneration", "XRayImaging", .product(name: "Yams", package: "Yams")]
         ),
         // Scene + scanner profile -> transmission buffers, display image, key pixel geometry. Pure.
-        .target(name: "XRayImaging", dependencies: ["CargoModel"]),
+        // Optimised even in debug builds: the per-pixel SIMD code is ~50× slower unoptimised, and the tests
+        // render real scenes.
+        .target(name: "XRayImaging", dependencies: ["CargoModel"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The only place that talks to libpng (simplified png_image API: no longjmp across Swift frames).
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGEncoding", dependencies: ["CLibPNG"]),

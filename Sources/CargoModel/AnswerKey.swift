@@ -183,12 +183,15 @@ public struct AnswerKey: Hashable, Sendable, Codable {
     /// Custody steps in the expected order.
     public var evidenceSteps: [EvidenceStep]
     public var rationale: [RationaleItem]
+    /// Per rendered scan: where each anomaly shows in pixels and how well it stands out.
+    /// Empty until the scan renderer has run.
+    public var scans: [ScanKey]
 
     public init(caseId: String, generatorVersion: String, seed: String, scenario: String, irregular: Bool,
                 threat: ThreatCategory?, difficulty: Difficulty, expectations: [Stage: StageExpectation],
                 anomalies: [Anomaly], indicators: [IndicatorPresence], discrepancies: [Discrepancy],
                 sealFindings: [SealFinding], examination: ExaminationKey, evidenceSteps: [EvidenceStep],
-                rationale: [RationaleItem]) {
+                rationale: [RationaleItem], scans: [ScanKey] = []) {
         self.caseId = caseId
         self.generatorVersion = generatorVersion
         self.seed = seed
@@ -204,6 +207,7 @@ public struct AnswerKey: Hashable, Sendable, Codable {
         self.examination = examination
         self.evidenceSteps = evidenceSteps
         self.rationale = rationale
+        self.scans = scans
     }
 
     /// True when the key names an indicator the documents show, harmless or not.

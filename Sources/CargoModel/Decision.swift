@@ -1,4 +1,5 @@
 extension Stage: CodingKeyRepresentable {}
+extension Disposition: CodingKeyRepresentable {}
 
 /// A shape a trainee marks on a scan, in that scan's pixels (origin top left, x right, y down).
 public enum RegionShape: Hashable, Sendable, Codable {

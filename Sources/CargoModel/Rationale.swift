@@ -98,4 +98,6 @@ public enum DifficultyFactorCode: String, Codable, Sendable, CaseIterable {
     case sealSubtlety
     /// How dense and cluttered the load is.
     case loadClutter
+    /// The concealment hardly stands out in the scan (low contrast-to-noise; 0 until rendered).
+    case lowContrast
 }

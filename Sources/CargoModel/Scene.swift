@@ -99,8 +99,11 @@ public struct SceneShape: Hashable, Sendable, Codable {
 public struct Scene: Hashable, Sendable, Codable {
     /// ISO 6346 size/type code, or `phantom` for a test object.
     public var containerType: String
-    /// The extent of the scene: the container's outside (x from the front wall's outer face is at
-    /// `-(external - internal length)` so that inside x = 0 stays at the front wall's inner face).
+    /// The extent of the scene: the container's outside. Inside x = 0 stays at the front wall's
+    /// inner face, so the outside starts at x = −(front wall depth; a reefer's machinery unit
+    /// included) and ends at the doors' outer face (internal length + door depth); z starts under
+    /// the bottom rails, y at the outer face of the left side wall. A renderer sizes its image
+    /// from `bounds.length` and `bounds.height` at its pixel pitch.
     public var bounds: Box3D
     public var shapes: [SceneShape]
 

@@ -4,6 +4,8 @@ import CargoModel
 public struct GeneratedCase: Sendable {
     public var inspectionCase: InspectionCase
     public var key: AnswerKey
+    /// What the scanner sees (grader pack: `keys/<id>.scene.json`).
+    public var scene: Scene
 }
 
 /// Why a spec could not be turned into a case.
@@ -31,13 +33,16 @@ public struct GenerationError: Error, Sendable, CustomStringConvertible {
 /// version, seed, spec and catalogue give the same case, byte for byte once encoded.
 public struct CaseGenerator: Sendable {
     /// Bumped whenever the same seed and spec would give a different case.
-    public static let version = "1.0.0"
+    public static let version = "1.1.0"
 
     public let catalog: Catalog
     let index: CatalogIndex
     let detector: IndicatorDetector
     /// Inspection dates fall within ±150 days of this date.
     public var referenceDate: CalendarDate
+    /// Densities (kg/m³) by material name used to weigh the scene: pass the renderer's material
+    /// table so that scene masses and images agree; `NominalDensity.table` by default.
+    public var materialDensities: [String: Double] = NominalDensity.table
 
     public init(catalog: Catalog, referenceDate: CalendarDate = CalendarDate(year: 2026, month: 6, day: 1)) {
         self.catalog = catalog
@@ -54,7 +59,11 @@ public struct CaseGenerator: Sendable {
     ///   - caseId: the opaque id to give the case; by default derived from the seed.
     /// - Throws: `GenerationError` when the spec asks for something the catalogue cannot give
     ///   (no goods that fit, a route that cannot avoid red flags, a spec that fails validation).
-    public func generate(_ spec: CaseSpec, seed: UInt64, caseId: String? = nil) throws(GenerationError) -> GeneratedCase {
+    ///   - sceneVariant: 0 for the planned scene; above 0, the load is drawn again from a derived
+    ///     stream and the cargo beside the concealments is thinned (see `Story.planScene`).
+    public func generate(_ spec: CaseSpec, seed: UInt64, caseId: String? = nil, sceneVariant: Int = 0) throws(GenerationError)
+        -> GeneratedCase
+    {
         let report = spec.validate(against: catalog)
         if let first = report.errors.first {
             throw GenerationError(code: first.code, field: first.field, message: first.message)
@@ -65,7 +74,9 @@ public struct CaseGenerator: Sendable {
         story.writeSealStory()
         story.planConcealments()
         story.writeExamination()
-        return try story.finish()
+        var made = try story.finish()
+        made.scene = story.planScene(variant: sceneVariant, densities: materialDensities)
+        return made
     }
 }
 

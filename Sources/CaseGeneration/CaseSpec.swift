@@ -176,11 +176,19 @@ public struct CurriculumMix: Hashable, Sendable, Codable {
     public var targetingOnly: Double
     /// Specs to include as they are (paths relative to the mix file), placed in course order.
     public var include: [String]?
+    /// Contrast-to-noise ratio (in the default scan) under which a concealment counts as hard to
+    /// see; sets the `lowContrast` difficulty factor. Default 5 (the Rose criterion) when absent.
+    public var visibilityFloor: Double?
+    /// Most share (0–1) of the cases with a concealment in the scan that may fall below the
+    /// floor; `cargosim generate` redraws the load around the others (thinner cargo beside the
+    /// concealment, up to three times) until they clear it. Absent: no cap.
+    public var maxBelowFloor: Double?
 
     public init(name: String? = nil, count: Int, prevalence: Double = 0.5, cleanWithRedFlags: Double = 0.4,
                 irregularWithCleanPapers: Double = 0.5, scenarios: [Scenario: Double]? = nil,
                 vantage: [Vantage: Double]? = nil, difficultyStart: Int = 1, difficultyEnd: Int = 4,
-                targetingOnly: Double = 0, include: [String]? = nil) {
+                targetingOnly: Double = 0, include: [String]? = nil, visibilityFloor: Double? = nil,
+                maxBelowFloor: Double? = nil) {
         self.name = name
         self.count = count
         self.prevalence = prevalence
@@ -192,6 +200,8 @@ public struct CurriculumMix: Hashable, Sendable, Codable {
         self.difficultyEnd = difficultyEnd
         self.targetingOnly = targetingOnly
         self.include = include
+        self.visibilityFloor = visibilityFloor
+        self.maxBelowFloor = maxBelowFloor
     }
 }
 
@@ -207,6 +217,14 @@ extension CurriculumMix {
         for (field, share) in [("prevalence", prevalence), ("cleanWithRedFlags", cleanWithRedFlags),
                                ("irregularWithCleanPapers", irregularWithCleanPapers), ("targetingOnly", targetingOnly)] {
             report.check((0...1).contains(share), code: "mix.share", field: field, value: "\(share)",
+                         "Give a share between 0 and 1 (0.25 means a quarter of the cases).")
+        }
+        if let visibilityFloor {
+            report.check(visibilityFloor > 0 && visibilityFloor <= 100, code: "mix.visibilityFloor", field: "visibilityFloor",
+                         value: "\(visibilityFloor)", "Give a contrast-to-noise floor above 0 and at most 100 (5 is the Rose criterion).")
+        }
+        if let maxBelowFloor {
+            report.check((0...1).contains(maxBelowFloor), code: "mix.share", field: "maxBelowFloor", value: "\(maxBelowFloor)",
                          "Give a share between 0 and 1 (0.25 means a quarter of the cases).")
         }
         for (field, level) in [("difficultyStart", difficultyStart), ("difficultyEnd", difficultyEnd)] {

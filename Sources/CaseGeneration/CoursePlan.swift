@@ -96,10 +96,12 @@ extension CaseGenerator {
     /// seed (no clean route for the scenario, say) is redrawn with a derived seed, up to five
     /// times, then with a plain clean or concealment scenario of the same category; a pinned
     /// spec's error is returned as it is.
-    public func generate(_ planned: PlannedCase, caseId: String? = nil) throws(GenerationError) -> GeneratedCase {
+    public func generate(_ planned: PlannedCase, caseId: String? = nil, sceneVariant: Int = 0) throws(GenerationError)
+        -> GeneratedCase
+    {
         let id = caseId ?? opaqueCaseID(seed: planned.seed)
         do {
-            return try generate(planned.spec, seed: planned.seed, caseId: id)
+            return try generate(planned.spec, seed: planned.seed, caseId: id, sceneVariant: sceneVariant)
         } catch {
             if planned.pinned { throw error }
             var spec = planned.spec
@@ -109,7 +111,9 @@ extension CaseGenerator {
                     spec.scenario = irregular ? .withinLoad : (spec.redFlags == true ? .harmlessRedFlags : .clean)
                     spec.vantage = nil
                 }
-                if let made = try? generate(spec, seed: mix(planned.seed, UInt64(attempt)), caseId: id) { return made }
+                if let made = try? generate(spec, seed: mix(planned.seed, UInt64(attempt)), caseId: id, sceneVariant: sceneVariant) {
+                    return made
+                }
             }
             throw error
         }

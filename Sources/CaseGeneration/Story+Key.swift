@@ -55,7 +55,7 @@ extension Story {
             examination: ExaminationKey(essentialPoints: ExaminationPoint.allCases.filter(essential.contains), significant: significant),
             evidenceSteps: evidenceSteps, rationale: rationale)
         inspectionCase.targeting.billOfLading = billOfLading
-        return GeneratedCase(inspectionCase: inspectionCase, key: key)
+        return GeneratedCase(inspectionCase: inspectionCase, key: key, scene: Scene(containerType: containerType.code, bounds: Box3D(x: 0, y: 0, z: 0, length: 0, width: 0, height: 0), shapes: []))
     }
 
     private mutating func customsSealNumber() -> String {
@@ -349,6 +349,8 @@ extension Story {
             (.misleadingFlags, irregular ? 0 : min(1, Double(flags.count) / 3), irregular ? 0 : 0.5),
             (.sealSubtlety, sealSubtlety, irregular ? 0.15 : 0.2),
             (.loadClutter, clutter, irregular ? 0.1 : 0.3),
+            // Known only once the scan is rendered: see `AnswerKey.applyScanVisibility(floor:)`.
+            (.lowContrast, 0, irregular ? AnswerKey.lowContrastWeight : 0),
         ]
         let score = factors.reduce(0) { $0 + $1.1 * $1.2 }
         let rounded = { (value: Double) in (value * 1000).rounded() / 1000 }

@@ -244,4 +244,21 @@ extension ScanGeometry {
             ScanFrame(file: $0.file, widthPixels: $0.widthPixels, heightPixels: $0.heightPixels)
         }, regions: regions)
     }
+
+    /// The scans of a case and the key's pixel boxes on each of them: every scan of the case rendered
+    /// with a profile and size the key lists (display and grey images share one geometry).
+    public init(scansOf inspectionCase: InspectionCase, key: AnswerKey) {
+        var regions: [KeyRegion] = []
+        for reference in inspectionCase.screening?.scans ?? [] {
+            for scan in key.scans where scan.profile == reference.profile && scan.widthPixels == reference.widthPixels
+                && scan.heightPixels == reference.heightPixels {
+                regions += scan.anomalies.map {
+                    KeyRegion(scan: reference.file, anomalyId: $0.anomalyId,
+                              box: RegionBox(x: Double($0.box.x), y: Double($0.box.y), width: Double($0.box.width),
+                                             height: Double($0.box.height)))
+                }
+            }
+        }
+        self.init(scansOf: inspectionCase, regions: regions)
+    }
 }

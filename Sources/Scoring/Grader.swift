@@ -145,7 +145,7 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
                               regions.frames.isEmpty ? "The case has no scan to mark; remove the mark."
                                   : "Mark one of the case's scans: " + regions.frames.map(\.file).joined(separator: ", ") + ".")
             }
-            let box = PixelBox(mark.shape)
+            let box = RegionBox(mark.shape)
             let inside = [box.x, box.y, box.width, box.height].allSatisfy(\.isFinite) && box.x >= 0 && box.y >= 0
                 && box.width >= 0 && box.height >= 0
                 && box.x + box.width <= Double(frame.widthPixels) && box.y + box.height <= Double(frame.heightPixels)

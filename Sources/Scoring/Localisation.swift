@@ -1,7 +1,7 @@
 import CargoModel
 
 /// An axis-aligned box in a scan's pixels (origin top left, x right, y down).
-public struct PixelBox: Hashable, Sendable, Codable {
+public struct RegionBox: Hashable, Sendable, Codable {
     public var x: Double
     public var y: Double
     public var width: Double
@@ -24,7 +24,7 @@ public struct PixelBox: Hashable, Sendable, Codable {
     public var centre: (x: Double, y: Double) { (x + width / 2, y + height / 2) }
 
     /// Intersection over union, 0 when the boxes do not overlap or both have no area.
-    public func intersectionOverUnion(_ other: PixelBox) -> Double {
+    public func intersectionOverUnion(_ other: RegionBox) -> Double {
         let w = min(x + width, other.x + other.width) - max(x, other.x)
         let h = min(y + height, other.y + other.height) - max(y, other.y)
         guard w > 0, h > 0 else { return 0 }
@@ -54,16 +54,15 @@ public struct ScanFrame: Hashable, Sendable, Codable {
 
 /// Where one anomaly of the key shows on one scan, in that scan's pixels.
 ///
-/// Keys do not carry pixel regions yet (the scan renderer adds `scans` with per-anomaly pixel boxes to
-/// `AnswerKey`); until then the grader receives them alongside the key in a `ScanGeometry`, built by
-/// whoever renders the scans. When the key carries them, a `ScanGeometry` is made from the key.
+/// Made from the key's `scans` (`ScanGeometry(scansOf:key:)`), or given alongside the key (the CLI's
+/// `--regions`) when an instructor wants to grade against regions drawn by hand.
 public struct KeyRegion: Hashable, Sendable, Codable {
     public var scan: String
     /// The `Anomaly.id` the box belongs to.
     public var anomalyId: String
-    public var box: PixelBox
+    public var box: RegionBox
 
-    public init(scan: String, anomalyId: String, box: PixelBox) {
+    public init(scan: String, anomalyId: String, box: RegionBox) {
         self.scan = scan
         self.anomalyId = anomalyId
         self.box = box
@@ -123,7 +122,7 @@ public func localise(_ marks: [MarkedRegion], against geometry: ScanGeometry, ru
     var foundIds = Set<String>()
     var falseMarks = 0, tooBroad = 0
     for mark in marks {
-        let box = PixelBox(mark.shape)
+        let box = RegionBox(mark.shape)
         if let frame = geometry.frame(mark.scan) {
             let scanArea = Double(frame.widthPixels) * Double(frame.heightPixels)
             if scanArea > 0, box.area / scanArea > rule.maximumScanCoverage {

@@ -151,7 +151,3 @@ public struct Rubric: Hashable, Sendable, Codable {
         return (row[disposition] ?? worst, worst)
     }
 }
-
-// So that `[Disposition: Double]` rows are written and read as mappings (`release: 10`), as `Stage` is in
-// CargoModel; belongs beside `extension Stage: CodingKeyRepresentable {}` in CargoModel when merged.
-extension Disposition: CodingKeyRepresentable {}

@@ -3,13 +3,16 @@ import CargoModel
 import CaseBundle
 import CaseGeneration
 import Foundation
+import XRayImaging
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
         abstract: "Generate a course: cases for trainees and answer keys for the instructor.",
         discussion: """
-            Writes <out>/course.json and <out>/cases/ (the trainee pack) and <out>/keys/ (the grader pack). \
+            Writes <out>/course.json and <out>/cases/ (the trainee pack: case.json, the scans scan.png, \
+            scan-high.png and scan-low.png, and door.svg) and <out>/keys/ (the grader pack: keys with the scans' \
+            pixel boxes, and the scenes). Cases are generated and rendered on all cores and written in course order. \
             The course appears only when complete: an error leaves nothing behind. The same seed, spec and \
             CargoSim version always give the same course, byte for byte. Without --seed a long random seed is \
             drawn and printed: keep it with the keys. A short seed (like 7) is for demonstrations only, since \
@@ -37,6 +40,10 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Replace an existing course in the output folder.")
     var force = false
 
+    @Flag(inversion: .prefixedNo,
+          help: "Render the scans (default); --no-scans writes a paperwork-only course quickly, without images.")
+    var scans = true
+
     @Flag(help: "Print only errors.")
     var quiet = false
 
@@ -62,8 +69,9 @@ struct GenerateCommand: ParsableCommand {
             generatorSeed = system.next()
         }
         let plan: [PlannedCase]
+        let mixUsed: CurriculumMix?
         do {
-            plan = try makePlan(workspace: workspace, seed: generatorSeed)
+            (plan, mixUsed) = try makePlan(workspace: workspace, seed: generatorSeed)
         } catch {
             fail(error)
         }
@@ -71,7 +79,15 @@ struct GenerateCommand: ParsableCommand {
             if seed == nil { print("Seed: \(generatorSeed)") }
             if generatorSeed < 1 << 32 { printError("warning: " + text.text("cli.smallSeedWarning", lang, ["seed": "\(generatorSeed)"])) }
         }
-        let generator = CaseGenerator(catalog: workspace.catalog)
+        var generator = CaseGenerator(catalog: workspace.catalog)
+        var pipeline: ScanPipeline
+        do {
+            pipeline = ScanPipeline(renderer: Renderer(materials: try loadMaterials(workspace)), profile: .dualEnergyLinac)
+        } catch {
+            fail(error)
+        }
+        pipeline.visibilityFloor = mixUsed?.visibilityFloor ?? pipeline.visibilityFloor
+        generator.materialDensities = pipeline.densities
         let outURL = URL(fileURLWithPath: out)
         let writer: CourseWriter
         do {
@@ -83,12 +99,31 @@ struct GenerateCommand: ParsableCommand {
         if !quiet { printError(text.text("cli.generating", lang, ["count": "\(plan.count)"])) }
         var progress = ProgressBar(total: plan.count, label: "cases", enabled: !quiet && standardErrorIsTerminal)
         var current = 0
+        var course = CourseVisibility(floor: pipeline.visibilityFloor, maxBelowFloor: mixUsed?.maxBelowFloor)
+        let sealMakers = workspace.catalog.sealMakers
         do {
-            for (i, planned) in plan.enumerated() {
-                current = i
-                let made = try generator.generate(planned)
-                try writer.add(case: made.inspectionCase, key: made.key)
-                progress.update(i + 1)
+            // Chunks of cases are generated and rendered on all cores, then written in course order,
+            // so the course is the same byte for byte as a serial run.
+            let chunkSize = coreCount * 2
+            for start in stride(from: 0, to: plan.count, by: chunkSize) {
+                let chunk = Array(plan[start..<min(plan.count, start + chunkSize)])
+                let made = parallelMap(chunk.count) { [generator, pipeline] i in
+                    Result { () throws -> PreparedCase in
+                        try PreparedCase(try generator.generate(chunk[i]), seed: chunk[i].seed, pipeline: pipeline, sealMakers: sealMakers,
+                                         renderScans: scans)
+                    }
+                }
+                for (offset, result) in made.enumerated() {
+                    current = start + offset
+                    var prepared = try result.get()
+                    prepared = try course.admit(prepared) { variant in
+                        try PreparedCase(try generator.generate(chunk[offset], sceneVariant: variant), seed: chunk[offset].seed,
+                                         pipeline: pipeline, sealMakers: sealMakers, renderScans: scans)
+                    }
+                    try writer.add(case: prepared.inspectionCase, key: prepared.key, extraCaseFiles: prepared.caseFiles,
+                                   extraKeyFiles: prepared.keyFiles)
+                    progress.update(current + 1)
+                }
             }
             _ = try writer.finish()
         } catch {
@@ -98,6 +133,11 @@ struct GenerateCommand: ParsableCommand {
                                  message: "case \(current + 1) of \(plan.count): " + generation.message))
             }
             fail(error)
+        }
+        if !quiet, let cap = course.maxBelowFloor {
+            printError(text.text("cli.visibility", lang, [
+                "below": "\(course.below)", "shown": "\(course.withConcealment)", "floor": "\(course.floor)",
+                "cap": "\(Int((cap * 100).rounded()))", "redrawn": "\(course.redrawn)"]))
         }
         if !quiet {
             let path = outURL.path
@@ -113,14 +153,14 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 
-    private func makePlan(workspace: Workspace, seed: UInt64) throws -> [PlannedCase] {
+    private func makePlan(workspace: Workspace, seed: UInt64) throws -> ([PlannedCase], CurriculumMix?) {
         let reader = YAMLSpecReader()
         if let spec {
             let url = URL(fileURLWithPath: spec)
             let caseSpec = try reader.readSpec(fileAt: url, catalog: workspace.catalog)
-            return (0..<(count ?? 1)).map {
+            return ((0..<(count ?? 1)).map {
                 PlannedCase(index: $0, spec: caseSpec, seed: caseSeed(courseSeed: seed, index: $0), pinned: true)
-            }
+            }, nil)
         }
         var curriculum = CurriculumMix(count: count ?? 40)
         var included: [CaseSpec] = []
@@ -130,6 +170,41 @@ struct GenerateCommand: ParsableCommand {
             if let count { curriculum.count = count }
             included = try reader.readIncludes(of: curriculum, mixFileAt: url, catalog: workspace.catalog).map(\.spec)
         }
-        return planCourse(curriculum, included: included, seed: seed)
+        return (planCourse(curriculum, included: included, seed: seed), mix == nil ? nil : curriculum)
+    }
+}
+
+/// The course-wide cap on concealments that hardly show: cases are admitted in course order; a
+/// case below the visibility floor beyond the mix's share is generated again with scene
+/// variants 1 to 3 (its load redrawn and thinned beside the concealment) and the first that
+/// clears the floor is kept (the last one if none does).
+struct CourseVisibility {
+    let floor: Double
+    let maxBelowFloor: Double?
+    private(set) var withConcealment = 0
+    private(set) var below = 0
+    private(set) var redrawn = 0
+
+    init(floor: Double, maxBelowFloor: Double?) {
+        self.floor = floor
+        self.maxBelowFloor = maxBelowFloor
+    }
+
+    mutating func admit(_ prepared: PreparedCase, redraw: (Int) throws -> PreparedCase) throws -> PreparedCase {
+        guard let cnr = prepared.weakestCNR else { return prepared }
+        withConcealment += 1
+        guard cnr < floor else { return prepared }
+        guard let cap = maxBelowFloor, Double(below + 1) > cap * Double(withConcealment) else {
+            below += 1
+            return prepared
+        }
+        var candidate = prepared
+        for variant in 1...3 {
+            candidate = try redraw(variant)
+            redrawn += 1
+            if (candidate.weakestCNR ?? .infinity) >= floor { return candidate }
+        }
+        below += 1
+        return candidate
     }
 }

@@ -1,9 +1,422 @@
 import ArgumentParser
+import CargoModel
+import CaseBundle
+import CaseGeneration
+import Foundation
+import PNGEncoding
+import XRayImaging
 
 /// The scan commands (`render`, `scene`, `contact-sheet`, `review-pack`), registered in `CargoSim`.
-let scanCommands: [any ParsableCommand.Type] = []
+let scanCommands: [any ParsableCommand.Type] = [
+    RenderCommand.self, SceneCommand.self, ContactSheetCommand.self, ReviewPackCommand.self,
+]
 
-extension BenchSuites {
-    /// Scan benchmarks run by `cargosim bench`.
-    static let scans: [BenchSuite] = []
+/// A case of a course and its keys folder, from the command line.
+struct CaseInCourse {
+    let reader: CourseReader
+    let caseId: String
+    let keys: URL
+
+    init(path: String, keys: String) throws {
+        guard case let .caseInCourse(course, id) = try CourseReader.resolve(path) else {
+            throw ArgumentParser.ValidationError("Give a case folder of a course (course/cases/<id>), not \(path).")
+        }
+        reader = try CourseReader(courseDirectory: course)
+        caseId = id
+        self.keys = URL(fileURLWithPath: keys)
+    }
+
+    var sceneFile: URL { keys.appendingPathComponent(caseId + ".scene.json") }
+    var keyFile: URL { keys.appendingPathComponent(caseId + ".json") }
+
+    func readScene() throws -> Scene {
+        let data: Data
+        do { data = try Data(contentsOf: sceneFile) } catch {
+            throw BundleError(code: "course.notFound", file: sceneFile.path,
+                              message: "No scene for case \(caseId) in \(keys.path); give the keys folder of this course with --keys KEYS_DIR.")
+        }
+        return try CanonicalJSON.decode(Scene.self, from: data, file: sceneFile.path)
+    }
+}
+
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a case's scan again from the scene in its keys, and update the key's pixel geometry.",
+        discussion: """
+            Writes the images into the case folder (scan.png, scan-high.png, scan-low.png for the default profile; \
+            scan-<profile>.png and so on for the others), lists them in case.json and replaces the key's entry for \
+            that profile. The photon noise is drawn from the case seed, so rendering twice gives the same bytes.
+            Profiles: \(ScannerProfile.all.map(\.name).joined(separator: ", ")).
+            """)
+
+    @Argument(help: ArgumentHelp("The case folder (course/cases/<id>).", valueName: "case"))
+    var casePath: String
+
+    @Option(help: ArgumentHelp("The keys folder of the course (grader pack).", valueName: "dir"))
+    var keys: String
+
+    @Option(help: "Scanner profile. Default: the dual-energy linac.")
+    var profile: String = ScannerProfile.dualEnergyLinac.name
+
+    @Option(help: "Pixel pitch in mm (3 to 5). Default: the profile's.")
+    var pitch: Double?
+
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard ScannerProfile.all.contains(where: { $0.name == profile }) else {
+            throw ArgumentParser.ValidationError("Choose a profile from \(ScannerProfile.all.map(\.name).joined(separator: ", ")) (got \(profile)).")
+        }
+        if let pitch, !(3...5).contains(pitch) { throw ArgumentParser.ValidationError("Give --pitch from 3 to 5 mm (got \(pitch)).") }
+    }
+
+    func run() throws {
+        do {
+            let workspace = try Workspace(assetOptions)
+            let target = try CaseInCourse(path: casePath, keys: keys)
+            var inspectionCase = try target.reader.readCase(target.caseId)
+            var key = try target.reader.readKey(target.caseId, keysDirectory: target.keys)
+            let scene = try target.readScene()
+            var chosen = ScannerProfile.all.first { $0.name == profile }!
+            if let pitch { chosen = chosen.withPixelPitch(pitch) }
+            let pipeline = ScanPipeline(renderer: Renderer(materials: try loadMaterials(workspace)), profile: chosen)
+            guard let seed = UInt64(key.seed) else {
+                throw BundleError(code: "key.seed", file: target.keyFile.path, field: "seed", value: key.seed,
+                                  message: "The key's seed is not a whole number; regenerate the course.")
+            }
+            let output = try pipeline.render(scene, anomalies: key.anomalies, caseSeed: seed)
+            let folder = target.reader.caseDirectory(target.caseId)
+            for (name, data) in output.files { try writeAtomically(data, to: folder.appendingPathComponent(name)) }
+            if inspectionCase.screening != nil {
+                var scans = inspectionCase.screening!.scans.filter { $0.profile != chosen.name }
+                scans += output.references
+                inspectionCase.screening!.scans = scans
+                try writeAtomically(CanonicalJSON.encode(inspectionCase), to: folder.appendingPathComponent("case.json"))
+            }
+            // The default profile's entry stays first: difficulty follows it.
+            if let i = key.scans.firstIndex(where: { $0.profile == chosen.name }) {
+                key.scans[i] = output.scanKey
+            } else {
+                key.scans.append(output.scanKey)
+            }
+            key.applyScanVisibility(floor: pipeline.visibilityFloor)
+            try writeAtomically(CanonicalJSON.encode(key), to: target.keyFile)
+            print("Rendered \(target.caseId) with \(chosen.name) at \(chosen.pixelPitchMM) mm: \(output.scanKey.widthPixels) × "
+                + "\(output.scanKey.heightPixels) px, " + output.files.keys.sorted().joined(separator: ", "))
+            for a in output.scanKey.anomalies {
+                print("  \(a.anomalyId): box x \(a.box.x) y \(a.box.y) \(a.box.width)×\(a.box.height) px, CNR \(a.contrastToNoise)")
+            }
+        } catch let error as ArgumentParser.ValidationError {
+            throw error
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+struct SceneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scene", abstract: "Print the scene of a case (its shapes in container millimetres) from the keys.")
+
+    @Argument(help: ArgumentHelp("The case folder (course/cases/<id>).", valueName: "case"))
+    var casePath: String
+
+    @Option(help: ArgumentHelp("The keys folder of the course (grader pack).", valueName: "dir"))
+    var keys: String
+
+    @Flag(help: "Print the scene as JSON (sorted keys).")
+    var json = false
+
+    func run() throws {
+        do {
+            let target = try CaseInCourse(path: casePath, keys: keys)
+            let scene = try target.readScene()
+            if json {
+                print(String(decoding: try CanonicalJSON.encode(scene), as: UTF8.self))
+                return
+            }
+            print("\(scene.containerType): \(scene.shapes.count) shapes, bounds \(scene.bounds.length)×\(scene.bounds.width)×\(scene.bounds.height) mm")
+            for role in SceneRole.allCases {
+                let shapes = scene.shapes.filter { $0.role == role }
+                guard !shapes.isEmpty else { continue }
+                print("  \(role.rawValue): \(shapes.count) shapes, \(Int(scene.massKG(role: role).rounded())) kg (nominal densities)")
+            }
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+struct ContactSheetCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contact-sheet", abstract: "One PNG with every case's scan.png of a course, in course order.")
+
+    @Argument(help: ArgumentHelp("The course folder.", valueName: "course"))
+    var coursePath: String
+
+    @Option(help: ArgumentHelp("Output PNG. Default: contact-sheet.png in the current folder.", valueName: "file"))
+    var out: String = "contact-sheet.png"
+
+    @Option(help: "Thumbnails per row.")
+    var columns: Int = 4
+
+    @Option(help: "Width of a thumbnail in pixels.")
+    var thumbnailWidth: Int = 640
+
+    func validate() throws {
+        if !(1...20).contains(columns) { throw ArgumentParser.ValidationError("Give --columns from 1 to 20 (got \(columns)).") }
+        if !(64...4000).contains(thumbnailWidth) { throw ArgumentParser.ValidationError("Give --thumbnail-width from 64 to 4000 (got \(thumbnailWidth)).") }
+    }
+
+    func run() throws {
+        do {
+            let reader = try CourseReader(courseDirectory: URL(fileURLWithPath: coursePath))
+            let images = try reader.caseIds.compactMap { id -> DecodedPNG? in
+                let file = reader.caseDirectory(id).appendingPathComponent("scan.png")
+                guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+                return try PNG.decode(Array(data))
+            }
+            guard !images.isEmpty else {
+                throw BundleError(code: "course.noScans", file: coursePath, message: "No case of the course has a scan.png; generate the course with this CargoSim.")
+            }
+            let sheet = ContactSheet(columns: columns, thumbnailWidth: thumbnailWidth).compose(images)
+            let png = try PNG.encodeRGB8(width: sheet.width, height: sheet.height, pixels: sheet.pixels)
+            try writeAtomically(Data(png), to: URL(fileURLWithPath: out))
+            print("Wrote \(out): \(images.count) scans, \(sheet.width) × \(sheet.height) px")
+        } catch let error as ArgumentParser.ValidationError {
+            throw error
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+/// Lays thumbnails out in a grid on a dark background (box-filter downscaling of 8-bit RGB).
+struct ContactSheet {
+    let columns: Int
+    let thumbnailWidth: Int
+    let margin = 12
+
+    func compose(_ images: [DecodedPNG]) -> (width: Int, height: Int, pixels: [UInt8]) {
+        let thumbs = images.map { thumbnail($0) }
+        let cellHeight = thumbs.map(\.height).max() ?? 1
+        let rows = (thumbs.count + columns - 1) / columns
+        let width = margin + columns * (thumbnailWidth + margin)
+        let height = margin + rows * (cellHeight + margin)
+        var pixels = [UInt8](repeating: 40, count: width * height * 3)
+        for (i, thumb) in thumbs.enumerated() {
+            let ox = margin + (i % columns) * (thumbnailWidth + margin), oy = margin + (i / columns) * (cellHeight + margin)
+            for y in 0..<thumb.height {
+                let src = y * thumb.width * 3, dst = ((oy + y) * width + ox) * 3
+                pixels.replaceSubrange(dst..<(dst + thumb.width * 3), with: thumb.pixels[src..<(src + thumb.width * 3)])
+            }
+        }
+        return (width, height, pixels)
+    }
+
+    func thumbnail(_ image: DecodedPNG) -> (width: Int, height: Int, pixels: [UInt8]) {
+        let scale = Double(image.width) / Double(thumbnailWidth)
+        let tw = thumbnailWidth, th = max(1, Int(Double(image.height) / scale))
+        var out = [UInt8](repeating: 0, count: tw * th * 3)
+        let channels = image.channels
+        for ty in 0..<th {
+            let y0 = Int(Double(ty) * scale), y1 = max(y0 + 1, min(image.height, Int(Double(ty + 1) * scale)))
+            for tx in 0..<tw {
+                let x0 = Int(Double(tx) * scale), x1 = max(x0 + 1, min(image.width, Int(Double(tx + 1) * scale)))
+                var sum = (0, 0, 0)
+                for y in y0..<y1 {
+                    for x in x0..<x1 {
+                        let i = (y * image.width + x) * channels
+                        let r = Int(image.samples[i])
+                        sum.0 += r
+                        sum.1 += channels >= 3 ? Int(image.samples[i + 1]) : r
+                        sum.2 += channels >= 3 ? Int(image.samples[i + 2]) : r
+                    }
+                }
+                let n = (y1 - y0) * (x1 - x0)
+                let shift = image.bitDepth == 16 ? 8 : 0
+                let o = (ty * tw + tx) * 3
+                out[o] = UInt8(min(255, (sum.0 / n) >> shift))
+                out[o + 1] = UInt8(min(255, (sum.1 / n) >> shift))
+                out[o + 2] = UInt8(min(255, (sum.2 / n) >> shift))
+            }
+        }
+        return (tw, th, out)
+    }
+}
+
+struct ReviewPackCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review-pack",
+        abstract: "A printable HTML page of a course for an expert to sign off: every scan with its key drawn over it.",
+        discussion: """
+            Writes <out>/review-<course id>.html: per case, the scan with the key's pixel boxes and masks drawn over \
+            it, the concealments, the seal findings, the expected decisions and the rationale, in --lang, and a line \
+            to sign. The page holds the key: keep it with the grader pack.
+            """)
+
+    @Argument(help: ArgumentHelp("The course folder.", valueName: "course"))
+    var coursePath: String
+
+    @Option(help: ArgumentHelp("The keys folder of the course (grader pack).", valueName: "dir"))
+    var keys: String
+
+    @Option(help: ArgumentHelp("Output folder. Default: the current folder.", valueName: "dir"))
+    var out: String = "."
+
+    @Option(help: "Language of the text (en, es, pt). Default: from the environment.")
+    var lang: String?
+
+    @Option(help: "Width in pixels of the scans on the page (the key's boxes scale with them).")
+    var printWidth: Int = 1600
+
+    @OptionGroup var assetOptions: AssetOptions
+
+    func run() throws {
+        do {
+            let workspace = try Workspace(assetOptions)
+            let language = lang ?? userLanguage()
+            let reader = try CourseReader(courseDirectory: URL(fileURLWithPath: coursePath))
+            let keysURL = URL(fileURLWithPath: keys)
+            var pages: [ReviewPage.Entry] = []
+            for id in reader.caseIds {
+                let inspectionCase = try reader.readCase(id)
+                let key = try reader.readKey(id, keysDirectory: keysURL)
+                let scanFile = reader.caseDirectory(id).appendingPathComponent(key.scans.first?.file ?? "scan.png")
+                // A print-sized copy keeps the page light; the key's boxes are drawn in the scan's own pixels.
+                var png = FileManager.default.contents(atPath: scanFile.path)
+                if let data = png, let decoded = try? PNG.decode(Array(data)), decoded.width > printWidth {
+                    let small = ContactSheet(columns: 1, thumbnailWidth: printWidth).thumbnail(decoded)
+                    png = Data(try PNG.encodeRGB8(width: small.width, height: small.height, pixels: small.pixels))
+                }
+                pages.append(ReviewPage.Entry(inspectionCase: inspectionCase, key: key, png: png))
+            }
+            let html = ReviewPage(localizer: workspace.localizer, lang: language).html(courseId: reader.index.courseId,
+                                                                                      title: reader.index.title, entries: pages)
+            let folder = URL(fileURLWithPath: out, isDirectory: true)
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let file = folder.appendingPathComponent("review-\(reader.index.courseId).html")
+            try writeAtomically(Data(html.utf8), to: file)
+            print("Wrote \(file.path): \(pages.count) cases")
+        } catch {
+            fail(error)
+        }
+    }
+}
+
+/// The review pack's HTML: self-contained (images inline), printable (a case per page).
+struct ReviewPage {
+    let localizer: Localizer
+    let lang: String
+
+    struct Entry {
+        var inspectionCase: InspectionCase
+        var key: AnswerKey
+        var png: Data?
+    }
+
+    private func t(_ key: String, _ parameters: [String: String] = [:]) -> String { localizer.text(key, lang, parameters) }
+
+    func html(courseId: String, title: String?, entries: [Entry]) -> String {
+        var h = "<!DOCTYPE html>\n<html lang=\"\(esc(lang))\">\n<head>\n<meta charset=\"utf-8\">\n"
+        h += "<title>\(esc(t("review.title"))) \(esc(courseId))</title>\n"
+        h += """
+            <style>
+            body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 1.5em; color: #111; }
+            section { page-break-after: always; margin-bottom: 2em; border-bottom: 1px solid #999; padding-bottom: 1em; }
+            .scan { position: relative; width: 100%; }
+            .scan img, .scan svg { width: 100%; display: block; }
+            .scan svg { position: absolute; left: 0; top: 0; height: 100%; }
+            table { border-collapse: collapse; margin: 0.5em 0; }
+            td, th { border: 1px solid #bbb; padding: 2px 6px; text-align: left; font-size: 0.9em; }
+            .sign { margin-top: 1.2em; }
+            </style>
+
+            """
+        h += "</head>\n<body>\n<h1>\(esc(t("review.title"))): \(esc(title ?? courseId))</h1>\n"
+        h += "<p>\(esc(t("review.intro", ["count": "\(entries.count)", "course": courseId])))</p>\n"
+        for (n, entry) in entries.enumerated() {
+            h += section(n + 1, entry)
+        }
+        h += "</body>\n</html>\n"
+        return h
+    }
+
+    private func section(_ number: Int, _ entry: Entry) -> String {
+        let key = entry.key
+        var h = "<section id=\"\(esc(key.caseId))\">\n"
+        h += "<h2>\(number). \(esc(key.caseId)) · \(esc(t("scenario." + key.scenario))) · \(esc(t("review.difficulty"))) \(key.difficulty.level)/5</h2>\n"
+        if let png = entry.png, let scan = key.scans.first {
+            h += "<div class=\"scan\"><img alt=\"scan\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
+            h += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(scan.widthPixels) \(scan.heightPixels)\" preserveAspectRatio=\"none\">"
+            for a in scan.anomalies {
+                h += maskPath(a)
+                h += "<rect x=\"\(a.box.x)\" y=\"\(a.box.y)\" width=\"\(a.box.width)\" height=\"\(a.box.height)\" fill=\"none\" stroke=\"#ff2d2d\" stroke-width=\"4\"/>"
+                h += "<text x=\"\(a.box.x)\" y=\"\(max(24, a.box.y - 6))\" font-size=\"28\" fill=\"#ff2d2d\">\(esc(a.anomalyId)) CNR \(a.contrastToNoise)</text>"
+            }
+            h += "</svg></div>\n"
+            h += "<p>\(esc(scan.profile)), \(scan.pixelPitchMM) mm, \(scan.widthPixels) × \(scan.heightPixels) px</p>\n"
+        } else {
+            h += "<p>\(esc(t("review.noScan")))</p>\n"
+        }
+        h += "<table>\n"
+        h += row(t("label.irregular"), t(key.irregular ? "label.yes" : "label.no"))
+        for a in key.anomalies {
+            let pixels = key.scans.first?.anomalies.first { $0.anomalyId == a.id }
+            h += row("\(a.id) · \(t("anomaly." + a.kind.rawValue))",
+                     "\(t("zone." + a.zone.rawValue)) · \(t("threat." + a.threat.rawValue)) · \(a.material) · \(a.massKG) kg · "
+                         + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height) mm"
+                         + (pixels.map { " · CNR \($0.contrastToNoise)" } ?? ""))
+        }
+        h += row(t("label.sealFindings"), key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
+        for stage in Stage.allCases {
+            guard let e = key.expectations[stage] else { continue }
+            h += row(t("stage." + stage.rawValue), t("disposition." + e.best.rawValue)
+                + (e.acceptable.count > 1 ? " (" + e.acceptable.filter { $0 != e.best }.map { t("disposition." + $0.rawValue) }.joined(separator: ", ") + ")" : ""))
+        }
+        h += row(t("label.difficulty"), key.difficulty.factors.filter { $0.value > 0 }
+            .map { "\(t("difficultyFactor." + $0.code.rawValue)) \($0.value)" }.joined(separator: ", "))
+        h += "</table>\n<ul>\n"
+        for item in key.rationale {
+            var p = item.parameters
+            for (name, prefix) in [("kind", "anomaly."), ("zone", "zone."), ("threat", "threat."), ("agency", "agency."),
+                                   ("indicator", "indicator."), ("explanation", "explanation."), ("method", "observation.")] {
+                if let v = p[name] { p[name] = t(prefix + v) }
+            }
+            h += "<li>\(esc(t("rationale." + item.code.rawValue, p)))</li>\n"
+        }
+        h += "</ul>\n<p class=\"sign\">\(esc(t("review.signOff")))</p>\n</section>\n"
+        return h
+    }
+
+    /// The anomaly's mask as one SVG path of its row runs.
+    private func maskPath(_ a: AnomalyPixels) -> String {
+        var d = ""
+        var index = 0
+        var inside = false
+        for run in a.maskRuns {
+            if inside, run > 0 {
+                var start = index
+                var left = run
+                while left > 0 {
+                    let row = start / max(1, a.box.width), column = start % max(1, a.box.width)
+                    let span = min(left, a.box.width - column)
+                    d += "M\(a.box.x + column) \(a.box.y + row)h\(span)v1h-\(span)z"
+                    start += span
+                    left -= span
+                }
+            }
+            index += run
+            inside.toggle()
+        }
+        return d.isEmpty ? "" : "<path d=\"\(d)\" fill=\"#ff2d2d\" fill-opacity=\"0.25\"/>"
+    }
+
+    private func row(_ label: String, _ value: String) -> String { "<tr><th>\(esc(label))</th><td>\(esc(value))</td></tr>\n" }
+
+    private func esc(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
 }

@@ -40,7 +40,7 @@ final class KeyFolder {
     private var cases: [String: InspectionCase?] = [:]
     let courseHash: String?
     let courseDirectory: URL?
-    /// Key regions per case from a `--regions` file (until keys carry them).
+    /// Key regions per case from a `--regions` file, which overrides the key's own pixel boxes.
     var regions: [String: [KeyRegion]] = [:]
     /// The rubric keys are prepared under.
     var rubric: Rubric = .standard
@@ -91,9 +91,12 @@ final class KeyFolder {
         return loaded
     }
 
+    /// The scans of a case and the key regions on them: from a `--regions` file when given, else from the key.
     func geometry(_ caseId: String) -> ScanGeometry {
         guard let c = inspectionCase(caseId) else { return .none }
-        return ScanGeometry(scansOf: c, regions: regions[caseId] ?? [])
+        if let given = regions[caseId] { return ScanGeometry(scansOf: c, regions: given) }
+        guard let key = keys[caseId] else { return ScanGeometry(scansOf: c) }
+        return ScanGeometry(scansOf: c, key: key)
     }
 }
 
@@ -164,14 +167,14 @@ struct GradeCommand: ParsableCommand {
         discussion: """
             In training mode the feedback says what was right, what was missed and why (the key's rationale); in \
             test mode only the score. With --format json, the full grade records (instructor only). Key pixel \
-            regions come from --regions until keys carry them.
+            regions come from the keys (or from --regions, which overrides them).
             """)
 
     @Argument(help: ArgumentHelp("The attempts file (one Attempt per line).", valueName: "attempts"))
     var attempts: String
     @Option(help: ArgumentHelp("The grader pack: the course's keys/ folder.", valueName: "dir"))
     var keys: String
-    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), until keys carry them.", valueName: "file"))
+    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), overriding those in the keys.", valueName: "file"))
     var regions: String?
     @Option(help: ArgumentHelp("The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).", valueName: "file"))
     var rubric: String?
@@ -218,7 +221,7 @@ struct ReportCommand: ParsableCommand {
     var attempts: String
     @Option(help: ArgumentHelp("The grader pack: the course's keys/ folder.", valueName: "dir"))
     var keys: String
-    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), until keys carry them.", valueName: "file"))
+    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), overriding those in the keys.", valueName: "file"))
     var regions: String?
     @Option(help: ArgumentHelp("The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).", valueName: "file"))
     var rubric: String?

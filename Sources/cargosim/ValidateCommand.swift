@@ -1,3 +1,4 @@
+import CargoModel
 import ArgumentParser
 import CaseBundle
 import Foundation
@@ -65,9 +66,22 @@ struct ValidateCommand: ParsableCommand {
                 checked += 1
                 let shown = isDirectory.boolValue ? file.path.replacingOccurrences(of: url.path, with: path) : path
                 do {
-                    switch try reader.read(fileAt: file, catalog: workspace.catalog) {
-                    case .spec: break
-                    case .mix(let mix): _ = try reader.readIncludes(of: mix, mixFileAt: file, catalog: workspace.catalog)
+                    if isPhantom(file) {
+                        // A phantom describes its scene directly: shapes of named materials in millimetres.
+                        _ = try reader.readDocument(Scene.self, fileAt: file) { scene in
+                            var report = ValidationReport()
+                            report.check(!scene.shapes.isEmpty, code: "phantom.shapes", field: "shapes", value: "[]",
+                                         "A phantom needs at least one shape.")
+                            report.check(scene.bounds.length > 0 && scene.bounds.height > 0, code: "phantom.bounds",
+                                         field: "bounds", value: "\(scene.bounds.length)×\(scene.bounds.height)",
+                                         "Give the phantom's bounds a positive length and height (mm).")
+                            return report
+                        }
+                    } else {
+                        switch try reader.read(fileAt: file, catalog: workspace.catalog) {
+                        case .spec: break
+                        case .mix(let mix): _ = try reader.readIncludes(of: mix, mixFileAt: file, catalog: workspace.catalog)
+                        }
                     }
                     print(workspace.localizer.text("cli.validOK", lang, ["path": shown]))
                 } catch {
@@ -80,6 +94,12 @@ struct ValidateCommand: ParsableCommand {
             printError("\(failures) of \(checked) failed.")
             throw ExitCode(1)
         }
+    }
+
+    /// A phantom is a YAML file whose top level says `containerType: phantom`.
+    private func isPhantom(_ file: URL) -> Bool {
+        guard let text = try? String(contentsOf: file, encoding: .utf8) else { return false }
+        return text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "containerType: phantom" }
     }
 
     private func yamlFiles(under folder: URL) -> [URL] {

@@ -182,9 +182,11 @@ struct Sandbox {
 
     /// `generate --seed 7` of the foundation curriculum into `relative`; fails the test if it does not succeed.
     @discardableResult
+    /// The 40-case foundation course, paperwork only (`--no-scans`): the scan tests render their own smaller courses.
     func generateFoundationCourse(into relative: String = "course", seed: UInt64 = 7) throws -> URL {
         let result = try cargosim(
-            "generate", "--seed", "\(seed)", "--count", "40", "--mix", Checkout.foundationMix.path, "--out", relative)
+            "generate", "--seed", "\(seed)", "--count", "40", "--mix", Checkout.foundationMix.path, "--out", relative,
+            "--no-scans")
         try #require(result.succeeded, "\(result)")
         return path(relative)
     }

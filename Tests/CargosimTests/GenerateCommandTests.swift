@@ -20,7 +20,7 @@ struct GenerateCommandTests {
             #expect(index.caseIds.count == 40)
             #expect(Set(index.caseIds).count == 40)
             #expect(box.entries("course/cases") == index.caseIds.sorted())
-            #expect(box.entries("course/keys") == index.caseIds.map { $0 + ".json" }.sorted())
+            #expect(box.entries("course/keys") == index.caseIds.flatMap { [$0 + ".json", $0 + ".scene.json"] }.sorted())
             for id in index.caseIds {
                 #expect(box.entries("course/cases/\(id)").contains("case.json"), "cases/\(id) has its case.json")
             }
@@ -37,7 +37,13 @@ struct GenerateCommandTests {
             let second = try fileTree(try box.generateFoundationCourse(into: "second", seed: 7))
             let other = try fileTree(try box.generateFoundationCourse(into: "other", seed: 8))
 
-            #expect(first.count == 1 + 40 + 40, "course.json, 40 case.json and 40 keys")
+            var cases = 0, scenes = 0, others = 0
+            for path in first.keys where path.hasSuffix(".json") {
+                if path.hasSuffix("/case.json") { cases += 1 } else if path.hasSuffix(".scene.json") { scenes += 1 } else { others += 1 }
+            }
+            #expect(cases == 40)
+            #expect(scenes == 40, "a scene per case in the keys")
+            #expect(others == 41, "course.json and 40 keys")
             #expect(first.keys.sorted() == second.keys.sorted())
             let differing = first.keys.filter { first[$0] != second[$0] }.sorted()
             #expect(differing.isEmpty, "files that differ between two runs with seed 7: \(differing.prefix(5))")

@@ -11,7 +11,7 @@ import Testing
         for key in keys {
             geometry[key.caseId] = ScanGeometry(
                 frames: [ScanFrame(file: "scan.png", widthPixels: 3000, heightPixels: 600)],
-                regions: key.anomalies.map { KeyRegion(scan: "scan.png", anomalyId: $0.id, box: PixelBox(x: 500, y: 100, width: 300, height: 200)) })
+                regions: key.anomalies.map { KeyRegion(scan: "scan.png", anomalyId: $0.id, box: RegionBox(x: 500, y: 100, width: 300, height: 200)) })
         }
         let simulator = CohortSimulator(keys: keys, geometry: geometry, courseHash: testCourseHash, start: t0)
         return CohortSimulator.trainees(count: 4, using: &rng).flatMap { simulator.attempts(for: $0, mode: .training, using: &rng) }

@@ -4,17 +4,17 @@ import Testing
 
 @Suite struct LocalisationTests {
     let frame = ScanFrame(file: "scan.png", widthPixels: 1000, heightPixels: 200)
-    let region = KeyRegion(scan: "scan.png", anomalyId: "A1", box: PixelBox(x: 100, y: 50, width: 100, height: 100))
+    let region = KeyRegion(scan: "scan.png", anomalyId: "A1", box: RegionBox(x: 100, y: 50, width: 100, height: 100))
     var geometry: ScanGeometry { ScanGeometry(frames: [frame], regions: [region]) }
 
     func mark(_ shape: RegionShape, scan: String = "scan.png") -> MarkedRegion { MarkedRegion(scan: scan, shape: shape) }
 
     @Test func intersectionOverUnionOfKnownBoxes() {
-        let a = PixelBox(x: 0, y: 0, width: 10, height: 10)
+        let a = RegionBox(x: 0, y: 0, width: 10, height: 10)
         #expect(a.intersectionOverUnion(a) == 1)
-        #expect(a.intersectionOverUnion(PixelBox(x: 5, y: 0, width: 10, height: 10)) == 50.0 / 150)
-        #expect(a.intersectionOverUnion(PixelBox(x: 10, y: 0, width: 10, height: 10)) == 0)  // touching edges
-        #expect(a.intersectionOverUnion(PixelBox(x: 3, y: 3, width: 0, height: 0)) == 0)  // a point has no area
+        #expect(a.intersectionOverUnion(RegionBox(x: 5, y: 0, width: 10, height: 10)) == 50.0 / 150)
+        #expect(a.intersectionOverUnion(RegionBox(x: 10, y: 0, width: 10, height: 10)) == 0)  // touching edges
+        #expect(a.intersectionOverUnion(RegionBox(x: 3, y: 3, width: 0, height: 0)) == 0)  // a point has no area
     }
 
     @Test func aMarkAtTheIoUThresholdHitsAndJustBelowMisses() {
@@ -50,7 +50,7 @@ import Testing
 
     @Test func oneMarkFindsOneRegionAndMarksOnAnotherScanFindNothing() {
         let two = ScanGeometry(frames: [frame, ScanFrame(file: "scan-high.png", widthPixels: 1000, heightPixels: 200)], regions: [
-            region, KeyRegion(scan: "scan.png", anomalyId: "A2", box: PixelBox(x: 120, y: 60, width: 80, height: 80)),
+            region, KeyRegion(scan: "scan.png", anomalyId: "A2", box: RegionBox(x: 120, y: 60, width: 80, height: 80)),
         ])
         let result = localise([mark(.rectangle(x: 110, y: 55, width: 90, height: 90))], against: two, rule: LocalisationRule())
         #expect(result.found.count == 1 && result.missed.count == 1 && result.falseMarks == 0)
@@ -188,7 +188,7 @@ import Testing
         let key = irregular
         let anomaly = try #require(key.anomalies.first)
         let geometry = ScanGeometry(frames: [ScanFrame(file: "scan.png", widthPixels: 2000, heightPixels: 500)],
-                                    regions: [KeyRegion(scan: "scan.png", anomalyId: anomaly.id, box: PixelBox(x: 100, y: 100, width: 200, height: 100))])
+                                    regions: [KeyRegion(scan: "scan.png", anomalyId: anomaly.id, box: RegionBox(x: 100, y: 100, width: 200, height: 100))])
         var attempt = perfectAttempt(key)
         let screening = try #require(attempt.decisions.firstIndex { $0.stage == .screening })
         attempt.decisions[screening].markedRegions = [MarkedRegion(scan: "scan.png", shape: .rectangle(x: 110, y: 100, width: 200, height: 100))]

@@ -1,2 +1,0 @@
-// The PNGEncoding module. See README.md (Architecture).
-import CLibPNG

@@ -1,2 +1,0 @@
-// The XRayImaging module. See README.md (Architecture).
-import CargoModel
