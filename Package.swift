@@ -31,7 +31,9 @@ let package = Package(
         // Scene + scanner profile -> transmission buffers, display image, key pixel geometry. Pure.
         // Optimised even in debug builds: the per-pixel SIMD code is ~50× slower unoptimised, and the tests
         // render real scenes.
-        .target(name: "XRayImaging", dependencies: ["CargoModel"], swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        .target(
+            name: "XRayImaging", dependencies: ["CargoModel"],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // The only place that talks to libpng (simplified png_image API: no longjmp across Swift frames).
         .systemLibrary(name: "CLibPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGEncoding", dependencies: ["CLibPNG"]),
@@ -47,7 +49,8 @@ let package = Package(
         .testTarget(name: "CargoModelTests", dependencies: ["CargoModel"]),
         .testTarget(name: "CaseGenerationTests", dependencies: ["CaseGeneration", "CaseBundle"]),
         .testTarget(name: "CaseBundleTests", dependencies: ["CaseBundle"]),
-        .testTarget(name: "XRayImagingTests", dependencies: ["XRayImaging", "CaseGeneration", "CaseBundle", "PNGEncoding"]),
+        .testTarget(
+            name: "XRayImagingTests", dependencies: ["XRayImaging", "CaseGeneration", "CaseBundle", "PNGEncoding"]),
         .testTarget(name: "PNGEncodingTests", dependencies: ["PNGEncoding"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "CaseGeneration", "CaseBundle"]),
         .testTarget(name: "CargosimTests", dependencies: ["CaseBundle"]),

@@ -108,8 +108,10 @@ public struct Anomaly: Hashable, Sendable, Codable {
     public var massKG: Int
     public var variation: ProjectionVariation
 
-    public init(id: String, kind: AnomalyKind, zone: ContainerZone, threat: ThreatCategory, box: Box3D,
-                material: String, massKG: Int, variation: ProjectionVariation) {
+    public init(
+        id: String, kind: AnomalyKind, zone: ContainerZone, threat: ThreatCategory, box: Box3D,
+        material: String, massKG: Int, variation: ProjectionVariation
+    ) {
         self.id = id
         self.kind = kind
         self.zone = zone

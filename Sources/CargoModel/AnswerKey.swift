@@ -63,9 +63,10 @@ public struct StageExpectation: Hashable, Sendable, Codable {
     /// Decodes through `init`, so that a key file cannot leave `best` out of `acceptable`.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(best: try c.decode(Disposition.self, forKey: .best),
-                  acceptable: try c.decode([Disposition].self, forKey: .acceptable),
-                  agency: try c.decodeIfPresent(Agency.self, forKey: .agency))
+        self.init(
+            best: try c.decode(Disposition.self, forKey: .best),
+            acceptable: try c.decode([Disposition].self, forKey: .acceptable),
+            agency: try c.decodeIfPresent(Agency.self, forKey: .agency))
     }
 }
 
@@ -136,7 +137,9 @@ public struct RationaleItem: Hashable, Sendable, Codable {
     /// Values that are words (goods names), in every language; nil when there are none.
     public var localizedParameters: [String: LocalizedText]?
 
-    public init(code: RationaleCode, parameters: [String: String] = [:], localizedParameters: [String: LocalizedText]? = nil) {
+    public init(
+        code: RationaleCode, parameters: [String: String] = [:], localizedParameters: [String: LocalizedText]? = nil
+    ) {
         self.code = code
         self.parameters = parameters
         self.localizedParameters = localizedParameters?.isEmpty == true ? nil : localizedParameters
@@ -144,7 +147,8 @@ public struct RationaleItem: Hashable, Sendable, Codable {
 
     /// The parameters for a text in `language`: the plain ones and the localised ones in that language.
     public func parameters(in language: String) -> [String: String] {
-        parameters.merging((localizedParameters ?? [:]).mapValues { $0.text(in: language) }) { _, localized in localized }
+        parameters.merging((localizedParameters ?? [:]).mapValues { $0.text(in: language) }) { _, localized in localized
+        }
     }
 }
 
@@ -187,11 +191,13 @@ public struct AnswerKey: Hashable, Sendable, Codable {
     /// Empty until the scan renderer has run.
     public var scans: [ScanKey]
 
-    public init(caseId: String, generatorVersion: String, seed: String, scenario: String, irregular: Bool,
-                threat: ThreatCategory?, difficulty: Difficulty, expectations: [Stage: StageExpectation],
-                anomalies: [Anomaly], indicators: [IndicatorPresence], discrepancies: [Discrepancy],
-                sealFindings: [SealFinding], examination: ExaminationKey, evidenceSteps: [EvidenceStep],
-                rationale: [RationaleItem], scans: [ScanKey] = []) {
+    public init(
+        caseId: String, generatorVersion: String, seed: String, scenario: String, irregular: Bool,
+        threat: ThreatCategory?, difficulty: Difficulty, expectations: [Stage: StageExpectation],
+        anomalies: [Anomaly], indicators: [IndicatorPresence], discrepancies: [Discrepancy],
+        sealFindings: [SealFinding], examination: ExaminationKey, evidenceSteps: [EvidenceStep],
+        rationale: [RationaleItem], scans: [ScanKey] = []
+    ) {
         self.caseId = caseId
         self.generatorVersion = generatorVersion
         self.seed = seed

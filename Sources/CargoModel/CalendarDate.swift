@@ -22,7 +22,8 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     public init?(parsing text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = asciiInt(parts[0]), let m = asciiInt(parts[1]), let d = asciiInt(parts[2]), (1...12).contains(m), d >= 1
+            let y = asciiInt(parts[0]), let m = asciiInt(parts[1]), let d = asciiInt(parts[2]), (1...12).contains(m),
+            d >= 1
         else { return nil }
         let candidate = CalendarDate(year: y, month: m, day: d)
         guard candidate.components.day == d, candidate.components.month == m else { return nil }
@@ -55,7 +56,9 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let date = CalendarDate(parsing: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath, debugDescription: "Write the date as YYYY-MM-DD (got \"\(text)\")."))
+                .init(
+                    codingPath: decoder.codingPath, debugDescription: "Write the date as YYYY-MM-DD (got \"\(text)\").")
+            )
         }
         self = date
     }
@@ -74,7 +77,8 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
     public init(millisecondsSinceEpoch: Int64) { self.millisecondsSinceEpoch = millisecondsSinceEpoch }
 
     public init(date: CalendarDate, hour: Int = 0, minute: Int = 0, second: Int = 0) {
-        millisecondsSinceEpoch = (Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000
+        millisecondsSinceEpoch =
+            (Int64(date.daysSinceEpoch) * 86_400 + Int64(hour * 3600 + minute * 60 + second)) * 1000
     }
 
     /// Parses `YYYY-MM-DDTHH:MM:SS(.sss)Z`; nil otherwise.
@@ -89,7 +93,9 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         else { return nil }
         let secondParts = hms[2].split(separator: ".", omittingEmptySubsequences: false)
         // Leap seconds are not represented: 60 is refused so that every accepted text round-trips.
-        guard let first = secondParts.first, first.count == 2, let s = asciiInt(first), (0..<60).contains(s) else { return nil }
+        guard let first = secondParts.first, first.count == 2, let s = asciiInt(first), (0..<60).contains(s) else {
+            return nil
+        }
         var millis = 0
         if secondParts.count == 2 {
             let fraction = secondParts[1]
@@ -98,16 +104,23 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         } else if secondParts.count > 2 {
             return nil
         }
-        self.init(millisecondsSinceEpoch: Instant(date: date, hour: h, minute: m, second: s).millisecondsSinceEpoch + Int64(millis))
+        self.init(
+            millisecondsSinceEpoch: Instant(date: date, hour: h, minute: m, second: s).millisecondsSinceEpoch
+                + Int64(millis))
     }
 
     public var date: CalendarDate {
-        CalendarDate(daysSinceEpoch: Int((millisecondsSinceEpoch - floorMod(millisecondsSinceEpoch, 86_400_000)) / 86_400_000))
+        CalendarDate(
+            daysSinceEpoch: Int((millisecondsSinceEpoch - floorMod(millisecondsSinceEpoch, 86_400_000)) / 86_400_000))
     }
 
-    public func adding(minutes: Int) -> Instant { Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + Int64(minutes) * 60_000) }
+    public func adding(minutes: Int) -> Instant {
+        Instant(millisecondsSinceEpoch: millisecondsSinceEpoch + Int64(minutes) * 60_000)
+    }
 
-    public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch }
+    public static func < (lhs: Instant, rhs: Instant) -> Bool {
+        lhs.millisecondsSinceEpoch < rhs.millisecondsSinceEpoch
+    }
 
     public var description: String {
         let ms = Int(floorMod(millisecondsSinceEpoch, 86_400_000))
@@ -119,8 +132,9 @@ public struct Instant: Hashable, Comparable, Sendable, Codable, CustomStringConv
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let instant = Instant(parsing: text) else {
             throw DecodingError.dataCorrupted(
-                .init(codingPath: decoder.codingPath,
-                      debugDescription: "Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC (got \"\(text)\")."))
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC (got \"\(text)\")."))
         }
         self = instant
     }

@@ -17,7 +17,8 @@ public struct ContainerNumber: Hashable, Sendable, Codable, CustomStringConverti
 
     /// Builds a number from its parts and computes the check digit.
     public init(ownerCode: String, category: Character = "U", serial: String) throws(ValidationError) {
-        try Self.validateParts(ownerCode: ownerCode, category: category, serial: serial, whole: ownerCode + String(category) + serial)
+        try Self.validateParts(
+            ownerCode: ownerCode, category: category, serial: serial, whole: ownerCode + String(category) + serial)
         self.ownerCode = ownerCode
         self.category = category
         self.serial = serial
@@ -45,7 +46,9 @@ public struct ContainerNumber: Hashable, Sendable, Codable, CustomStringConverti
         guard given == expected else {
             throw ValidationError(
                 code: "container.checkDigit", field: "containerNumber", value: text,
-                message: "Check digit \(given) does not match ISO 6346 (expected \(expected)); re-read the number on the door.")
+                message:
+                    "Check digit \(given) does not match ISO 6346 (expected \(expected)); re-read the number on the door."
+            )
         }
         self.ownerCode = owner
         self.category = chars[3]
@@ -53,7 +56,9 @@ public struct ContainerNumber: Hashable, Sendable, Codable, CustomStringConverti
         self.checkDigit = given
     }
 
-    private static func validateParts(ownerCode: String, category: Character, serial: String, whole: String) throws(ValidationError) {
+    private static func validateParts(ownerCode: String, category: Character, serial: String, whole: String)
+        throws(ValidationError)
+    {
         guard ownerCode.count == 3, ownerCode.allSatisfy({ $0.isASCII && $0.isUppercase && $0.isLetter }) else {
             throw ValidationError(
                 code: "container.owner", field: "containerNumber", value: whole,

@@ -44,30 +44,38 @@ public struct ContainerType: Hashable, Sendable, Codable {
 
     /// The eight types CargoSim generates.
     public static let all: [ContainerType] = [
-        ContainerType(code: "22G1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
-                      internalLengthMM: 5898, internalWidthMM: 2352, internalHeightMM: 2393,
-                      tareKG: 2230, maxGrossKG: 30480, capacityLitres: 33_200, family: .general),
-        ContainerType(code: "22R1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
-                      internalLengthMM: 5444, internalWidthMM: 2294, internalHeightMM: 2276,
-                      tareKG: 3080, maxGrossKG: 30480, capacityLitres: 28_300, family: .reefer),
-        ContainerType(code: "42G1", externalLengthMM: 12192, externalWidthMM: 2438, externalHeightMM: 2591,
-                      internalLengthMM: 12032, internalWidthMM: 2352, internalHeightMM: 2393,
-                      tareKG: 3750, maxGrossKG: 30480, capacityLitres: 67_700, family: .general),
-        ContainerType(code: "45G1", externalLengthMM: 12192, externalWidthMM: 2438, externalHeightMM: 2896,
-                      internalLengthMM: 12032, internalWidthMM: 2352, internalHeightMM: 2698,
-                      tareKG: 3900, maxGrossKG: 32500, capacityLitres: 76_300, family: .general),
-        ContainerType(code: "45R1", externalLengthMM: 12192, externalWidthMM: 2438, externalHeightMM: 2896,
-                      internalLengthMM: 11583, internalWidthMM: 2294, internalHeightMM: 2554,
-                      tareKG: 4800, maxGrossKG: 34000, capacityLitres: 67_900, family: .reefer),
-        ContainerType(code: "L5G1", externalLengthMM: 13716, externalWidthMM: 2438, externalHeightMM: 2896,
-                      internalLengthMM: 13556, internalWidthMM: 2352, internalHeightMM: 2698,
-                      tareKG: 4800, maxGrossKG: 32500, capacityLitres: 86_000, family: .general),
-        ContainerType(code: "22U1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
-                      internalLengthMM: 5898, internalWidthMM: 2352, internalHeightMM: 2348,
-                      tareKG: 2350, maxGrossKG: 30480, capacityLitres: 32_500, family: .openTop),
-        ContainerType(code: "22T1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
-                      internalLengthMM: 5900, internalWidthMM: 2300, internalHeightMM: 2300,
-                      tareKG: 3650, maxGrossKG: 36000, capacityLitres: 24_000, family: .tank),
+        ContainerType(
+            code: "22G1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
+            internalLengthMM: 5898, internalWidthMM: 2352, internalHeightMM: 2393,
+            tareKG: 2230, maxGrossKG: 30480, capacityLitres: 33_200, family: .general),
+        ContainerType(
+            code: "22R1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
+            internalLengthMM: 5444, internalWidthMM: 2294, internalHeightMM: 2276,
+            tareKG: 3080, maxGrossKG: 30480, capacityLitres: 28_300, family: .reefer),
+        ContainerType(
+            code: "42G1", externalLengthMM: 12192, externalWidthMM: 2438, externalHeightMM: 2591,
+            internalLengthMM: 12032, internalWidthMM: 2352, internalHeightMM: 2393,
+            tareKG: 3750, maxGrossKG: 30480, capacityLitres: 67_700, family: .general),
+        ContainerType(
+            code: "45G1", externalLengthMM: 12192, externalWidthMM: 2438, externalHeightMM: 2896,
+            internalLengthMM: 12032, internalWidthMM: 2352, internalHeightMM: 2698,
+            tareKG: 3900, maxGrossKG: 32500, capacityLitres: 76_300, family: .general),
+        ContainerType(
+            code: "45R1", externalLengthMM: 12192, externalWidthMM: 2438, externalHeightMM: 2896,
+            internalLengthMM: 11583, internalWidthMM: 2294, internalHeightMM: 2554,
+            tareKG: 4800, maxGrossKG: 34000, capacityLitres: 67_900, family: .reefer),
+        ContainerType(
+            code: "L5G1", externalLengthMM: 13716, externalWidthMM: 2438, externalHeightMM: 2896,
+            internalLengthMM: 13556, internalWidthMM: 2352, internalHeightMM: 2698,
+            tareKG: 4800, maxGrossKG: 32500, capacityLitres: 86_000, family: .general),
+        ContainerType(
+            code: "22U1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
+            internalLengthMM: 5898, internalWidthMM: 2352, internalHeightMM: 2348,
+            tareKG: 2350, maxGrossKG: 30480, capacityLitres: 32_500, family: .openTop),
+        ContainerType(
+            code: "22T1", externalLengthMM: 6058, externalWidthMM: 2438, externalHeightMM: 2591,
+            internalLengthMM: 5900, internalWidthMM: 2300, internalHeightMM: 2300,
+            tareKG: 3650, maxGrossKG: 36000, capacityLitres: 24_000, family: .tank),
     ]
 
     /// Looks up a size/type code (`45G1`); nil when CargoSim does not know it.

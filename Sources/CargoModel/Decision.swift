@@ -21,24 +21,31 @@ public enum RegionShape: Hashable, Sendable, Codable {
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case type, x, y, width, height, centerX, centerY, radiusX, radiusY, points }
+    private enum CodingKeys: String, CodingKey {
+        case type, x, y, width, height, centerX, centerY, radiusX, radiusY, points
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)
         switch type {
         case "rectangle":
-            self = .rectangle(x: try c.decode(Double.self, forKey: .x), y: try c.decode(Double.self, forKey: .y),
-                              width: try c.decode(Double.self, forKey: .width), height: try c.decode(Double.self, forKey: .height))
+            self = .rectangle(
+                x: try c.decode(Double.self, forKey: .x), y: try c.decode(Double.self, forKey: .y),
+                width: try c.decode(Double.self, forKey: .width), height: try c.decode(Double.self, forKey: .height))
         case "ellipse":
-            self = .ellipse(centerX: try c.decode(Double.self, forKey: .centerX), centerY: try c.decode(Double.self, forKey: .centerY),
-                            radiusX: try c.decode(Double.self, forKey: .radiusX), radiusY: try c.decode(Double.self, forKey: .radiusY))
+            self = .ellipse(
+                centerX: try c.decode(Double.self, forKey: .centerX),
+                centerY: try c.decode(Double.self, forKey: .centerY),
+                radiusX: try c.decode(Double.self, forKey: .radiusX),
+                radiusY: try c.decode(Double.self, forKey: .radiusY))
         case "polygon":
             self = .polygon(points: try c.decode([PixelPoint].self, forKey: .points))
         case "point":
             self = .point(x: try c.decode(Double.self, forKey: .x), y: try c.decode(Double.self, forKey: .y))
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c,
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: c,
                 debugDescription: "Use a shape type of rectangle, ellipse, polygon or point (got \"\(type)\").")
         }
     }
@@ -114,10 +121,12 @@ public struct Decision: Hashable, Sendable, Codable {
     /// Evidence: custody steps in the order taken.
     public var evidenceSteps: [EvidenceStep]
 
-    public init(stage: Stage, disposition: Disposition, agency: Agency? = nil, shownAt: Instant, decidedAt: Instant,
-                clock: ClockSource, markedRegions: [MarkedRegion] = [], flaggedIndicators: [RiskIndicator] = [],
-                sealFindings: [SealFinding] = [], examinedPoints: [ExaminationPoint] = [],
-                evidenceSteps: [EvidenceStep] = []) {
+    public init(
+        stage: Stage, disposition: Disposition, agency: Agency? = nil, shownAt: Instant, decidedAt: Instant,
+        clock: ClockSource, markedRegions: [MarkedRegion] = [], flaggedIndicators: [RiskIndicator] = [],
+        sealFindings: [SealFinding] = [], examinedPoints: [ExaminationPoint] = [],
+        evidenceSteps: [EvidenceStep] = []
+    ) {
         self.stage = stage
         self.disposition = disposition
         self.agency = agency
@@ -137,13 +146,17 @@ public struct Decision: Hashable, Sendable, Codable {
     /// Checks the decision on its own: the disposition is offered at the stage and the times are in order.
     public func validate() -> ValidationReport {
         var report = ValidationReport()
-        report.check(Disposition.options(at: stage).contains(disposition), code: "decision.disposition",
-                     field: "disposition", value: disposition.rawValue,
-                     "At \(stage.rawValue) choose one of: " + Disposition.options(at: stage).map(\.rawValue).joined(separator: ", ") + ".")
-        report.check(shownAt <= decidedAt, code: "decision.time", field: "decidedAt", value: decidedAt.description,
-                     "The decision cannot come before the stage was shown (\(shownAt)).")
-        report.check((disposition == .referToAgency) == (agency != nil), code: "decision.agency", field: "agency",
-                     value: agency?.rawValue ?? "none", "Name an agency exactly when the disposition is referToAgency.")
+        report.check(
+            Disposition.options(at: stage).contains(disposition), code: "decision.disposition",
+            field: "disposition", value: disposition.rawValue,
+            "At \(stage.rawValue) choose one of: "
+                + Disposition.options(at: stage).map(\.rawValue).joined(separator: ", ") + ".")
+        report.check(
+            shownAt <= decidedAt, code: "decision.time", field: "decidedAt", value: decidedAt.description,
+            "The decision cannot come before the stage was shown (\(shownAt)).")
+        report.check(
+            (disposition == .referToAgency) == (agency != nil), code: "decision.agency", field: "agency",
+            value: agency?.rawValue ?? "none", "Name an agency exactly when the disposition is referToAgency.")
         return report
     }
 }
@@ -172,11 +185,13 @@ public struct Attempt: Hashable, Sendable, Codable {
     public func validate() -> ValidationReport {
         var report = ValidationReport()
         report.check(!caseId.isEmpty, code: "attempt.caseId", field: "caseId", value: caseId, "Give the case id.")
-        report.check(!traineeId.isEmpty, code: "attempt.traineeId", field: "traineeId", value: traineeId, "Give the trainee id.")
+        report.check(
+            !traineeId.isEmpty, code: "attempt.traineeId", field: "traineeId", value: traineeId, "Give the trainee id.")
         let stages = decisions.map(\.stage)
-        report.check(stages == stages.sorted() && Set(stages).count == stages.count, code: "attempt.stages",
-                     field: "decisions", value: stages.map(\.rawValue).joined(separator: ","),
-                     "Give at most one decision per stage, in stage order.")
+        report.check(
+            stages == stages.sorted() && Set(stages).count == stages.count, code: "attempt.stages",
+            field: "decisions", value: stages.map(\.rawValue).joined(separator: ","),
+            "Give at most one decision per stage, in stage order.")
         for (i, decision) in decisions.enumerated() { report.merge(decision.validate(), under: "decisions[\(i)]") }
         return report
     }

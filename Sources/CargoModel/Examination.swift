@@ -25,8 +25,10 @@ public struct Observation: Hashable, Sendable, Codable {
     /// Values that are words (the goods found), in every language; nil when there are none.
     public var localizedParameters: [String: LocalizedText]?
 
-    public init(point: ExaminationPoint, code: ObservationCode, parameters: [String: String] = [:],
-                localizedParameters: [String: LocalizedText]? = nil) {
+    public init(
+        point: ExaminationPoint, code: ObservationCode, parameters: [String: String] = [:],
+        localizedParameters: [String: LocalizedText]? = nil
+    ) {
         self.point = point
         self.code = code
         self.parameters = parameters
@@ -35,7 +37,8 @@ public struct Observation: Hashable, Sendable, Codable {
 
     /// The parameters for a text in `language`: the plain ones and the localised ones in that language.
     public func parameters(in language: String) -> [String: String] {
-        parameters.merging((localizedParameters ?? [:]).mapValues { $0.text(in: language) }) { _, localized in localized }
+        parameters.merging((localizedParameters ?? [:]).mapValues { $0.text(in: language) }) { _, localized in localized
+        }
     }
 }
 
@@ -82,8 +85,10 @@ public struct ObservedSeal: Hashable, Sendable, Codable {
     /// The VVTT result an officer gets on this seal.
     public var check: VVTTCheck
 
-    public init(numberRead: String, kind: SealKind, securityClass: SealClass, makerMark: String, boltNumber: String?,
-                bushNumber: String?, font: String, check: VVTTCheck) {
+    public init(
+        numberRead: String, kind: SealKind, securityClass: SealClass, makerMark: String, boltNumber: String?,
+        bushNumber: String?, font: String, check: VVTTCheck
+    ) {
         self.numberRead = numberRead
         self.kind = kind
         self.securityClass = securityClass

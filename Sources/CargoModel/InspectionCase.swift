@@ -107,9 +107,11 @@ public struct InspectionCase: Hashable, Sendable, Codable {
     public var examination: ExaminationStage?
     public var evidence: EvidenceStage?
 
-    public init(id: String, generatorVersion: String, vantage: Vantage, inspectionPort: PortRef,
-                inspectionDate: CalendarDate, stages: [Stage], targeting: TargetingStage,
-                screening: ScreeningStage?, examination: ExaminationStage?, evidence: EvidenceStage?) {
+    public init(
+        id: String, generatorVersion: String, vantage: Vantage, inspectionPort: PortRef,
+        inspectionDate: CalendarDate, stages: [Stage], targeting: TargetingStage,
+        screening: ScreeningStage?, examination: ExaminationStage?, evidence: EvidenceStage?
+    ) {
         self.id = id
         self.generatorVersion = generatorVersion
         self.vantage = vantage
@@ -125,21 +127,28 @@ public struct InspectionCase: Hashable, Sendable, Codable {
     /// Checks the case on its own: field formats and that the stage list matches the stages present.
     public func validate() -> ValidationReport {
         var report = ValidationReport()
-        report.check(!id.isEmpty && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
-                     code: "case.id", field: "id", value: id, "A case id is letters, digits and dashes.")
-        report.check(stages.first == .targeting && stages == stages.sorted() && Set(stages).count == stages.count,
-                     code: "case.stages", field: "stages", value: stages.map(\.rawValue).joined(separator: ","),
-                     "Stages start with targeting and follow in order without repeats.")
-        report.check((screening != nil) == stages.contains(.screening), code: "case.stages", field: "screening",
-                     value: screening == nil ? "absent" : "present", "The screening stage must be present exactly when listed.")
-        report.check((examination != nil) == stages.contains(.examination), code: "case.stages", field: "examination",
-                     value: examination == nil ? "absent" : "present", "The examination stage must be present exactly when listed.")
-        report.check((evidence != nil) == stages.contains(.evidence), code: "case.stages", field: "evidence",
-                     value: evidence == nil ? "absent" : "present", "The evidence stage must be present exactly when listed.")
+        report.check(
+            !id.isEmpty && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
+            code: "case.id", field: "id", value: id, "A case id is letters, digits and dashes.")
+        report.check(
+            stages.first == .targeting && stages == stages.sorted() && Set(stages).count == stages.count,
+            code: "case.stages", field: "stages", value: stages.map(\.rawValue).joined(separator: ","),
+            "Stages start with targeting and follow in order without repeats.")
+        report.check(
+            (screening != nil) == stages.contains(.screening), code: "case.stages", field: "screening",
+            value: screening == nil ? "absent" : "present", "The screening stage must be present exactly when listed.")
+        report.check(
+            (examination != nil) == stages.contains(.examination), code: "case.stages", field: "examination",
+            value: examination == nil ? "absent" : "present",
+            "The examination stage must be present exactly when listed.")
+        report.check(
+            (evidence != nil) == stages.contains(.evidence), code: "case.stages", field: "evidence",
+            value: evidence == nil ? "absent" : "present", "The evidence stage must be present exactly when listed.")
         report.merge(targeting.billOfLading.validate(), under: "targeting.billOfLading")
         for (i, seal) in targeting.seals.enumerated() { report.merge(seal.validate(), under: "targeting.seals[\(i)]") }
-        report.check(PortRef.isValidLocode(inspectionPort.locode), code: "port.locode", field: "inspectionPort.locode",
-                     value: inspectionPort.locode, "Give a UN/LOCODE: two-letter country code and three letters or digits.")
+        report.check(
+            PortRef.isValidLocode(inspectionPort.locode), code: "port.locode", field: "inspectionPort.locode",
+            value: inspectionPort.locode, "Give a UN/LOCODE: two-letter country code and three letters or digits.")
         return report
     }
 }

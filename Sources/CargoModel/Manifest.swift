@@ -21,8 +21,10 @@ public struct Party: Hashable, Sendable, Codable {
     /// True when the party is a freight forwarder or consolidator rather than the owner of the goods.
     public var isFreightForwarder: Bool
 
-    public init(name: String, city: String, country: String, trustedTrader: TrustedTraderStatus = .none,
-                yearsTrading: Int, shipmentsLast12Months: Int, isFreightForwarder: Bool = false) {
+    public init(
+        name: String, city: String, country: String, trustedTrader: TrustedTraderStatus = .none,
+        yearsTrading: Int, shipmentsLast12Months: Int, isFreightForwarder: Bool = false
+    ) {
         self.name = name
         self.city = city
         self.country = country
@@ -76,8 +78,10 @@ public struct GoodsLine: Hashable, Sendable, Codable {
     /// Shipping marks on the packages.
     public var marks: String
 
-    public init(hsCode: String, description: LocalizedText, packageCount: Int, packageKind: PackageKind,
-                grossKG: Int, netKG: Int, volumeM3: Double, marks: String) {
+    public init(
+        hsCode: String, description: LocalizedText, packageCount: Int, packageKind: PackageKind,
+        grossKG: Int, netKG: Int, volumeM3: Double, marks: String
+    ) {
         self.hsCode = hsCode
         self.description = description
         self.packageCount = packageCount
@@ -90,14 +94,18 @@ public struct GoodsLine: Hashable, Sendable, Codable {
 
     public func validate() -> ValidationReport {
         var report = ValidationReport()
-        report.check(hsCode.count == 6 && hsCode.allSatisfy { $0.isASCII && $0.isNumber }, code: "goods.hsCode",
-                     field: "hsCode", value: hsCode, "Give the six-digit HS subheading, digits only (e.g. 080390).")
-        report.check(packageCount > 0, code: "goods.packages", field: "packageCount", value: "\(packageCount)",
-                     "The number of packages must be at least 1.")
-        report.check(netKG > 0 && netKG <= grossKG, code: "goods.net", field: "netKG", value: "\(netKG)",
-                     "Net mass must be positive and not above the gross mass (\(grossKG) kg).")
-        report.check(volumeM3 > 0, code: "goods.volume", field: "volumeM3", value: "\(volumeM3)",
-                     "The volume must be positive (m³).")
+        report.check(
+            hsCode.count == 6 && hsCode.allSatisfy { $0.isASCII && $0.isNumber }, code: "goods.hsCode",
+            field: "hsCode", value: hsCode, "Give the six-digit HS subheading, digits only (e.g. 080390).")
+        report.check(
+            packageCount > 0, code: "goods.packages", field: "packageCount", value: "\(packageCount)",
+            "The number of packages must be at least 1.")
+        report.check(
+            netKG > 0 && netKG <= grossKG, code: "goods.net", field: "netKG", value: "\(netKG)",
+            "Net mass must be positive and not above the gross mass (\(grossKG) kg).")
+        report.check(
+            volumeM3 > 0, code: "goods.volume", field: "volumeM3", value: "\(volumeM3)",
+            "The volume must be positive (m³).")
         return report
     }
 }
@@ -178,13 +186,15 @@ public struct BillOfLading: Hashable, Sendable, Codable {
     public var shippersLoadAndCount: Bool
     public var amendments: [ManifestAmendment]
 
-    public init(number: String, issued: CalendarDate, shipper: Party, consignee: Party, notifyParty: Party?,
-                carrier: String, carrierSCAC: String, vessel: String, voyage: String, placeOfReceipt: PortRef,
-                portOfLoading: PortRef, transhipmentPorts: [PortRef], portOfDischarge: PortRef,
-                placeOfDelivery: PortRef, onBoard: CalendarDate, estimatedArrival: CalendarDate,
-                freightTerms: FreightTerms, freightPayment: FreightPayment, containerNumber: String,
-                containerType: String, sealNumbers: [String], goods: [GoodsLine], vgm: VerifiedGrossMass,
-                shippersLoadAndCount: Bool, amendments: [ManifestAmendment]) {
+    public init(
+        number: String, issued: CalendarDate, shipper: Party, consignee: Party, notifyParty: Party?,
+        carrier: String, carrierSCAC: String, vessel: String, voyage: String, placeOfReceipt: PortRef,
+        portOfLoading: PortRef, transhipmentPorts: [PortRef], portOfDischarge: PortRef,
+        placeOfDelivery: PortRef, onBoard: CalendarDate, estimatedArrival: CalendarDate,
+        freightTerms: FreightTerms, freightPayment: FreightPayment, containerNumber: String,
+        containerType: String, sealNumbers: [String], goods: [GoodsLine], vgm: VerifiedGrossMass,
+        shippersLoadAndCount: Bool, amendments: [ManifestAmendment]
+    ) {
         self.number = number
         self.issued = issued
         self.shipper = shipper
@@ -222,29 +232,38 @@ public struct BillOfLading: Hashable, Sendable, Codable {
         var report = ValidationReport()
         // An empty goods list is an empty container moving under the carrier's equipment record.
         if goods.isEmpty, let type = ContainerType.named(containerType) {
-            report.check(abs(vgm.kg - type.tareKG) <= type.tareKG / 10, code: "manifest.empty", field: "vgm.kg",
-                         value: "\(vgm.kg)", "An empty container's gross mass is its tare (\(type.tareKG) kg).")
+            report.check(
+                abs(vgm.kg - type.tareKG) <= type.tareKG / 10, code: "manifest.empty", field: "vgm.kg",
+                value: "\(vgm.kg)", "An empty container's gross mass is its tare (\(type.tareKG) kg).")
         }
         for (i, line) in goods.enumerated() { report.merge(line.validate(), under: "goods[\(i)]") }
-        for (field, port) in [("placeOfReceipt", placeOfReceipt), ("portOfLoading", portOfLoading),
-                              ("portOfDischarge", portOfDischarge), ("placeOfDelivery", placeOfDelivery)] {
-            report.check(PortRef.isValidLocode(port.locode), code: "port.locode", field: field, value: port.locode,
-                         "Give a UN/LOCODE: two-letter country code and three letters or digits (e.g. PECLL).")
+        for (field, port) in [
+            ("placeOfReceipt", placeOfReceipt), ("portOfLoading", portOfLoading),
+            ("portOfDischarge", portOfDischarge), ("placeOfDelivery", placeOfDelivery),
+        ] {
+            report.check(
+                PortRef.isValidLocode(port.locode), code: "port.locode", field: field, value: port.locode,
+                "Give a UN/LOCODE: two-letter country code and three letters or digits (e.g. PECLL).")
         }
         for (i, port) in transhipmentPorts.enumerated() {
-            report.check(PortRef.isValidLocode(port.locode), code: "port.locode", field: "transhipmentPorts[\(i)]",
-                         value: port.locode, "Give a UN/LOCODE: two-letter country code and three letters or digits.")
+            report.check(
+                PortRef.isValidLocode(port.locode), code: "port.locode", field: "transhipmentPorts[\(i)]",
+                value: port.locode, "Give a UN/LOCODE: two-letter country code and three letters or digits.")
         }
-        report.check(ContainerType.named(containerType) != nil, code: "container.type", field: "containerType",
-                     value: containerType, "Use a known ISO 6346 size/type code: "
-                        + ContainerType.all.map(\.code).joined(separator: ", ") + ".")
+        report.check(
+            ContainerType.named(containerType) != nil, code: "container.type", field: "containerType",
+            value: containerType,
+            "Use a known ISO 6346 size/type code: "
+                + ContainerType.all.map(\.code).joined(separator: ", ") + ".")
         for (i, seal) in sealNumbers.enumerated() {
-            report.check(Seal.isValidNumber(seal), code: "seal.number", field: "sealNumbers[\(i)]", value: seal,
-                         "A seal number is 4 to 15 capital letters (A-Z) and digits.")
+            report.check(
+                Seal.isValidNumber(seal), code: "seal.number", field: "sealNumbers[\(i)]", value: seal,
+                "A seal number is 4 to 15 capital letters (A-Z) and digits.")
         }
         report.check(vgm.kg > 0, code: "vgm.kg", field: "vgm.kg", value: "\(vgm.kg)", "The VGM must be positive (kg).")
-        report.check(onBoard <= estimatedArrival, code: "manifest.dates", field: "estimatedArrival",
-                     value: estimatedArrival.description, "The arrival must not be before the on-board date (\(onBoard)).")
+        report.check(
+            onBoard <= estimatedArrival, code: "manifest.dates", field: "estimatedArrival",
+            value: estimatedArrival.description, "The arrival must not be before the on-board date (\(onBoard)).")
         return report
     }
 }

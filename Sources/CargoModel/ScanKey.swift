@@ -91,8 +91,10 @@ public struct ScanKey: Hashable, Sendable, Codable {
     public var noiseSeed: String
     public var anomalies: [AnomalyPixels]
 
-    public init(file: String, profile: String, widthPixels: Int, heightPixels: Int, pixelPitchMM: Double,
-                noiseSeed: String, anomalies: [AnomalyPixels]) {
+    public init(
+        file: String, profile: String, widthPixels: Int, heightPixels: Int, pixelPitchMM: Double,
+        noiseSeed: String, anomalies: [AnomalyPixels]
+    ) {
         self.file = file
         self.profile = profile
         self.widthPixels = widthPixels

@@ -31,11 +31,13 @@ public enum SceneGeometry: Hashable, Sendable, Codable {
         case "box": self = .box(try c.decode(Box3D.self, forKey: .box))
         case "ellipsoid": self = .ellipsoid(try c.decode(Box3D.self, forKey: .box))
         case "cylinder":
-            self = .cylinder(x: try c.decode(Int.self, forKey: .x), y: try c.decode(Int.self, forKey: .y),
-                             z: try c.decode(Int.self, forKey: .z), radius: try c.decode(Int.self, forKey: .radius),
-                             length: try c.decode(Int.self, forKey: .length), axis: try c.decode(Axis.self, forKey: .axis))
+            self = .cylinder(
+                x: try c.decode(Int.self, forKey: .x), y: try c.decode(Int.self, forKey: .y),
+                z: try c.decode(Int.self, forKey: .z), radius: try c.decode(Int.self, forKey: .radius),
+                length: try c.decode(Int.self, forKey: .length), axis: try c.decode(Axis.self, forKey: .axis))
         case let other:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: c,
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: c,
                 debugDescription: "Use a geometry type of box, cylinder or ellipsoid (got \"\(other)\").")
         }
     }
@@ -82,8 +84,10 @@ public struct SceneShape: Hashable, Sendable, Codable {
     /// For anomalies: the id of the key's anomaly.
     public var anomalyId: String?
 
-    public init(name: String, role: SceneRole, geometry: SceneGeometry, material: String, fill: Double = 1,
-                anomalyId: String? = nil) {
+    public init(
+        name: String, role: SceneRole, geometry: SceneGeometry, material: String, fill: Double = 1,
+        anomalyId: String? = nil
+    ) {
         self.name = name
         self.role = role
         self.geometry = geometry

@@ -39,15 +39,18 @@ public struct Seal: Hashable, Sendable, Codable {
     /// Checks the number's characters and that the class suits the kind.
     public func validate() -> ValidationReport {
         var report = ValidationReport()
-        report.check(Seal.isValidNumber(number), code: "seal.number", field: "number", value: number,
-                     "A seal number is 4 to 15 capital letters (A-Z) and digits, with no spaces or punctuation.")
-        report.check(!(kind == .indicative && securityClass != .indicative), code: "seal.class", field: "securityClass",
-                     value: securityClass.rawValue, "An indicative strip seal can only be class I.")
+        report.check(
+            Seal.isValidNumber(number), code: "seal.number", field: "number", value: number,
+            "A seal number is 4 to 15 capital letters (A-Z) and digits, with no spaces or punctuation.")
+        report.check(
+            !(kind == .indicative && securityClass != .indicative), code: "seal.class", field: "securityClass",
+            value: securityClass.rawValue, "An indicative strip seal can only be class I.")
         return report
     }
 
     public static func isValidNumber(_ number: String) -> Bool {
-        (4...15).contains(number.count) && number.allSatisfy { $0.isASCII && ($0.isNumber || ($0.isLetter && $0.isUppercase)) }
+        (4...15).contains(number.count)
+            && number.allSatisfy { $0.isASCII && ($0.isNumber || ($0.isLetter && $0.isUppercase)) }
     }
 }
 
@@ -105,8 +108,10 @@ public struct SealLogEntry: Hashable, Sendable, Codable {
     /// The person or organisation's reference (gate clerk badge, packer name).
     public var recordedBy: String
 
-    public init(event: SealEvent, actor: SealActor, place: String, time: Instant, numberRead: String,
-                check: VVTTCheck?, recordedBy: String) {
+    public init(
+        event: SealEvent, actor: SealActor, place: String, time: Instant, numberRead: String,
+        check: VVTTCheck?, recordedBy: String
+    ) {
         self.event = event
         self.actor = actor
         self.place = place

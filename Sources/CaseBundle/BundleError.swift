@@ -172,4 +172,3 @@ public struct BundleErrors: Error, Hashable, Sendable, CustomStringConvertible {
         return BundleErrors(indexed.map(\.element))
     }
 }
-

@@ -16,15 +16,20 @@ public struct Localizer: Sendable {
         for file in files.sorted() where file.hasSuffix(".json") {
             let url = directory.appendingPathComponent(file)
             do {
-                tables[String(file.dropLast(5))] = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: url))
+                tables[String(file.dropLast(5))] = try JSONDecoder().decode(
+                    [String: String].self, from: Data(contentsOf: url))
             } catch {
-                throw BundleError(code: "i18n.read", file: url.path,
-                                  message: "Cannot read this translation table as a JSON object of strings: \(error.localizedDescription). Fix the file or restore it from git.")
+                throw BundleError(
+                    code: "i18n.read", file: url.path,
+                    message:
+                        "Cannot read this translation table as a JSON object of strings: \(error.localizedDescription). Fix the file or restore it from git."
+                )
             }
         }
         guard tables["en"] != nil else {
-            throw BundleError(code: "i18n.missing", file: directory.appendingPathComponent("en.json").path,
-                              message: "The English table is missing; point --assets at a complete Assets folder.")
+            throw BundleError(
+                code: "i18n.missing", file: directory.appendingPathComponent("en.json").path,
+                message: "The English table is missing; point --assets at a complete Assets folder.")
         }
         self.tables = tables
     }

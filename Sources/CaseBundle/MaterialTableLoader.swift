@@ -21,8 +21,9 @@ public enum MaterialTableLoader {
         var elements: [MaterialTable.Element] = []
         for (line, fields) in try rows(of: elementsFile, display: display(assets, "nist/elements.csv")).dropFirst() {
             guard fields.count >= 4, let z = Int(fields[0]), let zOverA = Double(fields[3]), zOverA > 0 else {
-                throw BundleError(code: "materials.elements", file: display(assets, "nist/elements.csv"), line: line,
-                                  message: "Give each element as z,symbol,name,zovera,… with numbers for z and Z/A.")
+                throw BundleError(
+                    code: "materials.elements", file: display(assets, "nist/elements.csv"), line: line,
+                    message: "Give each element as z,symbol,name,zovera,… with numbers for z and Z/A.")
             }
             let name = "nist/elements/z" + (z < 10 ? "0" : "") + String(z) + ".csv"
             let tableFile = folder.appendingPathComponent(name)
@@ -31,15 +32,17 @@ public enum MaterialTableLoader {
             var energies: [Double] = [], values: [Double] = []
             for (row, cells) in try rows(of: tableFile, display: shown) {
                 guard cells.count >= 2, let e = Double(cells[0]), let m = Double(cells[1]) else {
-                    throw BundleError(code: "materials.attenuation", file: shown, line: row,
-                                      message: "Give each row as energy (MeV),mu/rho (cm²/g),mu_en/rho.")
+                    throw BundleError(
+                        code: "materials.attenuation", file: shown, line: row,
+                        message: "Give each row as energy (MeV),mu/rho (cm²/g),mu_en/rho.")
                 }
                 energies.append(e)
                 values.append(m)
             }
             do {
                 let table = try AttenuationTable(energiesMeV: energies, massAttenuation: values)
-                elements.append(.init(symbol: fields[1], atomicNumber: z, atomicMass: Double(z) / zOverA, attenuation: table))
+                elements.append(
+                    .init(symbol: fields[1], atomicNumber: z, atomicMass: Double(z) / zOverA, attenuation: table))
             } catch {
                 throw BundleError(code: error.code, file: shown, message: error.message)
             }
@@ -47,17 +50,25 @@ public enum MaterialTableLoader {
 
         let materialsShown = display(assets, "materials.csv")
         var materials: [MaterialTable.Material] = []
-        for (line, fields) in try rows(of: folder.appendingPathComponent("materials.csv"), display: materialsShown).dropFirst() {
+        for (line, fields) in try rows(of: folder.appendingPathComponent("materials.csv"), display: materialsShown)
+            .dropFirst()
+        {
             guard fields.count == 4 else {
-                throw BundleError(code: "materials.columns", file: materialsShown, line: line,
-                                  message: "Give four fields: name,composition,density_g_cm3,source (got \(fields.count); no commas inside a field).")
+                throw BundleError(
+                    code: "materials.columns", file: materialsShown, line: line,
+                    message:
+                        "Give four fields: name,composition,density_g_cm3,source (got \(fields.count); no commas inside a field)."
+                )
             }
             guard let density = Double(fields[2]) else {
-                throw BundleError(code: "materials.density", file: materialsShown, line: line, field: "density_g_cm3",
-                                  value: fields[2], message: "Give the density as a number in g/cm³.")
+                throw BundleError(
+                    code: "materials.density", file: materialsShown, line: line, field: "density_g_cm3",
+                    value: fields[2], message: "Give the density as a number in g/cm³.")
             }
-            materials.append(.init(name: fields[0], composition: try composition(fields[1], file: materialsShown, line: line),
-                                   density: density, source: fields[3]))
+            materials.append(
+                .init(
+                    name: fields[0], composition: try composition(fields[1], file: materialsShown, line: line),
+                    density: density, source: fields[3]))
         }
         do {
             return try MaterialTable(elements: elements, materials: materials)
@@ -73,24 +84,27 @@ public enum MaterialTableLoader {
             for item in parts[1].split(separator: ";") {
                 let pair = item.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
                 guard pair.count == 2, let value = Double(pair[1]) else {
-                    throw BundleError(code: "materials.composition", file: file, line: line, field: "composition",
-                                      value: String(item), message: "Write each part as name=mass fraction, separated by ;.")
+                    throw BundleError(
+                        code: "materials.composition", file: file, line: line, field: "composition",
+                        value: String(item), message: "Write each part as name=mass fraction, separated by ;.")
                 }
                 result[pair[0], default: 0] += value
             }
             return result
         }
         guard parts.count == 2 else {
-            throw BundleError(code: "materials.composition", file: file, line: line, field: "composition", value: text,
-                              message: "Start the composition with formula:, elements: or mix:.")
+            throw BundleError(
+                code: "materials.composition", file: file, line: line, field: "composition", value: text,
+                message: "Start the composition with formula:, elements: or mix:.")
         }
         switch parts[0] {
         case "formula": return .formula(parts[1])
         case "elements": return .elements(try fractions())
         case "mix": return .mixture(try fractions())
         default:
-            throw BundleError(code: "materials.composition", file: file, line: line, field: "composition", value: parts[0],
-                              message: "Start the composition with formula:, elements: or mix:.")
+            throw BundleError(
+                code: "materials.composition", file: file, line: line, field: "composition", value: parts[0],
+                message: "Start the composition with formula:, elements: or mix:.")
         }
     }
 
@@ -98,12 +112,14 @@ public enum MaterialTableLoader {
     /// lines with CRLF, which Swift reads as one `Character`: split on `isNewline`, not on "\n".
     static func rows(of url: URL, display: String) throws -> [(Int, [String])] {
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw BundleError(code: "materials.missing", file: display,
-                              message: "Restore the file from the repository (Assets/materials is part of CargoSim).")
+            throw BundleError(
+                code: "materials.missing", file: display,
+                message: "Restore the file from the repository (Assets/materials is part of CargoSim).")
         }
         var result: [(Int, [String])] = []
         for (index, raw) in String(decoding: data, as: UTF8.self)
-            .split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            .split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated()
+        {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             result.append((index + 1, line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)))

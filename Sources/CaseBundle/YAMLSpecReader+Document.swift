@@ -8,13 +8,17 @@ extension YAMLSpecReader {
     /// - Parameter validate: the document's own checks; each error's field path (`trainee.minimumHitRate`)
     ///   is mapped back to the line and column of the value.
     /// - Throws: `BundleErrors`, sorted by line and column.
-    public func readDocument<T: Decodable>(_ type: T.Type, yaml: String, file: String? = nil,
-                                           validate: (T) -> ValidationReport) throws -> T {
+    public func readDocument<T: Decodable>(
+        _ type: T.Type, yaml: String, file: String? = nil,
+        validate: (T) -> ValidationReport
+    ) throws -> T {
         try readDocument(type, source: try checked(YAMLSourceText(text: yaml, file: file)), validate: validate)
     }
 
     /// Reads a document from a file; errors name the file as the user gave it.
-    public func readDocument<T: Decodable>(_ type: T.Type, fileAt url: URL, validate: (T) -> ValidationReport) throws -> T {
+    public func readDocument<T: Decodable>(_ type: T.Type, fileAt url: URL, validate: (T) -> ValidationReport) throws
+        -> T
+    {
         try readDocument(type, source: try load(url), validate: validate)
     }
 

@@ -21,7 +21,8 @@ extension AnswerKey {
         let value = (Self.lowContrast(cnr: cnr, floor: floor) * 1000).rounded() / 1000
         var factors = difficulty.factors
         let old = factors.first { $0.code == .lowContrast }?.value ?? 0
-        let score = max(0, min(1, ((difficulty.score + Self.lowContrastWeight * (value - old)) * 1000).rounded() / 1000))
+        let score = max(
+            0, min(1, ((difficulty.score + Self.lowContrastWeight * (value - old)) * 1000).rounded() / 1000))
         if let i = factors.firstIndex(where: { $0.code == .lowContrast }) {
             factors[i].value = value
         } else {

@@ -61,7 +61,8 @@ public struct CaseGenerator: Sendable {
     ///   (no goods that fit, a route that cannot avoid red flags, a spec that fails validation).
     ///   - sceneVariant: 0 for the planned scene; above 0, the load is drawn again from a derived
     ///     stream and the cargo beside the concealments is thinned (see `Story.planScene`).
-    public func generate(_ spec: CaseSpec, seed: UInt64, caseId: String? = nil, sceneVariant: Int = 0) throws(GenerationError)
+    public func generate(_ spec: CaseSpec, seed: UInt64, caseId: String? = nil, sceneVariant: Int = 0)
+        throws(GenerationError)
         -> GeneratedCase
     {
         let report = spec.validate(against: catalog)

@@ -79,8 +79,10 @@ public struct PartySpec: Hashable, Sendable, Codable {
     public var yearsTrading: Int?
     public var freightForwarder: Bool?
 
-    public init(name: String? = nil, country: String? = nil, trustedTrader: TrustedTraderStatus? = nil,
-                yearsTrading: Int? = nil, freightForwarder: Bool? = nil) {
+    public init(
+        name: String? = nil, country: String? = nil, trustedTrader: TrustedTraderStatus? = nil,
+        yearsTrading: Int? = nil, freightForwarder: Bool? = nil
+    ) {
         self.name = name
         self.country = country
         self.trustedTrader = trustedTrader
@@ -131,11 +133,13 @@ public struct CaseSpec: Hashable, Sendable, Codable {
     /// 1 (easy) to 5 (hard).
     public var difficulty: Int?
 
-    public init(name: String? = nil, scenario: Scenario? = nil, vantage: Vantage? = nil, lastStage: Stage? = nil,
-                containerType: String? = nil, goods: [GoodsSpec]? = nil, route: RouteSpec? = nil,
-                shipper: PartySpec? = nil, consignee: PartySpec? = nil, concealment: ConcealmentSpec? = nil,
-                seal: SealStory? = nil, sealNumber: String? = nil, redFlags: Bool? = nil, indicators: [RiskIndicator]? = nil,
-                difficulty: Int? = nil) {
+    public init(
+        name: String? = nil, scenario: Scenario? = nil, vantage: Vantage? = nil, lastStage: Stage? = nil,
+        containerType: String? = nil, goods: [GoodsSpec]? = nil, route: RouteSpec? = nil,
+        shipper: PartySpec? = nil, consignee: PartySpec? = nil, concealment: ConcealmentSpec? = nil,
+        seal: SealStory? = nil, sealNumber: String? = nil, redFlags: Bool? = nil, indicators: [RiskIndicator]? = nil,
+        difficulty: Int? = nil
+    ) {
         self.name = name
         self.scenario = scenario
         self.vantage = vantage
@@ -184,11 +188,13 @@ public struct CurriculumMix: Hashable, Sendable, Codable {
     /// concealment, up to three times) until they clear it. Absent: no cap.
     public var maxBelowFloor: Double?
 
-    public init(name: String? = nil, count: Int, prevalence: Double = 0.5, cleanWithRedFlags: Double = 0.4,
-                irregularWithCleanPapers: Double = 0.5, scenarios: [Scenario: Double]? = nil,
-                vantage: [Vantage: Double]? = nil, difficultyStart: Int = 1, difficultyEnd: Int = 4,
-                targetingOnly: Double = 0, include: [String]? = nil, visibilityFloor: Double? = nil,
-                maxBelowFloor: Double? = nil) {
+    public init(
+        name: String? = nil, count: Int, prevalence: Double = 0.5, cleanWithRedFlags: Double = 0.4,
+        irregularWithCleanPapers: Double = 0.5, scenarios: [Scenario: Double]? = nil,
+        vantage: [Vantage: Double]? = nil, difficultyStart: Int = 1, difficultyEnd: Int = 4,
+        targetingOnly: Double = 0, include: [String]? = nil, visibilityFloor: Double? = nil,
+        maxBelowFloor: Double? = nil
+    ) {
         self.name = name
         self.count = count
         self.prevalence = prevalence
@@ -212,40 +218,55 @@ extension CurriculumMix {
     /// Checks shares, counts and the difficulty ramp.
     public func validate() -> ValidationReport {
         var report = ValidationReport()
-        report.check((1...100_000).contains(count), code: "mix.count", field: "count", value: "\(count)",
-                     "Give a course size from 1 to 100000 cases.")
-        for (field, share) in [("prevalence", prevalence), ("cleanWithRedFlags", cleanWithRedFlags),
-                               ("irregularWithCleanPapers", irregularWithCleanPapers), ("targetingOnly", targetingOnly)] {
-            report.check((0...1).contains(share), code: "mix.share", field: field, value: "\(share)",
-                         "Give a share between 0 and 1 (0.25 means a quarter of the cases).")
+        report.check(
+            (1...100_000).contains(count), code: "mix.count", field: "count", value: "\(count)",
+            "Give a course size from 1 to 100000 cases.")
+        for (field, share) in [
+            ("prevalence", prevalence), ("cleanWithRedFlags", cleanWithRedFlags),
+            ("irregularWithCleanPapers", irregularWithCleanPapers), ("targetingOnly", targetingOnly),
+        ] {
+            report.check(
+                (0...1).contains(share), code: "mix.share", field: field, value: "\(share)",
+                "Give a share between 0 and 1 (0.25 means a quarter of the cases).")
         }
         if let visibilityFloor {
-            report.check(visibilityFloor > 0 && visibilityFloor <= 100, code: "mix.visibilityFloor", field: "visibilityFloor",
-                         value: "\(visibilityFloor)", "Give a contrast-to-noise floor above 0 and at most 100 (5 is the Rose criterion).")
+            report.check(
+                visibilityFloor > 0 && visibilityFloor <= 100, code: "mix.visibilityFloor", field: "visibilityFloor",
+                value: "\(visibilityFloor)",
+                "Give a contrast-to-noise floor above 0 and at most 100 (5 is the Rose criterion).")
         }
         if let maxBelowFloor {
-            report.check((0...1).contains(maxBelowFloor), code: "mix.share", field: "maxBelowFloor", value: "\(maxBelowFloor)",
-                         "Give a share between 0 and 1 (0.25 means a quarter of the cases).")
+            report.check(
+                (0...1).contains(maxBelowFloor), code: "mix.share", field: "maxBelowFloor", value: "\(maxBelowFloor)",
+                "Give a share between 0 and 1 (0.25 means a quarter of the cases).")
         }
         for (field, level) in [("difficultyStart", difficultyStart), ("difficultyEnd", difficultyEnd)] {
-            report.check((1...5).contains(level), code: "mix.difficulty", field: field, value: "\(level)",
-                         "Give a difficulty from 1 (easy) to 5 (hard).")
+            report.check(
+                (1...5).contains(level), code: "mix.difficulty", field: field, value: "\(level)",
+                "Give a difficulty from 1 (easy) to 5 (hard).")
         }
         if let scenarios {
             for (scenario, weight) in scenarios.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-                report.check(weight >= 0, code: "mix.weight", field: "scenarios.\(scenario.rawValue)", value: "\(weight)",
-                             "Weights are zero or positive.")
+                report.check(
+                    weight >= 0, code: "mix.weight", field: "scenarios.\(scenario.rawValue)", value: "\(weight)",
+                    "Weights are zero or positive.")
             }
             let irregularWeight = scenarios.filter { $0.key.isIrregularByDefault }.values.reduce(0, +)
             let cleanWeight = scenarios.filter { !$0.key.isIrregularByDefault }.values.reduce(0, +)
-            report.check(prevalence == 0 || irregularWeight > 0, code: "mix.scenarios", field: "scenarios",
-                         value: "prevalence \(prevalence)", "Prevalence is above 0 but no irregular scenario has weight; add one (e.g. withinLoad: 1).")
-            report.check(prevalence == 1 || cleanWeight > 0, code: "mix.scenarios", field: "scenarios",
-                         value: "prevalence \(prevalence)", "Prevalence is below 1 but no clean scenario has weight; add one (e.g. clean: 1).")
+            report.check(
+                prevalence == 0 || irregularWeight > 0, code: "mix.scenarios", field: "scenarios",
+                value: "prevalence \(prevalence)",
+                "Prevalence is above 0 but no irregular scenario has weight; add one (e.g. withinLoad: 1).")
+            report.check(
+                prevalence == 1 || cleanWeight > 0, code: "mix.scenarios", field: "scenarios",
+                value: "prevalence \(prevalence)",
+                "Prevalence is below 1 but no clean scenario has weight; add one (e.g. clean: 1).")
         }
         if let vantage {
-            report.check(vantage.values.allSatisfy { $0 >= 0 } && vantage.values.reduce(0, +) > 0, code: "mix.vantage",
-                         field: "vantage", value: "\(vantage.count) weights", "Give zero or positive weights, at least one above zero.")
+            report.check(
+                vantage.values.allSatisfy { $0 >= 0 } && vantage.values.reduce(0, +) > 0, code: "mix.vantage",
+                field: "vantage", value: "\(vantage.count) weights",
+                "Give zero or positive weights, at least one above zero.")
         }
         return report
     }

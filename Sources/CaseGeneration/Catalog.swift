@@ -28,9 +28,11 @@ public struct Commodity: Hashable, Sendable, Codable {
     /// Roles the goods can play in a scenario (`drug-cover`, `firearm-cover`, `norm`, `scrap`, `precursor`).
     public var tags: [String]
 
-    public init(id: String, hsCode: String, description: LocalizedText, packageKind: PackageKind,
-                packageGrossKG: Double, packageVolumeM3: Double, netRatio: Double, material: String,
-                perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String]) {
+    public init(
+        id: String, hsCode: String, description: LocalizedText, packageKind: PackageKind,
+        packageGrossKG: Double, packageVolumeM3: Double, netRatio: Double, material: String,
+        perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String]
+    ) {
         self.id = id
         self.hsCode = hsCode
         self.description = description
@@ -127,8 +129,10 @@ public struct NameStyle: Hashable, Sendable, Codable {
     /// Cities per country (`"PE": ["Lima", "Callao"]`).
     public var cities: [String: [String]]
 
-    public init(countries: [String], companyCores: [String], companyActivities: [String], companySuffixes: [String],
-                givenNames: [String], familyNames: [String], cities: [String: [String]]) {
+    public init(
+        countries: [String], companyCores: [String], companyActivities: [String], companySuffixes: [String],
+        givenNames: [String], familyNames: [String], cities: [String: [String]]
+    ) {
         self.countries = countries
         self.companyCores = companyCores
         self.companyActivities = companyActivities
@@ -151,8 +155,10 @@ public struct Catalog: Sendable {
     /// Every six-digit HS subheading of the nomenclature with its English text, for validating specs.
     public var hsSubheadings: [String: String]
 
-    public init(commodities: [Commodity], ports: [PortInfo], carriers: [Carrier], sealMakers: [SealMaker],
-                nameStyles: [NameStyle], vagueDescriptions: [LocalizedText], hsSubheadings: [String: String]) {
+    public init(
+        commodities: [Commodity], ports: [PortInfo], carriers: [Carrier], sealMakers: [SealMaker],
+        nameStyles: [NameStyle], vagueDescriptions: [LocalizedText], hsSubheadings: [String: String]
+    ) {
         self.vagueDescriptions = vagueDescriptions
         self.commodities = commodities
         self.ports = ports

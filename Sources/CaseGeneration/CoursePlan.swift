@@ -28,7 +28,11 @@ public enum CaseCategory: String, Sendable, CaseIterable {
         switch self {
         case .irregularCleanPapers: Scenario.allCases.filter { $0.isIrregularByDefault && $0.allowsCleanPapers }
         case .irregularRedFlags: Scenario.allCases.filter(\.isIrregularByDefault)
-        case .cleanRedFlags: [.clean, .aeoLowRisk, .harmlessRedFlags, .sealNumberDiscrepancy, .nonCompliantSeal, .invalidCheckDigit, .radiationNORM]
+        case .cleanRedFlags:
+            [
+                .clean, .aeoLowRisk, .harmlessRedFlags, .sealNumberDiscrepancy, .nonCompliantSeal, .invalidCheckDigit,
+                .radiationNORM,
+            ]
         case .cleanPapers: [.clean, .aeoLowRisk, .radiationNORM]
         }
     }
@@ -71,7 +75,8 @@ public func planCourse(_ mix: CurriculumMix, included: [CaseSpec] = [], seed: UI
         }
         let category = categories[drawnIndex]
         let ramp = total > 1 ? Double(position) / Double(total - 1) : 0
-        let level = Int((Double(mix.difficultyStart) + Double(mix.difficultyEnd - mix.difficultyStart) * ramp).rounded())
+        let level = Int(
+            (Double(mix.difficultyStart) + Double(mix.difficultyEnd - mix.difficultyStart) * ramp).rounded())
         var spec = CaseSpec(scenario: drawScenario(for: category, mix: mix, using: &random))
         spec.redFlags = category.redFlags
         spec.difficulty = max(1, min(5, level))
@@ -111,7 +116,9 @@ extension CaseGenerator {
                     spec.scenario = irregular ? .withinLoad : (spec.redFlags == true ? .harmlessRedFlags : .clean)
                     spec.vantage = nil
                 }
-                if let made = try? generate(spec, seed: mix(planned.seed, UInt64(attempt)), caseId: id, sceneVariant: sceneVariant) {
+                if let made = try? generate(
+                    spec, seed: mix(planned.seed, UInt64(attempt)), caseId: id, sceneVariant: sceneVariant)
+                {
                     return made
                 }
             }

@@ -20,7 +20,8 @@ public enum DoorEndDrawing {
         let at = exam.observations.filter { $0.point == .doors || $0.point == .seal }
         let codes = Set(at.map(\.code))
         var random = CaseRandom(seed: fnv1a64(inspectionCase.id), stream: "door-drawing")
-        let painted = at.first { $0.code == .containerNumberAsPainted }?.parameters["number"]
+        let painted =
+            at.first { $0.code == .containerNumberAsPainted }?.parameters["number"]
             ?? inspectionCase.targeting.billOfLading.containerNumber
         let typeCode = inspectionCase.targeting.billOfLading.containerType
         let makerName = sealMakers.first { $0.id == seal.makerMark }?.name ?? seal.makerMark
@@ -28,8 +29,9 @@ public enum DoorEndDrawing {
         var s = SVGText()
         let width = 1000, height = 1060
         s.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
-        s.line("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
-            + "font-family=\"DejaVu Sans, Arial, sans-serif\">")
+        s.line(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
+                + "font-family=\"DejaVu Sans, Arial, sans-serif\">")
         s.line("<title>Door end</title>")
         s.line("<rect x=\"0\" y=\"0\" width=\"\(width)\" height=\"\(height)\" fill=\"#e9ecef\"/>")
         // Frame: corner posts, header and sill.
@@ -50,7 +52,9 @@ public enum DoorEndDrawing {
             s.line("<rect x=\"\(x0)\" y=\"\(top)\" width=\"\(x1 - x0)\" height=\"\(bottom - top)\" fill=\"#7d8a93\"/>")
             var y = top + 60
             while y < bottom - 60 {
-                s.line("<line x1=\"\(x0 + 12)\" y1=\"\(y)\" x2=\"\(x1 - 12)\" y2=\"\(y)\" stroke=\"#6b7780\" stroke-width=\"6\"/>")
+                s.line(
+                    "<line x1=\"\(x0 + 12)\" y1=\"\(y)\" x2=\"\(x1 - 12)\" y2=\"\(y)\" stroke=\"#6b7780\" stroke-width=\"6\"/>"
+                )
                 y += 44
             }
         }
@@ -59,24 +63,29 @@ public enum DoorEndDrawing {
         if codes.contains(.surfaceRust) || codes.contains(.dentsAndScratches) || random.chance(0.5) {
             s.line("<g id=\"wear\" fill=\"#9a5b2e\" fill-opacity=\"0.45\">")
             for _ in 0..<random.int(in: 2...6) {
-                s.line("<ellipse cx=\"\(random.int(in: left + 30...right - 30))\" cy=\"\(random.int(in: top + 30...bottom - 30))\" "
-                    + "rx=\"\(random.int(in: 6...26))\" ry=\"\(random.int(in: 4...14))\"/>")
+                s.line(
+                    "<ellipse cx=\"\(random.int(in: left + 30...right - 30))\" cy=\"\(random.int(in: top + 30...bottom - 30))\" "
+                        + "rx=\"\(random.int(in: 6...26))\" ry=\"\(random.int(in: 4...14))\"/>")
             }
             s.line("</g>")
         }
         if codes.contains(.oldRepairPatch) {
-            s.line("<rect id=\"repair-patch\" x=\"\(left + 90)\" y=\"\(bottom - 220)\" width=\"150\" height=\"110\" fill=\"#85929b\" "
-                + "stroke=\"#4b545a\" stroke-width=\"3\"/>")
+            s.line(
+                "<rect id=\"repair-patch\" x=\"\(left + 90)\" y=\"\(bottom - 220)\" width=\"150\" height=\"110\" fill=\"#85929b\" "
+                    + "stroke=\"#4b545a\" stroke-width=\"3\"/>")
         }
         if codes.contains(.freshWeldSeam) || codes.contains(.panelCutAndRewelded) {
-            s.line("<path id=\"weld-seam\" d=\"M \(mid + 60) \(top + 200) h 300 v 220 h -300 z\" fill=\"none\" stroke=\"#c9c2b4\" "
-                + "stroke-width=\"5\" stroke-dasharray=\"3 2\"/>")
+            s.line(
+                "<path id=\"weld-seam\" d=\"M \(mid + 60) \(top + 200) h 300 v 220 h -300 z\" fill=\"none\" stroke=\"#c9c2b4\" "
+                    + "stroke-width=\"5\" stroke-dasharray=\"3 2\"/>")
         }
         if codes.contains(.doorPanelFastenersNonStandard) {
             s.line("<g id=\"panel-fasteners\" fill=\"#d8d8d0\" stroke=\"#333\" stroke-width=\"1\">")
             for i in 0..<8 {
                 let x = left + 120 + (i % 4) * 80, y = top + 260 + (i / 4) * 260
-                s.line("<circle cx=\"\(x)\" cy=\"\(y)\" r=\"6\"/><line x1=\"\(x - 4)\" y1=\"\(y)\" x2=\"\(x + 4)\" y2=\"\(y)\" stroke=\"#333\"/>")
+                s.line(
+                    "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"6\"/><line x1=\"\(x - 4)\" y1=\"\(y)\" x2=\"\(x + 4)\" y2=\"\(y)\" stroke=\"#333\"/>"
+                )
             }
             s.line("</g>")
         }
@@ -91,8 +100,12 @@ public enum DoorEndDrawing {
                 let replaced = side == replacedSide && h == replacedHinge
                 if replaced && codes.contains(.hingePinsReplaced) {
                     // A new, bright pin with a tack weld where the old one was ground off.
-                    s.line("<rect class=\"hinge-pin-new\" x=\"\(x + 20)\" y=\"\(y - 8)\" width=\"8\" height=\"56\" fill=\"#d9d4c7\"/>")
-                    s.line("<path d=\"M \(x + 16) \(y - 8) q 8 -6 16 0\" fill=\"none\" stroke=\"#c9c2b4\" stroke-width=\"4\"/>")
+                    s.line(
+                        "<rect class=\"hinge-pin-new\" x=\"\(x + 20)\" y=\"\(y - 8)\" width=\"8\" height=\"56\" fill=\"#d9d4c7\"/>"
+                    )
+                    s.line(
+                        "<path d=\"M \(x + 16) \(y - 8) q 8 -6 16 0\" fill=\"none\" stroke=\"#c9c2b4\" stroke-width=\"4\"/>"
+                    )
                 } else {
                     s.line("<rect x=\"\(x + 20)\" y=\"\(y - 6)\" width=\"8\" height=\"52\" fill=\"#444c52\"/>")
                 }
@@ -100,10 +113,16 @@ public enum DoorEndDrawing {
                     let ry = y + 12 + r * 16
                     if replaced && codes.contains(.hingeRivetsReplaced) {
                         // Bolts and nuts where rivets should be.
-                        s.line("<polygon class=\"rivet-replaced\" points=\"\(hexagon(x: x + 10, y: ry, r: 6))\" fill=\"#c8c8c0\"/>")
-                        s.line("<polygon class=\"rivet-replaced\" points=\"\(hexagon(x: x + 38, y: ry, r: 6))\" fill=\"#c8c8c0\"/>")
+                        s.line(
+                            "<polygon class=\"rivet-replaced\" points=\"\(hexagon(x: x + 10, y: ry, r: 6))\" fill=\"#c8c8c0\"/>"
+                        )
+                        s.line(
+                            "<polygon class=\"rivet-replaced\" points=\"\(hexagon(x: x + 38, y: ry, r: 6))\" fill=\"#c8c8c0\"/>"
+                        )
                     } else {
-                        s.line("<circle cx=\"\(x + 10)\" cy=\"\(ry)\" r=\"4\" fill=\"#3a4248\"/><circle cx=\"\(x + 38)\" cy=\"\(ry)\" r=\"4\" fill=\"#3a4248\"/>")
+                        s.line(
+                            "<circle cx=\"\(x + 10)\" cy=\"\(ry)\" r=\"4\" fill=\"#3a4248\"/><circle cx=\"\(x + 38)\" cy=\"\(ry)\" r=\"4\" fill=\"#3a4248\"/>"
+                        )
                     }
                 }
             }
@@ -113,34 +132,52 @@ public enum DoorEndDrawing {
         let bars = [left + 110, mid - 120, mid + 120, right - 110]
         s.line("<g id=\"locking-bars\" stroke=\"#23292d\" stroke-width=\"2\">")
         for (i, x) in bars.enumerated() {
-            s.line("<rect x=\"\(x - 8)\" y=\"\(top - 24)\" width=\"16\" height=\"\(bottom - top + 48)\" fill=\"#9aa5ad\"/>")
+            s.line(
+                "<rect x=\"\(x - 8)\" y=\"\(top - 24)\" width=\"16\" height=\"\(bottom - top + 48)\" fill=\"#9aa5ad\"/>"
+            )
             for y in [top - 26, bottom + 8] {
                 s.line("<rect x=\"\(x - 18)\" y=\"\(y)\" width=\"36\" height=\"18\" fill=\"#4a5359\"/>")
             }
             let handleY = 470
             s.line("<rect x=\"\(x - 14)\" y=\"\(handleY - 20)\" width=\"28\" height=\"40\" fill=\"#6d787f\"/>")
-            s.line("<rect x=\"\(i < 2 ? x - 14 : x - 14)\" y=\"\(handleY + 14)\" width=\"28\" height=\"150\" rx=\"6\" fill=\"#b3bcc2\"/>")
+            s.line(
+                "<rect x=\"\(i < 2 ? x - 14 : x - 14)\" y=\"\(handleY + 14)\" width=\"28\" height=\"150\" rx=\"6\" fill=\"#b3bcc2\"/>"
+            )
             s.line("<rect x=\"\(x - 20)\" y=\"\(handleY + 170)\" width=\"40\" height=\"26\" fill=\"#5d676e\"/>")
         }
         s.line("</g>")
         // Container number and size/type code, top right, as painted.
         s.line("<g id=\"markings\" fill=\"#f4f4f0\" font-weight=\"bold\">")
-        s.line("<text x=\"\(right - 30)\" y=\"\(top + 60)\" font-size=\"34\" text-anchor=\"end\">\(escape(painted))</text>")
-        s.line("<text x=\"\(right - 30)\" y=\"\(top + 102)\" font-size=\"28\" text-anchor=\"end\">\(escape(typeCode))</text>")
+        s.line(
+            "<text x=\"\(right - 30)\" y=\"\(top + 60)\" font-size=\"34\" text-anchor=\"end\">\(escape(painted))</text>"
+        )
+        s.line(
+            "<text x=\"\(right - 30)\" y=\"\(top + 102)\" font-size=\"28\" text-anchor=\"end\">\(escape(typeCode))</text>"
+        )
         s.line("</g>")
         // The seal in place (small) and its close-up inset.
         let sx = bars[2], sy = 470 + 180
-        s.line("<circle id=\"seal-in-place\" cx=\"\(sx)\" cy=\"\(sy)\" r=\"9\" fill=\"\(sealColour(seal))\" stroke=\"#222\" stroke-width=\"2\"/>")
-        s.line("<line x1=\"\(sx + 9)\" y1=\"\(sy + 6)\" x2=\"600\" y2=\"\(bottom + 60)\" stroke=\"#222\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>")
-        drawSealInset(&s, seal: seal, makerName: makerName, codes: codes, random: &random, x: 40, y: bottom + 60, width: 920, height: 230)
+        s.line(
+            "<circle id=\"seal-in-place\" cx=\"\(sx)\" cy=\"\(sy)\" r=\"9\" fill=\"\(sealColour(seal))\" stroke=\"#222\" stroke-width=\"2\"/>"
+        )
+        s.line(
+            "<line x1=\"\(sx + 9)\" y1=\"\(sy + 6)\" x2=\"600\" y2=\"\(bottom + 60)\" stroke=\"#222\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
+        )
+        drawSealInset(
+            &s, seal: seal, makerName: makerName, codes: codes, random: &random, x: 40, y: bottom + 60, width: 920,
+            height: 230)
         s.line("</svg>")
         return s.text
     }
 
-    private static func drawSealInset(_ s: inout SVGText, seal: ObservedSeal, makerName: String, codes: Set<ObservationCode>,
-                                      random: inout CaseRandom, x: Int, y: Int, width: Int, height: Int) {
+    private static func drawSealInset(
+        _ s: inout SVGText, seal: ObservedSeal, makerName: String, codes: Set<ObservationCode>,
+        random: inout CaseRandom, x: Int, y: Int, width: Int, height: Int
+    ) {
         s.line("<g id=\"seal\">")
-        s.line("<rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" fill=\"#fbfbf8\" stroke=\"#222\" stroke-width=\"2\" rx=\"8\"/>")
+        s.line(
+            "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" fill=\"#fbfbf8\" stroke=\"#222\" stroke-width=\"2\" rx=\"8\"/>"
+        )
         let colour = sealColour(seal)
         let classMark = seal.securityClass.rawValue
         switch seal.kind {
@@ -148,86 +185,141 @@ public enum DoorEndDrawing {
             // Bolt: head with maker, class mark and number; shank; bush (barrel) with its number.
             let by = y + 110
             s.line("<g id=\"seal-bolt\">")
-            s.line("<circle cx=\"\(x + 130)\" cy=\"\(by)\" r=\"70\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"3\"/>")
-            s.line("<rect x=\"\(x + 200)\" y=\"\(by - 12)\" width=\"260\" height=\"24\" fill=\"#c0c6ca\" stroke=\"#222\" stroke-width=\"2\"/>")
-            s.line("<text x=\"\(x + 130)\" y=\"\(by - 28)\" font-size=\"15\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName))</text>")
-            s.line("<text class=\"class-mark\" x=\"\(x + 130)\" y=\"\(by - 2)\" font-size=\"22\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#111\">\(classMark)</text>")
-            s.line(number(seal.boltNumber ?? seal.numberRead, font: seal.font, x: x + 130, y: by + 30, size: 17, id: "bolt-number", random: &random))
+            s.line(
+                "<circle cx=\"\(x + 130)\" cy=\"\(by)\" r=\"70\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"3\"/>"
+            )
+            s.line(
+                "<rect x=\"\(x + 200)\" y=\"\(by - 12)\" width=\"260\" height=\"24\" fill=\"#c0c6ca\" stroke=\"#222\" stroke-width=\"2\"/>"
+            )
+            s.line(
+                "<text x=\"\(x + 130)\" y=\"\(by - 28)\" font-size=\"15\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName))</text>"
+            )
+            s.line(
+                "<text class=\"class-mark\" x=\"\(x + 130)\" y=\"\(by - 2)\" font-size=\"22\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#111\">\(classMark)</text>"
+            )
+            s.line(
+                number(
+                    seal.boltNumber ?? seal.numberRead, font: seal.font, x: x + 130, y: by + 30, size: 17,
+                    id: "bolt-number", random: &random))
             s.line("</g>")
             s.line("<g id=\"seal-bush\">")
-            s.line("<rect x=\"\(x + 460)\" y=\"\(by - 55)\" width=\"230\" height=\"110\" rx=\"14\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"3\"/>")
-            s.line("<text x=\"\(x + 575)\" y=\"\(by - 25)\" font-size=\"14\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>")
-            s.line(number(seal.bushNumber ?? seal.numberRead, font: seal.font, x: x + 575, y: by + 15, size: 19, id: "bush-number", random: &random))
+            s.line(
+                "<rect x=\"\(x + 460)\" y=\"\(by - 55)\" width=\"230\" height=\"110\" rx=\"14\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"3\"/>"
+            )
+            s.line(
+                "<text x=\"\(x + 575)\" y=\"\(by - 25)\" font-size=\"14\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>"
+            )
+            s.line(
+                number(
+                    seal.bushNumber ?? seal.numberRead, font: seal.font, x: x + 575, y: by + 15, size: 19,
+                    id: "bush-number", random: &random))
             s.line("</g>")
             if codes.contains(.sealToolMarks) {
                 s.line("<g id=\"tool-marks\" stroke=\"#555\" stroke-width=\"2\">")
                 for _ in 0..<6 {
                     let tx = random.int(in: x + 380...x + 480), ty = random.int(in: by - 40...by + 40)
-                    s.line("<line x1=\"\(tx)\" y1=\"\(ty)\" x2=\"\(tx + random.int(in: 8...22))\" y2=\"\(ty + random.int(in: -10...10))\"/>")
+                    s.line(
+                        "<line x1=\"\(tx)\" y1=\"\(ty)\" x2=\"\(tx + random.int(in: 8...22))\" y2=\"\(ty + random.int(in: -10...10))\"/>"
+                    )
                 }
                 s.line("</g>")
             }
             if codes.contains(.sealGlueOrPaint) {
-                s.line("<ellipse id=\"glue-or-paint\" cx=\"\(x + 462)\" cy=\"\(by)\" rx=\"22\" ry=\"40\" fill=\"#d8c06a\" fill-opacity=\"0.75\" "
-                    + "stroke=\"#a88f30\" stroke-width=\"1\"/>")
+                s.line(
+                    "<ellipse id=\"glue-or-paint\" cx=\"\(x + 462)\" cy=\"\(by)\" rx=\"22\" ry=\"40\" fill=\"#d8c06a\" fill-opacity=\"0.75\" "
+                        + "stroke=\"#a88f30\" stroke-width=\"1\"/>")
             }
             if codes.contains(.sealSpinsFreely) {
-                s.line("<path id=\"spins\" d=\"M \(x + 560) \(by + 70) a 60 22 0 1 0 40 0\" fill=\"none\" stroke=\"#b02a2a\" stroke-width=\"3\"/>")
-                s.line("<polygon points=\"\(x + 600),\(by + 70) \(x + 588),\(by + 62) \(x + 590),\(by + 78)\" fill=\"#b02a2a\"/>")
+                s.line(
+                    "<path id=\"spins\" d=\"M \(x + 560) \(by + 70) a 60 22 0 1 0 40 0\" fill=\"none\" stroke=\"#b02a2a\" stroke-width=\"3\"/>"
+                )
+                s.line(
+                    "<polygon points=\"\(x + 600),\(by + 70) \(x + 588),\(by + 62) \(x + 590),\(by + 78)\" fill=\"#b02a2a\"/>"
+                )
             }
         case .cable:
             let cy = y + 110
             s.line("<g id=\"seal-cable\">")
-            s.line("<path d=\"M \(x + 120) \(cy) C \(x + 120) \(y + 10), \(x + 420) \(y + 10), \(x + 420) \(cy)\" fill=\"none\" stroke=\"#6a6f73\" stroke-width=\"8\"/>")
-            s.line("<rect x=\"\(x + 60)\" y=\"\(cy - 10)\" width=\"420\" height=\"100\" rx=\"10\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"3\"/>")
-            s.line("<text x=\"\(x + 270)\" y=\"\(cy + 18)\" font-size=\"15\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>")
-            s.line(number(seal.numberRead, font: seal.font, x: x + 270, y: cy + 58, size: 22, id: "body-number", random: &random))
+            s.line(
+                "<path d=\"M \(x + 120) \(cy) C \(x + 120) \(y + 10), \(x + 420) \(y + 10), \(x + 420) \(cy)\" fill=\"none\" stroke=\"#6a6f73\" stroke-width=\"8\"/>"
+            )
+            s.line(
+                "<rect x=\"\(x + 60)\" y=\"\(cy - 10)\" width=\"420\" height=\"100\" rx=\"10\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"3\"/>"
+            )
+            s.line(
+                "<text x=\"\(x + 270)\" y=\"\(cy + 18)\" font-size=\"15\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>"
+            )
+            s.line(
+                number(
+                    seal.numberRead, font: seal.font, x: x + 270, y: cy + 58, size: 22, id: "body-number",
+                    random: &random))
             s.line("</g>")
             if codes.contains(.sealToolMarks) {
-                s.line("<g id=\"tool-marks\" stroke=\"#555\" stroke-width=\"2\"><line x1=\"\(x + 90)\" y1=\"\(cy - 4)\" x2=\"\(x + 110)\" y2=\"\(cy - 14)\"/>"
-                    + "<line x1=\"\(x + 420)\" y1=\"\(cy - 6)\" x2=\"\(x + 440)\" y2=\"\(cy + 4)\"/></g>")
+                s.line(
+                    "<g id=\"tool-marks\" stroke=\"#555\" stroke-width=\"2\"><line x1=\"\(x + 90)\" y1=\"\(cy - 4)\" x2=\"\(x + 110)\" y2=\"\(cy - 14)\"/>"
+                        + "<line x1=\"\(x + 420)\" y1=\"\(cy - 6)\" x2=\"\(x + 440)\" y2=\"\(cy + 4)\"/></g>")
             }
             if codes.contains(.sealGlueOrPaint) {
-                s.line("<ellipse id=\"glue-or-paint\" cx=\"\(x + 420)\" cy=\"\(cy)\" rx=\"18\" ry=\"26\" fill=\"#d8c06a\" fill-opacity=\"0.75\"/>")
+                s.line(
+                    "<ellipse id=\"glue-or-paint\" cx=\"\(x + 420)\" cy=\"\(cy)\" rx=\"18\" ry=\"26\" fill=\"#d8c06a\" fill-opacity=\"0.75\"/>"
+                )
             }
             if codes.contains(.sealSpinsFreely) {
-                s.line("<path id=\"spins\" d=\"M \(x + 230) \(cy + 100) a 60 16 0 1 0 40 0\" fill=\"none\" stroke=\"#b02a2a\" stroke-width=\"3\"/>")
+                s.line(
+                    "<path id=\"spins\" d=\"M \(x + 230) \(cy + 100) a 60 16 0 1 0 40 0\" fill=\"none\" stroke=\"#b02a2a\" stroke-width=\"3\"/>"
+                )
             }
         case .barrier, .indicative:
             let ty = y + 90
             s.line("<g id=\"seal-\(seal.kind.rawValue)\">")
-            s.line("<rect x=\"\(x + 60)\" y=\"\(ty)\" width=\"520\" height=\"\(seal.kind == .barrier ? 60 : 34)\" rx=\"6\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"2\"/>")
-            s.line("<text x=\"\(x + 90)\" y=\"\(ty + 23)\" font-size=\"14\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>")
-            s.line(number(seal.numberRead, font: seal.font, x: x + 420, y: ty + 24, size: 18, id: "body-number", random: &random))
+            s.line(
+                "<rect x=\"\(x + 60)\" y=\"\(ty)\" width=\"520\" height=\"\(seal.kind == .barrier ? 60 : 34)\" rx=\"6\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"2\"/>"
+            )
+            s.line(
+                "<text x=\"\(x + 90)\" y=\"\(ty + 23)\" font-size=\"14\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>"
+            )
+            s.line(
+                number(
+                    seal.numberRead, font: seal.font, x: x + 420, y: ty + 24, size: 18, id: "body-number",
+                    random: &random))
             s.line("</g>")
             if codes.contains(.sealToolMarks) {
-                s.line("<g id=\"tool-marks\" stroke=\"#555\" stroke-width=\"2\"><line x1=\"\(x + 300)\" y1=\"\(ty + 4)\" x2=\"\(x + 318)\" y2=\"\(ty + 14)\"/></g>")
+                s.line(
+                    "<g id=\"tool-marks\" stroke=\"#555\" stroke-width=\"2\"><line x1=\"\(x + 300)\" y1=\"\(ty + 4)\" x2=\"\(x + 318)\" y2=\"\(ty + 14)\"/></g>"
+                )
             }
             if codes.contains(.sealGlueOrPaint) {
-                s.line("<ellipse id=\"glue-or-paint\" cx=\"\(x + 200)\" cy=\"\(ty + 17)\" rx=\"20\" ry=\"14\" fill=\"#d8c06a\" fill-opacity=\"0.75\"/>")
+                s.line(
+                    "<ellipse id=\"glue-or-paint\" cx=\"\(x + 200)\" cy=\"\(ty + 17)\" rx=\"20\" ry=\"14\" fill=\"#d8c06a\" fill-opacity=\"0.75\"/>"
+                )
             }
         }
         // What the officer read, as a label on the photograph.
-        s.line("<text x=\"\(x + width - 20)\" y=\"\(y + height - 18)\" font-size=\"14\" text-anchor=\"end\" fill=\"#333\">"
-            + "\(escape(seal.kind.rawValue)) · \(escape(seal.numberRead))</text>")
+        s.line(
+            "<text x=\"\(x + width - 20)\" y=\"\(y + height - 18)\" font-size=\"14\" text-anchor=\"end\" fill=\"#333\">"
+                + "\(escape(seal.kind.rawValue)) · \(escape(seal.numberRead))</text>")
         s.line("</g>")
     }
 
     /// A seal number in the lettering the seal carries. Stamped numbers sit a little crooked,
     /// as hand-stamped replicas do; laser-dot numbers are dotted outlines.
-    private static func number(_ text: String, font: String, x: Int, y: Int, size: Int, id: String, random: inout CaseRandom) -> String {
+    private static func number(
+        _ text: String, font: String, x: Int, y: Int, size: Int, id: String, random: inout CaseRandom
+    ) -> String {
         let style: String
         var rotate = ""
         switch font {
         case "laser-dot":
-            style = "font-family=\"DejaVu Sans Mono, monospace\" fill=\"none\" stroke=\"#111\" stroke-width=\"1\" stroke-dasharray=\"1 1.5\""
+            style =
+                "font-family=\"DejaVu Sans Mono, monospace\" fill=\"none\" stroke=\"#111\" stroke-width=\"1\" stroke-dasharray=\"1 1.5\""
         case "laser-solid": style = "font-family=\"DejaVu Sans Mono, monospace\" fill=\"#111\""
         case "stamped":
             style = "font-family=\"DejaVu Serif, serif\" font-weight=\"bold\" fill=\"#222\""
             rotate = " rotate=\"" + text.map { _ in String(random.int(in: -6...6)) }.joined(separator: " ") + "\""
         default: style = "font-family=\"DejaVu Sans, sans-serif\" fill=\"#111\""
         }
-        return "<text id=\"\(id)\" class=\"font-\(escape(font))\" x=\"\(x)\" y=\"\(y)\" font-size=\"\(size)\" text-anchor=\"middle\" "
+        return
+            "<text id=\"\(id)\" class=\"font-\(escape(font))\" x=\"\(x)\" y=\"\(y)\" font-size=\"\(size)\" text-anchor=\"middle\" "
             + "letter-spacing=\"1\" \(style)\(rotate)>\(escape(text))</text>"
     }
 
@@ -242,7 +334,8 @@ public enum DoorEndDrawing {
 
     private static func hexagon(x: Int, y: Int, r: Int) -> String {
         let h = r * 87 / 100
-        return "\(x - r),\(y) \(x - r / 2),\(y - h) \(x + r / 2),\(y - h) \(x + r),\(y) \(x + r / 2),\(y + h) \(x - r / 2),\(y + h)"
+        return
+            "\(x - r),\(y) \(x - r / 2),\(y - h) \(x + r / 2),\(y - h) \(x + r),\(y) \(x + r / 2),\(y + h) \(x - r / 2),\(y + h)"
     }
 
     static func escape(_ text: String) -> String {

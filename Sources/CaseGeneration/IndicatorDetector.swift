@@ -61,11 +61,18 @@ public struct IndicatorDetector: Sendable {
             let expected = type.tareKG + bl.declaredCargoGrossKG
             let departure = Double(bl.vgm.kg - expected) / Double(expected)
             if abs(departure) > Self.vgmTolerance {
-                found.append((.vgmMismatch, ["vgmKG": "\(bl.vgm.kg)", "expectedKG": "\(expected)",
-                                             "differencePercent": percent(departure)]))
+                found.append(
+                    (
+                        .vgmMismatch,
+                        [
+                            "vgmKG": "\(bl.vgm.kg)", "expectedKG": "\(expected)",
+                            "differencePercent": percent(departure),
+                        ]
+                    ))
             }
             if type.family == .reefer, !bl.goods.isEmpty,
-                bl.goods.allSatisfy({ index.commodityByDescription[$0.description.en].map { !$0.perishable } ?? false }) {
+                bl.goods.allSatisfy({ index.commodityByDescription[$0.description.en].map { !$0.perishable } ?? false })
+            {
                 found.append((.reeferNonPerishable, ["goods": bl.goods[0].description.en]))
             }
         }
@@ -83,8 +90,14 @@ public struct IndicatorDetector: Sendable {
         }
         for (previous, entry) in zip(log, log.dropFirst())
         where entry.numberRead != previous.numberRead && entry.event != .replaced && previous.event != .removed {
-            found.append((.sealChangedWithoutRecord, ["place": entry.place, "before": previous.numberRead,
-                                                      "after": entry.numberRead]))
+            found.append(
+                (
+                    .sealChangedWithoutRecord,
+                    [
+                        "place": entry.place, "before": previous.numberRead,
+                        "after": entry.numberRead,
+                    ]
+                ))
             break
         }
         if inspectionCase.targeting.seals.contains(where: { $0.securityClass != .highSecurity }) {
@@ -101,8 +114,14 @@ public struct IndicatorDetector: Sendable {
             found.append((.lateAmendment, ["field": late.field, "hoursBeforeArrival": "\(late.hoursBeforeArrival)"]))
         }
         if let radiation = inspectionCase.screening?.radiation, radiation.gammaAlarm || radiation.neutronAlarm {
-            found.append((.radiationAlarm, ["gammaCPS": "\(radiation.gammaCountsPerSecond)",
-                                            "backgroundCPS": "\(radiation.backgroundCountsPerSecond)"]))
+            found.append(
+                (
+                    .radiationAlarm,
+                    [
+                        "gammaCPS": "\(radiation.gammaCountsPerSecond)",
+                        "backgroundCPS": "\(radiation.backgroundCountsPerSecond)",
+                    ]
+                ))
         }
         return found.sorted { $0.0 < $1.0 }
     }

@@ -7,24 +7,34 @@ extension Story {
         let anomaly = anomalies.first
         let kind = anomaly?.kind
         var notes = Notes()
-        func add(_ point: ExaminationPoint, _ code: ObservationCode, _ parameters: [String: String] = [:], significant: Bool = false) {
+        func add(
+            _ point: ExaminationPoint, _ code: ObservationCode, _ parameters: [String: String] = [:],
+            significant: Bool = false
+        ) {
             notes.add(point, code, parameters, significant)
         }
         let isTank = type.family == .tank
         // Measuring tape readings: ±10 mm of the truth.
         let lengthDeficit = kind == .falseFrontWall ? anomaly!.box.length : 0
-        let heightDeficit: Int = switch kind {
-        case .roofCompartment: anomaly!.box.height
-        case .floorCompartment where anomaly!.box.z >= 0: anomaly!.box.height
-        default: 0
-        }
+        let heightDeficit: Int =
+            switch kind {
+            case .roofCompartment: anomaly!.box.height
+            case .floorCompartment where anomaly!.box.z >= 0: anomaly!.box.height
+            default: 0
+            }
         if !isTank {
             let inside = type.internalLengthMM - lengthDeficit + noise.int(in: -10...10)
-            add(.frontWall, .internalLengthMeasured,
-                ["insideMM": "\(inside)", "outsideMM": "\(type.externalLengthMM)", "differenceMM": "\(type.externalLengthMM - inside)"],
+            add(
+                .frontWall, .internalLengthMeasured,
+                [
+                    "insideMM": "\(inside)", "outsideMM": "\(type.externalLengthMM)",
+                    "differenceMM": "\(type.externalLengthMM - inside)",
+                ],
                 significant: lengthDeficit > 0)
             if kind == .falseFrontWall {
-                add(.frontWall, noise.chance(0.5) ? .frontWallFreshPaint : .frontWallNonStandardFasteners, significant: true)
+                add(
+                    .frontWall, noise.chance(0.5) ? .frontWallFreshPaint : .frontWallNonStandardFasteners,
+                    significant: true)
             } else if noise.chance(0.15) {
                 add(.frontWall, .dentsAndScratches)
             }
@@ -34,7 +44,9 @@ extension Story {
                 } else if kind == .reeferInsulation, (anomaly!.box.y < 0) == (side == .leftSide) {
                     add(side, .reeferInsulationIrregular, significant: true)
                 } else {
-                    add(side, noise.weighted([(.noIrregularity, 0.7), (.oldRepairPatch, 0.15), (.dentsAndScratches, 0.15)])!)
+                    add(
+                        side,
+                        noise.weighted([(.noIrregularity, 0.7), (.oldRepairPatch, 0.15), (.dentsAndScratches, 0.15)])!)
                 }
             }
             if kind == .floorCompartment {
@@ -44,15 +56,19 @@ extension Story {
                 add(.floor, noise.chance(0.85) ? .noIrregularity : .oldRepairPatch)
             }
             let insideHeight = type.internalHeightMM - heightDeficit + noise.int(in: -8...8)
-            add(.ceilingRoof, .internalHeightMeasured,
-                ["insideMM": "\(insideHeight)", "outsideMM": "\(type.externalHeightMM)",
-                 "differenceMM": "\(type.externalHeightMM - insideHeight)"], significant: heightDeficit > 0)
+            add(
+                .ceilingRoof, .internalHeightMeasured,
+                [
+                    "insideMM": "\(insideHeight)", "outsideMM": "\(type.externalHeightMM)",
+                    "differenceMM": "\(type.externalHeightMM - insideHeight)",
+                ], significant: heightDeficit > 0)
             if kind == .roofCompartment {
                 add(.ceilingRoof, .ceilingPanelNew, significant: true)
             } else if type.family != .openTop, noise.chance(0.2) {
                 add(.ceilingRoof, .dentsAndScratches)
             }
-            add(.doors, .containerNumberAsPainted, ["number": container.description],
+            add(
+                .doors, .containerNumberAsPainted, ["number": container.description],
                 significant: planned.contains(.invalidCheckDigit))
             switch bypass {
             case .hingePinsReplaced?: add(.doors, .hingePinsReplaced, significant: true)
@@ -71,7 +87,8 @@ extension Story {
         } else {
             add(.ceilingRoof, .noIrregularity)
             add(.undercarriage, noise.chance(0.7) ? .noIrregularity : .surfaceRust)
-            add(.doors, .containerNumberAsPainted, ["number": container.description],
+            add(
+                .doors, .containerNumberAsPainted, ["number": container.description],
                 significant: planned.contains(.invalidCheckDigit))
         }
         addSealObservations(&notes)
@@ -80,8 +97,13 @@ extension Story {
             if nonOperating {
                 add(.reeferUnit, .reeferSwitchedOff)
             } else {
-                let setPoint = declared.first.map { $0.0.material.hasPrefix("frozen") ? -18 : ($0.0.material == "flowers" ? 1 : 13) } ?? 13
-                add(.reeferUnit, .reeferRunningAtSetPoint, ["setPointC": "\(setPoint)"], significant: scenario == .reeferNonPerishable)
+                let setPoint =
+                    declared.first.map {
+                        $0.0.material.hasPrefix("frozen") ? -18 : ($0.0.material == "flowers" ? 1 : 13)
+                    } ?? 13
+                add(
+                    .reeferUnit, .reeferRunningAtSetPoint, ["setPointC": "\(setPoint)"],
+                    significant: scenario == .reeferNonPerishable)
             }
             if kind == .reeferUnit { add(.reeferUnit, .reeferPanelFastenersDisturbed, significant: true) }
         }
@@ -100,11 +122,14 @@ extension Story {
         if observedSeal.makerMark != seal.maker, sealStory == .cloned {
             notes.add(.seal, .sealMakerMarkDiffers, ["found": observedSeal.makerMark], true)
         }
-        if sealStory == .cloned, observedSeal.font != (generator.catalog.sealMakers.first { $0.id == seal.maker }?.font ?? "") {
+        if sealStory == .cloned,
+            observedSeal.font != (generator.catalog.sealMakers.first { $0.id == seal.maker }?.font ?? "")
+        {
             notes.add(.seal, .sealFontDiffers, ["found": observedSeal.font], true)
         }
         if sealStory == .tampered {
-            let signs = sealRandom.sample([ObservationCode.sealToolMarks, .sealGlueOrPaint, .sealSpinsFreely], count: sealRandom.int(in: 1...2))
+            let signs = sealRandom.sample(
+                [ObservationCode.sealToolMarks, .sealGlueOrPaint, .sealSpinsFreely], count: sealRandom.int(in: 1...2))
             for sign in signs.sorted(by: { $0.rawValue < $1.rawValue }) { notes.add(.seal, sign, [:], true) }
         }
     }
@@ -116,14 +141,19 @@ extension Story {
         if scenario == .radiationNORM {
             ratio = noise.double(in: 1.35...2.6)
             let goods = declared.first?.0
-            nuclide = goods.map { ["fertilizer", "fruit"].contains($0.material) ? "K-40" : ($0.material == "ceramic" ? "Th-232" : "Ra-226") } ?? "K-40"
+            nuclide =
+                goods.map {
+                    ["fertilizer", "fruit"].contains($0.material)
+                        ? "K-40" : ($0.material == "ceramic" ? "Th-232" : "Ra-226")
+                } ?? "K-40"
         } else if scenario == .radiationSource || anomalies.first?.kind == .radioactiveSource {
             ratio = noise.double(in: 1.6...9)
             nuclide = noise.chance(0.7) ? "Cs-137" : "Co-60"
         }
         let counts = Int((Double(background) * ratio).rounded())
-        radiation = RadiationReading(gammaCountsPerSecond: counts, backgroundCountsPerSecond: background,
-                                     gammaAlarm: ratio > 1.3, neutronAlarm: false)
+        radiation = RadiationReading(
+            gammaCountsPerSecond: counts, backgroundCountsPerSecond: background,
+            gammaAlarm: ratio > 1.3, neutronAlarm: false)
         if let nuclide {
             notes.add(.radiationSurvey, .radiationIsotopeIdentified, ["nuclide": nuclide], true)
         } else {
@@ -148,8 +178,9 @@ extension Story {
         case .misdeclaredGoods?:
             if scenario == .illicitCigarettes {
                 notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)  // the cover load
-                notes.add(.loadInterior, .loadCartonsContainOtherGoods, [:], true,
-                          actualName.isEmpty ? ["found": goodsName(material: "tobacco")] : actualName)
+                notes.add(
+                    .loadInterior, .loadCartonsContainOtherGoods, [:], true,
+                    actualName.isEmpty ? ["found": goodsName(material: "tobacco")] : actualName)
             } else {
                 notes.add(.loadDoorEnd, .loadDiffersFromManifest, [:], true, actualName)
                 notes.add(.loadInterior, .loadDiffersFromManifest, [:], true, actualName)
@@ -158,17 +189,21 @@ extension Story {
         case .undeclaredGoods?:
             notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)
             let extra = max(1, declaredPackages / 8)
-            notes.add(.loadInterior, .loadExtraPackages, ["counted": "\(declaredPackages + extra)", "declared": "\(declaredPackages)"], true)
+            notes.add(
+                .loadInterior, .loadExtraPackages,
+                ["counted": "\(declaredPackages + extra)", "declared": "\(declaredPackages)"], true)
         case .withinLoad?:
             notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)
-            notes.add(.loadInterior, .loadCartonsContainOtherGoods, [:], true,
-                      ["found": goodsName(material: anomalies.first?.material ?? "")])
+            notes.add(
+                .loadInterior, .loadCartonsContainOtherGoods, [:], true,
+                ["found": goodsName(material: anomalies.first?.material ?? "")])
         case .vehicleBehindCargo?:
             notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)
             notes.add(.loadInterior, .loadWallOfCargoHidesVehicle, [:], true)
         case .persons?:
             notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)
-            notes.add(.loadInterior, .loadPersonsFound, ["count": "\(max(1, (anomalies.first?.massKG ?? 140) / 68))"], true)
+            notes.add(
+                .loadInterior, .loadPersonsFound, ["count": "\(max(1, (anomalies.first?.massKG ?? 140) / 68))"], true)
         case .weapons?:
             notes.add(.loadDoorEnd, .loadAsDeclared, [:], false)
             notes.add(.loadInterior, .loadFirearmsInGoods, [:], true)
@@ -182,10 +217,12 @@ extension Story {
     func goodsName(material: String) -> LocalizedText {
         switch material {
         case "cocaine-hydrochloride": LocalizedText(en: "cocaine", es: "cocaína", pt: "cocaína")
-        case "cannabis-resin": LocalizedText(en: "cannabis resin", es: "resina de cannabis (hachís)", pt: "resina de cannabis (haxixe)")
+        case "cannabis-resin":
+            LocalizedText(en: "cannabis resin", es: "resina de cannabis (hachís)", pt: "resina de cannabis (haxixe)")
         case "cannabis-herb": LocalizedText(en: "cannabis herb", es: "marihuana prensada", pt: "maconha prensada")
         case "tobacco": LocalizedText(en: "cigarettes", es: "cigarrillos", pt: "cigarros")
-        case "electronics": LocalizedText(en: "electronic goods", es: "artículos electrónicos", pt: "artigos eletrônicos")
+        case "electronics":
+            LocalizedText(en: "electronic goods", es: "artículos electrónicos", pt: "artigos eletrônicos")
         case "textiles": LocalizedText(en: "garments", es: "prendas de vestir", pt: "peças de vestuário")
         case "firearms-steel": LocalizedText(en: "firearms", es: "armas de fuego", pt: "armas de fogo")
         default: actualGoods?.description ?? LocalizedText(invariant: material)
@@ -198,8 +235,10 @@ struct Notes {
     var all: [Observation] = []
     var significant: [Observation] = []
 
-    mutating func add(_ point: ExaminationPoint, _ code: ObservationCode, _ parameters: [String: String], _ isSignificant: Bool,
-                      _ localized: [String: LocalizedText] = [:]) {
+    mutating func add(
+        _ point: ExaminationPoint, _ code: ObservationCode, _ parameters: [String: String], _ isSignificant: Bool,
+        _ localized: [String: LocalizedText] = [:]
+    ) {
         let observation = Observation(point: point, code: code, parameters: parameters, localizedParameters: localized)
         all.append(observation)
         if isSignificant { significant.append(observation) }

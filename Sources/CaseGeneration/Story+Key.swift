@@ -1,4 +1,5 @@
 import CargoModel
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -11,7 +12,8 @@ extension Story {
         let stages = self.stages
         let examination = ExaminationStage(observations: observations, seal: observedSeal)
         var inspectionCase = InspectionCase(
-            id: caseId, generatorVersion: CaseGenerator.version, vantage: vantage, inspectionPort: inspectionPort.reference,
+            id: caseId, generatorVersion: CaseGenerator.version, vantage: vantage,
+            inspectionPort: inspectionPort.reference,
             inspectionDate: inspectionDate, stages: stages,
             targeting: TargetingStage(billOfLading: billOfLading, seals: [seal], sealLog: sealLog),
             screening: stages.contains(.screening) ? ScreeningStage(radiation: radiation, scans: []) : nil,
@@ -29,8 +31,10 @@ extension Story {
         if redFlags == documentFlags.isEmpty {
             throw GenerationError(
                 code: "generate.redFlags",
-                message: redFlags ? "The documents came out without the red flags asked for (scenario \(scenario.rawValue), seed \(seed))."
-                    : "The documents show \(documentFlags.map(\.0.rawValue).joined(separator: ", ")) although clean papers were asked for (scenario \(scenario.rawValue), seed \(seed)).")
+                message: redFlags
+                    ? "The documents came out without the red flags asked for (scenario \(scenario.rawValue), seed \(seed))."
+                    : "The documents show \(documentFlags.map(\.0.rawValue).joined(separator: ", ")) although clean papers were asked for (scenario \(scenario.rawValue), seed \(seed))."
+            )
         }
         let indicators = found.filter { $0.0.stage == .targeting || stages.contains($0.0.stage) }
             .map { IndicatorPresence(code: $0.0, harmless: !irregular, evidence: $0.1) }
@@ -38,11 +42,18 @@ extension Story {
 
         var expectations: [Stage: StageExpectation] = [:]
         for stage in stages { expectations[stage] = expectation(at: stage, flags: flagCodes) }
-        let evidenceSteps: [EvidenceStep] = irregular
-            ? [.witnessPresent, .photographSealInPlace, .recordSealNumber, .cutSeal, .retainRemovedSeal, .photographInSitu]
+        let evidenceSteps: [EvidenceStep] =
+            irregular
+            ? [
+                .witnessPresent, .photographSealInPlace, .recordSealNumber, .cutSeal, .retainRemovedSeal,
+                .photographInSitu,
+            ]
                 + (threat == .drugs || threat == .precursors ? [.sampleAndFieldTest] : [])
                 + [.inventoryGoods, .completeCustodyForm, .affixNewSeal, .recordNewSealNumber]
-            : [.photographSealInPlace, .recordSealNumber, .cutSeal, .retainRemovedSeal, .affixNewSeal, .recordNewSealNumber]
+            : [
+                .photographSealInPlace, .recordSealNumber, .cutSeal, .retainRemovedSeal, .affixNewSeal,
+                .recordNewSealNumber,
+            ]
         var essential = Set(significant.map(\.point))
         essential.insert(.seal)
         writeDiscrepancies()
@@ -52,10 +63,15 @@ extension Story {
             irregular: irregular, threat: threat, difficulty: difficulty(flags: flagCodes), expectations: expectations,
             anomalies: anomalies, indicators: indicators, discrepancies: discrepancies,
             sealFindings: sealFindings.sorted(),
-            examination: ExaminationKey(essentialPoints: ExaminationPoint.allCases.filter(essential.contains), significant: significant),
+            examination: ExaminationKey(
+                essentialPoints: ExaminationPoint.allCases.filter(essential.contains), significant: significant),
             evidenceSteps: evidenceSteps, rationale: rationale)
         inspectionCase.targeting.billOfLading = billOfLading
-        return GeneratedCase(inspectionCase: inspectionCase, key: key, scene: Scene(containerType: containerType.code, bounds: Box3D(x: 0, y: 0, z: 0, length: 0, width: 0, height: 0), shapes: []))
+        return GeneratedCase(
+            inspectionCase: inspectionCase, key: key,
+            scene: Scene(
+                containerType: containerType.code, bounds: Box3D(x: 0, y: 0, z: 0, length: 0, width: 0, height: 0),
+                shapes: []))
     }
 
     private mutating func customsSealNumber() -> String {
@@ -83,17 +99,21 @@ extension Story {
             if kind == .radioactiveSource { return StageExpectation(best: .detain, acceptable: [.targetedExamination]) }
             if irregular {
                 switch kind {
-                case .withinLoad?, .misdeclaredGoods?, .undeclaredGoods?, .vehicleBehindCargo?, .weapons?, .fullDeclaredEmpty?:
+                case .withinLoad?, .misdeclaredGoods?, .undeclaredGoods?, .vehicleBehindCargo?, .weapons?,
+                    .fullDeclaredEmpty?:
                     return StageExpectation(best: .fullDevanning, acceptable: [.targetedExamination, .detain])
                 default:
                     return StageExpectation(best: .targetedExamination, acceptable: [.fullDevanning, .detain])
                 }
             }
             if !flags.isDisjoint(with: sealOrIdentityFlags) { return StageExpectation(best: .targetedExamination) }
-            if scenario == .nonCompliantSeal { return StageExpectation(best: .release, acceptable: [.targetedExamination]) }
+            if scenario == .nonCompliantSeal {
+                return StageExpectation(best: .release, acceptable: [.targetedExamination])
+            }
             return StageExpectation(best: .release)
         case .examination:
-            return irregular ? StageExpectation(best: .detain, acceptable: [.fullDevanning]) : StageExpectation(best: .release)
+            return irregular
+                ? StageExpectation(best: .detain, acceptable: [.fullDevanning]) : StageExpectation(best: .release)
         case .evidence:
             guard irregular, let threat else { return StageExpectation(best: .release) }
             if vantage == .transhipment, threat == .drugs {
@@ -101,7 +121,8 @@ extension Story {
             }
             switch threat {
             case .drugs:
-                return StageExpectation(best: .detain, acceptable: [.referToAgency, .controlledDelivery], agency: .antiNarcotics)
+                return StageExpectation(
+                    best: .detain, acceptable: [.referToAgency, .controlledDelivery], agency: .antiNarcotics)
             case .weapons, .explosives:
                 return StageExpectation(best: .referToAgency, acceptable: [.detain], agency: .firearmsControl)
             case .radioactive:
@@ -124,59 +145,85 @@ extension Story {
         var list: [Discrepancy] = []
         let bl = billOfLading!
         if let manifest = bl.sealNumbers.first, let last = sealLog.last, manifest != last.numberRead {
-            list.append(Discrepancy(code: .sealNumberManifestVersusLog, documentedIn: "targeting.billOfLading.sealNumbers[0]",
-                                    documented: manifest, observedIn: "targeting.sealLog[\(sealLog.count - 1)].numberRead",
-                                    observed: last.numberRead))
+            list.append(
+                Discrepancy(
+                    code: .sealNumberManifestVersusLog, documentedIn: "targeting.billOfLading.sealNumbers[0]",
+                    documented: manifest, observedIn: "targeting.sealLog[\(sealLog.count - 1)].numberRead",
+                    observed: last.numberRead))
         }
         if observedSeal.makerMark != seal.maker {
             if sealStory == .cloned {
-                list.append(Discrepancy(code: .sealMaker, documentedIn: "targeting.seals[0].maker", documented: seal.maker,
-                                        observedIn: "examination.seal.makerMark", observed: observedSeal.makerMark))
+                list.append(
+                    Discrepancy(
+                        code: .sealMaker, documentedIn: "targeting.seals[0].maker", documented: seal.maker,
+                        observedIn: "examination.seal.makerMark", observed: observedSeal.makerMark))
             }
         }
         let recordedFont = generator.catalog.sealMakers.first { $0.id == seal.maker }?.font ?? ""
         if sealStory == .cloned, observedSeal.font != recordedFont {
-            list.append(Discrepancy(code: .sealFont, documentedIn: "targeting.seals[0].maker", documented: recordedFont,
-                                    observedIn: "examination.seal.font", observed: observedSeal.font))
+            list.append(
+                Discrepancy(
+                    code: .sealFont, documentedIn: "targeting.seals[0].maker", documented: recordedFont,
+                    observedIn: "examination.seal.font", observed: observedSeal.font))
         }
         if let bolt = observedSeal.boltNumber, let bush = observedSeal.bushNumber, bolt != bush {
-            list.append(Discrepancy(code: .sealBoltVersusBush, documentedIn: "examination.seal.bushNumber", documented: bush,
-                                    observedIn: "examination.seal.boltNumber", observed: bolt))
+            list.append(
+                Discrepancy(
+                    code: .sealBoltVersusBush, documentedIn: "examination.seal.bushNumber", documented: bush,
+                    observedIn: "examination.seal.boltNumber", observed: bolt))
         }
         if bl.containerNumber != container.compact {
-            list.append(Discrepancy(code: .containerCheckDigit, documentedIn: "targeting.billOfLading.containerNumber",
-                                    documented: bl.containerNumber, observedIn: "examination.doors.containerNumberAsPainted",
-                                    observed: container.compact))
+            list.append(
+                Discrepancy(
+                    code: .containerCheckDigit, documentedIn: "targeting.billOfLading.containerNumber",
+                    documented: bl.containerNumber, observedIn: "examination.doors.containerNumberAsPainted",
+                    observed: container.compact))
         }
         let expectedVGM = containerType.tareKG + bl.declaredCargoGrossKG
         if abs(Double(bl.vgm.kg - expectedVGM)) / Double(expectedVGM) > IndicatorDetector.vgmTolerance {
-            list.append(Discrepancy(code: .vgmVersusDeclared, documentedIn: "targeting.billOfLading.vgm.kg", documented: "\(bl.vgm.kg)",
-                                    observedIn: "tare + targeting.billOfLading.goods.grossKG", observed: "\(expectedVGM)"))
+            list.append(
+                Discrepancy(
+                    code: .vgmVersusDeclared, documentedIn: "targeting.billOfLading.vgm.kg", documented: "\(bl.vgm.kg)",
+                    observedIn: "tare + targeting.billOfLading.goods.grossKG", observed: "\(expectedVGM)"))
         }
-        if let line = bl.goods.first, let named = index.commodityByDescription[line.description.en], named.hsCode != line.hsCode {
-            list.append(Discrepancy(code: .hsCodeVersusDescription, documentedIn: "targeting.billOfLading.goods[0].hsCode",
-                                    documented: line.hsCode, observedIn: "targeting.billOfLading.goods[0].description",
-                                    observed: line.description.en))
+        if let line = bl.goods.first, let named = index.commodityByDescription[line.description.en],
+            named.hsCode != line.hsCode
+        {
+            list.append(
+                Discrepancy(
+                    code: .hsCodeVersusDescription, documentedIn: "targeting.billOfLading.goods[0].hsCode",
+                    documented: line.hsCode, observedIn: "targeting.billOfLading.goods[0].description",
+                    observed: line.description.en))
         }
         for observation in significant {
             switch observation.code {
             case .internalLengthMeasured:
-                list.append(Discrepancy(code: .internalLength, documentedIn: "containerType.internalLengthMM",
-                                        documented: "\(containerType.internalLengthMM)", observedIn: "examination.frontWall.internalLengthMeasured",
-                                        observed: observation.parameters["insideMM"] ?? ""))
+                list.append(
+                    Discrepancy(
+                        code: .internalLength, documentedIn: "containerType.internalLengthMM",
+                        documented: "\(containerType.internalLengthMM)",
+                        observedIn: "examination.frontWall.internalLengthMeasured",
+                        observed: observation.parameters["insideMM"] ?? ""))
             case .internalHeightMeasured:
-                list.append(Discrepancy(code: .internalHeight, documentedIn: "containerType.internalHeightMM",
-                                        documented: "\(containerType.internalHeightMM)", observedIn: "examination.ceilingRoof.internalHeightMeasured",
-                                        observed: observation.parameters["insideMM"] ?? ""))
+                list.append(
+                    Discrepancy(
+                        code: .internalHeight, documentedIn: "containerType.internalHeightMM",
+                        documented: "\(containerType.internalHeightMM)",
+                        observedIn: "examination.ceilingRoof.internalHeightMeasured",
+                        observed: observation.parameters["insideMM"] ?? ""))
             case .loadDiffersFromManifest, .loadCartonsContainOtherGoods, .loadExtraPackages, .loadSpaceEmpty:
-                if list.contains(where: { $0.code == .goodsVersusDeclaration || $0.code == .massVersusDeclaration }) { break }
+                if list.contains(where: { $0.code == .goodsVersusDeclaration || $0.code == .massVersusDeclaration }) {
+                    break
+                }
                 let isMass = observation.code == .loadSpaceEmpty
-                list.append(Discrepancy(
-                    code: isMass ? .massVersusDeclaration : .goodsVersusDeclaration,
-                    documentedIn: "targeting.billOfLading.goods", documented: bl.goods.first?.description.en ?? "empty",
-                    observedIn: "examination.\(observation.point.rawValue).\(observation.code.rawValue)",
-                    observed: observation.localizedParameters?["found"]?.en ?? observation.parameters["counted"]
-                        ?? observation.code.rawValue))
+                list.append(
+                    Discrepancy(
+                        code: isMass ? .massVersusDeclaration : .goodsVersusDeclaration,
+                        documentedIn: "targeting.billOfLading.goods",
+                        documented: bl.goods.first?.description.en ?? "empty",
+                        observedIn: "examination.\(observation.point.rawValue).\(observation.code.rawValue)",
+                        observed: observation.localizedParameters?["found"]?.en ?? observation.parameters["counted"]
+                            ?? observation.code.rawValue))
             default: break
             }
         }
@@ -190,26 +237,46 @@ extension Story {
         let bl = billOfLading!
         if !irregular {
             if scenario == .aeoLowRisk {
-                items.append(RationaleItem(code: .trustedTraderRecord, parameters: [
-                    "programme": shipper.trustedTrader.rawValue, "years": "\(shipper.yearsTrading)"]))
+                items.append(
+                    RationaleItem(
+                        code: .trustedTraderRecord,
+                        parameters: [
+                            "programme": shipper.trustedTrader.rawValue, "years": "\(shipper.yearsTrading)",
+                        ]))
             }
             for flag in flags {
                 if let explanation = explanations[flag] {
-                    items.append(RationaleItem(code: .harmlessRedFlag, parameters: ["indicator": flag.rawValue, "explanation": explanation]))
+                    items.append(
+                        RationaleItem(
+                            code: .harmlessRedFlag,
+                            parameters: ["indicator": flag.rawValue, "explanation": explanation]))
                 }
             }
             if scenario == .sealNumberDiscrepancy, let manifest = bl.sealNumbers.first {
-                items.append(RationaleItem(code: .sealNumberClericalError, parameters: ["manifest": manifest, "seal": seal.number]))
+                items.append(
+                    RationaleItem(
+                        code: .sealNumberClericalError, parameters: ["manifest": manifest, "seal": seal.number]))
             }
             if scenario == .nonCompliantSeal || sealStory == .indicativeOnly {
-                items.append(RationaleItem(code: .sealClassNonCompliant, parameters: ["found": seal.securityClass.rawValue, "required": "H"]))
+                items.append(
+                    RationaleItem(
+                        code: .sealClassNonCompliant,
+                        parameters: ["found": seal.securityClass.rawValue, "required": "H"]))
             }
             if planned.contains(.invalidCheckDigit) {
-                items.append(RationaleItem(code: .checkDigitClericalError, parameters: ["declared": bl.containerNumber, "painted": container.compact]))
+                items.append(
+                    RationaleItem(
+                        code: .checkDigitClericalError,
+                        parameters: ["declared": bl.containerNumber, "painted": container.compact]))
             }
-            if scenario == .radiationNORM, let nuclide = significant.first(where: { $0.code == .radiationIsotopeIdentified })?.parameters["nuclide"] {
-                items.append(RationaleItem(code: .naturalRadioactivity, parameters: ["nuclide": nuclide],
-                                           localizedParameters: ["goods": bl.goods.first?.description ?? LocalizedText(invariant: "")]))
+            if scenario == .radiationNORM,
+                let nuclide = significant.first(where: { $0.code == .radiationIsotopeIdentified })?.parameters[
+                    "nuclide"]
+            {
+                items.append(
+                    RationaleItem(
+                        code: .naturalRadioactivity, parameters: ["nuclide": nuclide],
+                        localizedParameters: ["goods": bl.goods.first?.description ?? LocalizedText(invariant: "")]))
             }
             items.append(RationaleItem(code: .consistentShipment))
             rationale = items
@@ -219,42 +286,71 @@ extension Story {
         let makers = generator.catalog.sealMakers
         switch sealStory {
         case .cloned:
-            items.append(RationaleItem(code: .sealCloned, parameters: [
-                "expectedMaker": seal.maker, "foundMaker": observedSeal.makerMark,
-                "expectedFont": makers.first { $0.id == seal.maker }?.font ?? "", "foundFont": observedSeal.font]))
+            items.append(
+                RationaleItem(
+                    code: .sealCloned,
+                    parameters: [
+                        "expectedMaker": seal.maker, "foundMaker": observedSeal.makerMark,
+                        "expectedFont": makers.first { $0.id == seal.maker }?.font ?? "",
+                        "foundFont": observedSeal.font,
+                    ]))
         case .boltBushMismatch:
-            items.append(RationaleItem(code: .sealBoltBushMismatch, parameters: [
-                "bolt": observedSeal.boltNumber ?? "", "bush": observedSeal.bushNumber ?? ""]))
+            items.append(
+                RationaleItem(
+                    code: .sealBoltBushMismatch,
+                    parameters: [
+                        "bolt": observedSeal.boltNumber ?? "", "bush": observedSeal.bushNumber ?? "",
+                    ]))
         case .changedAtTranshipment:
-            items.append(RationaleItem(code: .sealChangedWithoutRecord, parameters: [
-                "port": via.first?.locode ?? "", "before": seal.number, "after": observedSeal.numberRead]))
+            items.append(
+                RationaleItem(
+                    code: .sealChangedWithoutRecord,
+                    parameters: [
+                        "port": via.first?.locode ?? "", "before": seal.number, "after": observedSeal.numberRead,
+                    ]))
         case .tampered:
-            let signs = significant.filter { [.sealToolMarks, .sealGlueOrPaint, .sealSpinsFreely].contains($0.code) }.map(\.code.rawValue)
+            let signs = significant.filter { [.sealToolMarks, .sealGlueOrPaint, .sealSpinsFreely].contains($0.code) }
+                .map(\.code.rawValue)
             items.append(RationaleItem(code: .sealTampered, parameters: ["signs": signs.joined(separator: ",")]))
         case .indicativeOnly:
-            items.append(RationaleItem(code: .sealClassNonCompliant, parameters: ["found": seal.securityClass.rawValue, "required": "H"]))
+            items.append(
+                RationaleItem(
+                    code: .sealClassNonCompliant, parameters: ["found": seal.securityClass.rawValue, "required": "H"]))
         case .numberMismatch, .intact: break
         }
         if let bypass { items.append(RationaleItem(code: .sealBypassed, parameters: ["method": bypass.rawValue])) }
         if let anomaly = anomalies.first {
             if anomaly.kind == .ripOnRipOff {
-                items.append(RationaleItem(code: .ripOnRipOff, parameters: ["massKG": "\(anomaly.massKG)", "threat": anomaly.threat.rawValue]))
+                items.append(
+                    RationaleItem(
+                        code: .ripOnRipOff,
+                        parameters: ["massKG": "\(anomaly.massKG)", "threat": anomaly.threat.rawValue]))
             }
-            items.append(RationaleItem(code: .concealmentLocated, parameters: [
-                "kind": anomaly.kind.rawValue, "zone": anomaly.zone.rawValue, "threat": anomaly.threat.rawValue,
-                "massKG": "\(anomaly.massKG)"]))
+            items.append(
+                RationaleItem(
+                    code: .concealmentLocated,
+                    parameters: [
+                        "kind": anomaly.kind.rawValue, "zone": anomaly.zone.rawValue, "threat": anomaly.threat.rawValue,
+                        "massKG": "\(anomaly.massKG)",
+                    ]))
         }
         for observation in significant {
-            let code: RationaleCode? = switch observation.code {
-            case .internalLengthMeasured: .lengthDeficit
-            case .internalHeightMeasured: .heightDeficit
-            default: nil
-            }
+            let code: RationaleCode? =
+                switch observation.code {
+                case .internalLengthMeasured: .lengthDeficit
+                case .internalHeightMeasured: .heightDeficit
+                default: nil
+                }
             if let code {
                 let inside = observation.parameters["insideMM"] ?? "0"
                 let expected = code == .lengthDeficit ? containerType.internalLengthMM : containerType.internalHeightMM
-                items.append(RationaleItem(code: code, parameters: [
-                    "insideMM": inside, "expectedMM": "\(expected)", "differenceMM": "\(expected - (Int(inside) ?? expected))"]))
+                items.append(
+                    RationaleItem(
+                        code: code,
+                        parameters: [
+                            "insideMM": inside, "expectedMM": "\(expected)",
+                            "differenceMM": "\(expected - (Int(inside) ?? expected))",
+                        ]))
             }
         }
         let declaredText = bl.goods.first?.description ?? LocalizedText(invariant: "")
@@ -262,21 +358,37 @@ extension Story {
         switch scenario {
         case .vgmMismatch:
             let expected = containerType.tareKG + bl.declaredCargoGrossKG
-            items.append(RationaleItem(code: .vgmDeparts, parameters: [
-                "vgmKG": "\(bl.vgm.kg)", "expectedKG": "\(expected)", "differencePercent": percent(Double(bl.vgm.kg - expected) / Double(expected))]))
-            items.append(RationaleItem(code: .undeclaredGoodsFound,
-                                       localizedParameters: ["goods": goodsName(material: anomalies.first?.material ?? "")]))
+            items.append(
+                RationaleItem(
+                    code: .vgmDeparts,
+                    parameters: [
+                        "vgmKG": "\(bl.vgm.kg)", "expectedKG": "\(expected)",
+                        "differencePercent": percent(Double(bl.vgm.kg - expected) / Double(expected)),
+                    ]))
+            items.append(
+                RationaleItem(
+                    code: .undeclaredGoodsFound,
+                    localizedParameters: ["goods": goodsName(material: anomalies.first?.material ?? "")]))
         case .hsMismatch:
             let line = bl.goods.first
-            items.append(RationaleItem(code: .hsCodeDisagrees, parameters: [
-                "hsCode": line?.hsCode ?? "", "hsMeaning": generator.catalog.hsSubheadings[line?.hsCode ?? ""] ?? ""],
-                localizedParameters: ["description": declaredText]))
-            items.append(RationaleItem(code: .goodsDifferFromDeclaration,
-                                       localizedParameters: ["declared": declaredText, "actual": actualText]))
+            items.append(
+                RationaleItem(
+                    code: .hsCodeDisagrees,
+                    parameters: [
+                        "hsCode": line?.hsCode ?? "",
+                        "hsMeaning": generator.catalog.hsSubheadings[line?.hsCode ?? ""] ?? "",
+                    ],
+                    localizedParameters: ["description": declaredText]))
+            items.append(
+                RationaleItem(
+                    code: .goodsDifferFromDeclaration,
+                    localizedParameters: ["declared": declaredText, "actual": actualText]))
         case .vagueDescription:
             items.append(RationaleItem(code: .vagueDescriptionUsed, localizedParameters: ["description": declaredText]))
-            items.append(RationaleItem(code: .goodsDifferFromDeclaration,
-                                       localizedParameters: ["declared": declaredText, "actual": actualText]))
+            items.append(
+                RationaleItem(
+                    code: .goodsDifferFromDeclaration,
+                    localizedParameters: ["declared": declaredText, "actual": actualText]))
         case .circuitousRouting:
             items.append(RationaleItem(code: .circuitousRoute, parameters: ["route": generator.detector.routeText(bl)]))
         case .newConsignee:
@@ -290,7 +402,9 @@ extension Story {
         case .illicitCigarettes:
             items.append(RationaleItem(code: .cigarettesMisdeclared, localizedParameters: ["declared": declaredText]))
         case .precursorChemicals:
-            items.append(RationaleItem(code: .precursorUndeclared, localizedParameters: ["declared": declaredText, "actual": actualText]))
+            items.append(
+                RationaleItem(
+                    code: .precursorUndeclared, localizedParameters: ["declared": declaredText, "actual": actualText]))
         case .radiationSource:
             let nuclide = significant.first { $0.code == .radiationIsotopeIdentified }?.parameters["nuclide"] ?? ""
             items.append(RationaleItem(code: .radioactiveSourceFound, parameters: ["nuclide": nuclide]))
@@ -300,7 +414,8 @@ extension Story {
         case .vehicleBehindCargo:
             items.append(RationaleItem(code: .vehicleHidden))
         case .emptyDeclaredFull:
-            items.append(RationaleItem(code: .emptyDespiteManifest, parameters: ["declaredKG": "\(bl.declaredCargoGrossKG)"]))
+            items.append(
+                RationaleItem(code: .emptyDespiteManifest, parameters: ["declaredKG": "\(bl.declaredCargoGrossKG)"]))
         case .fullDeclaredEmpty:
             items.append(RationaleItem(code: .loadedDespiteManifest, parameters: ["estimatedKG": "\(actualCargoKG)"]))
         default: break
@@ -311,7 +426,8 @@ extension Story {
                 if final.best == .alertDestinationPort {
                     items.append(RationaleItem(code: .alertDestination, parameters: ["port": discharge.locode]))
                 }
-                if let agency = final.agency, final.best == .referToAgency || final.acceptable.contains(.referToAgency) {
+                if let agency = final.agency, final.best == .referToAgency || final.acceptable.contains(.referToAgency)
+                {
                     items.append(RationaleItem(code: .handToAgency, parameters: ["agency": agency.rawValue]))
                 }
             }
@@ -328,15 +444,16 @@ extension Story {
             let share = max(1e-6, anomaly.box.volumeM3 / max(0.1, containerType.internalVolumeM3))
             targetSize = max(0, min(1, (-log10(share) - 0.5) / 3))
         }
-        let sealSubtlety: Double = switch sealStory {
-        case .cloned: observedSeal.makerMark == seal.maker ? 0.8 : 0.5
-        case .boltBushMismatch: 0.4
-        case .tampered: 0.6
-        case .changedAtTranshipment: 0.2
-        case .numberMismatch: 0.3
-        case .indicativeOnly: 0.1
-        case .intact: bypass == nil ? 0 : 0.9
-        }
+        let sealSubtlety: Double =
+            switch sealStory {
+            case .cloned: observedSeal.makerMark == seal.maker ? 0.8 : 0.5
+            case .boltBushMismatch: 0.4
+            case .tampered: 0.6
+            case .changedAtTranshipment: 0.2
+            case .numberMismatch: 0.3
+            case .indicativeOnly: 0.1
+            case .intact: bypass == nil ? 0 : 0.9
+            }
         let cargoVolume = declared.reduce(0.0) { $0 + Double($1.1) * $1.0.packageVolumeM3 }
         let clutter = min(1, cargoVolume / max(0.1, containerType.internalVolumeM3)) * (declared.count > 1 ? 1 : 0.8)
         // A concealment is hard to find when small, hidden, behind clean papers and a good seal copy;
@@ -354,7 +471,8 @@ extension Story {
         ]
         let score = factors.reduce(0) { $0 + $1.1 * $1.2 }
         let rounded = { (value: Double) in (value * 1000).rounded() / 1000 }
-        return Difficulty(level: 1 + min(4, Int(score * 5)), score: rounded(score),
-                          factors: factors.map { DifficultyFactor(code: $0.0, value: rounded($0.1)) })
+        return Difficulty(
+            level: 1 + min(4, Int(score * 5)), score: rounded(score),
+            factors: factors.map { DifficultyFactor(code: $0.0, value: rounded($0.1)) })
     }
 }

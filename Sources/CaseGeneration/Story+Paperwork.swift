@@ -28,7 +28,8 @@ extension Story {
         case .radiationSource: return nonEmpty(index.tagged("scrap"), else: dry)
         case .reeferNonPerishable: return dry.filter { $0.densityKGPerM3 < 600 }
         case .vehicleBehindCargo:
-            return nonEmpty(dry.filter { ["furniture", "household-goods", "appliances"].contains($0.material) }, else: dry)
+            return nonEmpty(
+                dry.filter { ["furniture", "household-goods", "appliances"].contains($0.material) }, else: dry)
         case .hsMismatch, .vagueDescription, .emptyDeclaredFull, .fullDeclaredEmpty, .vgmMismatch:
             return dry.filter { !$0.tags.contains("scrap") }
         case .clean, .aeoLowRisk, .harmlessRedFlags, .invalidCheckDigit, .sealNumberDiscrepancy, .nonCompliantSeal:
@@ -54,8 +55,11 @@ extension Story {
                 pool = pool.filter { fits($0, in: type) }
             }
             guard !pool.isEmpty else {
-                throw GenerationError(code: "generate.goods", field: "goods",
-                                      message: "No commodity in the catalogue fits scenario \(scenario.rawValue) and the pinned container; name the goods.")
+                throw GenerationError(
+                    code: "generate.goods", field: "goods",
+                    message:
+                        "No commodity in the catalogue fits scenario \(scenario.rawValue) and the pinned container; name the goods."
+                )
             }
             first = paperwork.pick(pool)
         }
@@ -82,14 +86,17 @@ extension Story {
         }
         switch scenario {
         case .illicitCigarettes:
-            actualGoods = index.commodityByID["cigarettes"]
+            actualGoods =
+                index.commodityByID["cigarettes"]
                 ?? index.commodityByID.values.filter { $0.material == "tobacco" }.sorted { $0.id < $1.id }.first
         case .precursorChemicals:
             let precursors = index.tagged("precursor").filter { !$0.liquidBulk && $0.isControlledPrecursor }
             if !precursors.isEmpty { actualGoods = paperwork.pick(precursors) }
         case .hsMismatch, .vagueDescription:
-            let others = index.dryGoods.filter { $0.id != first.id && $0.hsCode.prefix(4) != first.hsCode.prefix(4)
-                && fits($0, in: containerType) && !$0.isControlledPrecursor && !$0.tags.contains("scrap") }
+            let others = index.dryGoods.filter {
+                $0.id != first.id && $0.hsCode.prefix(4) != first.hsCode.prefix(4)
+                    && fits($0, in: containerType) && !$0.isControlledPrecursor && !$0.tags.contains("scrap")
+            }
             if !others.isEmpty { actualGoods = paperwork.pick(others) }
         default: break
         }
@@ -97,7 +104,8 @@ extension Story {
 
     /// Scenarios whose route is chosen by the threat, not by where the goods grow.
     private var threatHasOwnRoute: Bool {
-        threat == .drugs || [.firearmsSouthbound, .illicitCigarettes, .precursorChemicals, .radiationSource].contains(scenario)
+        threat == .drugs
+            || [.firearmsSouthbound, .illicitCigarettes, .precursorChemicals, .radiationSource].contains(scenario)
     }
 
     func fits(_ commodity: Commodity, in type: ContainerType) -> Bool {
@@ -109,23 +117,28 @@ extension Story {
     private mutating func chooseContainer(for commodity: Commodity) -> ContainerType {
         func type(_ code: String) -> ContainerType { ContainerType.named(code)! }
         if commodity.liquidBulk { return type("22T1") }
-        let reeferWanted = commodity.perishable || planned.contains(.reeferNonPerishable)
+        let reeferWanted =
+            commodity.perishable || planned.contains(.reeferNonPerishable)
             || [.reeferUnitConcealment, .reeferInsulation, .reeferNonPerishable].contains(scenario)
         if reeferWanted { return paperwork.chance(0.75) ? type("45R1") : type("22R1") }
         if scenario == .vehicleBehindCargo { return paperwork.chance(0.6) ? type("45G1") : type("42G1") }
         let heavy = commodity.densityKGPerM3 >= 650
         if heavy {
-            let openTopFits = ["machinery", "stone", "scrap-metal", "steel"].contains(commodity.material)
+            let openTopFits =
+                ["machinery", "stone", "scrap-metal", "steel"].contains(commodity.material)
                 && scenario != .roofCompartment
             return openTopFits && paperwork.chance(0.3) ? type("22U1") : type("22G1")
         }
-        return paperwork.weighted([(type("45G1"), 0.55), (type("42G1"), 0.25), (type("L5G1"), 0.1), (type("22G1"), 0.1)])!
+        return paperwork.weighted([
+            (type("45G1"), 0.55), (type("42G1"), 0.25), (type("L5G1"), 0.1), (type("22G1"), 0.1),
+        ])!
     }
 
     /// Package counts that fill the container plausibly: by volume for light goods, by
     /// payload for dense ones, with broken-stowage and weight margins.
     private mutating func fill(_ lines: [Commodity]) -> [(Commodity, Int)] {
-        let shares: [Double] = lines.count == 1 ? [1] : [0.6] + Array(repeating: 0.4 / Double(lines.count - 1), count: lines.count - 1)
+        let shares: [Double] =
+            lines.count == 1 ? [1] : [0.6] + Array(repeating: 0.4 / Double(lines.count - 1), count: lines.count - 1)
         let payload = Double(containerType.maxPayloadKG)
         let volume = containerType.internalVolumeM3
         // Harder cases are packed fuller (more clutter to see through).
@@ -150,7 +163,8 @@ extension Story {
         // (with room for the ±2 % spread of declared figures).
         func total(_ key: (Commodity) -> Double) -> Double { result.reduce(0) { $0 + Double($1.1) * key($1.0) } }
         while result.contains(where: { $0.1 > 1 }),
-            total(\.packageGrossKG) > payload * 0.97 || total(\.packageVolumeM3) > volume * 0.97 {
+            total(\.packageGrossKG) > payload * 0.97 || total(\.packageVolumeM3) > volume * 0.97
+        {
             let i = result.indices.max { result[$0].1 < result[$1].1 }!
             result[i].1 -= max(1, result[i].1 / 50)
         }
@@ -159,7 +173,9 @@ extension Story {
 
     // MARK: Route
 
-    private func isRisky(_ port: PortInfo, towards destination: PortInfo?) -> Bool { port.isRisky(towards: destination) }
+    private func isRisky(_ port: PortInfo, towards destination: PortInfo?) -> Bool {
+        port.isRisky(towards: destination)
+    }
 
     private mutating func chooseRoute() throws(GenerationError) {
         let goods = actualGoods ?? declared.first?.0 ?? index.dryGoods[0]
@@ -175,7 +191,9 @@ extension Story {
             origins = seaports.filter { $0.country == "US" }
             destinations = seaports.filter { latinRegions.contains($0.region) }
         case .illicitCigarettes, .precursorChemicals:
-            origins = seaports.filter { ["eastAsia", "southeastAsia", "southAsia", "europe", "middleEast"].contains($0.region) }
+            origins = seaports.filter {
+                ["eastAsia", "southeastAsia", "southAsia", "europe", "middleEast"].contains($0.region)
+            }
             destinations = seaports.filter { latinRegions.contains($0.region) || $0.region == "northAmerica" }
         case .radiationSource:
             origins = seaports.filter { latinRegions.contains($0.region) || $0.region == "westAfrica" }
@@ -184,14 +202,20 @@ extension Story {
             if scenario == .vehicleBehindCargo {
                 // Stolen vehicles leave North America and Europe for West Africa, the Middle East and Latin America.
                 origins = seaports.filter { ["northAmerica", "europe"].contains($0.region) }
-                destinations = seaports.filter { ["westAfrica", "middleEast"].contains($0.region) || latinRegions.contains($0.region) }
+                destinations = seaports.filter {
+                    ["westAfrica", "middleEast"].contains($0.region) || latinRegions.contains($0.region)
+                }
             } else if drugs {
                 origins = seaports.filter { latinRegions.contains($0.region) }
-                if scenario == .contaminatedExport { origins = origins.filter { $0.riskTags.contains("cocaine-source") } }
+                if scenario == .contaminatedExport {
+                    origins = origins.filter { $0.riskTags.contains("cocaine-source") }
+                }
                 // Where the declared goods grow, when such a port qualifies: coffee leaves coffee countries.
                 let producers = Set(declaredGoods.origins)
                 preferredOrigins = origins.filter { producers.contains($0.country) }
-                destinations = seaports.filter { ["europe", "mediterranean", "northAmerica", "westAfrica"].contains($0.region) }
+                destinations = seaports.filter {
+                    ["europe", "mediterranean", "northAmerica", "westAfrica"].contains($0.region)
+                }
             } else {
                 let producers = Set(declaredGoods.origins)
                 origins = seaports.filter { producers.contains($0.country) }
@@ -206,8 +230,11 @@ extension Story {
         if let pinned = spec.route?.discharge, let port = index.portByLocode[pinned] { destinations = [port] }
         let wantsRisk = planned.contains(.highRiskOrigin)
         let mustAvoidRisk = !redFlags && vantage != .export
-        let wantsVia = vantage == .transhipment || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
-        let viaCount = planned.contains(.circuitousRouting) ? paperwork.int(in: 2...3) : (wantsVia ? 1 : (paperwork.chance(0.35) ? 1 : 0))
+        let wantsVia =
+            vantage == .transhipment || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
+        let viaCount =
+            planned.contains(.circuitousRouting)
+            ? paperwork.int(in: 2...3) : (wantsVia ? 1 : (paperwork.chance(0.35) ? 1 : 0))
 
         for attempt in 0..<120 {
             let pool = attempt < 60 && !preferredOrigins.isEmpty ? preferredOrigins : origins
@@ -223,10 +250,13 @@ extension Story {
                 // A single transhipment is on the way: at most a third longer than sailing direct.
                 // Circuitous routes (two or more) take any hubs: that is the point.
                 let direct = sailingDays(from: o.region, to: d.region)
-                let onTheWay = viaCount >= 2 ? [] : pool.filter {
-                    Double(sailingDays(from: o.region, to: $0.region) + sailingDays(from: $0.region, to: d.region))
-                        <= Double(direct) * 1.35 + 3
-                }
+                let onTheWay =
+                    viaCount >= 2
+                    ? []
+                    : pool.filter {
+                        Double(sailingDays(from: o.region, to: $0.region) + sailingDays(from: $0.region, to: d.region))
+                            <= Double(direct) * 1.35 + 3
+                    }
                 hubs = paperwork.sample(onTheWay.isEmpty ? pool : onTheWay, count: viaCount)
                 if viaCount == 1 && hubs.count == 1 && hubs[0].sameCountry(as: d) { continue }
             }
@@ -237,28 +267,36 @@ extension Story {
             origin = o
             via = hubs
             discharge = d
-            inspectionPort = switch vantage {
-            case .export: o
-            case .import: d
-            case .transhipment: hubs.first ?? d
-            }
+            inspectionPort =
+                switch vantage {
+                case .export: o
+                case .import: d
+                case .transhipment: hubs.first ?? d
+                }
             if vantage == .transhipment && hubs.isEmpty { continue }
-            if wantsRisk && vantage != .export { explanations[.highRiskOrigin] = hubs.contains { isRisky($0, towards: d) } ? "hubTranshipment" : "seasonalExporter" }
+            if wantsRisk && vantage != .export {
+                explanations[.highRiskOrigin] =
+                    hubs.contains { isRisky($0, towards: d) } ? "hubTranshipment" : "seasonalExporter"
+            }
             if planned.contains(.circuitousRouting) { explanations[.circuitousRouting] = "carrierNetworkRouting" }
             return
         }
         throw GenerationError(
             code: "generate.route", field: "route",
             message: "No route in the catalogue fits scenario \(scenario.rawValue) with "
-                + (mustAvoidRisk ? "clean papers" : "the red flags asked for") + "; pin route.origin and route.discharge, or allow red flags.")
+                + (mustAvoidRisk ? "clean papers" : "the red flags asked for")
+                + "; pin route.origin and route.discharge, or allow red flags.")
     }
 
     // MARK: Parties
 
     private mutating func companyName(country: String, forwarder: Bool = false) -> String {
-        guard let style = generator.catalog.nameStyle(for: country) else { return "Trading Company \(paperwork.int(in: 10...99))" }
+        guard let style = generator.catalog.nameStyle(for: country) else {
+            return "Trading Company \(paperwork.int(in: 10...99))"
+        }
         let core = paperwork.pick(style.companyCores)
-        let activity: String? = forwarder
+        let activity: String? =
+            forwarder
             ? (style.companyActivities.first { $0.lowercased().contains("log") } ?? "Logistics")
             : (paperwork.chance(0.4) ? paperwork.pick(style.companyActivities) : nil)
         let suffix = paperwork.pick(style.companySuffixes)
@@ -271,7 +309,9 @@ extension Story {
     }
 
     private mutating func city(country: String, fallback: String) -> String {
-        guard let list = generator.catalog.nameStyle(for: country)?.cities[country], !list.isEmpty else { return fallback }
+        guard let list = generator.catalog.nameStyle(for: country)?.cities[country], !list.isEmpty else {
+            return fallback
+        }
         return paperwork.pick(list)
     }
 
@@ -311,15 +351,17 @@ extension Story {
             name: spec.consignee?.name ?? companyName(country: consigneeCountry, forwarder: forwarder),
             city: city(country: consigneeCountry, fallback: discharge.name),
             country: consigneeCountry,
-            trustedTrader: spec.consignee?.trustedTrader ?? (scenario == .aeoLowRisk && paperwork.chance(0.5) ? .aeo : .none),
+            trustedTrader: spec.consignee?.trustedTrader
+                ?? (scenario == .aeoLowRisk && paperwork.chance(0.5) ? .aeo : .none),
             yearsTrading: isNew ? 0 : (spec.consignee?.yearsTrading ?? paperwork.int(in: 1...40)),
             shipmentsLast12Months: isNew ? 0 : paperwork.int(in: 1...150),
             isFreightForwarder: forwarder)
         if paperwork.chance(0.4) {
             let broker = personName(country: consigneeCountry).split(separator: " ").last.map(String.init) ?? "Customs"
-            notifyParty = Party(name: broker + " Customs Brokers", city: consignee.city, country: consigneeCountry,
-                                yearsTrading: paperwork.int(in: 3...30), shipmentsLast12Months: paperwork.int(in: 200...3000),
-                                isFreightForwarder: false)
+            notifyParty = Party(
+                name: broker + " Customs Brokers", city: consignee.city, country: consigneeCountry,
+                yearsTrading: paperwork.int(in: 3...30), shipmentsLast12Months: paperwork.int(in: 200...3000),
+                isFreightForwarder: false)
         }
     }
 
@@ -344,7 +386,9 @@ extension Story {
                 var candidate = chars
                 let i = paperwork.int(in: 4...8)
                 candidate.swapAt(i, i + 1)
-                if paperwork.chance(0.3) { candidate[10] = Character(String((container.checkDigit + paperwork.int(in: 1...9)) % 10)) }
+                if paperwork.chance(0.3) {
+                    candidate[10] = Character(String((container.checkDigit + paperwork.int(in: 1...9)) % 10))
+                }
                 if (try? ContainerNumber(parsing: String(candidate))) == nil {
                     chars = candidate
                     break
@@ -362,7 +406,9 @@ extension Story {
         var legs: [String] = [origin.region] + via.map(\.region) + [discharge.region]
         if legs.count < 2 { legs.append(discharge.region) }
         var legDays: [Int] = []
-        for (a, b) in zip(legs, legs.dropFirst()) { legDays.append(sailingDays(from: a, to: b) + paperwork.int(in: 0...2)) }
+        for (a, b) in zip(legs, legs.dropFirst()) {
+            legDays.append(sailingDays(from: a, to: b) + paperwork.int(in: 0...2))
+        }
         let dwell = via.map { _ in paperwork.int(in: 1...4) }
         switch vantage {
         case .export:
@@ -391,8 +437,14 @@ extension Story {
         var lines: [GoodsLine] = []
         let consigneeInitials = String(consignee.name.split(separator: " ").compactMap(\.first).prefix(3)).uppercased()
         for (i, (commodity, packages)) in declared.enumerated() {
-            let gross = max(1, Int((Double(packages) * commodity.packageGrossKG * (1 + paperwork.normal(mean: 0, deviation: 0.012))).rounded()))
-            let volume = (Double(packages) * commodity.packageVolumeM3 * (1 + paperwork.normal(mean: 0, deviation: 0.015)) * 1000).rounded() / 1000
+            let gross = max(
+                1,
+                Int(
+                    (Double(packages) * commodity.packageGrossKG * (1 + paperwork.normal(mean: 0, deviation: 0.012)))
+                        .rounded()))
+            let volume =
+                (Double(packages) * commodity.packageVolumeM3 * (1 + paperwork.normal(mean: 0, deviation: 0.015)) * 1000)
+                .rounded() / 1000
             var description = commodity.description
             var hsCode = commodity.hsCode
             if i == 0, planned.contains(.vagueDescription), !generator.catalog.vagueDescriptions.isEmpty {
@@ -404,24 +456,34 @@ extension Story {
                 let others = index.dryGoods.filter { $0.hsCode.prefix(2) != commodity.hsCode.prefix(2) }
                 hsCode = others.isEmpty ? hsCode : paperwork.pick(others).hsCode
             }
-            lines.append(GoodsLine(
-                hsCode: hsCode, description: description, packageCount: packages, packageKind: commodity.packageKind,
-                grossKG: gross, netKG: max(1, Int((Double(gross) * commodity.netRatio).rounded())), volumeM3: max(0.001, volume),
-                marks: "\(consigneeInitials.isEmpty ? "N/M" : consigneeInitials)/\(discharge.name.uppercased())/1-\(packages)"))
+            lines.append(
+                GoodsLine(
+                    hsCode: hsCode, description: description, packageCount: packages,
+                    packageKind: commodity.packageKind,
+                    grossKG: gross, netKG: max(1, Int((Double(gross) * commodity.netRatio).rounded())),
+                    volumeM3: max(0.001, volume),
+                    marks:
+                        "\(consigneeInitials.isEmpty ? "N/M" : consigneeInitials)/\(discharge.name.uppercased())/1-\(packages)"
+                ))
         }
         let declaredCargo = lines.reduce(0) { $0 + $1.grossKG }
         switch scenario {
-        case .vgmMismatch: actualCargoKG = declaredCargo + Int(Double(declaredCargo) * paperwork.double(in: 0.09...0.22))
+        case .vgmMismatch:
+            actualCargoKG = declaredCargo + Int(Double(declaredCargo) * paperwork.double(in: 0.09...0.22))
         case .emptyDeclaredFull: actualCargoKG = paperwork.int(in: 150...600)
         case .fullDeclaredEmpty:
             let goods = actualGoods ?? index.dryGoods[0]
-            actualCargoKG = Int(min(Double(containerType.maxPayloadKG) * 0.7, containerType.internalVolumeM3 * 0.7 * goods.densityKGPerM3))
+            actualCargoKG = Int(
+                min(
+                    Double(containerType.maxPayloadKG) * 0.7,
+                    containerType.internalVolumeM3 * 0.7 * goods.densityKGPerM3))
         default: actualCargoKG = declaredCargo
         }
         let honestVGM = scenario == .vgmMismatch
         let method: VGMMethod = honestVGM || paperwork.chance(0.55) ? .method1 : .method2
         let basis = honestVGM ? containerType.tareKG + actualCargoKG : containerType.tareKG + declaredCargo
-        let vgmKG = scenario == .fullDeclaredEmpty
+        let vgmKG =
+            scenario == .fullDeclaredEmpty
             ? containerType.tareKG + paperwork.int(in: -40...40)
             : Int((Double(basis) * (1 + paperwork.double(in: -0.012...0.022))).rounded())
         var payment: FreightPayment = paperwork.chance(0.6) ? .account : .bankTransfer
@@ -435,32 +497,42 @@ extension Story {
         if planned.contains(.lateAmendment) {
             // Only an import inspection follows the arrival; the story draws it only there.
             let hours = paperwork.int(in: 2...20)
-            amendments.append(ManifestAmendment(field: paperwork.pick(["consignee", "goods[0].description", "notifyParty"]),
-                                                filedAt: arrivalInstant.adding(minutes: -hours * 60), hoursBeforeArrival: hours))
+            amendments.append(
+                ManifestAmendment(
+                    field: paperwork.pick(["consignee", "goods[0].description", "notifyParty"]),
+                    filedAt: arrivalInstant.adding(minutes: -hours * 60), hoursBeforeArrival: hours))
             explanations[.lateAmendment] = "typoCorrectedByAmendment"
         } else if paperwork.chance(0.15) {
             let hours = paperwork.int(in: 72...400)
             let filed = arrivalInstant.adding(minutes: -hours * 60)
             // An amendment on file before the officer looks at the documents, never after.
             if filed < inspectionInstant {
-                amendments.append(ManifestAmendment(field: paperwork.pick(["notifyParty", "marks"]), filedAt: filed,
-                                                    hoursBeforeArrival: hours))
+                amendments.append(
+                    ManifestAmendment(
+                        field: paperwork.pick(["notifyParty", "marks"]), filedAt: filed,
+                        hoursBeforeArrival: hours))
             }
         }
-        if planned.contains(.reeferNonPerishable), !irregular { explanations[.reeferNonPerishable] = "nonOperatingReefer" }
+        if planned.contains(.reeferNonPerishable), !irregular {
+            explanations[.reeferNonPerishable] = "nonOperatingReefer"
+        }
         let receipt = origin.reference
         let delivery = discharge.reference
         billOfLading = BillOfLading(
             number: carrier.scac + String(paperwork.int(in: 100_000_000...999_999_999)),
-            issued: vantage == .export ? min(onBoard, inspectionDate) : onBoard, shipper: shipper, consignee: consignee, notifyParty: notifyParty,
+            issued: vantage == .export ? min(onBoard, inspectionDate) : onBoard, shipper: shipper, consignee: consignee,
+            notifyParty: notifyParty,
             carrier: carrier.name, carrierSCAC: carrier.scac, vessel: paperwork.pick(carrier.vessels),
             voyage: String(paperwork.int(in: 100...999)) + voyageDirection(), placeOfReceipt: receipt,
-            portOfLoading: origin.reference, transhipmentPorts: via.map(\.reference), portOfDischarge: discharge.reference,
+            portOfLoading: origin.reference, transhipmentPorts: via.map(\.reference),
+            portOfDischarge: discharge.reference,
             placeOfDelivery: delivery, onBoard: onBoard, estimatedArrival: arrival,
             freightTerms: paperwork.chance(0.7) ? .prepaid : .collect, freightPayment: payment,
             containerNumber: declaredContainerNumber, containerType: containerType.code, sealNumbers: [],
-            goods: lines, vgm: VerifiedGrossMass(method: method, kg: vgmKG, signatory: personName(country: shipper.country),
-                                                 date: stuffingDate),
+            goods: lines,
+            vgm: VerifiedGrossMass(
+                method: method, kg: vgmKG, signatory: personName(country: shipper.country),
+                date: stuffingDate),
             shippersLoadAndCount: true, amendments: amendments)
     }
 

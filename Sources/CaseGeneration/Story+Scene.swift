@@ -22,7 +22,8 @@ extension Story {
     /// half per step: a curriculum's visibility floor uses it to make a concealment findable.
     func planScene(variant: Int = 0, densities: [String: Double]) -> Scene {
         let stream = variant == 0 ? "load-scene" : "load-scene-\(variant)"
-        var planner = ScenePlanner(type: containerType, densities: densities, random: CaseRandom(seed: seed, stream: stream))
+        var planner = ScenePlanner(
+            type: containerType, densities: densities, random: CaseRandom(seed: seed, stream: stream))
         planner.obscurationScale = variant == 0 ? 1 : 1 / Double(1 << min(variant, 10))
         planner.planStructure()
         let L = containerType.internalLengthMM, W = containerType.internalWidthMM, H = containerType.internalHeightMM
@@ -71,7 +72,9 @@ extension Story {
             var stretches: [(Int, Int)] = []
             var cursor = zone.x
             let end = zone.x + zone.length
-            for b in columnCleared.map(\.box).filter({ $0.width >= W - 10 && $0.height > H / 2 }).sorted(by: { $0.x < $1.x }) {
+            for b in columnCleared.map(\.box).filter({ $0.width >= W - 10 && $0.height > H / 2 }).sorted(by: {
+                $0.x < $1.x
+            }) {
                 if b.x > cursor { stretches.append((cursor, min(b.x, end) - cursor)) }
                 cursor = max(cursor, b.x + b.length)
             }
@@ -112,19 +115,28 @@ extension Story {
                     let across = max(1, b.width / 500)
                     let x = b.x + 100 + (i / across) * 700, y = b.y + (i % across) * 500
                     guard x + 600 <= b.x + b.length else { break }
-                    planner.addAnomalyShape(anomaly, name: "person-\(i)", .ellipsoid(Box3D(x: x, y: y, z: 0, length: 600, width: 450, height: 950)),
-                                            material: "human-body", fill: Double(anomaly.massKG) / Double(count) / (0.6 * 0.45 * 0.95 * Double.pi / 6 * 1010))
+                    planner.addAnomalyShape(
+                        anomaly, name: "person-\(i)",
+                        .ellipsoid(Box3D(x: x, y: y, z: 0, length: 600, width: 450, height: 950)),
+                        material: "human-body",
+                        fill: Double(anomaly.massKG) / Double(count) / (0.6 * 0.45 * 0.95 * Double.pi / 6 * 1010))
                 }
-                planner.addAnomalyShape(anomaly, name: "water", .cylinder(x: b.x + b.length - 250, y: b.y + 200, z: 0, radius: 150, length: 400,
-                                                                       axis: .z), material: "water", fill: 0.9)
+                planner.addAnomalyShape(
+                    anomaly, name: "water",
+                    .cylinder(
+                        x: b.x + b.length - 250, y: b.y + 200, z: 0, radius: 150, length: 400,
+                        axis: .z), material: "water", fill: 0.9)
             case .weapons:
                 // Long guns standing in appliance cartons: thin steel rods a trained eye reads by shape.
                 let units = max(1, anomaly.massKG / 4)
                 let perRow = max(1, (b.length - 100) / 60)
                 for i in 0..<units {
                     let x = b.x + 50 + (i % perRow) * 60, y = b.y + 100 + ((i / perRow) % 4) * 120
-                    planner.addAnomalyShape(anomaly, name: "long-gun-\(i)", .cylinder(x: x, y: y, z: 60, radius: 18, length: min(b.height - 80, 850),
-                                                                                     axis: .z), material: "firearms-steel", fill: 0.35)
+                    planner.addAnomalyShape(
+                        anomaly, name: "long-gun-\(i)",
+                        .cylinder(
+                            x: x, y: y, z: 60, radius: 18, length: min(b.height - 80, 850),
+                            axis: .z), material: "firearms-steel", fill: 0.35)
                 }
                 planner.addAnomalyShape(anomaly, name: "carton", .box(b), material: "paper", fill: 0.01)
             case .radioactiveSource:
@@ -132,7 +144,9 @@ extension Story {
             case .emptyDeclaredFull:
                 planner.addAnomalyShape(anomaly, name: "empty-space", .box(b), material: "air", fill: 1)
             case .misdeclaredGoods, .fullDeclaredEmpty, .undeclaredGoods:
-                let goods = actualGoods ?? generator.catalog.commodities.first { $0.material == anomaly.material } ?? declared.first?.0
+                let goods =
+                    actualGoods ?? generator.catalog.commodities.first { $0.material == anomaly.material }
+                    ?? declared.first?.0
                 if let goods {
                     let count = max(1, Int(Double(anomaly.massKG) / max(1, goods.packageGrossKG)))
                     planner.pack(goods, count: count, into: b, label: anomaly.id, role: .anomaly, anomalyId: anomaly.id)
@@ -141,20 +155,27 @@ extension Story {
                     planner.packConcealment(anomaly, in: b, packageSize: (600, 400, 400))
                 }
             case .falseFrontWall:
-                planner.packConcealment(anomaly, in: Box3D(x: b.x, y: b.y, z: b.z, length: b.length - 3, width: b.width, height: b.height),
-                                        packageSize: (min(400, b.length - 3), 300, 200))
-                planner.addStructure("false-front-wall", Box3D(x: b.x + b.length - 3, y: 0, z: 0, length: 3, width: W, height: H),
-                                     material: "steel", fill: 1)
+                planner.packConcealment(
+                    anomaly, in: Box3D(x: b.x, y: b.y, z: b.z, length: b.length - 3, width: b.width, height: b.height),
+                    packageSize: (min(400, b.length - 3), 300, 200))
+                planner.addStructure(
+                    "false-front-wall", Box3D(x: b.x + b.length - 3, y: 0, z: 0, length: 3, width: W, height: H),
+                    material: "steel", fill: 1)
             case .roofCompartment:
                 planner.packConcealment(anomaly, in: b, packageSize: (400, 300, max(40, b.height - 10)))
-                planner.addStructure("false-ceiling", Box3D(x: b.x, y: 0, z: b.z - 2, length: b.length, width: W, height: 2),
-                                     material: "steel", fill: 1)
+                planner.addStructure(
+                    "false-ceiling", Box3D(x: b.x, y: 0, z: b.z - 2, length: b.length, width: W, height: 2),
+                    material: "steel", fill: 1)
             case .floorCompartment:
-                let inner = b.z < 0 ? Box3D(x: b.x, y: b.y, z: b.z, length: b.length, width: b.width, height: max(30, b.height - 30)) : b
+                let inner =
+                    b.z < 0
+                    ? Box3D(x: b.x, y: b.y, z: b.z, length: b.length, width: b.width, height: max(30, b.height - 30))
+                    : b
                 planner.packConcealment(anomaly, in: inner, packageSize: (400, 300, max(30, inner.height - 10)))
                 if b.z >= 0 {
-                    planner.addStructure("false-floor", Box3D(x: b.x, y: 0, z: b.z + b.height, length: b.length, width: W, height: 18),
-                                         material: "plywood", fill: 1)
+                    planner.addStructure(
+                        "false-floor", Box3D(x: b.x, y: 0, z: b.z + b.height, length: b.length, width: W, height: 18),
+                        material: "plywood", fill: 1)
                 }
             default:
                 // Reefer unit and insulation, door panels, within the load: bricks packed in the space.
@@ -162,7 +183,8 @@ extension Story {
             }
             if columnCleared.contains(anomaly), b.width < W {
                 let fill = 0.45
-                planner.obscure(b, share: anomaly.variation.obscuration, material: cargoMaterial, fill: fill, label: anomaly.id)
+                planner.obscure(
+                    b, share: anomaly.variation.obscuration, material: cargoMaterial, fill: fill, label: anomaly.id)
             }
         }
         if !isTank { planner.scaleLoad(toKG: target) }
@@ -205,8 +227,10 @@ extension Story {
         for i in 0..<slabs {
             let mid = Double(i) * slab + slab / 2 - r
             let chord = 2 * max(0, r * r - mid * mid).squareRoot()
-            shapes.append(Box3D(x: 140, y: W / 2 - Int(chord / 2), z: Int(zBottom + Double(i) * slab), length: length,
-                                width: Int(chord), height: max(1, Int(slab))))
+            shapes.append(
+                Box3D(
+                    x: 140, y: W / 2 - Int(chord / 2), z: Int(zBottom + Double(i) * slab), length: length,
+                    width: Int(chord), height: max(1, Int(slab))))
         }
         for (i, b) in shapes.enumerated() {
             planner.addTankLiquid("liquid-\(i)", b, material: goods.material)

@@ -15,10 +15,13 @@ extension Story {
             securityClass = .indicative
         } else {
             maker = sealRandom.pick(highSecurityMakers.isEmpty ? makers : highSecurityMakers)
-            kind = maker.kinds.contains(.bolt) && (sealRandom.chance(0.8) || !maker.kinds.contains(.cable)) ? .bolt : .cable
+            kind =
+                maker.kinds.contains(.bolt) && (sealRandom.chance(0.8) || !maker.kinds.contains(.cable))
+                ? .bolt : .cable
         }
         if containerType.family == .tank { kind = maker.kinds.contains(.cable) ? .cable : kind }
-        seal = Seal(number: spec.sealNumber ?? sealNumber(maker), securityClass: securityClass, kind: kind, maker: maker.id)
+        seal = Seal(
+            number: spec.sealNumber ?? sealNumber(maker), securityClass: securityClass, kind: kind, maker: maker.id)
         var manifestNumber = seal.number
         if sealStory == .numberMismatch { manifestNumber = clericalSlip(of: seal.number) }
         billOfLading.sealNumbers = [manifestNumber]
@@ -26,44 +29,62 @@ extension Story {
         // The log, from stuffing to the inspection point.
         let originClerk = personName(country: shipper.country)
         var log: [SealLogEntry] = [
-            SealLogEntry(event: .affixed, actor: sealRandom.chance(0.7) ? .shipper : .packer, place: origin.locode,
-                         time: Instant(date: stuffingDate, hour: sealRandom.int(in: 9...18), minute: sealRandom.int(in: 0...59)),
-                         numberRead: seal.number, check: nil, recordedBy: originClerk),
+            SealLogEntry(
+                event: .affixed, actor: sealRandom.chance(0.7) ? .shipper : .packer, place: origin.locode,
+                time: Instant(date: stuffingDate, hour: sealRandom.int(in: 9...18), minute: sealRandom.int(in: 0...59)),
+                numberRead: seal.number, check: nil, recordedBy: originClerk)
         ]
-        let gateIn = vantage == .export ? inspectionDate : max(stuffingDate, onBoard.adding(days: -sealRandom.int(in: 1...2)))
-        log.append(SealLogEntry(event: .verified, actor: .terminal, place: origin.locode,
-                                time: Instant(date: gateIn, hour: sealRandom.int(in: 0...23), minute: sealRandom.int(in: 0...59)),
-                                numberRead: seal.number, check: .passed, recordedBy: gateClerk()))
+        let gateIn =
+            vantage == .export ? inspectionDate : max(stuffingDate, onBoard.adding(days: -sealRandom.int(in: 1...2)))
+        log.append(
+            SealLogEntry(
+                event: .verified, actor: .terminal, place: origin.locode,
+                time: Instant(date: gateIn, hour: sealRandom.int(in: 0...23), minute: sealRandom.int(in: 0...59)),
+                numberRead: seal.number, check: .passed, recordedBy: gateClerk()))
         var current = seal.number
         var doorSeal = seal!
         let inspectedVia = vantage == .transhipment ? 1 : (vantage == .import ? via.count : 0)
         for i in 0..<inspectedVia {
-            let when = Instant(date: viaArrivals[i], hour: sealRandom.int(in: 0...23), minute: sealRandom.int(in: 0...59))
+            let when = Instant(
+                date: viaArrivals[i], hour: sealRandom.int(in: 0...23), minute: sealRandom.int(in: 0...59))
             if i == 0, sealStory == .changedAtTranshipment {
-                let other = makers.filter { $0.id != maker.id && ($0.kinds.contains(.bolt) || $0.kinds.contains(.cable)) }
+                let other = makers.filter {
+                    $0.id != maker.id && ($0.kinds.contains(.bolt) || $0.kinds.contains(.cable))
+                }
                 let newMaker = other.isEmpty ? maker : sealRandom.pick(other)
-                doorSeal = Seal(number: sealNumber(newMaker), securityClass: .highSecurity, kind: doorSeal.kind, maker: newMaker.id)
+                doorSeal = Seal(
+                    number: sealNumber(newMaker), securityClass: .highSecurity, kind: doorSeal.kind, maker: newMaker.id)
                 current = doorSeal.number
             } else if i == 0, planned.contains(.sealNumberMismatch), sealStory != .numberMismatch {
                 // An earlier inspection at the hub, recorded: old seal removed, customs seal affixed.
-                log.append(SealLogEntry(event: .removed, actor: .customs, place: via[i].locode, time: when,
-                                        numberRead: current, check: .passed, recordedBy: gateClerk()))
+                log.append(
+                    SealLogEntry(
+                        event: .removed, actor: .customs, place: via[i].locode, time: when,
+                        numberRead: current, check: .passed, recordedBy: gateClerk()))
                 let newMaker = sealRandom.pick(highSecurityMakers.isEmpty ? makers : highSecurityMakers)
-                doorSeal = Seal(number: sealNumber(newMaker), securityClass: .highSecurity, kind: .bolt, maker: newMaker.id)
+                doorSeal = Seal(
+                    number: sealNumber(newMaker), securityClass: .highSecurity, kind: .bolt, maker: newMaker.id)
                 current = doorSeal.number
-                log.append(SealLogEntry(event: .replaced, actor: .customs, place: via[i].locode, time: when.adding(minutes: 95),
-                                        numberRead: current, check: .passed, recordedBy: gateClerk()))
+                log.append(
+                    SealLogEntry(
+                        event: .replaced, actor: .customs, place: via[i].locode, time: when.adding(minutes: 95),
+                        numberRead: current, check: .passed, recordedBy: gateClerk()))
                 explanations[.sealNumberMismatch] = "sealReplacedWithRecord"
                 continue
             }
-            log.append(SealLogEntry(event: .verified, actor: .terminal, place: via[i].locode, time: when,
-                                    numberRead: current, check: nil, recordedBy: gateClerk()))
+            log.append(
+                SealLogEntry(
+                    event: .verified, actor: .terminal, place: via[i].locode, time: when,
+                    numberRead: current, check: nil, recordedBy: gateClerk()))
         }
         if vantage == .import {
-            log.append(SealLogEntry(event: .verified, actor: .terminal, place: discharge.locode,
-                                    time: Instant(date: inspectionDate.adding(days: -1), hour: sealRandom.int(in: 0...23),
-                                                  minute: sealRandom.int(in: 0...59)),
-                                    numberRead: current, check: .passed, recordedBy: gateClerk()))
+            log.append(
+                SealLogEntry(
+                    event: .verified, actor: .terminal, place: discharge.locode,
+                    time: Instant(
+                        date: inspectionDate.adding(days: -1), hour: sealRandom.int(in: 0...23),
+                        minute: sealRandom.int(in: 0...59)),
+                    numberRead: current, check: .passed, recordedBy: gateClerk()))
         }
         // Clerks' clocks and our draws may put two events of one day out of order: keep the log
         // in time order with at least 20 minutes between entries, as a real log reads.
@@ -75,7 +96,8 @@ extension Story {
         // The seal as the examining officer finds it.
         let doorMaker = makers.first { $0.id == doorSeal.maker } ?? maker
         var observed = ObservedSeal(
-            numberRead: doorSeal.number, kind: doorSeal.kind, securityClass: doorSeal.securityClass, makerMark: doorMaker.id,
+            numberRead: doorSeal.number, kind: doorSeal.kind, securityClass: doorSeal.securityClass,
+            makerMark: doorMaker.id,
             boltNumber: doorSeal.kind == .bolt ? doorSeal.number : nil,
             bushNumber: doorSeal.kind == .bolt ? doorSeal.number : nil, font: doorMaker.font, check: .passed)
         switch sealStory {
@@ -111,7 +133,9 @@ extension Story {
             sealFindings = explanations[.sealNumberMismatch] != nil ? [.numberMismatch] : [.intact]
             if bypass != nil { sealFindings = [.bypassed] }
         }
-        if planned.contains(.nonCompliantSealClass), sealStory != .indicativeOnly { sealFindings.insert(.nonCompliantClass) }
+        if planned.contains(.nonCompliantSealClass), sealStory != .indicativeOnly {
+            sealFindings.insert(.nonCompliantClass)
+        }
         observedSeal = observed
     }
 
@@ -124,8 +148,10 @@ extension Story {
     /// The same number with two neighbouring digits swapped, as a clerk might type it.
     private mutating func clericalSlip(of number: String) -> String {
         var chars = Array(number)
-        let digitPositions = chars.indices.filter { chars[$0].isNumber && $0 + 1 < chars.count && chars[$0 + 1].isNumber
-            && chars[$0] != chars[$0 + 1] }
+        let digitPositions = chars.indices.filter {
+            chars[$0].isNumber && $0 + 1 < chars.count && chars[$0 + 1].isNumber
+                && chars[$0] != chars[$0 + 1]
+        }
         if let i = digitPositions.isEmpty ? nil : sealRandom.pick(digitPositions) {
             chars.swapAt(i, i + 1)
         } else {
@@ -134,5 +160,7 @@ extension Story {
         return String(chars)
     }
 
-    private mutating func gateClerk() -> String { "GATE-" + String(sealRandom.int(in: 1...40)).leftPadded(to: 2) + "/" + String(sealRandom.int(in: 1000...9999)) }
+    private mutating func gateClerk() -> String {
+        "GATE-" + String(sealRandom.int(in: 1...40)).leftPadded(to: 2) + "/" + String(sealRandom.int(in: 1000...9999))
+    }
 }

@@ -66,7 +66,8 @@ struct Story {
     var anomalies: [Anomaly] = []
     var observations: [Observation] = []
     var significant: [Observation] = []
-    var radiation = RadiationReading(gammaCountsPerSecond: 0, backgroundCountsPerSecond: 0, gammaAlarm: false, neutronAlarm: false)
+    var radiation = RadiationReading(
+        gammaCountsPerSecond: 0, backgroundCountsPerSecond: 0, gammaAlarm: false, neutronAlarm: false)
     var rationale: [RationaleItem] = []
     var discrepancies: [Discrepancy] = []
 
@@ -87,12 +88,14 @@ struct Story {
         if spec.redFlags == false, !inherent.isEmpty {
             throw GenerationError(
                 code: "spec.redFlags", field: "redFlags",
-                message: "Scenario \(scenario.rawValue) always shows \(inherent.map(\.rawValue).sorted().joined(separator: ", ")) "
+                message:
+                    "Scenario \(scenario.rawValue) always shows \(inherent.map(\.rawValue).sorted().joined(separator: ", ")) "
                     + "in the documents; remove redFlags: false or choose another scenario.")
         }
         if scenario == .harmlessRedFlags, spec.redFlags == false {
-            throw GenerationError(code: "spec.redFlags", field: "redFlags",
-                                  message: "Scenario harmlessRedFlags needs red flags; remove redFlags: false or use scenario clean.")
+            throw GenerationError(
+                code: "spec.redFlags", field: "redFlags",
+                message: "Scenario harmlessRedFlags needs red flags; remove redFlags: false or use scenario clean.")
         }
         // Pinned facts that the targeting rules will flag whatever else is drawn.
         var pinnedFlags = Set<RiskIndicator>()
@@ -114,10 +117,16 @@ struct Story {
         default: break
         }
         if spec.redFlags == false, let flag = pinnedFlags.sorted().first {
-            throw GenerationError(code: "spec.redFlags", field: "redFlags",
-                                  message: "The pinned route or parties show \(flag.rawValue) in the documents; remove redFlags: false or change them.")
+            throw GenerationError(
+                code: "spec.redFlags", field: "redFlags",
+                message:
+                    "The pinned route or parties show \(flag.rawValue) in the documents; remove redFlags: false or change them."
+            )
         }
-        redFlags = scenario == .harmlessRedFlags || !pinnedFlags.isEmpty || spec.redFlags ?? (!inherent.isEmpty || !(spec.indicators ?? []).isEmpty || plan.chance(irregular ? 0.5 : 0.3))
+        redFlags =
+            scenario == .harmlessRedFlags || !pinnedFlags.isEmpty
+            || spec.redFlags
+                ?? (!inherent.isEmpty || !(spec.indicators ?? []).isEmpty || plan.chance(irregular ? 0.5 : 0.3))
         self.vantage = vantage
         lastStage = spec.lastStage ?? .evidence
         difficultyTarget = spec.difficulty ?? plan.int(in: 1...5)
@@ -142,22 +151,33 @@ struct Story {
             }
         }
         if spec.indicators?.contains(.lateAmendment) == true, vantage != .import {
-            throw GenerationError(code: "spec.indicators", field: "indicators",
-                                  message: "A late amendment (filed less than 24 h before arrival) can only be seen at import; set vantage: import or drop lateAmendment.")
+            throw GenerationError(
+                code: "spec.indicators", field: "indicators",
+                message:
+                    "A late amendment (filed less than 24 h before arrival) can only be seen at import; set vantage: import or drop lateAmendment."
+            )
         }
         if story == .changedAtTranshipment, vantage == .export {
-            throw GenerationError(code: "spec.seal", field: "seal",
-                                  message: "A seal changed at transhipment cannot be seen at export; set vantage: import or transhipment.")
+            throw GenerationError(
+                code: "spec.seal", field: "seal",
+                message: "A seal changed at transhipment cannot be seen at export; set vantage: import or transhipment."
+            )
         }
         sealStory = story
 
         var planned = Set(inherent).union(spec.indicators ?? []).union(pinnedFlags)
         if story == .changedAtTranshipment { planned.formUnion([.sealChangedWithoutRecord, .sealNumberMismatch]) }
         if redFlags, planned.isEmpty {
-            var pool: [RiskIndicator] = irregular
-                ? [.highRiskOrigin, .newConsignee, .forwarderAsConsignee, .cashFreightPayment, .lateAmendment, .circuitousRouting]
-                : [.newConsignee, .forwarderAsConsignee, .circuitousRouting, .highRiskOrigin, .cashFreightPayment,
-                   .lateAmendment, .reeferNonPerishable, .sealNumberMismatch]
+            var pool: [RiskIndicator] =
+                irregular
+                ? [
+                    .highRiskOrigin, .newConsignee, .forwarderAsConsignee, .cashFreightPayment, .lateAmendment,
+                    .circuitousRouting,
+                ]
+                : [
+                    .newConsignee, .forwarderAsConsignee, .circuitousRouting, .highRiskOrigin, .cashFreightPayment,
+                    .lateAmendment, .reeferNonPerishable, .sealNumberMismatch,
+                ]
             if vantage == .export { pool.removeAll { $0 == .highRiskOrigin } }
             if vantage != .import { pool.removeAll { $0 == .lateAmendment } }
             // An export inspection comes before any transhipment: no seal replaced on the way yet.
@@ -165,7 +185,9 @@ struct Story {
             if !irregular, spec.containerType.flatMap(ContainerType.named).map({ $0.family != .reefer }) ?? false {
                 pool.removeAll { $0 == .reeferNonPerishable }
             }
-            if spec.route?.via?.isEmpty == true { pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting } }
+            if spec.route?.via?.isEmpty == true {
+                pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting }
+            }
             // Harder clean cases carry more harmless flags to see through.
             let count = irregular ? plan.int(in: 1...2) : max(1, min(3, (difficultyTarget + plan.int(in: 0...1)) / 2))
             planned = Set(plan.sample(pool, count: count))

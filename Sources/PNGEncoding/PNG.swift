@@ -22,8 +22,9 @@ public enum PNG {
         try checkSize(width: width, height: height, samples: pixels.count, channels: 3)
         let result = pixels.withUnsafeBytes { raw in
             Result { () throws(PNGError) -> [UInt8] in
-                try write(width: width, height: height, format: UInt32(PNG_FORMAT_RGB), rowStride: width * 3,
-                          bytesPerSample: 1, buffer: raw.baseAddress!)
+                try write(
+                    width: width, height: height, format: UInt32(PNG_FORMAT_RGB), rowStride: width * 3,
+                    bytesPerSample: 1, buffer: raw.baseAddress!)
             }
         }
         return try result.get()
@@ -37,8 +38,9 @@ public enum PNG {
         try checkSize(width: width, height: height, samples: pixels.count, channels: 1)
         let result = pixels.withUnsafeBytes { raw in
             Result { () throws(PNGError) -> [UInt8] in
-                try write(width: width, height: height, format: UInt32(PNG_FORMAT_LINEAR_Y), rowStride: width,
-                          bytesPerSample: 2, buffer: raw.baseAddress!)
+                try write(
+                    width: width, height: height, format: UInt32(PNG_FORMAT_LINEAR_Y), rowStride: width,
+                    bytesPerSample: 2, buffer: raw.baseAddress!)
             }
         }
         return try result.get()
@@ -50,7 +52,9 @@ public enum PNG {
     /// Palette and low-bit-depth files are expanded to 8-bit; an alpha channel is kept as a channel.
     /// - Throws: `PNGError` `png.libpng` with libpng's message for anything that is not a readable PNG.
     public static func decode(_ bytes: [UInt8]) throws(PNGError) -> DecodedPNG {
-        guard !bytes.isEmpty else { throw PNGError(code: "png.libpng", message: "Give PNG bytes (the input is empty).") }
+        guard !bytes.isEmpty else {
+            throw PNGError(code: "png.libpng", message: "Give PNG bytes (the input is empty).")
+        }
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         defer { png_image_free(&image) }
@@ -86,8 +90,9 @@ public enum PNG {
                 png_image_finish_read(&image, nil, raw.baseAddress, Int32(width * channels), nil)
             }
             guard ok != 0 else { throw PNGError(libpngMessageOf: image, while: "reading the pixels") }
-            return DecodedPNG(width: width, height: height, channels: channels, bitDepth: 8,
-                              samples: bytes8.map(UInt16.init))
+            return DecodedPNG(
+                width: width, height: height, channels: channels, bitDepth: 8,
+                samples: bytes8.map(UInt16.init))
         }
     }
 
@@ -97,7 +102,8 @@ public enum PNG {
         var names: [String] = []
         var offset = 8
         while offset + 8 <= bytes.count {
-            let length = Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8
+            let length =
+                Int(bytes[offset]) << 24 | Int(bytes[offset + 1]) << 16 | Int(bytes[offset + 2]) << 8
                 | Int(bytes[offset + 3])
             names.append(String(decoding: bytes[(offset + 4)..<(offset + 8)], as: UTF8.self))
             offset += 12 + length
@@ -107,19 +113,25 @@ public enum PNG {
 
     private static func checkSize(width: Int, height: Int, samples: Int, channels: Int) throws(PNGError) {
         guard width > 0, height > 0 else {
-            throw PNGError(code: "png.size",
-                           message: "Give a width and height of at least 1 pixel (got \(width) × \(height)).")
+            throw PNGError(
+                code: "png.size",
+                message: "Give a width and height of at least 1 pixel (got \(width) × \(height)).")
         }
         guard width <= Int(Int32.max) / 8, height <= Int(Int32.max) / 8,
-              width.multipliedReportingOverflow(by: height * channels).partialValue == samples
+            width.multipliedReportingOverflow(by: height * channels).partialValue == samples
         else {
-            throw PNGError(code: "png.size", message:
-                "Give \(width) × \(height) × \(channels) samples for a \(width) × \(height) image (got \(samples)).")
+            throw PNGError(
+                code: "png.size",
+                message:
+                    "Give \(width) × \(height) × \(channels) samples for a \(width) × \(height) image (got \(samples))."
+            )
         }
     }
 
-    private static func write(width: Int, height: Int, format: UInt32, rowStride: Int, bytesPerSample: Int,
-                              buffer: UnsafeRawPointer) throws(PNGError) -> [UInt8] {
+    private static func write(
+        width: Int, height: Int, format: UInt32, rowStride: Int, bytesPerSample: Int,
+        buffer: UnsafeRawPointer
+    ) throws(PNGError) -> [UInt8] {
         var image = png_image()
         image.version = UInt32(PNG_IMAGE_VERSION)
         image.width = UInt32(width)

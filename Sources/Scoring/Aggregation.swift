@@ -42,9 +42,11 @@ public struct AttemptSummary: Hashable, Sendable, Codable {
     }
 
     /// A summary made directly (for imports from another grader, and for tests).
-    public init(traineeId: String, caseId: String, sequence: Int, signal: Bool, alarm: Bool, score: Double,
-                passed: Bool, regionsFound: Int = 0, regionsToFind: Int = 0, falseMarks: Int = 0, kind: AnomalyKind? = nil,
-                scenario: String, vantage: Vantage? = nil, difficulty: Int = 3, responseSeconds: Double = 0) {
+    public init(
+        traineeId: String, caseId: String, sequence: Int, signal: Bool, alarm: Bool, score: Double,
+        passed: Bool, regionsFound: Int = 0, regionsToFind: Int = 0, falseMarks: Int = 0, kind: AnomalyKind? = nil,
+        scenario: String, vantage: Vantage? = nil, difficulty: Int = 3, responseSeconds: Double = 0
+    ) {
         self.traineeId = traineeId
         self.caseId = caseId
         self.sequence = sequence
@@ -190,8 +192,9 @@ public func report(_ traineeId: String, _ attempts: [AttemptSummary], blockSize:
         }
         return bins.keys.sorted().map { name in
             let (c, n, s) = bins[name]!
-            return GroupStatistics(group: name, attempts: n, meanScore: s / Double(n),
-                                   detection: DetectionStatistics(sharedNoise ? c + noise : c))
+            return GroupStatistics(
+                group: name, attempts: n, meanScore: s / Double(n),
+                detection: DetectionStatistics(sharedNoise ? c + noise : c))
         }
     }
     var learning: [LearningPoint] = []
@@ -201,10 +204,12 @@ public func report(_ traineeId: String, _ attempts: [AttemptSummary], blockSize:
             let slice = attempts[start..<min(attempts.count, start + blockSize)]
             var c = DetectionCounts()
             for a in slice { c.record(signal: a.signal, alarm: a.alarm) }
-            learning.append(LearningPoint(block: block, attempts: slice.count,
-                                          meanScore: slice.map(\.score).reduce(0, +) / Double(slice.count),
-                                          proportionCorrect: Double(c.hits + c.correctRejections) / Double(slice.count),
-                                          detection: DetectionStatistics(c)))
+            learning.append(
+                LearningPoint(
+                    block: block, attempts: slice.count,
+                    meanScore: slice.map(\.score).reduce(0, +) / Double(slice.count),
+                    proportionCorrect: Double(c.hits + c.correctRejections) / Double(slice.count),
+                    detection: DetectionStatistics(c)))
             start += blockSize
             block += 1
         }
@@ -214,7 +219,8 @@ public func report(_ traineeId: String, _ attempts: [AttemptSummary], blockSize:
         traineeId: traineeId, attempts: attempts.count, meanScore: scoreSum / Double(n), passedCases: passed,
         detection: DetectionStatistics(counts), localisation: localisation, meanResponseSeconds: seconds / Double(n),
         byKind: groups({ $0.kind?.rawValue }, sharedNoise: true), byScenario: groups { $0.scenario },
-        byVantage: groups { $0.vantage?.rawValue }, byDifficulty: groups { "\($0.difficulty)" }, learningCurve: learning)
+        byVantage: groups { $0.vantage?.rawValue }, byDifficulty: groups { "\($0.difficulty)" }, learningCurve: learning
+    )
 }
 
 /// Difficulty and discrimination of every case attempted, sorted by case id.
@@ -250,8 +256,9 @@ public func itemAnalysis(_ summaries: [AttemptSummary]) -> [ItemStatistics] {
                 if r <= -0.2 { flags.append(.broken) } else if r < 0.2 { flags.append(.lowDiscrimination) }
             }
         }
-        return ItemStatistics(caseId: id, scenario: attempts[0].scenario, attempts: attempts.count, difficulty: p,
-                              discrimination: r, flags: flags)
+        return ItemStatistics(
+            caseId: id, scenario: attempts[0].scenario, attempts: attempts.count, difficulty: p,
+            discrimination: r, flags: flags)
     }
 }
 

@@ -29,7 +29,9 @@ public enum Agreement {
     ///   - weighting: `.unweighted` for nominal grades, `.linear` or `.quadratic` for ordinal ones.
     /// - Returns: nil when fewer than one paired item remains, or when chance agreement is total
     ///   (both graders always give the one same grade), where κ is undefined.
-    public static func kappa(_ first: [Int?], _ second: [Int?], categories: Int, weighting: KappaWeighting = .unweighted)
+    public static func kappa(
+        _ first: [Int?], _ second: [Int?], categories: Int, weighting: KappaWeighting = .unweighted
+    )
         -> Double?
     {
         precondition(first.count == second.count, "kappa needs the same items from both graders")

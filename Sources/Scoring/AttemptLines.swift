@@ -18,7 +18,8 @@ public struct AttemptReadError: Error, Hashable, Sendable, CustomStringConvertib
     }
 
     public var description: String {
-        "line \(line): " + (field.isEmpty ? "" : "\(field): ") + message + (value.isEmpty ? "" : " (value: \"\(value)\")")
+        "line \(line): " + (field.isEmpty ? "" : "\(field): ") + message
+            + (value.isEmpty ? "" : " (value: \"\(value)\")")
     }
 }
 
@@ -37,7 +38,9 @@ public enum AttemptLines {
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
             let bytes = raw.bindMemory(to: UInt8.self)
             out.reserveCapacity(estimateLines(bytes))
-            do throws(AttemptReadError) { try forEachLine(bytes) { attempt, _ in out.append(attempt) } } catch { failure = error }
+            do throws(AttemptReadError) { try forEachLine(bytes) { attempt, _ in out.append(attempt) } } catch {
+                failure = error
+            }
         }
         if let failure { throw failure }
         return out
@@ -49,7 +52,9 @@ public enum AttemptLines {
         var failure: AttemptReadError?
         bytes.withUnsafeBufferPointer { buffer in
             out.reserveCapacity(estimateLines(buffer))
-            do throws(AttemptReadError) { try forEachLine(buffer) { attempt, _ in out.append(attempt) } } catch { failure = error }
+            do throws(AttemptReadError) { try forEachLine(buffer) { attempt, _ in out.append(attempt) } } catch {
+                failure = error
+            }
         }
         if let failure { throw failure }
         return out
@@ -61,7 +66,9 @@ public enum AttemptLines {
     public static func forEach(_ data: Data, _ body: (Attempt, Int) -> Void) throws(AttemptReadError) {
         var failure: AttemptReadError?
         data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            do throws(AttemptReadError) { try forEachLine(raw.bindMemory(to: UInt8.self), body) } catch { failure = error }
+            do throws(AttemptReadError) { try forEachLine(raw.bindMemory(to: UInt8.self), body) } catch {
+                failure = error
+            }
         }
         if let failure { throw failure }
     }
@@ -71,7 +78,9 @@ public enum AttemptLines {
     }
 
     /// Calls `body` with each attempt and its line number, in order. Stops at the first error.
-    static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Attempt, Int) -> Void) throws(AttemptReadError) {
+    static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Attempt, Int) -> Void)
+        throws(AttemptReadError)
+    {
         var parser = AttemptParser(bytes: bytes)
         var start = 0, line = 0
         let count = bytes.count
@@ -90,7 +99,8 @@ public enum AttemptLines {
                     let attempt = try parser.attempt()
                     body(attempt, line)
                 } catch {
-                    throw AttemptReadError(line: line, field: parser.pathText, value: error.value, message: error.message)
+                    throw AttemptReadError(
+                        line: line, field: parser.pathText, value: error.value, message: error.message)
                 }
             }
             start = stop + 1
@@ -114,9 +124,15 @@ public enum AttemptLines {
             }
             out.append(34)
         }
-        func raw(_ text: StaticString) { out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)) }
+        func raw(_ text: StaticString) {
+            out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
         func number(_ value: Double) {
-            if value == value.rounded(), abs(value) < 9e15 { out += Array(String(Int64(value)).utf8) } else { out += Array("\(value)".utf8) }
+            if value == value.rounded(), abs(value) < 9e15 {
+                out += Array(String(Int64(value)).utf8)
+            } else {
+                out += Array("\(value)".utf8)
+            }
         }
         func list<T>(_ items: [T], _ each: (T) -> Void) {
             out.append(91)
@@ -151,7 +167,9 @@ public enum AttemptLines {
                     raw(",\"radiusX\":"); number(rx); raw(",\"radiusY\":"); number(ry); raw(",\"type\":\"ellipse\"")
                 case let .polygon(points):
                     raw("\"points\":")
-                    list(points) { p in raw("{\"x\":"); number(p.x); raw(",\"y\":"); number(p.y); out.append(125) }
+                    list(points) { p in
+                        raw("{\"x\":"); number(p.x); raw(",\"y\":"); number(p.y); out.append(125)
+                    }
                     raw(",\"type\":\"polygon\"")
                 case let .point(x, y):
                     raw("\"type\":\"point\",\"x\":"); number(x); raw(",\"y\":"); number(y)
@@ -295,7 +313,9 @@ struct AttemptParser {
 
     @inline(__always) mutating func expect(_ c: UInt8) throws(ParseFailure) {
         guard i < end else {
-            throw fail("The line ends early (expected `\(Character(UnicodeScalar(c)))`); the line is truncated — export it again.")
+            throw fail(
+                "The line ends early (expected `\(Character(UnicodeScalar(c)))`); the line is truncated — export it again."
+            )
         }
         guard b[i] == c else {
             throw fail("Expected `\(Character(UnicodeScalar(c)))` here; the line is not valid JSON.", here)
@@ -363,7 +383,9 @@ struct AttemptParser {
             case 117:
                 var scalar = try hex4()
                 if (0xD800..<0xDC00).contains(scalar) {
-                    guard i + 1 < end, b[i] == 92, b[i + 1] == 117 else { throw fail("A lone surrogate in \\u escape.") }
+                    guard i + 1 < end, b[i] == 92, b[i + 1] == 117 else {
+                        throw fail("A lone surrogate in \\u escape.")
+                    }
                     i += 2
                     let low = try hex4()
                     guard (0xDC00..<0xE000).contains(low) else { throw fail("A lone surrogate in \\u escape.") }
@@ -467,8 +489,9 @@ struct AttemptParser {
         let date = CalendarDate(year: year, month: month, day: day)
         let c = date.components
         guard c.day == day, c.month == month else { return nil }
-        return Instant(millisecondsSinceEpoch: (Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + m * 60 + sec)) * 1000
-                       + Int64(millis))
+        return Instant(
+            millisecondsSinceEpoch: (Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + m * 60 + sec)) * 1000
+                + Int64(millis))
     }
 
     /// The next key of an object, or nil at its end. `first` tracks the comma.
@@ -548,7 +571,11 @@ struct AttemptParser {
 
     mutating func cached(_ cache: inout ([UInt8], String)) throws(ParseFailure) -> String {
         if let (r, ascii) = try plainString(), ascii {
-            if cache.0.count == r.count, cache.0.withUnsafeBufferPointer({ p in memcmp(p.baseAddress!, b.baseAddress! + r.lowerBound, r.count) == 0 }) {
+            if cache.0.count == r.count,
+                cache.0.withUnsafeBufferPointer({ p in
+                    memcmp(p.baseAddress!, b.baseAddress! + r.lowerBound, r.count) == 0
+                })
+            {
                 return cache.1
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: b[r]), as: UTF8.self)
@@ -567,9 +594,11 @@ struct AttemptParser {
             if key(k, "caseId") {
                 path.append(.key("caseId")); caseId = try string(); path.removeLast()
             } else if key(k, "courseHash") {
-                path.append(.key("courseHash")); var cache = lastCourseHash; courseHash = try cached(&cache); lastCourseHash = cache; path.removeLast()
+                path.append(.key("courseHash")); var cache = lastCourseHash; courseHash = try cached(&cache);
+                lastCourseHash = cache; path.removeLast()
             } else if key(k, "traineeId") {
-                path.append(.key("traineeId")); var cache = lastTrainee; traineeId = try cached(&cache); lastTrainee = cache; path.removeLast()
+                path.append(.key("traineeId")); var cache = lastTrainee; traineeId = try cached(&cache);
+                lastTrainee = cache; path.removeLast()
             } else if key(k, "mode") {
                 path.append(.key("mode")); mode = try code(Codes.mode, "mode"); path.removeLast()
             } else if key(k, "decisions") {
@@ -599,10 +628,13 @@ struct AttemptParser {
             if key(k, "stage") {
                 path.append(.key("stage")); stage = try code(Codes.stage, "stage"); path.removeLast()
             } else if key(k, "disposition") {
-                path.append(.key("disposition")); disposition = try code(Codes.disposition, "disposition"); path.removeLast()
+                path.append(.key("disposition")); disposition = try code(Codes.disposition, "disposition");
+                path.removeLast()
             } else if key(k, "agency") {
                 path.append(.key("agency"))
-                if i + 4 <= end, b[i] == 110, b[i + 1] == 117, b[i + 2] == 108, b[i + 3] == 108 { i += 4 } else {
+                if i + 4 <= end, b[i] == 110, b[i + 1] == 117, b[i + 2] == 108, b[i + 3] == 108 {
+                    i += 4
+                } else {
                     agency = try code(Codes.agency, "agency")
                 }
                 path.removeLast()
@@ -629,9 +661,14 @@ struct AttemptParser {
                     try p.code(Codes.step, "custody step")
                 }
             } else if key(k, "markedRegions") {
-                marks = try list("markedRegions") { (p: inout AttemptParser) throws(ParseFailure) in try p.markedRegion() }
+                marks = try list("markedRegions") { (p: inout AttemptParser) throws(ParseFailure) in
+                    try p.markedRegion()
+                }
             } else {
-                throw unknown(k, "stage, disposition, agency, shownAt, decidedAt, clock, markedRegions, flaggedIndicators, sealFindings, examinedPoints, evidenceSteps")
+                throw unknown(
+                    k,
+                    "stage, disposition, agency, shownAt, decidedAt, clock, markedRegions, flaggedIndicators, sealFindings, examinedPoints, evidenceSteps"
+                )
             }
         }
         guard let stage else { throw missing("stage") }
@@ -639,9 +676,10 @@ struct AttemptParser {
         guard let shownAt else { throw missing("shownAt") }
         guard let decidedAt else { throw missing("decidedAt") }
         guard let clock else { throw missing("clock") }
-        return Decision(stage: stage, disposition: disposition, agency: agency, shownAt: shownAt, decidedAt: decidedAt,
-                        clock: clock, markedRegions: marks, flaggedIndicators: indicators, sealFindings: findings,
-                        examinedPoints: points, evidenceSteps: steps)
+        return Decision(
+            stage: stage, disposition: disposition, agency: agency, shownAt: shownAt, decidedAt: decidedAt,
+            clock: clock, markedRegions: marks, flaggedIndicators: indicators, sealFindings: findings,
+            examinedPoints: points, evidenceSteps: steps)
     }
 
     mutating func markedRegion() throws(ParseFailure) -> MarkedRegion {
@@ -686,9 +724,12 @@ struct AttemptParser {
             return value
         }
         switch type {
-        case "rectangle": return .rectangle(x: try v("x"), y: try v("y"), width: try v("width"), height: try v("height"))
+        case "rectangle":
+            return .rectangle(x: try v("x"), y: try v("y"), width: try v("width"), height: try v("height"))
         case "ellipse":
-            return .ellipse(centerX: try v("centerX"), centerY: try v("centerY"), radiusX: try v("radiusX"), radiusY: try v("radiusY"))
+            return .ellipse(
+                centerX: try v("centerX"), centerY: try v("centerY"), radiusX: try v("radiusX"),
+                radiusY: try v("radiusY"))
         case "point": return .point(x: try v("x"), y: try v("y"))
         case "polygon":
             guard let points else { throw missing("points") }
@@ -703,7 +744,13 @@ struct AttemptParser {
         var x: Double?, y: Double?
         var first = true
         while let k = try nextKey(&first) {
-            if key(k, "x") { x = try number() } else if key(k, "y") { y = try number() } else { throw unknown(k, "x, y") }
+            if key(k, "x") {
+                x = try number()
+            } else if key(k, "y") {
+                y = try number()
+            } else {
+                throw unknown(k, "x, y")
+            }
         }
         guard let x else { throw missing("x") }
         guard let y else { throw missing("y") }

@@ -34,9 +34,11 @@ public struct CandidateAgreement: Hashable, Sendable, Codable {
     /// The items graded differently, largest departure first.
     public var departures: [Departure]
 
-    public init(candidate: String, itemsGraded: Int, itemsMissing: Int, kappa: Double?, weightedKappaLinear: Double?,
-                weightedKappaQuadratic: Double?, alphaNominal: Double?, alphaOrdinal: Double?, meanBias: Double,
-                departures: [Departure]) {
+    public init(
+        candidate: String, itemsGraded: Int, itemsMissing: Int, kappa: Double?, weightedKappaLinear: Double?,
+        weightedKappaQuadratic: Double?, alphaNominal: Double?, alphaOrdinal: Double?, meanBias: Double,
+        departures: [Departure]
+    ) {
         self.candidate = candidate
         self.itemsGraded = itemsGraded
         self.itemsMissing = itemsMissing
@@ -102,12 +104,14 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
         throws(CalibrationError)
     {
         guard scale.count >= 2, Set(scale).count == scale.count else {
-            throw CalibrationError(code: "calibration.scale", field: "scale", value: scale.joined(separator: ","),
-                                   message: "Give at least two distinct grades, lowest first.")
+            throw CalibrationError(
+                code: "calibration.scale", field: "scale", value: scale.joined(separator: ","),
+                message: "Give at least two distinct grades, lowest first.")
         }
         guard !items.isEmpty, Set(items).count == items.count else {
-            throw CalibrationError(code: "calibration.items", field: "items", value: "\(items.count)",
-                                   message: "Give at least one item, each once.")
+            throw CalibrationError(
+                code: "calibration.items", field: "items", value: "\(items.count)",
+                message: "Give at least one item, each once.")
         }
         self.id = id
         self.rubricVersion = rubricVersion
@@ -118,21 +122,25 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
 
     private func index(of grade: String, item: String) throws(CalibrationError) -> Int {
         guard items.contains(item) else {
-            throw CalibrationError(code: "calibration.item", field: "item", value: item, message: "Grade one of the round's items.")
+            throw CalibrationError(
+                code: "calibration.item", field: "item", value: item, message: "Grade one of the round's items.")
         }
         guard let i = scale.firstIndex(of: grade) else {
-            throw CalibrationError(code: "calibration.grade", field: "grade", value: grade,
-                                   message: "Use a grade of the scale: " + scale.joined(separator: ", ") + ".")
+            throw CalibrationError(
+                code: "calibration.grade", field: "grade", value: grade,
+                message: "Use a grade of the scale: " + scale.joined(separator: ", ") + ".")
         }
         return i
     }
 
     /// Records a panelist's grade (a later grade of the same item replaces the earlier one).
     @discardableResult
-    public mutating func recordReference(panelist: String, item: String, grade: String) throws(CalibrationError) -> Next {
+    public mutating func recordReference(panelist: String, item: String, grade: String) throws(CalibrationError) -> Next
+    {
         guard phase == .reference else {
-            throw CalibrationError(code: "calibration.phase", field: "panelist", value: panelist,
-                                   message: "The reference is closed once candidates start; open a new round to change it.")
+            throw CalibrationError(
+                code: "calibration.phase", field: "panelist", value: panelist,
+                message: "The reference is closed once candidates start; open a new round to change it.")
         }
         panel[panelist, default: [:]][item] = try index(of: grade, item: item)
         let short = items.filter { item in panel.values.filter { $0[item] != nil }.count < minimumPanel }
@@ -142,31 +150,39 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
     /// Ends the reference phase.
     public mutating func openToCandidates() throws(CalibrationError) {
         guard phase == .reference else {
-            throw CalibrationError(code: "calibration.phase", field: "phase", value: phase.rawValue, message: "The round is already open.")
+            throw CalibrationError(
+                code: "calibration.phase", field: "phase", value: phase.rawValue, message: "The round is already open.")
         }
         let short = items.filter { item in panel.values.filter { $0[item] != nil }.count < minimumPanel }
         guard short.isEmpty else {
-            throw CalibrationError(code: "calibration.reference", field: "reference", value: short.joined(separator: ","),
-                                   message: "Have at least \(minimumPanel) panelists grade every item first.")
+            throw CalibrationError(
+                code: "calibration.reference", field: "reference", value: short.joined(separator: ","),
+                message: "Have at least \(minimumPanel) panelists grade every item first.")
         }
         phase = .candidates
     }
 
     /// Records a candidate's grade.
     @discardableResult
-    public mutating func recordCandidate(_ candidate: String, item: String, grade: String) throws(CalibrationError) -> Next {
+    public mutating func recordCandidate(_ candidate: String, item: String, grade: String) throws(CalibrationError)
+        -> Next
+    {
         guard phase == .candidates else {
-            throw CalibrationError(code: "calibration.phase", field: "candidate", value: candidate,
-                                   message: phase == .reference ? "Open the round to candidates once the reference is complete."
-                                       : "The round is closed.")
+            throw CalibrationError(
+                code: "calibration.phase", field: "candidate", value: candidate,
+                message: phase == .reference
+                    ? "Open the round to candidates once the reference is complete."
+                    : "The round is closed.")
         }
         guard panel[candidate] == nil else {
-            throw CalibrationError(code: "calibration.panelist", field: "candidate", value: candidate,
-                                   message: "A panelist cannot be a candidate in the same round.")
+            throw CalibrationError(
+                code: "calibration.panelist", field: "candidate", value: candidate,
+                message: "A panelist cannot be a candidate in the same round.")
         }
         candidates[candidate, default: [:]][item] = try index(of: grade, item: item)
         let remaining = items.filter { candidates[candidate]?[$0] == nil }
-        return remaining.isEmpty ? .candidateComplete(candidate: candidate)
+        return remaining.isEmpty
+            ? .candidateComplete(candidate: candidate)
             : .awaitCandidateGrades(candidate: candidate, items: remaining)
     }
 
@@ -183,8 +199,9 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
     /// Closes the round and computes every agreement figure.
     public mutating func close() throws(CalibrationError) -> CalibrationResults {
         guard phase == .candidates else {
-            throw CalibrationError(code: "calibration.phase", field: "phase", value: phase.rawValue,
-                                   message: phase == .reference ? "Open the round to candidates first." : "The round is already closed.")
+            throw CalibrationError(
+                code: "calibration.phase", field: "phase", value: phase.rawValue,
+                message: phase == .reference ? "Open the round to candidates first." : "The round is already closed.")
         }
         phase = .closed
         return results()
@@ -208,18 +225,23 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
                 paired += 1
                 bias += Double(c - r)
                 if c != r {
-                    departures.append(Departure(item: item, candidateGrade: scale[c], referenceGrade: scale[r], steps: c - r))
+                    departures.append(
+                        Departure(item: item, candidateGrade: scale[c], referenceGrade: scale[r], steps: c - r))
                 }
             }
             departures.sort { abs($0.steps) != abs($1.steps) ? abs($0.steps) > abs($1.steps) : $0.item < $1.item }
-            agreements.append(CandidateAgreement(
-                candidate: name, itemsGraded: column.compactMap { $0 }.count, itemsMissing: column.filter { $0 == nil }.count,
-                kappa: Agreement.kappa(column, referenceColumn, categories: scale.count),
-                weightedKappaLinear: Agreement.kappa(column, referenceColumn, categories: scale.count, weighting: .linear),
-                weightedKappaQuadratic: Agreement.kappa(column, referenceColumn, categories: scale.count, weighting: .quadratic),
-                alphaNominal: Agreement.krippendorffAlpha(panelRows + [row], metric: .nominal),
-                alphaOrdinal: Agreement.krippendorffAlpha(panelRows + [row], metric: .ordinal),
-                meanBias: paired > 0 ? bias / Double(paired) : 0, departures: departures))
+            agreements.append(
+                CandidateAgreement(
+                    candidate: name, itemsGraded: column.compactMap { $0 }.count,
+                    itemsMissing: column.filter { $0 == nil }.count,
+                    kappa: Agreement.kappa(column, referenceColumn, categories: scale.count),
+                    weightedKappaLinear: Agreement.kappa(
+                        column, referenceColumn, categories: scale.count, weighting: .linear),
+                    weightedKappaQuadratic: Agreement.kappa(
+                        column, referenceColumn, categories: scale.count, weighting: .quadratic),
+                    alphaNominal: Agreement.krippendorffAlpha(panelRows + [row], metric: .nominal),
+                    alphaOrdinal: Agreement.krippendorffAlpha(panelRows + [row], metric: .ordinal),
+                    meanBias: paired > 0 ? bias / Double(paired) : 0, departures: departures))
         }
         let candidateRows = candidates.keys.sorted().map { c in items.map { candidates[c]![$0].map(Double.init) } }
         return CalibrationResults(
@@ -243,8 +265,10 @@ public struct CalibrationRecord: Hashable, Sendable, Codable {
     /// candidate → item → grade (items left out are missing grades).
     public var candidates: [String: [String: String]]
 
-    public init(id: String, rubricVersion: String, scale: [String], items: [String], reference: [String: [String: String]],
-                candidates: [String: [String: String]]) {
+    public init(
+        id: String, rubricVersion: String, scale: [String], items: [String], reference: [String: [String: String]],
+        candidates: [String: [String: String]]
+    ) {
         self.id = id
         self.rubricVersion = rubricVersion
         self.scale = scale
@@ -256,8 +280,9 @@ public struct CalibrationRecord: Hashable, Sendable, Codable {
     /// Plays the record through a `CalibrationRound` (reference, open, candidates, close).
     /// - Throws: `CalibrationError` naming the panelist or candidate, item and grade at fault.
     public func run(minimumPanel: Int = 2) throws(CalibrationError) -> CalibrationResults {
-        var round = try CalibrationRound(id: id, rubricVersion: rubricVersion, scale: scale, items: items,
-                                         minimumPanel: minimumPanel)
+        var round = try CalibrationRound(
+            id: id, rubricVersion: rubricVersion, scale: scale, items: items,
+            minimumPanel: minimumPanel)
         func named(_ error: CalibrationError, _ who: String, _ item: String) -> CalibrationError {
             var e = error
             e.field = "\(who).\(item)"
@@ -284,10 +309,11 @@ public struct CalibrationRecord: Hashable, Sendable, Codable {
     /// A simulated round for demonstrations: each item's true grade is its score banded onto the scale;
     /// panelists grade it one step off with probability 0.1, candidates with their own `error` rate and
     /// `bias` (steps, positive lenient), and leave out a grade with probability 0.03.
-    public static func simulated(id: String, items: [(id: String, score: Double)], scale: [String], panelists: Int,
-                                 candidates: [(name: String, error: Double, bias: Int)],
-                                 using rng: inout some RandomNumberGenerator) -> CalibrationRecord
-    {
+    public static func simulated(
+        id: String, items: [(id: String, score: Double)], scale: [String], panelists: Int,
+        candidates: [(name: String, error: Double, bias: Int)],
+        using rng: inout some RandomNumberGenerator
+    ) -> CalibrationRecord {
         let k = scale.count
         func truth(_ score: Double) -> Int { min(k - 1, max(0, Int(score * Double(k)))) }
         func jitter(_ g: Int, _ p: Double, _ bias: Int, _ rng: inout some RandomNumberGenerator) -> Int {
@@ -298,16 +324,20 @@ public struct CalibrationRecord: Hashable, Sendable, Codable {
         var reference: [String: [String: String]] = [:]
         for p in 1...max(1, panelists) {
             let name = "panel-\(p)"
-            for item in items { reference[name, default: [:]][item.id] = scale[jitter(truth(item.score), 0.1, 0, &rng)] }
+            for item in items {
+                reference[name, default: [:]][item.id] = scale[jitter(truth(item.score), 0.1, 0, &rng)]
+            }
         }
         var graded: [String: [String: String]] = [:]
         for c in candidates {
             graded[c.name] = [:]
             for item in items where unit(&rng) >= 0.03 {
-                graded[c.name]![item.id] = scale[jitter(truth(item.score), c.error, unit(&rng) < 0.5 ? c.bias : 0, &rng)]
+                graded[c.name]![item.id] =
+                    scale[jitter(truth(item.score), c.error, unit(&rng) < 0.5 ? c.bias : 0, &rng)]
             }
         }
-        return CalibrationRecord(id: id, rubricVersion: Rubric.standard.version, scale: scale, items: items.map(\.id),
-                                 reference: reference, candidates: graded)
+        return CalibrationRecord(
+            id: id, rubricVersion: Rubric.standard.version, scale: scale, items: items.map(\.id),
+            reference: reference, candidates: graded)
     }
 }

@@ -38,8 +38,10 @@ public struct CertificatePayload: Hashable, Sendable, Codable {
     /// The figures the decision rested on (`dPrime`, `hitRate`, `kappa` …), as printed.
     public var figures: [String: String]
 
-    public init(keyId: String, issuer: String, subject: String, subjectName: String, role: CertificationRole,
-                policyVersion: String, issuedAt: Instant, validityDays: Int, figures: [String: String]) {
+    public init(
+        keyId: String, issuer: String, subject: String, subjectName: String, role: CertificationRole,
+        policyVersion: String, issuedAt: Instant, validityDays: Int, figures: [String: String]
+    ) {
         formatVersion = 1
         let seed = "\(keyId)|\(subject)|\(role.rawValue)|\(issuedAt.millisecondsSinceEpoch)"
         certificateId = Crypto.SHA256.hash(data: Data(seed.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
@@ -115,8 +117,9 @@ public struct SigningIdentity {
         guard lines.count >= 2, lines[0] == Self.privateHeader, let bytes = unhex(lines[1]), bytes.count == 32,
             let key = try? Curve25519.Signing.PrivateKey(rawRepresentation: bytes)
         else {
-            throw CertificateError(code: "key.malformed", field: "private key",
-                                   message: "This is not a CargoSim private key file; make one with `cargosim keys init`.")
+            throw CertificateError(
+                code: "key.malformed", field: "private key",
+                message: "This is not a CargoSim private key file; make one with `cargosim keys init`.")
         }
         privateKey = key
     }
@@ -127,8 +130,11 @@ public struct SigningIdentity {
             let key = try? Curve25519.Signing.PublicKey(rawRepresentation: bytes),
             lines[1] == "key-id \(keyId(of: key))"
         else {
-            throw CertificateError(code: "key.malformed", field: "public key",
-                                   message: "This is not a CargoSim public key file; ask the issuer for the .pub file made by `cargosim keys init`.")
+            throw CertificateError(
+                code: "key.malformed", field: "public key",
+                message:
+                    "This is not a CargoSim public key file; ask the issuer for the .pub file made by `cargosim keys init`."
+            )
         }
         return key
     }
@@ -163,41 +169,53 @@ public enum Certificates {
     }
 
     /// Opens a signed document: exact form, key id, signature. Returns the payload.
-    static func open<T: Decodable & Encodable>(_ type: T.Type, _ data: Data, header: String, kind: String,
-                                               publicKey: Curve25519.Signing.PublicKey,
-                                               keyIdOf: (T) -> String) throws(CertificateError) -> T
-    {
+    static func open<T: Decodable & Encodable>(
+        _ type: T.Type, _ data: Data, header: String, kind: String,
+        publicKey: Curve25519.Signing.PublicKey,
+        keyIdOf: (T) -> String
+    ) throws(CertificateError) -> T {
         let bytes = [UInt8](data)
         let parts = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         guard parts.count == 4, parts[3].isEmpty, Array(parts[0]) == Array(header.utf8) else {
-            throw CertificateError(code: "\(kind).malformed", field: "file",
-                                   message: "This is not a CargoSim \(kind) (three lines: header, payload, signature); ask the issuer for the original file.")
+            throw CertificateError(
+                code: "\(kind).malformed", field: "file",
+                message:
+                    "This is not a CargoSim \(kind) (three lines: header, payload, signature); ask the issuer for the original file."
+            )
         }
         let payload = Data(parts[1])
         let signatureText = String(decoding: parts[2], as: UTF8.self)
-        guard signatureText.utf8.count == 128, signatureText.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+        guard signatureText.utf8.count == 128,
+            signatureText.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
             let signature = unhex(Substring(signatureText))
         else {
-            throw CertificateError(code: "\(kind).malformed", field: "signature",
-                                   message: "The signature line must be 128 lowercase hex digits; the file was altered.")
+            throw CertificateError(
+                code: "\(kind).malformed", field: "signature",
+                message: "The signature line must be 128 lowercase hex digits; the file was altered.")
         }
         let value: T
         do { value = try JSONDecoder().decode(T.self, from: payload) } catch {
-            throw CertificateError(code: "\(kind).malformed", field: "payload",
-                                   message: "The payload is not readable JSON (\(error)); the file was altered.")
+            throw CertificateError(
+                code: "\(kind).malformed", field: "payload",
+                message: "The payload is not readable JSON (\(error)); the file was altered.")
         }
         guard canonical(value) == payload else {
-            throw CertificateError(code: "\(kind).malformed", field: "payload",
-                                   message: "The payload is not in canonical form; the file was altered.")
+            throw CertificateError(
+                code: "\(kind).malformed", field: "payload",
+                message: "The payload is not in canonical form; the file was altered.")
         }
         let expected = SigningIdentity.keyId(of: publicKey)
         guard keyIdOf(value) == expected else {
-            throw CertificateError(code: "\(kind).unknownKey", field: "keyId",
-                                   message: "Signed by key \(keyIdOf(value)), not by the key given (\(expected)); get the issuer's public key for that id.")
+            throw CertificateError(
+                code: "\(kind).unknownKey", field: "keyId",
+                message:
+                    "Signed by key \(keyIdOf(value)), not by the key given (\(expected)); get the issuer's public key for that id."
+            )
         }
         guard publicKey.isValidSignature(signature, for: payload) else {
-            throw CertificateError(code: "\(kind).signature", field: "signature",
-                                   message: "The signature does not match the content; the file was altered or forged.")
+            throw CertificateError(
+                code: "\(kind).signature", field: "signature",
+                message: "The signature does not match the content; the file was altered or forged.")
         }
         return value
     }
@@ -218,26 +236,36 @@ public enum Certificates {
     public static func openRevocations(_ data: Data, publicKey: Curve25519.Signing.PublicKey) throws(CertificateError)
         -> RevocationList
     {
-        try open(RevocationList.self, data, header: revocationHeader, kind: "revocations", publicKey: publicKey) { $0.keyId }
+        try open(RevocationList.self, data, header: revocationHeader, kind: "revocations", publicKey: publicKey) {
+            $0.keyId
+        }
     }
 
     /// Verifies a certificate file: form, key, signature, validity at `now`, and the revocation list.
-    public static func verify(_ data: Data, publicKey: Curve25519.Signing.PublicKey, revocations: RevocationList? = nil,
-                              now: Instant) throws(CertificateError) -> CertificatePayload
-    {
-        let payload = try open(CertificatePayload.self, data, header: certificateHeader, kind: "certificate",
-                               publicKey: publicKey) { $0.keyId }
-        if let revocations, let entry = revocations.revocations.first(where: { $0.certificateId == payload.certificateId }) {
-            throw CertificateError(code: "certificate.revoked", field: "certificateId",
-                                   message: "Certificate \(payload.certificateId) was revoked on \(entry.revokedAt): \(entry.reason).")
+    public static func verify(
+        _ data: Data, publicKey: Curve25519.Signing.PublicKey, revocations: RevocationList? = nil,
+        now: Instant
+    ) throws(CertificateError) -> CertificatePayload {
+        let payload = try open(
+            CertificatePayload.self, data, header: certificateHeader, kind: "certificate",
+            publicKey: publicKey
+        ) { $0.keyId }
+        if let revocations,
+            let entry = revocations.revocations.first(where: { $0.certificateId == payload.certificateId })
+        {
+            throw CertificateError(
+                code: "certificate.revoked", field: "certificateId",
+                message: "Certificate \(payload.certificateId) was revoked on \(entry.revokedAt): \(entry.reason).")
         }
         guard now >= payload.issuedAt else {
-            throw CertificateError(code: "certificate.notYetValid", field: "issuedAt",
-                                   message: "The certificate is dated \(payload.issuedAt), after now (\(now)); check the clock.")
+            throw CertificateError(
+                code: "certificate.notYetValid", field: "issuedAt",
+                message: "The certificate is dated \(payload.issuedAt), after now (\(now)); check the clock.")
         }
         guard now < payload.expiresAt else {
-            throw CertificateError(code: "certificate.expired", field: "expiresAt",
-                                   message: "The certificate expired on \(payload.expiresAt); the holder must recertify.")
+            throw CertificateError(
+                code: "certificate.expired", field: "expiresAt",
+                message: "The certificate expired on \(payload.expiresAt); the holder must recertify.")
         }
         return payload
     }
@@ -259,7 +287,9 @@ public enum Certificates {
     /// A printable HTML page of a certificate (A4, no scripts, no external resources).
     ///
     /// - Parameter text: translation `(key, parameters) -> text` for the labels (`certificate.*`).
-    public static func html(_ payload: CertificatePayload, file: Data, text: (String, [String: String]) -> String) -> String {
+    public static func html(_ payload: CertificatePayload, file: Data, text: (String, [String: String]) -> String)
+        -> String
+    {
         let figures = payload.figures.keys.sorted().map { key in
             "<tr><th>\(escapeHTML(text("figure.\(key)", [:])))</th><td>\(escapeHTML(payload.figures[key]!))</td></tr>"
         }.joined(separator: "\n")

@@ -19,9 +19,11 @@ public struct TraineeRequirements: Hashable, Sendable, Codable {
     /// Share of anomalies found on the scans (left out: not required).
     public var minimumLocalisationRate: Double?
 
-    public init(minimumConcealmentCases: Int, minimumCleanCases: Int, minimumCasesPerKind: Int, kinds: [AnomalyKind],
-                minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
-                minimumDPrimeLowerBound: Double, minimumLocalisationRate: Double?) {
+    public init(
+        minimumConcealmentCases: Int, minimumCleanCases: Int, minimumCasesPerKind: Int, kinds: [AnomalyKind],
+        minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
+        minimumDPrimeLowerBound: Double, minimumLocalisationRate: Double?
+    ) {
         self.minimumConcealmentCases = minimumConcealmentCases
         self.minimumCleanCases = minimumCleanCases
         self.minimumCasesPerKind = minimumCasesPerKind
@@ -49,9 +51,11 @@ public struct TrainerRequirements: Hashable, Sendable, Codable {
     public var minimumAlpha: Double
     public var requireSupervisedDelivery: Bool
 
-    public init(minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
-                minimumDPrimeLowerBound: Double, minimumKappa: Double, minimumWeightedKappa: Double,
-                minimumAlpha: Double, requireSupervisedDelivery: Bool) {
+    public init(
+        minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
+        minimumDPrimeLowerBound: Double, minimumKappa: Double, minimumWeightedKappa: Double,
+        minimumAlpha: Double, requireSupervisedDelivery: Bool
+    ) {
         self.minimumHitRate = minimumHitRate
         self.maximumFalseAlarmRate = maximumFalseAlarmRate
         self.minimumDPrime = minimumDPrime
@@ -82,38 +86,47 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
     /// The values shipped in `Assets/policies/default.yaml` (kept equal by a test).
     public static let standard = CertificationPolicy(
         version: "cargosim-2026.1", validityDays: 730,
-        trainee: TraineeRequirements(minimumConcealmentCases: 20, minimumCleanCases: 20, minimumCasesPerKind: 2,
-                                     kinds: [], minimumHitRate: 0.80, maximumFalseAlarmRate: 0.30,
-                                     minimumDPrime: 1.5, minimumDPrimeLowerBound: 0.8, minimumLocalisationRate: nil),
-        trainer: TrainerRequirements(minimumHitRate: 0.90, maximumFalseAlarmRate: 0.20, minimumDPrime: 2.0,
-                                     minimumDPrimeLowerBound: 1.2, minimumKappa: 0.61, minimumWeightedKappa: 0.61,
-                                     minimumAlpha: 0.667, requireSupervisedDelivery: true))
+        trainee: TraineeRequirements(
+            minimumConcealmentCases: 20, minimumCleanCases: 20, minimumCasesPerKind: 2,
+            kinds: [], minimumHitRate: 0.80, maximumFalseAlarmRate: 0.30,
+            minimumDPrime: 1.5, minimumDPrimeLowerBound: 0.8, minimumLocalisationRate: nil),
+        trainer: TrainerRequirements(
+            minimumHitRate: 0.90, maximumFalseAlarmRate: 0.20, minimumDPrime: 2.0,
+            minimumDPrimeLowerBound: 1.2, minimumKappa: 0.61, minimumWeightedKappa: 0.61,
+            minimumAlpha: 0.667, requireSupervisedDelivery: true))
 
     /// Checks that the policy can be met and makes sense: rates in [0, 1], counts not negative, agreement
     /// thresholds in (−1, 1], d′ thresholds finite, and the trainer's bar at or above the trainee's.
     /// Field paths (`trainee.minimumHitRate`) let a YAML reader point at the line.
     public func validate() -> ValidationReport {
         var r = ValidationReport()
-        r.check(!version.trimmingCharacters(in: .whitespaces).isEmpty, code: "policy.version", field: "version",
-                value: version, "Give the policy a version; certificates cite it.")
-        r.check(validityDays >= 1 && validityDays <= 3660, code: "policy.validity", field: "validityDays",
-                value: "\(validityDays)", "Give a validity between 1 and 3660 days.")
+        r.check(
+            !version.trimmingCharacters(in: .whitespaces).isEmpty, code: "policy.version", field: "version",
+            value: version, "Give the policy a version; certificates cite it.")
+        r.check(
+            validityDays >= 1 && validityDays <= 3660, code: "policy.validity", field: "validityDays",
+            value: "\(validityDays)", "Give a validity between 1 and 3660 days.")
         func rate(_ value: Double?, _ field: String) {
             guard let value else { return }
-            r.check(value.isFinite && value >= 0 && value <= 1, code: "policy.impossible", field: field, value: "\(value)",
-                    "A rate lies between 0 and 1; no trainee can meet this threshold.")
+            r.check(
+                value.isFinite && value >= 0 && value <= 1, code: "policy.impossible", field: field, value: "\(value)",
+                "A rate lies between 0 and 1; no trainee can meet this threshold.")
         }
         func count(_ value: Int, _ field: String) {
-            r.check(value >= 0 && value <= 100_000, code: "policy.count", field: field, value: "\(value)",
-                    "Give a count between 0 and 100000.")
+            r.check(
+                value >= 0 && value <= 100_000, code: "policy.count", field: field, value: "\(value)",
+                "Give a count between 0 and 100000.")
         }
         func dPrime(_ value: Double, _ field: String) {
-            r.check(value.isFinite && value >= -10 && value <= 10, code: "policy.impossible", field: field, value: "\(value)",
-                    "Give a d′ between −10 and 10 (a perfect score over 1000 cases gives about 6.2).")
+            r.check(
+                value.isFinite && value >= -10 && value <= 10, code: "policy.impossible", field: field,
+                value: "\(value)",
+                "Give a d′ between −10 and 10 (a perfect score over 1000 cases gives about 6.2).")
         }
         func agreement(_ value: Double, _ field: String) {
-            r.check(value.isFinite && value > -1 && value <= 1, code: "policy.impossible", field: field, value: "\(value)",
-                    "Agreement (κ, α) is at most 1; use a threshold above −1 and at most 1 (0.61 is substantial).")
+            r.check(
+                value.isFinite && value > -1 && value <= 1, code: "policy.impossible", field: field, value: "\(value)",
+                "Agreement (κ, α) is at most 1; use a threshold above −1 and at most 1 (0.61 is substantial).")
         }
         let t = trainee
         count(t.minimumConcealmentCases, "trainee.minimumConcealmentCases")
@@ -124,16 +137,19 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
         rate(t.minimumLocalisationRate, "trainee.minimumLocalisationRate")
         dPrime(t.minimumDPrime, "trainee.minimumDPrime")
         dPrime(t.minimumDPrimeLowerBound, "trainee.minimumDPrimeLowerBound")
-        r.check(t.minimumConcealmentCases >= 1 && t.minimumCleanCases >= 1, code: "policy.impossible",
-                field: t.minimumConcealmentCases < 1 ? "trainee.minimumConcealmentCases" : "trainee.minimumCleanCases",
-                value: "\(min(t.minimumConcealmentCases, t.minimumCleanCases))",
-                "d′ needs both concealment and clean cases; ask for at least 1 of each.")
-        r.check(t.kinds.count == Set(t.kinds).count, code: "policy.duplicate", field: "trainee.kinds",
-                value: t.kinds.map(\.rawValue).joined(separator: ","), "Name each kind once.")
-        r.check(t.minimumCasesPerKind * t.kinds.count <= max(t.minimumConcealmentCases, 0) || t.kinds.isEmpty
-                    || t.minimumCasesPerKind == 0,
-                code: "policy.inconsistent", field: "trainee.minimumCasesPerKind", value: "\(t.minimumCasesPerKind)",
-                "The per-kind minimums add up to more than minimumConcealmentCases; raise that or lower this.")
+        r.check(
+            t.minimumConcealmentCases >= 1 && t.minimumCleanCases >= 1, code: "policy.impossible",
+            field: t.minimumConcealmentCases < 1 ? "trainee.minimumConcealmentCases" : "trainee.minimumCleanCases",
+            value: "\(min(t.minimumConcealmentCases, t.minimumCleanCases))",
+            "d′ needs both concealment and clean cases; ask for at least 1 of each.")
+        r.check(
+            t.kinds.count == Set(t.kinds).count, code: "policy.duplicate", field: "trainee.kinds",
+            value: t.kinds.map(\.rawValue).joined(separator: ","), "Name each kind once.")
+        r.check(
+            t.minimumCasesPerKind * t.kinds.count <= max(t.minimumConcealmentCases, 0) || t.kinds.isEmpty
+                || t.minimumCasesPerKind == 0,
+            code: "policy.inconsistent", field: "trainee.minimumCasesPerKind", value: "\(t.minimumCasesPerKind)",
+            "The per-kind minimums add up to more than minimumConcealmentCases; raise that or lower this.")
         let tr = trainer
         rate(tr.minimumHitRate, "trainer.minimumHitRate")
         rate(tr.maximumFalseAlarmRate, "trainer.maximumFalseAlarmRate")
@@ -143,15 +159,18 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
         agreement(tr.minimumWeightedKappa, "trainer.minimumWeightedKappa")
         agreement(tr.minimumAlpha, "trainer.minimumAlpha")
         func above(_ ok: Bool, _ field: String, _ value: Double, _ traineeValue: Double) {
-            r.check(ok, code: "policy.trainerBelowTrainee", field: field, value: "\(value)",
-                    "A trainer's own proficiency must be at or above the trainee bar (\(traineeValue)); raise it.")
+            r.check(
+                ok, code: "policy.trainerBelowTrainee", field: field, value: "\(value)",
+                "A trainer's own proficiency must be at or above the trainee bar (\(traineeValue)); raise it.")
         }
         above(tr.minimumHitRate >= t.minimumHitRate, "trainer.minimumHitRate", tr.minimumHitRate, t.minimumHitRate)
-        above(tr.maximumFalseAlarmRate <= t.maximumFalseAlarmRate, "trainer.maximumFalseAlarmRate",
-              tr.maximumFalseAlarmRate, t.maximumFalseAlarmRate)
+        above(
+            tr.maximumFalseAlarmRate <= t.maximumFalseAlarmRate, "trainer.maximumFalseAlarmRate",
+            tr.maximumFalseAlarmRate, t.maximumFalseAlarmRate)
         above(tr.minimumDPrime >= t.minimumDPrime, "trainer.minimumDPrime", tr.minimumDPrime, t.minimumDPrime)
-        above(tr.minimumDPrimeLowerBound >= t.minimumDPrimeLowerBound, "trainer.minimumDPrimeLowerBound",
-              tr.minimumDPrimeLowerBound, t.minimumDPrimeLowerBound)
+        above(
+            tr.minimumDPrimeLowerBound >= t.minimumDPrimeLowerBound, "trainer.minimumDPrimeLowerBound",
+            tr.minimumDPrimeLowerBound, t.minimumDPrimeLowerBound)
         return r
     }
 }
@@ -207,36 +226,46 @@ private func fixed(_ x: Double?, _ digits: Int = 2) -> String {
 extension CertificationPolicy {
     /// Evaluates a trainee's report against the trainee requirements.
     public func evaluateTrainee(_ report: TraineeReport) -> CertificationDecision {
-        var reasons = proficiencyReasons(report, hit: trainee.minimumHitRate, falseAlarm: trainee.maximumFalseAlarmRate,
-                                         dPrime: trainee.minimumDPrime, lowerBound: trainee.minimumDPrimeLowerBound)
+        var reasons = proficiencyReasons(
+            report, hit: trainee.minimumHitRate, falseAlarm: trainee.maximumFalseAlarmRate,
+            dPrime: trainee.minimumDPrime, lowerBound: trainee.minimumDPrimeLowerBound)
         reasons.insert(contentsOf: countReasons(report), at: 0)
         if let minimum = trainee.minimumLocalisationRate {
             let rate = report.localisation.hitRate
-            reasons.append(DecisionReason(code: "localisationRate", passed: (rate ?? -1) >= minimum, figure: fixed(rate),
-                                          threshold: "≥ " + fixed(minimum)))
+            reasons.append(
+                DecisionReason(
+                    code: "localisationRate", passed: (rate ?? -1) >= minimum, figure: fixed(rate),
+                    threshold: "≥ " + fixed(minimum)))
         }
         return decision(report.traineeId, .trainee, reasons, report)
     }
 
     /// Evaluates a trainer candidate: trainee counts, the trainer's own bar, calibration agreement, delivery.
-    public func evaluateTrainer(_ report: TraineeReport, calibration: CandidateAgreement?, delivery: SupervisedDelivery?)
+    public func evaluateTrainer(
+        _ report: TraineeReport, calibration: CandidateAgreement?, delivery: SupervisedDelivery?
+    )
         -> CertificationDecision
     {
         var reasons = countReasons(report)
-        reasons += proficiencyReasons(report, hit: trainer.minimumHitRate, falseAlarm: trainer.maximumFalseAlarmRate,
-                                      dPrime: trainer.minimumDPrime, lowerBound: trainer.minimumDPrimeLowerBound)
+        reasons += proficiencyReasons(
+            report, hit: trainer.minimumHitRate, falseAlarm: trainer.maximumFalseAlarmRate,
+            dPrime: trainer.minimumDPrime, lowerBound: trainer.minimumDPrimeLowerBound)
         func agreement(_ code: String, _ value: Double?, _ minimum: Double) {
-            reasons.append(DecisionReason(code: code, passed: (value ?? -2) >= minimum, figure: fixed(value, 3),
-                                          threshold: "≥ " + fixed(minimum, 3)))
+            reasons.append(
+                DecisionReason(
+                    code: code, passed: (value ?? -2) >= minimum, figure: fixed(value, 3),
+                    threshold: "≥ " + fixed(minimum, 3)))
         }
         agreement("kappa", calibration?.kappa, trainer.minimumKappa)
         agreement("weightedKappa", calibration?.weightedKappaQuadratic, trainer.minimumWeightedKappa)
         agreement("alpha", calibration?.alphaOrdinal, trainer.minimumAlpha)
         if trainer.requireSupervisedDelivery {
             let ok = delivery.map { $0.signedOff && $0.trainer == report.traineeId && !$0.expert.isEmpty } ?? false
-            reasons.append(DecisionReason(code: "supervisedDelivery", passed: ok,
-                                          figure: delivery.map { $0.signedOff ? "signed off by \($0.expert)" : "not signed off" } ?? "none",
-                                          threshold: "signed off"))
+            reasons.append(
+                DecisionReason(
+                    code: "supervisedDelivery", passed: ok,
+                    figure: delivery.map { $0.signedOff ? "signed off by \($0.expert)" : "not signed off" } ?? "none",
+                    threshold: "signed off"))
         }
         var result = decision(report.traineeId, .trainer, reasons, report)
         result.figures["kappa"] = fixed(calibration?.kappa, 3)
@@ -248,34 +277,47 @@ extension CertificationPolicy {
     private func countReasons(_ report: TraineeReport) -> [DecisionReason] {
         let c = report.detection.counts
         var reasons = [
-            DecisionReason(code: "concealmentCases", passed: c.signalTrials >= trainee.minimumConcealmentCases,
-                           figure: "\(c.signalTrials)", threshold: "≥ \(trainee.minimumConcealmentCases)"),
-            DecisionReason(code: "cleanCases", passed: c.noiseTrials >= trainee.minimumCleanCases,
-                           figure: "\(c.noiseTrials)", threshold: "≥ \(trainee.minimumCleanCases)"),
+            DecisionReason(
+                code: "concealmentCases", passed: c.signalTrials >= trainee.minimumConcealmentCases,
+                figure: "\(c.signalTrials)", threshold: "≥ \(trainee.minimumConcealmentCases)"),
+            DecisionReason(
+                code: "cleanCases", passed: c.noiseTrials >= trainee.minimumCleanCases,
+                figure: "\(c.noiseTrials)", threshold: "≥ \(trainee.minimumCleanCases)"),
         ]
         for kind in trainee.kinds {
             let n = report.byKind.first { $0.group == kind.rawValue }?.detection.counts.signalTrials ?? 0
-            reasons.append(DecisionReason(code: "casesOfKind.\(kind.rawValue)", passed: n >= trainee.minimumCasesPerKind,
-                                          figure: "\(n)", threshold: "≥ \(trainee.minimumCasesPerKind)"))
+            reasons.append(
+                DecisionReason(
+                    code: "casesOfKind.\(kind.rawValue)", passed: n >= trainee.minimumCasesPerKind,
+                    figure: "\(n)", threshold: "≥ \(trainee.minimumCasesPerKind)"))
         }
         return reasons
     }
 
-    private func proficiencyReasons(_ report: TraineeReport, hit: Double, falseAlarm: Double, dPrime: Double,
-                                    lowerBound: Double) -> [DecisionReason] {
+    private func proficiencyReasons(
+        _ report: TraineeReport, hit: Double, falseAlarm: Double, dPrime: Double,
+        lowerBound: Double
+    ) -> [DecisionReason] {
         let d = report.detection
         return [
-            DecisionReason(code: "hitRate", passed: (d.hitRate ?? -1) >= hit, figure: fixed(d.hitRate), threshold: "≥ " + fixed(hit)),
-            DecisionReason(code: "falseAlarmRate", passed: (d.falseAlarmRate ?? 2) <= falseAlarm, figure: fixed(d.falseAlarmRate),
-                           threshold: "≤ " + fixed(falseAlarm)),
-            DecisionReason(code: "dPrime", passed: (d.dPrime ?? -.infinity) >= dPrime, figure: fixed(d.dPrime),
-                           threshold: "≥ " + fixed(dPrime)),
-            DecisionReason(code: "dPrimeLowerBound", passed: (d.dPrimeInterval?.lower ?? -.infinity) >= lowerBound,
-                           figure: fixed(d.dPrimeInterval?.lower), threshold: "≥ " + fixed(lowerBound)),
+            DecisionReason(
+                code: "hitRate", passed: (d.hitRate ?? -1) >= hit, figure: fixed(d.hitRate),
+                threshold: "≥ " + fixed(hit)),
+            DecisionReason(
+                code: "falseAlarmRate", passed: (d.falseAlarmRate ?? 2) <= falseAlarm, figure: fixed(d.falseAlarmRate),
+                threshold: "≤ " + fixed(falseAlarm)),
+            DecisionReason(
+                code: "dPrime", passed: (d.dPrime ?? -.infinity) >= dPrime, figure: fixed(d.dPrime),
+                threshold: "≥ " + fixed(dPrime)),
+            DecisionReason(
+                code: "dPrimeLowerBound", passed: (d.dPrimeInterval?.lower ?? -.infinity) >= lowerBound,
+                figure: fixed(d.dPrimeInterval?.lower), threshold: "≥ " + fixed(lowerBound)),
         ]
     }
 
-    private func decision(_ subject: String, _ role: CertificationRole, _ reasons: [DecisionReason], _ report: TraineeReport)
+    private func decision(
+        _ subject: String, _ role: CertificationRole, _ reasons: [DecisionReason], _ report: TraineeReport
+    )
         -> CertificationDecision
     {
         let d = report.detection
@@ -286,7 +328,8 @@ extension CertificationPolicy {
             "dPrimeLower": fixed(d.dPrimeInterval?.lower), "dPrimeUpper": fixed(d.dPrimeInterval?.upper),
             "aPrime": fixed(d.aPrime), "criterion": fixed(d.criterion),
         ]
-        return CertificationDecision(subject: subject, role: role, policyVersion: version,
-                                     granted: reasons.allSatisfy(\.passed), reasons: reasons, figures: figures)
+        return CertificationDecision(
+            subject: subject, role: role, policyVersion: version,
+            granted: reasons.allSatisfy(\.passed), reasons: reasons, figures: figures)
     }
 }

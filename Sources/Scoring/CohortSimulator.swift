@@ -16,8 +16,10 @@ public struct SimulatedTrainee: Hashable, Sendable, Codable {
     /// Multiplies response times (1 typical).
     public var pace: Double
 
-    public init(id: String, initialSensitivity: Double, finalSensitivity: Double, criterion: Double, diligence: Double,
-                pace: Double) {
+    public init(
+        id: String, initialSensitivity: Double, finalSensitivity: Double, criterion: Double, diligence: Double,
+        pace: Double
+    ) {
         self.id = id
         self.initialSensitivity = initialSensitivity
         self.finalSensitivity = finalSensitivity
@@ -55,9 +57,10 @@ public struct CohortSimulator: Sendable {
     {
         (0..<count).map { i in
             let start = 0.4 + 2.4 * unit(&rng)
-            return SimulatedTrainee(id: "\(prefix)\(String(format: "%03d", i + 1))", initialSensitivity: start,
-                                    finalSensitivity: start + unit(&rng), criterion: 0.5 * normal(&rng) - 0.2,
-                                    diligence: 0.4 + 0.6 * unit(&rng), pace: 0.6 + unit(&rng))
+            return SimulatedTrainee(
+                id: "\(prefix)\(String(format: "%03d", i + 1))", initialSensitivity: start,
+                finalSensitivity: start + unit(&rng), criterion: 0.5 * normal(&rng) - 0.2,
+                diligence: 0.4 + 0.6 * unit(&rng), pace: 0.6 + unit(&rng))
         }
     }
 
@@ -70,20 +73,25 @@ public struct CohortSimulator: Sendable {
         out.reserveCapacity(keys.count)
         for (i, key) in keys.enumerated() {
             let progress = keys.count > 1 ? Double(i) / Double(keys.count - 1) : 0
-            let d = (trainee.initialSensitivity + (trainee.finalSensitivity - trainee.initialSensitivity) * progress)
+            let d =
+                (trainee.initialSensitivity + (trainee.finalSensitivity - trainee.initialSensitivity) * progress)
                 * max(0.4, 1.3 - 0.15 * Double(key.difficulty.level))
             let evidence = normal(&rng) + (key.irregular ? d / 2 : -d / 2)
             let alarm = evidence > trainee.criterion
             let decisions = decide(key, alarm: alarm, trainee: trainee, clock: &clock, using: &rng)
-            out.append(Attempt(caseId: key.caseId, courseHash: courseHash, traineeId: trainee.id, mode: mode, decisions: decisions))
+            out.append(
+                Attempt(
+                    caseId: key.caseId, courseHash: courseHash, traineeId: trainee.id, mode: mode, decisions: decisions)
+            )
             clock += Int64(30_000 + unit(&rng) * 120_000)
         }
         return out
     }
 
-    private func decide(_ key: AnswerKey, alarm: Bool, trainee: SimulatedTrainee, clock: inout Int64,
-                        using rng: inout some RandomNumberGenerator) -> [Decision]
-    {
+    private func decide(
+        _ key: AnswerKey, alarm: Bool, trainee: SimulatedTrainee, clock: inout Int64,
+        using rng: inout some RandomNumberGenerator
+    ) -> [Decision] {
         let stages = Stage.allCases.filter { key.expectations[$0] != nil }
         var decisions: [Decision] = []
         let good = trainee.diligence
@@ -105,46 +113,68 @@ public struct CohortSimulator: Sendable {
             } else if !alarm {
                 disposition = .release
             } else if key.irregular {
-                disposition = unit(&rng) < 0.5 + 0.5 * good ? expectation.best
-                    : (Disposition.options(at: stage).filter { $0 != .release && $0 != .referToAgency }.randomElementOrFirst(&rng))
+                disposition =
+                    unit(&rng) < 0.5 + 0.5 * good
+                    ? expectation.best
+                    : (Disposition.options(at: stage).filter { $0 != .release && $0 != .referToAgency }
+                        .randomElementOrFirst(&rng))
                 if disposition == .referToAgency { agency = expectation.agency ?? .police }
             } else {
-                disposition = [Stage.targeting: Disposition.referForScan, .screening: .targetedExamination,
-                               .examination: .detain, .evidence: .detain][stage]!
+                disposition = [
+                    Stage.targeting: Disposition.referForScan, .screening: .targetedExamination,
+                    .examination: .detain, .evidence: .detain,
+                ][stage]!
             }
-            var decision = Decision(stage: stage, disposition: disposition, agency: agency, shownAt: shown, decidedAt: decided,
-                                    clock: .client)
+            var decision = Decision(
+                stage: stage, disposition: disposition, agency: agency, shownAt: shown, decidedAt: decided,
+                clock: .client)
             switch stage {
             case .targeting:
-                decision.flaggedIndicators = key.indicators.map(\.code).filter { $0.stage == .targeting && unit(&rng) < good }
-                if unit(&rng) < 0.1 { decision.flaggedIndicators.append(RiskIndicator.allCases.randomElementOrFirst(&rng)) }
+                decision.flaggedIndicators = key.indicators.map(\.code).filter {
+                    $0.stage == .targeting && unit(&rng) < good
+                }
+                if unit(&rng) < 0.1 {
+                    decision.flaggedIndicators.append(RiskIndicator.allCases.randomElementOrFirst(&rng))
+                }
                 decision.flaggedIndicators = Array(Set(decision.flaggedIndicators)).sorted()
             case .screening:
-                decision.flaggedIndicators = key.indicators.map(\.code).filter { $0.stage == .screening && unit(&rng) < good }
+                decision.flaggedIndicators = key.indicators.map(\.code).filter {
+                    $0.stage == .screening && unit(&rng) < good
+                }
                 if let g = geometry[key.caseId] {
                     if alarm {
                         for region in g.regions where unit(&rng) < 0.3 + 0.6 * good {
                             let b = region.box
                             let jx = (unit(&rng) - 0.5) * 0.3 * b.width, jy = (unit(&rng) - 0.5) * 0.3 * b.height
-                            decision.markedRegions.append(MarkedRegion(scan: region.scan, shape: .rectangle(
-                                x: max(0, b.x + jx), y: max(0, b.y + jy), width: b.width, height: b.height)))
+                            decision.markedRegions.append(
+                                MarkedRegion(
+                                    scan: region.scan,
+                                    shape: .rectangle(
+                                        x: max(0, b.x + jx), y: max(0, b.y + jy), width: b.width, height: b.height)))
                         }
                     }
                     if let frame = g.frames.first, unit(&rng) < 0.15 * (1.2 - good) {
                         let w = Double(frame.widthPixels), h = Double(frame.heightPixels)
-                        decision.markedRegions.append(MarkedRegion(scan: frame.file, shape: .point(x: unit(&rng) * w, y: unit(&rng) * h)))
+                        decision.markedRegions.append(
+                            MarkedRegion(scan: frame.file, shape: .point(x: unit(&rng) * w, y: unit(&rng) * h)))
                     }
                     // Clamp every rectangle into its scan.
                     decision.markedRegions = decision.markedRegions.map { mark in
-                        guard case let .rectangle(x, y, w, h) = mark.shape, let f = g.frame(mark.scan) else { return mark }
+                        guard case let .rectangle(x, y, w, h) = mark.shape, let f = g.frame(mark.scan) else {
+                            return mark
+                        }
                         let fw = Double(f.widthPixels), fh = Double(f.heightPixels)
                         let nx = min(x, fw), ny = min(y, fh)
-                        return MarkedRegion(scan: mark.scan, shape: .rectangle(x: nx, y: ny, width: min(w, fw - nx), height: min(h, fh - ny)))
+                        return MarkedRegion(
+                            scan: mark.scan,
+                            shape: .rectangle(x: nx, y: ny, width: min(w, fw - nx), height: min(h, fh - ny)))
                     }
                 }
             case .examination:
                 var points = key.examination.essentialPoints.filter { _ in unit(&rng) < 0.5 + 0.5 * good }
-                for point in ExaminationPoint.allCases where !points.contains(point) && unit(&rng) < 0.3 { points.append(point) }
+                for point in ExaminationPoint.allCases where !points.contains(point) && unit(&rng) < 0.3 {
+                    points.append(point)
+                }
                 decision.examinedPoints = points
                 decision.sealFindings = key.sealFindings.filter { _ in unit(&rng) < 0.4 + 0.6 * good }
                 if decision.sealFindings.isEmpty { decision.sealFindings = [.intact] }

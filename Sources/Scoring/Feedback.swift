@@ -96,6 +96,7 @@ public struct Feedback: Hashable, Sendable, Codable {
     static let parameterFamilies: [String: String] = [
         "stage": "stage", "disposition": "disposition", "chosen": "disposition", "expected": "disposition",
         "indicator": "indicator", "finding": "sealFinding", "point": "point", "step": "evidenceStep",
-        "before": "evidenceStep", "kind": "anomaly", "agency": "agency", "expectedAgency": "agency", "threat": "threat", "zone": "zone",
+        "before": "evidenceStep", "kind": "anomaly", "agency": "agency", "expectedAgency": "agency", "threat": "threat",
+        "zone": "zone",
     ]
 }

@@ -59,8 +59,9 @@ public struct PrecisionRecall: Hashable, Sendable, Codable {
     }
 
     static func of<T: Hashable>(given: Set<T>, expected: Set<T>) -> PrecisionRecall {
-        PrecisionRecall(truePositives: given.intersection(expected).count, falsePositives: given.subtracting(expected).count,
-                        falseNegatives: expected.subtracting(given).count)
+        PrecisionRecall(
+            truePositives: given.intersection(expected).count, falsePositives: given.subtracting(expected).count,
+            falseNegatives: expected.subtracting(given).count)
     }
 }
 

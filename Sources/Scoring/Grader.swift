@@ -51,7 +51,8 @@ public struct PreparedKey: Sendable {
         self.key = key
         self.rubric = rubric
         let truth: Truth = key.irregular ? .irregular : .clean
-        var expectations: [StageExpectation?] = [], acceptable: [UInt16] = [], worst: [Double] = [], limits: [Double?] = []
+        var expectations: [StageExpectation?] = [], acceptable: [UInt16] = [], worst: [Double] = [],
+            limits: [Double?] = []
         var costs = [Double](repeating: 0, count: Stage.allCases.count * 8)
         for stage in Stage.allCases {
             let e = key.expectations[stage]
@@ -59,7 +60,9 @@ public struct PreparedKey: Sendable {
             acceptable.append(e?.acceptable.reduce(UInt16(0)) { $0 | 1 << UInt16(ordinal($1)) } ?? 0)
             let (_, w) = rubric.cost(.release, at: stage, truth: truth)
             worst.append(w)
-            for d in Disposition.allCases { costs[ordinal(stage) * 8 + ordinal(d)] = rubric.cost(d, at: stage, truth: truth).cost }
+            for d in Disposition.allCases {
+                costs[ordinal(stage) * 8 + ordinal(d)] = rubric.cost(d, at: stage, truth: truth).cost
+            }
             limits.append(rubric.responseTimeLimits[stage])
         }
         self.expectations = expectations
@@ -93,30 +96,35 @@ public struct PreparedKey: Sendable {
 /// - Throws: `GradingError` for an attempt of another case or course, an invalid decision, a decision for a
 ///   stage the case does not have, or a mark on an unknown scan or outside it.
 /// - Returns: the grade, whose `feedback` follows the attempt's mode.
-public func grade(_ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .standard,
-                  regions: ScanGeometry = .none, courseHash: String? = nil) throws(GradingError) -> Grade
-{
+public func grade(
+    _ attempt: Attempt, against key: AnswerKey, rubric: Rubric = .standard,
+    regions: ScanGeometry = .none, courseHash: String? = nil
+) throws(GradingError) -> Grade {
     try grade(attempt, against: PreparedKey(key, rubric: rubric), regions: regions, courseHash: courseHash)
 }
 
 /// Grades one attempt against a prepared key (the same grade as `grade(_:against:rubric:…)`, faster when
 /// many attempts share a key).
 /// - Complexity: O(decisions + codes), no allocation beyond the grade's own arrays in test mode.
-public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: ScanGeometry = .none,
-                  courseHash: String? = nil) throws(GradingError) -> Grade
-{
+public func grade(
+    _ attempt: Attempt, against prepared: PreparedKey, regions: ScanGeometry = .none,
+    courseHash: String? = nil
+) throws(GradingError) -> Grade {
     let key = prepared.key, rubric = prepared.rubric
     func failure(_ code: String, _ field: String, _ value: String, _ message: String) -> GradingError {
-        GradingError(code: code, record: "attempt \(attempt.caseId) by \(attempt.traineeId)", field: field, value: value,
-                     message: message)
+        GradingError(
+            code: code, record: "attempt \(attempt.caseId) by \(attempt.traineeId)", field: field, value: value,
+            message: message)
     }
     guard attempt.caseId == key.caseId else {
-        throw failure("grade.caseMismatch", "caseId", attempt.caseId,
-                      "Grade the attempt against the key of its own case (this key is \(key.caseId)).")
+        throw failure(
+            "grade.caseMismatch", "caseId", attempt.caseId,
+            "Grade the attempt against the key of its own case (this key is \(key.caseId)).")
     }
     if let courseHash, attempt.courseHash != courseHash {
-        throw failure("grade.courseMismatch", "courseHash", attempt.courseHash,
-                      "This attempt was made on another course (the keys' course is \(courseHash)); use that course's keys.")
+        throw failure(
+            "grade.courseMismatch", "courseHash", attempt.courseHash,
+            "This attempt was made on another course (the keys' course is \(courseHash)); use that course's keys.")
     }
     guard !attempt.decisions.isEmpty else {
         throw failure("grade.noDecision", "decisions", "[]", "Give at least the targeting decision.")
@@ -126,8 +134,10 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
     var previous = -1
     for decision in attempt.decisions where valid {
         let s = ordinal(decision.stage)
-        valid = s > previous && PreparedKey.offered[s] & 1 << UInt16(ordinal(decision.disposition)) != 0
-            && decision.shownAt <= decision.decidedAt && (decision.disposition == .referToAgency) == (decision.agency != nil)
+        valid =
+            s > previous && PreparedKey.offered[s] & 1 << UInt16(ordinal(decision.disposition)) != 0
+            && decision.shownAt <= decision.decidedAt
+            && (decision.disposition == .referToAgency) == (decision.agency != nil)
         previous = s
     }
     if !valid, let first = attempt.validate().errors.first {
@@ -135,23 +145,28 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
     }
     for (i, decision) in attempt.decisions.enumerated() {
         guard prepared.expectations[ordinal(decision.stage)] != nil else {
-            throw failure("grade.stageAbsent", "decisions[\(i)].stage", decision.stage.rawValue,
-                          "The case stops before this stage; remove the decision.")
+            throw failure(
+                "grade.stageAbsent", "decisions[\(i)].stage", decision.stage.rawValue,
+                "The case stops before this stage; remove the decision.")
         }
         for (j, mark) in decision.markedRegions.enumerated() {
             let field = "decisions[\(i)].markedRegions[\(j)]"
             guard let frame = regions.frame(mark.scan) else {
-                throw failure("grade.unknownScan", field + ".scan", mark.scan,
-                              regions.frames.isEmpty ? "The case has no scan to mark; remove the mark."
-                                  : "Mark one of the case's scans: " + regions.frames.map(\.file).joined(separator: ", ") + ".")
+                throw failure(
+                    "grade.unknownScan", field + ".scan", mark.scan,
+                    regions.frames.isEmpty
+                        ? "The case has no scan to mark; remove the mark."
+                        : "Mark one of the case's scans: " + regions.frames.map(\.file).joined(separator: ", ") + ".")
             }
             let box = RegionBox(mark.shape)
-            let inside = [box.x, box.y, box.width, box.height].allSatisfy(\.isFinite) && box.x >= 0 && box.y >= 0
+            let inside =
+                [box.x, box.y, box.width, box.height].allSatisfy(\.isFinite) && box.x >= 0 && box.y >= 0
                 && box.width >= 0 && box.height >= 0
                 && box.x + box.width <= Double(frame.widthPixels) && box.y + box.height <= Double(frame.heightPixels)
             guard inside else {
-                throw failure("grade.regionOutside", field + ".shape", "\(box.x),\(box.y),\(box.width),\(box.height)",
-                              "Keep the region inside the scan (\(frame.widthPixels) × \(frame.heightPixels) pixels).")
+                throw failure(
+                    "grade.regionOutside", field + ".shape", "\(box.x),\(box.y),\(box.width),\(box.height)",
+                    "Keep the region inside the scan (\(frame.widthPixels) × \(frame.heightPixels) pixels).")
             }
         }
     }
@@ -175,26 +190,42 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
         var acceptable = prepared.acceptable[s] & 1 << UInt16(d) != 0
         let worst = prepared.worst[s]
         var cost = acceptable ? 0 : prepared.costs[s * 8 + d]
-        if acceptable, decision.disposition == .referToAgency, let expected = expectation.agency, decision.agency != expected {
+        if acceptable, decision.disposition == .referToAgency, let expected = expectation.agency,
+            decision.agency != expected
+        {
             acceptable = false
             cost = min(worst, rubric.wrongAgencyCost)
-            say(FeedbackItem(.wrongAgency, ["agency": decision.agency?.rawValue ?? "", "expectedAgency": expected.rawValue]))
+            say(
+                FeedbackItem(
+                    .wrongAgency, ["agency": decision.agency?.rawValue ?? "", "expectedAgency": expected.rawValue]))
         }
         let seconds = Double(decision.responseMilliseconds) / 1000
         let limit = prepared.limits[s]
         let slow = limit.map { seconds > $0 } ?? false
         let score = worst > 0 ? 1 - cost / worst : 1
         dispositionSum += score
-        stageResults.append(StageResult(stage: decision.stage, chosen: decision.disposition, best: expectation.best,
-                                        acceptable: acceptable, cost: cost, score: score, responseSeconds: seconds, slow: slow))
+        stageResults.append(
+            StageResult(
+                stage: decision.stage, chosen: decision.disposition, best: expectation.best,
+                acceptable: acceptable, cost: cost, score: score, responseSeconds: seconds, slow: slow))
         if acceptable {
-            say(FeedbackItem(.stageRight, ["stage": decision.stage.rawValue, "disposition": decision.disposition.rawValue]))
+            say(
+                FeedbackItem(
+                    .stageRight, ["stage": decision.stage.rawValue, "disposition": decision.disposition.rawValue]))
         } else if decision.disposition != .referToAgency || !expectation.acceptable.contains(.referToAgency) {
-            say(FeedbackItem(.stageWrong, ["stage": decision.stage.rawValue, "chosen": decision.disposition.rawValue,
-                                            "expected": expectation.best.rawValue]))
+            say(
+                FeedbackItem(
+                    .stageWrong,
+                    [
+                        "stage": decision.stage.rawValue, "chosen": decision.disposition.rawValue,
+                        "expected": expectation.best.rawValue,
+                    ]))
         }
         if slow, let limit {
-            say(FeedbackItem(.slowDecision, ["stage": decision.stage.rawValue, "seconds": "\(Int(seconds))", "limit": "\(Int(limit))"]))
+            say(
+                FeedbackItem(
+                    .slowDecision,
+                    ["stage": decision.stage.rawValue, "seconds": "\(Int(seconds))", "limit": "\(Int(limit))"]))
         }
     }
     let alarm = attempt.decisions.last!.disposition != .release
@@ -208,15 +239,18 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
     func reached(_ stage: Stage) -> Decision? {
         reachedStages & 1 << ordinal(stage) != 0 ? attempt.decisions.first { $0.stage == stage } : nil
     }
-    func unreached(_ stage: Stage) -> Double? { key.irregular && prepared.expectations[ordinal(stage)] != nil ? 0 : nil }
+    func unreached(_ stage: Stage) -> Double? {
+        key.irregular && prepared.expectations[ordinal(stage)] != nil ? 0 : nil
+    }
     func bits<E: CaseIterable>(_ mask: UInt32, _ type: E.Type) -> [E] {
         var out: [E] = []
         for e in E.allCases where mask & 1 << UInt32(ordinal(e)) != 0 { out.append(e) }
         return out
     }
     func counts(given: UInt32, expected: UInt32) -> PrecisionRecall {
-        PrecisionRecall(truePositives: (given & expected).nonzeroBitCount, falsePositives: (given & ~expected).nonzeroBitCount,
-                        falseNegatives: (expected & ~given).nonzeroBitCount)
+        PrecisionRecall(
+            truePositives: (given & expected).nonzeroBitCount, falsePositives: (given & ~expected).nonzeroBitCount,
+            falseNegatives: (expected & ~given).nonzeroBitCount)
     }
 
     // Localisation.
@@ -243,9 +277,15 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
     if flagged != 0 || prepared.indicators != 0 {
         indicators = counts(given: flagged, expected: prepared.indicators)
         if detailed {
-            for code in bits(flagged & prepared.indicators, RiskIndicator.self) { say(FeedbackItem(.indicatorSpotted, ["indicator": code.rawValue])) }
-            for code in bits(prepared.indicators & ~flagged, RiskIndicator.self) { say(FeedbackItem(.indicatorMissed, ["indicator": code.rawValue])) }
-            for code in bits(flagged & ~prepared.indicators, RiskIndicator.self) { say(FeedbackItem(.indicatorNotPresent, ["indicator": code.rawValue])) }
+            for code in bits(flagged & prepared.indicators, RiskIndicator.self) {
+                say(FeedbackItem(.indicatorSpotted, ["indicator": code.rawValue]))
+            }
+            for code in bits(prepared.indicators & ~flagged, RiskIndicator.self) {
+                say(FeedbackItem(.indicatorMissed, ["indicator": code.rawValue]))
+            }
+            for code in bits(flagged & ~prepared.indicators, RiskIndicator.self) {
+                say(FeedbackItem(.indicatorNotPresent, ["indicator": code.rawValue]))
+            }
         }
     }
 
@@ -263,9 +303,15 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
             sealFindings = result
             sealScore = result.f1
             if detailed {
-                for f in bits(given & expected, SealFinding.self) { say(FeedbackItem(.sealFindingRight, ["finding": f.rawValue])) }
-                for f in bits(expected & ~given, SealFinding.self) { say(FeedbackItem(.sealFindingMissed, ["finding": f.rawValue])) }
-                for f in bits(given & ~expected, SealFinding.self) { say(FeedbackItem(.sealFindingWrong, ["finding": f.rawValue])) }
+                for f in bits(given & expected, SealFinding.self) {
+                    say(FeedbackItem(.sealFindingRight, ["finding": f.rawValue]))
+                }
+                for f in bits(expected & ~given, SealFinding.self) {
+                    say(FeedbackItem(.sealFindingMissed, ["finding": f.rawValue]))
+                }
+                for f in bits(given & ~expected, SealFinding.self) {
+                    say(FeedbackItem(.sealFindingWrong, ["finding": f.rawValue]))
+                }
             }
         }
         var examined: UInt16 = 0
@@ -275,8 +321,9 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
         for point in essential {
             if examined & 1 << UInt16(ordinal(point)) != 0 { covered.append(point) } else { missed.append(point) }
         }
-        let result = ExaminationResult(covered: covered, missed: missed,
-                                       coverage: essential.isEmpty ? 1 : Double(covered.count) / Double(essential.count))
+        let result = ExaminationResult(
+            covered: covered, missed: missed,
+            coverage: essential.isEmpty ? 1 : Double(covered.count) / Double(essential.count))
         examination = result
         examinationScore = result.coverage
         for point in missed { say(FeedbackItem(.pointNotExamined, ["point": point.rawValue])) }
@@ -300,8 +347,9 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
         evidenceScore = unreached(.evidence)
     }
 
-    let parts = PartScores(disposition: dispositionScore, localisation: localisationScore, indicators: indicators?.f1,
-                           sealFindings: sealScore, examination: examinationScore, evidence: evidenceScore)
+    let parts = PartScores(
+        disposition: dispositionScore, localisation: localisationScore, indicators: indicators?.f1,
+        sealFindings: sealScore, examination: examinationScore, evidence: evidenceScore)
     let w = rubric.weights
     var sum = dispositionScore * w.disposition, weights = w.disposition
     func add(_ value: Double?, _ weight: Double) {
@@ -319,15 +367,17 @@ public func grade(_ attempt: Attempt, against prepared: PreparedKey, regions: Sc
     let passed = score >= rubric.passMark
 
     let scoreItem = FeedbackItem(.score, ["percent": String(Int((score * 100).rounded()))])
-    let shown: Feedback = detailed
+    let shown: Feedback =
+        detailed
         ? Feedback(mode: .training, items: [scoreItem] + feedback, rationale: key.rationale)
         : Feedback(mode: .test, items: [scoreItem], rationale: [])
 
-    return Grade(caseId: attempt.caseId, traineeId: attempt.traineeId, mode: attempt.mode, rubricVersion: rubric.version,
-                 signal: key.irregular, alarm: alarm, outcome: outcome, stages: stageResults, localisation: localisation,
-                 indicators: indicators, sealFindings: sealFindings, examination: examination, evidence: evidence,
-                 parts: parts, score: score, passed: passed,
-                 responseSeconds: stageResults.reduce(0) { $0 + $1.responseSeconds }, feedback: shown)
+    return Grade(
+        caseId: attempt.caseId, traineeId: attempt.traineeId, mode: attempt.mode, rubricVersion: rubric.version,
+        signal: key.irregular, alarm: alarm, outcome: outcome, stages: stageResults, localisation: localisation,
+        indicators: indicators, sealFindings: sealFindings, examination: examination, evidence: evidence,
+        parts: parts, score: score, passed: passed,
+        responseSeconds: stageResults.reduce(0) { $0 + $1.responseSeconds }, feedback: shown)
 }
 
 /// Custody steps against the key's: which are missing, and which pairs were taken out of the key's

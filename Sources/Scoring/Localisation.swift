@@ -156,6 +156,7 @@ public func localise(_ marks: [MarkedRegion], against geometry: ScanGeometry, ru
         }
     }
     let all = Set(geometry.regions.map(\.anomalyId))
-    return LocalisationResult(found: foundIds.sorted(), missed: all.subtracting(foundIds).sorted(),
-                              falseMarks: falseMarks, tooBroadMarks: tooBroad)
+    return LocalisationResult(
+        found: foundIds.sorted(), missed: all.subtracting(foundIds).sorted(),
+        falseMarks: falseMarks, tooBroadMarks: tooBroad)
 }

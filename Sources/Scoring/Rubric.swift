@@ -39,8 +39,10 @@ public struct RubricWeights: Hashable, Sendable, Codable {
     public var examination: Double
     public var evidence: Double
 
-    public init(disposition: Double = 0.5, localisation: Double = 0.15, indicators: Double = 0.1,
-                sealFindings: Double = 0.1, examination: Double = 0.1, evidence: Double = 0.05) {
+    public init(
+        disposition: Double = 0.5, localisation: Double = 0.15, indicators: Double = 0.1,
+        sealFindings: Double = 0.1, examination: Double = 0.1, evidence: Double = 0.05
+    ) {
         self.disposition = disposition
         self.localisation = localisation
         self.indicators = indicators
@@ -69,9 +71,11 @@ public struct Rubric: Hashable, Sendable, Codable {
     /// Seconds per stage beyond which feedback says the decision was slow (not penalised).
     public var responseTimeLimits: [Stage: Double]
 
-    public init(version: String, weights: RubricWeights, costs: [Stage: [Truth: [Disposition: Double]]],
-                wrongAgencyCost: Double, localisation: LocalisationRule, passMark: Double,
-                responseTimeLimits: [Stage: Double]) {
+    public init(
+        version: String, weights: RubricWeights, costs: [Stage: [Truth: [Disposition: Double]]],
+        wrongAgencyCost: Double, localisation: LocalisationRule, passMark: Double,
+        responseTimeLimits: [Stage: Double]
+    ) {
         self.version = version
         self.weights = weights
         self.costs = costs
@@ -100,7 +104,9 @@ public struct Rubric: Hashable, Sendable, Codable {
                 .clean: [.release: 0, .fullDevanning: 2, .detain: 3],
             ],
             .evidence: [
-                .irregular: [.release: 10, .detain: 1, .controlledDelivery: 2, .referToAgency: 1, .alertDestinationPort: 3],
+                .irregular: [
+                    .release: 10, .detain: 1, .controlledDelivery: 2, .referToAgency: 1, .alertDestinationPort: 3,
+                ],
                 .clean: [.release: 0, .detain: 3, .controlledDelivery: 3, .referToAgency: 3, .alertDestinationPort: 2],
             ],
         ],
@@ -113,34 +119,44 @@ public struct Rubric: Hashable, Sendable, Codable {
     /// every offered disposition priced.
     public func validate() -> ValidationReport {
         var report = ValidationReport()
-        report.check(!version.isEmpty, code: "rubric.version", field: "version", value: version, "Give the rubric a version.")
+        report.check(
+            !version.isEmpty, code: "rubric.version", field: "version", value: version, "Give the rubric a version.")
         let w = weights
-        let all = [("disposition", w.disposition), ("localisation", w.localisation), ("indicators", w.indicators),
-                   ("sealFindings", w.sealFindings), ("examination", w.examination), ("evidence", w.evidence)]
+        let all = [
+            ("disposition", w.disposition), ("localisation", w.localisation), ("indicators", w.indicators),
+            ("sealFindings", w.sealFindings), ("examination", w.examination), ("evidence", w.evidence),
+        ]
         for (name, value) in all {
-            report.check(value.isFinite && value >= 0, code: "rubric.weight", field: "weights.\(name)", value: "\(value)",
-                         "Use a weight of 0 or more.")
+            report.check(
+                value.isFinite && value >= 0, code: "rubric.weight", field: "weights.\(name)", value: "\(value)",
+                "Use a weight of 0 or more.")
         }
-        report.check(w.disposition > 0, code: "rubric.weight", field: "weights.disposition", value: "\(w.disposition)",
-                     "The disposition must carry some weight.")
+        report.check(
+            w.disposition > 0, code: "rubric.weight", field: "weights.disposition", value: "\(w.disposition)",
+            "The disposition must carry some weight.")
         for stage in Stage.allCases {
             for truth in Truth.allCases {
                 for disposition in Disposition.options(at: stage) {
                     let cost = costs[stage]?[truth]?[disposition]
-                    report.check(cost.map { $0.isFinite && $0 >= 0 } ?? false, code: "rubric.cost",
-                                 field: "costs.\(stage.rawValue).\(truth.rawValue).\(disposition.rawValue)",
-                                 value: cost.map { "\($0)" } ?? "missing", "Give a cost of 0 or more for every disposition offered at the stage.")
+                    report.check(
+                        cost.map { $0.isFinite && $0 >= 0 } ?? false, code: "rubric.cost",
+                        field: "costs.\(stage.rawValue).\(truth.rawValue).\(disposition.rawValue)",
+                        value: cost.map { "\($0)" } ?? "missing",
+                        "Give a cost of 0 or more for every disposition offered at the stage.")
                 }
             }
         }
         let l = localisation
-        report.check(l.iouThreshold > 0 && l.iouThreshold <= 1, code: "rubric.threshold", field: "localisation.iouThreshold",
-                     value: "\(l.iouThreshold)", "Use an IoU threshold above 0 and at most 1.")
-        report.check(l.maximumScanCoverage > 0 && l.maximumScanCoverage <= 1, code: "rubric.threshold",
-                     field: "localisation.maximumScanCoverage", value: "\(l.maximumScanCoverage)",
-                     "Use a share of the scan above 0 and at most 1.")
-        report.check(passMark >= 0 && passMark <= 1, code: "rubric.threshold", field: "passMark", value: "\(passMark)",
-                     "Use a pass mark between 0 and 1.")
+        report.check(
+            l.iouThreshold > 0 && l.iouThreshold <= 1, code: "rubric.threshold", field: "localisation.iouThreshold",
+            value: "\(l.iouThreshold)", "Use an IoU threshold above 0 and at most 1.")
+        report.check(
+            l.maximumScanCoverage > 0 && l.maximumScanCoverage <= 1, code: "rubric.threshold",
+            field: "localisation.maximumScanCoverage", value: "\(l.maximumScanCoverage)",
+            "Use a share of the scan above 0 and at most 1.")
+        report.check(
+            passMark >= 0 && passMark <= 1, code: "rubric.threshold", field: "passMark", value: "\(passMark)",
+            "Use a pass mark between 0 and 1.")
         return report
     }
 

@@ -33,9 +33,10 @@ public struct DetectionCounts: Hashable, Sendable, Codable {
     }
 
     public static func + (lhs: DetectionCounts, rhs: DetectionCounts) -> DetectionCounts {
-        DetectionCounts(hits: lhs.hits + rhs.hits, misses: lhs.misses + rhs.misses,
-                        falseAlarms: lhs.falseAlarms + rhs.falseAlarms,
-                        correctRejections: lhs.correctRejections + rhs.correctRejections)
+        DetectionCounts(
+            hits: lhs.hits + rhs.hits, misses: lhs.misses + rhs.misses,
+            falseAlarms: lhs.falseAlarms + rhs.falseAlarms,
+            correctRejections: lhs.correctRejections + rhs.correctRejections)
     }
 }
 
@@ -102,7 +103,8 @@ public struct DetectionStatistics: Hashable, Sendable, Codable {
         dPrime = d
         criterion = -0.5 * (zh + zf)
         aPrime = Self.aPrime(hitRate: h, falseAlarmRate: f)
-        let variance = h * (1 - h) / (Double(ns) * pow(Normal.density(zh), 2))
+        let variance =
+            h * (1 - h) / (Double(ns) * pow(Normal.density(zh), 2))
             + f * (1 - f) / (Double(nn) * pow(Normal.density(zf), 2))
         let half = Self.z95 * variance.squareRoot()
         dPrimeInterval = Interval(lower: d - half, upper: d + half)

@@ -15,17 +15,27 @@ public struct AttenuationTable: Hashable, Sendable {
     /// positive, coefficients positive.
     public init(energiesMeV: [Double], massAttenuation: [Double]) throws(XRayImagingError) {
         guard energiesMeV.count >= 2, energiesMeV.count == massAttenuation.count else {
-            throw XRayImagingError(code: "material.table", message:
-                "Give at least two rows and one μ/ρ per energy (got \(energiesMeV.count) energies, \(massAttenuation.count) values).")
+            throw XRayImagingError(
+                code: "material.table",
+                message:
+                    "Give at least two rows and one μ/ρ per energy (got \(energiesMeV.count) energies, \(massAttenuation.count) values)."
+            )
         }
         for i in energiesMeV.indices {
-            guard energiesMeV[i] > 0, massAttenuation[i] > 0, energiesMeV[i].isFinite, massAttenuation[i].isFinite else {
-                throw XRayImagingError(code: "material.table", message:
-                    "Give positive energies and coefficients (row \(i + 1): \(energiesMeV[i]) MeV, \(massAttenuation[i]) cm²/g).")
+            guard energiesMeV[i] > 0, massAttenuation[i] > 0, energiesMeV[i].isFinite, massAttenuation[i].isFinite
+            else {
+                throw XRayImagingError(
+                    code: "material.table",
+                    message:
+                        "Give positive energies and coefficients (row \(i + 1): \(energiesMeV[i]) MeV, \(massAttenuation[i]) cm²/g)."
+                )
             }
             if i > 0, energiesMeV[i] < energiesMeV[i - 1] {
-                throw XRayImagingError(code: "material.table", message:
-                    "Sort the rows by energy (row \(i + 1): \(energiesMeV[i]) MeV after \(energiesMeV[i - 1]) MeV).")
+                throw XRayImagingError(
+                    code: "material.table",
+                    message:
+                        "Sort the rows by energy (row \(i + 1): \(energiesMeV[i]) MeV after \(energiesMeV[i - 1]) MeV)."
+                )
             }
         }
         self.energiesMeV = energiesMeV
@@ -36,7 +46,7 @@ public struct AttenuationTable: Hashable, Sendable {
     /// - Complexity: O(log n).
     public func value(at energyMeV: Double) -> Double? {
         guard let first = energiesMeV.first, let last = energiesMeV.last,
-              energyMeV >= first, energyMeV <= last
+            energyMeV >= first, energyMeV <= last
         else { return nil }
         // The last row whose energy is <= E (so that at an edge the upper value wins).
         var low = 0, high = energiesMeV.count - 1

@@ -65,15 +65,21 @@ public struct MaterialClassifier: Sendable {
             var muHigh: [Double] = [], muLow: [Double] = []
             for bin in profile.highEnergy {
                 guard let mu = materials.linearAttenuation(of: reference.material, at: bin.energyMeV) else {
-                    throw XRayImagingError(code: "material.unknown", message:
-                        "Add reference material \(reference.material) to the material table (needed to calibrate the classes).")
+                    throw XRayImagingError(
+                        code: "material.unknown",
+                        message:
+                            "Add reference material \(reference.material) to the material table (needed to calibrate the classes)."
+                    )
                 }
                 muHigh.append(mu / 10)
             }
             for bin in profile.lowEnergy {
                 guard let mu = materials.linearAttenuation(of: reference.material, at: bin.energyMeV) else {
-                    throw XRayImagingError(code: "material.unknown", message:
-                        "Add reference material \(reference.material) to the material table (needed to calibrate the classes).")
+                    throw XRayImagingError(
+                        code: "material.unknown",
+                        message:
+                            "Add reference material \(reference.material) to the material table (needed to calibrate the classes)."
+                    )
                 }
                 muLow.append(mu / 10)
             }

@@ -80,28 +80,36 @@ public struct MaterialTable: Sendable {
                 throw XRayImagingError(code: "material.table", message: "Give material \"\(material.name)\" once.")
             }
             guard material.density > 0, material.density.isFinite else {
-                throw XRayImagingError(code: "material.table", message:
-                    "Give material \"\(material.name)\" a positive density in g/cm³ (got \(material.density)).")
+                throw XRayImagingError(
+                    code: "material.table",
+                    message:
+                        "Give material \"\(material.name)\" a positive density in g/cm³ (got \(material.density)).")
             }
         }
         var resolved: [String: [Int: Double]] = [:]
         func resolve(_ name: String, path: [String]) throws(XRayImagingError) -> [Int: Double] {
             if let done = resolved[name] { return done }
             guard let material = byName[name] else {
-                throw XRayImagingError(code: "material.table", message:
-                    "Define material \"\(name)\" (used by \(path.last ?? "a mixture")) or fix the name.")
+                throw XRayImagingError(
+                    code: "material.table",
+                    message:
+                        "Define material \"\(name)\" (used by \(path.last ?? "a mixture")) or fix the name.")
             }
             guard !path.contains(name) else {
-                throw XRayImagingError(code: "material.table", message:
-                    "Break the cycle of mixtures \((path + [name]).joined(separator: " → ")).")
+                throw XRayImagingError(
+                    code: "material.table",
+                    message:
+                        "Break the cycle of mixtures \((path + [name]).joined(separator: " → ")).")
             }
             var fractions: [Int: Double] = [:]
             switch material.composition {
             case let .formula(formula):
                 let atoms = try FormulaParser.atoms(in: formula, material: name)
                 for (symbol, _) in atoms where elementIndex[symbol] == nil {
-                    throw XRayImagingError(code: "material.table", message:
-                        "Add element \(symbol) to the element table (used by \"\(name)\": \(formula)).")
+                    throw XRayImagingError(
+                        code: "material.table",
+                        message:
+                            "Add element \(symbol) to the element table (used by \"\(name)\": \(formula)).")
                 }
                 for (symbol, count) in atoms.sorted(by: { $0.key < $1.key }) {
                     let i = elementIndex[symbol]!
@@ -110,20 +118,26 @@ public struct MaterialTable: Sendable {
             case let .elements(parts):
                 for (symbol, fraction) in parts.sorted(by: { $0.key < $1.key }) {
                     guard let i = elementIndex[symbol] else {
-                        throw XRayImagingError(code: "material.table", message:
-                            "Add element \(symbol) to the element table (used by \"\(name)\").")
+                        throw XRayImagingError(
+                            code: "material.table",
+                            message:
+                                "Add element \(symbol) to the element table (used by \"\(name)\").")
                     }
                     guard fraction > 0 else {
-                        throw XRayImagingError(code: "material.table", message:
-                            "Give \(symbol) in \"\(name)\" a positive mass fraction (got \(fraction)).")
+                        throw XRayImagingError(
+                            code: "material.table",
+                            message:
+                                "Give \(symbol) in \"\(name)\" a positive mass fraction (got \(fraction)).")
                     }
                     fractions[i, default: 0] += fraction
                 }
             case let .mixture(parts):
                 for (part, fraction) in parts.sorted(by: { $0.key < $1.key }) {
                     guard fraction > 0 else {
-                        throw XRayImagingError(code: "material.table", message:
-                            "Give \(part) in \"\(name)\" a positive mass fraction (got \(fraction)).")
+                        throw XRayImagingError(
+                            code: "material.table",
+                            message:
+                                "Give \(part) in \"\(name)\" a positive mass fraction (got \(fraction)).")
                     }
                     for (i, w) in try resolve(part, path: path + [name]) { fractions[i, default: 0] += fraction * w }
                 }
@@ -182,12 +196,15 @@ enum FormulaParser {
         let characters = Array(formula.unicodeScalars)
         var index = 0
         func fail(_ why: String) -> XRayImagingError {
-            XRayImagingError(code: "material.table", message:
-                "Fix the formula of \"\(material)\": \(why) at character \(index + 1) of \(formula).")
+            XRayImagingError(
+                code: "material.table",
+                message:
+                    "Fix the formula of \"\(material)\": \(why) at character \(index + 1) of \(formula).")
         }
         func number() -> Double? {
             var digits = ""
-            while index < characters.count, characters[index].properties.numericType != nil || characters[index] == "." {
+            while index < characters.count, characters[index].properties.numericType != nil || characters[index] == "."
+            {
                 digits.unicodeScalars.append(characters[index])
                 index += 1
             }

@@ -6,8 +6,10 @@ extension Renderer {
     /// variance (the Poisson distribution's normal approximation). The measured transmission never falls
     /// below the floor. Display: grey = 1 − τ_high / τ_floor (white = open beam, black = the floor), tinted
     /// by the class colour at 65 % saturation.
-    static func detect(_ scan: inout RenderedScan, profile: ScannerProfile, classifier: MaterialClassifier,
-                       noiseSeed: UInt64?) {
+    static func detect(
+        _ scan: inout RenderedScan, profile: ScannerProfile, classifier: MaterialClassifier,
+        noiseSeed: UInt64?
+    ) {
         let count = scan.width * scan.height
         let floor = Float(profile.transmissionFloor)
         let fluxHigh = Float(profile.photonsPerPixelHigh), fluxLow = Float(profile.photonsPerPixelLow)
@@ -18,44 +20,48 @@ extension Renderer {
         var random = noiseSeed.map(NoiseRandom.init(seed:))
         let lowIsHigh = !profile.isDualEnergy
         scan.transmissionHigh.withUnsafeMutableBufferPointer { th in
-        scan.transmissionLow.withUnsafeMutableBufferPointer { tl in
-        scan.high.withUnsafeMutableBufferPointer { high in
-        scan.low.withUnsafeMutableBufferPointer { low in
-        scan.display.withUnsafeMutableBufferPointer { display in
-        scan.materialClasses.withUnsafeMutableBufferPointer { classes in
-            for i in 0..<count {
-                var h = th[i], l = tl[i]
-                if random != nil {
-                    let signalHigh = fluxHigh * h
-                    h = (signalHigh + (signalHigh + darkHigh * darkHigh).squareRoot() * random!.standardNormal()) / fluxHigh
-                    if lowIsHigh {
-                        l = h
-                    } else {
-                        let signalLow = fluxLow * l
-                        l = (signalLow + (signalLow + darkLow * darkLow).squareRoot() * random!.standardNormal()) / fluxLow
+            scan.transmissionLow.withUnsafeMutableBufferPointer { tl in
+                scan.high.withUnsafeMutableBufferPointer { high in
+                    scan.low.withUnsafeMutableBufferPointer { low in
+                        scan.display.withUnsafeMutableBufferPointer { display in
+                            scan.materialClasses.withUnsafeMutableBufferPointer { classes in
+                                for i in 0..<count {
+                                    var h = th[i], l = tl[i]
+                                    if random != nil {
+                                        let signalHigh = fluxHigh * h
+                                        h =
+                                            (signalHigh + (signalHigh + darkHigh * darkHigh).squareRoot()
+                                                * random!.standardNormal()) / fluxHigh
+                                        if lowIsHigh {
+                                            l = h
+                                        } else {
+                                            let signalLow = fluxLow * l
+                                            l =
+                                                (signalLow + (signalLow + darkLow * darkLow).squareRoot()
+                                                    * random!.standardNormal()) / fluxLow
+                                        }
+                                    }
+                                    h = min(1, max(floor, h))
+                                    l = min(1, max(floor, l))
+                                    th[i] = h
+                                    tl[i] = l
+                                    let tauHigh = -fastLog(h), tauLow = -fastLog(l)
+                                    high[i] = UInt16(max(0, min(65535, 65535 - tauHigh * scale + 0.5)))
+                                    low[i] = UInt16(max(0, min(65535, 65535 - tauLow * scale + 0.5)))
+                                    let kind = classifier.classify(tauHigh: tauHigh, tauLow: tauLow)
+                                    classes[i] = kind
+                                    let grey = max(0, min(1, 1 - tauHigh * greyScale))
+                                    let tint = kind.tint
+                                    let s: Float = (kind == .unknown || kind == .saturated) ? 0 : saturation
+                                    display[3 * i] = UInt8(grey * (1 - s + s * tint.red) * 255 + 0.5)
+                                    display[3 * i + 1] = UInt8(grey * (1 - s + s * tint.green) * 255 + 0.5)
+                                    display[3 * i + 2] = UInt8(grey * (1 - s + s * tint.blue) * 255 + 0.5)
+                                }
+                            }
+                        }
                     }
                 }
-                h = min(1, max(floor, h))
-                l = min(1, max(floor, l))
-                th[i] = h
-                tl[i] = l
-                let tauHigh = -fastLog(h), tauLow = -fastLog(l)
-                high[i] = UInt16(max(0, min(65535, 65535 - tauHigh * scale + 0.5)))
-                low[i] = UInt16(max(0, min(65535, 65535 - tauLow * scale + 0.5)))
-                let kind = classifier.classify(tauHigh: tauHigh, tauLow: tauLow)
-                classes[i] = kind
-                let grey = max(0, min(1, 1 - tauHigh * greyScale))
-                let tint = kind.tint
-                let s: Float = (kind == .unknown || kind == .saturated) ? 0 : saturation
-                display[3 * i] = UInt8(grey * (1 - s + s * tint.red) * 255 + 0.5)
-                display[3 * i + 1] = UInt8(grey * (1 - s + s * tint.green) * 255 + 0.5)
-                display[3 * i + 2] = UInt8(grey * (1 - s + s * tint.blue) * 255 + 0.5)
             }
-        }
-        }
-        }
-        }
-        }
         }
     }
 }

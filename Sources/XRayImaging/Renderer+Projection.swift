@@ -18,7 +18,9 @@ struct ProjectedShape {
 }
 
 extension Renderer {
-    func prepare(_ sceneShapes: [SceneShape], profile: ScannerProfile, geometry: ImageGeometry) throws(XRayImagingError) -> [ProjectedShape] {
+    func prepare(_ sceneShapes: [SceneShape], profile: ScannerProfile, geometry: ImageGeometry) throws(XRayImagingError)
+        -> [ProjectedShape]
+    {
         let vectors = try attenuationVectors(for: Set(sceneShapes.map(\.material)), profile: profile)
         var shapes: [ProjectedShape] = []
         shapes.reserveCapacity(sceneShapes.count)
@@ -29,7 +31,8 @@ extension Renderer {
             case let .box(b):
                 guard b.length > 0, b.width > 0, b.height > 0 else { continue }
                 projected = ProjectedShape(
-                    kind: .box, x0: Double(b.x), x1: Double(b.x + b.length), z0: Double(b.z), z1: Double(b.z + b.height),
+                    kind: .box, x0: Double(b.x), x1: Double(b.x + b.length), z0: Double(b.z),
+                    z1: Double(b.z + b.height),
                     cx: 0, cz: 0, rx: 0, ry: 0, rz: 0, depth: Double(b.width), mu: mu, firstColumn: 0, lastColumn: -1,
                     order: order)
             case let .ellipsoid(b):
@@ -45,7 +48,8 @@ extension Renderer {
                 switch axis {
                 case .x:
                     projected = ProjectedShape(
-                        kind: .cylinderAlongX, x0: x, x1: x + l, z0: z - r, z1: z + r, cx: 0, cz: z, rx: r, ry: r, rz: r,
+                        kind: .cylinderAlongX, x0: x, x1: x + l, z0: z - r, z1: z + r, cx: 0, cz: z, rx: r, ry: r,
+                        rz: r,
                         depth: 0, mu: mu, firstColumn: 0, lastColumn: -1, order: order)
                 case .y:
                     projected = ProjectedShape(
@@ -53,7 +57,8 @@ extension Renderer {
                         rz: r, depth: l, mu: mu, firstColumn: 0, lastColumn: -1, order: order)
                 case .z:
                     projected = ProjectedShape(
-                        kind: .cylinderAlongZ, x0: x - r, x1: x + r, z0: z, z1: z + l, cx: x, cz: 0, rx: r, ry: r, rz: r,
+                        kind: .cylinderAlongZ, x0: x - r, x1: x + r, z0: z, z1: z + l, cx: x, cz: 0, rx: r, ry: r,
+                        rz: r,
                         depth: 0, mu: mu, firstColumn: 0, lastColumn: -1, order: order)
                 }
             }
@@ -71,8 +76,10 @@ extension Renderer {
 
     /// Column by column: accumulate each bin's optical depth down the column (boxes through a difference
     /// array, curved shapes row by row), then exponentiate once per pixel and weight the bins.
-    static func project(_ shapes: [ProjectedShape], geometry: ImageGeometry, weightsHigh: SIMD16<Float>,
-                        weightsLow: SIMD16<Float>, high: inout [Float], low: inout [Float]) {
+    static func project(
+        _ shapes: [ProjectedShape], geometry: ImageGeometry, weightsHigh: SIMD16<Float>,
+        weightsLow: SIMD16<Float>, high: inout [Float], low: inout [Float]
+    ) {
         let width = geometry.width, height = geometry.height, pitch = geometry.pitch
         // Boxes go through a difference array down the column in steps of 2⁻¹⁸ of optical depth, so that
         // a +v at a box's top and its −v at the bottom cancel exactly: pixels outside a shape's footprint
@@ -86,114 +93,119 @@ extension Renderer {
         var columnsHigh = [Float](repeating: 1, count: width * height)
         var columnsLow = [Float](repeating: 1, count: width * height)
         columnsHigh.withUnsafeMutableBufferPointer { high in
-        columnsLow.withUnsafeMutableBufferPointer { low in
-        difference.withUnsafeMutableBufferPointer { difference in
-        direct.withUnsafeMutableBufferPointer { direct in
-            let rows = Double(height)
-            /// Adds `value` × the covered share of each row between heights z0 and z1.
-            @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
-                let ua = max(0, geometry.rowCoordinate(ofZ: z1)), ub = min(rows, geometry.rowCoordinate(ofZ: z0))
-                guard ub > ua else { return }
-                let ra = Int(ua), rb = Int(ub)
-                if ra == rb {
-                    direct[ra] += value * Float(ub - ua)
-                    return
-                }
-                direct[ra] += value * Float(Double(ra + 1) - ua)
-                if ra + 1 < rb {
-                    let step = quantised(value)
-                    difference[ra + 1] += step
-                    difference[rb] -= step
-                }
-                if rb < height { direct[rb] += value * Float(ub - Double(rb)) }
-            }
-            /// Rows whose band overlaps heights z0…z1.
-            @inline(__always) func rowRange(_ z0: Double, _ z1: Double) -> Range<Int> {
-                let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
-                let rb = min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up)))
-                return ra..<max(ra, rb)
-            }
-
-            for column in 0..<width {
-                while next < shapes.count, shapes[next].firstColumn <= column {
-                    active.append(next)
-                    next += 1
-                }
-                var k = 0
-                while k < active.count {
-                    if shapes[active[k]].lastColumn < column { active.remove(at: k) } else { k += 1 }
-                }
-                let (colX0, colX1) = geometry.xRange(ofColumn: column)
-                let colCentre = (colX0 + colX1) / 2
-                for index in active {
-                    let s = shapes[index]
-                    switch s.kind {
-                    case .box:
-                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                        if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
-                    case .cylinderAlongZ:
-                        let mean = chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
-                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
-                    case .cylinderAlongX:
-                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                        guard cover > 0 else { continue }
-                        for row in rowRange(s.z0, s.z1) {
-                            let top = geometry.topZ - Double(row) * pitch
-                            let mean = chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz) / pitch
-                            direct[row] += s.mu * Float(mean * cover)
-                        }
-                    case .cylinderAlongY:
-                        let samples = s.rz < 2 * pitch ? 4 : 1
-                        for row in rowRange(s.z0, s.z1) {
-                            let top = geometry.topZ - Double(row) * pitch
-                            var cover = 0.0
-                            for j in 0..<samples {
-                                let dz = top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
-                                let h2 = s.rx * s.rx - dz * dz
-                                guard h2 > 0 else { continue }
-                                let h = h2.squareRoot()
-                                cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
+            columnsLow.withUnsafeMutableBufferPointer { low in
+                difference.withUnsafeMutableBufferPointer { difference in
+                    direct.withUnsafeMutableBufferPointer { direct in
+                        let rows = Double(height)
+                        /// Adds `value` × the covered share of each row between heights z0 and z1.
+                        @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
+                            let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
+                                ub = min(rows, geometry.rowCoordinate(ofZ: z0))
+                            guard ub > ua else { return }
+                            let ra = Int(ua), rb = Int(ub)
+                            if ra == rb {
+                                direct[ra] += value * Float(ub - ua)
+                                return
                             }
-                            if cover > 0 { direct[row] += s.mu * Float(s.depth * cover / (pitch * Double(samples))) }
+                            direct[ra] += value * Float(Double(ra + 1) - ua)
+                            if ra + 1 < rb {
+                                let step = quantised(value)
+                                difference[ra + 1] += step
+                                difference[rb] -= step
+                            }
+                            if rb < height { direct[rb] += value * Float(ub - Double(rb)) }
                         }
-                    case .ellipsoid:
-                        let samples = s.rz < 2 * pitch ? 4 : 1
-                        let exact = s.rx < 1.5 * pitch
-                        let factor = s.ry / s.rx
-                        for row in rowRange(s.z0, s.z1) {
-                            let top = geometry.topZ - Double(row) * pitch
-                            var sum = 0.0
-                            for j in 0..<samples {
-                                let dz = (top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz) / s.rz
-                                let share = 1 - dz * dz
-                                guard share > 0 else { continue }
-                                let hx = s.rx * share.squareRoot()
-                                if exact {
-                                    sum += factor * chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: hx) / pitch
-                                } else {
-                                    let dx = colCentre - s.cx
-                                    let q = hx * hx - dx * dx
-                                    if q > 0 { sum += 2 * factor * q.squareRoot() }
+                        /// Rows whose band overlaps heights z0…z1.
+                        @inline(__always) func rowRange(_ z0: Double, _ z1: Double) -> Range<Int> {
+                            let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
+                            let rb = min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up)))
+                            return ra..<max(ra, rb)
+                        }
+
+                        for column in 0..<width {
+                            while next < shapes.count, shapes[next].firstColumn <= column {
+                                active.append(next)
+                                next += 1
+                            }
+                            var k = 0
+                            while k < active.count {
+                                if shapes[active[k]].lastColumn < column { active.remove(at: k) } else { k += 1 }
+                            }
+                            let (colX0, colX1) = geometry.xRange(ofColumn: column)
+                            let colCentre = (colX0 + colX1) / 2
+                            for index in active {
+                                let s = shapes[index]
+                                switch s.kind {
+                                case .box:
+                                    let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                    if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
+                                case .cylinderAlongZ:
+                                    let mean = chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
+                                    if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
+                                case .cylinderAlongX:
+                                    let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                    guard cover > 0 else { continue }
+                                    for row in rowRange(s.z0, s.z1) {
+                                        let top = geometry.topZ - Double(row) * pitch
+                                        let mean = chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz) / pitch
+                                        direct[row] += s.mu * Float(mean * cover)
+                                    }
+                                case .cylinderAlongY:
+                                    let samples = s.rz < 2 * pitch ? 4 : 1
+                                    for row in rowRange(s.z0, s.z1) {
+                                        let top = geometry.topZ - Double(row) * pitch
+                                        var cover = 0.0
+                                        for j in 0..<samples {
+                                            let dz = top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
+                                            let h2 = s.rx * s.rx - dz * dz
+                                            guard h2 > 0 else { continue }
+                                            let h = h2.squareRoot()
+                                            cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
+                                        }
+                                        if cover > 0 {
+                                            direct[row] += s.mu * Float(s.depth * cover / (pitch * Double(samples)))
+                                        }
+                                    }
+                                case .ellipsoid:
+                                    let samples = s.rz < 2 * pitch ? 4 : 1
+                                    let exact = s.rx < 1.5 * pitch
+                                    let factor = s.ry / s.rx
+                                    for row in rowRange(s.z0, s.z1) {
+                                        let top = geometry.topZ - Double(row) * pitch
+                                        var sum = 0.0
+                                        for j in 0..<samples {
+                                            let dz = (top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz) / s.rz
+                                            let share = 1 - dz * dz
+                                            guard share > 0 else { continue }
+                                            let hx = s.rx * share.squareRoot()
+                                            if exact {
+                                                sum +=
+                                                    factor * chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: hx)
+                                                    / pitch
+                                            } else {
+                                                let dx = colCentre - s.cx
+                                                let q = hx * hx - dx * dx
+                                                if q > 0 { sum += 2 * factor * q.squareRoot() }
+                                            }
+                                        }
+                                        if sum > 0 { direct[row] += s.mu * Float(sum / Double(samples)) }
+                                    }
                                 }
                             }
-                            if sum > 0 { direct[row] += s.mu * Float(sum / Double(samples)) }
+                            var depth = SIMD16<Float>.zero
+                            for row in 0..<height {
+                                depth += difference[row]
+                                let e = expNegative(depth + direct[row])
+                                high[column * height + row] = (e * weightsHigh).sum()
+                                low[column * height + row] = (e * weightsLow).sum()
+                                difference[row] = .zero
+                                direct[row] = .zero
+                            }
+                            difference[height] = .zero
                         }
                     }
                 }
-                var depth = SIMD16<Float>.zero
-                for row in 0..<height {
-                    depth += difference[row]
-                    let e = expNegative(depth + direct[row])
-                    high[column * height + row] = (e * weightsHigh).sum()
-                    low[column * height + row] = (e * weightsLow).sum()
-                    difference[row] = .zero
-                    direct[row] = .zero
-                }
-                difference[height] = .zero
             }
-        }
-        }
-        }
         }
         transpose(columnsHigh, into: &high, width: width, height: height)
         transpose(columnsLow, into: &low, width: width, height: height)
@@ -202,18 +214,18 @@ extension Renderer {
     /// Copies a column-major image into a row-major one, in 32 × 32 tiles.
     static func transpose(_ source: [Float], into target: inout [Float], width: Int, height: Int) {
         source.withUnsafeBufferPointer { source in
-        target.withUnsafeMutableBufferPointer { target in
-            let tile = 32
-            for column0 in stride(from: 0, to: width, by: tile) {
-                for row0 in stride(from: 0, to: height, by: tile) {
-                    for column in column0..<min(width, column0 + tile) {
-                        for row in row0..<min(height, row0 + tile) {
-                            target[row * width + column] = source[column * height + row]
+            target.withUnsafeMutableBufferPointer { target in
+                let tile = 32
+                for column0 in stride(from: 0, to: width, by: tile) {
+                    for row0 in stride(from: 0, to: height, by: tile) {
+                        for column in column0..<min(width, column0 + tile) {
+                            for row in row0..<min(height, row0 + tile) {
+                                target[row * width + column] = source[column * height + row]
+                            }
                         }
                     }
                 }
             }
-        }
         }
     }
 
@@ -225,30 +237,30 @@ extension Renderer {
         kernel = kernel.map { $0 / total }
         var temporary = [Float](repeating: 0, count: image.count)
         image.withUnsafeMutableBufferPointer { image in
-        temporary.withUnsafeMutableBufferPointer { temporary in
-            // along rows
-            for row in 0..<height {
-                let base = row * width
-                for column in 0..<width {
-                    var sum: Float = 0
-                    for k in -radius...radius {
-                        let c = min(width - 1, max(0, column + k))
-                        sum += kernel[k + radius] * image[base + c]
+            temporary.withUnsafeMutableBufferPointer { temporary in
+                // along rows
+                for row in 0..<height {
+                    let base = row * width
+                    for column in 0..<width {
+                        var sum: Float = 0
+                        for k in -radius...radius {
+                            let c = min(width - 1, max(0, column + k))
+                            sum += kernel[k + radius] * image[base + c]
+                        }
+                        temporary[base + column] = sum
                     }
-                    temporary[base + column] = sum
+                }
+                // along columns, a row at a time for locality
+                for row in 0..<height {
+                    let base = row * width
+                    for column in 0..<width { image[base + column] = 0 }
+                    for k in -radius...radius {
+                        let source = min(height - 1, max(0, row + k)) * width
+                        let weight = kernel[k + radius]
+                        for column in 0..<width { image[base + column] += weight * temporary[source + column] }
+                    }
                 }
             }
-            // along columns, a row at a time for locality
-            for row in 0..<height {
-                let base = row * width
-                for column in 0..<width { image[base + column] = 0 }
-                for k in -radius...radius {
-                    let source = min(height - 1, max(0, row + k)) * width
-                    let weight = kernel[k + radius]
-                    for column in 0..<width { image[base + column] += weight * temporary[source + column] }
-                }
-            }
-        }
         }
     }
 }

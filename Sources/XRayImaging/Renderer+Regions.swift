@@ -7,24 +7,30 @@ extension Renderer {
     /// The mask holds every pixel the anomaly's footprint (its projection along the beam) covers at all;
     /// the box is the mask's bounding box. The ring for the contrast-to-noise ratio is the band around the
     /// box, `clamp(max(box side) / 2, 2, 12)` pixels wide, inside the image.
-    static func regions(of scene: Scene, geometry: ImageGeometry, scan: RenderedScan, clean: [Float],
-                        profile: ScannerProfile, seeded: Bool) -> [String: PixelRegion] {
+    static func regions(
+        of scene: Scene, geometry: ImageGeometry, scan: RenderedScan, clean: [Float],
+        profile: ScannerProfile, seeded: Bool
+    ) -> [String: PixelRegion] {
         var byId: [String: [SceneShape]] = [:]
         for shape in scene.shapes where shape.role == .anomaly {
             if let id = shape.anomalyId { byId[id, default: []].append(shape) }
         }
         var regions: [String: PixelRegion] = [:]
         for id in byId.keys.sorted() {
-            if let region = region(of: byId[id]!, geometry: geometry, scan: scan, clean: clean, profile: profile,
-                                   seeded: seeded) {
+            if let region = region(
+                of: byId[id]!, geometry: geometry, scan: scan, clean: clean, profile: profile,
+                seeded: seeded)
+            {
                 regions[id] = region
             }
         }
         return regions
     }
 
-    static func region(of shapes: [SceneShape], geometry: ImageGeometry, scan: RenderedScan, clean: [Float],
-                       profile: ScannerProfile, seeded: Bool) -> PixelRegion? {
+    static func region(
+        of shapes: [SceneShape], geometry: ImageGeometry, scan: RenderedScan, clean: [Float],
+        profile: ScannerProfile, seeded: Bool
+    ) -> PixelRegion? {
         let pitch = geometry.pitch
         let footprints = shapes.map { Footprint($0.geometry) }
         // Candidate rectangle from the bounds, then the mask decides.
@@ -96,8 +102,9 @@ extension Renderer {
             expected = noise > 0 ? abs(insideClean.mean - ringClean.mean) / noise : 0
             measured = ring.variance > 0 ? abs(inside.mean - ring.mean) / ring.variance.squareRoot() : expected
         }
-        return PixelRegion(box: box, maskRuns: runs, pixelCount: covered.count,
-                           contrastToNoise: seeded ? measured : expected, expectedContrastToNoise: expected)
+        return PixelRegion(
+            box: box, maskRuns: runs, pixelCount: covered.count,
+            contrastToNoise: seeded ? measured : expected, expectedContrastToNoise: expected)
     }
 }
 

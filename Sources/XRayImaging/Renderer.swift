@@ -36,8 +36,11 @@ public struct Renderer: Sendable {
         let width = Int((Double(scene.bounds.length) / pitch).rounded())
         let height = Int((Double(scene.bounds.height) / pitch).rounded())
         guard width >= 1, height >= 1, width <= 40_000, height <= 10_000 else {
-            throw XRayImagingError(code: "scene.size", message:
-                "Give the scene bounds a length and height of 1 pixel to 40,000 × 10,000 pixels at \(pitch) mm (got \(scene.bounds.length) × \(scene.bounds.height) mm).")
+            throw XRayImagingError(
+                code: "scene.size",
+                message:
+                    "Give the scene bounds a length and height of 1 pixel to 40,000 × 10,000 pixels at \(pitch) mm (got \(scene.bounds.length) × \(scene.bounds.height) mm)."
+            )
         }
         let geometry = ImageGeometry(
             originX: Double(scene.bounds.x), topZ: Double(scene.bounds.z + scene.bounds.height), pitch: pitch,
@@ -51,8 +54,9 @@ public struct Renderer: Sendable {
 
         var cleanHigh = [Float](repeating: 1, count: width * height)
         var cleanLow = [Float](repeating: 1, count: width * height)
-        Self.project(shapes, geometry: geometry, weightsHigh: weightsHigh, weightsLow: weightsLow,
-                     high: &cleanHigh, low: &cleanLow)
+        Self.project(
+            shapes, geometry: geometry, weightsHigh: weightsHigh, weightsLow: weightsLow,
+            high: &cleanHigh, low: &cleanLow)
         if profile.blurSigmaPixels > 0 {
             Self.blur(&cleanHigh, width: width, height: height, sigma: profile.blurSigmaPixels)
             Self.blur(&cleanLow, width: width, height: height, sigma: profile.blurSigmaPixels)
@@ -65,31 +69,41 @@ public struct Renderer: Sendable {
             transmissionHigh: cleanHigh, transmissionLow: cleanLow,
             materialClasses: [MaterialClass](repeating: .unknown, count: width * height), regions: [:])
         Self.detect(&scan, profile: profile, classifier: classifier, noiseSeed: noiseSeed)
-        scan.regions = Self.regions(of: scene, geometry: geometry, scan: scan, clean: cleanHigh, profile: profile,
-                                    seeded: noiseSeed != nil)
+        scan.regions = Self.regions(
+            of: scene, geometry: geometry, scan: scan, clean: cleanHigh, profile: profile,
+            seeded: noiseSeed != nil)
         return scan
     }
 
     /// Linear attenuation per mm at fill 1 for each bin (high in lanes 0–7, low in 8–15), per material.
-    func attenuationVectors(for names: Set<String>, profile: ScannerProfile) throws(XRayImagingError) -> [String: SIMD16<Float>] {
+    func attenuationVectors(for names: Set<String>, profile: ScannerProfile) throws(XRayImagingError) -> [String:
+        SIMD16<Float>]
+    {
         var vectors: [String: SIMD16<Float>] = [:]
         for name in names.sorted() {
             guard let density = materials.density(of: name) else {
-                throw XRayImagingError(code: "material.unknown", message:
-                    "Use a material of the table for \"\(name)\" (known: \(materials.materialNames.joined(separator: ", "))).")
+                throw XRayImagingError(
+                    code: "material.unknown",
+                    message:
+                        "Use a material of the table for \"\(name)\" (known: \(materials.materialNames.joined(separator: ", ")))."
+                )
             }
             var vector = SIMD16<Float>(repeating: 0)
             for (i, bin) in profile.highEnergy.enumerated() {
                 guard let mu = materials.massAttenuation(of: name, at: bin.energyMeV) else {
-                    throw XRayImagingError(code: "profile.invalid", message:
-                        "Keep the energy bins within the material tables (\(bin.energyMeV) MeV for \(name)).")
+                    throw XRayImagingError(
+                        code: "profile.invalid",
+                        message:
+                            "Keep the energy bins within the material tables (\(bin.energyMeV) MeV for \(name)).")
                 }
                 vector[i] = Float(mu * density / 10)  // cm²/g · g/cm³ = 1/cm; / 10 → 1/mm
             }
             for (i, bin) in profile.lowEnergy.enumerated() {
                 guard let mu = materials.massAttenuation(of: name, at: bin.energyMeV) else {
-                    throw XRayImagingError(code: "profile.invalid", message:
-                        "Keep the energy bins within the material tables (\(bin.energyMeV) MeV for \(name)).")
+                    throw XRayImagingError(
+                        code: "profile.invalid",
+                        message:
+                            "Keep the energy bins within the material tables (\(bin.energyMeV) MeV for \(name)).")
                 }
                 vector[8 + i] = Float(mu * density / 10)
             }

@@ -90,17 +90,27 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
             XRayImagingError(code: "profile.invalid", message: "Fix scanner profile \(name): \(message)")
         }
         for (label, bins) in [("high", highEnergy), ("low", lowEnergy)] {
-            guard (1...8).contains(bins.count) else { throw fail("give the \(label) channel 1–8 energy bins (got \(bins.count)).") }
+            guard (1...8).contains(bins.count) else {
+                throw fail("give the \(label) channel 1–8 energy bins (got \(bins.count)).")
+            }
             guard bins.allSatisfy({ $0.energyMeV > 0 && $0.weight >= 0 }) else {
                 throw fail("give the \(label) channel positive energies and weights.")
             }
             let total = bins.reduce(0) { $0 + $1.weight }
-            guard abs(total - 1) < 0.01 else { throw fail("make the \(label) channel's weights sum to 1 (got \(total)).") }
+            guard abs(total - 1) < 0.01 else {
+                throw fail("make the \(label) channel's weights sum to 1 (got \(total)).")
+            }
         }
-        guard pixelPitchMM >= 0.5, pixelPitchMM <= 50 else { throw fail("give a pixel pitch of 0.5–50 mm (got \(pixelPitchMM)).") }
+        guard pixelPitchMM >= 0.5, pixelPitchMM <= 50 else {
+            throw fail("give a pixel pitch of 0.5–50 mm (got \(pixelPitchMM)).")
+        }
         guard photonsPerPixelHigh > 0, photonsPerPixelLow > 0 else { throw fail("give a positive flux per pixel.") }
-        guard transmissionFloor > 0, transmissionFloor < 0.5 else { throw fail("give a floor between 0 and 0.5 (got \(transmissionFloor)).") }
-        guard blurSigmaPixels >= 0, blurSigmaPixels <= 5 else { throw fail("give a blur of 0–5 pixels (got \(blurSigmaPixels)).") }
+        guard transmissionFloor > 0, transmissionFloor < 0.5 else {
+            throw fail("give a floor between 0 and 0.5 (got \(transmissionFloor)).")
+        }
+        guard blurSigmaPixels >= 0, blurSigmaPixels <= 5 else {
+            throw fail("give a blur of 0–5 pixels (got \(blurSigmaPixels)).")
+        }
     }
 
     /// The default: a 6/4 MV interlaced dual-energy linac, 4 mm pixels.
@@ -130,7 +140,9 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         photonsPerPixelHigh: 200_000, photonsPerPixelLow: 120_000,
         blurSigmaPixels: 0.6,
         transmissionFloor: 1.29e-4, steelPenetrationMM: 300,
-        source: "Kramers spectrum model (spectra.py); penetration from OSTI 21289597 and Nuctech MB1215HL (domain-anchors.md §2.3)")
+        source:
+            "Kramers spectrum model (spectra.py); penetration from OSTI 21289597 and Nuctech MB1215HL (domain-anchors.md §2.3)"
+    )
 
     /// A Co-60 gamma-ray portal (1.17 and 1.33 MeV lines), single energy, 5 mm pixels.
     ///

@@ -63,7 +63,8 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
-        let context = BenchContext(workspace: try Workspace(assetOptions), seed: seed, cases: cases, courseCases: courseCases)
+        let context = BenchContext(
+            workspace: try Workspace(assetOptions), seed: seed, cases: cases, courseCases: courseCases)
         #if DEBUG
             printError("warning: this is a debug build; figures are only meaningful from `make bench` (release).")
         #endif
@@ -78,7 +79,8 @@ struct BenchCommand: ParsableCommand {
 
 extension BenchSuites {
     static let generation = [
-        BenchSuite(name: "generation", summary: "case paperwork, JSON, and writing a large course", run: runGenerationBench)
+        BenchSuite(
+            name: "generation", summary: "case paperwork, JSON, and writing a large course", run: runGenerationBench)
     ]
 }
 
@@ -107,8 +109,12 @@ private func runGenerationBench(_ context: BenchContext) throws {
         }
         let encodeSeconds = monotonicSeconds() - start
 
-        print("paperwork generation     \(rate(cases, generateSeconds)) cases/s  (\(cases) cases, \(format(generateSeconds)) s, 1 core)")
-        print("generation + JSON        \(rate(cases, encodeSeconds)) cases/s  (\(bytes / max(1, cases)) bytes of JSON per case)")
+        print(
+            "paperwork generation     \(rate(cases, generateSeconds)) cases/s  (\(cases) cases, \(format(generateSeconds)) s, 1 core)"
+        )
+        print(
+            "generation + JSON        \(rate(cases, encodeSeconds)) cases/s  (\(bytes / max(1, cases)) bytes of JSON per case)"
+        )
         if failures > 0 { print("cases that failed         \(failures)") }
         _ = checksum
 
@@ -117,8 +123,10 @@ private func runGenerationBench(_ context: BenchContext) throws {
             defer { try? FileManager.default.removeItem(at: folder) }
             let child = Process()
             child.executableURL = URL(fileURLWithPath: AssetLocator.runningExecutablePath() ?? CommandLine.arguments[0])
-            child.arguments = ["bench-write", "--count", "\(courseCases)", "--seed", "\(seed)", "--out", folder.path,
-                               "--assets", workspace.assets.path]
+            child.arguments = [
+                "bench-write", "--count", "\(courseCases)", "--seed", "\(seed)", "--out", folder.path,
+                "--assets", workspace.assets.path,
+            ]
             let began = monotonicSeconds()
             try child.run()
             child.waitUntilExit()
@@ -130,7 +138,9 @@ private func runGenerationBench(_ context: BenchContext) throws {
             var usage = rusage()
             getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
             let peakMB = Double(usage.ru_maxrss) / 1024  // Linux reports kilobytes
-            print("write \(courseCases)-case course  \(format(seconds)) s, \(rate(courseCases, seconds)) cases/s, peak memory \(format(peakMB)) MB")
+            print(
+                "write \(courseCases)-case course  \(format(seconds)) s, \(rate(courseCases, seconds)) cases/s, peak memory \(format(peakMB)) MB"
+            )
         }
     }
 }
@@ -142,8 +152,9 @@ func format(_ value: Double) -> String { String(Double(Int(value * 100)) / 100) 
 
 /// Writes a course of `count` drawn cases: the child process that `bench` measures.
 struct BenchWriteCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-write", abstract: "Used by bench.",
-                                                    shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "bench-write", abstract: "Used by bench.",
+        shouldDisplay: false)
 
     @Option var count: Int
     @Option var seed: UInt64
@@ -154,9 +165,10 @@ struct BenchWriteCommand: ParsableCommand {
         let workspace = try Workspace(assetOptions)
         let generator = CaseGenerator(catalog: workspace.catalog)
         do {
-            let writer = try CourseWriter(outputDirectory: URL(fileURLWithPath: out), title: "bench",
-                                          generatorVersion: CaseGenerator.version, courseId: opaqueCourseID(seed: seed),
-                                          overwrite: true)
+            let writer = try CourseWriter(
+                outputDirectory: URL(fileURLWithPath: out), title: "bench",
+                generatorVersion: CaseGenerator.version, courseId: opaqueCourseID(seed: seed),
+                overwrite: true)
             for planned in planCourse(CurriculumMix(count: count), seed: seed) {
                 let made = try generator.generate(planned)
                 try writer.add(case: made.inspectionCase, key: made.key)

@@ -15,7 +15,9 @@ struct CaseText {
     private func maker(_ id: String) -> String { makerNames[id] ?? id }
     private func font(_ name: String) -> String { localizer.has("font." + name) ? t("font." + name) : name }
 
-    private func t(_ key: String, _ parameters: [String: String] = [:]) -> String { localizer.text(key, lang, parameters) }
+    private func t(_ key: String, _ parameters: [String: String] = [:]) -> String {
+        localizer.text(key, lang, parameters)
+    }
     private func label(_ name: String) -> String { t("label." + name) }
 
     func number(_ value: Int) -> String {
@@ -52,42 +54,64 @@ struct CaseText {
     func render(_ c: InspectionCase, through last: Stage? = nil) -> [String] {
         var lines: [String] = []
         let shown = c.stages.filter { last == nil || $0 <= last! }
-        lines.append("\(label("case")) \(c.id) · \(t("vantage." + c.vantage.rawValue)) · \(label("inspectionPort")): "
-            + "\(port(c.inspectionPort)) · \(label("inspectionDate")): \(c.inspectionDate)")
+        lines.append(
+            "\(label("case")) \(c.id) · \(t("vantage." + c.vantage.rawValue)) · \(label("inspectionPort")): "
+                + "\(port(c.inspectionPort)) · \(label("inspectionDate")): \(c.inspectionDate)")
         let bl = c.targeting.billOfLading
         lines.append(heading(t("stage.targeting")))
         lines.append("\(label("billOfLading")): \(bl.number) · \(label("issued")): \(bl.issued)")
         lines.append("\(label("shipper")): \(party(bl.shipper))")
         lines.append("\(label("consignee")): \(party(bl.consignee))")
         lines.append("\(label("notifyParty")): \(bl.notifyParty.map(party) ?? label("none"))")
-        lines.append("\(label("carrier")): \(bl.carrier) (\(bl.carrierSCAC)) · \(label("vessel")): \(bl.vessel) · \(label("voyage")): \(bl.voyage)")
-        lines.append("\(label("placeOfReceipt")): \(port(bl.placeOfReceipt)) · \(label("portOfLoading")): \(port(bl.portOfLoading))")
-        lines.append("\(label("transhipment")): " + (bl.transhipmentPorts.isEmpty ? label("none") : bl.transhipmentPorts.map(port).joined(separator: ", ")))
-        lines.append("\(label("portOfDischarge")): \(port(bl.portOfDischarge)) · \(label("placeOfDelivery")): \(port(bl.placeOfDelivery))")
+        lines.append(
+            "\(label("carrier")): \(bl.carrier) (\(bl.carrierSCAC)) · \(label("vessel")): \(bl.vessel) · \(label("voyage")): \(bl.voyage)"
+        )
+        lines.append(
+            "\(label("placeOfReceipt")): \(port(bl.placeOfReceipt)) · \(label("portOfLoading")): \(port(bl.portOfLoading))"
+        )
+        lines.append(
+            "\(label("transhipment")): "
+                + (bl.transhipmentPorts.isEmpty
+                    ? label("none") : bl.transhipmentPorts.map(port).joined(separator: ", ")))
+        lines.append(
+            "\(label("portOfDischarge")): \(port(bl.portOfDischarge)) · \(label("placeOfDelivery")): \(port(bl.placeOfDelivery))"
+        )
         lines.append("\(label("onBoard")): \(bl.onBoard) · \(label("eta")): \(bl.estimatedArrival)")
-        lines.append("\(label("freightTerms")): \(t("freightTerms." + bl.freightTerms.rawValue)) · \(label("freightPayment")): \(t("freightPayment." + bl.freightPayment.rawValue))")
-        lines.append("\(label("container")): \(bl.containerNumber) · \(label("containerType")): \(bl.containerType) · \(label("seals")): \(bl.sealNumbers.joined(separator: ", "))")
+        lines.append(
+            "\(label("freightTerms")): \(t("freightTerms." + bl.freightTerms.rawValue)) · \(label("freightPayment")): \(t("freightPayment." + bl.freightPayment.rawValue))"
+        )
+        lines.append(
+            "\(label("container")): \(bl.containerNumber) · \(label("containerType")): \(bl.containerType) · \(label("seals")): \(bl.sealNumbers.joined(separator: ", "))"
+        )
         lines.append("\(label("goods")):")
         if bl.goods.isEmpty { lines.append("  " + label("none")) }
         for (i, line) in bl.goods.enumerated() {
             lines.append("  \(i + 1). \(label("hsCode")) \(line.hsCode) · \(line.description.text(in: lang))")
-            lines.append("     \(number(line.packageCount)) \(t("package." + line.packageKind.rawValue)) · \(label("grossKG")) \(number(line.grossKG)) · "
-                + "\(label("netKG")) \(number(line.netKG)) · \(label("volumeM3")) \(decimal(line.volumeM3)) · \(label("marks")): \(line.marks)")
+            lines.append(
+                "     \(number(line.packageCount)) \(t("package." + line.packageKind.rawValue)) · \(label("grossKG")) \(number(line.grossKG)) · "
+                    + "\(label("netKG")) \(number(line.netKG)) · \(label("volumeM3")) \(decimal(line.volumeM3)) · \(label("marks")): \(line.marks)"
+            )
         }
         lines.append("\(label("totalGross")): \(number(bl.declaredCargoGrossKG)) kg")
-        lines.append("\(label("vgm")): \(number(bl.vgm.kg)) kg · \(t("vgmMethod." + bl.vgm.method.rawValue)) · \(label("signatory")): \(bl.vgm.signatory) · \(bl.vgm.date)")
+        lines.append(
+            "\(label("vgm")): \(number(bl.vgm.kg)) kg · \(t("vgmMethod." + bl.vgm.method.rawValue)) · \(label("signatory")): \(bl.vgm.signatory) · \(bl.vgm.date)"
+        )
         if bl.shippersLoadAndCount { lines.append(label("slac")) }
         if !bl.amendments.isEmpty {
-            lines.append("\(label("amendments")): " + bl.amendments.map { "\(amendedField($0.field)) (\($0.filedAt))" }
-                .joined(separator: "; "))
+            lines.append(
+                "\(label("amendments")): "
+                    + bl.amendments.map { "\(amendedField($0.field)) (\($0.filedAt))" }
+                    .joined(separator: "; "))
         }
         for seal in c.targeting.seals {
-            lines.append("\(label("seals")): \(seal.number) · \(t("sealClass." + seal.securityClass.rawValue)) · "
-                + "\(t("sealKind." + seal.kind.rawValue)) · \(label("makerMark")): \(maker(seal.maker))")
+            lines.append(
+                "\(label("seals")): \(seal.number) · \(t("sealClass." + seal.securityClass.rawValue)) · "
+                    + "\(t("sealKind." + seal.kind.rawValue)) · \(label("makerMark")): \(maker(seal.maker))")
         }
         lines.append("\(label("sealLog")):")
         for entry in c.targeting.sealLog {
-            var row = "  \(entry.time) · \(t("sealEvent." + entry.event.rawValue)) · \(t("sealActor." + entry.actor.rawValue)) · "
+            var row =
+                "  \(entry.time) · \(t("sealEvent." + entry.event.rawValue)) · \(t("sealActor." + entry.actor.rawValue)) · "
                 + "\(entry.place) · \(label("numberRead")): \(entry.numberRead)"
             if let check = entry.check { row += " · \(label("vvtt")): " + vvtt(check) }
             row += " · \(label("recordedBy")): \(entry.recordedBy)"
@@ -96,9 +120,13 @@ struct CaseText {
         if shown.contains(.screening), let screening = c.screening {
             lines.append(heading(t("stage.screening")))
             let r = screening.radiation
-            lines.append("\(label("radiation")): \(label("gammaCPS")) \(r.gammaCountsPerSecond) · \(label("backgroundCPS")) \(r.backgroundCountsPerSecond) · "
-                + "\(label("gammaAlarm")): \(label(r.gammaAlarm ? "yes" : "no")) · \(label("neutronAlarm")): \(label(r.neutronAlarm ? "yes" : "no"))")
-            lines.append("\(label("scans")): " + (screening.scans.isEmpty ? label("none") : screening.scans.map(\.file).joined(separator: ", ")))
+            lines.append(
+                "\(label("radiation")): \(label("gammaCPS")) \(r.gammaCountsPerSecond) · \(label("backgroundCPS")) \(r.backgroundCountsPerSecond) · "
+                    + "\(label("gammaAlarm")): \(label(r.gammaAlarm ? "yes" : "no")) · \(label("neutronAlarm")): \(label(r.neutronAlarm ? "yes" : "no"))"
+            )
+            lines.append(
+                "\(label("scans")): "
+                    + (screening.scans.isEmpty ? label("none") : screening.scans.map(\.file).joined(separator: ", ")))
         }
         if shown.contains(.examination), let exam = c.examination {
             lines.append(heading(t("stage.examination")))
@@ -114,7 +142,8 @@ struct CaseText {
                 }
             }
             let s = exam.seal
-            var seal = "\(label("sealAsFound")): \(s.numberRead) · \(t("sealClass." + s.securityClass.rawValue)) · \(t("sealKind." + s.kind.rawValue)) · "
+            var seal =
+                "\(label("sealAsFound")): \(s.numberRead) · \(t("sealClass." + s.securityClass.rawValue)) · \(t("sealKind." + s.kind.rawValue)) · "
                 + "\(label("makerMark")): \(maker(s.makerMark)) · \(label("font")): \(font(s.font))"
             if let bolt = s.boltNumber { seal += " · \(label("boltNumber")): \(bolt)" }
             if let bush = s.bushNumber { seal += " · \(label("bushNumber")): \(bush)" }
@@ -146,10 +175,14 @@ struct CaseText {
     /// The answer key, for the instructor.
     func render(_ key: AnswerKey) -> [String] {
         var lines = [heading(label("answerKey"))]
-        lines.append("\(label("scenario")): \(t("scenario." + key.scenario)) · \(label("irregular")): \(label(key.irregular ? "yes" : "no"))"
-            + (key.threat.map { " · \(label("threat")): \(t("threat." + $0.rawValue))" } ?? ""))
-        lines.append("\(label("difficulty")): \(key.difficulty.level)/5 (" + key.difficulty.factors.filter { $0.value > 0 }
-            .map { "\(t("difficultyFactor." + $0.code.rawValue)) \(decimal($0.value))" }.joined(separator: ", ") + ")")
+        lines.append(
+            "\(label("scenario")): \(t("scenario." + key.scenario)) · \(label("irregular")): \(label(key.irregular ? "yes" : "no"))"
+                + (key.threat.map { " · \(label("threat")): \(t("threat." + $0.rawValue))" } ?? ""))
+        lines.append(
+            "\(label("difficulty")): \(key.difficulty.level)/5 ("
+                + key.difficulty.factors.filter { $0.value > 0 }
+                .map { "\(t("difficultyFactor." + $0.code.rawValue)) \(decimal($0.value))" }.joined(separator: ", ")
+                + ")")
         lines.append("\(label("expectations")):")
         for stage in Stage.allCases {
             guard let e = key.expectations[stage] else { continue }
@@ -158,30 +191,49 @@ struct CaseText {
                     + (disposition == .referToAgency ? e.agency.map { " (\(t("agency." + $0.rawValue)))" } ?? "" : "")
             }
             let others = e.acceptable.filter { $0 != e.best }.map(name)
-            lines.append("  \(t("stage." + stage.rawValue)): \(label("best")) \(name(e.best))"
-                + (others.isEmpty ? "" : " · \(label("acceptable")): " + others.joined(separator: ", ")))
+            lines.append(
+                "  \(t("stage." + stage.rawValue)): \(label("best")) \(name(e.best))"
+                    + (others.isEmpty ? "" : " · \(label("acceptable")): " + others.joined(separator: ", ")))
         }
-        lines.append("\(label("indicators")): " + (key.indicators.isEmpty ? label("none")
-            : key.indicators.map { t("indicator." + $0.code.rawValue) + ($0.harmless ? " (\(label("harmless")))" : "") }.joined(separator: "; ")))
+        lines.append(
+            "\(label("indicators")): "
+                + (key.indicators.isEmpty
+                    ? label("none")
+                    : key.indicators.map {
+                        t("indicator." + $0.code.rawValue) + ($0.harmless ? " (\(label("harmless")))" : "")
+                    }.joined(separator: "; ")))
         lines.append("\(label("anomalies")):" + (key.anomalies.isEmpty ? " " + label("none") : ""))
         for a in key.anomalies {
-            lines.append("  \(a.id) \(t("anomaly." + a.kind.rawValue)) · \(label("zone")): \(t("zone." + a.zone.rawValue)) · "
-                + "\(label("material")): \(a.material) · \(label("massKG")): \(number(a.massKG)) · \(label("geometryMM")): "
-                + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height)")
+            lines.append(
+                "  \(a.id) \(t("anomaly." + a.kind.rawValue)) · \(label("zone")): \(t("zone." + a.zone.rawValue)) · "
+                    + "\(label("material")): \(a.material) · \(label("massKG")): \(number(a.massKG)) · \(label("geometryMM")): "
+                    + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height)")
         }
         lines.append("\(label("discrepancies")):" + (key.discrepancies.isEmpty ? " " + label("none") : ""))
         for d in key.discrepancies {
-            let observed = localizer.has("observation." + d.observed) ? t("observation." + d.observed) : quoted(d.observed)
-            lines.append("  \(t("discrepancy." + d.code.rawValue)): \(d.documentedIn) = \(quoted(d.documented)) ≠ \(d.observedIn) = \(observed)")
+            let observed =
+                localizer.has("observation." + d.observed) ? t("observation." + d.observed) : quoted(d.observed)
+            lines.append(
+                "  \(t("discrepancy." + d.code.rawValue)): \(d.documentedIn) = \(quoted(d.documented)) ≠ \(d.observedIn) = \(observed)"
+            )
         }
-        lines.append("\(label("sealFindings")): " + key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
-        lines.append("\(label("essentialPoints")): " + key.examination.essentialPoints.map { t("point." + $0.rawValue) }.joined(separator: ", "))
-        lines.append("\(label("evidenceSteps")): " + key.evidenceSteps.enumerated().map { "\($0.offset + 1). " + t("evidenceStep." + $0.element.rawValue) }.joined(separator: " "))
+        lines.append(
+            "\(label("sealFindings")): "
+                + key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
+        lines.append(
+            "\(label("essentialPoints")): "
+                + key.examination.essentialPoints.map { t("point." + $0.rawValue) }.joined(separator: ", "))
+        lines.append(
+            "\(label("evidenceSteps")): "
+                + key.evidenceSteps.enumerated().map { "\($0.offset + 1). " + t("evidenceStep." + $0.element.rawValue) }
+                .joined(separator: " "))
         lines.append("\(label("rationale")):")
         for item in key.rationale {
             var parameters = item.parameters(in: lang)
             if let indicator = parameters["indicator"] { parameters["indicator"] = t("indicator." + indicator) }
-            if let explanation = parameters["explanation"] { parameters["explanation"] = t("explanation." + explanation) }
+            if let explanation = parameters["explanation"] {
+                parameters["explanation"] = t("explanation." + explanation)
+            }
             for name in ["kind"] { if let v = parameters[name] { parameters[name] = t("anomaly." + v) } }
             for name in ["zone"] { if let v = parameters[name] { parameters[name] = t("zone." + v) } }
             for name in ["threat"] { if let v = parameters[name] { parameters[name] = t("threat." + v) } }

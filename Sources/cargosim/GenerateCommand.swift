@@ -40,8 +40,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "Replace an existing course in the output folder.")
     var force = false
 
-    @Flag(inversion: .prefixedNo,
-          help: "Render the scans (default); --no-scans writes a paperwork-only course quickly, without images.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Render the scans (default); --no-scans writes a paperwork-only course quickly, without images.")
     var scans = true
 
     @Flag(help: "Print only errors.")
@@ -77,12 +78,15 @@ struct GenerateCommand: ParsableCommand {
         }
         if !quiet {
             if seed == nil { print("Seed: \(generatorSeed)") }
-            if generatorSeed < 1 << 32 { printError("warning: " + text.text("cli.smallSeedWarning", lang, ["seed": "\(generatorSeed)"])) }
+            if generatorSeed < 1 << 32 {
+                printError("warning: " + text.text("cli.smallSeedWarning", lang, ["seed": "\(generatorSeed)"]))
+            }
         }
         var generator = CaseGenerator(catalog: workspace.catalog)
         var pipeline: ScanPipeline
         do {
-            pipeline = ScanPipeline(renderer: Renderer(materials: try loadMaterials(workspace)), profile: .dualEnergyLinac)
+            pipeline = ScanPipeline(
+                renderer: Renderer(materials: try loadMaterials(workspace)), profile: .dualEnergyLinac)
         } catch {
             fail(error)
         }
@@ -91,8 +95,9 @@ struct GenerateCommand: ParsableCommand {
         let outURL = URL(fileURLWithPath: out)
         let writer: CourseWriter
         do {
-            writer = try CourseWriter(outputDirectory: outURL, title: title, generatorVersion: CaseGenerator.version,
-                                      courseId: opaqueCourseID(seed: generatorSeed), overwrite: force)
+            writer = try CourseWriter(
+                outputDirectory: outURL, title: title, generatorVersion: CaseGenerator.version,
+                courseId: opaqueCourseID(seed: generatorSeed), overwrite: force)
         } catch {
             fail(error)
         }
@@ -109,19 +114,23 @@ struct GenerateCommand: ParsableCommand {
                 let chunk = Array(plan[start..<min(plan.count, start + chunkSize)])
                 let made = parallelMap(chunk.count) { [generator, pipeline] i in
                     Result { () throws -> PreparedCase in
-                        try PreparedCase(try generator.generate(chunk[i]), seed: chunk[i].seed, pipeline: pipeline, sealMakers: sealMakers,
-                                         renderScans: scans)
+                        try PreparedCase(
+                            try generator.generate(chunk[i]), seed: chunk[i].seed, pipeline: pipeline,
+                            sealMakers: sealMakers,
+                            renderScans: scans)
                     }
                 }
                 for (offset, result) in made.enumerated() {
                     current = start + offset
                     var prepared = try result.get()
                     prepared = try course.admit(prepared) { variant in
-                        try PreparedCase(try generator.generate(chunk[offset], sceneVariant: variant), seed: chunk[offset].seed,
-                                         pipeline: pipeline, sealMakers: sealMakers, renderScans: scans)
+                        try PreparedCase(
+                            try generator.generate(chunk[offset], sceneVariant: variant), seed: chunk[offset].seed,
+                            pipeline: pipeline, sealMakers: sealMakers, renderScans: scans)
                     }
-                    try writer.add(case: prepared.inspectionCase, key: prepared.key, extraCaseFiles: prepared.caseFiles,
-                                   extraKeyFiles: prepared.keyFiles)
+                    try writer.add(
+                        case: prepared.inspectionCase, key: prepared.key, extraCaseFiles: prepared.caseFiles,
+                        extraKeyFiles: prepared.keyFiles)
                     progress.update(current + 1)
                 }
             }
@@ -129,15 +138,21 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             writer.abandon()
             if let generation = error as? GenerationError {
-                fail(BundleError(code: generation.code, file: spec ?? mix, field: generation.field,
-                                 message: "case \(current + 1) of \(plan.count): " + generation.message))
+                fail(
+                    BundleError(
+                        code: generation.code, file: spec ?? mix, field: generation.field,
+                        message: "case \(current + 1) of \(plan.count): " + generation.message))
             }
             fail(error)
         }
         if !quiet, let cap = course.maxBelowFloor {
-            printError(text.text("cli.visibility", lang, [
-                "below": "\(course.below)", "shown": "\(course.withConcealment)", "floor": "\(course.floor)",
-                "cap": "\(Int((cap * 100).rounded()))", "redrawn": "\(course.redrawn)"]))
+            printError(
+                text.text(
+                    "cli.visibility", lang,
+                    [
+                        "below": "\(course.below)", "shown": "\(course.withConcealment)", "floor": "\(course.floor)",
+                        "cap": "\(Int((cap * 100).rounded()))", "redrawn": "\(course.redrawn)",
+                    ]))
         }
         if !quiet {
             let path = outURL.path
@@ -148,7 +163,10 @@ struct GenerateCommand: ParsableCommand {
                 let id = opaqueCaseID(seed: first.seed)
                 let me = CommandLine.arguments.first ?? "cargosim"
                 print(text.text("cli.howToLook", lang, ["command": "\(me) show \(out)/cases/\(id) --lang \(lang)"]))
-                print(text.text("cli.howToLook", lang, ["command": "\(me) show \(out)/cases/\(id) --keys \(out)/keys --lang \(lang)"]))
+                print(
+                    text.text(
+                        "cli.howToLook", lang,
+                        ["command": "\(me) show \(out)/cases/\(id) --keys \(out)/keys --lang \(lang)"]))
             }
         }
     }
@@ -158,9 +176,11 @@ struct GenerateCommand: ParsableCommand {
         if let spec {
             let url = URL(fileURLWithPath: spec)
             let caseSpec = try reader.readSpec(fileAt: url, catalog: workspace.catalog)
-            return ((0..<(count ?? 1)).map {
-                PlannedCase(index: $0, spec: caseSpec, seed: caseSeed(courseSeed: seed, index: $0), pinned: true)
-            }, nil)
+            return (
+                (0..<(count ?? 1)).map {
+                    PlannedCase(index: $0, spec: caseSpec, seed: caseSeed(courseSeed: seed, index: $0), pinned: true)
+                }, nil
+            )
         }
         var curriculum = CurriculumMix(count: count ?? 40)
         var included: [CaseSpec] = []

@@ -8,8 +8,9 @@ import XRayImaging
 extension BenchSuites {
     /// Scan benchmarks run by `cargosim bench`.
     static let scans = [
-        BenchSuite(name: "scans", summary: "a loaded 40 ft case, dual-energy linac at 4 mm: render, encode, whole case",
-                   run: runScanBench)
+        BenchSuite(
+            name: "scans", summary: "a loaded 40 ft case, dual-energy linac at 4 mm: render, encode, whole case",
+            run: runScanBench)
     ]
 }
 
@@ -47,7 +48,8 @@ private func runScanBench(_ context: BenchContext) throws {
     let render = try median { scan = try renderer.render(made.scene, with: profile, noiseSeed: noise) }
     var bytes = 0
     let encode = try median {
-        bytes = try PNG.encodeRGB8(width: scan.width, height: scan.height, pixels: scan.display).count
+        bytes =
+            try PNG.encodeRGB8(width: scan.width, height: scan.height, pixels: scan.display).count
             + PNG.encodeGray16(width: scan.width, height: scan.height, pixels: scan.high).count
             + PNG.encodeGray16(width: scan.width, height: scan.height, pixels: scan.low).count
     }
@@ -56,29 +58,39 @@ private func runScanBench(_ context: BenchContext) throws {
     let whole = try median {
         let again = try benchmarkCase(generator, seed: context.seed)
         let prepared = try PreparedCase(again, seed: context.seed, pipeline: pipeline, sealMakers: sealMakers)
-        caseBytes = prepared.caseFiles.values.reduce(0) { $0 + $1.count } + prepared.keyFiles.values.reduce(0) { $0 + $1.count }
+        caseBytes =
+            prepared.caseFiles.values.reduce(0) { $0 + $1.count } + prepared.keyFiles.values.reduce(0) { $0 + $1.count }
             + (try CanonicalJSON.encode(prepared.inspectionCase).count) + (try CanonicalJSON.encode(prepared.key).count)
     }
     let shapes = made.scene.shapes.count
-    print("scene                    \(made.scene.containerType), \(shapes) shapes, \(scan.width) × \(scan.height) px at \(profile.pixelPitchMM) mm")
+    print(
+        "scene                    \(made.scene.containerType), \(shapes) shapes, \(scan.width) × \(scan.height) px at \(profile.pixelPitchMM) mm"
+    )
     print("render (no encoding)     \(ms(render)) ms  (median of \(repeats), 1 core; aim < 50 ms in release)")
     print("libpng, 3 images alone   \(ms(encode)) ms  (\(bytes / 1024) KiB)")
-    print("whole case + 3 PNGs      \(ms(whole)) ms  (\(String(format: "%.2f", whole / encode))× libpng alone; aim ≤ 1.3×)")
+    print(
+        "whole case + 3 PNGs      \(ms(whole)) ms  (\(String(format: "%.2f", whole / encode))× libpng alone; aim ≤ 1.3×)"
+    )
     print("bytes per case           \(caseBytes / 1024) KiB  (PNGs, door.svg, case, key, scene)")
 
     // A course on all cores against one.
     let count = min(max(8, context.courseCases / 500), 48)
     let plan = planCourse(CurriculumMix(count: count), seed: context.seed)
     var start = monotonicSeconds()
-    for planned in plan { _ = try PreparedCase(try generator.generate(planned), seed: planned.seed, pipeline: pipeline, sealMakers: sealMakers) }
+    for planned in plan {
+        _ = try PreparedCase(
+            try generator.generate(planned), seed: planned.seed, pipeline: pipeline, sealMakers: sealMakers)
+    }
     let serial = monotonicSeconds() - start
     start = monotonicSeconds()
     let results = parallelMap(plan.count) { [generator, pipeline] i in
-        (try? PreparedCase(try generator.generate(plan[i]), seed: plan[i].seed, pipeline: pipeline, sealMakers: sealMakers)) != nil
+        (try? PreparedCase(
+            try generator.generate(plan[i]), seed: plan[i].seed, pipeline: pipeline, sealMakers: sealMakers)) != nil
     }
     let parallel = monotonicSeconds() - start
-    print("course of \(count) cases      \(String(format: "%.2f", serial)) s on 1 core, \(String(format: "%.2f", parallel)) s on \(coreCount) cores"
-        + (results.allSatisfy { $0 } ? "" : " (some cases failed)"))
+    print(
+        "course of \(count) cases      \(String(format: "%.2f", serial)) s on 1 core, \(String(format: "%.2f", parallel)) s on \(coreCount) cores"
+            + (results.allSatisfy { $0 } ? "" : " (some cases failed)"))
 }
 
 private func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }

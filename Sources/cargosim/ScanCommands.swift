@@ -32,8 +32,11 @@ struct CaseInCourse {
     func readScene() throws -> Scene {
         let data: Data
         do { data = try Data(contentsOf: sceneFile) } catch {
-            throw BundleError(code: "course.notFound", file: sceneFile.path,
-                              message: "No scene for case \(caseId) in \(keys.path); give the keys folder of this course with --keys KEYS_DIR.")
+            throw BundleError(
+                code: "course.notFound", file: sceneFile.path,
+                message:
+                    "No scene for case \(caseId) in \(keys.path); give the keys folder of this course with --keys KEYS_DIR."
+            )
         }
         return try CanonicalJSON.decode(Scene.self, from: data, file: sceneFile.path)
     }
@@ -66,9 +69,12 @@ struct RenderCommand: ParsableCommand {
 
     func validate() throws {
         guard ScannerProfile.all.contains(where: { $0.name == profile }) else {
-            throw ArgumentParser.ValidationError("Choose a profile from \(ScannerProfile.all.map(\.name).joined(separator: ", ")) (got \(profile)).")
+            throw ArgumentParser.ValidationError(
+                "Choose a profile from \(ScannerProfile.all.map(\.name).joined(separator: ", ")) (got \(profile)).")
         }
-        if let pitch, !(3...5).contains(pitch) { throw ArgumentParser.ValidationError("Give --pitch from 3 to 5 mm (got \(pitch)).") }
+        if let pitch, !(3...5).contains(pitch) {
+            throw ArgumentParser.ValidationError("Give --pitch from 3 to 5 mm (got \(pitch)).")
+        }
     }
 
     func run() throws {
@@ -82,8 +88,9 @@ struct RenderCommand: ParsableCommand {
             if let pitch { chosen = chosen.withPixelPitch(pitch) }
             let pipeline = ScanPipeline(renderer: Renderer(materials: try loadMaterials(workspace)), profile: chosen)
             guard let seed = UInt64(key.seed) else {
-                throw BundleError(code: "key.seed", file: target.keyFile.path, field: "seed", value: key.seed,
-                                  message: "The key's seed is not a whole number; regenerate the course.")
+                throw BundleError(
+                    code: "key.seed", file: target.keyFile.path, field: "seed", value: key.seed,
+                    message: "The key's seed is not a whole number; regenerate the course.")
             }
             let output = try pipeline.render(scene, anomalies: key.anomalies, caseSeed: seed)
             let folder = target.reader.caseDirectory(target.caseId)
@@ -92,7 +99,8 @@ struct RenderCommand: ParsableCommand {
                 var scans = inspectionCase.screening!.scans.filter { $0.profile != chosen.name }
                 scans += output.references
                 inspectionCase.screening!.scans = scans
-                try writeAtomically(CanonicalJSON.encode(inspectionCase), to: folder.appendingPathComponent("case.json"))
+                try writeAtomically(
+                    CanonicalJSON.encode(inspectionCase), to: folder.appendingPathComponent("case.json"))
             }
             // The default profile's entry stays first: difficulty follows it.
             if let i = key.scans.firstIndex(where: { $0.profile == chosen.name }) {
@@ -102,10 +110,13 @@ struct RenderCommand: ParsableCommand {
             }
             key.applyScanVisibility(floor: pipeline.visibilityFloor)
             try writeAtomically(CanonicalJSON.encode(key), to: target.keyFile)
-            print("Rendered \(target.caseId) with \(chosen.name) at \(chosen.pixelPitchMM) mm: \(output.scanKey.widthPixels) × "
-                + "\(output.scanKey.heightPixels) px, " + output.files.keys.sorted().joined(separator: ", "))
+            print(
+                "Rendered \(target.caseId) with \(chosen.name) at \(chosen.pixelPitchMM) mm: \(output.scanKey.widthPixels) × "
+                    + "\(output.scanKey.heightPixels) px, " + output.files.keys.sorted().joined(separator: ", "))
             for a in output.scanKey.anomalies {
-                print("  \(a.anomalyId): box x \(a.box.x) y \(a.box.y) \(a.box.width)×\(a.box.height) px, CNR \(a.contrastToNoise)")
+                print(
+                    "  \(a.anomalyId): box x \(a.box.x) y \(a.box.y) \(a.box.width)×\(a.box.height) px, CNR \(a.contrastToNoise)"
+                )
             }
         } catch let error as ArgumentParser.ValidationError {
             throw error
@@ -117,7 +128,8 @@ struct RenderCommand: ParsableCommand {
 
 struct SceneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scene", abstract: "Print the scene of a case (its shapes in container millimetres) from the keys.")
+        commandName: "scene", abstract: "Print the scene of a case (its shapes in container millimetres) from the keys."
+    )
 
     @Argument(help: ArgumentHelp("The case folder (course/cases/<id>).", valueName: "case"))
     var casePath: String
@@ -136,11 +148,15 @@ struct SceneCommand: ParsableCommand {
                 print(String(decoding: try CanonicalJSON.encode(scene), as: UTF8.self))
                 return
             }
-            print("\(scene.containerType): \(scene.shapes.count) shapes, bounds \(scene.bounds.length)×\(scene.bounds.width)×\(scene.bounds.height) mm")
+            print(
+                "\(scene.containerType): \(scene.shapes.count) shapes, bounds \(scene.bounds.length)×\(scene.bounds.width)×\(scene.bounds.height) mm"
+            )
             for role in SceneRole.allCases {
                 let shapes = scene.shapes.filter { $0.role == role }
                 guard !shapes.isEmpty else { continue }
-                print("  \(role.rawValue): \(shapes.count) shapes, \(Int(scene.massKG(role: role).rounded())) kg (nominal densities)")
+                print(
+                    "  \(role.rawValue): \(shapes.count) shapes, \(Int(scene.massKG(role: role).rounded())) kg (nominal densities)"
+                )
             }
         } catch {
             fail(error)
@@ -165,8 +181,12 @@ struct ContactSheetCommand: ParsableCommand {
     var thumbnailWidth: Int = 640
 
     func validate() throws {
-        if !(1...20).contains(columns) { throw ArgumentParser.ValidationError("Give --columns from 1 to 20 (got \(columns)).") }
-        if !(64...4000).contains(thumbnailWidth) { throw ArgumentParser.ValidationError("Give --thumbnail-width from 64 to 4000 (got \(thumbnailWidth)).") }
+        if !(1...20).contains(columns) {
+            throw ArgumentParser.ValidationError("Give --columns from 1 to 20 (got \(columns)).")
+        }
+        if !(64...4000).contains(thumbnailWidth) {
+            throw ArgumentParser.ValidationError("Give --thumbnail-width from 64 to 4000 (got \(thumbnailWidth)).")
+        }
     }
 
     func run() throws {
@@ -178,7 +198,9 @@ struct ContactSheetCommand: ParsableCommand {
                 return try PNG.decode(Array(data))
             }
             guard !images.isEmpty else {
-                throw BundleError(code: "course.noScans", file: coursePath, message: "No case of the course has a scan.png; generate the course with this CargoSim.")
+                throw BundleError(
+                    code: "course.noScans", file: coursePath,
+                    message: "No case of the course has a scan.png; generate the course with this CargoSim.")
             }
             let sheet = ContactSheet(columns: columns, thumbnailWidth: thumbnailWidth).compose(images)
             let png = try PNG.encodeRGB8(width: sheet.width, height: sheet.height, pixels: sheet.pixels)
@@ -206,7 +228,8 @@ struct ContactSheet {
         let height = margin + rows * (cellHeight + margin)
         var pixels = [UInt8](repeating: 40, count: width * height * 3)
         for (i, thumb) in thumbs.enumerated() {
-            let ox = margin + (i % columns) * (thumbnailWidth + margin), oy = margin + (i / columns) * (cellHeight + margin)
+            let ox = margin + (i % columns) * (thumbnailWidth + margin),
+                oy = margin + (i / columns) * (cellHeight + margin)
             for y in 0..<thumb.height {
                 let src = y * thumb.width * 3, dst = ((oy + y) * width + ox) * 3
                 pixels.replaceSubrange(dst..<(dst + thumb.width * 3), with: thumb.pixels[src..<(src + thumb.width * 3)])
@@ -292,8 +315,9 @@ struct ReviewPackCommand: ParsableCommand {
                 }
                 pages.append(ReviewPage.Entry(inspectionCase: inspectionCase, key: key, png: png))
             }
-            let html = ReviewPage(localizer: workspace.localizer, lang: language).html(courseId: reader.index.courseId,
-                                                                                      title: reader.index.title, entries: pages)
+            let html = ReviewPage(localizer: workspace.localizer, lang: language).html(
+                courseId: reader.index.courseId,
+                title: reader.index.title, entries: pages)
             let folder = URL(fileURLWithPath: out, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let file = folder.appendingPathComponent("review-\(reader.index.courseId).html")
@@ -316,7 +340,9 @@ struct ReviewPage {
         var png: Data?
     }
 
-    private func t(_ key: String, _ parameters: [String: String] = [:]) -> String { localizer.text(key, lang, parameters) }
+    private func t(_ key: String, _ parameters: [String: String] = [:]) -> String {
+        localizer.text(key, lang, parameters)
+    }
 
     func html(courseId: String, title: String?, entries: [Entry]) -> String {
         var h = "<!DOCTYPE html>\n<html lang=\"\(esc(lang))\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -346,14 +372,18 @@ struct ReviewPage {
     private func section(_ number: Int, _ entry: Entry) -> String {
         let key = entry.key
         var h = "<section id=\"\(esc(key.caseId))\">\n"
-        h += "<h2>\(number). \(esc(key.caseId)) · \(esc(t("scenario." + key.scenario))) · \(esc(t("review.difficulty"))) \(key.difficulty.level)/5</h2>\n"
+        h +=
+            "<h2>\(number). \(esc(key.caseId)) · \(esc(t("scenario." + key.scenario))) · \(esc(t("review.difficulty"))) \(key.difficulty.level)/5</h2>\n"
         if let png = entry.png, let scan = key.scans.first {
             h += "<div class=\"scan\"><img alt=\"scan\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
-            h += "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(scan.widthPixels) \(scan.heightPixels)\" preserveAspectRatio=\"none\">"
+            h +=
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(scan.widthPixels) \(scan.heightPixels)\" preserveAspectRatio=\"none\">"
             for a in scan.anomalies {
                 h += maskPath(a)
-                h += "<rect x=\"\(a.box.x)\" y=\"\(a.box.y)\" width=\"\(a.box.width)\" height=\"\(a.box.height)\" fill=\"none\" stroke=\"#ff2d2d\" stroke-width=\"4\"/>"
-                h += "<text x=\"\(a.box.x)\" y=\"\(max(24, a.box.y - 6))\" font-size=\"28\" fill=\"#ff2d2d\">\(esc(a.anomalyId)) CNR \(a.contrastToNoise)</text>"
+                h +=
+                    "<rect x=\"\(a.box.x)\" y=\"\(a.box.y)\" width=\"\(a.box.width)\" height=\"\(a.box.height)\" fill=\"none\" stroke=\"#ff2d2d\" stroke-width=\"4\"/>"
+                h +=
+                    "<text x=\"\(a.box.x)\" y=\"\(max(24, a.box.y - 6))\" font-size=\"28\" fill=\"#ff2d2d\">\(esc(a.anomalyId)) CNR \(a.contrastToNoise)</text>"
             }
             h += "</svg></div>\n"
             h += "<p>\(esc(scan.profile)), \(scan.pixelPitchMM) mm, \(scan.widthPixels) × \(scan.heightPixels) px</p>\n"
@@ -364,24 +394,35 @@ struct ReviewPage {
         h += row(t("label.irregular"), t(key.irregular ? "label.yes" : "label.no"))
         for a in key.anomalies {
             let pixels = key.scans.first?.anomalies.first { $0.anomalyId == a.id }
-            h += row("\(a.id) · \(t("anomaly." + a.kind.rawValue))",
-                     "\(t("zone." + a.zone.rawValue)) · \(t("threat." + a.threat.rawValue)) · \(a.material) · \(a.massKG) kg · "
-                         + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height) mm"
-                         + (pixels.map { " · CNR \($0.contrastToNoise)" } ?? ""))
+            h += row(
+                "\(a.id) · \(t("anomaly." + a.kind.rawValue))",
+                "\(t("zone." + a.zone.rawValue)) · \(t("threat." + a.threat.rawValue)) · \(a.material) · \(a.massKG) kg · "
+                    + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height) mm"
+                    + (pixels.map { " · CNR \($0.contrastToNoise)" } ?? ""))
         }
-        h += row(t("label.sealFindings"), key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
+        h += row(
+            t("label.sealFindings"), key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
         for stage in Stage.allCases {
             guard let e = key.expectations[stage] else { continue }
-            h += row(t("stage." + stage.rawValue), t("disposition." + e.best.rawValue)
-                + (e.acceptable.count > 1 ? " (" + e.acceptable.filter { $0 != e.best }.map { t("disposition." + $0.rawValue) }.joined(separator: ", ") + ")" : ""))
+            h += row(
+                t("stage." + stage.rawValue),
+                t("disposition." + e.best.rawValue)
+                    + (e.acceptable.count > 1
+                        ? " ("
+                            + e.acceptable.filter { $0 != e.best }.map { t("disposition." + $0.rawValue) }.joined(
+                                separator: ", ") + ")" : ""))
         }
-        h += row(t("label.difficulty"), key.difficulty.factors.filter { $0.value > 0 }
-            .map { "\(t("difficultyFactor." + $0.code.rawValue)) \($0.value)" }.joined(separator: ", "))
+        h += row(
+            t("label.difficulty"),
+            key.difficulty.factors.filter { $0.value > 0 }
+                .map { "\(t("difficultyFactor." + $0.code.rawValue)) \($0.value)" }.joined(separator: ", "))
         h += "</table>\n<ul>\n"
         for item in key.rationale {
             var p = item.parameters
-            for (name, prefix) in [("kind", "anomaly."), ("zone", "zone."), ("threat", "threat."), ("agency", "agency."),
-                                   ("indicator", "indicator."), ("explanation", "explanation."), ("method", "observation.")] {
+            for (name, prefix) in [
+                ("kind", "anomaly."), ("zone", "zone."), ("threat", "threat."), ("agency", "agency."),
+                ("indicator", "indicator."), ("explanation", "explanation."), ("method", "observation."),
+            ] {
                 if let v = p[name] { p[name] = t(prefix + v) }
             }
             h += "<li>\(esc(t("rationale." + item.code.rawValue, p)))</li>\n"
@@ -413,7 +454,9 @@ struct ReviewPage {
         return d.isEmpty ? "" : "<path d=\"\(d)\" fill=\"#ff2d2d\" fill-opacity=\"0.25\"/>"
     }
 
-    private func row(_ label: String, _ value: String) -> String { "<tr><th>\(esc(label))</th><td>\(esc(value))</td></tr>\n" }
+    private func row(_ label: String, _ value: String) -> String {
+        "<tr><th>\(esc(label))</th><td>\(esc(value))</td></tr>\n"
+    }
 
     private func esc(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")

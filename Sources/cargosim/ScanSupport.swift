@@ -22,7 +22,9 @@ struct ScanPipeline: Sendable {
     var densities: [String: Double] {
         var table: [String: Double] = [:]
         for name in renderer.materials.materialNames {
-            if let gramsPerCubicCentimetre = renderer.materials.density(of: name) { table[name] = gramsPerCubicCentimetre * 1000 }
+            if let gramsPerCubicCentimetre = renderer.materials.density(of: name) {
+                table[name] = gramsPerCubicCentimetre * 1000
+            }
         }
         return table
     }
@@ -63,8 +65,9 @@ struct ScanPipeline: Sendable {
             fileList.append(names.low)
         }
         let references = fileList.map {
-            ScanReference(file: $0, profile: profile.name, widthPixels: scan.width, heightPixels: scan.height,
-                          pixelPitchMM: scan.pixelPitchMM)
+            ScanReference(
+                file: $0, profile: profile.name, widthPixels: scan.width, heightPixels: scan.height,
+                pixelPitchMM: scan.pixelPitchMM)
         }
         let pixels = anomalies.compactMap { anomaly -> AnomalyPixels? in
             guard let region = scan.region(of: anomaly.id) else { return nil }
@@ -73,8 +76,9 @@ struct ScanPipeline: Sendable {
                 box: PixelBox(x: region.box.x, y: region.box.y, width: region.box.width, height: region.box.height),
                 maskRuns: region.maskRuns, contrastToNoise: (max(0, region.contrastToNoise) * 100).rounded() / 100)
         }
-        let key = ScanKey(file: names.display, profile: profile.name, widthPixels: scan.width, heightPixels: scan.height,
-                          pixelPitchMM: scan.pixelPitchMM, noiseSeed: String(noiseSeed), anomalies: pixels)
+        let key = ScanKey(
+            file: names.display, profile: profile.name, widthPixels: scan.width, heightPixels: scan.height,
+            pixelPitchMM: scan.pixelPitchMM, noiseSeed: String(noiseSeed), anomalies: pixels)
         return Output(references: references, scanKey: key, files: files, renderSeconds: renderSeconds)
     }
 }
@@ -90,7 +94,9 @@ struct PreparedCase: Sendable {
     var weakestCNR: Double?
 
     /// Renders (when the case has a screening stage) and draws the door end (when it has an examination stage).
-    init(_ made: GeneratedCase, seed: UInt64, pipeline: ScanPipeline, sealMakers: [SealMaker], renderScans: Bool = true) throws {
+    init(_ made: GeneratedCase, seed: UInt64, pipeline: ScanPipeline, sealMakers: [SealMaker], renderScans: Bool = true)
+        throws
+    {
         inspectionCase = made.inspectionCase
         key = made.key
         caseFiles = [:]

@@ -27,8 +27,10 @@ func readAttempts(_ path: String) -> [Attempt] {
     switch Result(catching: { () throws(AttemptReadError) in try AttemptLines.decode(data) }) {
     case .success(let attempts): return attempts
     case .failure(let error):
-        fail(BundleError(code: "attempts.read", file: path, line: error.line, field: error.field.isEmpty ? nil : error.field,
-                         value: error.value.isEmpty ? nil : error.value, message: error.message + " Nothing was graded."))
+        fail(
+            BundleError(
+                code: "attempts.read", file: path, line: error.line, field: error.field.isEmpty ? nil : error.field,
+                value: error.value.isEmpty ? nil : error.value, message: error.message + " Nothing was graded."))
     }
 }
 
@@ -49,7 +51,9 @@ final class KeyFolder {
         url = URL(fileURLWithPath: path)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            fail(BundleError(code: "keys.notFound", file: path, message: "No keys folder here; give the course's keys/ folder."))
+            fail(
+                BundleError(
+                    code: "keys.notFound", file: path, message: "No keys folder here; give the course's keys/ folder."))
         }
         let course = url.deletingLastPathComponent()
         if let reader = try? CourseReader(courseDirectory: course) {
@@ -64,13 +68,15 @@ final class KeyFolder {
     func key(_ caseId: String, line: Int? = nil) throws -> AnswerKey {
         if let key = keys[caseId] { return key }
         guard CourseNames.isValidCaseId(caseId) else {
-            throw BundleError(code: "grade.caseId", file: url.path, line: line, field: "caseId", value: caseId,
-                              message: "Not a case id; the attempt is corrupt.")
+            throw BundleError(
+                code: "grade.caseId", file: url.path, line: line, field: "caseId", value: caseId,
+                message: "Not a case id; the attempt is corrupt.")
         }
         let file = url.appendingPathComponent(caseId + ".json")
         guard FileManager.default.fileExists(atPath: file.path) else {
-            throw BundleError(code: "grade.keyMissing", file: file.path, line: line, field: "caseId", value: caseId,
-                              message: "No answer key for this case; give the keys/ folder of the course the attempt was made on.")
+            throw BundleError(
+                code: "grade.keyMissing", file: file.path, line: line, field: "caseId", value: caseId,
+                message: "No answer key for this case; give the keys/ folder of the course the attempt was made on.")
         }
         let key = try CanonicalJSON.decode(AnswerKey.self, from: Data(contentsOf: file), file: file.path)
         keys[caseId] = key
@@ -86,7 +92,9 @@ final class KeyFolder {
 
     func inspectionCase(_ caseId: String) -> InspectionCase? {
         if let cached = cases[caseId] { return cached }
-        let loaded = courseDirectory.flatMap { try? CourseReader.readCase(at: $0.appendingPathComponent("cases/\(caseId)/case.json")) }
+        let loaded = courseDirectory.flatMap {
+            try? CourseReader.readCase(at: $0.appendingPathComponent("cases/\(caseId)/case.json"))
+        }
         cases[caseId] = loaded
         return loaded
     }
@@ -108,13 +116,21 @@ func gradeAll(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Grade, 
         do {
             let prepared = try keys.preparedKey(attempt.caseId, line: i + 1)
             let key = prepared.key
-            let graded = try grade(attempt, against: prepared, regions: keys.geometry(attempt.caseId), courseHash: keys.courseHash)
+            let graded = try grade(
+                attempt, against: prepared, regions: keys.geometry(attempt.caseId), courseHash: keys.courseHash)
             let n = sequence[attempt.traineeId, default: 0]
             sequence[attempt.traineeId] = n + 1
-            out.append((graded, AttemptSummary(grade: graded, key: key, vantage: keys.inspectionCase(attempt.caseId)?.vantage, sequence: n)))
+            out.append(
+                (
+                    graded,
+                    AttemptSummary(
+                        grade: graded, key: key, vantage: keys.inspectionCase(attempt.caseId)?.vantage, sequence: n)
+                ))
         } catch let error as GradingError {
-            fail(BundleError(code: error.code, file: file, line: i + 1, field: error.field, value: error.value,
-                             message: error.message))
+            fail(
+                BundleError(
+                    code: error.code, file: file, line: i + 1, field: error.field, value: error.value,
+                    message: error.message))
         } catch {
             fail(error)
         }
@@ -125,7 +141,9 @@ func gradeAll(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Grade, 
 /// Reads a rubric (YAML, like `Assets/rubrics/default.yaml`), or prints its errors with their lines and exits.
 func readRubric(_ path: String?) -> Rubric {
     guard let path else { return .standard }
-    do { return try YAMLSpecReader().readDocument(Rubric.self, fileAt: URL(fileURLWithPath: path)) { $0.validate() } } catch {
+    do {
+        return try YAMLSpecReader().readDocument(Rubric.self, fileAt: URL(fileURLWithPath: path)) { $0.validate() }
+    } catch {
         fail(error)
     }
 }
@@ -133,10 +151,15 @@ func readRubric(_ path: String?) -> Rubric {
 func readRegions(_ path: String?, into keys: KeyFolder) {
     guard let path else { return }
     do {
-        keys.regions = try JSONDecoder().decode([String: [KeyRegion]].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+        keys.regions = try JSONDecoder().decode(
+            [String: [KeyRegion]].self, from: Data(contentsOf: URL(fileURLWithPath: path)))
     } catch {
-        fail(BundleError(code: "regions.read", file: path,
-                         message: "Cannot read the key regions (a JSON object: case id → [{scan, anomalyId, box: {x, y, width, height}}]): \(error)."))
+        fail(
+            BundleError(
+                code: "regions.read", file: path,
+                message:
+                    "Cannot read the key regions (a JSON object: case id → [{scan, anomalyId, box: {x, y, width, height}}]): \(error)."
+            ))
     }
 }
 
@@ -146,12 +169,17 @@ func write(_ data: Data, to path: String?) {
         return
     }
     do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        fail(BundleError(code: "io.write", file: path, message: "Cannot write here (\(error.localizedDescription)); check the folder exists and is writable."))
+        fail(
+            BundleError(
+                code: "io.write", file: path,
+                message: "Cannot write here (\(error.localizedDescription)); check the folder exists and is writable."))
     }
 }
 
 func checkLanguage(_ lang: String?) throws {
-    if let lang, !["en", "es", "pt", "fr"].contains(lang) { throw ValidationError("Give --lang as en, es or pt (got \(lang)).") }
+    if let lang, !["en", "es", "pt", "fr"].contains(lang) {
+        throw ValidationError("Give --lang as en, es or pt (got \(lang)).")
+    }
 }
 
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json, csv, html }
@@ -176,7 +204,10 @@ struct GradeCommand: ParsableCommand {
     var keys: String
     @Option(help: ArgumentHelp("Key pixel regions per case (JSON), overriding those in the keys.", valueName: "file"))
     var regions: String?
-    @Option(help: ArgumentHelp("The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).",
+            valueName: "file"))
     var rubric: String?
     @Option(help: "text or json.") var format: ReportFormat = .text
     @Option(help: "Language: en, es or pt. Default: from $LANG.") var lang: String?
@@ -184,7 +215,9 @@ struct GradeCommand: ParsableCommand {
 
     func validate() throws {
         try checkLanguage(lang)
-        if format == .csv || format == .html { throw ValidationError("Give --format text or json for grade; use `report` for csv and html.") }
+        if format == .csv || format == .html {
+            throw ValidationError("Give --format text or json for grade; use `report` for csv and html.")
+        }
     }
 
     func run() throws {
@@ -214,8 +247,11 @@ struct GradeCommand: ParsableCommand {
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Aggregate graded attempts: hit and false-alarm rates, d′, A′, c with intervals, breakdowns, learning curves, item analysis.",
-        discussion: "HTML has inline SVG plots: trainees in ROC space, d′ with intervals, learning curves, miss rate by concealment kind.")
+        abstract:
+            "Aggregate graded attempts: hit and false-alarm rates, d′, A′, c with intervals, breakdowns, learning curves, item analysis.",
+        discussion:
+            "HTML has inline SVG plots: trainees in ROC space, d′ with intervals, learning curves, miss rate by concealment kind."
+    )
 
     @Argument(help: ArgumentHelp("The attempts file (one Attempt per line).", valueName: "attempts"))
     var attempts: String
@@ -223,7 +259,10 @@ struct ReportCommand: ParsableCommand {
     var keys: String
     @Option(help: ArgumentHelp("Key pixel regions per case (JSON), overriding those in the keys.", valueName: "file"))
     var regions: String?
-    @Option(help: ArgumentHelp("The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).",
+            valueName: "file"))
     var rubric: String?
     @Option(help: "text, json, csv or html.") var format: ReportFormat = .text
     @Option(help: "Language: en, es or pt. Default: from $LANG.") var lang: String?
@@ -244,7 +283,8 @@ struct ReportCommand: ParsableCommand {
         readRegions(regions, into: folder)
         let graded = gradeAll(readAttempts(attempts), keys: folder, file: attempts)
         let report = aggregate(graded.map(\.1), blockSize: blockSize)
-        let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters) }
+        let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters)
+        }
         switch format {
         case .json: write(report.json() + Data("\n".utf8), to: out)
         case .csv: write(Data(report.csv().utf8), to: out)
@@ -288,8 +328,9 @@ struct SimulateCohortCommand: ParsableCommand {
             fail(error)
         }
         var rng = SplitMix64(seed: seed)
-        let simulator = CohortSimulator(keys: keys, courseHash: reader.index.courseHash,
-                                        start: Instant(date: CalendarDate(year: 2026, month: 9, day: 1), hour: 8))
+        let simulator = CohortSimulator(
+            keys: keys, courseHash: reader.index.courseHash,
+            start: Instant(date: CalendarDate(year: 2026, month: 9, day: 1), hour: 8))
         var bytes: [UInt8] = []
         var all: [Attempt] = []
         for trainee in CohortSimulator.trainees(count: trainees, using: &rng) {
@@ -321,7 +362,8 @@ struct SimulateCohortCommand: ParsableCommand {
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Agreement of trainer candidates with a reference panel: Cohen's κ, weighted κ, Krippendorff's α, and where each departs.",
+        abstract:
+            "Agreement of trainer candidates with a reference panel: Cohen's κ, weighted κ, Krippendorff's α, and where each departs.",
         discussion: """
             ROUND is a JSON file: {id, rubricVersion, scale (lowest grade first), items, reference: {panelist: \
             {item: grade}}, candidates: {candidate: {item: grade}}}. The reference grade of an item is the \
@@ -334,14 +376,21 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         let record: CalibrationRecord
-        do { record = try JSONDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: round))) } catch {
-            fail(BundleError(code: "calibration.read", file: round, message: "Cannot read the calibration round: \(error)."))
+        do {
+            record = try JSONDecoder().decode(
+                CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: round)))
+        } catch {
+            fail(
+                BundleError(
+                    code: "calibration.read", file: round, message: "Cannot read the calibration round: \(error)."))
         }
         let results: CalibrationResults
         switch Result(catching: { () throws(CalibrationError) in try record.run() }) {
         case .success(let value): results = value
         case .failure(let error):
-            fail(BundleError(code: error.code, file: round, field: error.field, value: error.value, message: error.message))
+            fail(
+                BundleError(
+                    code: error.code, file: round, field: error.field, value: error.value, message: error.message))
         }
         if format == .json {
             let encoder = JSONEncoder()
@@ -350,15 +399,25 @@ struct CalibrateCommand: ParsableCommand {
             return
         }
         func f(_ x: Double?) -> String { x.map { String(format: "%.3f", $0) } ?? "n/a" }
-        print("Calibration round \(results.roundId) (rubric \(results.rubricVersion)), \(record.items.count) items, scale: \(results.scale.joined(separator: " < "))")
-        print("Panel α (ordinal): \(f(results.panelAlphaOrdinal)); all graders α nominal \(f(results.allAlphaNominal)), ordinal \(f(results.allAlphaOrdinal))")
+        print(
+            "Calibration round \(results.roundId) (rubric \(results.rubricVersion)), \(record.items.count) items, scale: \(results.scale.joined(separator: " < "))"
+        )
+        print(
+            "Panel α (ordinal): \(f(results.panelAlphaOrdinal)); all graders α nominal \(f(results.allAlphaNominal)), ordinal \(f(results.allAlphaOrdinal))"
+        )
         for c in results.candidates {
             print("\n\(c.candidate): \(c.itemsGraded) graded, \(c.itemsMissing) missing")
-            print("  Cohen's κ \(f(c.kappa)) (\(c.kappa.map(Agreement.landisKochBand) ?? "n/a")), weighted κ linear \(f(c.weightedKappaLinear)), quadratic \(f(c.weightedKappaQuadratic))")
-            print("  Krippendorff's α with the panel: nominal \(f(c.alphaNominal)), ordinal \(f(c.alphaOrdinal)); mean bias \(String(format: "%+.2f", c.meanBias)) steps")
+            print(
+                "  Cohen's κ \(f(c.kappa)) (\(c.kappa.map(Agreement.landisKochBand) ?? "n/a")), weighted κ linear \(f(c.weightedKappaLinear)), quadratic \(f(c.weightedKappaQuadratic))"
+            )
+            print(
+                "  Krippendorff's α with the panel: nominal \(f(c.alphaNominal)), ordinal \(f(c.alphaOrdinal)); mean bias \(String(format: "%+.2f", c.meanBias)) steps"
+            )
             if c.departures.isEmpty { print("  Grades every item as the panel does.") }
             for d in c.departures.prefix(top) {
-                print("  \(d.item): gave \(d.candidateGrade), panel \(d.referenceGrade) (\(d.steps > 0 ? "+" : "")\(d.steps))")
+                print(
+                    "  \(d.item): gave \(d.candidateGrade), panel \(d.referenceGrade) (\(d.steps > 0 ? "+" : "")\(d.steps))"
+                )
             }
         }
     }
@@ -369,7 +428,8 @@ struct CalibrateCommand: ParsableCommand {
 struct CertifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certify",
-        abstract: "Decide certification against a policy, print every reason with its figures, and sign a certificate when granted.",
+        abstract:
+            "Decide certification against a policy, print every reason with its figures, and sign a certificate when granted.",
         discussion: """
             Trainee: counts, hit and false-alarm rates, d′ and its interval's lower bound (and localisation when \
             the policy asks). Trainer: the same counts, a higher own bar, agreement on a calibration round \
@@ -377,7 +437,8 @@ struct CertifyCommand: ParsableCommand {
             JSON {trainer, expert, course, deliveredOn, signedOff}). Exit status 1 when refused.
             """)
 
-    @Option(help: ArgumentHelp("The policy (YAML). Default: Assets/policies/default.yaml.", valueName: "file")) var policy: String?
+    @Option(help: ArgumentHelp("The policy (YAML). Default: Assets/policies/default.yaml.", valueName: "file"))
+    var policy: String?
     @Option(help: ArgumentHelp("The subject's attempts (JSON lines).", valueName: "file")) var attempts: String
     @Option(help: ArgumentHelp("The course's keys/ folder.", valueName: "dir")) var keys: String
     @Option(help: "The subject's id (the traineeId in the attempts).") var subject: String
@@ -386,7 +447,9 @@ struct CertifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Calibration round file (trainer).", valueName: "file")) var calibration: String?
     @Option(help: "The subject's name in the calibration round (default: --subject).") var candidate: String?
     @Option(help: ArgumentHelp("Supervised delivery sign-off (trainer).", valueName: "file")) var delivery: String?
-    @Option(help: ArgumentHelp("Private signing key (from `keys init`); without it, only the decision is printed.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Private signing key (from `keys init`); without it, only the decision is printed.", valueName: "file"))
     var signingKey: String?
     @Option(help: "Issuer printed on the certificate.") var issuer = "CargoSim training centre"
     @Option(help: ArgumentHelp("Certificate file to write.", valueName: "file")) var out: String?
@@ -396,23 +459,30 @@ struct CertifyCommand: ParsableCommand {
 
     func validate() throws {
         try checkLanguage(lang)
-        if signingKey != nil, out == nil { throw ValidationError("Give --out FILE for the certificate when you give --signing-key.") }
+        if signingKey != nil, out == nil {
+            throw ValidationError("Give --out FILE for the certificate when you give --signing-key.")
+        }
         if role == .trainer, calibration == nil { throw ValidationError("Give --calibration ROUND for a trainer.") }
     }
 
     func run() throws {
         let workspace = try Workspace(assetOptions)
         let language = lang ?? userLanguage()
-        let policyURL = policy.map { URL(fileURLWithPath: $0) } ?? workspace.assets.appendingPathComponent("policies/default.yaml")
+        let policyURL =
+            policy.map { URL(fileURLWithPath: $0) } ?? workspace.assets.appendingPathComponent("policies/default.yaml")
         let policy: CertificationPolicy
-        do { policy = try YAMLSpecReader().readDocument(CertificationPolicy.self, fileAt: policyURL) { $0.validate() } } catch {
+        do {
+            policy = try YAMLSpecReader().readDocument(CertificationPolicy.self, fileAt: policyURL) { $0.validate() }
+        } catch {
             fail(error)
         }
         let folder = KeyFolder(keys)
         let own = readAttempts(attempts).filter { $0.traineeId == subject }
         guard !own.isEmpty else {
-            fail(BundleError(code: "certify.noAttempts", file: attempts, value: subject,
-                             message: "No attempt by this subject; check --subject against the traineeId in the file."))
+            fail(
+                BundleError(
+                    code: "certify.noAttempts", file: attempts, value: subject,
+                    message: "No attempt by this subject; check --subject against the traineeId in the file."))
         }
         let graded = gradeAll(own, keys: folder, file: attempts)
         let traineeReport = Scoring.report(subject, graded.map(\.1))
@@ -424,45 +494,69 @@ struct CertifyCommand: ParsableCommand {
             var agreement: CandidateAgreement?
             if let calibration {
                 do {
-                    let record = try JSONDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: calibration)))
+                    let record = try JSONDecoder().decode(
+                        CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: calibration)))
                     let results = try record.run()
                     agreement = results.candidates.first { $0.candidate == (candidate ?? subject) }
                 } catch {
-                    fail(BundleError(code: "calibration.read", file: calibration, message: "Cannot use the calibration round: \(error)."))
+                    fail(
+                        BundleError(
+                            code: "calibration.read", file: calibration,
+                            message: "Cannot use the calibration round: \(error)."))
                 }
                 if agreement == nil {
-                    fail(BundleError(code: "certify.notInRound", file: calibration, value: candidate ?? subject,
-                                     message: "This candidate graded nothing in the round; give --candidate with their name in the round."))
+                    fail(
+                        BundleError(
+                            code: "certify.notInRound", file: calibration, value: candidate ?? subject,
+                            message:
+                                "This candidate graded nothing in the round; give --candidate with their name in the round."
+                        ))
                 }
             }
             var signOff: SupervisedDelivery?
             if let delivery {
-                do { signOff = try JSONDecoder().decode(SupervisedDelivery.self, from: Data(contentsOf: URL(fileURLWithPath: delivery))) } catch {
-                    fail(BundleError(code: "delivery.read", file: delivery, message: "Cannot read the sign-off (JSON {trainer, expert, course, deliveredOn, signedOff}): \(error)."))
+                do {
+                    signOff = try JSONDecoder().decode(
+                        SupervisedDelivery.self, from: Data(contentsOf: URL(fileURLWithPath: delivery)))
+                } catch {
+                    fail(
+                        BundleError(
+                            code: "delivery.read", file: delivery,
+                            message:
+                                "Cannot read the sign-off (JSON {trainer, expert, course, deliveredOn, signedOff}): \(error)."
+                        ))
                 }
             }
             decision = policy.evaluateTrainer(traineeReport, calibration: agreement, delivery: signOff)
         }
         let l = workspace.localizer
         let roleText = l.text("certificate.role.\(role.rawValue)", language)
-        print(l.text(decision.granted ? "decision.granted" : "decision.refused", language,
-                     ["subject": subject, "role": roleText, "policy": decision.policyVersion]))
+        print(
+            l.text(
+                decision.granted ? "decision.granted" : "decision.refused", language,
+                ["subject": subject, "role": roleText, "policy": decision.policyVersion]))
         for reason in decision.reasons {
             let parts = reason.code.split(separator: ".", maxSplits: 1).map(String.init)
-            let label = parts.count == 2
+            let label =
+                parts.count == 2
                 ? l.text("reason.\(parts[0])", language, ["kind": l.text("anomaly.\(parts[1])", language)])
                 : l.text("reason.\(reason.code)", language)
-            print("  [\(reason.passed ? "✓" : "✗")] \(label): \(reason.figure) (\(reason.threshold)) — \(l.text(reason.passed ? "reason.pass" : "reason.fail", language))")
+            print(
+                "  [\(reason.passed ? "✓" : "✗")] \(label): \(reason.figure) (\(reason.threshold)) — \(l.text(reason.passed ? "reason.pass" : "reason.fail", language))"
+            )
         }
         guard decision.granted else { throw ExitCode(1) }
         guard let signingKey, let out else { return }
         let identity = loadSigningKey(signingKey)
-        let payload = CertificatePayload(keyId: identity.keyId, issuer: issuer, subject: subject, subjectName: name ?? subject,
-                                         role: role, policyVersion: policy.version, issuedAt: now(),
-                                         validityDays: policy.validityDays, figures: decision.figures)
+        let payload = CertificatePayload(
+            keyId: identity.keyId, issuer: issuer, subject: subject, subjectName: name ?? subject,
+            role: role, policyVersion: policy.version, issuedAt: now(),
+            validityDays: policy.validityDays, figures: decision.figures)
         let file = Certificates.issue(payload, with: identity)
         write(file, to: out)
-        print("Certificate \(payload.certificateId) written to \(out); verification code \(Certificates.verificationCode(file))")
+        print(
+            "Certificate \(payload.certificateId) written to \(out); verification code \(Certificates.verificationCode(file))"
+        )
         if let html {
             write(Data(Certificates.html(payload, file: file, text: { l.text($0, language, $1) }).utf8), to: html)
             print("Printable certificate: \(html)")
@@ -486,7 +580,8 @@ func loadSigningKey(_ path: String) -> SigningIdentity {
 
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "keys", abstract: "Manage the Ed25519 keys that sign certificates.", subcommands: [KeysInitCommand.self])
+        commandName: "keys", abstract: "Manage the Ed25519 keys that sign certificates.",
+        subcommands: [KeysInitCommand.self])
 }
 
 struct KeysInitCommand: ParsableCommand {
@@ -502,16 +597,27 @@ struct KeysInitCommand: ParsableCommand {
         let folder = URL(fileURLWithPath: out)
         let secret = folder.appendingPathComponent(name + ".key"), pub = folder.appendingPathComponent(name + ".pub")
         if !force, FileManager.default.fileExists(atPath: secret.path) {
-            fail(BundleError(code: "keys.exists", file: secret.path,
-                             message: "A key is already here; keep it (certificates depend on it) or pass --force to replace it."))
+            fail(
+                BundleError(
+                    code: "keys.exists", file: secret.path,
+                    message: "A key is already here; keep it (certificates depend on it) or pass --force to replace it."
+                ))
         }
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let identity = SigningIdentity.generate()
-        guard FileManager.default.createFile(atPath: secret.path, contents: Data(identity.privateKeyText.utf8),
-                                             attributes: [.posixPermissions: 0o600])
-        else { fail(BundleError(code: "io.write", file: secret.path, message: "Cannot write the key here; check the folder.")) }
+        guard
+            FileManager.default.createFile(
+                atPath: secret.path, contents: Data(identity.privateKeyText.utf8),
+                attributes: [.posixPermissions: 0o600])
+        else {
+            fail(
+                BundleError(
+                    code: "io.write", file: secret.path, message: "Cannot write the key here; check the folder."))
+        }
         write(Data(identity.publicKeyText.utf8), to: pub.path)
-        print("Key id \(identity.keyId)\nSecret key: \(secret.path) (keep it offline)\nPublic key: \(pub.path) (give it to verifiers)")
+        print(
+            "Key id \(identity.keyId)\nSecret key: \(secret.path) (keep it offline)\nPublic key: \(pub.path) (give it to verifiers)"
+        )
     }
 }
 
@@ -537,10 +643,17 @@ struct CertificateVerifyCommand: ParsableCommand {
             let key = try SigningIdentity.publicKey(fromText: String(contentsOfFile: publicKey, encoding: .utf8))
             let data = try Data(contentsOf: URL(fileURLWithPath: file))
             var list: RevocationList?
-            if let revocations { list = try Certificates.openRevocations(Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: key) }
+            if let revocations {
+                list = try Certificates.openRevocations(
+                    Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: key)
+            }
             let payload = try Certificates.verify(data, publicKey: key, revocations: list, now: now())
-            print("VALID: \(payload.subjectName) (\(payload.subject)), \(payload.role.rawValue), policy \(payload.policyVersion)")
-            print("Issued \(payload.issuedAt.date) by \(payload.issuer), valid until \(payload.expiresAt.date); certificate \(payload.certificateId), key \(payload.keyId)")
+            print(
+                "VALID: \(payload.subjectName) (\(payload.subject)), \(payload.role.rawValue), policy \(payload.policyVersion)"
+            )
+            print(
+                "Issued \(payload.issuedAt.date) by \(payload.issuer), valid until \(payload.expiresAt.date); certificate \(payload.certificateId), key \(payload.keyId)"
+            )
             print("Verification code \(Certificates.verificationCode(data)) (must match the printed certificate)")
             for (k, v) in payload.figures.sorted(by: { $0.key < $1.key }) { print("  \(k): \(v)") }
         } catch let error as CertificateError {
@@ -558,7 +671,8 @@ struct CertificateRevokeCommand: ParsableCommand {
         commandName: "revoke",
         abstract: "Add a certificate to the issuer's signed revocation list (made when missing).")
 
-    @Argument(help: ArgumentHelp("The certificate file, or its certificate id.", valueName: "certificate")) var certificate: String
+    @Argument(help: ArgumentHelp("The certificate file, or its certificate id.", valueName: "certificate"))
+    var certificate: String
     @Option(help: ArgumentHelp("The issuer's private key.", valueName: "file")) var signingKey: String
     @Option(help: ArgumentHelp("The revocation list to update or create.", valueName: "file")) var revocations: String
     @Option(help: "Why (printed by verify).") var reason: String
@@ -571,19 +685,26 @@ struct CertificateRevokeCommand: ParsableCommand {
                 let data = try Data(contentsOf: URL(fileURLWithPath: certificate))
                 // The signature must be ours; expiry does not matter for revocation.
                 let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-                guard lines.count == 4, let payload = try? JSONDecoder().decode(CertificatePayload.self, from: Data(lines[1])) else {
-                    throw CertificateError(code: "certificate.malformed", field: "file", message: "Not a CargoSim certificate.")
+                guard lines.count == 4,
+                    let payload = try? JSONDecoder().decode(CertificatePayload.self, from: Data(lines[1]))
+                else {
+                    throw CertificateError(
+                        code: "certificate.malformed", field: "file", message: "Not a CargoSim certificate.")
                 }
                 _ = try Certificates.verify(data, publicKey: identity.publicKey, now: payload.issuedAt)
                 id = payload.certificateId
             }
             guard id.utf8.count == 16, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
-                throw CertificateError(code: "certificate.id", field: "certificate",
-                                       message: "No certificate file at \(certificate), and it is not a certificate id (16 hex digits); give the file or the id that `certificate verify` prints.")
+                throw CertificateError(
+                    code: "certificate.id", field: "certificate",
+                    message:
+                        "No certificate file at \(certificate), and it is not a certificate id (16 hex digits); give the file or the id that `certificate verify` prints."
+                )
             }
             var list = RevocationList(keyId: identity.keyId, updatedAt: now(), revocations: [])
             if FileManager.default.fileExists(atPath: revocations) {
-                list = try Certificates.openRevocations(Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: identity.publicKey)
+                list = try Certificates.openRevocations(
+                    Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: identity.publicKey)
                 list.updatedAt = now()
             }
             if !list.revocations.contains(where: { $0.certificateId == id }) {
@@ -603,25 +724,30 @@ struct CertificateRevokeCommand: ParsableCommand {
 extension BenchSuites {
     /// Scoring benchmarks run by `cargosim bench`.
     static let scoring: [BenchSuite] = [
-        BenchSuite(name: "scoring", summary: "read 1,000,000 attempts as JSON lines, grade them, aggregate per trainee",
-                   run: runScoringBench)
+        BenchSuite(
+            name: "scoring", summary: "read 1,000,000 attempts as JSON lines, grade them, aggregate per trainee",
+            run: runScoringBench)
     ]
 }
 
 private func runScoringBench(_ context: BenchContext) throws {
     let caseCount = 200, traineeCount = 5000
     let generator = CaseGenerator(catalog: context.workspace.catalog)
-    let keys = try planCourse(CurriculumMix(count: caseCount), seed: context.seed).map { try generator.generate($0).key }
+    let keys = try planCourse(CurriculumMix(count: caseCount), seed: context.seed).map {
+        try generator.generate($0).key
+    }
     let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
     var rng = SplitMix64(seed: context.seed)
-    let simulator = CohortSimulator(keys: keys, courseHash: String(repeating: "ab", count: 32),
-                                    start: Instant(date: CalendarDate(year: 2026, month: 9, day: 1)))
+    let simulator = CohortSimulator(
+        keys: keys, courseHash: String(repeating: "ab", count: 32),
+        start: Instant(date: CalendarDate(year: 2026, month: 9, day: 1)))
     var bytes: [UInt8] = []
     bytes.reserveCapacity(caseCount * traineeCount * 1200)
     for trainee in CohortSimulator.trainees(count: traineeCount, using: &rng) {
         for a in simulator.attempts(for: trainee, mode: .test, using: &rng) { AttemptLines.encode(a, into: &bytes) }
     }
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-bench-attempts-\(getpid()).jsonl")
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "cargosim-bench-attempts-\(getpid()).jsonl")
     defer { try? FileManager.default.removeItem(at: file) }
     try Data(bytes).write(to: file)
     let megabytes = Double(bytes.count) / 1_048_576
@@ -664,11 +790,17 @@ private func runScoringBench(_ context: BenchContext) throws {
     let decoder = JSONDecoder()
     for line in data.prefix(end).split(separator: 10) { _ = try decoder.decode(Attempt.self, from: line) }
     let foundationSeconds = monotonicSeconds() - foundationStart
-    print("attempts                 \(count) (\(caseCount) cases × \(traineeCount) trainees, \(format(megabytes)) MB of JSON lines)")
+    print(
+        "attempts                 \(count) (\(caseCount) cases × \(traineeCount) trainees, \(format(megabytes)) MB of JSON lines)"
+    )
     print("read + grade (one pass)  \(format(gradeSeconds)) s, \(rate(count, gradeSeconds)) attempts/s")
-    print("aggregate per trainee    \(format(total - readSeconds - gradeSeconds)) s (\(byTrainee.count) trainees; mean d′ \(format(dPrimes / Double(max(1, byTrainee.count)))))")
+    print(
+        "aggregate per trainee    \(format(total - readSeconds - gradeSeconds)) s (\(byTrainee.count) trainees; mean d′ \(format(dPrimes / Double(max(1, byTrainee.count)))))"
+    )
     print("JSONDecoder, for comparison \(rate(lines, foundationSeconds)) attempts/s (decoding only, \(lines) lines)")
-    print("read + grade + aggregate \(format(total)) s wall, \(format(cpu)) s CPU on one core (the CPU figure holds on a busy machine)")
+    print(
+        "read + grade + aggregate \(format(total)) s wall, \(format(cpu)) s CPU on one core (the CPU figure holds on a busy machine)"
+    )
 }
 
 /// User plus system CPU time of this process, in seconds.

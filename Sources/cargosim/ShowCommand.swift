@@ -12,7 +12,8 @@ struct ShowCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The case folder or its case.json.", valueName: "case"))
     var path: String
 
-    @Option(help: ArgumentHelp("The grader pack (the course's keys/ folder): also print the answer key.", valueName: "dir"))
+    @Option(
+        help: ArgumentHelp("The grader pack (the course's keys/ folder): also print the answer key.", valueName: "dir"))
     var keys: String?
 
     @Option(help: "Language: en, es or pt. Default: from $LANG.")
@@ -42,8 +43,11 @@ struct ShowCommand: ParsableCommand {
             switch location {
             case let .course(url):
                 guard let caseId else {
-                    throw BundleError(code: "show.case", file: path,
-                                      message: "This is a course folder; name the case with --case ID or give the case folder (\(path)/cases/<id>).")
+                    throw BundleError(
+                        code: "show.case", file: path,
+                        message:
+                            "This is a course folder; name the case with --case ID or give the case folder (\(path)/cases/<id>)."
+                    )
                 }
                 let reader = try CourseReader(courseDirectory: url)
                 inspectionCase = try reader.readCase(caseId)
@@ -56,13 +60,19 @@ struct ShowCommand: ParsableCommand {
             if let keys {
                 let url = URL(fileURLWithPath: keys).appendingPathComponent(inspectionCase.id + ".json")
                 guard FileManager.default.fileExists(atPath: url.path) else {
-                    throw BundleError(code: "show.keyMissing", file: url.path,
-                                      message: "No answer key for case \(inspectionCase.id) here; give the keys/ folder of the course that holds the case.")
+                    throw BundleError(
+                        code: "show.keyMissing", file: url.path,
+                        message:
+                            "No answer key for case \(inspectionCase.id) here; give the keys/ folder of the course that holds the case."
+                    )
                 }
                 let loaded = try CanonicalJSON.decode(AnswerKey.self, from: Data(contentsOf: url), file: url.path)
                 guard loaded.caseId == inspectionCase.id else {
-                    throw BundleError(code: "show.keyMismatch", file: url.path, field: "caseId", value: loaded.caseId,
-                                      message: "This key belongs to another case; give the keys/ folder of the course that holds \(inspectionCase.id).")
+                    throw BundleError(
+                        code: "show.keyMismatch", file: url.path, field: "caseId", value: loaded.caseId,
+                        message:
+                            "This key belongs to another case; give the keys/ folder of the course that holds \(inspectionCase.id)."
+                    )
                 }
                 key = loaded
             }
@@ -70,8 +80,11 @@ struct ShowCommand: ParsableCommand {
             fail(error)
         }
         let makers = Dictionary(workspace.catalog.sealMakers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let goods = Dictionary((workspace.catalog.commodities.map(\.description) + workspace.catalog.vagueDescriptions).map { ($0.en, $0) },
-                               uniquingKeysWith: { a, _ in a })
+        let goods = Dictionary(
+            (workspace.catalog.commodities.map(\.description) + workspace.catalog.vagueDescriptions).map {
+                ($0.en, $0)
+            },
+            uniquingKeysWith: { a, _ in a })
         let renderer = CaseText(localizer: workspace.localizer, lang: language, makerNames: makers, goodsTexts: goods)
         var lines = renderer.render(inspectionCase, through: stage)
         if let key { lines += renderer.render(key) }

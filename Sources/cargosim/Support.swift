@@ -13,9 +13,13 @@ let generatorVersionText = CaseGeneration.CaseGenerator.version
 
 /// Where to find `Assets/`, shared by every command.
 struct AssetOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The Assets folder (catalogues, schemas, translations).",
-                                            discussion: "Default: $CARGOSIM_ASSETS, then next to the executable, then the current folder and its parents.",
-                                            valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The Assets folder (catalogues, schemas, translations).",
+            discussion:
+                "Default: $CARGOSIM_ASSETS, then next to the executable, then the current folder and its parents.",
+            valueName: "dir"))
     var assets: String?
 
     func locate() throws -> URL {

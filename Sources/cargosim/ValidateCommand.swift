@@ -1,5 +1,5 @@
-import CargoModel
 import ArgumentParser
+import CargoModel
 import CaseBundle
 import Foundation
 
@@ -21,7 +21,9 @@ struct ValidateCommand: ParsableCommand {
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
-        if paths.isEmpty { throw ValidationError("Name at least one file or folder to check, e.g. cargosim validate Cases.") }
+        if paths.isEmpty {
+            throw ValidationError("Name at least one file or folder to check, e.g. cargosim validate Cases.")
+        }
     }
 
     func run() throws {
@@ -42,8 +44,10 @@ struct ValidateCommand: ParsableCommand {
             if isDirectory.boolValue, fm.fileExists(atPath: url.appendingPathComponent("course.json").path) {
                 checked += 1
                 do {
-                    let validator = try CourseValidator(schemaDirectory: workspace.assets.appendingPathComponent("schema"))
-                    let problems = validator.validate(courseDirectory: url, keysDirectory: keys.map { URL(fileURLWithPath: $0) })
+                    let validator = try CourseValidator(
+                        schemaDirectory: workspace.assets.appendingPathComponent("schema"))
+                    let problems = validator.validate(
+                        courseDirectory: url, keysDirectory: keys.map { URL(fileURLWithPath: $0) })
                     if problems.isEmpty {
                         print(workspace.localizer.text("cli.validOK", lang, ["path": path]))
                     } else {
@@ -70,17 +74,20 @@ struct ValidateCommand: ParsableCommand {
                         // A phantom describes its scene directly: shapes of named materials in millimetres.
                         _ = try reader.readDocument(Scene.self, fileAt: file) { scene in
                             var report = ValidationReport()
-                            report.check(!scene.shapes.isEmpty, code: "phantom.shapes", field: "shapes", value: "[]",
-                                         "A phantom needs at least one shape.")
-                            report.check(scene.bounds.length > 0 && scene.bounds.height > 0, code: "phantom.bounds",
-                                         field: "bounds", value: "\(scene.bounds.length)×\(scene.bounds.height)",
-                                         "Give the phantom's bounds a positive length and height (mm).")
+                            report.check(
+                                !scene.shapes.isEmpty, code: "phantom.shapes", field: "shapes", value: "[]",
+                                "A phantom needs at least one shape.")
+                            report.check(
+                                scene.bounds.length > 0 && scene.bounds.height > 0, code: "phantom.bounds",
+                                field: "bounds", value: "\(scene.bounds.length)×\(scene.bounds.height)",
+                                "Give the phantom's bounds a positive length and height (mm).")
                             return report
                         }
                     } else {
                         switch try reader.read(fileAt: file, catalog: workspace.catalog) {
                         case .spec: break
-                        case .mix(let mix): _ = try reader.readIncludes(of: mix, mixFileAt: file, catalog: workspace.catalog)
+                        case .mix(let mix):
+                            _ = try reader.readIncludes(of: mix, mixFileAt: file, catalog: workspace.catalog)
                         }
                     }
                     print(workspace.localizer.text("cli.validOK", lang, ["path": shown]))
@@ -99,11 +106,15 @@ struct ValidateCommand: ParsableCommand {
     /// A phantom is a YAML file whose top level says `containerType: phantom`.
     private func isPhantom(_ file: URL) -> Bool {
         guard let text = try? String(contentsOf: file, encoding: .utf8) else { return false }
-        return text.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == "containerType: phantom" }
+        return text.split(separator: "\n").contains {
+            $0.trimmingCharacters(in: .whitespaces) == "containerType: phantom"
+        }
     }
 
     private func yamlFiles(under folder: URL) -> [URL] {
-        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return [] }
+        guard let walker = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else {
+            return []
+        }
         var found: [URL] = []
         for case let url as URL in walker where ["yaml", "yml"].contains(url.pathExtension) { found.append(url) }
         return found.sorted { $0.path < $1.path }

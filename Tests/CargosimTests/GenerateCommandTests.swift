@@ -20,7 +20,8 @@ struct GenerateCommandTests {
             #expect(index.caseIds.count == 40)
             #expect(Set(index.caseIds).count == 40)
             #expect(box.entries("course/cases") == index.caseIds.sorted())
-            #expect(box.entries("course/keys") == index.caseIds.flatMap { [$0 + ".json", $0 + ".scene.json"] }.sorted())
+            #expect(
+                box.entries("course/keys") == index.caseIds.flatMap { [$0 + ".json", $0 + ".scene.json"] }.sorted())
             for id in index.caseIds {
                 #expect(box.entries("course/cases/\(id)").contains("case.json"), "cases/\(id) has its case.json")
             }
@@ -39,7 +40,13 @@ struct GenerateCommandTests {
 
             var cases = 0, scenes = 0, others = 0
             for path in first.keys where path.hasSuffix(".json") {
-                if path.hasSuffix("/case.json") { cases += 1 } else if path.hasSuffix(".scene.json") { scenes += 1 } else { others += 1 }
+                if path.hasSuffix("/case.json") {
+                    cases += 1
+                } else if path.hasSuffix(".scene.json") {
+                    scenes += 1
+                } else {
+                    others += 1
+                }
             }
             #expect(cases == 40)
             #expect(scenes == 40, "a scene per case in the keys")

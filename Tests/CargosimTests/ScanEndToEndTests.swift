@@ -6,9 +6,11 @@ import Testing
 /// Runs the built `cargosim` binary the way an instructor does: generate a course with scans,
 /// twice in two processes, then render, scene, contact-sheet and review-pack on it.
 @Suite(.serialized) struct ScanEndToEndTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     /// The repository's assets (`CARGOSIM_TEST_ASSETS` overrides, to try another copy).
-    static let assets = ProcessInfo.processInfo.environment["CARGOSIM_TEST_ASSETS"].map { URL(fileURLWithPath: $0) }
+    static let assets =
+        ProcessInfo.processInfo.environment["CARGOSIM_TEST_ASSETS"].map { URL(fileURLWithPath: $0) }
         ?? root.appendingPathComponent("Assets")
 
     /// The `cargosim` executable next to the test bundle.
@@ -24,7 +26,8 @@ import Testing
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = binary
-        process.arguments = arguments + (["scene", "contact-sheet"].contains(arguments.first ?? "") ? [] : ["--assets", assets.path])
+        process.arguments =
+            arguments + (["scene", "contact-sheet"].contains(arguments.first ?? "") ? [] : ["--assets", assets.path])
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -42,7 +45,8 @@ import Testing
     static func tree(_ folder: URL) throws -> [String: Data] {
         var files: [String: Data] = [:]
         let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])!
-        for case let url as URL in enumerator where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+        for case let url as URL in enumerator
+        where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
             files[String(url.path.dropFirst(folder.path.count))] = try Data(contentsOf: url)
         }
         return files
@@ -71,10 +75,14 @@ import Testing
         }
         // Two 20 ft cases keep the debug-build test short; the mix path is the same code.
         let spec = Self.temporaryFolder("spec.yaml")
-        try "scenario: withinLoad\ncontainerType: 22G1\nredFlags: true\n".write(to: spec, atomically: true, encoding: .utf8)
+        try "scenario: withinLoad\ncontainerType: 22G1\nredFlags: true\n".write(
+            to: spec, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: spec) }
         for folder in [a, b] {
-            let result = try Self.run(["generate", "--seed", "4242424242424", "--count", "2", "--spec", spec.path, "--out", folder.path, "--quiet"])
+            let result = try Self.run([
+                "generate", "--seed", "4242424242424", "--count", "2", "--spec", spec.path, "--out", folder.path,
+                "--quiet",
+            ])
             #expect(result.status == 0, "\(result.output)")
         }
         let treeA = try Self.tree(a), treeB = try Self.tree(b)
@@ -85,7 +93,8 @@ import Testing
         let validator = try CourseValidator(schemaDirectory: Self.assets.appendingPathComponent("schema"))
         #expect(validator.validate(courseDirectory: a).isEmpty)
         let sceneSchemaURL = Self.assets.appendingPathComponent("schema/scene.schema.json")
-        let sceneSchema = try JSONSchemaValidator(schemaData: Data(contentsOf: sceneSchemaURL), file: sceneSchemaURL.path)
+        let sceneSchema = try JSONSchemaValidator(
+            schemaData: Data(contentsOf: sceneSchemaURL), file: sceneSchemaURL.path)
 
         let reader = try CourseReader(courseDirectory: a)
         var scanned = 0
@@ -117,22 +126,35 @@ import Testing
                 // Image size = container size / pitch.
                 #expect(info.width == Int((Double(scene.bounds.length) / pitch).rounded()))
                 #expect(info.height == Int((Double(scene.bounds.height) / pitch).rounded()))
-                #expect(reference.file == "scan.png" ? (info.depth, info.colour) == (8, 2) : (info.depth, info.colour) == (16, 0))
+                #expect(
+                    reference.file == "scan.png"
+                        ? (info.depth, info.colour) == (8, 2) : (info.depth, info.colour) == (16, 0))
                 #expect(info.chunks.allSatisfy { !["tEXt", "zTXt", "iTXt", "tIME"].contains($0) }, "\(info.chunks)")
             }
             let caseJSON = String(decoding: try #require(treeA[folder + "case.json"]), as: UTF8.self)
-            #expect(!caseJSON.contains("maskRuns") && !caseJSON.contains("contrastToNoise") && !caseJSON.contains("anomalyId"))
+            #expect(
+                !caseJSON.contains("maskRuns") && !caseJSON.contains("contrastToNoise")
+                    && !caseJSON.contains("anomalyId"))
             // Pixel boxes land where the anomaly's shapes project.
             for pixels in scanKey.anomalies {
                 let shapes = scene.shapes.filter { $0.anomalyId == pixels.anomalyId && $0.material != "air" }
                 guard !shapes.isEmpty else { continue }
-                let minX = shapes.map { $0.geometry.bounds.x }.min()!, maxX = shapes.map { $0.geometry.bounds.x + $0.geometry.bounds.length }.max()!
+                let minX = shapes.map { $0.geometry.bounds.x }.min()!,
+                    maxX = shapes.map { $0.geometry.bounds.x + $0.geometry.bounds.length }.max()!
                 let maxZ = shapes.map { $0.geometry.bounds.z + $0.geometry.bounds.height }.max()!
-                let column = Double(minX - scene.bounds.x) / pitch, row = Double(scene.bounds.z + scene.bounds.height - maxZ) / pitch
-                #expect(abs(Double(pixels.box.x) - column) <= 3, "\(id) \(pixels.anomalyId): column \(pixels.box.x) vs \(column)")
-                #expect(abs(Double(pixels.box.y) - row) <= 3, "\(id) \(pixels.anomalyId): row \(pixels.box.y) vs \(row)")
-                #expect(abs(Double(pixels.box.width) - Double(maxX - minX) / pitch) <= 4, "\(id) \(pixels.anomalyId): width")
-                #expect(pixels.box.x + pixels.box.width <= scanKey.widthPixels && pixels.box.y + pixels.box.height <= scanKey.heightPixels)
+                let column = Double(minX - scene.bounds.x) / pitch,
+                    row = Double(scene.bounds.z + scene.bounds.height - maxZ) / pitch
+                #expect(
+                    abs(Double(pixels.box.x) - column) <= 3,
+                    "\(id) \(pixels.anomalyId): column \(pixels.box.x) vs \(column)")
+                #expect(
+                    abs(Double(pixels.box.y) - row) <= 3, "\(id) \(pixels.anomalyId): row \(pixels.box.y) vs \(row)")
+                #expect(
+                    abs(Double(pixels.box.width) - Double(maxX - minX) / pitch) <= 4, "\(id) \(pixels.anomalyId): width"
+                )
+                #expect(
+                    pixels.box.x + pixels.box.width <= scanKey.widthPixels
+                        && pixels.box.y + pixels.box.height <= scanKey.heightPixels)
                 #expect(pixels.maskRuns.reduce(0, +) == pixels.box.area && pixels.pixelCount > 0)
             }
             if key.irregular, let weakest = scanKey.weakestContrastToNoise {
@@ -147,9 +169,12 @@ import Testing
         let caseFolder = a.appendingPathComponent("cases/\(first)")
         var result = try Self.run(["render", caseFolder.path, "--keys", a.appendingPathComponent("keys").path])
         #expect(result.status == 0, "\(result.output)")
-        #expect(try Data(contentsOf: caseFolder.appendingPathComponent("scan.png")) == treeA["/cases/\(first)/scan.png"])
+        #expect(
+            try Data(contentsOf: caseFolder.appendingPathComponent("scan.png")) == treeA["/cases/\(first)/scan.png"])
         #expect(try Data(contentsOf: a.appendingPathComponent("keys/\(first).json")) == treeA["/keys/\(first).json"])
-        result = try Self.run(["render", caseFolder.path, "--keys", a.appendingPathComponent("keys").path, "--profile", "cobalt-60"])
+        result = try Self.run([
+            "render", caseFolder.path, "--keys", a.appendingPathComponent("keys").path, "--profile", "cobalt-60",
+        ])
         #expect(result.status == 0, "\(result.output)")
         let rerendered = try reader.readKey(first)
         #expect(rerendered.scans.map(\.profile) == ["linac-6-4mv", "cobalt-60"])
@@ -157,8 +182,10 @@ import Testing
         // scene --json prints the scene of the keys.
         result = try Self.run(["scene", caseFolder.path, "--keys", a.appendingPathComponent("keys").path, "--json"])
         #expect(result.status == 0)
-        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines)
-            == String(decoding: treeA["/keys/\(first).scene.json"]!, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+                == String(decoding: treeA["/keys/\(first).scene.json"]!, as: UTF8.self).trimmingCharacters(
+                    in: .whitespacesAndNewlines))
 
         // contact sheet and review pack.
         let sheet = a.deletingLastPathComponent().appendingPathComponent("cargosim-e2e-\(getpid())-sheet.png")
@@ -171,11 +198,16 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
         let sheetInfo = try #require(Self.pngInfo(try Data(contentsOf: sheet)))
         #expect(sheetInfo.width > 640 && sheetInfo.colour == 2)
-        result = try Self.run(["review-pack", a.path, "--keys", a.appendingPathComponent("keys").path, "--out", review.path, "--lang", "es"])
+        result = try Self.run([
+            "review-pack", a.path, "--keys", a.appendingPathComponent("keys").path, "--out", review.path, "--lang",
+            "es",
+        ])
         #expect(result.status == 0, "\(result.output)")
-        let html = try String(contentsOf: review.appendingPathComponent("review-\(reader.index.courseId).html"), encoding: .utf8)
+        let html = try String(
+            contentsOf: review.appendingPathComponent("review-\(reader.index.courseId).html"), encoding: .utf8)
         for id in reader.caseIds { #expect(html.contains(id)) }
-        #expect(html.contains("data:image/png;base64,") && html.contains("<rect") && html.contains("Paquete de revisión"))
+        #expect(
+            html.contains("data:image/png;base64,") && html.contains("<rect") && html.contains("Paquete de revisión"))
     }
 }
 

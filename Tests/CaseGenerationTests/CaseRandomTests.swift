@@ -1,5 +1,6 @@
-@testable import CaseGeneration
 import Testing
+
+@testable import CaseGeneration
 
 @Suite struct CaseRandomTests {
     @Test func splitMix64MatchesItsPublishedFirstOutputs() {
@@ -21,7 +22,8 @@ import Testing
         var paperwork = CaseRandom(seed: 7, stream: "paperwork")
         var seal = CaseRandom(seed: 7, stream: "seal")
         var plain = CaseRandom(seed: 7)
-        let p = (0..<8).map { _ in paperwork.next() }, s = (0..<8).map { _ in seal.next() }, q = (0..<8).map { _ in plain.next() }
+        let p = (0..<8).map { _ in paperwork.next() }, s = (0..<8).map { _ in seal.next() },
+            q = (0..<8).map { _ in plain.next() }
         #expect(p != s && p != q && s != q)
     }
 

@@ -6,7 +6,9 @@ import Testing
 /// and its key lists exactly what was planted.
 @Suite struct CoherenceTests {
     static let cases: [(Scenario, GeneratedCase)] = {
-        do { return try casesOfEveryScenario(count: 25, seed: 2026) } catch { fatalError("generation failed: \(error)") }
+        do { return try casesOfEveryScenario(count: 25, seed: 2026) } catch {
+            fatalError("generation failed: \(error)")
+        }
     }()
 
     @Test func everyScenarioGeneratesForEverySeed() {
@@ -40,7 +42,9 @@ import Testing
             for line in bl.goods {
                 #expect(line.netKG <= line.grossKG && line.netKG > 0)
                 let commodity = Repository.catalog.commodities.first { $0.description.en == line.description.en }
-                if let commodity, commodity.perishable { #expect(type.family == .reefer, "perishables out of a reefer") }
+                if let commodity, commodity.perishable {
+                    #expect(type.family == .reefer, "perishables out of a reefer")
+                }
                 if let commodity { #expect(commodity.liquidBulk == (type.family == .tank)) }
             }
         }
@@ -97,7 +101,8 @@ import Testing
         for (_, made) in Self.cases {
             let independent = DiscrepancyFinder.find(in: made.inspectionCase, catalog: Repository.catalog)
             let listed = Set(made.key.discrepancies.map(\.code))
-            #expect(listed == independent, "\(made.key.scenario) seed \(made.key.seed): key \(listed) found \(independent)")
+            #expect(
+                listed == independent, "\(made.key.scenario) seed \(made.key.seed): key \(listed) found \(independent)")
         }
     }
 
@@ -108,8 +113,9 @@ import Testing
             #expect(Set(key.expectations.keys) == Set(c.stages))
             for (stage, expectation) in key.expectations {
                 #expect(expectation.acceptable.contains(expectation.best))
-                #expect(expectation.acceptable.allSatisfy { Disposition.options(at: stage).contains($0) },
-                        "\(key.scenario) \(stage): \(expectation.acceptable)")
+                #expect(
+                    expectation.acceptable.allSatisfy { Disposition.options(at: stage).contains($0) },
+                    "\(key.scenario) \(stage): \(expectation.acceptable)")
                 #expect(expectation.best != .referToAgency || expectation.agency != nil)
             }
             #expect(key.irregular == !key.anomalies.isEmpty)
@@ -124,8 +130,9 @@ import Testing
             #expect(!key.rationale.isEmpty)
             if key.irregular {
                 #expect(key.expectations[.evidence]?.best != .release)
-                #expect(key.examination.significant.contains { $0.point != .seal } || key.anomalies[0].kind == .ripOnRipOff,
-                        "an irregular case whose examination shows nothing: \(key.scenario)")
+                #expect(
+                    key.examination.significant.contains { $0.point != .seal } || key.anomalies[0].kind == .ripOnRipOff,
+                    "an irregular case whose examination shows nothing: \(key.scenario)")
             } else {
                 #expect(key.expectations[.evidence]?.best == .release)
             }
@@ -138,7 +145,9 @@ import Testing
             for anomaly in made.key.anomalies {
                 let b = anomaly.box
                 #expect(b.length > 0 && b.width > 0 && b.height > 0)
-                #expect(b.x >= -(type.endWallAllowanceMM + 400) && b.x + b.length <= type.internalLengthMM + type.endWallAllowanceMM)
+                #expect(
+                    b.x >= -(type.endWallAllowanceMM + 400)
+                        && b.x + b.length <= type.internalLengthMM + type.endWallAllowanceMM)
                 #expect(b.y >= -100 && b.y + b.width <= type.internalWidthMM + 100)
                 #expect(b.z >= -200 && b.z + b.height <= type.internalHeightMM)
                 #expect(anomaly.massKG >= 0)

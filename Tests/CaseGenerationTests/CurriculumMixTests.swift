@@ -3,8 +3,9 @@ import CaseGeneration
 import Testing
 
 @Suite struct CurriculumMixTests {
-    static let mix = CurriculumMix(count: 300, prevalence: 0.4, cleanWithRedFlags: 0.3, irregularWithCleanPapers: 0.6,
-                                   difficultyStart: 1, difficultyEnd: 5, targetingOnly: 0.1)
+    static let mix = CurriculumMix(
+        count: 300, prevalence: 0.4, cleanWithRedFlags: 0.3, irregularWithCleanPapers: 0.6,
+        difficultyStart: 1, difficultyEnd: 5, targetingOnly: 0.1)
 
     static let course: [GeneratedCase] = {
         do { return try planCourse(mix, seed: 77).map { try Repository.generator.generate($0) } } catch {

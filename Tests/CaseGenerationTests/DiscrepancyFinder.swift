@@ -20,9 +20,13 @@ enum DiscrepancyFinder {
                 let font = catalog.sealMakers.first { $0.id == recorded.maker }?.font
                 if let font, font != seal.font { found.insert(.sealFont) }
             }
-            if let bolt = seal.boltNumber, let bush = seal.bushNumber, bolt != bush { found.insert(.sealBoltVersusBush) }
-            if let painted = exam.observations.first(where: { $0.code == .containerNumberAsPainted })?.parameters["number"],
-                (try? ContainerNumber(parsing: painted))?.compact != bl.containerNumber {
+            if let bolt = seal.boltNumber, let bush = seal.bushNumber, bolt != bush {
+                found.insert(.sealBoltVersusBush)
+            }
+            if let painted = exam.observations.first(where: { $0.code == .containerNumberAsPainted })?.parameters[
+                "number"],
+                (try? ContainerNumber(parsing: painted))?.compact != bl.containerNumber
+            {
                 found.insert(.containerCheckDigit)
             }
             for o in exam.observations {
@@ -41,8 +45,10 @@ enum DiscrepancyFinder {
         }
         let expected = type.tareKG + bl.declaredCargoGrossKG
         if abs(Double(bl.vgm.kg - expected)) / Double(expected) > 0.05 { found.insert(.vgmVersusDeclared) }
-        if let line = bl.goods.first, let named = catalog.commodities.first(where: { $0.description.en == line.description.en }),
-            named.hsCode != line.hsCode {
+        if let line = bl.goods.first,
+            let named = catalog.commodities.first(where: { $0.description.en == line.description.en }),
+            named.hsCode != line.hsCode
+        {
             found.insert(.hsCodeVersusDescription)
         }
         return found

@@ -15,8 +15,10 @@ import Testing
         var currentId: String?
         var buffer = ""
         var root: String?
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             if root == nil { root = name }
             if let id = attributes["id"] { ids.insert(id) }
             currentId = attributes["id"]
@@ -39,7 +41,8 @@ import Testing
     @Test func theDrawingIsValidXMLAndShowsTheNumbersOnBoltAndBush() throws {
         for (scenario, made) in try casesOfEveryScenario(count: 2, seed: 404) {
             guard let exam = made.inspectionCase.examination else { continue }
-            let svg = try #require(DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers))
+            let svg = try #require(
+                DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers))
             let parsed = try #require(parse(svg), "\(scenario): not well-formed")
             #expect(parsed.root == "svg")
             if exam.seal.kind == .bolt {
@@ -61,9 +64,11 @@ import Testing
 
     @Test func theDrawingShowsNothingOfTheKey() throws {
         for (scenario, made) in try casesOfEveryScenario(count: 2, seed: 405) {
-            guard let svg = DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers) else { continue }
+            guard let svg = DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers)
+            else { continue }
             let key = made.key
-            var secrets = [key.scenario, key.seed] + key.anomalies.flatMap { [$0.kind.rawValue, $0.material, $0.zone.rawValue] }
+            var secrets =
+                [key.scenario, key.seed] + key.anomalies.flatMap { [$0.kind.rawValue, $0.material, $0.zone.rawValue] }
             secrets += key.sealFindings.filter { $0 != .intact }.map(\.rawValue) + key.rationale.map(\.code.rawValue)
             for secret in secrets where secret.count > 3 {
                 #expect(!svg.contains(secret), "\(scenario): door.svg names \(secret)")
@@ -71,7 +76,8 @@ import Testing
             // The seal as registered (the key's side of a clone) is not drawn, only the seal as found.
             let registered = made.inspectionCase.targeting.seals[0]
             if registered.maker != made.inspectionCase.examination!.seal.makerMark,
-               let name = Repository.catalog.sealMakers.first(where: { $0.id == registered.maker })?.name {
+                let name = Repository.catalog.sealMakers.first(where: { $0.id == registered.maker })?.name
+            {
                 #expect(!svg.contains(DoorEndDrawingTests.escaped(name)), "\(scenario)")
             }
         }

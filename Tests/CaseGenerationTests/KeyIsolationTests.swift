@@ -10,14 +10,18 @@ import Testing
     /// of them is not a leak.
     static let publicWords: Set<String> = Set(
         Stage.allCases.map(\.rawValue) + Vantage.allCases.map(\.rawValue) + ExaminationPoint.allCases.map(\.rawValue)
-            + ObservationCode.allCases.map(\.rawValue) + SealKind.allCases.map(\.rawValue) + SealClass.allCases.map(\.rawValue)
-            + SealEvent.allCases.map(\.rawValue) + SealActor.allCases.map(\.rawValue) + PackageKind.allCases.map(\.rawValue)
+            + ObservationCode.allCases.map(\.rawValue) + SealKind.allCases.map(\.rawValue)
+            + SealClass.allCases.map(\.rawValue)
+            + SealEvent.allCases.map(\.rawValue) + SealActor.allCases.map(\.rawValue)
+            + PackageKind.allCases.map(\.rawValue)
             + TrustedTraderStatus.allCases.map(\.rawValue) + FreightTerms.allCases.map(\.rawValue)
             + FreightPayment.allCases.map(\.rawValue) + VGMMethod.allCases.map(\.rawValue))
 
     /// Parts of a key that quote what the case shows (document values and observations).
-    static let quotingFields: Set<String> = ["evidence", "documented", "observed", "documentedIn", "observedIn", "parameters", "localizedParameters",
-                                             "significant"]
+    static let quotingFields: Set<String> = [
+        "evidence", "documented", "observed", "documentedIn", "observedIn", "parameters", "localizedParameters",
+        "significant",
+    ]
 
     static func secretStrings(in value: Any, path: [String] = []) -> [String] {
         if let last = path.last, quotingFields.contains(last) { return [] }
@@ -35,7 +39,8 @@ import Testing
 
     static func strings(in value: Any) -> Set<String> {
         switch value {
-        case let dict as [String: Any]: return dict.values.reduce(into: Set(dict.keys)) { $0.formUnion(strings(in: $1)) }
+        case let dict as [String: Any]:
+            return dict.values.reduce(into: Set(dict.keys)) { $0.formUnion(strings(in: $1)) }
         case let array as [Any]: return array.reduce(into: Set<String>()) { $0.formUnion(strings(in: $1)) }
         case let text as String: return [text]
         default: return []
@@ -48,8 +53,10 @@ import Testing
             let key = try JSONSerialization.jsonObject(with: CanonicalJSON.encode(made.key))
             let caseText = try JSONSerialization.jsonObject(with: CanonicalJSON.encode(made.inspectionCase))
             let visible = Self.strings(in: caseText)
-            for secret in Set(Self.secretStrings(in: key)) where secret != made.key.caseId && secret != made.key.generatorVersion {
-                #expect(!visible.contains(secret), "key value \"\(secret)\" is visible in case \(made.inspectionCase.id)")
+            for secret in Set(Self.secretStrings(in: key))
+            where secret != made.key.caseId && secret != made.key.generatorVersion {
+                #expect(
+                    !visible.contains(secret), "key value \"\(secret)\" is visible in case \(made.inspectionCase.id)")
             }
             let raw = String(decoding: try CanonicalJSON.encode(made.inspectionCase), as: UTF8.self)
             #expect(!raw.contains(made.key.seed), "the seed is in the case")
@@ -59,8 +66,10 @@ import Testing
     @Test func noKeyFieldNameAppearsInTheCase() throws {
         let made = try Repository.generator.generate(CaseSpec(scenario: .falseFrontWall), seed: 8)
         let raw = String(decoding: try CanonicalJSON.encode(made.inspectionCase), as: UTF8.self)
-        for field in ["scenario", "irregular", "threat", "difficulty", "expectations", "anomalies", "rationale", "seed",
-                      "discrepancies", "sealFindings", "essentialPoints", "significant", "harmless"] {
+        for field in [
+            "scenario", "irregular", "threat", "difficulty", "expectations", "anomalies", "rationale", "seed",
+            "discrepancies", "sealFindings", "essentialPoints", "significant", "harmless",
+        ] {
             #expect(!raw.contains("\"\(field)\""), "\(field) is in case.json")
         }
     }

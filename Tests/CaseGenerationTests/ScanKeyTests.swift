@@ -9,8 +9,9 @@ import Testing
             let width = Int(random.next() % 9) + 1, height = Int(random.next() % 7) + 1
             let mask = (0..<(width * height)).map { _ in random.next() % 3 == 0 }
             let runs = AnomalyPixels.runs(of: mask)
-            let pixels = AnomalyPixels(anomalyId: "A1", box: PixelBox(x: 0, y: 0, width: width, height: height), maskRuns: runs,
-                                       contrastToNoise: 1)
+            let pixels = AnomalyPixels(
+                anomalyId: "A1", box: PixelBox(x: 0, y: 0, width: width, height: height), maskRuns: runs,
+                contrastToNoise: 1)
             #expect(pixels.mask == mask)
             #expect(runs.reduce(0, +) == width * height)
             #expect(pixels.pixelCount == mask.filter { $0 }.count)
@@ -21,9 +22,15 @@ import Testing
         let made = try Repository.generator.generate(CaseSpec(scenario: .withinLoad), seed: 77)
         var key = made.key
         let before = key.difficulty
-        key.scans = [ScanKey(file: "scan.png", profile: "p", widthPixels: 10, heightPixels: 10, pixelPitchMM: 4, noiseSeed: "1",
-                             anomalies: [AnomalyPixels(anomalyId: "A1", box: PixelBox(x: 0, y: 0, width: 1, height: 1), maskRuns: [0, 1],
-                                                       contrastToNoise: 1.2)])]
+        key.scans = [
+            ScanKey(
+                file: "scan.png", profile: "p", widthPixels: 10, heightPixels: 10, pixelPitchMM: 4, noiseSeed: "1",
+                anomalies: [
+                    AnomalyPixels(
+                        anomalyId: "A1", box: PixelBox(x: 0, y: 0, width: 1, height: 1), maskRuns: [0, 1],
+                        contrastToNoise: 1.2)
+                ])
+        ]
         key.applyScanVisibility(floor: 5)
         let once = key.difficulty
         key.applyScanVisibility(floor: 5)

@@ -6,7 +6,9 @@ import Testing
 
 @Suite struct SceneTests {
     /// Scenarios whose load deliberately weighs other than the declaration says.
-    static let massDeparts: Set<AnomalyKind> = [.emptyDeclaredFull, .fullDeclaredEmpty, .misdeclaredGoods, .undeclaredGoods]
+    static let massDeparts: Set<AnomalyKind> = [
+        .emptyDeclaredFull, .fullDeclaredEmpty, .misdeclaredGoods, .undeclaredGoods,
+    ]
 
     @Test func theLoadWeighsWhatWasDeclaredUnlessTheScenarioSaysOtherwise() throws {
         for (scenario, made) in try casesOfEveryScenario(count: 3, seed: 71) {
@@ -19,13 +21,17 @@ import Testing
             if let kind, Self.massDeparts.contains(kind) {
                 if scenario == .vgmMismatch {
                     // The VGM was weighed honestly: it shows the undeclared goods.
-                    #expect(abs(load + anomaly - (vgm - tare)) / (vgm - tare) < 0.06, "\(scenario): \(load + anomaly) vs VGM cargo \(vgm - tare)")
+                    #expect(
+                        abs(load + anomaly - (vgm - tare)) / (vgm - tare) < 0.06,
+                        "\(scenario): \(load + anomaly) vs VGM cargo \(vgm - tare)")
                 }
                 if kind == .emptyDeclaredFull { #expect(load < declared * 0.2, "\(scenario): \(load) of \(declared)") }
                 if kind == .fullDeclaredEmpty { #expect(anomaly > 500, "\(scenario): \(anomaly)") }
                 continue
             }
-            #expect(abs(load - declared) / declared < 0.05, "\(scenario) \(made.scene.containerType): load \(Int(load)) kg, declared \(Int(declared)) kg")
+            #expect(
+                abs(load - declared) / declared < 0.05,
+                "\(scenario) \(made.scene.containerType): load \(Int(load)) kg, declared \(Int(declared)) kg")
         }
     }
 
@@ -33,8 +39,9 @@ import Testing
         for (scenario, made) in try casesOfEveryScenario(count: 1, seed: 5) {
             let tare = Double(ContainerType.named(made.scene.containerType)!.tareKG)
             let structure = made.scene.massKG(role: .structure)
-            #expect(structure > tare * 0.5 && structure < tare * 1.5,
-                    "\(scenario) \(made.scene.containerType): structure \(Int(structure)) kg, tare \(Int(tare)) kg")
+            #expect(
+                structure > tare * 0.5 && structure < tare * 1.5,
+                "\(scenario) \(made.scene.containerType): structure \(Int(structure)) kg, tare \(Int(tare)) kg")
         }
     }
 
@@ -47,9 +54,10 @@ import Testing
                 let b = anomaly.box
                 for shape in shapes {
                     let s = shape.geometry.bounds
-                    #expect(s.x >= b.x && s.y >= b.y && s.z >= b.z && s.x + s.length <= b.x + b.length + 1
-                                && s.y + s.width <= b.y + b.width + 1 && s.z + s.height <= b.z + b.height + 1,
-                            "\(scenario) \(anomaly.kind): \(shape.name) \(s) outside \(b)")
+                    #expect(
+                        s.x >= b.x && s.y >= b.y && s.z >= b.z && s.x + s.length <= b.x + b.length + 1
+                            && s.y + s.width <= b.y + b.width + 1 && s.z + s.height <= b.z + b.height + 1,
+                        "\(scenario) \(anomaly.kind): \(shape.name) \(s) outside \(b)")
                 }
             }
             #expect(made.scene.shapes.filter { $0.role == .anomaly }.allSatisfy { $0.anomalyId != nil })
@@ -62,18 +70,20 @@ import Testing
             let L = type.internalLengthMM, W = type.internalWidthMM, H = type.internalHeightMM
             for a in made.key.anomalies {
                 let b = a.box
-                let inside = b.x >= 0 && b.x + b.length <= L && b.y >= 0 && b.y + b.width <= W && b.z >= 0 && b.z + b.height <= H
-                let ok: Bool = switch a.zone {
-                case .doorEnd: inside && b.x + b.length >= L - 600
-                case .frontWall: inside && b.x == 0 && b.length < 1500
-                case .roof: b.z + b.height == H
-                case .floor: b.z <= 0 || b.z + b.height <= 150
-                case .doors: b.x >= L
-                case .reeferUnit: b.x + b.length <= 0
-                case .reeferInsulation: b.y + b.width <= 0 || b.y >= W
-                case .sideWalls: b.y < 0 || b.y + b.width > W
-                case .load, .wholeContainer: inside
-                }
+                let inside =
+                    b.x >= 0 && b.x + b.length <= L && b.y >= 0 && b.y + b.width <= W && b.z >= 0 && b.z + b.height <= H
+                let ok: Bool =
+                    switch a.zone {
+                    case .doorEnd: inside && b.x + b.length >= L - 600
+                    case .frontWall: inside && b.x == 0 && b.length < 1500
+                    case .roof: b.z + b.height == H
+                    case .floor: b.z <= 0 || b.z + b.height <= 150
+                    case .doors: b.x >= L
+                    case .reeferUnit: b.x + b.length <= 0
+                    case .reeferInsulation: b.y + b.width <= 0 || b.y >= W
+                    case .sideWalls: b.y < 0 || b.y + b.width > W
+                    case .load, .wholeContainer: inside
+                    }
                 #expect(ok, "\(scenario): \(a.kind) in \(a.zone) at \(b)")
             }
         }
@@ -84,9 +94,11 @@ import Testing
             let bounds = made.scene.bounds
             for shape in made.scene.shapes {
                 let s = shape.geometry.bounds
-                #expect(s.x >= bounds.x && s.x + s.length <= bounds.x + bounds.length && s.z >= bounds.z
-                            && s.z + s.height <= bounds.z + bounds.height && s.y >= bounds.y && s.y + s.width <= bounds.y + bounds.width,
-                        "\(scenario): \(shape.name) \(s) outside \(bounds)")
+                #expect(
+                    s.x >= bounds.x && s.x + s.length <= bounds.x + bounds.length && s.z >= bounds.z
+                        && s.z + s.height <= bounds.z + bounds.height && s.y >= bounds.y
+                        && s.y + s.width <= bounds.y + bounds.width,
+                    "\(scenario): \(shape.name) \(s) outside \(bounds)")
                 #expect((0...2).contains(shape.fill), "\(scenario): \(shape.name) fill \(shape.fill)")
             }
         }
@@ -129,11 +141,11 @@ import Testing
     }
 }
 
-
 @Suite struct StarterLibrarySceneTests {
     @Test func everyStarterSpecGeneratesWithAScene() throws {
         let reader = YAMLSpecReader()
-        let specs = FileManager.default.enumerator(at: Repository.cases.appendingPathComponent("specs"), includingPropertiesForKeys: nil)!
+        let specs = FileManager.default.enumerator(
+            at: Repository.cases.appendingPathComponent("specs"), includingPropertiesForKeys: nil)!
             .compactMap { $0 as? URL }.filter { $0.pathExtension == "yaml" }.sorted { $0.path < $1.path }
         #expect(specs.count > 10)
         for url in specs {
@@ -141,10 +153,13 @@ import Testing
             let made = try Repository.generator.generate(spec, seed: 20_261_129)
             #expect(made.scene.shapes.contains { $0.role == .structure }, "\(url.lastPathComponent)")
             for anomaly in made.key.anomalies {
-                #expect(made.scene.shapes.contains { $0.anomalyId == anomaly.id }, "\(url.lastPathComponent): \(anomaly.id)")
+                #expect(
+                    made.scene.shapes.contains { $0.anomalyId == anomaly.id }, "\(url.lastPathComponent): \(anomaly.id)"
+                )
             }
-            #expect(DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers) != nil
-                        || made.inspectionCase.examination == nil)
+            #expect(
+                DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers) != nil
+                    || made.inspectionCase.examination == nil)
         }
     }
 }

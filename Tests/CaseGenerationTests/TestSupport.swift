@@ -12,7 +12,9 @@ enum Repository {
 
     /// The real catalogue, loaded once.
     static let catalog: Catalog = {
-        do { return try CatalogLoader().load(from: assets) } catch { fatalError("Cannot load Assets/catalog: \(error)") }
+        do { return try CatalogLoader().load(from: assets) } catch {
+            fatalError("Cannot load Assets/catalog: \(error)")
+        }
     }()
 
     static let generator = CaseGenerator(catalog: catalog)

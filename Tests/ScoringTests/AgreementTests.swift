@@ -58,8 +58,10 @@ import Testing
         #expect(Agreement.kappa([nil], [1], categories: 3) == nil)
     }
 
-    @Test(arguments: [(0.0, "slight"), (0.3, "fair"), (0.5, "moderate"), (0.7, "substantial"), (0.9, "almostPerfect"),
-                      (-0.1, "poor")])
+    @Test(arguments: [
+        (0.0, "slight"), (0.3, "fair"), (0.5, "moderate"), (0.7, "substantial"), (0.9, "almostPerfect"),
+        (-0.1, "poor"),
+    ])
     func landisKochBands(kappa: Double, band: String) {
         #expect(Agreement.landisKochBand(kappa) == band)
     }
@@ -99,8 +101,10 @@ import Testing
             b.append(rng.next() % 5 == 0 ? Int(rng.next() % 3) : truth)
         }
         let kappa = try #require(Agreement.kappa(a, b, categories: 3))
-        let alpha = try #require(Agreement.krippendorffAlpha([a.map { $0.map(Double.init) }, b.map { $0.map(Double.init) }],
-                                                             metric: .nominal))
+        let alpha = try #require(
+            Agreement.krippendorffAlpha(
+                [a.map { $0.map(Double.init) }, b.map { $0.map(Double.init) }],
+                metric: .nominal))
         #expect(abs(kappa - alpha) < 0.01)
     }
 }

@@ -11,10 +11,15 @@ import Testing
         for key in keys {
             geometry[key.caseId] = ScanGeometry(
                 frames: [ScanFrame(file: "scan.png", widthPixels: 3000, heightPixels: 600)],
-                regions: key.anomalies.map { KeyRegion(scan: "scan.png", anomalyId: $0.id, box: RegionBox(x: 500, y: 100, width: 300, height: 200)) })
+                regions: key.anomalies.map {
+                    KeyRegion(
+                        scan: "scan.png", anomalyId: $0.id, box: RegionBox(x: 500, y: 100, width: 300, height: 200))
+                })
         }
         let simulator = CohortSimulator(keys: keys, geometry: geometry, courseHash: testCourseHash, start: t0)
-        return CohortSimulator.trainees(count: 4, using: &rng).flatMap { simulator.attempts(for: $0, mode: .training, using: &rng) }
+        return CohortSimulator.trainees(count: 4, using: &rng).flatMap {
+            simulator.attempts(for: $0, mode: .training, using: &rng)
+        }
     }()
 
     @Test func encodeThenDecodeGivesTheSameAttempts() throws {
@@ -33,8 +38,7 @@ import Testing
 
     @Test func linesWrittenByFoundationsEncoderAreRead() throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted]  // whitespace inside the object, keys unsorted: still one object per line?
-        encoder.outputFormatting = []
+        encoder.outputFormatting = []  // compact, keys unsorted: one object per line
         var data = Data()
         for attempt in Self.attempts.prefix(30) {
             data += try encoder.encode(attempt)
@@ -77,8 +81,14 @@ import Testing
     @Test(arguments: [
         ("{\"caseId\":\"C1\"}", "courseHash"),
         ("{\"caseId\":\"C1\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"exam\",\"decisions\":[]}", "mode"),
-        ("{\"caseId\":\"C1\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"test\",\"decisions\":[],\"score\":1}", ""),
-        ("{\"caseId\":\"C1\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"test\",\"decisions\":[{\"stage\":\"targeting\",\"disposition\":\"release\",\"shownAt\":\"2026-02-30T00:00:00Z\",\"decidedAt\":\"2026-02-01T00:00:00Z\",\"clock\":\"server\"}]}", "decisions[0].shownAt"),
+        (
+            "{\"caseId\":\"C1\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"test\",\"decisions\":[],\"score\":1}",
+            ""
+        ),
+        (
+            "{\"caseId\":\"C1\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"test\",\"decisions\":[{\"stage\":\"targeting\",\"disposition\":\"release\",\"shownAt\":\"2026-02-30T00:00:00Z\",\"decidedAt\":\"2026-02-01T00:00:00Z\",\"clock\":\"server\"}]}",
+            "decisions[0].shownAt"
+        ),
         ("{\"caseId\":\"C1\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"test\",\"decisions\":[]} {}", ""),
         ("[1,2]", ""),
     ])
@@ -103,7 +113,8 @@ import Testing
             }
             if rng.next() % 4 == 0 { text.remove(at: 20 + Int(rng.next() % 3)) }
             let string = String(decoding: text, as: UTF8.self)
-            let line = "{\"caseId\":\"C\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"test\",\"decisions\":[{\"stage\":\"targeting\",\"disposition\":\"release\",\"shownAt\":\"\(string)\",\"decidedAt\":\"\(string)\",\"clock\":\"server\"}]}"
+            let line =
+                "{\"caseId\":\"C\",\"courseHash\":\"h\",\"traineeId\":\"T\",\"mode\":\"test\",\"decisions\":[{\"stage\":\"targeting\",\"disposition\":\"release\",\"shownAt\":\"\(string)\",\"decidedAt\":\"\(string)\",\"clock\":\"server\"}]}"
             let fast = try? AttemptLines.decode(Data(line.utf8)).first?.decisions.first?.shownAt
             // The fast reader and the model's parser accept exactly the same texts.
             #expect(fast == Instant(parsing: string), "input \(string)")

@@ -26,7 +26,9 @@ import Testing
         r = try round()
         try r.openToCandidates()
         #expect(throws: CalibrationError.self) { try r.recordReference(panelist: "P3", item: "a1", grade: "fail") }
-        #expect(try r.recordCandidate("C1", item: "a1", grade: "fail") == .awaitCandidateGrades(candidate: "C1", items: Array(items.dropFirst())))
+        #expect(
+            try r.recordCandidate("C1", item: "a1", grade: "fail")
+                == .awaitCandidateGrades(candidate: "C1", items: Array(items.dropFirst())))
         for item in items.dropFirst().dropLast() { try r.recordCandidate("C1", item: item, grade: "pass") }
         #expect(try r.recordCandidate("C1", item: "a6", grade: "weak") == .candidateComplete(candidate: "C1"))
         _ = try r.close()
@@ -43,7 +45,9 @@ import Testing
         #expect(throws: CalibrationError.self) { try r.recordReference(panelist: "P1", item: "zz", grade: "fail") }
         try r.openToCandidates()
         #expect(throws: CalibrationError.self) { try r.recordCandidate("P1", item: "a1", grade: "fail") }
-        #expect(throws: CalibrationError.self) { try CalibrationRound(id: "x", rubricVersion: "v", scale: ["one"], items: ["a"]) }
+        #expect(throws: CalibrationError.self) {
+            try CalibrationRound(id: "x", rubricVersion: "v", scale: ["one"], items: ["a"])
+        }
     }
 
     @Test func aCandidateWhoGradesLikeThePanelAgreesPerfectlyAndADepartingOneIsShownWhere() throws {
@@ -71,8 +75,10 @@ import Testing
     @Test func aRecordPlaysThroughTheRoundWithMissingGrades() throws {
         let record = CalibrationRecord(
             id: "R2", rubricVersion: "v1", scale: scale, items: items,
-            reference: ["P1": Dictionary(uniqueKeysWithValues: zip(items, ["fail", "weak", "pass", "good", "pass", "weak"])),
-                        "P2": Dictionary(uniqueKeysWithValues: zip(items, ["fail", "weak", "pass", "good", "pass", "weak"]))],
+            reference: [
+                "P1": Dictionary(uniqueKeysWithValues: zip(items, ["fail", "weak", "pass", "good", "pass", "weak"])),
+                "P2": Dictionary(uniqueKeysWithValues: zip(items, ["fail", "weak", "pass", "good", "pass", "weak"])),
+            ],
             candidates: ["C": ["a1": "fail", "a2": "weak", "a4": "good"]])
         let results = try record.run()
         let c = try #require(results.candidates.first)
@@ -91,7 +97,9 @@ import Testing
     func cohort(seed: UInt64) -> [Attempt] {
         var rng = SplitMix64(seed: seed)
         let simulator = CohortSimulator(keys: Repository.keys, courseHash: testCourseHash, start: t0)
-        return CohortSimulator.trainees(count: 30, using: &rng).flatMap { simulator.attempts(for: $0, mode: .test, using: &rng) }
+        return CohortSimulator.trainees(count: 30, using: &rng).flatMap {
+            simulator.attempts(for: $0, mode: .test, using: &rng)
+        }
     }
 
     @Test func theSameSeedGivesTheSameAttempts() {
@@ -109,13 +117,16 @@ import Testing
 
     @Test func moreSensitiveTraineesShowAHigherDPrime() throws {
         var rng = SplitMix64(seed: 4)
-        let simulator = CohortSimulator(keys: Repository.keys + Repository.keys + Repository.keys, courseHash: testCourseHash, start: t0)
+        let simulator = CohortSimulator(
+            keys: Repository.keys + Repository.keys + Repository.keys, courseHash: testCourseHash, start: t0)
         let keys = Dictionary(uniqueKeysWithValues: Repository.keys.map { ($0.caseId, $0) })
         func dPrime(_ sensitivity: Double) throws -> Double {
-            let trainee = SimulatedTrainee(id: "S\(sensitivity)", initialSensitivity: sensitivity, finalSensitivity: sensitivity,
-                                           criterion: 0, diligence: 0.8, pace: 1)
+            let trainee = SimulatedTrainee(
+                id: "S\(sensitivity)", initialSensitivity: sensitivity, finalSensitivity: sensitivity,
+                criterion: 0, diligence: 0.8, pace: 1)
             let summaries = try simulator.attempts(for: trainee, mode: .test, using: &rng).enumerated().map { i, a in
-                AttemptSummary(grade: try grade(a, against: keys[a.caseId]!), key: keys[a.caseId]!, vantage: nil, sequence: i)
+                AttemptSummary(
+                    grade: try grade(a, against: keys[a.caseId]!), key: keys[a.caseId]!, vantage: nil, sequence: i)
             }
             return try #require(report(trainee.id, summaries).detection.dPrime)
         }
@@ -144,12 +155,20 @@ import Testing
             let id = "T\(t)"
             for k in 0..<10 {
                 let correct = k < t / 2 + 1
-                all.append(AttemptSummary(traineeId: id, caseId: "X\(k)", sequence: k, signal: true, alarm: correct, score: correct ? 1 : 0,
-                                          passed: correct, scenario: "withinLoad"))
+                all.append(
+                    AttemptSummary(
+                        traineeId: id, caseId: "X\(k)", sequence: k, signal: true, alarm: correct,
+                        score: correct ? 1 : 0,
+                        passed: correct, scenario: "withinLoad"))
             }
-            all.append(AttemptSummary(traineeId: id, caseId: "E", sequence: 10, signal: false, alarm: false, score: 1, passed: true, scenario: "clean"))
-            all.append(AttemptSummary(traineeId: id, caseId: "B", sequence: 11, signal: true, alarm: t < 5, score: t < 5 ? 1 : 0,
-                                      passed: t < 5, scenario: "withinLoad"))
+            all.append(
+                AttemptSummary(
+                    traineeId: id, caseId: "E", sequence: 10, signal: false, alarm: false, score: 1, passed: true,
+                    scenario: "clean"))
+            all.append(
+                AttemptSummary(
+                    traineeId: id, caseId: "B", sequence: 11, signal: true, alarm: t < 5, score: t < 5 ? 1 : 0,
+                    passed: t < 5, scenario: "withinLoad"))
         }
         let items = Dictionary(uniqueKeysWithValues: itemAnalysis(all).map { ($0.caseId, $0) })
         #expect(items["E"]?.flags.contains(.tooEasy) == true)
@@ -162,12 +181,16 @@ import Testing
         let x: [Double] = [1, 0, 1, 1, 0, 0, 1, 0], y: [Double] = [0.9, 0.2, 0.7, 0.6, 0.4, 0.1, 0.8, 0.5]
         let mx = x.reduce(0, +) / 8, my = y.reduce(0, +) / 8
         let cov = zip(x, y).map { ($0 - mx) * ($1 - my) }.reduce(0, +)
-        let pearson = cov / ((x.map { ($0 - mx) * ($0 - mx) }.reduce(0, +) * y.map { ($0 - my) * ($0 - my) }.reduce(0, +)).squareRoot())
+        let pearson =
+            cov
+            / ((x.map { ($0 - mx) * ($0 - mx) }.reduce(0, +) * y.map { ($0 - my) * ($0 - my) }.reduce(0, +))
+                .squareRoot())
         #expect(abs(try #require(pointBiserial(x, y)) - pearson) < 1e-12)
     }
 
     @Test func theReportRendersInEveryFormat() throws {
-        let list = summaries("T1", hits: 8, misses: 2, falseAlarms: 3, correctRejections: 7)
+        let list =
+            summaries("T1", hits: 8, misses: 2, falseAlarms: 3, correctRejections: 7)
             + summaries("T2", hits: 5, misses: 5, falseAlarms: 1, correctRejections: 9)
         let cohort = aggregate(list)
         let csv = cohort.csv().split(separator: "\n")

@@ -6,14 +6,21 @@ import Testing
 
 @Suite struct CertificateTests {
     /// Fixed keys, so that the test does not depend on the system's random source.
-    static var issuer: SigningIdentity { SigningIdentity(privateKey: try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(repeating: 7, count: 32))) }
-    static var stranger: SigningIdentity { SigningIdentity(privateKey: try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(repeating: 9, count: 32))) }
+    static var issuer: SigningIdentity {
+        SigningIdentity(
+            privateKey: try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(repeating: 7, count: 32)))
+    }
+    static var stranger: SigningIdentity {
+        SigningIdentity(
+            privateKey: try! Curve25519.Signing.PrivateKey(rawRepresentation: Data(repeating: 9, count: 32)))
+    }
     static let issued = Instant(date: CalendarDate(year: 2026, month: 10, day: 1), hour: 12)
 
     static var payload: CertificatePayload {
-        CertificatePayload(keyId: issuer.keyId, issuer: "Escuela de Aduanas", subject: "T002", subjectName: "Ana Souza, “Aninha”",
-                           role: .trainee, policyVersion: "cargosim-2026.1", issuedAt: issued, validityDays: 730,
-                           figures: ["dPrime": "2.72", "hitRate": "0.97"])
+        CertificatePayload(
+            keyId: issuer.keyId, issuer: "Escuela de Aduanas", subject: "T002", subjectName: "Ana Souza, “Aninha”",
+            role: .trainee, policyVersion: "cargosim-2026.1", issuedAt: issued, validityDays: 730,
+            figures: ["dPrime": "2.72", "hitRate": "0.97"])
     }
 
     static var file: Data { Certificates.issue(payload, with: issuer) }
@@ -29,10 +36,13 @@ import Testing
         let original = [UInt8](Self.file)
         var accepted: [Int] = []
         for index in original.indices {
-            for replacement in [original[index] ^ 0x01, original[index] ^ 0x20, UInt8(ascii: "0")] where replacement != original[index] {
+            for replacement in [original[index] ^ 0x01, original[index] ^ 0x20, UInt8(ascii: "0")]
+            where replacement != original[index] {
                 var bytes = original
                 bytes[index] = replacement
-                if (try? Certificates.verify(Data(bytes), publicKey: Self.issuer.publicKey, now: now)) != nil { accepted.append(index) }
+                if (try? Certificates.verify(Data(bytes), publicKey: Self.issuer.publicKey, now: now)) != nil {
+                    accepted.append(index)
+                }
             }
         }
         #expect(accepted.isEmpty, "accepted changes at bytes \(accepted)")
@@ -54,7 +64,8 @@ import Testing
             Issue.record("accepted a stranger's certificate")
         } catch { #expect(error.code == "certificate.unknownKey") }
         // A stranger's signature over a payload naming the issuer's key id.
-        let impostor = Self.file.prefix(Self.file.count - 130)
+        let impostor =
+            Self.file.prefix(Self.file.count - 130)
             + Data(("\n" + Self.hex(try! Self.stranger.privateKey.signature(for: Self.payloadLine)) + "\n").utf8)
         do {
             _ = try Certificates.verify(Data(impostor), publicKey: Self.issuer.publicKey, now: now)
@@ -66,8 +77,11 @@ import Testing
     static func hex(_ data: some DataProtocol) -> String { data.map { String(format: "%02x", $0) }.joined() }
 
     @Test func aRevokedCertificateFailsAndTheListCannotBeStrippedUnnoticed() throws {
-        let list = RevocationList(keyId: Self.issuer.keyId, updatedAt: now,
-                                  revocations: [Revocation(certificateId: Self.payload.certificateId, revokedAt: now, reason: "issued in error")])
+        let list = RevocationList(
+            keyId: Self.issuer.keyId, updatedAt: now,
+            revocations: [
+                Revocation(certificateId: Self.payload.certificateId, revokedAt: now, reason: "issued in error")
+            ])
         let signed = Certificates.sign(list, with: Self.issuer)
         let opened = try Certificates.openRevocations(signed, publicKey: Self.issuer.publicKey)
         do {
@@ -77,18 +91,23 @@ import Testing
         // Editing the list (dropping the entry) breaks its signature.
         var text = String(decoding: signed, as: UTF8.self)
         text = text.replacingOccurrences(of: Self.payload.certificateId, with: "0000000000000000")
-        #expect(throws: CertificateError.self) { try Certificates.openRevocations(Data(text.utf8), publicKey: Self.issuer.publicKey) }
+        #expect(throws: CertificateError.self) {
+            try Certificates.openRevocations(Data(text.utf8), publicKey: Self.issuer.publicKey)
+        }
         // A list signed by someone else is refused.
         var foreign = list
         foreign.keyId = Self.stranger.keyId
         #expect(throws: CertificateError.self) {
-            try Certificates.openRevocations(Certificates.sign(foreign, with: Self.stranger), publicKey: Self.issuer.publicKey)
+            try Certificates.openRevocations(
+                Certificates.sign(foreign, with: Self.stranger), publicKey: Self.issuer.publicKey)
         }
     }
 
     @Test func anExpiredOrNotYetValidCertificateFails() {
         let expired = Self.issued.adding(minutes: 731 * 24 * 60)
-        #expect(throws: CertificateError.self) { try Certificates.verify(Self.file, publicKey: Self.issuer.publicKey, now: expired) }
+        #expect(throws: CertificateError.self) {
+            try Certificates.verify(Self.file, publicKey: Self.issuer.publicKey, now: expired)
+        }
         #expect(throws: CertificateError.self) {
             try Certificates.verify(Self.file, publicKey: Self.issuer.publicKey, now: Self.issued.adding(minutes: -1))
         }
@@ -99,7 +118,8 @@ import Testing
         #expect(identity.keyId == Self.issuer.keyId)
         let publicKey = try SigningIdentity.publicKey(fromText: Self.issuer.publicKeyText)
         #expect(publicKey.rawRepresentation == Self.issuer.publicKey.rawRepresentation)
-        let tampered = Self.issuer.publicKeyText.replacingOccurrences(of: "key-id \(Self.issuer.keyId)", with: "key-id 0000000000000000")
+        let tampered = Self.issuer.publicKeyText.replacingOccurrences(
+            of: "key-id \(Self.issuer.keyId)", with: "key-id 0000000000000000")
         #expect(throws: CertificateError.self) { try SigningIdentity.publicKey(fromText: tampered) }
         #expect(throws: CertificateError.self) { try SigningIdentity(privateKeyText: "hello") }
     }

@@ -1,13 +1,18 @@
 import CargoModel
+import CaseBundle
 import Scoring
 import Testing
+
+@testable import Scoring
 
 @Suite struct LocalisationTests {
     let frame = ScanFrame(file: "scan.png", widthPixels: 1000, heightPixels: 200)
     let region = KeyRegion(scan: "scan.png", anomalyId: "A1", box: RegionBox(x: 100, y: 50, width: 100, height: 100))
     var geometry: ScanGeometry { ScanGeometry(frames: [frame], regions: [region]) }
 
-    func mark(_ shape: RegionShape, scan: String = "scan.png") -> MarkedRegion { MarkedRegion(scan: scan, shape: shape) }
+    func mark(_ shape: RegionShape, scan: String = "scan.png") -> MarkedRegion {
+        MarkedRegion(scan: scan, shape: shape)
+    }
 
     @Test func intersectionOverUnionOfKnownBoxes() {
         let a = RegionBox(x: 0, y: 0, width: 10, height: 10)
@@ -20,10 +25,12 @@ import Testing
     @Test func aMarkAtTheIoUThresholdHitsAndJustBelowMisses() {
         // Shifted by s along x: IoU = (100 − s)/(100 + s); 0.3 exactly at s = 700/13.
         let rule = LocalisationRule(mode: .iou, iouThreshold: 0.3, maximumScanCoverage: 0.5)
-        let atThreshold = localise([mark(.rectangle(x: 100 + 700.0 / 13 - 1e-9, y: 50, width: 100, height: 100))],
-                                   against: geometry, rule: rule)
-        let beyond = localise([mark(.rectangle(x: 100 + 700.0 / 13 + 0.01, y: 50, width: 100, height: 100))],
-                              against: geometry, rule: rule)
+        let atThreshold = localise(
+            [mark(.rectangle(x: 100 + 700.0 / 13 - 1e-9, y: 50, width: 100, height: 100))],
+            against: geometry, rule: rule)
+        let beyond = localise(
+            [mark(.rectangle(x: 100 + 700.0 / 13 + 0.01, y: 50, width: 100, height: 100))],
+            against: geometry, rule: rule)
         #expect(atThreshold.found == ["A1"] && atThreshold.falseMarks == 0)
         #expect(beyond.found.isEmpty && beyond.missed == ["A1"] && beyond.falseMarks == 1)
     }
@@ -33,29 +40,43 @@ import Testing
         #expect(localise(marks, against: geometry, rule: LocalisationRule(mode: .pointInBox)).found == ["A1"])
         #expect(localise(marks, against: geometry, rule: LocalisationRule(mode: .iou)).found.isEmpty)
         // On the edge counts; a hair outside does not.
-        #expect(localise([mark(.point(x: 200, y: 150))], against: geometry, rule: LocalisationRule(mode: .pointInBox)).found == ["A1"])
-        #expect(localise([mark(.point(x: 200.01, y: 150))], against: geometry, rule: LocalisationRule(mode: .pointInBox)).found.isEmpty)
+        #expect(
+            localise([mark(.point(x: 200, y: 150))], against: geometry, rule: LocalisationRule(mode: .pointInBox)).found
+                == ["A1"])
+        #expect(
+            localise([mark(.point(x: 200.01, y: 150))], against: geometry, rule: LocalisationRule(mode: .pointInBox))
+                .found.isEmpty)
     }
 
     @Test func aMarkCoveringMostOfTheScanIsNoHit() {
         let whole = mark(.rectangle(x: 0, y: 0, width: 1000, height: 200))
-        let result = localise([whole], against: geometry, rule: LocalisationRule(mode: .pointInBox, maximumScanCoverage: 0.5))
+        let result = localise(
+            [whole], against: geometry, rule: LocalisationRule(mode: .pointInBox, maximumScanCoverage: 0.5))
         #expect(result.found.isEmpty && result.falseMarks == 1 && result.tooBroadMarks == 1)
         // Just under the guard (49 % of the scan) and holding the box: a hit in point mode.
         let big = mark(.rectangle(x: 0, y: 0, width: 490, height: 200))
-        #expect(localise([big], against: geometry, rule: LocalisationRule(mode: .pointInBox, maximumScanCoverage: 0.5)).found.isEmpty)
+        #expect(
+            localise([big], against: geometry, rule: LocalisationRule(mode: .pointInBox, maximumScanCoverage: 0.5))
+                .found.isEmpty)
         let centred = mark(.rectangle(x: 0, y: 0, width: 300, height: 200))
-        #expect(localise([centred], against: geometry, rule: LocalisationRule(mode: .pointInBox, maximumScanCoverage: 0.5)).found == ["A1"])
+        #expect(
+            localise([centred], against: geometry, rule: LocalisationRule(mode: .pointInBox, maximumScanCoverage: 0.5))
+                .found == ["A1"])
     }
 
     @Test func oneMarkFindsOneRegionAndMarksOnAnotherScanFindNothing() {
-        let two = ScanGeometry(frames: [frame, ScanFrame(file: "scan-high.png", widthPixels: 1000, heightPixels: 200)], regions: [
-            region, KeyRegion(scan: "scan.png", anomalyId: "A2", box: RegionBox(x: 120, y: 60, width: 80, height: 80)),
-        ])
-        let result = localise([mark(.rectangle(x: 110, y: 55, width: 90, height: 90))], against: two, rule: LocalisationRule())
+        let two = ScanGeometry(
+            frames: [frame, ScanFrame(file: "scan-high.png", widthPixels: 1000, heightPixels: 200)],
+            regions: [
+                region,
+                KeyRegion(scan: "scan.png", anomalyId: "A2", box: RegionBox(x: 120, y: 60, width: 80, height: 80)),
+            ])
+        let result = localise(
+            [mark(.rectangle(x: 110, y: 55, width: 90, height: 90))], against: two, rule: LocalisationRule())
         #expect(result.found.count == 1 && result.missed.count == 1 && result.falseMarks == 0)
-        let other = localise([mark(.rectangle(x: 100, y: 50, width: 100, height: 100), scan: "scan-high.png")], against: two,
-                             rule: LocalisationRule())
+        let other = localise(
+            [mark(.rectangle(x: 100, y: 50, width: 100, height: 100), scan: "scan-high.png")], against: two,
+            rule: LocalisationRule())
         #expect(other.found.isEmpty && other.falseMarks == 1)
     }
 
@@ -65,7 +86,9 @@ import Testing
 }
 
 @Suite struct GraderTests {
-    var irregular: AnswerKey { Repository.keys.first { $0.irregular && $0.expectations.count == 4 && !$0.evidenceSteps.isEmpty }! }
+    var irregular: AnswerKey {
+        Repository.keys.first { $0.irregular && $0.expectations.count == 4 && !$0.evidenceSteps.isEmpty }!
+    }
     var clean: AnswerKey { Repository.keys.first { !$0.irregular && $0.expectations.count == 4 }! }
 
     @Test func followingTheKeyScoresFullMarksAndIsAHit() throws {
@@ -126,7 +149,9 @@ import Testing
     }
 
     @Test func aReferralToTheWrongAgencyIsNotAcceptable() throws {
-        guard let key = Repository.keys.first(where: { $0.expectations[.evidence]?.best == .referToAgency }) else { return }
+        guard let key = Repository.keys.first(where: { $0.expectations[.evidence]?.best == .referToAgency }) else {
+            return
+        }
         var attempt = perfectAttempt(key)
         let last = attempt.decisions.count - 1
         attempt.decisions[last].agency = Agency.allCases.first { $0 != key.expectations[.evidence]!.agency }
@@ -161,8 +186,11 @@ import Testing
     @Test func regionsOutsideTheScanOrOnAnUnknownScanAreRefused() throws {
         var attempt = perfectAttempt(irregular)
         let screening = try #require(attempt.decisions.firstIndex { $0.stage == .screening })
-        let geometry = ScanGeometry(frames: [ScanFrame(file: "scan.png", widthPixels: 800, heightPixels: 200)], regions: [])
-        attempt.decisions[screening].markedRegions = [MarkedRegion(scan: "scan.png", shape: .rectangle(x: 790, y: 10, width: 20, height: 10))]
+        let geometry = ScanGeometry(
+            frames: [ScanFrame(file: "scan.png", widthPixels: 800, heightPixels: 200)], regions: [])
+        attempt.decisions[screening].markedRegions = [
+            MarkedRegion(scan: "scan.png", shape: .rectangle(x: 790, y: 10, width: 20, height: 10))
+        ]
         do {
             _ = try grade(attempt, against: irregular, regions: geometry)
             Issue.record("accepted a region outside the scan")
@@ -177,7 +205,8 @@ import Testing
     @Test func aDecisionForAStageTheCaseDoesNotHaveIsRefused() throws {
         guard let short = Repository.keys.first(where: { $0.expectations[.evidence] == nil }) else { return }
         var attempt = perfectAttempt(short)
-        attempt.decisions.append(Decision(stage: .evidence, disposition: .release, shownAt: t0, decidedAt: t0, clock: .server))
+        attempt.decisions.append(
+            Decision(stage: .evidence, disposition: .release, shownAt: t0, decidedAt: t0, clock: .server))
         do {
             _ = try grade(attempt, against: short)
             Issue.record("graded a stage the case does not have")
@@ -187,14 +216,22 @@ import Testing
     @Test func localisationCountsInTheScoreWhenTheScansAreKnown() throws {
         let key = irregular
         let anomaly = try #require(key.anomalies.first)
-        let geometry = ScanGeometry(frames: [ScanFrame(file: "scan.png", widthPixels: 2000, heightPixels: 500)],
-                                    regions: [KeyRegion(scan: "scan.png", anomalyId: anomaly.id, box: RegionBox(x: 100, y: 100, width: 200, height: 100))])
+        let geometry = ScanGeometry(
+            frames: [ScanFrame(file: "scan.png", widthPixels: 2000, heightPixels: 500)],
+            regions: [
+                KeyRegion(
+                    scan: "scan.png", anomalyId: anomaly.id, box: RegionBox(x: 100, y: 100, width: 200, height: 100))
+            ])
         var attempt = perfectAttempt(key)
         let screening = try #require(attempt.decisions.firstIndex { $0.stage == .screening })
-        attempt.decisions[screening].markedRegions = [MarkedRegion(scan: "scan.png", shape: .rectangle(x: 110, y: 100, width: 200, height: 100))]
+        attempt.decisions[screening].markedRegions = [
+            MarkedRegion(scan: "scan.png", shape: .rectangle(x: 110, y: 100, width: 200, height: 100))
+        ]
         let found = try grade(attempt, against: key, regions: geometry)
         #expect(found.localisation?.found == [anomaly.id] && abs(found.score - 1) < 1e-12)
-        attempt.decisions[screening].markedRegions = [MarkedRegion(scan: "scan.png", shape: .rectangle(x: 0, y: 0, width: 2000, height: 500))]
+        attempt.decisions[screening].markedRegions = [
+            MarkedRegion(scan: "scan.png", shape: .rectangle(x: 0, y: 0, width: 2000, height: 500))
+        ]
         let broad = try grade(attempt, against: key, regions: geometry)
         #expect(broad.localisation?.tooBroadMarks == 1 && broad.localisation?.found.isEmpty == true)
         #expect(broad.score < found.score)
@@ -233,9 +270,6 @@ import Testing
     }
 }
 
-import CaseBundle
-
-
 @Suite struct PreparedKeyTests {
     @Test func ordinalsFollowTheDeclarationOrderOfEveryEnumTheGraderPacks() {
         func check<E: CaseIterable & Equatable>(_ type: E.Type) {
@@ -247,7 +281,9 @@ import CaseBundle
         check(SealFinding.self)
         check(ExaminationPoint.self)
         check(EvidenceStep.self)
-        #expect(RiskIndicator.allCases.count <= 32 && ExaminationPoint.allCases.count <= 16 && EvidenceStep.allCases.count <= 12)
+        #expect(
+            RiskIndicator.allCases.count <= 32 && ExaminationPoint.allCases.count <= 16
+                && EvidenceStep.allCases.count <= 12)
         #expect(Disposition.allCases.count <= 8)
     }
 
@@ -266,8 +302,14 @@ import CaseBundle
                     let row = Rubric.standard.costs[d.stage]![truth]!
                     let worst = Disposition.options(at: d.stage).map { row[$0]! }.max()!
                     let e = key.expectations[d.stage]!
-                    let ok = e.acceptable.contains(d.disposition) && (d.disposition != .referToAgency || e.agency == nil || d.agency == e.agency)
-                    let cost = ok ? 0 : (e.acceptable.contains(d.disposition) ? min(worst, Rubric.standard.wrongAgencyCost) : row[d.disposition]!)
+                    let ok =
+                        e.acceptable.contains(d.disposition)
+                        && (d.disposition != .referToAgency || e.agency == nil || d.agency == e.agency)
+                    let cost =
+                        ok
+                        ? 0
+                        : (e.acceptable.contains(d.disposition)
+                            ? min(worst, Rubric.standard.wrongAgencyCost) : row[d.disposition]!)
                     expected += 1 - cost / worst
                 }
                 #expect(abs(prepared.parts.disposition - expected / Double(attempt.decisions.count)) < 1e-12)
@@ -275,5 +317,3 @@ import CaseBundle
         }
     }
 }
-
-@testable import Scoring

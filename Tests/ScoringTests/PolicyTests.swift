@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func theShippedDefaultReadsAndEqualsTheBuiltInStandard() throws {
-        let policy = try YAMLSpecReader().readDocument(CertificationPolicy.self, fileAt: Self.defaultURL) { $0.validate() }
+        let policy = try YAMLSpecReader().readDocument(CertificationPolicy.self, fileAt: Self.defaultURL) {
+            $0.validate()
+        }
         #expect(policy == CertificationPolicy.standard)
         #expect(CertificationPolicy.standard.validate().isValid)
     }
@@ -25,7 +27,9 @@ import Testing
         ("  minimumCleanCases: 20", "  minimumCleanCases: 0", "trainee.minimumCleanCases"),
         ("validityDays: 730", "validityDays: 0", "validityDays"),
     ])
-    func anImpossibleThresholdIsAnErrorNamingTheFieldAndLine(original: String, replacement: String, field: String) throws {
+    func anImpossibleThresholdIsAnErrorNamingTheFieldAndLine(original: String, replacement: String, field: String)
+        throws
+    {
         let text = try String(contentsOf: Self.defaultURL, encoding: .utf8)
         let lines = text.components(separatedBy: "\n")
         let lineNumber = try #require(lines.firstIndex { $0.hasPrefix(original) }) + 1
@@ -47,7 +51,8 @@ import Testing
         } catch let errors as BundleErrors {
             #expect(errors.errors.contains { $0.line == 4 || $0.message.contains("minimum") })
         }
-        let text = try String(contentsOf: Self.defaultURL, encoding: .utf8).replacingOccurrences(of: "kinds: []", with: "kinds: [ripOnRipOf]")
+        let text = try String(contentsOf: Self.defaultURL, encoding: .utf8).replacingOccurrences(
+            of: "kinds: []", with: "kinds: [ripOnRipOf]")
         #expect(throws: BundleErrors.self) { try read(text) }
     }
 
@@ -60,7 +65,11 @@ import Testing
             var bytes = original
             for _ in 0...(rng.next() % 3) {
                 let k = Int(rng.next() % UInt64(bytes.count))
-                if rng.next() % 2 == 0 { bytes[k] = interesting[Int(rng.next() % UInt64(interesting.count))] } else { bytes.remove(at: k) }
+                if rng.next() % 2 == 0 {
+                    bytes[k] = interesting[Int(rng.next() % UInt64(interesting.count))]
+                } else {
+                    bytes.remove(at: k)
+                }
             }
             do {
                 let policy = try read(String(decoding: bytes, as: UTF8.self))
@@ -77,18 +86,23 @@ import Testing
     let base = summaries("T1", hits: 26, misses: 4, falseAlarms: 5, correctRejections: 25, kind: .ripOnRipOff)
     var report: TraineeReport { Scoring.report("T1", base) }
 
-    func reason(_ decision: CertificationDecision, _ code: String) -> DecisionReason? { decision.reasons.first { $0.code == code } }
+    func reason(_ decision: CertificationDecision, _ code: String) -> DecisionReason? {
+        decision.reasons.first { $0.code == code }
+    }
 
     /// For each threshold: set it just past the trainee's figure (refused, that reason fails) and just short
     /// of it (granted), all else equal.
-    @Test(arguments: ["hitRate", "falseAlarmRate", "dPrime", "dPrimeLowerBound", "concealmentCases", "cleanCases", "casesOfKind"])
+    @Test(arguments: [
+        "hitRate", "falseAlarmRate", "dPrime", "dPrimeLowerBound", "concealmentCases", "cleanCases", "casesOfKind",
+    ])
     func aTraineeJustBelowIsRefusedAndJustAboveIsGranted(code: String) throws {
         let d = report.detection
         func policy(_ delta: Double) -> CertificationPolicy {
             var p = CertificationPolicy.standard
-            p.trainee = TraineeRequirements(minimumConcealmentCases: 1, minimumCleanCases: 1, minimumCasesPerKind: 0,
-                                            kinds: [], minimumHitRate: 0, maximumFalseAlarmRate: 1, minimumDPrime: -5,
-                                            minimumDPrimeLowerBound: -5, minimumLocalisationRate: nil)
+            p.trainee = TraineeRequirements(
+                minimumConcealmentCases: 1, minimumCleanCases: 1, minimumCasesPerKind: 0,
+                kinds: [], minimumHitRate: 0, maximumFalseAlarmRate: 1, minimumDPrime: -5,
+                minimumDPrimeLowerBound: -5, minimumLocalisationRate: nil)
             switch code {
             case "hitRate": p.trainee.minimumHitRate = d.hitRate! + delta
             case "falseAlarmRate": p.trainee.maximumFalseAlarmRate = d.falseAlarmRate! - delta
@@ -114,15 +128,20 @@ import Testing
         let decision = CertificationPolicy.standard.evaluateTrainee(report)
         let hit = try #require(reason(decision, "hitRate"))
         #expect(hit.figure == "0.87" && hit.threshold == "≥ 0.80")
-        #expect(decision.reasons.map(\.code) == ["concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime", "dPrimeLowerBound"])
+        #expect(
+            decision.reasons.map(\.code) == [
+                "concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime", "dPrimeLowerBound",
+            ])
         #expect(decision.figures["dPrime"] == String(format: "%.2f", report.detection.dPrime!))
     }
 
     @Test func aTrainerNeedsAgreementAndASignedOffDelivery() throws {
         let strong = Scoring.report("T9", summaries("T9", hits: 29, misses: 1, falseAlarms: 2, correctRejections: 28))
-        let agreement = CandidateAgreement(candidate: "T9", itemsGraded: 20, itemsMissing: 0, kappa: 0.7, weightedKappaLinear: 0.75,
-                                           weightedKappaQuadratic: 0.8, alphaNominal: 0.68, alphaOrdinal: 0.7, meanBias: 0, departures: [])
-        let delivery = SupervisedDelivery(trainer: "T9", expert: "E. Expert", course: "K1", deliveredOn: "2026-10-01", signedOff: true)
+        let agreement = CandidateAgreement(
+            candidate: "T9", itemsGraded: 20, itemsMissing: 0, kappa: 0.7, weightedKappaLinear: 0.75,
+            weightedKappaQuadratic: 0.8, alphaNominal: 0.68, alphaOrdinal: 0.7, meanBias: 0, departures: [])
+        let delivery = SupervisedDelivery(
+            trainer: "T9", expert: "E. Expert", course: "K1", deliveredOn: "2026-10-01", signedOff: true)
         let policy = CertificationPolicy.standard
         #expect(policy.evaluateTrainer(strong, calibration: agreement, delivery: delivery).granted)
         let unsigned = policy.evaluateTrainer(strong, calibration: agreement, delivery: nil)
@@ -132,7 +151,8 @@ import Testing
         let disagreeing = policy.evaluateTrainer(strong, calibration: weak, delivery: delivery)
         #expect(disagreeing.reasons.filter { !$0.passed }.map(\.code) == ["kappa"])
         // A trainee-level d′ is not enough for a trainer.
-        let traineeLevel = Scoring.report("T9", summaries("T9", hits: 26, misses: 4, falseAlarms: 5, correctRejections: 25))
+        let traineeLevel = Scoring.report(
+            "T9", summaries("T9", hits: 26, misses: 4, falseAlarms: 5, correctRejections: 25))
         #expect(!policy.evaluateTrainer(traineeLevel, calibration: agreement, delivery: delivery).granted)
         #expect(policy.evaluateTrainee(traineeLevel).granted)
     }
@@ -153,7 +173,8 @@ import Testing
 
     @Test func aRubricWithAnImpossibleThresholdIsNamedByFieldAndLine() throws {
         let url = Repository.assets.appendingPathComponent("rubrics/default.yaml")
-        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(of: "iouThreshold: 0.3", with: "iouThreshold: 3")
+        let text = try String(contentsOf: url, encoding: .utf8).replacingOccurrences(
+            of: "iouThreshold: 0.3", with: "iouThreshold: 3")
         let line = try #require(text.components(separatedBy: "\n").firstIndex { $0.contains("iouThreshold: 3") }) + 1
         do {
             _ = try YAMLSpecReader().readDocument(Rubric.self, yaml: text, file: "r.yaml") { $0.validate() }

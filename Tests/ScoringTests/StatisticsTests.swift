@@ -51,24 +51,31 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(counts: (20, 5, 5, 20), dPrime: 1.602189058564, c: 0, aPrime: 0.865853658537, lower: 0.819980220324,
-             upper: 2.384397896803),
+        Case(
+            counts: (20, 5, 5, 20), dPrime: 1.602189058564, c: 0, aPrime: 0.865853658537, lower: 0.819980220324,
+            upper: 2.384397896803),
         // Perfect: every concealment stopped, no false alarm.
-        Case(counts: (30, 0, 0, 30), dPrime: 4.282396241944, c: 0, aPrime: 0.991803278689, lower: 2.700685872010,
-             upper: 5.864106611878),
+        Case(
+            counts: (30, 0, 0, 30), dPrime: 4.282396241944, c: 0, aPrime: 0.991803278689, lower: 2.700685872010,
+            upper: 5.864106611878),
         // Zero: every concealment released, every clean box stopped.
-        Case(counts: (0, 10, 10, 0), dPrime: -3.381243259170, c: 0, aPrime: 0.023809523810, lower: -5.291934700164,
-             upper: -1.470551818176),
-        Case(counts: (9, 1, 3, 7), dPrime: 1.569592683086, c: -0.312007220551, aPrime: 0.857894736842,
-             lower: 0.304147163618, upper: 2.835038202553),
-        Case(counts: (12, 0, 0, 12), dPrime: 3.537650077037, c: 0, aPrime: 0.98, lower: 1.694092299744,
-             upper: 5.381207854331),
+        Case(
+            counts: (0, 10, 10, 0), dPrime: -3.381243259170, c: 0, aPrime: 0.023809523810, lower: -5.291934700164,
+            upper: -1.470551818176),
+        Case(
+            counts: (9, 1, 3, 7), dPrime: 1.569592683086, c: -0.312007220551, aPrime: 0.857894736842,
+            lower: 0.304147163618, upper: 2.835038202553),
+        Case(
+            counts: (12, 0, 0, 12), dPrime: 3.537650077037, c: 0, aPrime: 0.98, lower: 1.694092299744,
+            upper: 5.381207854331),
     ]
 
     @Test(arguments: cases)
     func dPrimeCriterionAPrimeAndIntervalMatchIndependentValues(_ x: Case) throws {
-        let s = DetectionStatistics(DetectionCounts(hits: x.counts.0, misses: x.counts.1, falseAlarms: x.counts.2,
-                                                    correctRejections: x.counts.3))
+        let s = DetectionStatistics(
+            DetectionCounts(
+                hits: x.counts.0, misses: x.counts.1, falseAlarms: x.counts.2,
+                correctRejections: x.counts.3))
         #expect(abs(try #require(s.dPrime) - x.dPrime) < 1e-9)
         #expect(abs(try #require(s.criterion) - x.c) < 1e-9)
         #expect(abs(try #require(s.aPrime) - x.aPrime) < 1e-9)

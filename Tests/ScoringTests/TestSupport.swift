@@ -11,7 +11,9 @@ enum Repository {
     static let assets = root.appendingPathComponent("Assets", isDirectory: true)
 
     static let catalog: Catalog = {
-        do { return try CatalogLoader().load(from: assets) } catch { fatalError("Cannot load Assets/catalog: \(error)") }
+        do { return try CatalogLoader().load(from: assets) } catch {
+            fatalError("Cannot load Assets/catalog: \(error)")
+        }
     }()
 
     static let generator = CaseGenerator(catalog: catalog)
@@ -36,8 +38,9 @@ func perfectAttempt(_ key: AnswerKey, mode: AttemptMode = .training, trainee: St
     var clock = t0
     for stage in Stage.allCases where key.expectations[stage] != nil {
         let e = key.expectations[stage]!
-        var d = Decision(stage: stage, disposition: e.best, agency: e.best == .referToAgency ? e.agency : nil,
-                         shownAt: clock, decidedAt: clock.adding(minutes: 1), clock: .server)
+        var d = Decision(
+            stage: stage, disposition: e.best, agency: e.best == .referToAgency ? e.agency : nil,
+            shownAt: clock, decidedAt: clock.adding(minutes: 1), clock: .server)
         switch stage {
         case .targeting: d.flaggedIndicators = key.indicators.map(\.code).filter { $0.stage == .targeting }
         case .screening: d.flaggedIndicators = key.indicators.map(\.code).filter { $0.stage == .screening }
@@ -54,14 +57,17 @@ func perfectAttempt(_ key: AnswerKey, mode: AttemptMode = .training, trainee: St
 
 /// A summary for aggregation and policy tests.
 func summary(_ trainee: String, _ n: Int, signal: Bool, alarm: Bool, kind: AnomalyKind? = nil) -> AttemptSummary {
-    AttemptSummary(traineeId: trainee, caseId: "C\(n)", sequence: n, signal: signal, alarm: alarm,
-                   score: signal == alarm ? 1 : 0, passed: signal == alarm, kind: signal ? (kind ?? .withinLoad) : nil,
-                   scenario: signal ? "withinLoad" : "clean")
+    AttemptSummary(
+        traineeId: trainee, caseId: "C\(n)", sequence: n, signal: signal, alarm: alarm,
+        score: signal == alarm ? 1 : 0, passed: signal == alarm, kind: signal ? (kind ?? .withinLoad) : nil,
+        scenario: signal ? "withinLoad" : "clean")
 }
 
 /// Summaries with the given counts, in a fixed interleaved order.
-func summaries(_ trainee: String, hits: Int, misses: Int, falseAlarms: Int, correctRejections: Int,
-               kind: AnomalyKind = .withinLoad) -> [AttemptSummary] {
+func summaries(
+    _ trainee: String, hits: Int, misses: Int, falseAlarms: Int, correctRejections: Int,
+    kind: AnomalyKind = .withinLoad
+) -> [AttemptSummary] {
     var out: [AttemptSummary] = []
     var n = 0
     func add(_ count: Int, _ signal: Bool, _ alarm: Bool) {

@@ -66,12 +66,20 @@ struct MaterialTableTests {
         func table(_ materials: [MaterialTable.Material]) throws(XRayImagingError) -> MaterialTable {
             try MaterialTable(elements: [hydrogen], materials: materials)
         }
-        #expect(throws: XRayImagingError.self) { try table([.init(name: "x", composition: .formula("H2Q"), density: 1, source: "")]) }
-        #expect(throws: XRayImagingError.self) { try table([.init(name: "x", composition: .formula("H2)"), density: 1, source: "")]) }
-        #expect(throws: XRayImagingError.self) { try table([.init(name: "x", composition: .formula("H"), density: 0, source: "")]) }
         #expect(throws: XRayImagingError.self) {
-            try table([.init(name: "a", composition: .mixture(["b": 1]), density: 1, source: ""),
-                       .init(name: "b", composition: .mixture(["a": 1]), density: 1, source: "")])
+            try table([.init(name: "x", composition: .formula("H2Q"), density: 1, source: "")])
+        }
+        #expect(throws: XRayImagingError.self) {
+            try table([.init(name: "x", composition: .formula("H2)"), density: 1, source: "")])
+        }
+        #expect(throws: XRayImagingError.self) {
+            try table([.init(name: "x", composition: .formula("H"), density: 0, source: "")])
+        }
+        #expect(throws: XRayImagingError.self) {
+            try table([
+                .init(name: "a", composition: .mixture(["b": 1]), density: 1, source: ""),
+                .init(name: "b", composition: .mixture(["a": 1]), density: 1, source: ""),
+            ])
         }
         do {
             _ = try table([.init(name: "x", composition: .mixture(["nope": 1]), density: 1, source: "")])

@@ -21,7 +21,8 @@ enum Phantoms {
 struct PhantomTests {
     @Test func thePhantomsOfTheRealTestObjectsAreShipped() throws {
         let names = try Phantoms.files().map { $0.deletingPathExtension().lastPathComponent }
-        for expected in ["steel-penetration", "wire-and-resolution", "contrast-sensitivity", "material-discrimination"] {
+        for expected in ["steel-penetration", "wire-and-resolution", "contrast-sensitivity", "material-discrimination"]
+        {
             #expect(names.contains(expected), "missing Cases/phantoms/\(expected).yaml")
         }
     }
@@ -45,12 +46,15 @@ struct PhantomTests {
         let profile = ScannerProfile.dualEnergyLinac
         let scan = try Repository.renderer.render(scene, with: profile.sharp, noiseSeed: nil)
         // the block at the middle thickness of each material shows that material's class
-        for (name, kind) in [("polyethylene-200", MaterialClass.organic), ("aluminium-100", .mixed), ("steel-50", .inorganic),
-                             ("lead-20", .heavyMetal)] {
+        for (name, kind) in [
+            ("polyethylene-200", MaterialClass.organic), ("aluminium-100", .mixed), ("steel-50", .inorganic),
+            ("lead-20", .heavyMetal),
+        ] {
             let shape = try #require(scene.shapes.first { $0.name == name })
             let b = shape.geometry.bounds
             let column = Int((Double(b.x - scene.bounds.x) + Double(b.length) / 2) / profile.pixelPitchMM)
-            let row = Int((Double(scene.bounds.z + scene.bounds.height - b.z) - Double(b.height) / 2) / profile.pixelPitchMM)
+            let row = Int(
+                (Double(scene.bounds.z + scene.bounds.height - b.z) - Double(b.height) / 2) / profile.pixelPitchMM)
             #expect(scan.materialClasses[row * scan.width + column] == kind, "\(name)")
         }
     }

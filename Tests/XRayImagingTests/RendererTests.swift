@@ -31,12 +31,18 @@ struct RendererTests {
 
     @Test(arguments: ScannerProfile.all)
     func slabsAgreeWithBeerLambertForEveryProfileAndFill(profile: ScannerProfile) throws {
-        for (material, thickness, fill) in [("water", 300, 1.0), ("steel", 40, 1.0), ("fruit", 800, 0.45), ("lead", 10, 1.0)] {
-            let scan = try renderer.render(TestScenes.slab(material, thickness: thickness, fill: fill),
-                                           with: profile.sharp, noiseSeed: nil)
-            let expected = max(profile.transmissionFloor,
-                               beerLambert(material, thicknessMM: Double(thickness), fill: fill, bins: profile.highEnergy))
-            #expect(abs(Double(scan.transmissionHigh[Self.centre(scan)]) / expected - 1) < 2e-4, "\(profile.name) \(material)")
+        for (material, thickness, fill) in [
+            ("water", 300, 1.0), ("steel", 40, 1.0), ("fruit", 800, 0.45), ("lead", 10, 1.0),
+        ] {
+            let scan = try renderer.render(
+                TestScenes.slab(material, thickness: thickness, fill: fill),
+                with: profile.sharp, noiseSeed: nil)
+            let expected = max(
+                profile.transmissionFloor,
+                beerLambert(material, thicknessMM: Double(thickness), fill: fill, bins: profile.highEnergy))
+            #expect(
+                abs(Double(scan.transmissionHigh[Self.centre(scan)]) / expected - 1) < 2e-4,
+                "\(profile.name) \(material)")
         }
     }
 
@@ -57,13 +63,15 @@ struct RendererTests {
     }
 
     /// R = ln T_low / ln T_high of a slab of `material` whose high-channel optical depth is about `tau`.
-    func ratio(_ material: String, tau: Double, profile: ScannerProfile) throws -> (ratio: Double, kind: MaterialClass) {
+    func ratio(_ material: String, tau: Double, profile: ScannerProfile) throws -> (ratio: Double, kind: MaterialClass)
+    {
         let density = Repository.materials.density(of: material)!
         let effective = profile.meanEnergyHighMeV
         let mu = Repository.materials.massAttenuation(of: material, at: effective)! * density / 10
         let thickness = Int((tau / mu).rounded())
-        let scan = try renderer.render(TestScenes.slab(material, thickness: max(1, thickness)), with: profile.sharp,
-                                       noiseSeed: nil)
+        let scan = try renderer.render(
+            TestScenes.slab(material, thickness: max(1, thickness)), with: profile.sharp,
+            noiseSeed: nil)
         let i = Self.centre(scan)
         return (log(Double(scan.transmissionLow[i])) / log(Double(scan.transmissionHigh[i])), scan.materialClasses[i])
     }
@@ -72,7 +80,9 @@ struct RendererTests {
     func linacRatioFallsWithZOrganicAluminiumSteelLead(tau: Double) throws {
         // At MeV energies pair production grows with Z, so the high channel attenuates relatively more:
         // R = ln T_low / ln T_high orders organics > aluminium > steel > lead (one Z ladder, read downwards).
-        let ladder = try ["polyethylene", "aluminium", "steel", "lead"].map { try ratio($0, tau: tau, profile: .dualEnergyLinac) }
+        let ladder = try ["polyethylene", "aluminium", "steel", "lead"].map {
+            try ratio($0, tau: tau, profile: .dualEnergyLinac)
+        }
         for (a, b) in zip(ladder, ladder.dropFirst()) { #expect(a.ratio > b.ratio, "τ \(tau): \(ladder)") }
         #expect(ladder.map(\.kind) == [.organic, .mixed, .inorganic, .heavyMetal], "τ \(tau)")
     }
@@ -81,7 +91,9 @@ struct RendererTests {
         // At low areal density (τ ≈ 0.5) the photoelectric share of the soft bins of both channels lifts
         // aluminium's ratio to polyethylene's and lead's towards steel's: the known failure of MeV
         // discrimination on thin objects (peers-and-physics.md §6). The curves nearly meet.
-        let ladder = try ["polyethylene", "aluminium", "steel", "lead"].map { try ratio($0, tau: 0.5, profile: .dualEnergyLinac) }
+        let ladder = try ["polyethylene", "aluminium", "steel", "lead"].map {
+            try ratio($0, tau: 0.5, profile: .dualEnergyLinac)
+        }
         #expect(abs(ladder[0].ratio - ladder[1].ratio) < 0.03)
         #expect(abs(ladder[2].ratio - ladder[3].ratio) < 0.05)
         let thick = try ["polyethylene", "lead"].map { try ratio($0, tau: 3, profile: .dualEnergyLinac).ratio }
@@ -91,7 +103,9 @@ struct RendererTests {
     @Test(arguments: [0.5, 1.5, 3.0])
     func tubeRatioRisesWithZ(tau: Double) throws {
         // At 450 kV the photoelectric effect dominates for high Z: the order of R reverses.
-        let ladder = try ["polyethylene", "aluminium", "steel", "lead"].map { try ratio($0, tau: tau, profile: .tube450kV) }
+        let ladder = try ["polyethylene", "aluminium", "steel", "lead"].map {
+            try ratio($0, tau: tau, profile: .tube450kV)
+        }
         for (a, b) in zip(ladder, ladder.dropFirst()) { #expect(a.ratio < b.ratio, "τ \(tau): \(ladder)") }
         #expect(ladder.map(\.kind) == [.organic, .mixed, .inorganic, .heavyMetal], "τ \(tau)")
     }
@@ -110,8 +124,11 @@ struct RendererTests {
         let steps = Array(stride(from: 20, through: 500, by: 10))
         var scene = TestScenes.empty(length: steps.count * 100, height: 400)
         for (k, t) in steps.enumerated() {
-            scene.shapes.append(SceneShape(name: "step-\(t)", role: .phantom,
-                geometry: .box(Box3D(x: k * 100, y: 0, z: 0, length: 100, width: t, height: 400)), material: "steel"))
+            scene.shapes.append(
+                SceneShape(
+                    name: "step-\(t)", role: .phantom,
+                    geometry: .box(Box3D(x: k * 100, y: 0, z: 0, length: 100, width: t, height: 400)), material: "steel"
+                ))
         }
         let scan = try renderer.render(scene, with: profile.sharp, noiseSeed: nil)
         let floor = Float(profile.transmissionFloor)
@@ -133,7 +150,9 @@ struct RendererTests {
         #expect(tube < 100, "450 kV saturates at \(tube) mm")
         for profile in ScannerProfile.all {
             let t = try saturationThickness(profile)
-            #expect(abs(Double(t) - profile.steelPenetrationMM) <= 20, "\(profile.name): \(t) mm vs \(profile.steelPenetrationMM)")
+            #expect(
+                abs(Double(t) - profile.steelPenetrationMM) <= 20,
+                "\(profile.name): \(t) mm vs \(profile.steelPenetrationMM)")
         }
     }
 
@@ -149,7 +168,9 @@ struct RendererTests {
                 let i = row * with.width + column
                 guard with.transmissionHigh[i] != without.transmissionHigh[i] else { continue }
                 changedPixels += 1
-                #expect(regions.contains { $0.contains(column: column, row: row) }, "changed pixel (\(column), \(row)) outside every mask")
+                #expect(
+                    regions.contains { $0.contains(column: column, row: row) },
+                    "changed pixel (\(column), \(row)) outside every mask")
             }
         }
         let masked = regions.reduce(0) { $0 + $1.pixelCount }
@@ -173,9 +194,11 @@ struct RendererTests {
             let column = i % with.width, row = i / with.width
             // ignore float dust far below a grey level
             guard abs(with.transmissionHigh[i] / without.transmissionHigh[i] - 1) > 1e-5 else { continue }
-            #expect(boxes.contains {
-                column >= $0.x - margin && column < $0.x + $0.width + margin && row >= $0.y - margin && row < $0.y + $0.height + margin
-            })
+            #expect(
+                boxes.contains {
+                    column >= $0.x - margin && column < $0.x + $0.width + margin && row >= $0.y - margin
+                        && row < $0.y + $0.height + margin
+                })
         }
     }
 
@@ -201,10 +224,12 @@ struct RendererTests {
         let c = try renderer.render(scene, with: .dualEnergyLinac, noiseSeed: 43)
         #expect(a.high == b.high && a.low == b.low && a.display == b.display)
         #expect(a.high != c.high)
-        #expect(try PNG.encodeGray16(width: a.width, height: a.height, pixels: a.high)
-            == PNG.encodeGray16(width: b.width, height: b.height, pixels: b.high))
-        #expect(try PNG.encodeRGB8(width: a.width, height: a.height, pixels: a.display)
-            == PNG.encodeRGB8(width: b.width, height: b.height, pixels: b.display))
+        #expect(
+            try PNG.encodeGray16(width: a.width, height: a.height, pixels: a.high)
+                == PNG.encodeGray16(width: b.width, height: b.height, pixels: b.high))
+        #expect(
+            try PNG.encodeRGB8(width: a.width, height: a.height, pixels: a.display)
+                == PNG.encodeRGB8(width: b.width, height: b.height, pixels: b.display))
         #expect(a.regions == b.regions)
     }
 
@@ -224,7 +249,9 @@ struct RendererTests {
         let scan = try renderer.render(TestScenes.slab("water", thickness: 200), with: profile, noiseSeed: 5)
         // pixels behind the slab: relative noise √(N T) / (N T)
         var values: [Double] = []
-        for row in 30..<70 { for column in 55..<145 { values.append(Double(scan.transmissionHigh[row * scan.width + column])) } }
+        for row in 30..<70 {
+            for column in 55..<145 { values.append(Double(scan.transmissionHigh[row * scan.width + column])) }
+        }
         let mean = values.reduce(0, +) / Double(values.count)
         let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
         let expected = (profile.photonsPerPixelHigh * mean).squareRoot() / profile.photonsPerPixelHigh
@@ -235,7 +262,8 @@ struct RendererTests {
 
     @Test func unknownMaterialIsAnErrorThatNamesIt() {
         do {
-            _ = try renderer.render(TestScenes.slab("unobtainium", thickness: 10), with: .dualEnergyLinac, noiseSeed: nil)
+            _ = try renderer.render(
+                TestScenes.slab("unobtainium", thickness: 10), with: .dualEnergyLinac, noiseSeed: nil)
             Issue.record("expected an error")
         } catch let error as XRayImagingError {
             #expect(error.code == "material.unknown" && error.message.contains("unobtainium"))
@@ -259,13 +287,19 @@ struct RendererTests {
     @Test func shapesOutsideTheImageOrEmptyAreIgnoredAndCylindersAreExact() throws {
         var scene = TestScenes.empty()
         scene.shapes = [
-            SceneShape(name: "outside", role: .phantom, geometry: .box(Box3D(x: 5000, y: 0, z: 0, length: 10, width: 10, height: 10)),
-                       material: "steel"),
-            SceneShape(name: "empty", role: .phantom, geometry: .box(Box3D(x: 10, y: 0, z: 0, length: 0, width: 10, height: 10)),
-                       material: "steel"),
+            SceneShape(
+                name: "outside", role: .phantom,
+                geometry: .box(Box3D(x: 5000, y: 0, z: 0, length: 10, width: 10, height: 10)),
+                material: "steel"),
+            SceneShape(
+                name: "empty", role: .phantom,
+                geometry: .box(Box3D(x: 10, y: 0, z: 0, length: 0, width: 10, height: 10)),
+                material: "steel"),
             // a horizontal steel rod of radius 20 mm along x: the rows' mean path equals the disc area / pitch
-            SceneShape(name: "rod", role: .phantom, geometry: .cylinder(x: 200, y: 500, z: 200, radius: 20, length: 1000, axis: .x),
-                       material: "steel"),
+            SceneShape(
+                name: "rod", role: .phantom,
+                geometry: .cylinder(x: 200, y: 500, z: 200, radius: 20, length: 1000, axis: .x),
+                material: "steel"),
         ]
         let profile = ScannerProfile.dualEnergyLinac.sharp
         let scan = try renderer.render(scene, with: profile, noiseSeed: nil)
