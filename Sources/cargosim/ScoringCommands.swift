@@ -109,7 +109,7 @@ final class KeyFolder {
 }
 
 /// Grades every attempt (all read first); exits naming the line of the first attempt that cannot be graded.
-func gradeAll(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Grade, AttemptSummary)] {
+func gradeAttempts(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Grade, AttemptSummary)] {
     var sequence: [String: Int] = [:]
     var out: [(Grade, AttemptSummary)] = []
     for (i, attempt) in attempts.enumerated() {
@@ -188,16 +188,8 @@ extension CertificationRole: ExpressibleByArgument {}
 
 // MARK: - grade
 
-struct GradeCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "grade",
-        abstract: "Grade attempts (JSON lines of Attempt) against the answer keys and print the feedback.",
-        discussion: """
-            In training mode the feedback says what was right, what was missed and why (the key's rationale); in \
-            test mode only the score. With --format json, the full grade records (instructor only). Key pixel \
-            regions come from the keys (or from --regions, which overrides them).
-            """)
-
+/// What `grade` and `report` read: the attempts, the keys, optional regions and rubric.
+struct GradingInputs: ParsableArguments {
     @Argument(help: ArgumentHelp("The attempts file (one Attempt per line).", valueName: "attempts"))
     var attempts: String
     @Option(help: ArgumentHelp("The grader pack: the course's keys/ folder.", valueName: "dir"))
@@ -209,6 +201,27 @@ struct GradeCommand: ParsableCommand {
             "The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).",
             valueName: "file"))
     var rubric: String?
+
+    /// Reads everything and grades every attempt (exits naming the line of the first that cannot be graded).
+    func gradeAll() -> [(Grade, AttemptSummary)] {
+        let folder = KeyFolder(keys)
+        folder.rubric = readRubric(rubric)
+        readRegions(regions, into: folder)
+        return gradeAttempts(readAttempts(attempts), keys: folder, file: attempts)
+    }
+}
+
+struct GradeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "grade",
+        abstract: "Grade attempts (JSON lines of Attempt) against the answer keys and print the feedback.",
+        discussion: """
+            In training mode the feedback says what was right, what was missed and why (the key's rationale); in \
+            test mode only the score. With --format json, the full grade records (instructor only). Key pixel \
+            regions come from the keys (or from --regions, which overrides them).
+            """)
+
+    @OptionGroup var inputs: GradingInputs
     @Option(help: "text or json.") var format: ReportFormat = .text
     @Option(help: "Language: en, es or pt. Default: from $LANG.") var lang: String?
     @OptionGroup var assetOptions: AssetOptions
@@ -223,10 +236,7 @@ struct GradeCommand: ParsableCommand {
     func run() throws {
         let workspace = try Workspace(assetOptions)
         let language = lang ?? userLanguage()
-        let folder = KeyFolder(keys)
-        folder.rubric = readRubric(rubric)
-        readRegions(regions, into: folder)
-        let graded = gradeAll(readAttempts(attempts), keys: folder, file: attempts)
+        let graded = inputs.gradeAll()
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -253,17 +263,7 @@ struct ReportCommand: ParsableCommand {
             "HTML has inline SVG plots: trainees in ROC space, d′ with intervals, learning curves, miss rate by concealment kind."
     )
 
-    @Argument(help: ArgumentHelp("The attempts file (one Attempt per line).", valueName: "attempts"))
-    var attempts: String
-    @Option(help: ArgumentHelp("The grader pack: the course's keys/ folder.", valueName: "dir"))
-    var keys: String
-    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), overriding those in the keys.", valueName: "file"))
-    var regions: String?
-    @Option(
-        help: ArgumentHelp(
-            "The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).",
-            valueName: "file"))
-    var rubric: String?
+    @OptionGroup var inputs: GradingInputs
     @Option(help: "text, json, csv or html.") var format: ReportFormat = .text
     @Option(help: "Language: en, es or pt. Default: from $LANG.") var lang: String?
     @Option(help: "Attempts per learning-curve point.") var blockSize = 10
@@ -278,10 +278,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let workspace = try Workspace(assetOptions)
         let language = lang ?? userLanguage()
-        let folder = KeyFolder(keys)
-        folder.rubric = readRubric(rubric)
-        readRegions(regions, into: folder)
-        let graded = gradeAll(readAttempts(attempts), keys: folder, file: attempts)
+        let graded = inputs.gradeAll()
         let report = aggregate(graded.map(\.1), blockSize: blockSize)
         let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters)
         }
@@ -484,7 +481,7 @@ struct CertifyCommand: ParsableCommand {
                     code: "certify.noAttempts", file: attempts, value: subject,
                     message: "No attempt by this subject; check --subject against the traineeId in the file."))
         }
-        let graded = gradeAll(own, keys: folder, file: attempts)
+        let graded = gradeAttempts(own, keys: folder, file: attempts)
         let traineeReport = Scoring.report(subject, graded.map(\.1))
         let decision: CertificationDecision
         switch role {
