@@ -236,30 +236,47 @@ public func itemAnalysis(_ summaries: [AttemptSummary]) -> [ItemStatistics] {
     for s in summaries { byItem[s.caseId, default: []].append(s) }
     return byItem.keys.sorted().map { id in
         let attempts = byItem[id]!
-        var xs: [Double] = [], ys: [Double] = []
-        for a in attempts {
-            let t = correctByTrainee[a.traineeId]!
-            let own = a.outcome.isCorrect ? 1 : 0
-            guard t.total > 1 else { continue }
-            xs.append(Double(own))
-            ys.append(Double(t.correct - own) / Double(t.total - 1))
-        }
-        let p = Double(attempts.filter { $0.outcome.isCorrect }.count) / Double(attempts.count)
-        let r = pointBiserial(xs, ys)
-        var flags: [ItemFlag] = []
-        if attempts.count < 10 {
-            flags.append(.tooFewAttempts)
-        } else {
-            if p >= 0.95 { flags.append(.tooEasy) }
-            if p <= 0.20 { flags.append(.tooHard) }
-            if let r {
-                if r <= -0.2 { flags.append(.broken) } else if r < 0.2 { flags.append(.lowDiscrimination) }
-            }
-        }
-        return ItemStatistics(
-            caseId: id, scenario: attempts[0].scenario, attempts: attempts.count, difficulty: p,
-            discrimination: r, flags: flags)
+        return itemStatistics(
+            caseId: id, scenario: attempts[0].scenario,
+            attempts.map { a in
+                let t = correctByTrainee[a.traineeId]!
+                return ItemAttempt(correct: a.outcome.isCorrect, traineeCorrect: t.correct, traineeTotal: t.total)
+            })
     }
+}
+
+/// One attempt of an item, with its trainee's totals over every item.
+struct ItemAttempt {
+    var correct: Bool
+    var traineeCorrect: Int
+    var traineeTotal: Int
+}
+
+/// Difficulty, discrimination and flags of one item from its attempts (in the order taken).
+func itemStatistics(caseId: String, scenario: String, _ attempts: [ItemAttempt]) -> ItemStatistics {
+    var xs: [Double] = [], ys: [Double] = []
+    var correct = 0
+    for a in attempts {
+        let own = a.correct ? 1 : 0
+        correct += own
+        guard a.traineeTotal > 1 else { continue }
+        xs.append(Double(own))
+        ys.append(Double(a.traineeCorrect - own) / Double(a.traineeTotal - 1))
+    }
+    let p = Double(correct) / Double(attempts.count)
+    let r = pointBiserial(xs, ys)
+    var flags: [ItemFlag] = []
+    if attempts.count < 10 {
+        flags.append(.tooFewAttempts)
+    } else {
+        if p >= 0.95 { flags.append(.tooEasy) }
+        if p <= 0.20 { flags.append(.tooHard) }
+        if let r {
+            if r <= -0.2 { flags.append(.broken) } else if r < 0.2 { flags.append(.lowDiscrimination) }
+        }
+    }
+    return ItemStatistics(
+        caseId: caseId, scenario: scenario, attempts: attempts.count, difficulty: p, discrimination: r, flags: flags)
 }
 
 /// The point-biserial correlation of a 0/1 variable with a continuous one; nil when either does not vary.

@@ -270,6 +270,66 @@ public enum Certificates {
         return payload
     }
 
+    /// The first line of a supervised-delivery sign-off file.
+    public static let signOffHeader = "CARGOSIM DELIVERY SIGN-OFF v1"
+
+    /// Signs an expert's sign-off of a supervised delivery with the expert's own key: the file's bytes (the same
+    /// three-line form as a certificate).
+    public static func signOff(_ signOff: SupervisedDelivery, with identity: SigningIdentity) -> Data {
+        precondition(signOff.keyId == identity.keyId, "the sign-off names another key")
+        return sign(signOff, header: signOffHeader, with: identity)
+    }
+
+    /// Verifies a sign-off file: its form, that it is signed by one of the trusted expert keys (matched by key
+    /// id), that the signature covers exactly its bytes, that it is not dated in the future, and that no
+    /// revocation list signed by the same expert key names it.
+    ///
+    /// - Parameters:
+    ///   - trustedKeys: the public keys of the experts the programme trusts to supervise deliveries.
+    ///   - revocations: revocation lists already opened (`openRevocations`) with those keys; only a list signed
+    ///     by the sign-off's own key can withdraw it.
+    /// - Throws: `CertificateError` with codes `signOff.malformed`, `signOff.unknownKey`, `signOff.signature`,
+    ///   `signOff.notYetValid`, `signOff.revoked`.
+    public static func verifySignOff(
+        _ data: Data, trustedKeys: [Curve25519.Signing.PublicKey], revocations: [RevocationList] = [], now: Instant
+    ) throws(CertificateError) -> VerifiedDelivery {
+        var signOff: SupervisedDelivery?
+        var lastError: CertificateError?
+        for key in trustedKeys {
+            do throws(CertificateError) {
+                signOff = try open(
+                    SupervisedDelivery.self, data, header: signOffHeader, kind: "signOff", publicKey: key
+                ) { $0.keyId }
+                break
+            } catch {
+                guard error.code == "signOff.unknownKey" else { throw error }
+                lastError = error
+            }
+        }
+        guard let signOff else {
+            let trusted = trustedKeys.map { SigningIdentity.keyId(of: $0) }.joined(separator: ", ")
+            throw CertificateError(
+                code: "signOff.unknownKey", field: "keyId",
+                message: lastError == nil
+                    ? "No trusted expert key was given; give the supervising expert's public key (.pub)."
+                    : "Not signed by a trusted expert key (trusted: \(trusted)); "
+                        + "get the supervising expert's public key, or have a trusted expert sign the delivery off.")
+        }
+        guard signOff.signedAt <= now else {
+            throw CertificateError(
+                code: "signOff.notYetValid", field: "signedAt",
+                message: "The sign-off is dated \(signOff.signedAt), after now (\(now)); check the clock.")
+        }
+        for list in revocations where list.keyId == signOff.keyId {
+            if let entry = list.revocations.first(where: { $0.certificateId == signOff.signOffId }) {
+                throw CertificateError(
+                    code: "signOff.revoked", field: "signOffId",
+                    message: "The expert withdrew sign-off \(signOff.signOffId) on \(entry.revokedAt): \(entry.reason).")
+            }
+        }
+        return VerifiedDelivery(signOff)
+    }
+
     /// A short code printed on the certificate and shown by `certificate verify`: 10 base-32 characters of
     /// SHA-256 over the whole file, as `XXXXX-XXXXX`.
     public static func verificationCode(_ data: Data) -> String {

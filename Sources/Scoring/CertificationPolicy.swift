@@ -1,4 +1,5 @@
 import CargoModel
+import Crypto
 import Foundation
 
 /// What a trainee must show (shipped default: `Assets/policies/default.yaml`).
@@ -175,21 +176,56 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
     }
 }
 
-/// An expert's sign-off of a candidate trainer's supervised delivery of the course.
-public struct SupervisedDelivery: Hashable, Sendable, Codable {
-    public var trainer: String
-    public var expert: String
-    public var course: String
-    public var deliveredOn: String
-    public var signedOff: Bool
+/// Whether the expert who supervised a delivery passes it.
+public enum DeliveryOutcome: String, Hashable, Sendable, Codable, CaseIterable {
+    /// The candidate taught the course to standard and may deliver it alone.
+    case signedOff
+    /// The candidate must deliver again under supervision.
+    case furtherSupervision
+}
 
-    public init(trainer: String, expert: String, course: String, deliveredOn: String, signedOff: Bool) {
-        self.trainer = trainer
+/// An expert's sign-off of a candidate trainer's supervised delivery of the course: the payload the expert
+/// signs with their Ed25519 key (`Certificates.signOff`), read back only through `Certificates.verifySignOff`.
+public struct SupervisedDelivery: Hashable, Sendable, Codable {
+    public var formatVersion: Int
+    /// Unique per sign-off (for revocation): 16 hex digits of SHA-256 over the key id, trainer, course and time.
+    public var signOffId: String
+    /// The expert's signing key id (`SigningIdentity.keyId`).
+    public var keyId: String
+    /// The expert's id, the candidate trainer's id (the traineeId in their attempts), and the course or
+    /// delivery (`Foundation course, Port of Callao, cohort 3`).
+    public var expert: String
+    public var trainer: String
+    public var course: String
+    /// The day the supervised delivery ended.
+    public var deliveredOn: CalendarDate
+    public var outcome: DeliveryOutcome
+    /// When the expert signed.
+    public var signedAt: Instant
+
+    public init(
+        keyId: String, expert: String, trainer: String, course: String, deliveredOn: CalendarDate,
+        outcome: DeliveryOutcome, signedAt: Instant
+    ) {
+        formatVersion = 1
+        let seed = "\(keyId)|\(trainer)|\(course)|\(signedAt.millisecondsSinceEpoch)"
+        signOffId = Crypto.SHA256.hash(data: Data(seed.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        self.keyId = keyId
         self.expert = expert
+        self.trainer = trainer
         self.course = course
         self.deliveredOn = deliveredOn
-        self.signedOff = signedOff
+        self.outcome = outcome
+        self.signedAt = signedAt
     }
+}
+
+/// A sign-off whose signature was checked against a trusted expert key and that no revocation list names.
+/// Only `Certificates.verifySignOff` makes one, so the trainer policy cannot be handed an unchecked sign-off.
+public struct VerifiedDelivery: Hashable, Sendable {
+    public let signOff: SupervisedDelivery
+
+    init(_ signOff: SupervisedDelivery) { self.signOff = signOff }
 }
 
 /// The role a certificate grants.
@@ -240,9 +276,14 @@ extension CertificationPolicy {
         return decision(report.traineeId, .trainee, reasons, report)
     }
 
-    /// Evaluates a trainer candidate: trainee counts, the trainer's own bar, calibration agreement, delivery.
+    /// Evaluates a trainer candidate: trainee counts, the trainer's own bar, calibration agreement, and the
+    /// supervised delivery.
+    ///
+    /// - Parameter delivery: the expert's sign-off as `Certificates.verifySignOff` found it: verified, refused
+    ///   (forged, altered, signed by an unknown key, revoked — the reason cites why), or nil when none was given.
+    ///   Only a verified sign-off for this trainer with the outcome `signedOff` meets the requirement.
     public func evaluateTrainer(
-        _ report: TraineeReport, calibration: CandidateAgreement?, delivery: SupervisedDelivery?
+        _ report: TraineeReport, calibration: CandidateAgreement?, delivery: Result<VerifiedDelivery, CertificateError>?
     )
         -> CertificationDecision
     {
@@ -260,12 +301,25 @@ extension CertificationPolicy {
         agreement("weightedKappa", calibration?.weightedKappaQuadratic, trainer.minimumWeightedKappa)
         agreement("alpha", calibration?.alphaOrdinal, trainer.minimumAlpha)
         if trainer.requireSupervisedDelivery {
-            let ok = delivery.map { $0.signedOff && $0.trainer == report.traineeId && !$0.expert.isEmpty } ?? false
+            let passed: Bool
+            let figure: String
+            switch delivery {
+            case nil:
+                (passed, figure) = (false, "none")
+            case .failure(let error)?:
+                (passed, figure) = (false, "not accepted: \(error.message)")
+            case .success(let verified)?:
+                let s = verified.signOff
+                if s.trainer != report.traineeId {
+                    (passed, figure) = (false, "signed off for \(s.trainer), not \(report.traineeId)")
+                } else if s.outcome != .signedOff {
+                    (passed, figure) = (false, "further supervision required by \(s.expert) (\(s.deliveredOn))")
+                } else {
+                    (passed, figure) = (true, "signed off by \(s.expert), key \(s.keyId) (\(s.course), \(s.deliveredOn))")
+                }
+            }
             reasons.append(
-                DecisionReason(
-                    code: "supervisedDelivery", passed: ok,
-                    figure: delivery.map { $0.signedOff ? "signed off by \($0.expert)" : "not signed off" } ?? "none",
-                    threshold: "signed off"))
+                DecisionReason(code: "supervisedDelivery", passed: passed, figure: figure, threshold: "signed off"))
         }
         var result = decision(report.traineeId, .trainer, reasons, report)
         result.figures["kappa"] = fixed(calibration?.kappa, 3)

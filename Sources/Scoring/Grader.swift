@@ -383,31 +383,53 @@ public func grade(
 /// Custody steps against the key's: which are missing, and which pairs were taken out of the key's
 /// order (photograph before touching, witness before cutting, keep the removed seal, new seal last).
 func gradeCustody(_ taken: [EvidenceStep], expected: [EvidenceStep]) -> EvidenceResult {
-    // The first position of each step taken, 5 bits per step (31: not taken); steps after the 30th are ignored.
+    var missing: [EvidenceStep] = [], violations: [OrderViolation] = []
+    let score = walkCustody(
+        custodyPositions(taken.lazy.map { ordinal($0) }), expected: expected, missing: { missing.append($0) },
+        violation: { violations.append(OrderViolation(step: $0, shouldFollow: $1)) })
+    return EvidenceResult(missing: missing, violations: violations, score: score)
+}
+
+/// The first position of each step taken (by step ordinal), 5 bits per step (31: not taken); steps after
+/// the 30th are ignored.
+@inline(__always)
+func custodyPositions<S: Sequence<Int>>(_ takenOrdinals: S) -> UInt64 {
     var positions: UInt64 = ~0
-    for (i, step) in taken.prefix(31).enumerated() {
-        let shift = UInt64(ordinal(step) * 5)
+    for (i, step) in takenOrdinals.prefix(31).enumerated() {
+        let shift = UInt64(step * 5)
         if (positions >> shift) & 31 == 31 { positions = positions & ~(31 << shift) | UInt64(i) << shift }
     }
+    return positions
+}
+
+/// Walks the key's steps against the positions taken, reporting each missing step and each pair out of order;
+/// returns ½ × share of the key's steps taken + ½ × share of ordered pairs (among steps taken) in order.
+@inline(__always)
+func walkCustody(
+    _ positions: UInt64, expected: [EvidenceStep], missing: (EvidenceStep) -> Void,
+    violation: (_ step: EvidenceStep, _ shouldFollow: EvidenceStep) -> Void
+) -> Double {
     func position(_ step: EvidenceStep) -> Int? {
         let p = Int((positions >> UInt64(ordinal(step) * 5)) & 31)
         return p == 31 ? nil : p
     }
-    var missing: [EvidenceStep] = [], violations: [OrderViolation] = []
-    var done = 0, pairs = 0
+    var done = 0, pairs = 0, violations = 0
     for (i, a) in expected.enumerated() {
         guard let pa = position(a) else {
-            missing.append(a)
+            missing(a)
             continue
         }
         done += 1
         for b in expected[(i + 1)...] {  // the key puts a before b
             guard let pb = position(b) else { continue }
             pairs += 1
-            if pb < pa { violations.append(OrderViolation(step: b, shouldFollow: a)) }
+            if pb < pa {
+                violations += 1
+                violation(b, a)
+            }
         }
     }
     let presentShare = expected.isEmpty ? 1 : Double(done) / Double(expected.count)
-    let orderShare = pairs == 0 ? (done == 0 ? 0 : 1) : 1 - Double(violations.count) / Double(pairs)
-    return EvidenceResult(missing: missing, violations: violations, score: 0.5 * presentShare + 0.5 * orderShare)
+    let orderShare = pairs == 0 ? (done == 0 ? 0 : 1) : 1 - Double(violations) / Double(pairs)
+    return 0.5 * presentShare + 0.5 * orderShare
 }

@@ -9,7 +9,7 @@ import Scoring
 /// `certificate`, `simulate-cohort`), registered in `CargoSim`.
 let scoringCommands: [any ParsableCommand.Type] = [
     GradeCommand.self, ReportCommand.self, SimulateCohortCommand.self, CalibrateCommand.self, CertifyCommand.self,
-    KeysCommand.self, CertificateCommand.self,
+    KeysCommand.self, CertificateCommand.self, SignOffCommand.self,
 ]
 
 // MARK: - Shared
@@ -202,12 +202,43 @@ struct GradingInputs: ParsableArguments {
             valueName: "file"))
     var rubric: String?
 
-    /// Reads everything and grades every attempt (exits naming the line of the first that cannot be graded).
-    func gradeAll() -> [(Grade, AttemptSummary)] {
+    /// The key folder with the rubric and regions given.
+    func keyFolder() -> KeyFolder {
         let folder = KeyFolder(keys)
         folder.rubric = readRubric(rubric)
         readRegions(regions, into: folder)
-        return gradeAttempts(readAttempts(attempts), keys: folder, file: attempts)
+        return folder
+    }
+
+    /// Reads everything and grades every attempt (exits naming the line of the first that cannot be graded).
+    func gradeAll() -> [(Grade, AttemptSummary)] {
+        gradeAttempts(readAttempts(attempts), keys: keyFolder(), file: attempts)
+    }
+
+    /// Reads, grades and aggregates the attempts in one pass over the mapped file (`BulkGrader`: the same
+    /// report as grading every attempt in full, without keeping them); exits naming the line of the first
+    /// attempt that cannot be read or graded.
+    func aggregateAll(blockSize: Int) -> CohortReport {
+        let folder = keyFolder()
+        do {
+            let file = try MappedFile(path: attempts)
+            let result = try file.withBytes { bytes in
+                try BulkGrader(courseHash: folder.courseHash, blockSize: blockSize).grade(bytes) { id, line in
+                    BulkGrader.Case(
+                        prepared: try folder.preparedKey(id, line: line), regions: folder.geometry(id),
+                        vantage: folder.inspectionCase(id)?.vantage)
+                }
+            }
+            return result.report
+        } catch let error as BulkGradingError {
+            fail(
+                BundleError(
+                    code: error.code, file: attempts, line: error.line, field: error.field.isEmpty ? nil : error.field,
+                    value: error.value.isEmpty ? nil : error.value,
+                    message: error.message + (error.code == "attempts.read" ? " Nothing was graded." : "")))
+        } catch {
+            fail(error)
+        }
     }
 }
 
@@ -278,8 +309,7 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let workspace = try Workspace(assetOptions)
         let language = lang ?? userLanguage()
-        let graded = inputs.gradeAll()
-        let report = aggregate(graded.map(\.1), blockSize: blockSize)
+        let report = inputs.aggregateAll(blockSize: blockSize)
         let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters)
         }
         switch format {
@@ -430,8 +460,10 @@ struct CertifyCommand: ParsableCommand {
         discussion: """
             Trainee: counts, hit and false-alarm rates, d′ and its interval's lower bound (and localisation when \
             the policy asks). Trainer: the same counts, a higher own bar, agreement on a calibration round \
-            (--calibration ROUND --candidate NAME) and a supervised delivery signed off by an expert (--delivery FILE, \
-            JSON {trainer, expert, course, deliveredOn, signedOff}). Exit status 1 when refused.
+            (--calibration ROUND --candidate NAME) and a supervised delivery signed off by an expert (--delivery FILE \
+            from `signoff sign`, accepted only when it verifies against a trusted --expert-key and no \
+            --expert-revocations list withdraws it). Grading uses --rubric (default: the built-in rubric) and \
+            --regions, as `grade` and `report` do. Exit status 1 when refused.
             """)
 
     @Option(help: ArgumentHelp("The policy (YAML). Default: Assets/policies/default.yaml.", valueName: "file"))
@@ -443,7 +475,16 @@ struct CertifyCommand: ParsableCommand {
     @Option(help: "trainee or trainer.") var role: CertificationRole = .trainee
     @Option(help: ArgumentHelp("Calibration round file (trainer).", valueName: "file")) var calibration: String?
     @Option(help: "The subject's name in the calibration round (default: --subject).") var candidate: String?
-    @Option(help: ArgumentHelp("Supervised delivery sign-off (trainer).", valueName: "file")) var delivery: String?
+    @Option(
+        help: ArgumentHelp(
+            "The rubric (YAML; default: the built-in cargosim-default-1, as Assets/rubrics/default.yaml).",
+            valueName: "file"))
+    var rubric: String?
+    @Option(help: ArgumentHelp("Key pixel regions per case (JSON), overriding those in the keys.", valueName: "file"))
+    var regions: String?
+    @Option(help: ArgumentHelp("Supervised delivery sign-off from `signoff sign` (trainer).", valueName: "file"))
+    var delivery: String?
+    @OptionGroup var expertTrust: ExpertTrust
     @Option(
         help: ArgumentHelp(
             "Private signing key (from `keys init`); without it, only the decision is printed.", valueName: "file"))
@@ -460,6 +501,7 @@ struct CertifyCommand: ParsableCommand {
             throw ValidationError("Give --out FILE for the certificate when you give --signing-key.")
         }
         if role == .trainer, calibration == nil { throw ValidationError("Give --calibration ROUND for a trainer.") }
+        try expertTrust.validate(required: delivery != nil)
     }
 
     func run() throws {
@@ -474,6 +516,8 @@ struct CertifyCommand: ParsableCommand {
             fail(error)
         }
         let folder = KeyFolder(keys)
+        folder.rubric = readRubric(rubric)
+        readRegions(regions, into: folder)
         let own = readAttempts(attempts).filter { $0.traineeId == subject }
         guard !own.isEmpty else {
             fail(
@@ -510,24 +554,12 @@ struct CertifyCommand: ParsableCommand {
                         ))
                 }
             }
-            var signOff: SupervisedDelivery?
-            if let delivery {
-                do {
-                    signOff = try JSONDecoder().decode(
-                        SupervisedDelivery.self, from: Data(contentsOf: URL(fileURLWithPath: delivery)))
-                } catch {
-                    fail(
-                        BundleError(
-                            code: "delivery.read", file: delivery,
-                            message:
-                                "Cannot read the sign-off (JSON {trainer, expert, course, deliveredOn, signedOff}): \(error)."
-                        ))
-                }
-            }
+            let signOff = delivery.map { expertTrust.verify($0) }
             decision = policy.evaluateTrainer(traineeReport, calibration: agreement, delivery: signOff)
         }
         let l = workspace.localizer
         let roleText = l.text("certificate.role.\(role.rawValue)", language)
+        print(l.text("certify.gradedUnder", language, ["rubric": folder.rubric.version, "attempts": "\(own.count)"]))
         print(
             l.text(
                 decision.granted ? "decision.granted" : "decision.refused", language,
@@ -548,7 +580,10 @@ struct CertifyCommand: ParsableCommand {
         let payload = CertificatePayload(
             keyId: identity.keyId, issuer: issuer, subject: subject, subjectName: name ?? subject,
             role: role, policyVersion: policy.version, issuedAt: now(),
-            validityDays: policy.validityDays, figures: decision.figures)
+            validityDays: policy.validityDays,
+            figures: decision.figures.merging(
+                ["rubric": folder.rubric.version, "meanScore": String(format: "%.2f", traineeReport.meanScore)]
+            ) { a, _ in a })
         let file = Certificates.issue(payload, with: identity)
         write(file, to: out)
         print(
@@ -750,54 +785,58 @@ private func runScoringBench(_ context: BenchContext) throws {
     let megabytes = Double(bytes.count) / 1_048_576
     bytes = []
 
-    // One pass: each line is read and graded in turn; the summaries only count once the whole file has
-    // been read (a bad line throws and they are dropped).
+    // One pass over the mapped file: each line is read into a reused record, graded for its figures and added to
+    // its trainee's tally; the reports only count once the whole file has been read (a bad line throws).
+    let cases = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, BulkGrader.Case(prepared: PreparedKey($0))) })
     let start = monotonicSeconds(), cpuStart = processCPUSeconds()
-    let data = try Data(contentsOf: file)
-    var summaries: [AttemptSummary] = []
-    summaries.reserveCapacity(caseCount * traineeCount)
-    var sequence: [String: Int] = [:]
-    var failure: (any Error)?
-    var count = 0
-    try AttemptLines.forEach(data) { attempt, _ in
-        guard failure == nil, let prepared = keyById[attempt.caseId] else { return }
-        do {
-            let g = try grade(attempt, against: prepared)
-            let n = sequence[attempt.traineeId, default: 0]
-            sequence[attempt.traineeId] = n + 1
-            summaries.append(AttemptSummary(grade: g, key: prepared.key, vantage: nil, sequence: n))
-            count += 1
-        } catch { failure = error }
+    let mapped = try MappedFile(path: file.path)
+    let result = try mapped.withBytes { bytes in
+        try BulkGrader(blockSize: 10, itemAnalysis: false).grade(bytes, keys: cases)
     }
-    if let failure { throw failure }
-    let readSeconds = 0.0
-    let gradeSeconds = monotonicSeconds() - start
-    var byTrainee: [String: [AttemptSummary]] = [:]
-    for s in summaries { byTrainee[s.traineeId, default: []].append(s) }
-    var dPrimes = 0.0
-    for (id, list) in byTrainee { dPrimes += report(id, list).detection.dPrime ?? 0 }
     let total = monotonicSeconds() - start, cpu = processCPUSeconds() - cpuStart
-    // For comparison: Foundation's JSONDecoder on the first 20,000 lines.
+    let trainees = result.report.trainees
+    let dPrimes = trainees.reduce(0.0) { $0 + ($1.detection.dPrime ?? 0) }
+
+    // The same with item analysis (what `report` does).
+    let itemStart = processCPUSeconds()
+    let withItems = try mapped.withBytes { bytes in try BulkGrader(blockSize: 10).grade(bytes, keys: cases) }
+    let itemCPU = processCPUSeconds() - itemStart
+
+    // For comparison, on the first 50,000 lines: the reference path (Attempt values, full grades, summaries,
+    // `aggregate`) and Foundation's JSONDecoder (decoding only).
+    let data = try Data(contentsOf: file)
     var lines = 0, end = 0
-    while lines < 20_000, end < data.count {
+    while lines < 50_000, end < data.count {
         if data[end] == 10 { lines += 1 }
         end += 1
     }
-    let foundationStart = monotonicSeconds()
+    let referenceStart = processCPUSeconds()
+    var sequence: [String: Int] = [:]
+    var summaries: [AttemptSummary] = []
+    for attempt in try AttemptLines.decode(data.prefix(end)) {
+        guard let prepared = cases[attempt.caseId]?.prepared else { continue }
+        let g = try grade(attempt, against: prepared)
+        let n = sequence[attempt.traineeId, default: 0]
+        sequence[attempt.traineeId] = n + 1
+        summaries.append(AttemptSummary(grade: g, key: prepared.key, vantage: nil, sequence: n))
+    }
+    _ = aggregate(summaries)
+    let referenceSeconds = processCPUSeconds() - referenceStart
+    let foundationStart = processCPUSeconds()
     let decoder = JSONDecoder()
     for line in data.prefix(end).split(separator: 10) { _ = try decoder.decode(Attempt.self, from: line) }
-    let foundationSeconds = monotonicSeconds() - foundationStart
+    let foundationSeconds = processCPUSeconds() - foundationStart
     print(
-        "attempts                 \(count) (\(caseCount) cases × \(traineeCount) trainees, \(format(megabytes)) MB of JSON lines)"
+        "attempts                 \(result.attempts) (\(caseCount) cases × \(traineeCount) trainees, \(format(megabytes)) MB of JSON lines)"
     )
-    print("read + grade (one pass)  \(format(gradeSeconds)) s, \(rate(count, gradeSeconds)) attempts/s")
     print(
-        "aggregate per trainee    \(format(total - readSeconds - gradeSeconds)) s (\(byTrainee.count) trainees; mean d′ \(format(dPrimes / Double(max(1, byTrainee.count)))))"
+        "read + grade + aggregate \(format(total)) s wall, \(format(cpu)) s CPU on one core, \(rate(result.attempts, cpu)) attempts/s (\(trainees.count) trainees; mean d′ \(format(dPrimes / Double(max(1, trainees.count)))))"
     )
-    print("JSONDecoder, for comparison \(rate(lines, foundationSeconds)) attempts/s (decoding only, \(lines) lines)")
     print(
-        "read + grade + aggregate \(format(total)) s wall, \(format(cpu)) s CPU on one core (the CPU figure holds on a busy machine)"
-    )
+        "  with item analysis     \(format(itemCPU)) s CPU (\(withItems.report.items.count) items)")
+    print("reference path           \(rate(lines, referenceSeconds)) attempts/s (Attempt values, full grades, aggregate; \(lines) lines)")
+    print("JSONDecoder              \(rate(lines, foundationSeconds)) attempts/s (decoding only, \(lines) lines)")
+    print("(CPU figures hold on a busy machine; wall time includes waiting for the CPU.)")
 }
 
 /// User plus system CPU time of this process, in seconds.

@@ -112,3 +112,42 @@ func monotonicSeconds() -> Double {
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
+
+/// A file mapped read-only into memory (unmapped when released): large inputs are read in place, without a copy.
+final class MappedFile {
+    let path: String
+    private let base: UnsafeMutableRawPointer?
+    let count: Int
+
+    init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else {
+            throw BundleError(code: "io.unreadable", file: path, message: "Cannot read this file; check the path.")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            throw BundleError(code: "io.unreadable", file: path, message: "Cannot read this file; check the path.")
+        }
+        count = Int(info.st_size)
+        if count == 0 {
+            base = nil
+            return
+        }
+        let mapped = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let mapped, mapped != MAP_FAILED else {
+            throw BundleError(code: "io.unreadable", file: path, message: "Cannot map this file into memory.")
+        }
+        madvise(mapped, count, MADV_SEQUENTIAL)
+        base = mapped
+    }
+
+    deinit { if let base { munmap(base, count) } }
+
+    /// Calls `body` with the file's bytes (valid only during the call).
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        guard let base else { return try body(UnsafeBufferPointer(start: nil, count: 0)) }
+        return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: count))
+    }
+}

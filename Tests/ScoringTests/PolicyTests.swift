@@ -1,4 +1,5 @@
 import CargoModel
+import Crypto
 import CaseBundle
 import Foundation
 import Scoring
@@ -140,8 +141,12 @@ import Testing
         let agreement = CandidateAgreement(
             candidate: "T9", itemsGraded: 20, itemsMissing: 0, kappa: 0.7, weightedKappaLinear: 0.75,
             weightedKappaQuadratic: 0.8, alphaNominal: 0.68, alphaOrdinal: 0.7, meanBias: 0, departures: [])
-        let delivery = SupervisedDelivery(
-            trainer: "T9", expert: "E. Expert", course: "K1", deliveredOn: "2026-10-01", signedOff: true)
+        let expert = SignOffTests.expert
+        let signed = Certificates.signOff(
+            SignOffTests.signOff(trainer: "T9", keyId: expert.keyId), with: expert)
+        let delivery = Result { () throws(CertificateError) in
+            try Certificates.verifySignOff(signed, trustedKeys: [expert.publicKey], now: SignOffTests.later)
+        }
         let policy = CertificationPolicy.standard
         #expect(policy.evaluateTrainer(strong, calibration: agreement, delivery: delivery).granted)
         let unsigned = policy.evaluateTrainer(strong, calibration: agreement, delivery: nil)
