@@ -22,7 +22,8 @@ public struct AttemptScanner {
     var i = 0
     var end = 0
     var lineStart = 0
-    var path = PathStack()
+    /// The field path of a failure, innermost part first (built only when a line fails).
+    var trail = PathStack()
 
     /// The attempt of the current line (valid after `next()` returned true).
     public private(set) var record = AttemptRecord()
@@ -63,9 +64,9 @@ public struct AttemptScanner {
             if blank { continue }
             i = start
             end = stop
-            path.removeAll()
+            trail.removeAll()
             record.clear()
-            do { try parseAttempt() } catch {
+            do throws(ParseFailure) { try parseAttempt() } catch {
                 throw AttemptReadError(line: line, field: pathText, value: error.value, message: error.message)
             }
             return true
@@ -106,7 +107,7 @@ public struct AttemptScanner {
 
     var pathText: String {
         var out = ""
-        for part in path.all {
+        for part in trail.all.reversed() {
             switch part {
             case .key(let k): out += (out.isEmpty ? "" : ".") + k.description
             case .index(let n): out += "[\(n)]"
@@ -401,6 +402,36 @@ public struct AttemptScanner {
         return r
     }
 
+    /// The index in `table` of the next key of an object (with `i` after its colon and any spaces), or nil at
+    /// the object's end; a key not in `table` is an error listing `known`.
+    ///
+    /// `guess` is the key expected next: the one after the last in sorted order, as `AttemptLines.encode` and
+    /// `JSONEncoder` with `.sortedKeys` write them. It is tried with one comparison of `,"key":` before the
+    /// general path (space, string, colon, hash lookup), which still reads keys in any order.
+    @inline(__always)
+    mutating func nextField(_ table: NameTable, _ first: inout Bool, _ guess: inout Int, _ known: String)
+        throws(ParseFailure) -> Int?
+    {
+        if guess >= 0 {
+            var k = i
+            if !first {
+                k = k < end && b[k] == 44 ? k + 1 : -1
+            }
+            if k >= 0, let length = table.matchesPattern(guess, b, k, end) {
+                i = k + length
+                first = false
+                let found = guess
+                guess = table.next(found)
+                ws()
+                return found
+            }
+        }
+        guard let r = try nextKey(&first) else { return nil }
+        guard let index = table.index(b, r) else { throw unknown(r, known) }
+        guess = table.next(index)
+        return index
+    }
+
     /// True when the array has another element. `first` tracks the comma.
     @inline(__always) mutating func nextElement(_ first: inout Bool) throws(ParseFailure) -> Bool {
         ws()
@@ -417,12 +448,6 @@ public struct AttemptScanner {
         return true
     }
 
-    @inline(__always) func key(_ r: Range<Int>, _ s: StaticString) -> Bool {
-        let n = s.utf8CodeUnitCount
-        guard r.count == n else { return false }
-        return memcmp(s.utf8Start, b.baseAddress! + r.lowerBound, n) == 0
-    }
-
     func unknown(_ r: Range<Int>, _ known: String) -> ParseFailure {
         fail("Unknown field; the fields here are: \(known).", String(decoding: b[r], as: UTF8.self))
     }
@@ -431,23 +456,27 @@ public struct AttemptScanner {
         fail("The field `\(name)` is missing; the line is incomplete — export it again.")
     }
 
-    /// Reads a list, calling `element` for each element with the path set.
+    /// Reads a list, calling `element` for each element; a failure names the list and the element's index.
     @inline(__always)
     mutating func list(_ name: StaticString, _ element: (inout AttemptScanner) throws(ParseFailure) -> Void)
         throws(ParseFailure)
     {
-        path.append(.key(name))
-        ws()
-        try expect(91)
-        var first = true
         var index = 0
-        while try nextElement(&first) {
-            path.append(.index(index))
-            try element(&self)
-            path.removeLast()
-            index += 1
+        do throws(ParseFailure) {
+            ws()
+            try expect(91)
+            var first = true
+            while try nextElement(&first) {
+                do throws(ParseFailure) { try element(&self) } catch {
+                    trail.append(.index(index))
+                    throw error
+                }
+                index += 1
+            }
+        } catch {
+            trail.append(.key(name))
+            throw error
         }
-        path.removeLast()
     }
 
     /// A list of codes appended to the record's `codes`, as a range there.
@@ -469,34 +498,47 @@ public struct AttemptScanner {
         try expect(123)
         var hasCase = false, hasHash = false, hasTrainee = false, hasMode = false, hasDecisions = false
         var first = true
-        while let k = try nextKey(&first) {
-            if key(k, "caseId") {
-                path.append(.key("caseId"))
-                record.caseId = try interned(.caseIds)
-                hasCase = true
-                path.removeLast()
-            } else if key(k, "courseHash") {
-                path.append(.key("courseHash"))
-                record.courseHash = try interned(.courseHashes)
-                hasHash = true
-                path.removeLast()
-            } else if key(k, "traineeId") {
-                path.append(.key("traineeId"))
-                record.traineeId = try interned(.traineeIds)
-                hasTrainee = true
-                path.removeLast()
-            } else if key(k, "mode") {
-                path.append(.key("mode"))
-                record.mode = try value(Codes.mode, "mode")
-                hasMode = true
-                path.removeLast()
-            } else if key(k, "decisions") {
+        var guess = Keys.attempt.firstGuess
+        while let f = try nextField(Keys.attempt, &first, &guess, "caseId, courseHash, traineeId, mode, decisions") {
+            switch f {
+            case 0:
+                do throws(ParseFailure) {
+                    record.caseId = try interned(.caseIds)
+                    hasCase = true
+                } catch {
+                    trail.append(.key("caseId"))
+                    throw error
+                }
+            case 1:
+                do throws(ParseFailure) {
+                    record.courseHash = try interned(.courseHashes)
+                    hasHash = true
+                } catch {
+                    trail.append(.key("courseHash"))
+                    throw error
+                }
+            case 2:
+                do throws(ParseFailure) {
+                    record.traineeId = try interned(.traineeIds)
+                    hasTrainee = true
+                } catch {
+                    trail.append(.key("traineeId"))
+                    throw error
+                }
+            case 3:
+                do throws(ParseFailure) {
+                    record.mode = try value(Codes.mode, "mode")
+                    hasMode = true
+                } catch {
+                    trail.append(.key("mode"))
+                    throw error
+                }
+            case 4:
                 // A repeated key replaces the earlier list, as JSONDecoder does.
                 record.decisions.removeAll(keepingCapacity: true)
                 try list("decisions") { (p: inout AttemptScanner) throws(ParseFailure) in try p.decision() }
                 hasDecisions = true
-            } else {
-                throw unknown(k, "caseId, courseHash, traineeId, mode, decisions")
+            default: break
             }
         }
         ws()
@@ -514,53 +556,65 @@ public struct AttemptScanner {
         var clock: ClockSource?
         var marks = 0..<0, indicators = 0..<0, findings = 0..<0, points = 0..<0, steps = 0..<0
         var first = true
-        while let k = try nextKey(&first) {
-            if key(k, "stage") {
-                path.append(.key("stage"))
-                stage = try value(Codes.stage, "stage")
-                path.removeLast()
-            } else if key(k, "disposition") {
-                path.append(.key("disposition"))
-                disposition = try value(Codes.disposition, "disposition")
-                path.removeLast()
-            } else if key(k, "agency") {
-                path.append(.key("agency"))
-                if i + 4 <= end, b[i] == 110, b[i + 1] == 117, b[i + 2] == 108, b[i + 3] == 108 {
-                    i += 4
-                    agency = nil
-                } else {
-                    agency = try value(Codes.agency, "agency")
+        var guess = Keys.decision.firstGuess
+        while let f = try nextField(Keys.decision, &first, &guess, "stage, disposition, agency, shownAt, decidedAt, clock, markedRegions, flaggedIndicators, sealFindings, examinedPoints, evidenceSteps") {
+            switch f {
+            case 0:
+                do throws(ParseFailure) {
+                    stage = try value(Codes.stage, "stage")
+                } catch {
+                    trail.append(.key("stage"))
+                    throw error
                 }
-                path.removeLast()
-            } else if key(k, "shownAt") {
-                path.append(.key("shownAt"))
-                shownAt = try instant()
-                path.removeLast()
-            } else if key(k, "decidedAt") {
-                path.append(.key("decidedAt"))
-                decidedAt = try instant()
-                path.removeLast()
-            } else if key(k, "clock") {
-                path.append(.key("clock"))
-                clock = try value(Codes.clock, "clock")
-                path.removeLast()
-            } else if key(k, "flaggedIndicators") {
-                indicators = try codeList("flaggedIndicators", Codes.indicator, "indicator code")
-            } else if key(k, "sealFindings") {
-                findings = try codeList("sealFindings", Codes.sealFinding, "seal finding")
-            } else if key(k, "examinedPoints") {
-                points = try codeList("examinedPoints", Codes.point, "examination point")
-            } else if key(k, "evidenceSteps") {
-                steps = try codeList("evidenceSteps", Codes.step, "custody step")
-            } else if key(k, "markedRegions") {
+            case 1:
+                do throws(ParseFailure) {
+                    disposition = try value(Codes.disposition, "disposition")
+                } catch {
+                    trail.append(.key("disposition"))
+                    throw error
+                }
+            case 2:
+                do throws(ParseFailure) {
+                    if i + 4 <= end, b[i] == 110, b[i + 1] == 117, b[i + 2] == 108, b[i + 3] == 108 {
+                        i += 4
+                        agency = nil
+                    } else {
+                        agency = try value(Codes.agency, "agency")
+                    }
+                } catch {
+                    trail.append(.key("agency"))
+                    throw error
+                }
+            case 3:
+                do throws(ParseFailure) {
+                    shownAt = try instant()
+                } catch {
+                    trail.append(.key("shownAt"))
+                    throw error
+                }
+            case 4:
+                do throws(ParseFailure) {
+                    decidedAt = try instant()
+                } catch {
+                    trail.append(.key("decidedAt"))
+                    throw error
+                }
+            case 5:
+                do throws(ParseFailure) {
+                    clock = try value(Codes.clock, "clock")
+                } catch {
+                    trail.append(.key("clock"))
+                    throw error
+                }
+            case 6: indicators = try codeList("flaggedIndicators", Codes.indicator, "indicator code")
+            case 7: findings = try codeList("sealFindings", Codes.sealFinding, "seal finding")
+            case 8: points = try codeList("examinedPoints", Codes.point, "examination point")
+            case 9: steps = try codeList("evidenceSteps", Codes.step, "custody step")
+            case 10:
                 let start = record.marks.count
                 try list("markedRegions") { (p: inout AttemptScanner) throws(ParseFailure) in try p.markedRegion() }
                 marks = start..<record.marks.count
-            } else {
-                throw unknown(
-                    k,
-                    "stage, disposition, agency, shownAt, decidedAt, clock, markedRegions, flaggedIndicators, sealFindings, examinedPoints, evidenceSteps"
-                )
+            default: break
             }
         }
         guard let stage else { throw missing("stage") }
@@ -580,17 +634,24 @@ public struct AttemptScanner {
         var scan: Int?
         var shape: MarkRecord?
         var first = true
-        while let k = try nextKey(&first) {
-            if key(k, "scan") {
-                path.append(.key("scan"))
-                scan = try interned(.scans)
-                path.removeLast()
-            } else if key(k, "shape") {
-                path.append(.key("shape"))
-                shape = try regionShape()
-                path.removeLast()
-            } else {
-                throw unknown(k, "scan, shape")
+        var guess = Keys.mark.firstGuess
+        while let f = try nextField(Keys.mark, &first, &guess, "scan, shape") {
+            switch f {
+            case 0:
+                do throws(ParseFailure) {
+                    scan = try interned(.scans)
+                } catch {
+                    trail.append(.key("scan"))
+                    throw error
+                }
+            case 1:
+                do throws(ParseFailure) {
+                    shape = try regionShape()
+                } catch {
+                    trail.append(.key("shape"))
+                    throw error
+                }
+            default: break
             }
         }
         guard let scan else { throw missing("scan") }
@@ -604,45 +665,36 @@ public struct AttemptScanner {
         try expect(123)
         var kind: MarkRecord.Kind?
         var typeText: String?
-        var x: Double?, y: Double?, width: Double?, height: Double?
-        var centerX: Double?, centerY: Double?, radiusX: Double?, radiusY: Double?
+        // x, y, width, height, centerX, centerY, radiusX, radiusY, in the order of `Keys.shape` from index 2.
+        var values: (Double?, Double?, Double?, Double?, Double?, Double?, Double?, Double?) =
+            (nil, nil, nil, nil, nil, nil, nil, nil)
         var points: Range<Int>?
         var first = true
-        while let k = try nextKey(&first) {
-            if key(k, "type") {
+        var guess = Keys.shape.firstGuess
+        while let f = try nextField(Keys.shape, &first, &guess, "type, x, y, width, height, centerX, centerY, radiusX, radiusY, points") {
+            switch f {
+            case 0:
                 if let (r, _) = try plainString() {
-                    kind =
-                        key(r, "rectangle")
-                        ? .rectangle
-                        : key(r, "ellipse") ? .ellipse : key(r, "polygon") ? .polygon : key(r, "point") ? .point : nil
+                    kind = Codes.shapeKind.index(b, r).map { MarkRecord.Kind(rawValue: UInt8($0))! }
                     typeText = kind == nil ? String(decoding: b[r], as: UTF8.self) : nil
                 } else {
                     let text = try escapedString()
                     kind = MarkRecord.Kind.named(text)
                     typeText = kind == nil ? text : nil
                 }
-            } else if key(k, "points") {
+            case 1:
                 let start = record.points.count
                 try list("points") { (p: inout AttemptScanner) throws(ParseFailure) in try p.pixelPoint() }
                 points = start..<record.points.count
-            } else if key(k, "x") {
-                x = try number()
-            } else if key(k, "y") {
-                y = try number()
-            } else if key(k, "width") {
-                width = try number()
-            } else if key(k, "height") {
-                height = try number()
-            } else if key(k, "centerX") {
-                centerX = try number()
-            } else if key(k, "centerY") {
-                centerY = try number()
-            } else if key(k, "radiusX") {
-                radiusX = try number()
-            } else if key(k, "radiusY") {
-                radiusY = try number()
-            } else {
-                throw unknown(k, "type, x, y, width, height, centerX, centerY, radiusX, radiusY, points")
+            case 2: values.0 = try number()
+            case 3: values.1 = try number()
+            case 4: values.2 = try number()
+            case 5: values.3 = try number()
+            case 6: values.4 = try number()
+            case 7: values.5 = try number()
+            case 8: values.6 = try number()
+            case 9: values.7 = try number()
+            default: break
             }
         }
         func v(_ value: Double?, _ name: String) throws(ParseFailure) -> Double {
@@ -652,20 +704,20 @@ public struct AttemptScanner {
         switch kind {
         case .rectangle:
             return MarkRecord(
-                scan: 0, kind: .rectangle, a: try v(x, "x"), b: try v(y, "y"), c: try v(width, "width"),
-                d: try v(height, "height"))
+                scan: 0, kind: .rectangle, a: try v(values.0, "x"), b: try v(values.1, "y"),
+                c: try v(values.2, "width"), d: try v(values.3, "height"))
         case .ellipse:
             return MarkRecord(
-                scan: 0, kind: .ellipse, a: try v(centerX, "centerX"), b: try v(centerY, "centerY"),
-                c: try v(radiusX, "radiusX"), d: try v(radiusY, "radiusY"))
+                scan: 0, kind: .ellipse, a: try v(values.4, "centerX"), b: try v(values.5, "centerY"),
+                c: try v(values.6, "radiusX"), d: try v(values.7, "radiusY"))
         case .point:
-            return MarkRecord(scan: 0, kind: .point, a: try v(x, "x"), b: try v(y, "y"))
+            return MarkRecord(scan: 0, kind: .point, a: try v(values.0, "x"), b: try v(values.1, "y"))
         case .polygon:
             guard let points else { throw missing("points") }
             return MarkRecord(scan: 0, kind: .polygon, points: points)
         case nil:
             guard let typeText else { throw missing("type") }
-            path.append(.key("type"))
+            trail.append(.key("type"))
             throw fail("Use a shape type of rectangle, ellipse, polygon or point.", typeText)
         }
     }
@@ -674,13 +726,12 @@ public struct AttemptScanner {
         try expect(123)
         var x: Double?, y: Double?
         var first = true
-        while let k = try nextKey(&first) {
-            if key(k, "x") {
-                x = try number()
-            } else if key(k, "y") {
-                y = try number()
-            } else {
-                throw unknown(k, "x, y")
+        var guess = Keys.point.firstGuess
+        while let f = try nextField(Keys.point, &first, &guess, "x, y") {
+            switch f {
+            case 0: x = try number()
+            case 1: y = try number()
+            default: break
             }
         }
         guard let x else { throw missing("x") }
@@ -708,14 +759,121 @@ struct ParseFailure: Error {
     var value: String
 }
 
-/// The codes of a string enum as bytes, for lookups without making a `String`; indexes are the enum's
-/// declaration order (its ordinal).
+/// Whether `n` bytes at `a` and `b` are equal, eight at a time (inlined: no call for a short name).
+@inline(__always)
+func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    var k = 0
+    while k + 8 <= n {
+        if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self)
+            != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self)
+        {
+            return false
+        }
+        k += 8
+    }
+    while k < n {
+        if a[k] != b[k] { return false }
+        k += 1
+    }
+    return true
+}
+
+/// A fixed set of names (an object's keys, an enum's codes) looked up by their bytes with one hash probe and
+/// one comparison, from storage that is never released (the tables are static): no retain, no `String`.
+struct NameTable: @unchecked Sendable {
+    private let storage: UnsafeMutablePointer<UInt8>
+    private let starts: UnsafeMutablePointer<Int>
+    private let lengths: UnsafeMutablePointer<Int>
+    /// Each name as a key is written, `"name":`, for `matchesPattern`.
+    private let patterns: UnsafeMutablePointer<UInt8>
+    private let patternStarts: UnsafeMutablePointer<Int>
+    /// The index of the next name in sorted (UTF-8) order, −1 after the last.
+    private let successors: UnsafeMutablePointer<Int>
+    /// 256 slots of index + 1 (0: empty), linear probing.
+    private let slots: UnsafeMutablePointer<Int16>
+    let names: [String]
+    /// The first name in sorted order.
+    let firstGuess: Int
+
+    init(_ names: [String]) {
+        precondition(!names.isEmpty && names.count < 200)
+        self.names = names
+        let bytes = names.flatMap { Array($0.utf8) }
+        storage = .allocate(capacity: bytes.count)
+        storage.initialize(from: bytes, count: bytes.count)
+        let patternBytes: [UInt8] = names.flatMap { name -> [UInt8] in [34] + Array(name.utf8) + [34, 58] }
+        patterns = .allocate(capacity: patternBytes.count)
+        patterns.initialize(from: patternBytes, count: patternBytes.count)
+        starts = .allocate(capacity: names.count)
+        lengths = .allocate(capacity: names.count)
+        patternStarts = .allocate(capacity: names.count)
+        successors = .allocate(capacity: names.count)
+        slots = .allocate(capacity: 256)
+        slots.initialize(repeating: 0, count: 256)
+        var offset = 0
+        for (index, name) in names.enumerated() {
+            let n = name.utf8.count
+            precondition(n > 0)
+            starts[index] = offset
+            lengths[index] = n
+            patternStarts[index] = offset + 3 * index
+            var slot = Self.hash(storage + offset, n)
+            while slots[slot] != 0 { slot = (slot + 1) & 255 }
+            slots[slot] = Int16(index + 1)
+            offset += n
+        }
+        let order = names.indices.sorted { Array(names[$0].utf8).lexicographicallyPrecedes(Array(names[$1].utf8)) }
+        for (rank, index) in order.enumerated() { successors[index] = rank + 1 < order.count ? order[rank + 1] : -1 }
+        firstGuess = order[0]
+    }
+
+    @inline(__always)
+    static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+        Int(
+            (UInt32(truncatingIfNeeded: n) &* 131 &+ UInt32(p[0]) &* 31 &+ UInt32(p[n - 1]) &* 7 &+ UInt32(p[n / 2]))
+                & 255)
+    }
+
+    /// The index of the name in `b[r]`, or nil when it is none of them.
+    @inline(__always)
+    func index(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
+        let n = r.count
+        guard n > 0, let base = b.baseAddress else { return nil }
+        let p = base + r.lowerBound
+        var slot = Self.hash(p, n)
+        while true {
+            let entry = Int(slots[slot])
+            if entry == 0 { return nil }
+            let index = entry - 1
+            if lengths[index] == n, sameBytes(storage + starts[index], p, n) { return index }
+            slot = (slot + 1) & 255
+        }
+    }
+
+    /// The length of `"name":` when the bytes at `at` (before `end`) start with it, else nil.
+    @inline(__always)
+    func matchesPattern(_ index: Int, _ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int) -> Int? {
+        let n = lengths[index] + 3
+        guard at + n <= end, let base = b.baseAddress else { return nil }
+        return sameBytes(patterns + patternStarts[index], base + at, n) ? n : nil
+    }
+
+    /// The name after `index` in sorted order, −1 after the last.
+    @inline(__always)
+    func next(_ index: Int) -> Int { successors[index] }
+
+    /// The names, for messages.
+    var list: String { names.joined(separator: ", ") }
+}
+
+/// The codes of a string enum, looked up without making a `String`; indexes are the enum's declaration order
+/// (its ordinal).
 struct EnumBytes<E: RawRepresentable & CaseIterable>: Sendable where E.RawValue == String, E: Sendable {
-    let entries: [([UInt8], E)]
+    let table: NameTable
     let values: [E]
     init() {
-        entries = E.allCases.map { (Array($0.rawValue.utf8), $0) }
-        values = entries.map(\.1)
+        values = Array(E.allCases)
+        table = NameTable(values.map(\.rawValue))
     }
 
     @inline(__always)
@@ -723,16 +881,23 @@ struct EnumBytes<E: RawRepresentable & CaseIterable>: Sendable where E.RawValue 
 
     /// The index of the code in `b[r]`, or nil when it is not one.
     @inline(__always)
-    func index(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
-        let n = r.count
-        let p = b.baseAddress! + r.lowerBound
-        for k in entries.indices where entries[k].0.count == n {
-            if entries[k].0.withUnsafeBufferPointer({ memcmp($0.baseAddress!, p, n) == 0 }) { return k }
-        }
-        return nil
-    }
+    func index(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? { table.index(b, r) }
 
-    var names: String { entries.map { String(decoding: $0.0, as: UTF8.self) }.joined(separator: ", ") }
+    var names: String { table.list }
+}
+
+/// The keys of each object of an attempt line, by the order of the `switch` that reads them.
+enum Keys {
+    static let attempt = NameTable(["caseId", "courseHash", "traineeId", "mode", "decisions"])
+    static let decision = NameTable([
+        "stage", "disposition", "agency", "shownAt", "decidedAt", "clock", "flaggedIndicators", "sealFindings",
+        "examinedPoints", "evidenceSteps", "markedRegions",
+    ])
+    static let mark = NameTable(["scan", "shape"])
+    static let shape = NameTable([
+        "type", "points", "x", "y", "width", "height", "centerX", "centerY", "radiusX", "radiusY",
+    ])
+    static let point = NameTable(["x", "y"])
 }
 
 enum Codes {
@@ -745,6 +910,8 @@ enum Codes {
     static let sealFinding = EnumBytes<SealFinding>()
     static let point = EnumBytes<ExaminationPoint>()
     static let step = EnumBytes<EvidenceStep>()
+    /// `MarkRecord.Kind` by raw value.
+    static let shapeKind = NameTable(["rectangle", "ellipse", "polygon", "point"])
 }
 
 enum PathPart {

@@ -32,50 +32,66 @@ func ordinal<E: CaseIterable>(_ value: E) -> Int {
 /// bit sets, and the costs for the key's truth. Grading a million attempts grades against a few hundred
 /// prepared keys.
 public struct PreparedKey: Sendable {
-    public let key: AnswerKey
-    public let rubric: Rubric
-    /// By stage ordinal.
-    let expectations: [StageExpectation?]
-    let acceptable: [UInt16]
-    /// cost[stage × 8 + disposition] for the key's truth, and the worst offered cost per stage.
-    let costs: [Double]
-    let worst: [Double]
-    let limits: [Double?]
-    let indicators: UInt32
-    let sealFindings: UInt16
-    let essentialPoints: UInt16
-    /// Rank of each custody step in the key's order (by step ordinal), −1 when the key does not list it.
-    let evidenceRank: [Int]
+    /// Everything in one reference, so that handing a prepared key to the grader costs one retain, not one per
+    /// field of the key.
+    final class Storage: Sendable {
+        let key: AnswerKey
+        let rubric: Rubric
+        /// By stage ordinal.
+        let expectations: [StageExpectation?]
+        let acceptable: [UInt16]
+        /// cost[stage × 8 + disposition] for the key's truth, and the worst offered cost per stage.
+        let costs: [Double]
+        let worst: [Double]
+        let limits: [Double?]
+        let indicators: UInt32
+        let sealFindings: UInt16
+        let essentialPoints: UInt16
+
+        init(_ key: AnswerKey, rubric: Rubric) {
+            self.key = key
+            self.rubric = rubric
+            let truth: Truth = key.irregular ? .irregular : .clean
+            var expectations: [StageExpectation?] = [], acceptable: [UInt16] = [], worst: [Double] = [],
+                limits: [Double?] = []
+            var costs = [Double](repeating: 0, count: Stage.allCases.count * 8)
+            for stage in Stage.allCases {
+                let e = key.expectations[stage]
+                expectations.append(e)
+                acceptable.append(e?.acceptable.reduce(UInt16(0)) { $0 | 1 << UInt16(ordinal($1)) } ?? 0)
+                let (_, w) = rubric.cost(.release, at: stage, truth: truth)
+                worst.append(w)
+                for d in Disposition.allCases {
+                    costs[ordinal(stage) * 8 + ordinal(d)] = rubric.cost(d, at: stage, truth: truth).cost
+                }
+                limits.append(rubric.responseTimeLimits[stage])
+            }
+            self.expectations = expectations
+            self.acceptable = acceptable
+            self.costs = costs
+            self.worst = worst
+            self.limits = limits
+            indicators = key.indicators.reduce(0) { $0 | 1 << UInt32(ordinal($1.code)) }
+            sealFindings = key.sealFindings.reduce(0) { $0 | 1 << UInt16(ordinal($1)) }
+            essentialPoints = key.examination.essentialPoints.reduce(0) { $0 | 1 << UInt16(ordinal($1)) }
+        }
+    }
+
+    let storage: Storage
+
+    public var key: AnswerKey { storage.key }
+    public var rubric: Rubric { storage.rubric }
+    var expectations: [StageExpectation?] { storage.expectations }
+    var acceptable: [UInt16] { storage.acceptable }
+    var costs: [Double] { storage.costs }
+    var worst: [Double] { storage.worst }
+    var limits: [Double?] { storage.limits }
+    var indicators: UInt32 { storage.indicators }
+    var sealFindings: UInt16 { storage.sealFindings }
+    var essentialPoints: UInt16 { storage.essentialPoints }
 
     public init(_ key: AnswerKey, rubric: Rubric = .standard) {
-        self.key = key
-        self.rubric = rubric
-        let truth: Truth = key.irregular ? .irregular : .clean
-        var expectations: [StageExpectation?] = [], acceptable: [UInt16] = [], worst: [Double] = [],
-            limits: [Double?] = []
-        var costs = [Double](repeating: 0, count: Stage.allCases.count * 8)
-        for stage in Stage.allCases {
-            let e = key.expectations[stage]
-            expectations.append(e)
-            acceptable.append(e?.acceptable.reduce(UInt16(0)) { $0 | 1 << UInt16(ordinal($1)) } ?? 0)
-            let (_, w) = rubric.cost(.release, at: stage, truth: truth)
-            worst.append(w)
-            for d in Disposition.allCases {
-                costs[ordinal(stage) * 8 + ordinal(d)] = rubric.cost(d, at: stage, truth: truth).cost
-            }
-            limits.append(rubric.responseTimeLimits[stage])
-        }
-        self.expectations = expectations
-        self.acceptable = acceptable
-        self.costs = costs
-        self.worst = worst
-        self.limits = limits
-        indicators = key.indicators.reduce(0) { $0 | 1 << UInt32(ordinal($1.code)) }
-        sealFindings = key.sealFindings.reduce(0) { $0 | 1 << UInt16(ordinal($1)) }
-        essentialPoints = key.examination.essentialPoints.reduce(0) { $0 | 1 << UInt16(ordinal($1)) }
-        var rank = [Int](repeating: -1, count: EvidenceStep.allCases.count)
-        for (i, step) in key.evidenceSteps.enumerated() where rank[ordinal(step)] < 0 { rank[ordinal(step)] = i }
-        evidenceRank = rank
+        storage = Storage(key, rubric: rubric)
     }
 
     /// Dispositions offered at each stage, as bit sets by stage ordinal.

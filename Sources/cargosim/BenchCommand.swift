@@ -21,6 +21,8 @@ struct BenchContext {
     let seed: UInt64
     let cases: Int
     let courseCases: Int
+    /// Simulated trainees of the scoring benchmark (200 attempts each).
+    var scoringTrainees = 5000
 }
 
 /// Every benchmark, in the order `bench` runs them; each module's commands file adds its own.
@@ -48,6 +50,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Cases in the course written for the memory figure (0 to skip).")
     var courseCases = 10_000
 
+    @Option(help: "Simulated trainees of the scoring benchmark, 200 attempts each (5000: 1,000,000 attempts).")
+    var scoringTrainees = 5000
+
     @Option(help: "Seed of the benchmark courses.")
     var seed: UInt64 = 20_261_129
 
@@ -56,6 +61,7 @@ struct BenchCommand: ParsableCommand {
     func validate() throws {
         if cases < 1 { throw ValidationError("Give --cases of at least 1.") }
         if courseCases < 0 { throw ValidationError("Give --course-cases of 0 or more.") }
+        if scoringTrainees < 1 { throw ValidationError("Give --scoring-trainees of at least 1.") }
         let known = BenchSuites.all.map(\.name)
         for name in suites where !known.contains(name) {
             throw ValidationError("Unknown suite \(name); choose from: \(known.joined(separator: ", ")).")
@@ -64,7 +70,8 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let context = BenchContext(
-            workspace: try Workspace(assetOptions), seed: seed, cases: cases, courseCases: courseCases)
+            workspace: try Workspace(assetOptions), seed: seed, cases: cases, courseCases: courseCases,
+            scoringTrainees: scoringTrainees)
         #if DEBUG
             printError("warning: this is a debug build; figures are only meaningful from `make bench` (release).")
         #endif

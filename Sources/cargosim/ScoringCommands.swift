@@ -763,7 +763,7 @@ extension BenchSuites {
 }
 
 private func runScoringBench(_ context: BenchContext) throws {
-    let caseCount = 200, traineeCount = 5000
+    let caseCount = 200, traineeCount = context.scoringTrainees
     let generator = CaseGenerator(catalog: context.workspace.catalog)
     let keys = try planCourse(CurriculumMix(count: caseCount), seed: context.seed).map {
         try generator.generate($0).key
