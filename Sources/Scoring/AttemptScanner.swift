@@ -22,6 +22,8 @@ public struct AttemptScanner {
     var i = 0
     var end = 0
     var lineStart = 0
+    /// The date part of the last time read (its first ten bytes) and its days since 1970.
+    var lastDate: (head: UInt64, tail: UInt16, days: Int) = (0, 0, Int.min)
     /// The field path of a failure, innermost part first (built only when a line fails).
     var trail = PathStack()
 
@@ -350,8 +352,9 @@ public struct AttemptScanner {
         return value
     }
 
-    /// `YYYY-MM-DDTHH:MM:SS(.s{1,3})?Z`, exactly as `Instant(parsing:)` accepts it.
-    func fastInstant(_ r: Range<Int>) -> Instant? {
+    /// `YYYY-MM-DDTHH:MM:SS(.s{1,3})?Z`, exactly as `Instant(parsing:)` accepts it. The date of the previous
+    /// time is kept: consecutive times usually fall on the same day, and then only the clock is read.
+    mutating func fastInstant(_ r: Range<Int>) -> Instant? {
         let n = r.count
         guard n == 20 || (n >= 22 && n <= 24) else { return nil }
         let s = r.lowerBound
@@ -364,22 +367,32 @@ public struct AttemptScanner {
             }
             return v
         }
-        guard b[s + 4] == 45, b[s + 7] == 45, b[s + 10] == 84, b[s + 13] == 58, b[s + 16] == 58, b[s + n - 1] == 90,
-            let year = num(0, 4), let month = num(5, 2), let day = num(8, 2), let h = num(11, 2), let m = num(14, 2),
-            let sec = num(17, 2), (1...12).contains(month), day >= 1, h < 24, m < 60, sec < 60
+        guard b[s + 10] == 84, b[s + 13] == 58, b[s + 16] == 58, b[s + n - 1] == 90,
+            let h = num(11, 2), let m = num(14, 2), let sec = num(17, 2), h < 24, m < 60, sec < 60
         else { return nil }
         var millis = 0
         if n > 20 {
             guard b[s + 19] == 46, let f = num(20, n - 21) else { return nil }
             millis = n == 22 ? f * 100 : n == 23 ? f * 10 : f
         }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let length = month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31
-        guard day <= length else { return nil }
-        let date = CalendarDate(year: year, month: month, day: day)
+        let raw = UnsafeRawPointer(b.baseAddress! + s)
+        let head = raw.loadUnaligned(as: UInt64.self), tail = raw.loadUnaligned(fromByteOffset: 8, as: UInt16.self)
+        let days: Int
+        if head == lastDate.head, tail == lastDate.tail, lastDate.days != Int.min {
+            days = lastDate.days
+        } else {
+            guard b[s + 4] == 45, b[s + 7] == 45, let year = num(0, 4), let month = num(5, 2), let day = num(8, 2),
+                (1...12).contains(month), day >= 1
+            else { return nil }
+            let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+            let length =
+                month == 2 ? (leap ? 29 : 28) : (month == 4 || month == 6 || month == 9 || month == 11) ? 30 : 31
+            guard day <= length else { return nil }
+            days = CalendarDate(year: year, month: month, day: day).daysSinceEpoch
+            lastDate = (head, tail, days)
+        }
         return Instant(
-            millisecondsSinceEpoch: (Int64(date.daysSinceEpoch) * 86_400 + Int64(h * 3600 + m * 60 + sec)) * 1000
-                + Int64(millis))
+            millisecondsSinceEpoch: (Int64(days) * 86_400 + Int64(h * 3600 + m * 60 + sec)) * 1000 + Int64(millis))
     }
 
     /// The next key of an object, or nil at its end. `first` tracks the comma.

@@ -53,22 +53,35 @@ public func gradeFigures(
     _ scanner: AttemptScanner, against prepared: PreparedKey, regions: ScanGeometry = .none,
     courseHash: String? = nil
 ) -> GradeFigures? {
-    let record = scanner.record, key = prepared.key, rubric = prepared.rubric
-    guard scanner.caseIds.string(record.caseId) == key.caseId else { return nil }
-    if let courseHash, scanner.courseHashes.string(record.courseHash) != courseHash { return nil }
-    let decisions = record.decisions
-    guard !decisions.isEmpty, !key.caseId.isEmpty, !scanner.traineeIds.string(record.traineeId).isEmpty else {
-        return nil
+    let p = prepared.storage
+    let caseId = scanner.record.caseId, decisionCount = scanner.record.decisions.count
+    guard decisionCount > 0, scanner.caseIds.string(caseId) == p.caseId, !p.caseId.isEmpty,
+        !scanner.traineeIds.string(scanner.record.traineeId).isEmpty
+    else { return nil }
+    if let courseHash, scanner.courseHashes.string(scanner.record.courseHash) != courseHash { return nil }
+    return scanner.record.decisions.withUnsafeBufferPointer { decisions in
+        figures(scanner, decisions, p, regions)
     }
+}
+
+@inline(__always)
+private func figures(
+    _ scanner: AttemptScanner, _ decisions: UnsafeBufferPointer<DecisionRecord>, _ p: PreparedKey.Storage,
+    _ regions: ScanGeometry
+) -> GradeFigures? {
+    let record = scanner.record
     var previous = -1
+    let hasFrames = !regions.frames.isEmpty
     for decision in decisions {
         let s = ordinal(decision.stage)
         guard s > previous, PreparedKey.offered[s] & 1 << UInt16(ordinal(decision.disposition)) != 0,
             decision.shownAt <= decision.decidedAt,
             (decision.disposition == .referToAgency) == (decision.agency != nil),
-            prepared.expectations[s] != nil
+            p.stagesExpected & 1 << s != 0
         else { return nil }
         previous = s
+        guard !decision.marks.isEmpty else { continue }
+        guard hasFrames else { return nil }
         for m in record.marks[decision.marks] {
             guard let frame = regions.frame(scanner.scans.string(m.scan)) else { return nil }
             let box = boundingBox(m, record.points)
@@ -82,27 +95,25 @@ public func gradeFigures(
 
     // Dispositions.
     var dispositionSum = 0.0, responseSeconds = 0.0
-    var reachedStages = 0
     var flagged: UInt32 = 0
     var screening = -1, examination = -1, evidence = -1
-    for (index, decision) in decisions.enumerated() {
+    for index in decisions.indices {
+        let decision = decisions[index]
         let s = ordinal(decision.stage), d = ordinal(decision.disposition)
-        reachedStages |= 1 << s
         switch decision.stage {
         case .screening: screening = index
         case .examination: examination = index
         case .evidence: evidence = index
         case .targeting: break
         }
-        for code in record.codes[decision.indicators] { flagged |= 1 << UInt32(code) }
-        let expectation = prepared.expectations[s]!
-        let acceptable = prepared.acceptable[s] & 1 << UInt16(d) != 0
-        let worst = prepared.worst[s]
-        var cost = acceptable ? 0 : prepared.costs[s * 8 + d]
-        if acceptable, decision.disposition == .referToAgency, let expected = expectation.agency,
+        for k in decision.indicators { flagged |= 1 << UInt32(record.codes[k]) }
+        let acceptable = p.acceptable[s] & 1 << UInt16(d) != 0
+        let worst = p.worst[s]
+        var cost = acceptable ? 0 : p.costs[s * 8 + d]
+        if acceptable, decision.disposition == .referToAgency, let expected = p.expectedAgency[s],
             decision.agency != expected
         {
-            cost = min(worst, rubric.wrongAgencyCost)
+            cost = min(worst, p.wrongAgencyCost)
         }
         responseSeconds += Double(decision.responseMilliseconds) / 1000
         dispositionSum += worst > 0 ? 1 - cost / worst : 1
@@ -110,7 +121,7 @@ public func gradeFigures(
     let alarm = decisions[decisions.count - 1].disposition != .release
     let dispositionScore = dispositionSum / Double(decisions.count)
     func unreached(_ stage: Stage) -> Double? {
-        key.irregular && prepared.expectations[ordinal(stage)] != nil ? 0 : nil
+        p.irregular && p.stagesExpected & 1 << ordinal(stage) != 0 ? 0 : nil
     }
     func f1(given: UInt32, expected: UInt32) -> Double {
         PrecisionRecall(
@@ -122,9 +133,9 @@ public func gradeFigures(
     // Localisation.
     var localisationScore: Double?
     var found = 0, toFind = 0, falseMarks = 0
-    if screening >= 0, !regions.frames.isEmpty {
+    if screening >= 0, hasFrames {
         let result = localise(
-            scanner.markedRegions(decisions[screening]), against: regions, rule: rubric.localisation)
+            scanner.markedRegions(decisions[screening]), against: regions, rule: p.localisationRule)
         localisationScore = result.score
         found = result.found.count
         toFind = found + result.missed.count
@@ -133,37 +144,40 @@ public func gradeFigures(
         localisationScore = unreached(.screening)
     }
 
-    let indicators: Double? =
-        flagged != 0 || prepared.indicators != 0 ? f1(given: flagged, expected: prepared.indicators) : nil
+    let indicators: Double? = flagged != 0 || p.indicators != 0 ? f1(given: flagged, expected: p.indicators) : nil
 
     var sealScore: Double?
     var examinationScore: Double?
     if examination >= 0 {
         let decision = decisions[examination]
         var given: UInt32 = 0
-        for f in record.codes[decision.sealFindings] { given |= 1 << UInt32(f) }
-        let expected = UInt32(prepared.sealFindings)
+        for k in decision.sealFindings { given |= 1 << UInt32(record.codes[k]) }
+        let expected = UInt32(p.sealFindings)
         if given != 0 || expected != 0 { sealScore = f1(given: given, expected: expected) }
         var examined: UInt16 = 0
-        for point in record.codes[decision.examinedPoints] { examined |= 1 << UInt16(point) }
-        let essential = key.examination.essentialPoints
-        var covered = 0
-        for point in essential where examined & 1 << UInt16(ordinal(point)) != 0 { covered += 1 }
-        examinationScore = essential.isEmpty ? 1 : Double(covered) / Double(essential.count)
+        for k in decision.examinedPoints { examined |= 1 << UInt16(record.codes[k]) }
+        var covered = (examined & p.essentialPoints).nonzeroBitCount
+        if !p.essentialDistinct {
+            covered = 0
+            for point in p.key.examination.essentialPoints where examined & 1 << UInt16(ordinal(point)) != 0 {
+                covered += 1
+            }
+        }
+        examinationScore = p.essentialCount == 0 ? 1 : Double(covered) / Double(p.essentialCount)
     } else {
         sealScore = unreached(.examination)
         examinationScore = sealScore
     }
 
     var evidenceScore: Double?
-    if evidence >= 0, !key.evidenceSteps.isEmpty {
+    if evidence >= 0, !p.evidenceSteps.isEmpty {
         let positions = custodyPositions(record.codes[decisions[evidence].evidenceSteps].lazy.map { Int($0) })
-        evidenceScore = walkCustody(positions, expected: key.evidenceSteps, missing: { _ in }, violation: { _, _ in })
-    } else if !key.evidenceSteps.isEmpty {
+        evidenceScore = walkCustody(positions, expected: p.evidenceSteps, missing: { _ in }, violation: { _, _ in })
+    } else if !p.evidenceSteps.isEmpty {
         evidenceScore = unreached(.evidence)
     }
 
-    let w = rubric.weights
+    let w = p.weights
     var sum = dispositionScore * w.disposition, weights = w.disposition
     func add(_ value: Double?, _ weight: Double) {
         if let value {
@@ -178,7 +192,7 @@ public func gradeFigures(
     add(evidenceScore, w.evidence)
     let score = weights > 0 ? sum / weights : dispositionScore
     return GradeFigures(
-        signal: key.irregular, alarm: alarm, score: score, passed: score >= rubric.passMark, regionsFound: found,
+        signal: p.irregular, alarm: alarm, score: score, passed: score >= p.passMark, regionsFound: found,
         regionsToFind: toFind, falseMarks: falseMarks, responseSeconds: responseSeconds)
 }
 

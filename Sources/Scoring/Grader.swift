@@ -47,6 +47,20 @@ public struct PreparedKey: Sendable {
         let indicators: UInt32
         let sealFindings: UInt16
         let essentialPoints: UInt16
+        /// For `gradeFigures`: the stages the key expects (bits by ordinal), the agency expected per stage
+        /// (nil: any), whether the essential points are all distinct (then covered = popcount), the key's
+        /// custody steps, and the facts read per attempt.
+        let stagesExpected: Int
+        let expectedAgency: [Agency?]
+        let essentialDistinct: Bool
+        let essentialCount: Int
+        let evidenceSteps: [EvidenceStep]
+        let irregular: Bool
+        let caseId: String
+        let passMark: Double
+        let wrongAgencyCost: Double
+        let weights: RubricWeights
+        let localisationRule: LocalisationRule
 
         init(_ key: AnswerKey, rubric: Rubric) {
             self.key = key
@@ -74,6 +88,17 @@ public struct PreparedKey: Sendable {
             indicators = key.indicators.reduce(0) { $0 | 1 << UInt32(ordinal($1.code)) }
             sealFindings = key.sealFindings.reduce(0) { $0 | 1 << UInt16(ordinal($1)) }
             essentialPoints = key.examination.essentialPoints.reduce(0) { $0 | 1 << UInt16(ordinal($1)) }
+            stagesExpected = Stage.allCases.reduce(0) { key.expectations[$1] != nil ? $0 | 1 << ordinal($1) : $0 }
+            expectedAgency = expectations.map { $0?.agency }
+            essentialCount = key.examination.essentialPoints.count
+            essentialDistinct = essentialPoints.nonzeroBitCount == essentialCount
+            evidenceSteps = key.evidenceSteps
+            irregular = key.irregular
+            caseId = key.caseId
+            passMark = rubric.passMark
+            wrongAgencyCost = rubric.wrongAgencyCost
+            weights = rubric.weights
+            localisationRule = rubric.localisation
         }
     }
 
