@@ -570,7 +570,10 @@ public struct AttemptScanner {
         var marks = 0..<0, indicators = 0..<0, findings = 0..<0, points = 0..<0, steps = 0..<0
         var first = true
         var guess = Keys.decision.firstGuess
-        while let f = try nextField(Keys.decision, &first, &guess, "stage, disposition, agency, shownAt, decidedAt, clock, markedRegions, flaggedIndicators, sealFindings, examinedPoints, evidenceSteps") {
+        while let f = try nextField(
+            Keys.decision, &first, &guess,
+            "stage, disposition, agency, shownAt, decidedAt, clock, markedRegions, flaggedIndicators, sealFindings, examinedPoints, evidenceSteps"
+        ) {
             switch f {
             case 0:
                 do throws(ParseFailure) {
@@ -684,7 +687,9 @@ public struct AttemptScanner {
         var points: Range<Int>?
         var first = true
         var guess = Keys.shape.firstGuess
-        while let f = try nextField(Keys.shape, &first, &guess, "type, x, y, width, height, centerX, centerY, radiusX, radiusY, points") {
+        while let f = try nextField(
+            Keys.shape, &first, &guess, "type, x, y, width, height, centerX, centerY, radiusX, radiusY, points")
+        {
             switch f {
             case 0:
                 if let (r, _) = try plainString() {

@@ -324,7 +324,8 @@ public enum Certificates {
             if let entry = list.revocations.first(where: { $0.certificateId == signOff.signOffId }) {
                 throw CertificateError(
                     code: "signOff.revoked", field: "signOffId",
-                    message: "The expert withdrew sign-off \(signOff.signOffId) on \(entry.revokedAt): \(entry.reason).")
+                    message: "The expert withdrew sign-off \(signOff.signOffId) on \(entry.revokedAt): \(entry.reason)."
+                )
             }
         }
         return VerifiedDelivery(signOff)

@@ -315,7 +315,9 @@ extension CertificationPolicy {
                 } else if s.outcome != .signedOff {
                     (passed, figure) = (false, "further supervision required by \(s.expert) (\(s.deliveredOn))")
                 } else {
-                    (passed, figure) = (true, "signed off by \(s.expert), key \(s.keyId) (\(s.course), \(s.deliveredOn))")
+                    (passed, figure) = (
+                        true, "signed off by \(s.expert), key \(s.keyId) (\(s.course), \(s.deliveredOn))"
+                    )
                 }
             }
             reasons.append(

@@ -834,7 +834,9 @@ private func runScoringBench(_ context: BenchContext) throws {
     )
     print(
         "  with item analysis     \(format(itemCPU)) s CPU (\(withItems.report.items.count) items)")
-    print("reference path           \(rate(lines, referenceSeconds)) attempts/s (Attempt values, full grades, aggregate; \(lines) lines)")
+    print(
+        "reference path           \(rate(lines, referenceSeconds)) attempts/s (Attempt values, full grades, aggregate; \(lines) lines)"
+    )
     print("JSONDecoder              \(rate(lines, foundationSeconds)) attempts/s (decoding only, \(lines) lines)")
     print("(CPU figures hold on a busy machine; wall time includes waiting for the CPU.)")
 }

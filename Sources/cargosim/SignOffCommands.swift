@@ -96,7 +96,8 @@ struct ExpertTrust: ParsableArguments {
     func validate(required: Bool) throws {
         if required, expertKeys.isEmpty {
             throw ValidationError(
-                "Give --expert-key EXPERT.pub: the sign-off counts only when it verifies against a trusted expert's key.")
+                "Give --expert-key EXPERT.pub: the sign-off counts only when it verifies against a trusted expert's key."
+            )
         }
     }
 
@@ -120,7 +121,9 @@ struct ExpertTrust: ParsableArguments {
                 fail(
                     BundleError(
                         code: "revocations.untrusted", file: path,
-                        message: "This revocation list is not signed by any of the expert keys given; give the key that signed it."))
+                        message:
+                            "This revocation list is not signed by any of the expert keys given; give the key that signed it."
+                    ))
             }
             lists.append(opened)
         }

@@ -203,7 +203,8 @@ func pathText(_ path: [any CodingKey]) -> String {
                 // A missing field is named by its object's path and, in the message, its name.
                 let missing = error.message.split(separator: "`").dropFirst().first.map(String.init)
                 let path =
-                    error.message.contains("is missing") ? error.field + (error.field.isEmpty ? "" : ".") + (missing ?? "")
+                    error.message.contains("is missing")
+                    ? error.field + (error.field.isEmpty ? "" : ".") + (missing ?? "")
                     : error.field
                 #expect(path == expectedPath, "\(error) vs \(expectedPath)")
                 named += 1
@@ -279,10 +280,15 @@ func pathText(_ path: [any CodingKey]) -> String {
 
     static var cases: [String: BulkGrader.Case] {
         let geometry = RandomAttempts.geometry(keys)
-        let vantages = Dictionary(uniqueKeysWithValues: Repository.course.map { ($0.key.caseId, $0.inspectionCase.vantage) })
+        let vantages = Dictionary(
+            uniqueKeysWithValues: Repository.course.map { ($0.key.caseId, $0.inspectionCase.vantage) })
         return Dictionary(
             uniqueKeysWithValues: keys.map {
-                ($0.caseId, BulkGrader.Case(prepared: PreparedKey($0), regions: geometry[$0.caseId]!, vantage: vantages[$0.caseId]))
+                (
+                    $0.caseId,
+                    BulkGrader.Case(
+                        prepared: PreparedKey($0), regions: geometry[$0.caseId]!, vantage: vantages[$0.caseId])
+                )
             })
     }
 

@@ -1,6 +1,6 @@
 import CargoModel
-import Crypto
 import CaseBundle
+import Crypto
 import Foundation
 import Scoring
 import Testing

@@ -59,8 +59,10 @@ import Testing
         #expect(reason.passed)
         #expect(reason.figure.contains("E-ROSSI") && reason.figure.contains(Self.expert.keyId))
         #expect(
-            CertificationPolicy.standard.evaluateTrainer(Self.strong, calibration: Self.agreement, delivery: .success(verified))
-                .granted)
+            CertificationPolicy.standard.evaluateTrainer(
+                Self.strong, calibration: Self.agreement, delivery: .success(verified)
+            )
+            .granted)
     }
 
     @Test func aSignOffFromAKeyNobodyTrustsIsRefusedAndTheDecisionSaysWhy() throws {
@@ -120,14 +122,17 @@ import Testing
         }
         #expect(error.code == "signOff.signature")
         let renamed = Data(
-            String(decoding: Certificates.signOff(Self.signOff(keyId: Self.expert.keyId), with: Self.expert), as: UTF8.self)
-                .replacingOccurrences(of: "\"trainer\":\"T9\"", with: "\"trainer\":\"T1\"").utf8)
+            String(
+                decoding: Certificates.signOff(Self.signOff(keyId: Self.expert.keyId), with: Self.expert), as: UTF8.self
+            )
+            .replacingOccurrences(of: "\"trainer\":\"T9\"", with: "\"trainer\":\"T1\"").utf8)
         #expect((try? Self.check(renamed).get()) == nil)
     }
 
     @Test func aGenuineSignOffForFurtherSupervisionOrAnotherTrainerDoesNotCount() throws {
         let further = try Self.check(
-            Certificates.signOff(Self.signOff(keyId: Self.expert.keyId, outcome: .furtherSupervision), with: Self.expert)
+            Certificates.signOff(
+                Self.signOff(keyId: Self.expert.keyId, outcome: .furtherSupervision), with: Self.expert)
         ).get()
         let reason = try deliveryReason(.success(further))
         #expect(!reason.passed && reason.figure.contains("further supervision"))
@@ -162,7 +167,8 @@ import Testing
 
     @Test func aSignOffDatedInTheFutureIsRefused() {
         let file = Certificates.signOff(Self.signOff(keyId: Self.expert.keyId), with: Self.expert)
-        guard case .failure(let error) = Self.check(file, now: Instant(date: CalendarDate(year: 2026, month: 10, day: 1)))
+        guard
+            case .failure(let error) = Self.check(file, now: Instant(date: CalendarDate(year: 2026, month: 10, day: 1)))
         else {
             Issue.record("accepted a sign-off from the future")
             return
