@@ -6,7 +6,7 @@ public enum ReportLabel: String, Sendable, CaseIterable {
     case title, trainee, attempts, hits, misses, falseAlarms, correctRejections, hitRate, falseAlarmRate, dPrime
     case aPrime, criterion, meanScore, localisation, responseTime, cohort, items, item, difficulty, discrimination
     case flags, rocTitle, dPrimeTitle, learningTitle, missByKindTitle, block, missRate, kind, interval, noFlaggedItems
-    case intervalsNote, topic
+    case intervalsNote, topic, glanceTitle, cohortMean
 }
 
 extension CohortReport {
@@ -97,16 +97,21 @@ extension CohortReport {
     /// learning curves, miss rate by concealment kind.
     public func html(language: String, _ text: (String, [String: String]) -> String) -> String {
         func L(_ l: ReportLabel) -> String { escapeHTML(Self.label(l, text)) }
+        // Localisation is shown only when the attempts were graded against scans.
+        let scans = cohort.localisation.toFind > 0 || cohort.localisation.falseMarks > 0
         var body = "<h1>\(L(.title))</h1>\n"
+        body += glance(text)
         body += "<h2>\(L(.rocTitle))</h2>\n" + rocPlot() + "\n"
         body += "<h2>\(L(.dPrimeTitle))</h2>\n" + dPrimePlot() + "\n<p class=\"note\">\(L(.intervalsNote))</p>\n"
         body +=
-            "<h2>\(L(.learningTitle))</h2>\n" + learningPlot(blockLabel: L(.block), scoreLabel: L(.meanScore)) + "\n"
+            "<h2>\(L(.learningTitle))</h2>\n"
+            + learningPlot(blockLabel: L(.block), scoreLabel: L(.meanScore), meanLabel: L(.cohortMean)) + "\n"
         body += "<h2>\(L(.missByKindTitle))</h2>\n" + missByKindPlot(text) + "\n"
         var table =
             "<table><tr><th>\(L(.trainee))</th><th>n</th><th>\(L(.hits))</th><th>\(L(.misses))</th>"
             + "<th>\(L(.falseAlarms))</th><th>\(L(.correctRejections))</th><th>H</th><th>F</th><th>d′</th>"
-            + "<th>\(L(.interval))</th><th>A′</th><th>c</th><th>\(L(.meanScore))</th><th>\(L(.localisation))</th></tr>\n"
+            + "<th>\(L(.interval))</th><th>A′</th><th>c</th><th>\(L(.meanScore))</th>"
+            + (scans ? "<th>\(L(.localisation))</th>" : "") + "</tr>\n"
         for t in trainees + [cohort] {
             let d = t.detection, c = d.counts
             table +=
@@ -115,7 +120,7 @@ extension CohortReport {
                 + "<td>\(num(d.hitRate))</td><td>\(num(d.falseAlarmRate))</td><td>\(num(d.dPrime))</td>"
                 + "<td>[\(num(d.dPrimeInterval?.lower)), \(num(d.dPrimeInterval?.upper))]</td><td>\(num(d.aPrime))</td>"
                 + "<td>\(num(d.criterion))</td><td>\(num(t.meanScore))</td>"
-                + "<td>\(t.localisation.found)/\(t.localisation.toFind)</td></tr>\n"
+                + (scans ? "<td>\(t.localisation.found)/\(t.localisation.toFind)</td>" : "") + "</tr>\n"
         }
         table += "</table>\n"
         body += "<h2>\(L(.trainee))</h2>\n" + table
@@ -142,10 +147,56 @@ extension CohortReport {
             table { border-collapse: collapse; margin: 1em 0; } th, td { border-bottom: 1px solid #ddd; padding: .2em .6em; text-align: right; }
             th:first-child, td:first-child { text-align: left; } svg { background: #fafafa; border: 1px solid #ddd; }
             .note { color: #555; font-size: .9em; }
+            .glance { background: #f3f6fa; border-left: 4px solid #36a; padding: .2em 1em; }
+            .glance li { margin: .3em 0; }
             </style></head><body>
             \(body)</body></html>
 
             """
+    }
+
+    /// The summary an instructor reads first: the cohort's figures, who is weakest and strongest, the
+    /// concealment missed most, and how many cases need a look.
+    func glance(_ text: (String, [String: String]) -> String) -> String {
+        let d = cohort.detection
+        var lines = [
+            text(
+                "report.glance.cohort",
+                [
+                    "trainees": "\(trainees.count)", "attempts": "\(cohort.attempts)", "hitRate": num(d.hitRate),
+                    "falseAlarmRate": num(d.falseAlarmRate), "dPrime": num(d.dPrime),
+                    "low": num(d.dPrimeInterval?.lower), "high": num(d.dPrimeInterval?.upper),
+                ])
+        ]
+        let ranked = trainees.filter { $0.detection.dPrime != nil }.sorted {
+            ($0.detection.dPrime!, $0.traineeId) < ($1.detection.dPrime!, $1.traineeId)
+        }
+        if ranked.count >= 2 {
+            let shown = min(3, ranked.count / 2)
+            func list(_ part: some Sequence<TraineeReport>) -> String {
+                part.map { "\($0.traineeId) (\(num($0.detection.dPrime)))" }.joined(separator: ", ")
+            }
+            lines.append(text("report.glance.weakest", ["list": list(ranked.prefix(shown))]))
+            lines.append(text("report.glance.strongest", ["list": list(ranked.suffix(shown).reversed())]))
+        }
+        let missed = cohort.byKind.filter { $0.detection.counts.signalTrials > 0 }.max {
+            let a = $0.detection.counts, b = $1.detection.counts
+            return Double(a.misses) / Double(a.signalTrials) < Double(b.misses) / Double(b.signalTrials)
+        }
+        if let missed, missed.detection.counts.misses > 0 {
+            let c = missed.detection.counts
+            lines.append(
+                text(
+                    "report.glance.mostMissed",
+                    [
+                        "kind": text("anomaly.\(missed.group)", [:]),
+                        "rate": num(Double(c.misses) / Double(c.signalTrials)), "cases": "\(c.signalTrials)",
+                    ]))
+        }
+        let review = items.filter { !$0.flags.isEmpty && !$0.flags.contains(.tooFewAttempts) }.count
+        lines.append(text("report.glance.review", ["count": "\(review)"]))
+        return "<section class=\"glance\"><h2>\(escapeHTML(Self.label(.glanceTitle, text)))</h2><ul>"
+            + lines.map { "<li>\(escapeHTML($0))</li>" }.joined() + "</ul></section>\n"
     }
 
     // MARK: Plots (inline SVG, no scripts)
@@ -216,7 +267,7 @@ extension CohortReport {
         return svg + "</svg>"
     }
 
-    private func learningPlot(blockLabel: String, scoreLabel: String) -> String {
+    private func learningPlot(blockLabel: String, scoreLabel: String, meanLabel: String) -> String {
         let width = 420.0, height = 220.0, pad = 40.0
         let blocks = max(1, trainees.map(\.learningCurve.count).max() ?? 1)
         func x(_ block: Int) -> Double { pad + (blocks > 1 ? Double(block - 1) / Double(blocks - 1) : 0.5) * width }
@@ -229,6 +280,20 @@ extension CohortReport {
             let points = t.learningCurve.map { "\(fmt(x($0.block))),\(fmt(y($0.meanScore)))" }.joined(separator: " ")
             svg +=
                 "<polyline points=\"\(points)\" fill=\"none\" stroke=\"#36a\" stroke-opacity=\"0.45\"><title>\(escapeHTML(t.traineeId))</title></polyline>"
+        }
+        // The cohort's mean per block (over the trainees who reached it), drawn over the trainees' lines.
+        var means: [String] = []
+        for block in 1...blocks {
+            let scores = trainees.compactMap { $0.learningCurve.first { $0.block == block }?.meanScore }
+            if !scores.isEmpty {
+                means.append("\(fmt(x(block))),\(fmt(y(scores.reduce(0, +) / Double(scores.count))))")
+            }
+        }
+        if means.count > 1 {
+            svg +=
+                "<polyline points=\"\(means.joined(separator: " "))\" fill=\"none\" stroke=\"#123\" stroke-width=\"3\"><title>\(meanLabel)</title></polyline>"
+            svg +=
+                "<text x=\"\(pad + width)\" y=\"\(fmt(pad / 2 - 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"#123\">━ \(meanLabel)</text>"
         }
         svg +=
             "<text x=\"\(pad + width / 2)\" y=\"\(height + pad + 10)\" text-anchor=\"middle\" font-size=\"12\">\(blockLabel)</text>"
