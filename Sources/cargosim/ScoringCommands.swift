@@ -788,12 +788,12 @@ private func runScoringBench(_ context: BenchContext) throws {
     // One pass over the mapped file: each line is read into a reused record, graded for its figures and added to
     // its trainee's tally; the reports only count once the whole file has been read (a bad line throws).
     let cases = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, BulkGrader.Case(prepared: PreparedKey($0))) })
-    let start = monotonicSeconds(), cpuStart = processCPUSeconds()
+    let start = monotonicSeconds(), cpuStart = processCPUSeconds(), timesStart = processCPUTimes()
     let mapped = try MappedFile(path: file.path)
     let result = try mapped.withBytes { bytes in
         try BulkGrader(blockSize: 10, itemAnalysis: false).grade(bytes, keys: cases)
     }
-    let total = monotonicSeconds() - start, cpu = processCPUSeconds() - cpuStart
+    let total = monotonicSeconds() - start, cpu = processCPUSeconds() - cpuStart, times = processCPUTimes()
     let trainees = result.report.trainees
     let dPrimes = trainees.reduce(0.0) { $0 + ($1.detection.dPrime ?? 0) }
 
@@ -833,7 +833,9 @@ private func runScoringBench(_ context: BenchContext) throws {
         "read + grade + aggregate \(format(total)) s wall, \(format(cpu)) s CPU on one core, \(rate(result.attempts, cpu)) attempts/s (\(trainees.count) trainees; mean d′ \(format(dPrimes / Double(max(1, trainees.count)))))"
     )
     print(
-        "  with item analysis     \(format(itemCPU)) s CPU (\(withItems.report.items.count) items)")
+        "  of which               \(format(times.user - timesStart.user)) s user, \(format(times.system - timesStart.system)) s system (mapping the file)"
+    )
+    print("  with item analysis     \(format(itemCPU)) s CPU (\(withItems.report.items.count) items)")
     print(
         "reference path           \(rate(lines, referenceSeconds)) attempts/s (Attempt values, full grades, aggregate; \(lines) lines)"
     )
@@ -843,8 +845,16 @@ private func runScoringBench(_ context: BenchContext) throws {
 
 /// User plus system CPU time of this process, in seconds.
 private func processCPUSeconds() -> Double {
+    let (user, system) = processCPUTimes()
+    return user + system
+}
+
+/// User and system CPU time of this process, in seconds.
+private func processCPUTimes() -> (user: Double, system: Double) {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6 + Double(usage.ru_stime.tv_sec)
-        + Double(usage.ru_stime.tv_usec) / 1e6
+    return (
+        Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+        Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    )
 }
