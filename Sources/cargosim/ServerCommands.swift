@@ -544,7 +544,7 @@ struct DemoSetupCommand: AsyncParsableCommand {
             let password = generatedPassword()
             let input = AccountInput(
                 username: username, displayName: name, role: role, password: password, language: "en")
-            _ = await storageCall(database.db) { try await storage.createUser(input.newUser(cost: 10), at: now()) }
+            _ = await storageCall(database.db) { try await storage.createUser(input.newUser(cost: 12), at: now()) }
             lines.removeAll { $0.hasPrefix(username + " ") }
             lines.append("\(username) \(password) (\(role.rawValue))")
             created = true
