@@ -41,6 +41,7 @@ import Testing
                 throw FixtureError(description: "serve printed no address: \(text)")
             }
             port = found
+            try? FileManager.default.removeItem(at: out)
         }
 
         func kill() {

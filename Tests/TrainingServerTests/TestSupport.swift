@@ -89,15 +89,33 @@ func temporaryFile(_ label: String) -> URL {
 /// A small course generated once per test run with the built binary (4 cases with scans).
 enum Fixture {
     static let course: Result<URL, FixtureError> = {
+        // Kept between runs under a name of the binary's build time: a rebuilt generator gets a new fixture,
+        // and repeated runs neither regenerate it nor fill the temporary folder.
+        let binary: URL
+        switch Binary.url {
+        case .success(let url): binary = url
+        case .failure(let error): return .failure(error)
+        }
+        let built =
+            (try? FileManager.default.attributesOfItem(atPath: binary.path)[.modificationDate] as? Date)?
+            .timeIntervalSince1970 ?? 0
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "cargosim-server-fixture-\(getpid())", isDirectory: true)
-        try? FileManager.default.removeItem(at: folder)
+            "cargosim-server-fixture-90210417-\(Int(built))", isDirectory: true)
+        if FileManager.default.fileExists(atPath: folder.appendingPathComponent("course.json").path) {
+            return .success(folder)
+        }
+        let scratch = URL(fileURLWithPath: folder.path + "-\(getpid())", isDirectory: true)
+        try? FileManager.default.removeItem(at: scratch)
         do {
             let (status, out, err) = try Binary.run([
-                "generate", "--seed", "90210417", "--count", "4", "--mix", Checkout.mix.path, "--out", folder.path,
+                "generate", "--seed", "90210417", "--count", "4", "--mix", Checkout.mix.path, "--out", scratch.path,
                 "--title", "Fixture course",
             ])
             guard status == 0 else { return .failure(FixtureError(description: "generate failed: \(out)\n\(err)")) }
+            // Another test process may have finished first: then its fixture (the same bytes) is used.
+            do { try FileManager.default.moveItem(at: scratch, to: folder) } catch {
+                try? FileManager.default.removeItem(at: scratch)
+            }
             return .success(folder)
         } catch {
             return .failure(FixtureError(description: "\(error)"))
