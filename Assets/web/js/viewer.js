@@ -409,13 +409,23 @@ export class ScanViewer {
     this.syncControls();
   }
 
-  /** Window from the 0.5 % and 99.5 % points of the current grey channel's histogram. */
+  /**
+   * Window from the 0.5 % and 99.5 % points of the current grey channel's histogram, leaving out the open
+   * beam around the container (the top 1 % of the range), which would otherwise set the white point.
+   */
   autoWindow(redraw = true) {
     const samples = this.data[this.state.view === 'low' ? 'low' : 'high'];
     if (!samples) return;
     const histogram = new Uint32Array(256);
-    for (let i = 0; i < samples.length; i++) histogram[samples[i] >> 8]++;
-    const cut = samples.length * 0.005;
+    let counted = 0;
+    for (let i = 0; i < samples.length; i++) {
+      if (samples[i] < 64880) {
+        histogram[samples[i] >> 8]++;
+        counted++;
+      }
+    }
+    if (counted === 0) return;
+    const cut = counted * 0.005;
     let lo = 0;
     let hi = 255;
     for (let sum = 0; lo < 255 && sum + histogram[lo] < cut; lo++) sum += histogram[lo];

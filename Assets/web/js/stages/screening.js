@@ -20,16 +20,16 @@ export function savedMarks(context) {
 
 export function radiationPanel(reading) {
   const alarm = (on) => el('span', { class: on ? 'alarm' : '' }, t(on ? 'label.yes' : 'label.no'));
-  return panel(
-    t('label.radiation'),
+  return el(
+    'section',
+    { class: 'panel compact' },
+    el('h2', {}, t('label.radiation')),
     el(
       'div',
       { class: 'radiation', id: 'radiation' },
       facts([
         [t('label.gammaCPS'), number(reading.gammaCountsPerSecond)],
         [t('label.backgroundCPS'), number(reading.backgroundCountsPerSecond)],
-      ]),
-      facts([
         [t('label.gammaAlarm'), alarm(reading.gammaAlarm)],
         [t('label.neutronAlarm'), alarm(reading.neutronAlarm)],
       ]),
