@@ -100,6 +100,49 @@ def read_png(path, max_row=None):
     return width, height, channels, bps, rows
 
 
+def paeth(a, b, c):
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    return a if pa <= pb and pa <= pc else b if pb <= pc else c
+
+
+def write_png16(width, height, samples, fix_crc=True):
+    """A 16-bit grey PNG whose row y uses filter y mod 5 (all five filters), big-endian samples."""
+    bpp, stride = 2, width * 2
+    raw_rows = [b"".join(struct.pack(">H", samples[y * width + x]) for x in range(width)) for y in range(height)]
+    out, previous = bytearray(), bytes(stride)
+    for y, row in enumerate(raw_rows):
+        kind = y % 5
+        out.append(kind)
+        for i in range(stride):
+            a = row[i - bpp] if i >= bpp else 0
+            b, c = previous[i], previous[i - bpp] if i >= bpp else 0
+            predictor = [0, a, b, (a + b) >> 1, paeth(a, b, c)][kind]
+            out.append((row[i] - predictor) & 255)
+        previous = row
+
+    def chunk(kind, body):
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 16, 0, 0, 0, 0)
+    data = zlib.compress(bytes(out), 9)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def recompute_crcs(png):
+    """The same bytes with every chunk's CRC made right again (so a mutation reaches the decoder's inside)."""
+    png, pos = bytearray(png), 8
+    while pos + 12 <= len(png):
+        (length,) = struct.unpack(">I", png[pos : pos + 4])
+        end = pos + 8 + length
+        if end + 4 > len(png):
+            break
+        png[end : end + 4] = struct.pack(">I", zlib.crc32(bytes(png[pos + 4 : end])) & 0xFFFFFFFF)
+        pos = end + 4
+    return bytes(png)
+
+
 # ---- the viewer's formulas, written out independently -----------------------------------------
 
 
@@ -407,6 +450,7 @@ class WorkspaceTest:
 
         # log-in and assignments
         self.login("trainee1")
+        self.decoder_checks()
         b.shot("assignments")
         cards = b.finds("[data-assignment]")
         check(len(cards) == 1, f"trainee1 should see one assignment, sees {len(cards)}")
@@ -558,6 +602,58 @@ class WorkspaceTest:
         b.wait(lambda: b.finds("#feedback-pending"), "the test-mode 'submitted' notice")
         check(not b.finds("#feedback-score") and not b.finds("#scan-canvas"), "test mode shows no score and no key")
         b.shot("test-mode-submitted")
+
+    def decoder_checks(self):
+        """js/png.js against PNGs written here with all five row filters, then a seeded fuzz loop."""
+        import base64
+        import random
+
+        rng = random.Random(20261129)
+        for width, height in ((1, 1), (7, 5), (33, 17)):
+            samples = [rng.randrange(65536) for _ in range(width * height)]
+            png = base64.b64encode(write_png16(width, height, samples)).decode()
+            decoded = self.b.js_async(
+                """const {decodePNG} = await import('/js/png.js');
+                const bytes = Uint8Array.from(atob(args[0]), (c) => c.charCodeAt(0));
+                const image = await decodePNG(bytes.buffer);
+                return {width: image.width, height: image.height, depth: image.bitDepth, samples: Array.from(image.samples)};""",
+                png)
+            check((decoded["width"], decoded["height"], decoded["depth"]) == (width, height, 16),
+                  f"png.js reads the header of a {width}×{height} 16-bit PNG: {decoded['width']}×{decoded['height']}")
+            check(decoded["samples"] == samples, f"png.js decodes every sample of a {width}×{height} PNG with all five filters")
+        # fuzz: flipped, inserted and cut bytes (CRCs made right half the time so the inside is reached)
+        base = write_png16(24, 12, [rng.randrange(65536) for _ in range(24 * 12)])
+        cases = []
+        for n in range(300):
+            png = bytearray(base)
+            for _ in range(rng.randint(1, 4)):
+                what = rng.random()
+                at = rng.randrange(8, len(png))
+                if what < 0.6:
+                    png[at] = rng.randrange(256)
+                elif what < 0.8:
+                    png.insert(at, rng.randrange(256))
+                else:
+                    del png[at:]
+                    break
+            mutated = recompute_crcs(png) if n % 2 else bytes(png)
+            cases.append(base64.b64encode(mutated).decode())
+        outcome = self.b.js_async(
+            """const {decodePNG, PNGError} = await import('/js/png.js');
+            const counts = {decoded: 0, refused: 0, other: []};
+            for (const text of args[0]) {
+              const bytes = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+              try {
+                const image = await decodePNG(bytes.buffer);
+                if (image.samples.length !== image.width * image.height * image.channels) counts.other.push('wrong sample count');
+                else counts.decoded++;
+              } catch (e) {
+                if (e instanceof PNGError) counts.refused++; else counts.other.push(String(e));
+              }
+            }
+            return counts;""", cases)
+        check(not outcome["other"], f"png.js fails on damaged PNGs only with PNGError: {outcome['other'][:3]}")
+        check(outcome["refused"] > 100, f"png.js refuses damaged PNGs ({outcome})")
 
     def viewer_checks(self, aid, cid, case):
         b = self.b

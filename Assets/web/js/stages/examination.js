@@ -83,6 +83,7 @@ export async function renderExamination(work, context) {
       try {
         const answer = await api.examine(aid, cid, chosen);
         state.examined = chosen;
+        document.getElementById('decision-error')?.replaceChildren();
         const view = await api.caseView(aid, cid);
         showObservations(answer.observations, view.case.examination?.seal);
       } catch (e) {
