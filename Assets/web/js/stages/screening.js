@@ -37,6 +37,24 @@ export function radiationPanel(reading) {
   );
 }
 
+// The scan files of the case last opened, kept for this page so that going back to the screening stage or
+// on to the feedback does not fetch the same megabytes again.
+const files = { key: null, buffers: new Map() };
+
+function loadScan(context, name) {
+  const key = `${context.aid}/${context.cid}`;
+  if (files.key !== key) {
+    files.key = key;
+    files.buffers.clear();
+  }
+  if (!files.buffers.has(name)) {
+    const request = context.api.scan(context.aid, context.cid, name);
+    request.catch(() => files.buffers.delete(name));
+    files.buffers.set(name, request);
+  }
+  return files.buffers.get(name);
+}
+
 /** Builds a viewer for the case's scans in `host`; resolves once the first image is on screen. */
 export async function mountViewer(host, context, options = {}) {
   const scans = context.view.case.screening.scans;
@@ -44,7 +62,7 @@ export async function mountViewer(host, context, options = {}) {
   const viewer = new ScanViewer(host, {
     scans,
     calibration,
-    load: (name) => context.api.scan(context.aid, context.cid, name),
+    load: (name) => loadScan(context, name),
     decode: decodePNG,
     ...options,
   });
@@ -62,7 +80,7 @@ export async function renderScreening(work, context) {
   const host = el('section', { 'aria-label': t('web.viewer.title'), id: 'viewer' });
   work.append(host);
   const viewer = await mountViewer(host, context, {
-    marks: context.readOnly ? [] : savedMarks(context),
+    marks: savedMarks(context),
     readOnly: context.readOnly,
     onMarks: (marks) => sessionStorage.setItem(marksKey(context), JSON.stringify(marks)),
   });
