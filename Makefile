@@ -26,6 +26,7 @@ run: build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --parallel --num-workers 2
+	python3 Assets/check_assets.py
 	$(MAKE) test-browser
 
 browser-deps:

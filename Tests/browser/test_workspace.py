@@ -445,7 +445,15 @@ class WorkspaceTest:
         full = [cid for cid, c in s.cases.items() if c["stages"] == ["targeting", "screening", "examination", "evidence"]
                 and c.get("screening", {}).get("scans")]
         check(full, "the fixture course has no four-stage case with scans; change the seed")
+
+        def regions_in_key(case_id):
+            key = json.load(open(os.path.join(s.course, "keys", f"{case_id}.json")))
+            return sum(len(scan.get("anomalies", [])) for scan in key.get("scans", []))
+
+        # a case with a concealment on the scan, so that the feedback draws the key's regions
+        full.sort(key=lambda case_id: -regions_in_key(case_id))
         cid = full[0]
+        expect_regions = regions_in_key(cid) > 0
         case = s.cases[cid]
 
         # log-in and assignments
@@ -541,7 +549,9 @@ class WorkspaceTest:
                "the feedback scan", timeout=60)
         feedback = self.api("GET", f"/api/assignments/{aid}/cases/{cid}/feedback")["body"]
         check(feedback.get("released") is True, f"training feedback is released: {feedback}")
-        if feedback.get("regions"):
+        check(bool(feedback.get("regions")) == expect_regions,
+              f"training feedback carries the key's regions when the key has some: {feedback.get('regions')}")
+        if expect_regions:
             red = b.js_async("""const c = document.getElementById('scan-canvas');
                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
                 let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i] > 240 && d[i+1] < 80 && d[i+2] < 80) n++;
