@@ -602,9 +602,10 @@ class WorkspaceTest:
             if stage == "examination":
                 answer = self.api("POST", f"/api/assignments/{aid2}/cases/{cid}/examine", {"points": ["seal"]})
                 check(answer["status"] == 200, f"/examine answered {answer}")
-            body = {"stage": stage, "disposition": disposition, "markedRegions": [], "flaggedIndicators": [],
-                    "sealFindings": [], "examinedPoints": ["seal"] if stage == "examination" else [],
+            body = {"stage": stage, "disposition": disposition, "flaggedIndicators": [], "sealFindings": [],
                     "evidenceSteps": []}
+            if stage == "screening":
+                body["markedRegions"] = []
             answer = self.api("POST", f"/api/assignments/{aid2}/cases/{cid}/decisions", body)
             check(answer["status"] == 201, f"deciding {stage} answered {answer}")
             self.api("GET", f"/api/assignments/{aid2}/cases/{cid}")

@@ -27,17 +27,13 @@ export function dispositionChoice(stage) {
   return { node: choice.node, value: choice.value, agency: () => agency.value || null };
 }
 
-/** A Decision body with every list present (the server stamps times and the clock). */
+/**
+ * A DecisionInput body (docs/API.md): the lists every stage carries; `markedRegions` is added by the
+ * screening stage and `agency` by a referral. The server stamps the times and the clock, and takes the
+ * examined points from `/examine`.
+ */
 export function decisionBody(disposition, fields = {}) {
-  return {
-    disposition,
-    markedRegions: [],
-    flaggedIndicators: [],
-    sealFindings: [],
-    examinedPoints: [],
-    evidenceSteps: [],
-    ...fields,
-  };
+  return { disposition, flaggedIndicators: [], sealFindings: [], evidenceSteps: [], ...fields };
 }
 
 /** A panel with a heading. */

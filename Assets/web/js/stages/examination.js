@@ -39,7 +39,9 @@ export async function renderExamination(work, context) {
     el('img', { src: api.doorURL(aid, cid), alt: t('web.examination.doorAlt'), id: 'door-image', loading: 'lazy' }),
     el('figcaption', { class: 'hint' }, t('web.examination.doorCaption')),
   );
-  const state = { examined: exam.observations ? [...new Set(exam.observations.map((o) => o.point))] : null };
+  const state = {
+    examined: exam.chosenPoints || (exam.observations ? [...new Set(exam.observations.map((o) => o.point))] : null),
+  };
   const results = el('div', { id: 'observations' });
 
   const showObservations = (observations, seal) => {
@@ -110,6 +112,6 @@ export function examinationDecision(form, context, desk) {
     if (!examined) return { error: t('web.examination.examineFirst') };
     const disposition = choice.value();
     if (!disposition) return { error: t('web.decision.chooseDisposition') };
-    return { value: decisionBody(disposition, { sealFindings: findings.values(), examinedPoints: examined }) };
+    return { value: decisionBody(disposition, { sealFindings: findings.values() }) };
   };
 }

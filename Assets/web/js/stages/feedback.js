@@ -44,7 +44,10 @@ export async function renderFeedback(body, context) {
   );
   const scans = context.view.case.screening?.scans;
   if (scans?.length) {
-    const regions = (feedback.regions || []).map((r) => ({ ...r, label: r.label || t('web.feedback.keyRegion') }));
+    // the three images share one geometry: draw each region once, from scan.png's list
+    const regions = (feedback.regions || [])
+      .filter((r) => r.scan === 'scan.png')
+      .map((r) => ({ ...r, label: r.label || t('web.feedback.keyRegion') }));
     const host = el('section', { id: 'viewer', 'aria-label': t('web.viewer.title') });
     body.append(panel(t('web.feedback.scanTitle'), el('p', { class: 'hint' }, t('web.feedback.scanHint')), host));
     const viewer = await mountViewer(host, context, { readOnly: true, regions, marks: savedMarks(context) });
