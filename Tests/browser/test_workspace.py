@@ -20,7 +20,7 @@ the course with its keys, assigns it (training mode to one, test mode to the oth
   * switches the language to Spanish (Spanish text appears, and stays after a reload);
   * as the test-mode trainee, submits a case and sees only "submitted".
 
-Screenshots go to --out (default: a temporary folder); on failure the test prints the path of a
+Screenshots go to --out (default: .build/browser-test/screenshots, emptied first); on failure the test prints the path of a
 screenshot of the moment, the browser's console and the server's log, and exits 1.
 """
 
@@ -862,7 +862,7 @@ class WorkspaceTest:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cargosim", default=os.path.join(ROOT, ".build", "debug", "cargosim"))
-    parser.add_argument("--out", help="folder for screenshots (default: a temporary folder)")
+    parser.add_argument("--out", help="folder for screenshots (default: .build/browser-test/screenshots)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course and database")
     parser.add_argument("--server-url", help=argparse.SUPPRESS)  # development: a server already running ...
     parser.add_argument("--course", help=argparse.SUPPRESS)  # ... on this course
@@ -870,7 +870,9 @@ def main():
     if not args.server_url:
         check(os.access(args.cargosim, os.X_OK), f"{args.cargosim} is not there; build it first (swift build)")
     work = tempfile.mkdtemp(prefix="cargosim-browser-")
-    out = args.out or os.path.join(work, "screenshots")
+    out = args.out or os.path.join(ROOT, ".build", "browser-test", "screenshots")
+    if not args.out:
+        shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out, exist_ok=True)
     server = Server(os.path.abspath(args.cargosim), work)
     browser = None
@@ -910,7 +912,7 @@ def main():
         if browser:
             browser.quit()
         server.stop()
-        if not args.keep and not args.out:
+        if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
         elif args.keep:
             print(f"kept {work}")
