@@ -6,6 +6,16 @@ import { dispositionChoice, decisionBody, panel } from './common.js';
 
 export function renderEvidence(work, context) {
   const evidence = context.view.case.evidence || {};
+  if (context.readOnly) {
+    // the steps taken went with the decision; the record of the stage is the case's own
+    work.append(
+      panel(
+        t('web.evidence.title'),
+        facts([[t('label.replacementSeal'), evidence.replacementSealNumber ? el('span', { class: 'mono' }, evidence.replacementSealNumber) : null]]),
+      ),
+    );
+    return { steps: [] };
+  }
   const steps = [];
   const list = el('ol', { id: 'custody-steps', 'aria-live': 'polite' });
   const available = el('div', { class: 'available', id: 'available-steps' });
