@@ -39,6 +39,7 @@ function describe(error) {
 
 function renderHeader() {
   const right = document.getElementById('header-right');
+  right.setAttribute('aria-label', t('web.account'));
   document.getElementById('skip-link').textContent = t('web.skipToContent');
   const select = el(
     'select',
