@@ -2,7 +2,7 @@
 
 /**
  * Creates an element. Attributes: `on<event>` functions become listeners, `style` a CSS text (set through
- * the CSSOM), true/false/null/undefined add or skip a bare attribute; children may be nodes, strings or
+ * the CSSOM), `text` the text content, true/false/null/undefined add or skip a bare attribute; children may be nodes, strings or
  * numbers (as text), or null (skipped).
  */
 export function el(tag, attributes = {}, ...children) {
@@ -11,6 +11,7 @@ export function el(tag, attributes = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (name.startsWith('on') && typeof value === 'function') node.addEventListener(name.slice(2), value);
     else if (name === 'style') node.style.cssText = value;
+    else if (name === 'text') node.textContent = value;
     else node.setAttribute(name, value === true ? '' : String(value));
   }
   for (const child of children.flat()) {

@@ -10,6 +10,7 @@
 // profile's calibration curves (materials.js); the colour view is the server's 8-bit scan.png.
 
 import { t, number } from './i18n.js';
+import { el as element } from './dom.js';
 import { classify, MATERIAL, MATERIAL_NAMES } from './materials.js';
 
 export const OPTICAL_DEPTH_FULL_SCALE = 12;
@@ -51,18 +52,6 @@ export const SHORTCUTS = [
 const TOOLS = ['pan', 'ruler', 'mark'];
 const VIEWS = ['high', 'low', 'colour'];
 const FILTERS = ['all', 'organic', 'inorganic', 'metal'];
-
-function element(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-    else if (name === 'text') node.textContent = value;
-    else node.setAttribute(name, value === true ? '' : value);
-  }
-  for (const child of children) if (child) node.append(child);
-  return node;
-}
 
 /**
  * A scan viewer in `root`. options:
