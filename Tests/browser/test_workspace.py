@@ -320,7 +320,7 @@ class Browser:
 
     def console(self):
         try:
-            return [entry["message"] for entry in self.d.get_log("browser")]
+            return [f"{entry['level']}: {entry['message']}" for entry in self.d.get_log("browser")]
         except Exception:
             return []
 
@@ -628,6 +628,14 @@ class WorkspaceTest:
         b.wait(lambda: b.finds("#feedback-pending"), "the test-mode 'submitted' notice")
         check(not b.finds("#feedback-score") and not b.finds("#scan-canvas"), "test mode shows no score and no key")
         b.shot("test-mode-submitted")
+
+        # no script error on the way: the only failed requests are the two 401s asked for (the session
+        # check before logging in, and the wrong password)
+        expected = ("/api/me - Failed to load resource: the server responded with a status of 401",
+                    "/api/login - Failed to load resource: the server responded with a status of 401")
+        errors = [line for line in b.console() if "SEVERE" in line or "Uncaught" in line or "Failed" in line]
+        errors = [line for line in errors if not any(e in line for e in expected)]
+        check(not errors, f"the browser's console has errors: {errors[:5]}")
 
     def decoder_checks(self):
         """js/png.js against PNGs written here with all five row filters, then a seeded fuzz loop."""
