@@ -848,6 +848,19 @@ class WorkspaceTest:
         b.wait(lambda: len(b.finds("#mark-list li:not(.empty)")) == 2, "a second marked region")
         self.press("\ue017")  # Delete
         b.wait(lambda: len(b.finds("#mark-list li:not(.empty)")) == 1, "Delete removes the selected mark")
+        # without a mouse: zoom onto a part of the scan and press Enter to mark what is in view
+        for _ in range(4):
+            self.press("+")
+        self.press("\ue007")  # Enter
+        b.wait(lambda: len(b.finds("#mark-list li:not(.empty)")) == 2, "Enter marks the part in view")
+        t = self.transform()
+        kept = json.loads(b.js("return sessionStorage.getItem(arguments[0])", f"cargosim.marks.{aid}.{cid}"))[-1]
+        want_width = min(width, t["w"] / t["zoom"])
+        check(abs(kept["width"] - want_width) <= 2 and kept["x"] >= 0 and kept["x"] + kept["width"] <= width,
+              f"the view's mark spans the visible part ({want_width:.0f} px wide): {kept}")
+        self.press("\ue017")
+        b.wait(lambda: len(b.finds("#mark-list li:not(.empty)")) == 1, "Delete removes the view's mark")
+        self.press("0")
         saved = json.loads(b.js("return sessionStorage.getItem(arguments[0])", f"cargosim.marks.{aid}.{cid}"))
         check(len(saved) == 1 and abs(saved[0]["x"] - box[0]) <= 3 and abs(saved[0]["width"] - (box[2] - box[0])) <= 6,
               f"the mark is where it was drawn: {saved} vs {box}")

@@ -45,6 +45,7 @@ export const SHORTCUTS = [
   ['O N M', 'web.viewer.key.materials'],
   ['X', 'web.viewer.key.allMaterials'],
   ['H R B', 'web.viewer.key.tools'],
+  ['Enter', 'web.viewer.key.markView'],
   ['Delete', 'web.viewer.key.deleteMark'],
   ['?', 'web.viewer.key.help'],
 ];
@@ -208,6 +209,16 @@ export class ScanViewer {
       element(
         'div',
         { class: 'group end' },
+        this.options.readOnly
+          ? null
+          : element('button', {
+              type: 'button',
+              class: 'small',
+              id: 'viewer-mark-view',
+              title: t('web.viewer.key.markView'),
+              text: t('web.viewer.markView'),
+              onclick: () => this.markView(),
+            }),
         element('button', { type: 'button', class: 'small', text: t('web.viewer.fit'), onclick: () => this.fit() }),
         element('button', {
           type: 'button',
@@ -668,6 +679,21 @@ export class ScanViewer {
     this.options.onMarks?.(this.marks.map((m) => ({ ...m })));
   }
 
+  /** Marks the part of the scan in view (zoom and pan onto a region, then Enter: marking without a mouse). */
+  markView() {
+    if (this.options.readOnly) return;
+    const a = this.screenToImage(0, 0);
+    const b = this.screenToImage(this.viewWidth, this.viewHeight);
+    const x0 = Math.max(0, Math.round(a.x));
+    const y0 = Math.max(0, Math.round(a.y));
+    const x1 = Math.min(this.width, Math.round(b.x));
+    const y1 = Math.min(this.height, Math.round(b.y));
+    if (x1 - x0 < 2 || y1 - y0 < 2) return;
+    this.marks.push({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+    this.selected = this.marks.length - 1;
+    this.markChanged();
+  }
+
   removeMark(index) {
     this.marks.splice(index, 1);
     this.selected = -1;
@@ -859,6 +885,7 @@ export class ScanViewer {
       h: () => this.setTool('pan'),
       r: () => this.setTool('ruler'),
       b: () => !this.options.readOnly && this.setTool('mark'),
+      Enter: () => this.markView(),
       Delete: () => this.selected >= 0 && !this.options.readOnly && this.removeMark(this.selected),
       Backspace: () => this.selected >= 0 && !this.options.readOnly && this.removeMark(this.selected),
       '?': () => this.toggleHelp(),
