@@ -165,7 +165,8 @@ export class ScanViewer {
       { id: 'viewer-filter', onchange: (e) => this.setFilter(e.target.value) },
       ...FILTERS.map((f) => element('option', { value: f, text: t(`web.viewer.filter.${f}`) })),
     );
-    if (!this.options.calibration || !this.files.has('scan-low.png')) this.filterSelect.disabled = true;
+    // a single-energy scanner (cobalt-60) has no material classes: the filter would strip everything
+    if (!this.options.calibration?.isDualEnergy || !this.files.has('scan-low.png')) this.filterSelect.disabled = true;
 
     const toolbar = element(
       'div',
@@ -392,7 +393,7 @@ export class ScanViewer {
   /** The material filter; the low channel is fetched the first time it is needed. */
   async setFilter(filter) {
     if (filter !== 'all' && !this.classes) {
-      if (!this.options.calibration || !this.hasView('low')) return;
+      if (!this.options.calibration?.isDualEnergy || !this.hasView('low')) return;
       this.loading.hidden = false;
       try {
         await this.ensure('high');
