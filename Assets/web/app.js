@@ -5,8 +5,8 @@
 // (the server refuses earlier anyway), and nothing of a later stage is fetched before it opens.
 
 import { api, APIError, setCSRFToken } from './js/api.js';
-import { t, setLanguage, language, browserLanguage, localized, number, instant, LANGUAGES } from './js/i18n.js';
-import { el, clear, facts, table } from './js/dom.js';
+import { t, setLanguage, language, browserLanguage, instant, LANGUAGES } from './js/i18n.js';
+import { el, clear, table } from './js/dom.js';
 import { renderTargeting, targetingDecision } from './js/stages/targeting.js';
 import { renderScreening, screeningDecision } from './js/stages/screening.js';
 import { renderExamination, examinationDecision } from './js/stages/examination.js';

@@ -1,7 +1,7 @@
 // Examination: choose the points to examine (once), then read what each shows; the door end and its seal
 // as door.svg; the decision records the seal findings.
 import { el, facts, checkboxes } from '../dom.js';
-import { t, localized, language } from '../i18n.js';
+import { t, localized } from '../i18n.js';
 import { SEAL_FINDINGS } from '../vocab.js';
 import { dispositionChoice, decisionBody, panel, words } from './common.js';
 
