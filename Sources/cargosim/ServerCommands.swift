@@ -287,7 +287,7 @@ enum AccountCSV {
                 errors.append(
                     BundleError(
                         code: "csv.role", file: file, line: record.line, field: "role", value: value["role"],
-                        message: "Use admin, instructor or trainee."))
+                        message: "role: use admin, instructor or trainee."))
                 continue
             }
             let given = value["password"].flatMap { $0.isEmpty ? nil : $0 }
@@ -298,14 +298,15 @@ enum AccountCSV {
                 errors.append(
                     BundleError(
                         code: "csv.\(problem.field)", file: file, line: record.line, field: problem.field,
-                        value: problem.field == "password" ? nil : value[problem.field], message: problem.message))
+                        value: problem.field == "password" ? nil : value[problem.field],
+                        message: "\(problem.field): \(problem.message)"))
                 continue
             }
             if let first = seen[input.username] {
                 errors.append(
                     BundleError(
                         code: "csv.duplicate", file: file, line: record.line, field: "username", value: input.username,
-                        message: "Already on line \(first); give each username once."))
+                        message: "username: already on line \(first); give each username once."))
                 continue
             }
             seen[input.username] = record.line

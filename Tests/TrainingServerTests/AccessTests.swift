@@ -1,0 +1,144 @@
+import CargoModel
+import HTTPTypes
+import Storage
+import Testing
+
+@testable import TrainingServer
+
+/// Every route for every role: anonymous, the owning trainee, another trainee, an instructor, an admin.
+@Suite struct AccessTests {
+    enum Who: String, CaseIterable { case anonymous, otherTrainee, instructor, admin, owner }
+
+    struct Route: @unchecked Sendable {
+        var method: HTTPRequest.Method
+        var path: String
+        var body: [String: Any]?
+        /// Expected status per caller; callers not listed expect 404.
+        var expected: [Who: Int]
+    }
+
+    @Test func everyRouteAnswersEveryRoleAsDocumented() async throws {
+        let world = try await TestWorld.make()
+        let aid = world.assignments["trainee1"]![.training]!
+        let caseId = world.caseIds()[0]
+        let base = "/api/assignments/\(aid)/cases/\(caseId)"
+        let signedIn: [Who: Int] = [.otherTrainee: 200, .instructor: 200, .admin: 200, .owner: 200]
+        let staff: [Who: Int] = [.instructor: 200, .admin: 200]
+        let ownerOnly: (Int) -> [Who: Int] = { [.owner: $0] }
+        let newUser: [String: Any] = [
+            "username": "newbie", "displayName": "New Bie", "role": "trainee", "password": "long enough 1",
+            "language": "pt",
+        ]
+        let routes: [Route] = [
+            Route(method: .get, path: "/api/health", expected: [.anonymous: 200].merging(signedIn) { a, _ in a }),
+            Route(method: .get, path: "/api/me", expected: signedIn),
+            Route(method: .put, path: "/api/me/language", body: ["language": "es"], expected: signedIn),
+            Route(method: .get, path: "/api/assignments", expected: signedIn),
+            Route(
+                method: .get, path: "/api/assignments/\(aid)", expected: [.owner: 200, .instructor: 200, .admin: 200]),
+            Route(method: .get, path: base, expected: ownerOnly(200)),
+            Route(method: .get, path: base + "/scans/scan.png", expected: ownerOnly(409)),
+            Route(method: .get, path: base + "/scans/scan-high.png/probe?x=1&y=1", expected: ownerOnly(409)),
+            Route(method: .get, path: base + "/door.svg", expected: ownerOnly(409)),
+            Route(method: .post, path: base + "/examine", body: ["points": ["doors"]], expected: ownerOnly(409)),
+            Route(method: .get, path: base + "/feedback", expected: ownerOnly(409)),
+            Route(method: .post, path: base + "/decisions", body: decisionBody(.targeting), expected: ownerOnly(201)),
+            Route(method: .get, path: "/api/courses", expected: staff),
+            Route(method: .get, path: "/api/users", expected: staff),
+            Route(method: .post, path: "/api/users", body: newUser, expected: [.admin: 201]),
+            Route(
+                method: .post, path: "/api/assignments",
+                body: ["courseId": world.course.courseId, "userIds": [world.users["trainee2"]!.id], "mode": "test"],
+                expected: [.instructor: 201, .admin: 201]),
+            Route(method: .get, path: "/api/assignments/\(aid)/results", expected: staff),
+            Route(method: .get, path: "/api/assignments/\(aid)/attempts.jsonl", expected: staff),
+            Route(method: .post, path: "/api/assignments/\(aid)/release", expected: [.instructor: 204, .admin: 204]),
+            Route(method: .get, path: "/api/audit?limit=5", expected: [.admin: 200]),
+            Route(method: .post, path: "/api/logout", expected: signedIn.mapValues { _ in 204 }),
+        ]
+        try await world.test { anonymous in
+            var clients: [Who: Client] = [.anonymous: anonymous]
+            clients[.owner] = try await anonymous.signedIn("trainee1")
+            clients[.otherTrainee] = try await anonymous.signedIn("trainee2")
+            clients[.instructor] = try await anonymous.signedIn("instructor")
+            clients[.admin] = try await anonymous.signedIn("admin")
+            for route in routes {
+                for who in Who.allCases {
+                    let client = clients[who]!
+                    let answer = try await client.request(route.method, route.path, json: route.body)
+                    let expected = route.expected[who] ?? (who == .anonymous ? 401 : 404)
+                    #expect(
+                        answer.status.code == expected,
+                        "\(route.method) \(route.path) as \(who): \(answer.status.code) \(answer.text)")
+                    if answer.status.code >= 400 {
+                        #expect(answer.errorCode != nil, "\(route.path) as \(who): error body \(answer.text)")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func stateChangesWithoutTheCSRFHeaderAreRefused() async throws {
+        let world = try await TestWorld.make()
+        let aid = world.assignments["trainee1"]![.training]!
+        let caseId = world.caseIds()[0]
+        try await world.test { anonymous in
+            let owner = try await anonymous.signedIn("trainee1")
+            let path = "/api/assignments/\(aid)/cases/\(caseId)/decisions"
+            let missing = try await owner.request(.post, path, json: decisionBody(.targeting), csrf: false)
+            #expect(missing.status == .forbidden && missing.errorCode == "csrf")
+            var forged = owner
+            forged.csrf = String(repeating: "0", count: 64)
+            let wrong = try await forged.request(.post, path, json: decisionBody(.targeting))
+            #expect(wrong.status == .forbidden && wrong.errorCode == "csrf")
+            #expect(try await world.storage.decisions(assignmentId: aid, caseId: caseId).isEmpty)
+            let good = try await owner.request(.post, path, json: decisionBody(.targeting))
+            #expect(good.status == .created)
+        }
+    }
+
+    @Test func loginIsThrottledAfterFiveFailuresForAUsername() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            for _ in 0..<5 {
+                let answer = try await client.post(
+                    "/api/login", ["username": "trainee1", "password": "wrong password"])
+                #expect(answer.status == .unauthorized && answer.errorCode == "unauthenticated")
+            }
+            let throttled = try await client.post(
+                "/api/login", ["username": "trainee1", "password": TestWorld.password])
+            #expect(throttled.status == .tooManyRequests && throttled.errorCode == "throttled")
+            // Another account is not locked by it.
+            _ = try await client.signedIn("trainee2")
+            world.clock.advance(minutes: 16)
+            _ = try await client.signedIn("trainee1")
+        }
+    }
+
+    @Test func loginIsThrottledAfterTwentyFailuresFromOneAddress() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { client in
+            for i in 0..<20 {
+                let answer = try await client.post(
+                    "/api/login", ["username": "nobody\(i)", "password": "wrong password"])
+                #expect(answer.status == .unauthorized)
+            }
+            let throttled = try await client.post(
+                "/api/login", ["username": "trainee2", "password": TestWorld.password])
+            #expect(throttled.status == .tooManyRequests)
+        }
+    }
+
+    @Test func aSessionEndsAtLogoutAndAfterTwelveHours() async throws {
+        let world = try await TestWorld.make()
+        try await world.test { anonymous in
+            let first = try await anonymous.signedIn("trainee1")
+            #expect(try await first.get("/api/me").status == .ok)
+            #expect(try await first.request(.post, "/api/logout").status == .noContent)
+            #expect(try await first.get("/api/me").status == .unauthorized)
+            let second = try await anonymous.signedIn("trainee1")
+            world.clock.advance(minutes: 12 * 60 + 1)
+            #expect(try await second.get("/api/me").status == .unauthorized)
+        }
+    }
+}

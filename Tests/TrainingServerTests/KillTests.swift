@@ -1,0 +1,169 @@
+import CargoModel
+import Foundation
+import Storage
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The real `cargosim serve` on a temporary database: trainees submit concurrently, the server is killed
+/// with SIGKILL mid-stream, and after a restart every decision that was acknowledged (201) is there.
+@Suite(.serialized) struct KillTests {
+    final class Server {
+        let process = Process()
+        let port: Int
+
+        init(db: String) throws {
+            process.executableURL = try Binary.url.get()
+            process.arguments = ["serve", "--db", db, "--port", "0", "--assets", Checkout.assets.path]
+            // Standard output goes to a file that is polled: reading a pipe through FileHandle traps on EINTR.
+            let out = temporaryFile("serve")
+            process.standardOutput = try FileHandle(forWritingTo: out)
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            var text = ""
+            let deadline = Date().addingTimeInterval(90)
+            var found: Int?
+            while found == nil, Date() < deadline, process.isRunning {
+                Thread.sleep(forTimeInterval: 0.05)
+                text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+                if let range = text.range(of: "http://127.0.0.1:") {
+                    let digits = text[range.upperBound...].prefix { $0.isNumber }
+                    if text[range.upperBound...].dropFirst(digits.count).first == "/" { found = Int(digits) }
+                }
+            }
+            guard let found else {
+                process.terminate()
+                throw FixtureError(description: "serve printed no address: \(text)")
+            }
+            port = found
+        }
+
+        func kill() {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    struct HTTP: Sendable {
+        let port: Int
+        let session: URLSession
+
+        func call(_ method: String, _ path: String, json: Any? = nil, cookie: String? = nil, csrf: String? = nil)
+            async throws -> (Int, [String: Any], String?)
+        {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+            request.httpMethod = method
+            request.timeoutInterval = 20
+            if let json {
+                request.httpBody = try JSONSerialization.data(withJSONObject: json)
+                request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            }
+            if let cookie { request.setValue("cargosim_session=\(cookie)", forHTTPHeaderField: "Cookie") }
+            if let csrf { request.setValue(csrf, forHTTPHeaderField: "X-CSRF-Token") }
+            let (data, response) = try await session.data(for: request)
+            let http = response as! HTTPURLResponse
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+            let setCookie = http.value(forHTTPHeaderField: "Set-Cookie")
+            return (http.statusCode, object, setCookie)
+        }
+    }
+
+    actor Acknowledged {
+        var decisions: [(assignment: Int64, caseId: String, stage: String)] = []
+        func add(_ a: Int64, _ c: String, _ s: String) { decisions.append((a, c, s)) }
+        var count: Int { decisions.count }
+    }
+
+    @Test func everyAcknowledgedDecisionSurvivesKill9() async throws {
+        let folder = try Fixture.course.get()
+        let temp = FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        let db = temp.appendingPathComponent("server.sqlite").path
+        let trainees = (1...4).map { "killtrainee\($0)" }
+        for name in trainees {
+            let (status, _, err) = try Binary.run([
+                "users", "add", name, "--password", "kill test password", "--bcrypt-cost", "4", "--db", db,
+            ])
+            #expect(status == 0, "\(err)")
+        }
+        let (importStatus, _, importError) = try Binary.run([
+            "course", "import", folder.path, "--keys", folder.appendingPathComponent("keys").path, "--db", db,
+        ])
+        try #require(importStatus == 0, "\(importError)")
+        let courseId = try Fixture.imported.get().courseId
+        let (assignStatus, _, assignError) = try Binary.run([
+            "assign", "--course", courseId, "--users", trainees.joined(separator: ","), "--mode", "training", "--db",
+            db,
+        ])
+        try #require(assignStatus == 0, "\(assignError)")
+
+        let server = try Server(db: db)
+        let http = HTTP(port: server.port, session: URLSession(configuration: .ephemeral))
+        let acknowledged = Acknowledged()
+        let cases = try Fixture.imported.get().cases.map {
+            try JSONDecoder().decode(InspectionCase.self, from: Data($0.document))
+        }
+        // Each trainee works every case, stage by stage, as fast as the server answers.
+        let work = Task {
+            await withTaskGroup(of: Void.self) { group in
+                for name in trainees {
+                    group.addTask {
+                        do {
+                            let (_, login, setCookie) = try await http.call(
+                                "POST", "/api/login", json: ["username": name, "password": "kill test password"])
+                            guard let cookie = setCookie?.split(separator: ";").first?.split(separator: "=").last,
+                                let csrf = login["csrfToken"] as? String
+                            else { return }
+                            let me = String(cookie)
+                            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(http.port)/api/assignments")!)
+                            request.setValue("cargosim_session=\(me)", forHTTPHeaderField: "Cookie")
+                            let (data, _) = try await http.session.data(for: request)
+                            let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+                            guard let aid = (list.first?["id"] as? NSNumber)?.int64Value else { return }
+                            for c in cases {
+                                let base = "/api/assignments/\(aid)/cases/\(c.id)"
+                                for stage in c.stages {
+                                    if stage == .examination {
+                                        _ = try await http.call(
+                                            "POST", base + "/examine",
+                                            json: ["points": [c.examination!.points[0].rawValue]],
+                                            cookie: me, csrf: csrf)
+                                    }
+                                    let (status, _, _) = try await http.call(
+                                        "POST", base + "/decisions", json: decisionBody(stage), cookie: me, csrf: csrf)
+                                    if status == 201 { await acknowledged.add(aid, c.id, stage.rawValue) }
+                                }
+                            }
+                        } catch {
+                            // The server was killed under this request: expected.
+                        }
+                    }
+                }
+            }
+        }
+        // Kill once some decisions are acknowledged and others are still in flight.
+        let deadline = Date().addingTimeInterval(60)
+        while await acknowledged.count < 6, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        server.kill()
+        await work.value
+        let acked = await acknowledged.decisions
+        #expect(acked.count >= 6)
+
+        // Restart on the same database: the server comes up and every acknowledged decision is there.
+        let restarted = try Server(db: db)
+        let (health, _, _) = try await HTTP(port: restarted.port, session: URLSession(configuration: .ephemeral)).call(
+            "GET", "/api/health")
+        #expect(health == 200)
+        restarted.kill()
+        let storage = try SQLiteStorage(path: db)
+        for item in acked {
+            let stored = try await storage.decisions(assignmentId: item.assignment, caseId: item.caseId)
+            #expect(stored.contains { $0.decision.stage.rawValue == item.stage }, "lost \(item)")
+        }
+    }
+}

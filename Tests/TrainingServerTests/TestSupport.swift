@@ -1,0 +1,245 @@
+import CargoModel
+import CaseBundle
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Storage
+import Testing
+
+@testable import TrainingServer
+
+/// The checkout's folders, found from this file's path.
+enum Checkout {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let assets = root.appendingPathComponent("Assets", isDirectory: true)
+    static let mix = root.appendingPathComponent("Cases/curricula/foundation-40.yaml")
+}
+
+struct FixtureError: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// The `cargosim` binary next to the test bundle (`swift build` puts it there); `CARGOSIM_BINARY` overrides.
+enum Binary {
+    static let url: Result<URL, FixtureError> = {
+        if let given = ProcessInfo.processInfo.environment["CARGOSIM_BINARY"], !given.isEmpty {
+            return .success(URL(fileURLWithPath: given))
+        }
+        var candidates: [String] = []
+        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            candidates.append(exe)
+        }
+        candidates += Bundle.allBundles.map(\.bundlePath) + CommandLine.arguments
+        for candidate in candidates {
+            var folder = URL(fileURLWithPath: candidate)
+            for _ in 0..<4 {
+                folder = folder.deletingLastPathComponent()
+                let binary = folder.appendingPathComponent("cargosim")
+                if FileManager.default.isExecutableFile(atPath: binary.path) { return .success(binary) }
+            }
+        }
+        return .failure(
+            FixtureError(description: "Run `swift build` first: these tests run the built cargosim binary."))
+    }()
+
+    /// Runs the binary to completion; (status, stdout, stderr).
+    @discardableResult
+    static func run(_ arguments: [String], in directory: URL? = nil) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = try url.get()
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        var environment = ProcessInfo.processInfo.environment
+        environment["CARGOSIM_ASSETS"] = Checkout.assets.path
+        process.environment = environment
+        // Output goes to files, not pipes: reading a pipe through FileHandle traps on EINTR on Linux.
+        let outFile = temporaryFile("out"), errFile = temporaryFile("err")
+        defer {
+            try? FileManager.default.removeItem(at: outFile)
+            try? FileManager.default.removeItem(at: errFile)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: outFile)
+        process.standardError = try FileHandle(forWritingTo: errFile)
+        try process.run()
+        process.waitUntilExit()
+        let outData = (try? Data(contentsOf: outFile)) ?? Data()
+        let errData = (try? Data(contentsOf: errFile)) ?? Data()
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
+    }
+}
+
+/// An empty file in the temporary folder.
+func temporaryFile(_ label: String) -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-\(label)-\(UUID().uuidString)")
+    FileManager.default.createFile(atPath: url.path, contents: nil)
+    return url
+}
+
+/// A small course generated once per test run with the built binary (4 cases with scans).
+enum Fixture {
+    static let course: Result<URL, FixtureError> = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cargosim-server-fixture-\(getpid())", isDirectory: true)
+        try? FileManager.default.removeItem(at: folder)
+        do {
+            let (status, out, err) = try Binary.run([
+                "generate", "--seed", "90210417", "--count", "4", "--mix", Checkout.mix.path, "--out", folder.path,
+                "--title", "Fixture course",
+            ])
+            guard status == 0 else { return .failure(FixtureError(description: "generate failed: \(out)\n\(err)")) }
+            return .success(folder)
+        } catch {
+            return .failure(FixtureError(description: "\(error)"))
+        }
+    }()
+
+    static let imported: Result<CourseImport, FixtureError> = {
+        do {
+            let folder = try course.get()
+            return .success(
+                try CourseLoader.load(
+                    courseDirectory: folder, keysDirectory: folder.appendingPathComponent("keys"),
+                    schemaDirectory: Checkout.assets.appendingPathComponent("schema")))
+        } catch {
+            return .failure(FixtureError(description: "\(error)"))
+        }
+    }()
+
+    static let localizer: Localizer = {
+        (try? Localizer(directory: Checkout.assets.appendingPathComponent("i18n"))) ?? Localizer(tables: [:])
+    }()
+}
+
+/// A clock the tests move by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var milliseconds: Int64 = 1_790_000_000_000
+
+    func now() -> Instant { lock.withLock { Instant(millisecondsSinceEpoch: milliseconds) } }
+    func advance(minutes: Int) { lock.withLock { milliseconds += Int64(minutes) * 60_000 } }
+}
+
+/// A server on a fresh temporary database with the fixture course, an admin, an instructor and two trainees
+/// (training and test assignments each).
+struct TestWorld {
+    let server: TrainingServer
+    let storage: SQLiteStorage
+    let clock: TestClock
+    let course: CourseImport
+    let users: [String: User]
+    /// Assignment ids by username and mode.
+    let assignments: [String: [AttemptMode: Int64]]
+    static let password = "correct horse 42"
+
+    static func make() async throws -> TestWorld {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cargosim-test-\(UUID().uuidString).sqlite"
+        ).path
+        let storage = try SQLiteStorage(path: path)
+        let clock = TestClock()
+        let course = try Fixture.imported.get()
+        _ = try await storage.importCourse(course, at: clock.now())
+        var users: [String: User] = [:]
+        var assignments: [String: [AttemptMode: Int64]] = [:]
+        for (name, role) in [
+            ("admin", Role.admin), ("instructor", .instructor), ("trainee1", .trainee), ("trainee2", .trainee),
+        ] {
+            let input = AccountInput(
+                username: name, displayName: name.capitalized, role: role, password: password, language: "en")
+            users[name] = try await storage.createUser(input.newUser(cost: 4), at: clock.now())
+        }
+        for name in ["trainee1", "trainee2"] {
+            for mode in AttemptMode.allCases {
+                let a = try await storage.createAssignment(
+                    courseId: course.courseId, userId: users[name]!.id, mode: mode, at: clock.now())
+                assignments[name, default: [:]][mode] = a.id
+            }
+        }
+        let server = TrainingServer(
+            .init(
+                storage: storage, assets: Checkout.assets, localizer: Fixture.localizer,
+                clock: { [clock] in clock.now() }, bcryptCost: 4, version: "test"))
+        return TestWorld(
+            server: server, storage: storage, clock: clock, course: course, users: users, assignments: assignments)
+    }
+
+    var application: some ApplicationProtocol { Application(router: server.router()) }
+
+    /// Runs `body` against the router in process.
+    func test<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
+        try await application.test(.router) { client in try await body(Client(client: client)) }
+    }
+
+    func caseIds() -> [String] { course.cases.map(\.caseId) }
+
+    /// The case's full document (as the fixture course holds it).
+    func inspectionCase(_ id: String) throws -> InspectionCase {
+        let bytes = course.cases.first { $0.caseId == id }!.document
+        return try JSONDecoder().decode(InspectionCase.self, from: Data(bytes))
+    }
+}
+
+/// A signed-in (or anonymous) client: keeps the session cookie and the CSRF token.
+struct Client: Sendable {
+    let client: any TestClientProtocol
+    var cookie: String? = nil
+    var csrf: String? = nil
+
+    struct Answer: Sendable {
+        var status: HTTPResponse.Status
+        var headers: HTTPFields
+        var body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        func json() -> Any? { try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) }
+        var object: [String: Any] { json() as? [String: Any] ?? [:] }
+        var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+    }
+
+    func request(
+        _ method: HTTPRequest.Method, _ uri: String, json: Any? = nil, raw: [UInt8]? = nil, csrf sendCSRF: Bool = true,
+        headers extra: HTTPFields = [:]
+    ) async throws -> Answer {
+        var headers = extra
+        if let cookie { headers[.cookie] = "\(TrainingServer.cookieName)=\(cookie)" }
+        if sendCSRF, let csrf { headers[HTTPField.Name("X-CSRF-Token")!] = csrf }
+        var body: ByteBuffer? = nil
+        if let json {
+            body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed]))
+            headers[.contentType] = "application/json"
+        } else if let raw {
+            body = ByteBuffer(bytes: raw)
+            headers[.contentType] = "application/json"
+        }
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
+            Answer(status: response.status, headers: response.headers, body: Array(response.body.readableBytesView))
+        }
+    }
+
+    func get(_ uri: String) async throws -> Answer { try await request(.get, uri) }
+    func post(_ uri: String, _ json: Any) async throws -> Answer { try await request(.post, uri, json: json) }
+
+    /// Signs in; the returned client carries the cookie and CSRF token.
+    func signedIn(_ username: String, password: String = TestWorld.password) async throws -> Client {
+        let answer = try await request(.post, "/api/login", json: ["username": username, "password": password])
+        guard answer.status == .ok, let setCookie = answer.headers[.setCookie],
+            let token = setCookie.split(separator: ";").first?.split(separator: "=", maxSplits: 1).last,
+            let csrf = answer.object["csrfToken"] as? String
+        else { throw FixtureError(description: "login of \(username) failed: \(answer.status) \(answer.text)") }
+        var copy = self
+        copy.cookie = String(token)
+        copy.csrf = csrf
+        return copy
+    }
+}
+
+/// A decision body for a stage: the first offered disposition that is not referToAgency.
+func decisionBody(_ stage: Stage, disposition: Disposition? = nil) -> [String: Any] {
+    let chosen = disposition ?? Disposition.options(at: stage).first { $0 != .referToAgency }!
+    return ["stage": stage.rawValue, "disposition": chosen.rawValue]
+}
