@@ -88,6 +88,8 @@ geometryMM""".split()
 CLI_PARAMETERS = {
     "generating": {"count"}, "wrote": {"count", "path"}, "traineePack": {"path"}, "graderPack": {"path"},
     "howToLook": {"command"}, "validOK": {"path"}, "smallSeedWarning": {"seed"}, "stageHidden": set(),
+    "serving": {"url", "db"}, "lanAddress": {"url", "code"}, "noLanAddress": set(), "stopServer": set(),
+    "demoAccounts": {"path"}, "demoCourse": {"id", "title", "count"},
 }
 
 # i18n key prefix -> Swift enum whose cases need a key.

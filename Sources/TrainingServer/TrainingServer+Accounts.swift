@@ -11,10 +11,6 @@ extension TrainingServer {
     static let throttleWindowMinutes = 15
     static let maximumFailuresPerUsername = 5
     static let maximumFailuresPerAddress = 20
-    /// Compared against when the username is unknown, so that a wrong name costs the same time as a wrong
-    /// password (names are not probed by timing).
-    static let decoyHash = Bcrypt.hash("cargosim-decoy-password", cost: 4)
-
     struct SignedIn: Encodable {
         var user: User
         var csrfToken: String
@@ -50,7 +46,7 @@ extension TrainingServer {
                 throw APIError.throttled
             }
             let found = try await self.storage.credentials(username: input.username)
-            let hash = found?.passwordHash ?? Self.decoyHash
+            let hash = found?.passwordHash ?? self.decoyHash
             let password = input.password
             let verified = await Task.detached { Bcrypt.verify(password, hash: hash) }.value
             guard let found, verified else {

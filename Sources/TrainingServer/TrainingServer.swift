@@ -3,6 +3,7 @@ import CaseBundle
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdBcrypt
 import Logging
 import NIOCore
 import Scoring
@@ -51,9 +52,13 @@ public final class TrainingServer: Sendable {
     public let configuration: Configuration
     var storage: any Storage { configuration.storage }
     let cases = CaseCache()
+    /// Compared against when the username is unknown, at the same cost as real hashes, so that a wrong
+    /// name takes as long as a wrong password (usernames are not probed by timing).
+    let decoyHash: String
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
+        decoyHash = Bcrypt.hash(Tokens.random(), cost: configuration.bcryptCost)
     }
 
     @Sendable public static func systemClock() -> Instant {

@@ -73,19 +73,22 @@ struct ServeCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let bindHost = lan ? "0.0.0.0" : host
         let lan = self.lan, db = database.db
+        let localizer = workspace.localizer, language = userLanguage()
         let app = server.application(host: bindHost, port: port, logger: logger) { bound in
-            var lines = ["CargoSim training server: http://\(lan ? "127.0.0.1" : bindHost):\(bound)/  (database \(db))"]
+            func text(_ key: String, _ parameters: [String: String] = [:]) -> String {
+                localizer.text(key, language, parameters)
+            }
+            var lines = [text("cli.serving", ["url": "http://\(lan ? "127.0.0.1" : bindHost):\(bound)/", "db": db])]
             if lan {
                 let addresses = localNetworkAddresses()
-                if addresses.isEmpty {
-                    lines.append("No local network address found; trainees cannot reach this machine yet.")
-                }
+                if addresses.isEmpty { lines.append(text("cli.noLanAddress")) }
                 for address in addresses {
                     lines.append(
-                        "On the local network: http://\(address):\(bound)/  join code \(joinCode(address, bound))")
+                        text(
+                            "cli.lanAddress", ["url": "http://\(address):\(bound)/", "code": joinCode(address, bound)]))
                 }
             }
-            lines.append("Stop with Ctrl-C.")
+            lines.append(text("cli.stopServer"))
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
@@ -541,7 +544,7 @@ struct DemoSetupCommand: AsyncParsableCommand {
             let password = generatedPassword()
             let input = AccountInput(
                 username: username, displayName: name, role: role, password: password, language: "en")
-            _ = await storageCall(database.db) { try await storage.createUser(input.newUser(cost: 10), at: now()) }
+            _ = await storageCall(database.db) { try await storage.createUser(input.newUser(cost: 12), at: now()) }
             lines.removeAll { $0.hasPrefix(username + " ") }
             lines.append("\(username) \(password) (\(role.rawValue))")
             created = true
@@ -574,10 +577,12 @@ struct DemoSetupCommand: AsyncParsableCommand {
                 }
             }
         }
-        print("Demonstration accounts (from \(accountsFile.path)):")
+        let language = userLanguage()
+        print(workspace.localizer.text("cli.demoAccounts", language, ["path": accountsFile.path]))
         for line in lines { print("  " + line) }
         print(
-            "Course \(loaded.courseId) “\(loaded.title)”: \(loaded.cases.count) cases; each trainee has a training and a test assignment."
-        )
+            workspace.localizer.text(
+                "cli.demoCourse", language,
+                ["id": loaded.courseId, "title": loaded.title, "count": "\(loaded.cases.count)"]))
     }
 }

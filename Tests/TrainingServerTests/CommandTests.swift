@@ -12,6 +12,7 @@ import Testing
 
     @Test func aCSVWithMistakesNamesEachLineAndFieldAndAddsNobody() async throws {
         let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("db.sqlite").path
         let csv = folder.appendingPathComponent("people.csv")
         try """
@@ -33,6 +34,7 @@ import Testing
 
     @Test func aGoodCSVAddsEveryoneWithCohortsAndAssignReachesTheCohort() async throws {
         let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("db.sqlite").path
         let csv = folder.appendingPathComponent("people.csv")
         try """
@@ -68,6 +70,7 @@ import Testing
 
     @Test func aCourseWithoutItsKeysIsNotImported() async throws {
         let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let db = folder.appendingPathComponent("db.sqlite").path
         let course = try Fixture.course.get()
         let (status, _, err) = try Binary.run(["course", "import", course.path, "--keys", folder.path, "--db", db])

@@ -83,6 +83,7 @@ import Testing
         let folder = try Fixture.course.get()
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: temp) }
         let db = temp.appendingPathComponent("server.sqlite").path
         let trainees = (1...4).map { "killtrainee\($0)" }
         for name in trainees {

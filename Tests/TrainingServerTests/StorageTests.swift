@@ -20,7 +20,9 @@ import Testing
     }
 
     @Test func importingTheSameCourseAgainChangesNothingAndAnotherWithTheSameIdIsAConflict() async throws {
-        let storage = try SQLiteStorage(path: Self.temporaryPath())
+        let path = Self.temporaryPath()
+        defer { removeDatabase(path) }
+        let storage = try SQLiteStorage(path: path)
         let course = try Fixture.imported.get()
         let time = Instant(millisecondsSinceEpoch: 1_000)
         #expect(try await storage.importCourse(course, at: time) == .imported)
@@ -38,6 +40,7 @@ import Testing
 
     @Test func decisionsAreOncePerStageInOrderAndSurviveReopening() async throws {
         let path = Self.temporaryPath()
+        defer { removeDatabase(path) }
         let course = try Fixture.imported.get()
         let caseId = course.cases[0].caseId
         var assignmentId: Int64 = 0
@@ -95,7 +98,9 @@ import Testing
     }
 
     @Test func loginFailuresCountWithinTheWindowAndCohortsCollectMembers() async throws {
-        let storage = try SQLiteStorage(path: Self.temporaryPath())
+        let path = Self.temporaryPath()
+        defer { removeDatabase(path) }
+        let storage = try SQLiteStorage(path: path)
         for minute in 0..<6 {
             try await storage.recordLoginFailure(
                 username: "a", address: "10.0.0.\(minute % 2)",

@@ -74,6 +74,11 @@ enum Binary {
     }
 }
 
+/// Deletes a test database and its WAL files (each holds a copy of the fixture course's scans).
+func removeDatabase(_ path: String) {
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+}
+
 /// An empty file in the temporary folder.
 func temporaryFile(_ label: String) -> URL {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-\(label)-\(UUID().uuidString)")
@@ -171,9 +176,10 @@ struct TestWorld {
 
     var application: some ApplicationProtocol { Application(router: server.router()) }
 
-    /// Runs `body` against the router in process.
+    /// Runs `body` against the router in process, then deletes the temporary database.
     func test<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
-        try await application.test(.router) { client in try await body(Client(client: client)) }
+        defer { removeDatabase(storage.path) }
+        return try await application.test(.router) { client in try await body(Client(client: client)) }
     }
 
     func caseIds() -> [String] { course.cases.map(\.caseId) }
