@@ -6,7 +6,7 @@ RELEASE_BIN = .build/release/cargosim
 DEMO ?= demo-course
 SEED ?= 7
 
-.PHONY: build release run test bench format lint clean deps
+.PHONY: build release run test test-browser browser-deps bench format lint clean deps
 
 deps:
 	@./scripts/install-deps.sh
@@ -31,6 +31,16 @@ run: build
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --parallel --num-workers 2
+	python3 Assets/check_assets.py
+	$(MAKE) test-browser
+
+browser-deps:
+	@./scripts/install-browser-deps.sh
+
+# The trainee workspace in a real headless Chromium against `cargosim serve` (Tests/browser/).
+test-browser: deps browser-deps
+	$(SWIFT) build --product cargosim
+	python3 Tests/browser/test_workspace.py --cargosim $(BIN)
 
 bench: deps
 	$(SWIFT) build -c release

@@ -13,6 +13,7 @@ What it checks:
     net ratio in (0, 1], known package kinds, materials, tags, regions and seal kinds);
   * en.json, es.json and pt.json (and fr.json if present) have the same keys and, per key, the same
     {placeholders};
+  * every text key the web workspace (Assets/web/) names literally exists in en.json;
   * every case of every enum the UI names has its key, read from the Swift sources with a regex, and
     the placeholders of the keys whose parameters are known (rationale codes from their doc comments,
     observations, CLI messages) are exactly those.
@@ -588,6 +589,26 @@ def check_i18n(src):
                                              f"{sorted(params)}")
 
 
+def check_web_keys():
+    """Every text key the web workspace names literally (t('…') calls and the 'web.…' strings of its
+    tables) exists in en.json, so no trainee ever sees a raw key; the other languages follow from
+    check_i18n. Keys built at run time (`web.viewer.view.${v}`) are covered by their literal tables."""
+    web = ASSETS / "web"
+    if not web.is_dir():
+        return
+    en = load_json(I18N / "en.json")
+    if not isinstance(en, dict):
+        return
+    call = re.compile(r"\bt\(\s*'([A-Za-z][\w-]*(?:\.[\w-]+)+)'")
+    literal = re.compile(r"'(web\.[\w-]+(?:\.[\w-]+)*)'")
+    for path in sorted(web.rglob("*.js")):
+        text = path.read_text(encoding="utf-8")
+        for number, line in enumerate(text.splitlines(), 1):
+            for key in set(call.findall(line)) | set(literal.findall(line)):
+                if key not in en:
+                    problem(f"{path.relative_to(ROOT)}:{number}", f"text key {key} is missing from i18n/en.json")
+
+
 def check_glossary():
     path = I18N / "glossary.md"
     if not path.exists():
@@ -624,6 +645,7 @@ def main():
                         problem(f"commodities.json ({c.get('id')})", f"origin {o} has no name style; its "
                                                                       f"parties would get another country's names")
     check_i18n(src)
+    check_web_keys()
     check_glossary()
     if not (CATALOG / "README.md").exists():
         problem("catalog/README.md", "missing")
