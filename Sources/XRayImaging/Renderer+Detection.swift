@@ -87,8 +87,17 @@ extension Renderer {
                                             l = l.replacing(with: floor, where: l .< floor)
                                             l = l.replacing(with: one, where: l .> one)
                                             let tauHigh = V.zero - fastLog(h), tauLow = V.zero - fastLog(l)
-                                            let sampleHigh = sixteenBitSamples(tauHigh, scale: scale)
-                                            let sampleLow = sixteenBitSamples(tauLow, scale: scale)
+                                            // With noise, samples keep only the bits above the noise: a step of
+                                            // the largest power of two up to half the photon noise's σ there.
+                                            var stepHigh = one, stepLow = one
+                                            if noisy {
+                                                stepHigh = quantisationStep(
+                                                    transmission: h, flux: fluxHigh, dark: darkHigh, scale: scale)
+                                                stepLow = quantisationStep(
+                                                    transmission: l, flux: fluxLow, dark: darkLow, scale: scale)
+                                            }
+                                            let sampleHigh = sixteenBitSamples(tauHigh, scale: scale, step: stepHigh)
+                                            let sampleLow = sixteenBitSamples(tauLow, scale: scale, step: stepLow)
                                             var grey = one - tauHigh * greyScale
                                             grey = grey.replacing(with: V.zero, where: grey .< V.zero)
                                             if n == 8 {
@@ -126,14 +135,35 @@ extension Renderer {
     }
 }
 
-/// The 16-bit samples of optical depths τ ≥ 0: 65535 − τ·scale rounded to the nearest integer, at least 0.
+/// The 16-bit samples of optical depths τ ≥ 0: 65535 − τ·scale rounded to the nearest multiple of `step` (a
+/// power of two, 1 for full precision), between 0 and 65535.
 @inline(__always)
-func sixteenBitSamples(_ tau: SIMD8<Float>, scale: SIMD8<Float>) -> SIMD8<UInt32> {
-    var value = SIMD8<Float>(repeating: 65535) - tau * scale
-    value = value.replacing(with: SIMD8<Float>.zero, where: value .< SIMD8<Float>.zero)
-    // Adding 1.5 × 2²³ rounds to an integer held in the sum's low mantissa bits.
-    let shifted = value + SIMD8<Float>(repeating: 12_582_912)
-    return unsafeBitCast(shifted, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0xFFFF)
+func sixteenBitSamples(_ tau: SIMD8<Float>, scale: SIMD8<Float>, step: SIMD8<Float>) -> SIMD8<UInt32> {
+    typealias V = SIMD8<Float>
+    var value = V(repeating: 65535) - tau * scale
+    // Adding 1.5 × 2²³ rounds to an integer (held in the sum's low mantissa bits); dividing and multiplying by
+    // a power of two is exact.
+    let magic = V(repeating: 12_582_912)
+    value = ((value / step + magic) - magic) * step
+    value = value.replacing(with: V.zero, where: value .< V.zero)
+    value = value.replacing(with: V(repeating: 65535), where: value .> V(repeating: 65535))
+    return unsafeBitCast(value + magic, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0xFFFF)
+}
+
+/// The quantisation step of a noisy 16-bit sample: the largest power of two (1 to 1,024) not above half the
+/// photon noise's standard deviation in samples at the measured transmission T, σ = scale·√(N·T + σₑ²)/(N·T).
+/// Rounding to it adds at most σ²/48 of variance (1 % to the noise's σ) and drops bits that hold only noise,
+/// which PNG's compressor cannot squeeze; the samples keep their meaning.
+@inline(__always)
+func quantisationStep(transmission: SIMD8<Float>, flux: Float, dark: Float, scale: SIMD8<Float>) -> SIMD8<Float> {
+    typealias V = SIMD8<Float>
+    let signal = transmission * flux
+    var half = scale * (signal + dark * dark).squareRoot() / signal * 0.5
+    half = half.replacing(with: V(repeating: 1), where: half .< V(repeating: 1))
+    half = half.replacing(with: V(repeating: 1024), where: half .> V(repeating: 1024))
+    // The power of two at or below: the Float with its mantissa bits cleared.
+    return unsafeBitCast(
+        unsafeBitCast(half, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0xFF80_0000), to: V.self)
 }
 
 /// ln x for eight positive normal Floats at once, absolute error below 10⁻⁶ (well inside a 16-bit sample's
