@@ -27,7 +27,7 @@ public enum DoorEndDrawing {
         let makerName = sealMakers.first { $0.id == seal.makerMark }?.name ?? seal.makerMark
 
         var s = SVGText()
-        let width = 1000, height = 1060
+        let width = 1000, height = 1100
         s.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         s.line(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
@@ -128,6 +128,15 @@ public enum DoorEndDrawing {
             }
         }
         s.line("</g>")
+        // Container number and size/type code as painted on the right leaf, between its locking bars (the
+        // bars are drawn over the panel after them).
+        let panelCentre = (mid + 120 + right - 110) / 2
+        s.line("<g id=\"markings\" fill=\"#f4f4f0\" font-weight=\"bold\" text-anchor=\"middle\">")
+        s.line(
+            "<text x=\"\(panelCentre)\" y=\"\(top + 60)\" font-size=\"\(fitted(painted, width: 180, largest: 26))\">\(escape(painted))</text>"
+        )
+        s.line("<text x=\"\(panelCentre)\" y=\"\(top + 96)\" font-size=\"24\">\(escape(typeCode))</text>")
+        s.line("</g>")
         // Locking bars with handles, cams and keepers; the seal goes on the right door's inner bar.
         let bars = [left + 110, mid - 120, mid + 120, right - 110]
         s.line("<g id=\"locking-bars\" stroke=\"#23292d\" stroke-width=\"2\">")
@@ -145,15 +154,6 @@ public enum DoorEndDrawing {
             )
             s.line("<rect x=\"\(x - 20)\" y=\"\(handleY + 170)\" width=\"40\" height=\"26\" fill=\"#5d676e\"/>")
         }
-        s.line("</g>")
-        // Container number and size/type code, top right, as painted.
-        s.line("<g id=\"markings\" fill=\"#f4f4f0\" font-weight=\"bold\">")
-        s.line(
-            "<text x=\"\(right - 30)\" y=\"\(top + 60)\" font-size=\"34\" text-anchor=\"end\">\(escape(painted))</text>"
-        )
-        s.line(
-            "<text x=\"\(right - 30)\" y=\"\(top + 102)\" font-size=\"28\" text-anchor=\"end\">\(escape(typeCode))</text>"
-        )
         s.line("</g>")
         // The seal in place (small) and its close-up inset.
         let sx = bars[2], sy = 470 + 180
@@ -192,7 +192,7 @@ public enum DoorEndDrawing {
                 "<rect x=\"\(x + 200)\" y=\"\(by - 12)\" width=\"260\" height=\"24\" fill=\"#c0c6ca\" stroke=\"#222\" stroke-width=\"2\"/>"
             )
             s.line(
-                "<text x=\"\(x + 130)\" y=\"\(by - 28)\" font-size=\"15\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName))</text>"
+                "<text x=\"\(x + 130)\" y=\"\(by - 28)\" font-size=\"\(fitted(makerName, width: 112, largest: 15))\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName))</text>"
             )
             s.line(
                 "<text class=\"class-mark\" x=\"\(x + 130)\" y=\"\(by - 2)\" font-size=\"22\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#111\">\(classMark)</text>"
@@ -207,7 +207,7 @@ public enum DoorEndDrawing {
                 "<rect x=\"\(x + 460)\" y=\"\(by - 55)\" width=\"230\" height=\"110\" rx=\"14\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"3\"/>"
             )
             s.line(
-                "<text x=\"\(x + 575)\" y=\"\(by - 25)\" font-size=\"14\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>"
+                "<text x=\"\(x + 575)\" y=\"\(by - 25)\" font-size=\"\(fitted(makerName + " " + classMark, width: 200, largest: 14))\" text-anchor=\"middle\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>"
             )
             s.line(
                 number(
@@ -276,7 +276,7 @@ public enum DoorEndDrawing {
                 "<rect x=\"\(x + 60)\" y=\"\(ty)\" width=\"520\" height=\"\(seal.kind == .barrier ? 60 : 34)\" rx=\"6\" fill=\"\(colour)\" stroke=\"#222\" stroke-width=\"2\"/>"
             )
             s.line(
-                "<text x=\"\(x + 90)\" y=\"\(ty + 23)\" font-size=\"14\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>"
+                "<text x=\"\(x + 80)\" y=\"\(ty + 23)\" font-size=\"\(fitted(makerName + " " + classMark, width: 230, largest: 14))\" fill=\"#111\">\(escape(makerName)) \(classMark)</text>"
             )
             s.line(
                 number(
@@ -321,6 +321,12 @@ public enum DoorEndDrawing {
         return
             "<text id=\"\(id)\" class=\"font-\(escape(font))\" x=\"\(x)\" y=\"\(y)\" font-size=\"\(size)\" text-anchor=\"middle\" "
             + "letter-spacing=\"1\" \(style)\(rotate)>\(escape(text))</text>"
+    }
+
+    /// A font size (px, at most `largest`, at least 7) at which `text` fits in `width` px: DejaVu Sans
+    /// averages about 0.6 em a character, bold a little more.
+    static func fitted(_ text: String, width: Int, largest: Int) -> Int {
+        max(7, min(largest, Int(Double(width) / (0.62 * Double(max(1, text.count))))))
     }
 
     private static func sealColour(_ seal: ObservedSeal) -> String {

@@ -50,8 +50,16 @@ public struct MaterialClassifier: Sendable {
     public let saturationDepthLow: Float
     /// curves[i * 4 + m]: R of reference m at τ_high = i / stepsPerUnit.
     let curves: [Float]
+    /// At each step, the classes in ascending order of their curve's R (order[i * 4 + k]) and the midpoints
+    /// between neighbouring curves (midpoints[i * 3 + k]): the nearest curve is the class past as many
+    /// midpoints as R exceeds.
+    let order: [MaterialClass]
+    let midpoints: [Float]
     let steps: Int
     public let isEnabled: Bool
+    /// The thresholds `classify` compares with: the saturation depths less 0.05, and the minimum depth
+    /// (infinite when the profile is single-energy, so that every pixel below saturation is unknown).
+    let saturationLimitHigh: Float, saturationLimitLow: Float, minimumDepth: Float
 
     /// Calibrates on step wedges of the reference materials (geometric thickness steps from 0.5 mm to
     /// 3 m, interpolated onto a τ_high grid). Throws when a reference material is missing from the table.
@@ -59,6 +67,9 @@ public struct MaterialClassifier: Sendable {
         saturationDepthHigh = Float(-log(profile.transmissionFloor))
         saturationDepthLow = saturationDepthHigh
         isEnabled = profile.isDualEnergy
+        saturationLimitHigh = saturationDepthHigh - 0.05
+        saturationLimitLow = saturationDepthHigh - 0.05
+        minimumDepth = profile.isDualEnergy ? Self.minimumOpticalDepth : .infinity
         steps = Int(saturationDepthHigh * Self.stepsPerUnit) + 2
         var table = [Float](repeating: 1, count: steps * 4)
         for (m, reference) in Self.references.enumerated() {
@@ -112,6 +123,15 @@ public struct MaterialClassifier: Sendable {
             }
         }
         curves = table
+        var order: [MaterialClass] = [], midpoints: [Float] = []
+        for i in 0..<steps {
+            // Ascending R; equal curves keep the order of `references`.
+            let sorted = (0..<4).sorted { (table[i * 4 + $0], $0) < (table[i * 4 + $1], $1) }
+            order += sorted.map { Self.references[$0].materialClass }
+            for k in 0..<3 { midpoints.append((table[i * 4 + sorted[k]] + table[i * 4 + sorted[k + 1]]) / 2) }
+        }
+        self.order = order
+        self.midpoints = midpoints
     }
 
     /// R of reference material `index` (in `references`) at τ_high.
@@ -123,26 +143,19 @@ public struct MaterialClassifier: Sendable {
     /// The class of a pixel from its optical depths τ = −ln T in the two channels.
     @inline(__always)
     public func classify(tauHigh: Float, tauLow: Float) -> MaterialClass {
-        if tauHigh >= saturationDepthHigh - 0.05 || tauLow >= saturationDepthLow - 0.05 { return .saturated }
-        guard isEnabled, tauHigh >= Self.minimumOpticalDepth else { return .unknown }
-        let ratio = tauLow / tauHigh
-        let i = min(steps - 1, Int(tauHigh * Self.stepsPerUnit + 0.5)) * 4
-        var best = 0
-        var bestDistance = abs(ratio - curves[i])
-        for m in 1..<4 {
-            let d = abs(ratio - curves[i + m])
-            if d < bestDistance {
-                bestDistance = d
-                best = m
-            }
-        }
-        // the order of `references`, without touching the static array (of Strings) per pixel
-        switch best {
-        case 0: return .organic
-        case 1: return .mixed
-        case 2: return .inorganic
-        default: return .heavyMetal
-        }
+        if tauHigh >= saturationLimitHigh || tauLow >= saturationLimitLow { return .saturated }
+        guard tauHigh >= minimumDepth else { return .unknown }
+        // R = τ_low / τ_high against the midpoints, multiplied out (τ_high > 0 here); the step index rounded by the
+        // 2²³ trick (τ_high is below the saturation depth, so the index is in range).
+        let i = Int(
+            truncatingIfNeeded: (tauHigh * Self.stepsPerUnit + 8_388_608).bitPattern & 0x7F_FFFF)
+        let m = 3 * i
+        var k = 4 * i
+        // Without branches: noise makes these comparisons unpredictable near a class boundary.
+        k += tauLow > midpoints[m] * tauHigh ? 1 : 0
+        k += tauLow > midpoints[m + 1] * tauHigh ? 1 : 0
+        k += tauLow > midpoints[m + 2] * tauHigh ? 1 : 0
+        return order[k]
     }
 }
 

@@ -26,16 +26,6 @@ struct NoiseRandom {
         return result
     }
 
-    /// An approximately standard normal deviate from one 64-bit draw: the Irwin–Hall sum of four 16-bit
-    /// uniforms, centred and scaled to unit variance. Bounded at ±3.46 σ, which photon noise on a
-    /// 16-bit image never needs to exceed; about ten times faster than Box–Muller.
-    @inline(__always) mutating func standardNormal() -> Float {
-        let bits = next()
-        let sum = Float(bits & 0xFFFF) + Float(bits >> 16 & 0xFFFF) + Float(bits >> 32 & 0xFFFF) + Float(bits >> 48)
-        // mean 4 × 32767.5, variance 4 × (65536² − 1) / 12
-        return (sum - 131_070) * (1 / 37_837.23)
-    }
-
     @inline(__always) static func splitMix64(_ state: inout UInt64) -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

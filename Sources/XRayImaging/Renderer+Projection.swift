@@ -86,6 +86,8 @@ extension Renderer {
         // are bit-identical with and without it, whatever the order of the other shapes.
         var difference = [SIMD16<Float>](repeating: .zero, count: height + 1)
         var direct = [SIMD16<Float>](repeating: .zero, count: height + 1)
+        // The optical depths of the last column computed, per row.
+        var previous = [SIMD16<Float>](repeating: .zero, count: height)
         var active: [Int] = []
         var next = 0
         // Columns are written contiguously (column-major) and transposed in tiles at the end: writing a
@@ -96,112 +98,151 @@ extension Renderer {
             columnsLow.withUnsafeMutableBufferPointer { low in
                 difference.withUnsafeMutableBufferPointer { difference in
                     direct.withUnsafeMutableBufferPointer { direct in
-                        let rows = Double(height)
-                        /// Adds `value` × the covered share of each row between heights z0 and z1.
-                        @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
-                            let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
-                                ub = min(rows, geometry.rowCoordinate(ofZ: z0))
-                            guard ub > ua else { return }
-                            let ra = Int(ua), rb = Int(ub)
-                            if ra == rb {
-                                direct[ra] += value * Float(ub - ua)
-                                return
+                        previous.withUnsafeMutableBufferPointer { previous in
+                            let rows = Double(height)
+                            /// Adds `value` × the covered share of each row between heights z0 and z1.
+                            @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
+                                let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
+                                    ub = min(rows, geometry.rowCoordinate(ofZ: z0))
+                                guard ub > ua else { return }
+                                let ra = Int(ua), rb = Int(ub)
+                                if ra == rb {
+                                    direct[ra] += value * Float(ub - ua)
+                                    return
+                                }
+                                direct[ra] += value * Float(Double(ra + 1) - ua)
+                                if ra + 1 < rb {
+                                    let step = quantised(value)
+                                    difference[ra + 1] += step
+                                    difference[rb] -= step
+                                }
+                                if rb < height { direct[rb] += value * Float(ub - Double(rb)) }
                             }
-                            direct[ra] += value * Float(Double(ra + 1) - ua)
-                            if ra + 1 < rb {
-                                let step = quantised(value)
-                                difference[ra + 1] += step
-                                difference[rb] -= step
+                            /// Rows whose band overlaps heights z0…z1.
+                            @inline(__always) func rowRange(_ z0: Double, _ z1: Double) -> Range<Int> {
+                                let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
+                                let rb = min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up)))
+                                return ra..<max(ra, rb)
                             }
-                            if rb < height { direct[rb] += value * Float(ub - Double(rb)) }
-                        }
-                        /// Rows whose band overlaps heights z0…z1.
-                        @inline(__always) func rowRange(_ z0: Double, _ z1: Double) -> Range<Int> {
-                            let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
-                            let rb = min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up)))
-                            return ra..<max(ra, rb)
-                        }
 
-                        for column in 0..<width {
-                            while next < shapes.count, shapes[next].firstColumn <= column {
-                                active.append(next)
-                                next += 1
-                            }
-                            var k = 0
-                            while k < active.count {
-                                if shapes[active[k]].lastColumn < column { active.remove(at: k) } else { k += 1 }
-                            }
-                            let (colX0, colX1) = geometry.xRange(ofColumn: column)
-                            let colCentre = (colX0 + colX1) / 2
-                            for index in active {
-                                let s = shapes[index]
-                                switch s.kind {
-                                case .box:
-                                    let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                    if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
-                                case .cylinderAlongZ:
-                                    let mean = chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
-                                    if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
-                                case .cylinderAlongX:
-                                    let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                    guard cover > 0 else { continue }
-                                    for row in rowRange(s.z0, s.z1) {
-                                        let top = geometry.topZ - Double(row) * pitch
-                                        let mean = chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz) / pitch
-                                        direct[row] += s.mu * Float(mean * cover)
-                                    }
-                                case .cylinderAlongY:
-                                    let samples = s.rz < 2 * pitch ? 4 : 1
-                                    for row in rowRange(s.z0, s.z1) {
-                                        let top = geometry.topZ - Double(row) * pitch
-                                        var cover = 0.0
-                                        for j in 0..<samples {
-                                            let dz = top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
-                                            let h2 = s.rx * s.rx - dz * dz
-                                            guard h2 > 0 else { continue }
-                                            let h = h2.squareRoot()
-                                            cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
-                                        }
-                                        if cover > 0 {
-                                            direct[row] += s.mu * Float(s.depth * cover / (pitch * Double(samples)))
-                                        }
-                                    }
-                                case .ellipsoid:
-                                    let samples = s.rz < 2 * pitch ? 4 : 1
-                                    let exact = s.rx < 1.5 * pitch
-                                    let factor = s.ry / s.rx
-                                    for row in rowRange(s.z0, s.z1) {
-                                        let top = geometry.topZ - Double(row) * pitch
-                                        var sum = 0.0
-                                        for j in 0..<samples {
-                                            let dz = (top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz) / s.rz
-                                            let share = 1 - dz * dz
-                                            guard share > 0 else { continue }
-                                            let hx = s.rx * share.squareRoot()
-                                            if exact {
-                                                sum +=
-                                                    factor * chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: hx)
-                                                    / pitch
-                                            } else {
-                                                let dx = colCentre - s.cx
-                                                let q = hx * hx - dx * dx
-                                                if q > 0 { sum += 2 * factor * q.squareRoot() }
-                                            }
-                                        }
-                                        if sum > 0 { direct[row] += s.mu * Float(sum / Double(samples)) }
+                            for column in 0..<width {
+                                var changed = false
+                                while next < shapes.count, shapes[next].firstColumn <= column {
+                                    active.append(next)
+                                    next += 1
+                                    changed = true
+                                }
+                                var k = 0
+                                while k < active.count {
+                                    if shapes[active[k]].lastColumn < column {
+                                        active.remove(at: k)
+                                        changed = true
+                                    } else {
+                                        k += 1
                                     }
                                 }
+                                // A column whose shapes are all boxes and rods along x, each covering it exactly as
+                                // it covered the previous column, repeats that column bit for bit: copy it.
+                                if column > 0, !changed,
+                                    Self.repeatsPreviousColumn(active, shapes, column: column, geometry: geometry)
+                                {
+                                    let from = (column - 1) * height, to = column * height
+                                    for row in 0..<height {
+                                        high[to + row] = high[from + row]
+                                        low[to + row] = low[from + row]
+                                    }
+                                    continue
+                                }
+                                let (colX0, colX1) = geometry.xRange(ofColumn: column)
+                                let colCentre = (colX0 + colX1) / 2
+                                for index in active {
+                                    let s = shapes[index]
+                                    switch s.kind {
+                                    case .box:
+                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                        if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
+                                    case .cylinderAlongZ:
+                                        let mean = chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
+                                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
+                                    case .cylinderAlongX:
+                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                        guard cover > 0 else { continue }
+                                        for row in rowRange(s.z0, s.z1) {
+                                            let top = geometry.topZ - Double(row) * pitch
+                                            let mean =
+                                                chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz) / pitch
+                                            direct[row] += s.mu * Float(mean * cover)
+                                        }
+                                    case .cylinderAlongY:
+                                        let samples = s.rz < 2 * pitch ? 4 : 1
+                                        for row in rowRange(s.z0, s.z1) {
+                                            let top = geometry.topZ - Double(row) * pitch
+                                            var cover = 0.0
+                                            for j in 0..<samples {
+                                                let dz = top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
+                                                let h2 = s.rx * s.rx - dz * dz
+                                                guard h2 > 0 else { continue }
+                                                let h = h2.squareRoot()
+                                                cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
+                                            }
+                                            if cover > 0 {
+                                                direct[row] += s.mu * Float(s.depth * cover / (pitch * Double(samples)))
+                                            }
+                                        }
+                                    case .ellipsoid:
+                                        let samples = s.rz < 2 * pitch ? 4 : 1
+                                        let exact = s.rx < 1.5 * pitch
+                                        let factor = s.ry / s.rx
+                                        for row in rowRange(s.z0, s.z1) {
+                                            let top = geometry.topZ - Double(row) * pitch
+                                            var sum = 0.0
+                                            for j in 0..<samples {
+                                                let dz =
+                                                    (top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz) / s.rz
+                                                let share = 1 - dz * dz
+                                                guard share > 0 else { continue }
+                                                let hx = s.rx * share.squareRoot()
+                                                if exact {
+                                                    sum +=
+                                                        factor * chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: hx)
+                                                        / pitch
+                                                } else {
+                                                    let dx = colCentre - s.cx
+                                                    let q = hx * hx - dx * dx
+                                                    if q > 0 { sum += 2 * factor * q.squareRoot() }
+                                                }
+                                            }
+                                            if sum > 0 { direct[row] += s.mu * Float(sum / Double(samples)) }
+                                        }
+                                    }
+                                }
+                                // Between shape edges the optical depths repeat down the column, and across it
+                                // from the previous column: reuse those pixels rather than exponentiate again (the
+                                // same depths give the same bits).
+                                var depth = SIMD16<Float>.zero
+                                var above = SIMD16<Float>(repeating: -1)
+                                let base = column * height
+                                for row in 0..<height {
+                                    depth += difference[row]
+                                    let tau = depth + direct[row]
+                                    if row > 0, sameBits(tau, above) {
+                                        high[base + row] = high[base + row - 1]
+                                        low[base + row] = low[base + row - 1]
+                                    } else if column > 0, sameBits(tau, previous[row]) {
+                                        high[base + row] = high[base - height + row]
+                                        low[base + row] = low[base - height + row]
+                                    } else {
+                                        let e = expNegative(tau)
+                                        high[base + row] = (e * weightsHigh).sum()
+                                        low[base + row] = (e * weightsLow).sum()
+                                    }
+                                    above = tau
+                                    previous[row] = tau
+                                    difference[row] = .zero
+                                    direct[row] = .zero
+                                }
+                                difference[height] = .zero
                             }
-                            var depth = SIMD16<Float>.zero
-                            for row in 0..<height {
-                                depth += difference[row]
-                                let e = expNegative(depth + direct[row])
-                                high[column * height + row] = (e * weightsHigh).sum()
-                                low[column * height + row] = (e * weightsLow).sum()
-                                difference[row] = .zero
-                                direct[row] = .zero
-                            }
-                            difference[height] = .zero
                         }
                     }
                 }
@@ -209,6 +250,22 @@ extension Renderer {
         }
         transpose(columnsHigh, into: &high, width: width, height: height)
         transpose(columnsLow, into: &low, width: width, height: height)
+    }
+
+    /// True when `column` gets exactly what `column − 1` got from the same active shapes: every one a box or a
+    /// rod along x (constant down its footprint's columns) whose covered share of the column is the same.
+    @inline(__always)
+    static func repeatsPreviousColumn(
+        _ active: [Int], _ shapes: [ProjectedShape], column: Int, geometry: ImageGeometry
+    ) -> Bool {
+        let (x0, x1) = geometry.xRange(ofColumn: column)
+        let (p0, p1) = geometry.xRange(ofColumn: column - 1)
+        for index in active {
+            let s = shapes[index]
+            guard s.kind == .box || s.kind == .cylinderAlongX else { return false }
+            if min(x1, s.x1) - max(x0, s.x0) != min(p1, s.x1) - max(p0, s.x0) { return false }
+        }
+        return true
     }
 
     /// Copies a column-major image into a row-major one, in 32 × 32 tiles.
@@ -230,7 +287,11 @@ extension Renderer {
     }
 
     /// A separable Gaussian of `sigma` pixels, edges clamped; kernel radius ⌈3σ⌉.
+    ///
+    /// Eight pixels at a time along each row (and each row from its neighbours above and below); each sum
+    /// adds its taps in kernel order, as a scalar loop would.
     static func blur(_ image: inout [Float], width: Int, height: Int, sigma: Double) {
+        typealias V = SIMD8<Float>
         let radius = max(1, Int((3 * sigma).rounded(.up)))
         var kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
         let total = kernel.reduce(0, +)
@@ -238,31 +299,73 @@ extension Renderer {
         var temporary = [Float](repeating: 0, count: image.count)
         image.withUnsafeMutableBufferPointer { image in
             temporary.withUnsafeMutableBufferPointer { temporary in
-                // along rows
-                for row in 0..<height {
-                    let base = row * width
-                    for column in 0..<width {
-                        var sum: Float = 0
-                        for k in -radius...radius {
-                            let c = min(width - 1, max(0, column + k))
-                            sum += kernel[k + radius] * image[base + c]
+                kernel.withUnsafeBufferPointer { kernel in
+                    let source = UnsafeRawPointer(image.baseAddress!)
+                    let target = UnsafeMutableRawPointer(temporary.baseAddress!)
+                    let stride = MemoryLayout<Float>.stride
+                    // along rows: the clamp only where the kernel overhangs an edge
+                    let inner = radius..<max(radius, width - radius)
+                    for row in 0..<height {
+                        let base = row * width
+                        var column = inner.lowerBound
+                        while column + 8 <= inner.upperBound {
+                            var sum = V.zero
+                            for k in 0...(2 * radius) {
+                                let x = source.loadUnaligned(
+                                    fromByteOffset: (base + column - radius + k) * stride, as: V.self)
+                                sum += kernel[k] * x
+                            }
+                            target.storeBytes(of: sum, toByteOffset: (base + column) * stride, as: V.self)
+                            column += 8
                         }
-                        temporary[base + column] = sum
+                        for edge in [0..<min(width, radius), min(width, column)..<width] {
+                            for column in edge {
+                                var sum: Float = 0
+                                for k in -radius...radius {
+                                    sum += kernel[k + radius] * image[base + min(width - 1, max(0, column + k))]
+                                }
+                                temporary[base + column] = sum
+                            }
+                        }
                     }
-                }
-                // along columns, a row at a time for locality
-                for row in 0..<height {
-                    let base = row * width
-                    for column in 0..<width { image[base + column] = 0 }
-                    for k in -radius...radius {
-                        let source = min(height - 1, max(0, row + k)) * width
-                        let weight = kernel[k + radius]
-                        for column in 0..<width { image[base + column] += weight * temporary[source + column] }
+                    // along columns, a row at a time from the rows above and below
+                    let blurred = UnsafeMutableRawPointer(image.baseAddress!)
+                    let rows = UnsafeRawPointer(temporary.baseAddress!)
+                    for row in 0..<height {
+                        let base = row * width
+                        var column = 0
+                        while column + 8 <= width {
+                            var sum = V.zero
+                            for k in -radius...radius {
+                                let from = min(height - 1, max(0, row + k)) * width
+                                sum +=
+                                    kernel[k + radius]
+                                    * rows.loadUnaligned(fromByteOffset: (from + column) * stride, as: V.self)
+                            }
+                            blurred.storeBytes(of: sum, toByteOffset: (base + column) * stride, as: V.self)
+                            column += 8
+                        }
+                        for column in column..<width {
+                            var sum: Float = 0
+                            for k in -radius...radius {
+                                sum += kernel[k + radius] * temporary[min(height - 1, max(0, row + k)) * width + column]
+                            }
+                            image[base + column] = sum
+                        }
                     }
                 }
             }
         }
     }
+}
+
+/// True when the two vectors hold the same bits in every lane (then exp gives the same bits too).
+@inline(__always)
+func sameBits(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> Bool {
+    let x = unsafeBitCast(a, to: SIMD16<UInt32>.self) ^ unsafeBitCast(b, to: SIMD16<UInt32>.self)
+    let half = x.lowHalf | x.highHalf
+    let quarter = half.lowHalf | half.highHalf
+    return (quarter.lowHalf | quarter.highHalf) == .zero
 }
 
 /// ∫ from a to b of the chord 2·√(r² − t²) dt (a, b clamped to [−r, r]): the area of a disc of radius r

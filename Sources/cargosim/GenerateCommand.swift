@@ -104,7 +104,7 @@ struct GenerateCommand: ParsableCommand {
         if !quiet { printError(text.text("cli.generating", lang, ["count": "\(plan.count)"])) }
         var progress = ProgressBar(total: plan.count, label: "cases", enabled: !quiet && standardErrorIsTerminal)
         var current = 0
-        var course = CourseVisibility(floor: pipeline.visibilityFloor, maxBelowFloor: mixUsed?.maxBelowFloor)
+        var course = VisibilityCap(floor: pipeline.visibilityFloor, maxBelowFloor: mixUsed?.maxBelowFloor)
         let sealMakers = workspace.catalog.sealMakers
         do {
             // Chunks of cases are generated and rendered on all cores, then written in course order,
@@ -123,7 +123,7 @@ struct GenerateCommand: ParsableCommand {
                 for (offset, result) in made.enumerated() {
                     current = start + offset
                     var prepared = try result.get()
-                    prepared = try course.admit(prepared) { variant in
+                    prepared = try course.admit(prepared, weakestCNR: \.weakestCNR) { variant in
                         try PreparedCase(
                             try generator.generate(chunk[offset], sceneVariant: variant), seed: chunk[offset].seed,
                             pipeline: pipeline, sealMakers: sealMakers, renderScans: scans)
@@ -153,6 +153,16 @@ struct GenerateCommand: ParsableCommand {
                         "below": "\(course.below)", "shown": "\(course.withConcealment)", "floor": "\(course.floor)",
                         "cap": "\(Int((cap * 100).rounded()))", "redrawn": "\(course.redrawn)",
                     ]))
+            if course.overCap > 0 {
+                printError(
+                    "warning: "
+                        + text.text(
+                            "cli.visibilityOverCap", lang,
+                            [
+                                "over": "\(course.overCap)", "floor": "\(course.floor)",
+                                "limit": "\(VisibilityCap.redrawLimit)",
+                            ]))
+            }
         }
         if !quiet {
             let path = outURL.path
@@ -191,40 +201,5 @@ struct GenerateCommand: ParsableCommand {
             included = try reader.readIncludes(of: curriculum, mixFileAt: url, catalog: workspace.catalog).map(\.spec)
         }
         return (planCourse(curriculum, included: included, seed: seed), mix == nil ? nil : curriculum)
-    }
-}
-
-/// The course-wide cap on concealments that hardly show: cases are admitted in course order; a
-/// case below the visibility floor beyond the mix's share is generated again with scene
-/// variants 1 to 3 (its load redrawn and thinned beside the concealment) and the first that
-/// clears the floor is kept (the last one if none does).
-struct CourseVisibility {
-    let floor: Double
-    let maxBelowFloor: Double?
-    private(set) var withConcealment = 0
-    private(set) var below = 0
-    private(set) var redrawn = 0
-
-    init(floor: Double, maxBelowFloor: Double?) {
-        self.floor = floor
-        self.maxBelowFloor = maxBelowFloor
-    }
-
-    mutating func admit(_ prepared: PreparedCase, redraw: (Int) throws -> PreparedCase) throws -> PreparedCase {
-        guard let cnr = prepared.weakestCNR else { return prepared }
-        withConcealment += 1
-        guard cnr < floor else { return prepared }
-        guard let cap = maxBelowFloor, Double(below + 1) > cap * Double(withConcealment) else {
-            below += 1
-            return prepared
-        }
-        var candidate = prepared
-        for variant in 1...3 {
-            candidate = try redraw(variant)
-            redrawn += 1
-            if (candidate.weakestCNR ?? .infinity) >= floor { return candidate }
-        }
-        below += 1
-        return candidate
     }
 }

@@ -107,3 +107,15 @@ func beerLambert(_ material: String, thicknessMM: Double, fill: Double = 1, bins
             * exp(-materials.massAttenuation(of: material, at: bin.energyMeV)! * density * thicknessMM / 10)
     }
 }
+
+/// A tiny deterministic generator for test inputs (xorshift64*), independent of the module's own.
+struct TestRandom {
+    var state: UInt64
+    init(seed: UInt64) { state = seed == 0 ? 0x9E37_79B9 : seed }
+    mutating func next() -> UInt64 {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return state &* 2_685_821_657_736_338_717
+    }
+}
