@@ -6,7 +6,7 @@ RELEASE_BIN = .build/release/cargosim
 DEMO ?= demo-course
 SEED ?= 7
 
-.PHONY: build release run test bench format lint clean deps
+.PHONY: build release run test bench format lint clean deps dist dist-check
 
 deps:
 	@./scripts/install-deps.sh
@@ -31,6 +31,14 @@ bench: deps
 	$(SWIFT) build -c release
 	$(RELEASE_BIN) bench
 
+# The self-contained tarball dist/cargosim-<version>-linux-<arch>.tar.gz (runs without a Swift toolchain).
+dist: deps
+	SWIFT=$(SWIFT) ./scripts/dist.sh dist
+
+# Unpacks the tarball in a bare Debian root (debootstrap, cached in .cache/dist-root/) and runs it there. Root only.
+dist-check: dist
+	./scripts/dist-check.sh
+
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
 
@@ -38,4 +46,4 @@ lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 clean:
-	rm -rf .build $(DEMO)
+	rm -rf .build $(DEMO) dist
