@@ -17,11 +17,16 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# Until the training server exists: generate the demonstration course and say how to look at it.
+# The demonstration: a 12-case course (a quick first start: 12 cases with scans generate in well under a
+# minute on two cores, and still mix clean boxes and concealments), the accounts, the course in the database,
+# a training and a test assignment per demo trainee; then the server, which prints its address.
+DB ?= cargosim.sqlite
+DEMO_CASES ?= 12
+PORT ?= 8080
 run: build
-	@rm -rf $(DEMO)
-	$(BIN) generate --seed $(SEED) --count 40 --mix Cases/curricula/foundation-40.yaml --out $(DEMO)
-	@echo "Check the course with: $(BIN) validate $(DEMO)"
+	@test -f $(DEMO)/course.json || $(BIN) generate --seed $(SEED) --count $(DEMO_CASES) --mix Cases/curricula/foundation-40.yaml --out $(DEMO) --title "Demonstration course"
+	$(BIN) demo-setup --course $(DEMO) --db $(DB)
+	$(BIN) serve --db $(DB) --port $(PORT)
 
 test: deps
 	$(SWIFT) build
@@ -46,4 +51,4 @@ lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 clean:
-	rm -rf .build $(DEMO) dist
+	rm -rf .build $(DEMO) $(DB) $(DB)-wal $(DB)-shm demo-accounts.txt dist

@@ -12,11 +12,16 @@ let package = Package(
         .library(name: "XRayImaging", targets: ["XRayImaging"]),
         .library(name: "PNGEncoding", targets: ["PNGEncoding"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "TrainingServer", targets: ["TrainingServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // The domain as value types: no I/O, no dependencies.
@@ -39,10 +44,23 @@ let package = Package(
         .target(name: "PNGEncoding", dependencies: ["CLibPNG"]),
         // Grading, statistics, calibration, certification, certificates (keys passed in). Pure.
         .target(name: "Scoring", dependencies: ["CargoModel", .product(name: "Crypto", package: "swift-crypto")]),
+        // Users, courses, assignments, decisions, grades and the audit log behind one protocol; SQLite via GRDB.
+        .target(name: "Storage", dependencies: ["CargoModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The training server: the JSON API of docs/API.md and the browser UI from Assets/web/.
+        .target(
+            name: "TrainingServer",
+            dependencies: [
+                "CargoModel", "CaseBundle", "Scoring", "Storage", "PNGEncoding", "XRayImaging",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
         .executableTarget(
             name: "cargosim",
             dependencies: [
                 "CargoModel", "CaseGeneration", "CaseBundle", "XRayImaging", "PNGEncoding", "Scoring",
+                "Storage", "TrainingServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,5 +72,12 @@ let package = Package(
         .testTarget(name: "PNGEncodingTests", dependencies: ["PNGEncoding"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "CaseGeneration", "CaseBundle"]),
         .testTarget(name: "CargosimTests", dependencies: ["CaseBundle"]),
+        .testTarget(
+            name: "TrainingServerTests",
+            dependencies: [
+                "TrainingServer", "Storage", "CargoModel", "CaseBundle",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ]
 )

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct CargoSim: ParsableCommand {
+struct CargoSim: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cargosim",
         abstract: "Container inspection training simulator: generate, check and read inspection cases.",
@@ -17,6 +17,6 @@ struct CargoSim: ParsableCommand {
             """,
         version: "cargosim \(generatorVersionText)",
         subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self] + scanCommands + scoringCommands
-            + [BenchCommand.self, BenchWriteCommand.self]
+            + [BenchCommand.self, BenchWriteCommand.self] + serverCommands
     )
 }

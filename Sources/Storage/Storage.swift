@@ -1,0 +1,103 @@
+import CargoModel
+
+/// Everything the training server keeps: people and their sessions, courses with their cases and keys,
+/// assignments, the decisions trainees submit, grades and the audit log.
+///
+/// The protocol speaks only in the value types below (no database types), so that another store
+/// (PostgreSQL for a national deployment) can implement it without touching the server. Every method is
+/// one transaction; times are passed in (the server stamps them), never read from a clock here.
+public protocol Storage: Sendable {
+    // MARK: People
+
+    /// Adds a user; `conflict` when the username is taken.
+    func createUser(_ user: NewUser, at time: Instant) async throws -> User
+    func user(id: Int64) async throws -> User?
+    /// The user and their password hash, for signing in.
+    func credentials(username: String) async throws -> (user: User, passwordHash: String)?
+    func users() async throws -> [User]
+    func setLanguage(userId: Int64, language: String) async throws -> User?
+
+    // MARK: Sessions and sign-in throttling
+
+    func createSession(_ session: SessionRecord) async throws
+    /// The session with this token hash if it has not expired at `time`.
+    func session(tokenHash: String, at time: Instant) async throws -> SessionRecord?
+    func deleteSession(tokenHash: String) async throws
+    func recordLoginFailure(username: String, address: String, at time: Instant) async throws
+    /// Failures since `time`: for this username and from this address.
+    func loginFailures(username: String, address: String, since time: Instant) async throws -> (
+        username: Int, address: Int
+    )
+    func clearLoginFailures(username: String) async throws
+
+    // MARK: Cohorts
+
+    /// Adds the users to the cohort, creating it when new; returns the cohort's member ids.
+    @discardableResult
+    func addToCohort(_ name: String, userIds: [Int64]) async throws -> [Int64]
+    /// The member ids of a cohort; nil when there is no such cohort.
+    func cohortMembers(_ name: String) async throws -> [Int64]?
+
+    // MARK: Courses
+
+    /// Stores a course, its cases with their files, and its keys (kept apart). Importing the same course
+    /// again (same id, same hash) changes nothing; the same id with other contents is a `conflict`.
+    func importCourse(_ course: CourseImport, at time: Instant) async throws -> CourseImportOutcome
+    func courses() async throws -> [CourseSummary]
+    func course(id: String) async throws -> CourseSummary?
+    /// The case ids of a course in course order.
+    func caseIds(courseId: String) async throws -> [String]
+    /// The case's `case.json` bytes as imported.
+    func caseDocument(courseId: String, caseId: String) async throws -> [UInt8]?
+    /// A file of a case (`scan.png`, `door.svg`).
+    func caseFile(courseId: String, caseId: String, name: String) async throws -> [UInt8]?
+    /// The answer key's bytes. Only grading and feedback code may call this.
+    func answerKey(courseId: String, caseId: String) async throws -> [UInt8]?
+
+    // MARK: Assignments and work
+
+    func createAssignment(courseId: String, userId: Int64, mode: AttemptMode, at time: Instant) async throws
+        -> Assignment
+    func assignment(id: Int64) async throws -> Assignment?
+    /// A user's assignments, or everyone's when `userId` is nil.
+    func assignments(userId: Int64?) async throws -> [Assignment]
+    func releaseResults(assignmentId: Int64) async throws
+    /// Records when a stage was first shown and returns that time (a later showing keeps the first).
+    func recordShown(assignmentId: Int64, caseId: String, stage: Stage, at time: Instant) async throws -> Instant
+    func shownTime(assignmentId: Int64, caseId: String, stage: Stage) async throws -> Instant?
+    /// Records a decision if the stages decided so far for the case are exactly `decidedBefore`;
+    /// `conflict` otherwise (a second decision for a stage, or one out of order).
+    func recordDecision(_ decision: DecisionRecord, decidedBefore: [Stage]) async throws
+    /// Decisions of an assignment (of one case when given), in stage order per case.
+    func decisions(assignmentId: Int64, caseId: String?) async throws -> [DecisionRecord]
+    /// Records the examination points chosen for a case; `conflict` when already recorded.
+    func recordExamination(assignmentId: Int64, caseId: String, points: [ExaminationPoint], at time: Instant)
+        async throws
+    func examination(assignmentId: Int64, caseId: String) async throws -> [ExaminationPoint]?
+    func saveGrade(_ grade: GradeRecord) async throws
+    func grades(assignmentId: Int64) async throws -> [GradeRecord]
+
+    // MARK: Audit
+
+    func audit(_ entry: AuditEntry) async throws
+    func auditLog(limit: Int) async throws -> [AuditEntry]
+}
+
+/// What a failed storage call reports: a stable code and a sentence saying what to do.
+public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// `conflict`, `not-found`, `invalid`, `io`.
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func conflict(_ message: String) -> StorageError { StorageError(code: "conflict", message: message) }
+    public static func notFound(_ message: String) -> StorageError {
+        StorageError(code: "not-found", message: message)
+    }
+}

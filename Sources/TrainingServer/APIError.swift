@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// An error the API answers with: a status and `{"error": {"code", "message", "field"?}}`.
+///
+/// Messages name what was wrong and what to do; they never carry key data, nor say whether a foreign id
+/// exists (`not-found` is the same for both).
+public struct APIError: Error, Sendable, HTTPResponseError {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    static func badRequest(_ message: String, field: String? = nil) -> APIError {
+        APIError(.badRequest, "bad-request", message, field: field)
+    }
+    static let unauthenticated = APIError(.unauthorized, "unauthenticated", "Sign in first (POST /api/login).")
+    static let csrf = APIError(
+        .forbidden, "csrf", "Send the X-CSRF-Token header with the token from /api/login or /api/me.")
+    static let notFound = APIError(.notFound, "not-found", "Nothing here; check the address.")
+    static func conflict(_ message: String, field: String? = nil) -> APIError {
+        APIError(.conflict, "conflict", message, field: field)
+    }
+    static func stageLocked(_ message: String) -> APIError { APIError(.conflict, "stage-locked", message) }
+    static let tooLarge = APIError(
+        .contentTooLarge, "too-large",
+        "The request body is over \(TrainingServer.maximumBodyBytes / 1024) KiB; send less.")
+    static let throttled = APIError(
+        .tooManyRequests, "throttled", "Too many failed sign-ins; wait 15 minutes or ask an administrator.")
+    static let internalError = APIError(
+        .internalServerError, "internal",
+        "Something went wrong on the server; try again, and tell the instructor if it persists.")
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var field: String?
+        }
+        var error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        jsonResponse(Body(error: .init(code: code, message: message, field: field)), status: status)
+    }
+}
+
+/// Turns every error into the API's JSON error shape; anything unexpected becomes a 500 `internal` (logged,
+/// never shown).
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = ServerContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as APIError {
+            response = try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let mapped: APIError
+            switch error.status {
+            case .notFound, .methodNotAllowed: mapped = .notFound
+            case .contentTooLarge: mapped = .tooLarge
+            case .badRequest: mapped = .badRequest("The request is malformed; check the address and the body.")
+            case .unauthorized: mapped = .unauthenticated
+            default: mapped = APIError(error.status, "bad-request", "The request cannot be served as sent.")
+            }
+            response = try mapped.response(from: request, context: context)
+        } catch {
+            context.logger.error("Unexpected error on \(request.method) \(request.uri.path): \(error)")
+            response = try APIError.internalError.response(from: request, context: context)
+        }
+        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
+        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
+        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        if request.uri.path.hasPrefix("/api/"), response.headers[.cacheControl] == nil {
+            response.headers[.cacheControl] = "no-store"
+        }
+        return response
+    }
+}
+
+/// The JSON encoder of every answer: sorted keys, slashes as they are.
+let responseEncoder: JSONEncoder = {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    return encoder
+}()
+
+/// A JSON response of an encodable value.
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    // Encoding the server's own value types cannot fail; an empty object stands in if it ever did.
+    let data = (try? responseEncoder.encode(value)) ?? Data("{}".utf8)
+    return Response(
+        status: status,
+        headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
+        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+}

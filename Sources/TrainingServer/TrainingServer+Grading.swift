@@ -1,0 +1,107 @@
+import CargoModel
+import Foundation
+import Scoring
+import Storage
+
+extension TrainingServer {
+    /// What the feedback route answers (see docs/API.md).
+    struct FeedbackView: Encodable {
+        struct StageView: Encodable {
+            var stage: Stage
+            var score: Double
+            var disposition: Disposition
+            var expected: Disposition?
+            var messages: [String]
+        }
+        struct RegionView: Encodable {
+            var scan: String
+            var x: Double
+            var y: Double
+            var width: Double
+            var height: Double
+            var label: String
+        }
+        var released: Bool
+        var score: Double
+        var outcome: String
+        var stages: [StageView]
+        var messages: [String]
+        var regions: [RegionView]
+    }
+
+    /// Grading inputs for a finished case: the attempt (from the stored decisions), the key and its regions.
+    /// The only code path besides `feedback` that reads a key.
+    private func gradingInputs(_ access: CaseAccess) async throws -> (Attempt, AnswerKey, ScanGeometry) {
+        let c = access.inspectionCase, assignment = access.assignment
+        let decisions = try await storage.decisions(assignmentId: assignment.id, caseId: c.id).map(\.decision)
+        guard let keyBytes = try await storage.answerKey(courseId: assignment.courseId, caseId: c.id),
+            let course = try await storage.course(id: assignment.courseId)
+        else { throw APIError.internalError }
+        let key = try JSONDecoder().decode(AnswerKey.self, from: Data(keyBytes))
+        let attempt = Attempt(
+            caseId: c.id, courseHash: course.courseHash, traineeId: access.user.username, mode: assignment.mode,
+            decisions: decisions)
+        return (attempt, key, ScanGeometry(scansOf: c, key: key))
+    }
+
+    private func grade(_ attempt: Attempt, _ key: AnswerKey, _ regions: ScanGeometry) throws -> Grade {
+        // A Result rather than a typed do-catch: the release compiler (6.3.1) crashes on the latter.
+        let result = Result { () throws(GradingError) -> Grade in
+            try Scoring.grade(attempt, against: key, rubric: configuration.rubric, regions: regions)
+        }
+        switch result {
+        case .success(let grade): return grade
+        case .failure(let error):
+            // Decisions are checked on submission, so this is the server's fault, never the trainee's.
+            throw APIError(
+                .internalServerError, "internal", "This case cannot be graded (\(error.code)); tell the instructor.")
+        }
+    }
+
+    /// Grades a finished case and keeps the grade (for results and `attempts.jsonl`).
+    @discardableResult
+    func gradeAndStore(_ access: CaseAccess) async throws -> Grade {
+        let (attempt, key, regions) = try await gradingInputs(access)
+        let graded = try grade(attempt, key, regions)
+        try await storage.saveGrade(
+            GradeRecord(
+                assignmentId: access.assignment.id, userId: access.user.id, caseId: access.inspectionCase.id,
+                score: graded.score, outcome: graded.outcome.rawValue,
+                gradeJSON: Array(try responseEncoder.encode(graded)),
+                attemptJSON: Array(try responseEncoder.encode(attempt)),
+                gradedAt: now()))
+        return graded
+    }
+
+    /// The feedback of a finished case in the user's language, with the key: called only in training mode
+    /// or once test results are released.
+    func feedback(_ access: CaseAccess) async throws -> FeedbackView {
+        var (attempt, key, regions) = try await gradingInputs(access)
+        // Feedback with the key is shown now, so the detailed (training) feedback is built whatever the mode.
+        attempt.mode = .training
+        let graded = try grade(attempt, key, regions)
+        let language = access.user.language
+        let localizer = configuration.localizer
+        func lines(_ items: [FeedbackItem], _ rationale: [RationaleItem] = []) -> [String] {
+            Feedback(mode: .training, items: items, rationale: rationale).render {
+                localizer.text($0, language, $1)
+            }
+        }
+        let stages = graded.stages.map { result in
+            FeedbackView.StageView(
+                stage: result.stage, score: result.score, disposition: result.chosen, expected: result.best,
+                messages: lines(graded.feedback.items.filter { $0.parameters["stage"] == result.stage.rawValue }))
+        }
+        let general = graded.feedback.items.filter { $0.parameters["stage"] == nil }
+        let kinds = Dictionary(key.anomalies.map { ($0.id, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
+        let regionViews = regions.regions.map { region in
+            FeedbackView.RegionView(
+                scan: region.scan, x: region.box.x, y: region.box.y, width: region.box.width,
+                height: region.box.height,
+                label: kinds[region.anomalyId].map { localizer.text("anomaly.\($0)", language) } ?? region.anomalyId)
+        }
+        return FeedbackView(
+            released: true, score: graded.score, outcome: graded.outcome.rawValue, stages: stages,
+            messages: lines(general, graded.feedback.rationale), regions: regionViews)
+    }
+}

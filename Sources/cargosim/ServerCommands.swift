@@ -1,0 +1,582 @@
+import ArgumentParser
+import CargoModel
+import CaseBundle
+import Foundation
+import Logging
+import Scoring
+import Storage
+import TrainingServer
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The training server and the commands that fill its database (until the instructor console exists).
+let serverCommands: [any ParsableCommand.Type] = [
+    ServeCommand.self, UsersCommand.self, CourseCommand.self, AssignCommand.self, DemoSetupCommand.self,
+]
+
+/// `--db`, shared by the server commands.
+struct DatabaseOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The server's SQLite database (created when absent).", valueName: "file"))
+    var db = "cargosim.sqlite"
+
+    func open() -> SQLiteStorage {
+        do { return try SQLiteStorage(path: db) } catch {
+            fail(BundleError(code: "db.open", file: db, message: "\(error)"))
+        }
+    }
+}
+
+/// Runs an async storage call, printing its error (with `context`) and exiting on failure.
+func storageCall<T>(_ context: String, _ body: () async throws -> T) async -> T {
+    do { return try await body() } catch let error as StorageError {
+        fail(BundleError(code: "db.\(error.code)", file: context, message: error.message))
+    } catch {
+        fail(BundleError(code: "db.io", file: context, message: "\(error)"))
+    }
+}
+
+// MARK: - serve
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the training server: the trainee workspace in the browser and its JSON API.",
+        discussion: """
+            Prints the address to open. With --lan the server listens on every interface and prints this \
+            machine's addresses on the local network and a join code for the trainees' machines. Stop it with \
+            Ctrl-C. Accounts, courses and assignments come from `cargosim users`, `course import` and `assign`.
+            """)
+
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "The address to listen on.") var host = "127.0.0.1"
+    @Option(help: "The port (0: any free port, printed).") var port = 8080
+    @Flag(help: "Listen on the local network (0.0.0.0) and print the addresses trainees open.") var lan = false
+    @OptionGroup var assetOptions: AssetOptions
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("Give --port from 0 to 65535 (got \(port)).") }
+        if lan && host != "127.0.0.1" { throw ValidationError("Give either --lan or --host, not both.") }
+    }
+
+    func run() async throws {
+        let workspace = try Workspace(assetOptions)
+        let storage = database.open()
+        let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
+        let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
+        let server = TrainingServer(
+            .init(
+                storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,
+                version: generatorVersionText))
+        var logger = Logger(label: "cargosim.serve")
+        logger.logLevel = .warning
+        let bindHost = lan ? "0.0.0.0" : host
+        let lan = self.lan, db = database.db
+        let app = server.application(host: bindHost, port: port, logger: logger) { bound in
+            var lines = ["CargoSim training server: http://\(lan ? "127.0.0.1" : bindHost):\(bound)/  (database \(db))"]
+            if lan {
+                let addresses = localNetworkAddresses()
+                if addresses.isEmpty {
+                    lines.append("No local network address found; trainees cannot reach this machine yet.")
+                }
+                for address in addresses {
+                    lines.append(
+                        "On the local network: http://\(address):\(bound)/  join code \(joinCode(address, bound))")
+                }
+            }
+            lines.append("Stop with Ctrl-C.")
+            FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        try await app.runService()
+    }
+}
+
+/// This machine's IPv4 addresses other than loopback.
+func localNetworkAddresses() -> [String] {
+    var out: [String] = []
+    var list: UnsafeMutablePointer<ifaddrs>?
+    guard getifaddrs(&list) == 0, let first = list else { return [] }
+    defer { freeifaddrs(list) }
+    var cursor: UnsafeMutablePointer<ifaddrs>? = first
+    while let item = cursor {
+        defer { cursor = item.pointee.ifa_next }
+        guard let address = item.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
+            item.pointee.ifa_flags & UInt32(IFF_LOOPBACK) == 0, item.pointee.ifa_flags & UInt32(IFF_UP) != 0
+        else { continue }
+        var host = [CChar](repeating: 0, count: Int(NI_MAXHOST))
+        if getnameinfo(
+            address, socklen_t(MemoryLayout<sockaddr_in>.size), &host, socklen_t(host.count), nil, 0, NI_NUMERICHOST)
+            == 0
+        {
+            out.append(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        }
+    }
+    return Array(Set(out)).sorted()
+}
+
+/// A short code for an address and port that a trainee can read out or type: the IPv4 address and port
+/// (6 bytes) in Crockford base 32 (no I, L, O, U), in groups of four.
+func joinCode(_ address: String, _ port: Int) -> String {
+    let octets = address.split(separator: ".").compactMap { UInt64($0) }
+    guard octets.count == 4 else { return "-" }
+    var value = octets.reduce(UInt64(0)) { $0 << 8 | $1 } << 16 | UInt64(port & 0xFFFF)
+    let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
+    var characters: [Character] = []
+    for _ in 0..<10 {
+        characters.append(alphabet[Int(value & 31)])
+        value >>= 5
+    }
+    let text = String(characters.reversed())
+    return text.prefix(5) + "-" + text.suffix(5)
+}
+
+// MARK: - users
+
+struct UsersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users", abstract: "Add accounts to the server's database.",
+        subcommands: [UsersAddCommand.self, UsersImportCommand.self])
+}
+
+extension Role: ExpressibleByArgument {}
+
+/// A random password a person can type: 14 letters and digits without look-alikes.
+func generatedPassword() -> String {
+    let alphabet = Array("abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789")
+    var generator = SystemRandomNumberGenerator()
+    return String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+}
+
+struct UsersAddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add", abstract: "Add one account; prints a generated password when none is given.")
+
+    @Argument(help: "The username (lower-case letters, digits, . _ -).") var username: String
+    @Option(help: "The person's name as shown.") var name: String?
+    @Option(help: "admin, instructor or trainee.") var role: Role = .trainee
+    @Option(help: "en, es or pt.") var language = "en"
+    @Option(help: "The password (default: a generated one, printed once).") var password: String?
+    @Option(help: "Also add the user to this cohort.") var cohort: String?
+    @Option(help: ArgumentHelp("bcrypt cost (4 to 31).", visibility: .hidden)) var bcryptCost: UInt8 = 12
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        guard (4...31).contains(bcryptCost) else { throw ValidationError("Give --bcrypt-cost from 4 to 31.") }
+        let input = AccountInput(
+            username: username, displayName: name ?? username, role: role, password: password ?? generatedPassword(),
+            language: language)
+        if let problem = input.problem() { throw ValidationError("\(problem.field): \(problem.message)") }
+    }
+
+    func run() async throws {
+        let storage = database.open()
+        let secret = password ?? generatedPassword()
+        let input = AccountInput(
+            username: username, displayName: name ?? username, role: role, password: secret, language: language)
+        let user = await storageCall(database.db) {
+            try await storage.createUser(input.newUser(cost: bcryptCost), at: now())
+        }
+        if let cohort { await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) } }
+        await storageCall(database.db) {
+            try await storage.audit(
+                AuditEntry(
+                    at: now(), actor: "cli", action: "user.create", detail: "\(user.username) (\(role.rawValue))"))
+        }
+        print(
+            "Added \(user.username) (\(user.role.rawValue), id \(user.id))"
+                + (password == nil ? "; password: \(secret)" : "."))
+    }
+}
+
+struct UsersImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Add the accounts of a CSV file (all or none).",
+        discussion: """
+            The first line names the columns: username, displayName, role, language (required) and password, \
+            cohort (optional). A line without a password gets a generated one, printed once. Every line is \
+            checked before anything is added; errors name the line and the field.
+            """)
+
+    @Argument(help: "The CSV file.") var file: String
+    @Option(help: ArgumentHelp("bcrypt cost (4 to 31).", visibility: .hidden)) var bcryptCost: UInt8 = 12
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let text: String
+        do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+            fail(
+                BundleError(
+                    code: "io.unreadable", file: file, message: "Cannot read the file as UTF-8 text; check the path."))
+        }
+        let rows: [AccountRow]
+        do { rows = try AccountCSV.parse(text, file: file) } catch { fail(error) }
+        let storage = database.open()
+        var problems: [BundleError] = []
+        for row in rows where try await storage.credentials(username: row.input.username) != nil {
+            problems.append(
+                BundleError(
+                    code: "users.exists", file: file, line: row.line, field: "username", value: row.input.username,
+                    message: "This username is taken; remove the line or choose another name. Nothing was added."))
+        }
+        if !problems.isEmpty { fail(BundleErrors(problems)) }
+        for row in rows {
+            let user = await storageCall(database.db) {
+                try await storage.createUser(row.input.newUser(cost: bcryptCost), at: now())
+            }
+            if let cohort = row.cohort {
+                await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) }
+            }
+            print(
+                "Added \(user.username) (\(user.role.rawValue))"
+                    + (row.generated ? "; password: \(row.input.password)" : ""))
+        }
+        await storageCall(database.db) {
+            try await storage.audit(
+                AuditEntry(at: now(), actor: "cli", action: "users.import", detail: "\(rows.count) from \(file)"))
+        }
+    }
+}
+
+struct AccountRow {
+    var line: Int
+    var input: AccountInput
+    var cohort: String?
+    var generated: Bool
+}
+
+/// Reads the accounts CSV (RFC 4180: commas, double quotes, "" inside quotes).
+enum AccountCSV {
+    static let required = ["username", "displayName", "role", "language"]
+    static let optional = ["password", "cohort"]
+
+    static func parse(_ text: String, file: String) throws -> [AccountRow] {
+        let records = try records(text, file: file)
+        guard let header = records.first else {
+            throw BundleError(
+                code: "csv.empty", file: file,
+                message: "The file is empty; give a header line and one line per account.")
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
+        for column in required where !names.contains(column) {
+            throw BundleError(
+                code: "csv.header", file: file, line: header.line, field: column,
+                message: "The header lacks this column; it needs " + required.joined(separator: ", ") + ".")
+        }
+        if let unknown = names.first(where: { !required.contains($0) && !optional.contains($0) }) {
+            throw BundleError(
+                code: "csv.header", file: file, line: header.line, field: unknown,
+                message: "Unknown column; use " + (required + optional).joined(separator: ", ") + ".")
+        }
+        var errors: [BundleError] = []
+        var rows: [AccountRow] = []
+        var seen: [String: Int] = [:]
+        for record in records.dropFirst() {
+            if record.fields.allSatisfy({ $0.isEmpty }) { continue }
+            guard record.fields.count == names.count else {
+                errors.append(
+                    BundleError(
+                        code: "csv.columns", file: file, line: record.line,
+                        message: "This line has \(record.fields.count) fields; the header has \(names.count)."))
+                continue
+            }
+            var value: [String: String] = [:]
+            for (name, field) in zip(names, record.fields) { value[name] = field.trimmingCharacters(in: .whitespaces) }
+            guard let role = Role(rawValue: value["role"]!) else {
+                errors.append(
+                    BundleError(
+                        code: "csv.role", file: file, line: record.line, field: "role", value: value["role"],
+                        message: "Use admin, instructor or trainee."))
+                continue
+            }
+            let given = value["password"].flatMap { $0.isEmpty ? nil : $0 }
+            let input = AccountInput(
+                username: value["username"]!, displayName: value["displayName"]!, role: role,
+                password: given ?? generatedPassword(), language: value["language"]!)
+            if let problem = input.problem() {
+                errors.append(
+                    BundleError(
+                        code: "csv.\(problem.field)", file: file, line: record.line, field: problem.field,
+                        value: problem.field == "password" ? nil : value[problem.field], message: problem.message))
+                continue
+            }
+            if let first = seen[input.username] {
+                errors.append(
+                    BundleError(
+                        code: "csv.duplicate", file: file, line: record.line, field: "username", value: input.username,
+                        message: "Already on line \(first); give each username once."))
+                continue
+            }
+            seen[input.username] = record.line
+            let cohort = value["cohort"].flatMap { $0.isEmpty ? nil : $0 }
+            rows.append(AccountRow(line: record.line, input: input, cohort: cohort, generated: given == nil))
+        }
+        if !errors.isEmpty { throw BundleErrors(errors) }
+        return rows
+    }
+
+    /// Splits the text into records with the line each starts on.
+    static func records(_ text: String, file: String) throws -> [(line: Int, fields: [String])] {
+        var out: [(line: Int, fields: [String])] = []
+        var fields: [String] = [], field = "", quoted = false, line = 1, start = 1, afterQuote = false
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        func next() -> Unicode.Scalar? {
+            if let p = pending { pending = nil; return p }
+            return iterator.next()
+        }
+        while let c = next() {
+            if quoted {
+                if c == "\"" {
+                    let following = next()
+                    if following == "\"" {
+                        field.unicodeScalars.append("\"")
+                    } else {
+                        quoted = false
+                        afterQuote = true
+                        pending = following
+                    }
+                } else {
+                    if c == "\n" { line += 1 }
+                    field.unicodeScalars.append(c)
+                }
+                continue
+            }
+            switch c {
+            case "\"":
+                guard field.isEmpty, !afterQuote else {
+                    throw BundleError(
+                        code: "csv.quote", file: file, line: line, field: "column \(fields.count + 1)",
+                        message: "A quote inside an unquoted field; quote the whole field and double the quote (\"\").")
+                }
+                quoted = true
+            case ",":
+                fields.append(field)
+                field = ""
+                afterQuote = false
+            case "\r": continue
+            case "\n":
+                fields.append(field)
+                out.append((start, fields))
+                fields = []
+                field = ""
+                afterQuote = false
+                line += 1
+                start = line
+            default:
+                guard !afterQuote else {
+                    throw BundleError(
+                        code: "csv.quote", file: file, line: line, field: "column \(fields.count + 1)",
+                        message: "Text after a closing quote; put a comma after the quoted field.")
+                }
+                field.unicodeScalars.append(c)
+            }
+        }
+        if quoted {
+            throw BundleError(
+                code: "csv.quote", file: file, line: start,
+                message: "A quoted field is never closed; add the closing quote.")
+        }
+        if !field.isEmpty || !fields.isEmpty {
+            fields.append(field)
+            out.append((start, fields))
+        }
+        return out
+    }
+}
+
+// MARK: - course import
+
+struct CourseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "course", abstract: "Put courses into the server's database.",
+        subcommands: [CourseImportCommand.self])
+}
+
+struct CourseImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a generated course and its answer keys (validated first; again: no change).",
+        discussion: """
+            The cases, their scans and door drawings are stored in the database; the keys are stored apart and \
+            only grading reads them. Importing the same course again changes nothing; a different course with \
+            the same id is refused.
+            """)
+
+    @Argument(help: "The course folder (course.json, cases/).") var course: String
+    @Option(help: ArgumentHelp("The course's keys/ folder.", valueName: "dir")) var keys: String
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var assetOptions: AssetOptions
+
+    func run() async throws {
+        let workspace = try Workspace(assetOptions)
+        let loaded: CourseImport
+        do {
+            loaded = try CourseLoader.load(
+                courseDirectory: URL(fileURLWithPath: course), keysDirectory: URL(fileURLWithPath: keys),
+                schemaDirectory: workspace.assets.appendingPathComponent("schema"))
+        } catch {
+            printErrors(error)
+            printError("Nothing was imported.")
+            Foundation.exit(1)
+        }
+        let storage = database.open()
+        let outcome = await storageCall(course) { try await storage.importCourse(loaded, at: now()) }
+        switch outcome {
+        case .imported:
+            await storageCall(database.db) {
+                try await storage.audit(
+                    AuditEntry(
+                        at: now(), actor: "cli", action: "course.import",
+                        detail: "\(loaded.courseId) (\(loaded.cases.count) cases)"))
+            }
+            print("Imported course \(loaded.courseId) “\(loaded.title)” (\(loaded.cases.count) cases).")
+        case .unchanged:
+            print("Course \(loaded.courseId) is already imported; nothing changed.")
+        }
+    }
+}
+
+// MARK: - assign
+
+struct AssignCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign",
+        abstract: "Assign a course to users or a cohort, in training or test mode.",
+        discussion: "Training shows feedback with the key after each case; test keeps it until results are released.")
+
+    @Option(help: "The course id (as `course import` printed).") var course: String
+    @Option(help: "Usernames, comma-separated.") var users: String?
+    @Option(help: "A cohort's name.") var cohort: String?
+    @Option(help: "training or test.") var mode: AttemptMode
+    @OptionGroup var database: DatabaseOptions
+
+    func validate() throws {
+        if (users == nil) == (cohort == nil) { throw ValidationError("Give either --users or --cohort.") }
+    }
+
+    func run() async throws {
+        let storage = database.open()
+        var ids: [Int64] = []
+        if let users {
+            for name in users.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+                guard let found = await storageCall(database.db, { try await storage.credentials(username: name) })
+                else {
+                    fail(
+                        BundleError(
+                            code: "assign.user", file: database.db, field: "users", value: name,
+                            message: "No such user; add it with `cargosim users add`. Nothing was assigned."))
+                }
+                ids.append(found.user.id)
+            }
+        } else if let cohort {
+            guard let members = await storageCall(database.db, { try await storage.cohortMembers(cohort) }),
+                !members.isEmpty
+            else {
+                fail(
+                    BundleError(
+                        code: "assign.cohort", file: database.db, field: "cohort", value: cohort,
+                        message: "No such cohort, or it is empty; add users with --cohort. Nothing was assigned."))
+            }
+            ids = members
+        }
+        guard await storageCall(database.db, { try await storage.course(id: course) }) != nil else {
+            fail(
+                BundleError(
+                    code: "assign.course", file: database.db, field: "course", value: course,
+                    message: "No such course; import it with `cargosim course import`. Nothing was assigned."))
+        }
+        for id in ids {
+            let assignment = await storageCall(database.db) {
+                try await storage.createAssignment(courseId: course, userId: id, mode: mode, at: now())
+            }
+            print("Assignment \(assignment.id): course \(course) to user \(id) (\(mode.rawValue)).")
+        }
+        await storageCall(database.db) {
+            try await storage.audit(
+                AuditEntry(
+                    at: now(), actor: "cli", action: "assign",
+                    detail: "\(course) \(mode.rawValue) to \(ids.count) users"))
+        }
+    }
+}
+
+// MARK: - demo-setup
+
+struct DemoSetupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo-setup",
+        abstract: "Prepare the demonstration: accounts, the course and assignments (what `make run` does).",
+        discussion: """
+            Creates admin, instructor and trainee1..trainee3 when absent, with random passwords written once to \
+            demo-accounts.txt next to the database (mode 600); imports the course; gives each demo trainee a \
+            training and a test assignment of it. Prints the accounts every time.
+            """)
+
+    @Option(help: "The course folder.") var course = "demo-course"
+    @Option(help: "Its keys (default: <course>/keys).") var keys: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var assetOptions: AssetOptions
+
+    static let accounts: [(String, String, Role)] = [
+        ("admin", "Administrator", .admin), ("instructor", "Instructor", .instructor),
+        ("trainee1", "Trainee One", .trainee), ("trainee2", "Trainee Two", .trainee),
+        ("trainee3", "Trainee Three", .trainee),
+    ]
+
+    func run() async throws {
+        let workspace = try Workspace(assetOptions)
+        let storage = database.open()
+        let dbURL = URL(fileURLWithPath: database.db).standardizedFileURL
+        let accountsFile = dbURL.deletingLastPathComponent().appendingPathComponent("demo-accounts.txt")
+        var lines: [String] = []
+        if let existing = try? String(contentsOf: accountsFile, encoding: .utf8) {
+            lines = existing.split(separator: "\n").map(String.init)
+        }
+        var created = false
+        for (username, name, role) in Self.accounts {
+            if await storageCall(database.db, { try await storage.credentials(username: username) }) != nil { continue }
+            let password = generatedPassword()
+            let input = AccountInput(
+                username: username, displayName: name, role: role, password: password, language: "en")
+            _ = await storageCall(database.db) { try await storage.createUser(input.newUser(cost: 10), at: now()) }
+            lines.removeAll { $0.hasPrefix(username + " ") }
+            lines.append("\(username) \(password) (\(role.rawValue))")
+            created = true
+        }
+        if created {
+            let text = lines.joined(separator: "\n") + "\n"
+            FileManager.default.createFile(
+                atPath: accountsFile.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            _ = chmod(accountsFile.path, 0o600)
+        }
+
+        let courseURL = URL(fileURLWithPath: course)
+        let loaded: CourseImport
+        do {
+            loaded = try CourseLoader.load(
+                courseDirectory: courseURL,
+                keysDirectory: URL(fileURLWithPath: keys ?? courseURL.appendingPathComponent("keys").path),
+                schemaDirectory: workspace.assets.appendingPathComponent("schema"))
+        } catch { fail(error) }
+        _ = await storageCall(course) { try await storage.importCourse(loaded, at: now()) }
+        for (username, _, role) in Self.accounts where role == .trainee {
+            guard let user = await storageCall(database.db, { try await storage.credentials(username: username) })?.user
+            else { continue }
+            let existing = await storageCall(database.db) { try await storage.assignments(userId: user.id) }
+            for mode in AttemptMode.allCases
+            where !existing.contains(where: { $0.courseId == loaded.courseId && $0.mode == mode }) {
+                _ = await storageCall(database.db) {
+                    try await storage.createAssignment(
+                        courseId: loaded.courseId, userId: user.id, mode: mode, at: now())
+                }
+            }
+        }
+        print("Demonstration accounts (from \(accountsFile.path)):")
+        for line in lines { print("  " + line) }
+        print(
+            "Course \(loaded.courseId) “\(loaded.title)”: \(loaded.cases.count) cases; each trainee has a training and a test assignment."
+        )
+    }
+}
