@@ -6,7 +6,7 @@ RELEASE_BIN = .build/release/cargosim
 DEMO ?= demo-course
 SEED ?= 7
 
-.PHONY: build release run test bench format lint clean deps dist dist-check
+.PHONY: build release run test bench format lint clean deps dist dist-check bench-server
 
 deps:
 	@./scripts/install-deps.sh
@@ -35,6 +35,11 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release
 	$(RELEASE_BIN) bench
+	SWIFT=$(SWIFT) ./scripts/bench-server.sh
+
+# The training server under 200 simulated trainees (wrk, loopback) and nginx on the same scans; see the script.
+bench-server: deps
+	SWIFT=$(SWIFT) ./scripts/bench-server.sh
 
 # The self-contained tarball dist/cargosim-<version>-linux-<arch>.tar.gz (runs without a Swift toolchain).
 dist: deps
