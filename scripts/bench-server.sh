@@ -10,7 +10,10 @@
 #   case    every trainee opens its case views, round and round;
 #   work    every trainee works its cases as the browser does: case view, decision of the current
 #           stage (each one real: the first decision of that stage of that case), the scan once
-#           screening is open, the examination before its decision.
+#           screening is open, the examination before its decision;
+#   paced   the same work, each trainee pausing about BENCH_THINK_MS (1 s) before each request, as a
+#           person reading the case does: latency at a class's pace rather than at saturation
+#           (the runs above keep 200 requests in flight at all times and so measure the queue).
 # Prints a table and writes it with the raw figures to bench-results/server-<UTC time>.{txt,tsv}.
 # Traffic goes to 127.0.0.1 only; every run is bounded in time.
 set -euo pipefail
@@ -20,6 +23,7 @@ trainees=${BENCH_TRAINEES:-200}
 cases=${BENCH_CASES:-24}
 assignments=${BENCH_ASSIGNMENTS:-2}
 duration=${BENCH_SECONDS:-15}
+think=${BENCH_THINK_MS:-1000}
 password=bench-only-password
 
 for tool in wrk nginx; do
@@ -138,6 +142,9 @@ wrk_run scan "$duration" -s scripts/bench/files.lua "$url" -- scan "$work/sessio
 wrk_run nginx "$duration" -s scripts/bench/files.lua "http://127.0.0.1:$nginx_port" -- file "$work/nginx-paths.txt"
 wrk_run case "$duration" -s scripts/bench/trainee.lua "$url" -- case "$work/sessions.tsv"
 wrk_run work "$duration" -s scripts/bench/trainee.lua "$url" -- work "$work/sessions.tsv"
+export CARGOSIM_BENCH_THINK_MS=$think
+wrk_run paced "$duration" -s scripts/bench/trainee.lua "$url" -- work "$work/sessions.tsv"
+unset CARGOSIM_BENCH_THINK_MS
 
 python3 scripts/bench/summary.py "$tsv" "$work/scan.wrk" "$work/nginx.wrk" | tee -a "$txt"
 echo "bench-server: figures in $txt and $tsv"

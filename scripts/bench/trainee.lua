@@ -14,6 +14,10 @@
 -- MODE case: only case views, cycling through the trainee's cases.
 -- (Scan throughput is measured with files.lua, which leaves the bodies to wrk.)
 --
+-- With CARGOSIM_BENCH_THINK_MS set, every trainee waits that long on average (uniformly 0.5× to 1.5×)
+-- before each request, as a person reading a case does: latency at a paced load rather than at
+-- saturation, where 200 connections firing back to back measure the queue.
+--
 -- Each thread keeps its latencies (ms) per call kind; done() merges them, prints the
 -- percentiles and appends them to $CARGOSIM_BENCH_OUT as tab-separated lines (run name, call,
 -- requests, req/s, p50, p99, max in ms, MB/s).
@@ -61,6 +65,7 @@ function init(args)
     mode = args[1]
     local source = args[2]
     local index = wrk.thread:get("index")
+    math.randomseed(index * 7919)
     local line_number = 0
     for line in io.lines(source) do
         line_number = line_number + 1
@@ -115,6 +120,13 @@ local function next_request()
         return { kind = "case", method = "GET", path = case_path(c) }
     end
     return { kind = "case", method = "GET", path = case_path(cases[position]), view = true }
+end
+
+local think_ms = tonumber(os.getenv("CARGOSIM_BENCH_THINK_MS") or "")
+if think_ms ~= nil and think_ms > 0 then
+    function delay()
+        return math.floor(think_ms * (0.5 + math.random()))
+    end
 end
 
 function request()
