@@ -6,7 +6,7 @@ RELEASE_BIN = .build/release/cargosim
 DEMO ?= demo-course
 SEED ?= 7
 
-.PHONY: build release run test test-browser browser-deps bench format lint clean deps
+.PHONY: build release run test test-browser browser-deps bench bench-server format lint clean deps dist dist-check
 
 deps:
 	@./scripts/install-deps.sh
@@ -45,6 +45,19 @@ test-browser: deps browser-deps
 bench: deps
 	$(SWIFT) build -c release
 	$(RELEASE_BIN) bench
+	SWIFT=$(SWIFT) ./scripts/bench-server.sh
+
+# The training server under 200 simulated trainees (wrk, loopback) and nginx on the same scans; see the script.
+bench-server: deps
+	SWIFT=$(SWIFT) ./scripts/bench-server.sh
+
+# The self-contained tarball dist/cargosim-<version>-linux-<arch>.tar.gz (runs without a Swift toolchain).
+dist: deps
+	SWIFT=$(SWIFT) ./scripts/dist.sh dist
+
+# Unpacks the tarball in a bare Debian root (debootstrap, cached in .cache/dist-root/) and runs it there. Root only.
+dist-check: dist
+	./scripts/dist-check.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
@@ -53,4 +66,4 @@ lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 clean:
-	rm -rf .build $(DEMO) $(DB) $(DB)-wal $(DB)-shm demo-accounts.txt
+	rm -rf .build $(DEMO) $(DB) $(DB)-wal $(DB)-shm demo-accounts.txt dist

@@ -78,6 +78,18 @@ private func makeFolder(_ root: URL, _ relative: String) throws -> String {
         #expect(try locator.locate().path == assets)
     }
 
+    /// `make dist`'s tarball: `libexec/cargosim` with `Assets/` beside `libexec/`, started from any folder (another
+    /// course's checkout in the current folder must not win over the package's own assets).
+    @Test func theTarballLayoutIsFoundAboveLibexec() throws {
+        let root = try CatalogFixture.temporaryDirectory()
+        let assets = try makeAssets(root, "opt/cargosim-1.1.0-linux-x86_64/Assets")
+        let executable = try makeFolder(root, "opt/cargosim-1.1.0-linux-x86_64/libexec") + "/cargosim"
+        try makeAssets(root, "elsewhere/Assets")
+        let locator = AssetLocator(
+            environment: [:], executablePath: executable, currentDirectory: try makeFolder(root, "elsewhere/course"))
+        #expect(try locator.locate().path == assets)
+    }
+
     @Test func theCurrentDirectoryAndItsParentsAreSearchedLast() throws {
         let root = try CatalogFixture.temporaryDirectory()
         let assets = try makeAssets(root, "project/Assets")
