@@ -455,7 +455,13 @@ public final class SQLiteStorage: Storage {
     public func recordShown(assignmentId: Int64, caseId: String, stage: Stage, at time: Instant) async throws
         -> Instant
     {
-        try await write { db in
+        // Every case view calls this; only the first of a stage writes. A read first keeps the views after it
+        // off the single writer and its fsync (synchronous = FULL), which made every page view queue behind
+        // the decisions under load (make bench-server).
+        if let shown = try await shownTime(assignmentId: assignmentId, caseId: caseId, stage: stage) {
+            return shown
+        }
+        return try await write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO stageShown (assignmentId, caseId, stage, shownAt) VALUES (?, ?, ?, ?)",
                 arguments: [assignmentId, caseId, stage.rawValue, time.millisecondsSinceEpoch])

@@ -195,8 +195,9 @@ extension TrainingServer {
             let access = try await self.ownCase(user, context)
             let name = try self.openScan(access, context)
             guard
-                let bytes = try await self.storage.caseFile(
-                    courseId: access.assignment.courseId, caseId: access.inspectionCase.id, name: name)
+                let bytes = try await self.cases.file(
+                    courseId: access.assignment.courseId, caseId: access.inspectionCase.id, name: name,
+                    storage: self.storage)
             else { throw APIError.notFound }
             return fileResponse(bytes, contentType: "image/png", cacheable: true)
         }
@@ -408,7 +409,12 @@ extension TrainingServer {
 /// File bytes with their content type; scans and the door drawing may be cached by the browser
 /// privately (they only ever come to their own trainee).
 func fileResponse(_ bytes: [UInt8], contentType: String, cacheable: Bool = false) -> Response {
-    var headers: HTTPFields = [.contentType: contentType, .contentLength: String(bytes.count)]
+    fileResponse(ByteBuffer(bytes: bytes), contentType: contentType, cacheable: cacheable)
+}
+
+/// As above, from a buffer that is sent as it is (a cached file: no copy).
+func fileResponse(_ buffer: ByteBuffer, contentType: String, cacheable: Bool = false) -> Response {
+    var headers: HTTPFields = [.contentType: contentType, .contentLength: String(buffer.readableBytes)]
     headers[.cacheControl] = cacheable ? "private, max-age=3600" : "no-cache"
-    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: buffer))
 }
