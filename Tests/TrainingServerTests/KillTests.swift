@@ -50,12 +50,15 @@ import Testing
         }
     }
 
+    /// A blocking HTTP client on the calling thread. The trainees below are plain threads, not tasks: under
+    /// `swift test --parallel` other tests can hold every thread of the cooperative pool for minutes, and
+    /// trainees that were tasks then sent nothing before the deadline (the test failed with no decision made).
     struct HTTP: Sendable {
         let port: Int
         let session: URLSession
 
         func call(_ method: String, _ path: String, json: Any? = nil, cookie: String? = nil, csrf: String? = nil)
-            async throws -> (Int, [String: Any], String?)
+            throws -> (Int, Data, String?)
         {
             var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
             request.httpMethod = method
@@ -66,18 +69,71 @@ import Testing
             }
             if let cookie { request.setValue("cargosim_session=\(cookie)", forHTTPHeaderField: "Cookie") }
             if let csrf { request.setValue(csrf, forHTTPHeaderField: "X-CSRF-Token") }
-            let (data, response) = try await session.data(for: request)
-            let http = response as! HTTPURLResponse
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-            let setCookie = http.value(forHTTPHeaderField: "Set-Cookie")
-            return (http.statusCode, object, setCookie)
+            let done = DispatchSemaphore(value: 0)
+            let box = Outcome()
+            session.dataTask(with: request) { data, response, error in
+                box.set(data: data, response: response as? HTTPURLResponse, error: error)
+                done.signal()
+            }.resume()
+            done.wait()
+            let (data, response, error) = box.get()
+            if let error { throw error }
+            guard let response else { throw FixtureError(description: "no HTTP response for \(method) \(path)") }
+            return (response.statusCode, data ?? Data(), response.value(forHTTPHeaderField: "Set-Cookie"))
+        }
+
+        func object(_ data: Data) -> [String: Any] {
+            (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         }
     }
 
-    actor Acknowledged {
-        var decisions: [(assignment: Int64, caseId: String, stage: String)] = []
-        func add(_ a: Int64, _ c: String, _ s: String) { decisions.append((a, c, s)) }
-        var count: Int { decisions.count }
+    final class Outcome: @unchecked Sendable {
+        private let lock = NSLock()
+        private var data: Data?
+        private var response: HTTPURLResponse?
+        private var error: Error?
+        func set(data: Data?, response: HTTPURLResponse?, error: Error?) {
+            lock.lock()
+            (self.data, self.response, self.error) = (data, response, error)
+            lock.unlock()
+        }
+        func get() -> (Data?, HTTPURLResponse?, Error?) {
+            lock.lock()
+            defer { lock.unlock() }
+            return (data, response, error)
+        }
+    }
+
+    /// The decisions that got a 201, and what the trainees saw otherwise (for the failure message).
+    final class Acknowledged: @unchecked Sendable {
+        private let lock = NSLock()
+        private var acked: [(assignment: Int64, caseId: String, stage: String)] = []
+        private var seen: [String] = []
+        func add(_ a: Int64, _ c: String, _ s: String) {
+            lock.lock()
+            acked.append((a, c, s))
+            lock.unlock()
+        }
+        func note(_ text: String) {
+            lock.lock()
+            if seen.count < 20 { seen.append(text) }
+            lock.unlock()
+        }
+        var count: Int {
+            lock.lock()
+            defer { lock.unlock() }
+            return acked.count
+        }
+        var decisions: [(assignment: Int64, caseId: String, stage: String)] {
+            lock.lock()
+            defer { lock.unlock() }
+            return acked
+        }
+        var other: [String] {
+            lock.lock()
+            defer { lock.unlock() }
+            return seen
+        }
     }
 
     @Test func everyAcknowledgedDecisionSurvivesKill9() async throws {
@@ -110,55 +166,64 @@ import Testing
         let cases = try Fixture.imported.get().cases.map {
             try JSONDecoder().decode(InspectionCase.self, from: Data($0.document))
         }
-        // Each trainee works every case, stage by stage, as fast as the server answers.
-        let work = Task {
-            await withTaskGroup(of: Void.self) { group in
-                for name in trainees {
-                    group.addTask {
-                        do {
-                            let (_, login, setCookie) = try await http.call(
-                                "POST", "/api/login", json: ["username": name, "password": "kill test password"])
-                            guard let cookie = setCookie?.split(separator: ";").first?.split(separator: "=").last,
-                                let csrf = login["csrfToken"] as? String
-                            else { return }
-                            let me = String(cookie)
-                            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(http.port)/api/assignments")!)
-                            request.setValue("cargosim_session=\(me)", forHTTPHeaderField: "Cookie")
-                            let (data, _) = try await http.session.data(for: request)
-                            let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
-                            guard let aid = (list.first?["id"] as? NSNumber)?.int64Value else { return }
-                            for c in cases {
-                                let base = "/api/assignments/\(aid)/cases/\(c.id)"
-                                for stage in c.stages {
-                                    if stage == .examination {
-                                        _ = try await http.call(
-                                            "POST", base + "/examine",
-                                            json: ["points": [c.examination!.points[0].rawValue]],
-                                            cookie: me, csrf: csrf)
-                                    }
-                                    let (status, _, _) = try await http.call(
-                                        "POST", base + "/decisions", json: decisionBody(stage), cookie: me, csrf: csrf)
-                                    if status == 201 { await acknowledged.add(aid, c.id, stage.rawValue) }
-                                }
+        // Each trainee works every case, stage by stage, as fast as the server answers, on its own thread.
+        let finished = DispatchGroup()
+        for name in trainees {
+            finished.enter()
+            let thread = Thread {
+                defer { finished.leave() }
+                do {
+                    let (_, loginData, setCookie) = try http.call(
+                        "POST", "/api/login", json: ["username": name, "password": "kill test password"])
+                    let login = http.object(loginData)
+                    guard let cookie = setCookie?.split(separator: ";").first?.split(separator: "=").last,
+                        let csrf = login["csrfToken"] as? String
+                    else {
+                        acknowledged.note("log-in failed: \(login)")
+                        return
+                    }
+                    let me = String(cookie)
+                    let (_, data, _) = try http.call("GET", "/api/assignments", cookie: me)
+                    let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
+                    guard let aid = (list.first?["id"] as? NSNumber)?.int64Value else {
+                        acknowledged.note("no assignment: \(String(decoding: data, as: UTF8.self))")
+                        return
+                    }
+                    for c in cases {
+                        let base = "/api/assignments/\(aid)/cases/\(c.id)"
+                        for stage in c.stages {
+                            if stage == .examination {
+                                _ = try http.call(
+                                    "POST", base + "/examine", json: ["points": [c.examination!.points[0].rawValue]],
+                                    cookie: me, csrf: csrf)
                             }
-                        } catch {
-                            // The server was killed under this request: expected.
+                            let (status, answer, _) = try http.call(
+                                "POST", base + "/decisions", json: decisionBody(stage), cookie: me, csrf: csrf)
+                            if status == 201 {
+                                acknowledged.add(aid, c.id, stage.rawValue)
+                            } else {
+                                acknowledged.note("\(stage.rawValue): \(status) \(http.object(answer))")
+                            }
                         }
                     }
+                } catch {
+                    // The server was killed under this request: expected (noted in case nothing got through).
+                    acknowledged.note("\(error)")
                 }
             }
+            thread.start()
         }
         // Kill once some decisions are acknowledged and others are still in flight.
-        let deadline = Date().addingTimeInterval(60)
-        while await acknowledged.count < 6, Date() < deadline { try await Task.sleep(nanoseconds: 2_000_000) }
+        let deadline = Date().addingTimeInterval(120)
+        while acknowledged.count < 6, Date() < deadline { usleep(2000) }
         server.kill()
-        await work.value
-        let acked = await acknowledged.decisions
-        #expect(acked.count >= 6)
+        finished.wait()
+        let acked = acknowledged.decisions
+        #expect(acked.count >= 6, "\(acknowledged.other)")
 
         // Restart on the same database: the server comes up and every acknowledged decision is there.
         let restarted = try Server(db: db)
-        let (health, _, _) = try await HTTP(port: restarted.port, session: URLSession(configuration: .ephemeral)).call(
+        let (health, _, _) = try HTTP(port: restarted.port, session: URLSession(configuration: .ephemeral)).call(
             "GET", "/api/health")
         #expect(health == 200)
         restarted.kill()
