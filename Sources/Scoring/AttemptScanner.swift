@@ -19,6 +19,7 @@ import CargoModel
 /// ```
 public struct AttemptScanner {
     let b: UnsafeBufferPointer<UInt8>
+    let tables = ScanTables.shared
     var i = 0
     var end = 0
     var lineStart = 0
@@ -26,6 +27,11 @@ public struct AttemptScanner {
     var lastDate: (head: UInt64, tail: UInt16, days: Int) = (0, 0, Int.min)
     /// The field path of a failure, innermost part first (built only when a line fails).
     var trail = PathStack()
+    /// The code each coded field is expected to hold next (its last, or for a stage the one after).
+    var guesses = (stage: 0, disposition: -1, clock: -1, mode: -1)
+    /// For each coded list (indicators, seal findings, points, custody steps), the codes of its last non-empty
+    /// list, 16 each (255: none): lists repeat from attempt to attempt.
+    var listGuesses = SIMD64<UInt8>(repeating: 255)
 
     /// The attempt of the current line (valid after `next()` returned true).
     public private(set) var record = AttemptRecord()
@@ -48,27 +54,49 @@ public struct AttemptScanner {
         let count = b.count
         while lineStart < count {
             line += 1
-            var stop = lineStart
-            if let base = b.baseAddress,
-                let found = memchr(base + lineStart, 10, count - lineStart)
-            {
-                stop = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            } else {
-                stop = count
-            }
             let start = lineStart
-            lineStart = stop + 1
-            var blank = true
-            for k in start..<stop where !(b[k] == 32 || b[k] == 9 || b[k] == 13) {
-                blank = false
-                break
+            var k = start
+            while k < count, b[k] == 32 || b[k] == 9 || b[k] == 13 { k += 1 }
+            if k == count || b[k] == 10 {  // a blank line
+                lineStart = min(count, k + 1)
+                continue
             }
-            if blank { continue }
+            // First read the line without looking for its end: no reader here passes a newline (it is not
+            // whitespace to them, and strings refuse control characters), so a line that reads well ends at its
+            // own newline, which is then checked.
+            i = start
+            end = count
+            trail.removeAll()
+            record.clear()
+            var read = false
+            do throws(ParseFailure) {
+                try parseAttempt()
+                ws()
+                read = i == count || b[i] == 10
+            } catch {
+                read = false
+            }
+            if read {
+                lineStart = min(count, i + 1)
+                return true
+            }
+            // Otherwise read it again within its bounds, for the error with the field it names.
+            var stop = count
+            if let base = b.baseAddress, let found = memchr(base + start, 10, count - start) {
+                stop = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            }
+            lineStart = stop + 1
             i = start
             end = stop
             trail.removeAll()
             record.clear()
-            do throws(ParseFailure) { try parseAttempt() } catch {
+            do throws(ParseFailure) {
+                try parseAttempt()
+                ws()
+                guard i == end else {
+                    throw fail("Text after the attempt's closing brace; one attempt per line.", here)
+                }
+            } catch {
                 throw AttemptReadError(line: line, field: pathText, value: error.value, message: error.message)
             }
             return true
@@ -84,9 +112,10 @@ public struct AttemptScanner {
             Decision(
                 stage: d.stage, disposition: d.disposition, agency: d.agency, shownAt: d.shownAt,
                 decidedAt: d.decidedAt, clock: d.clock, markedRegions: r.marks[d.marks].map(markedRegion),
-                flaggedIndicators: list(d.indicators, Codes.indicator),
-                sealFindings: list(d.sealFindings, Codes.sealFinding),
-                examinedPoints: list(d.examinedPoints, Codes.point), evidenceSteps: list(d.evidenceSteps, Codes.step))
+                flaggedIndicators: list(d.indicators, tables.pointee.codes.indicator),
+                sealFindings: list(d.sealFindings, tables.pointee.codes.sealFinding),
+                examinedPoints: list(d.examinedPoints, tables.pointee.codes.point),
+                evidenceSteps: list(d.evidenceSteps, tables.pointee.codes.step))
         }
         return Attempt(
             caseId: caseIds.string(r.caseId), courseHash: courseHashes.string(r.courseHash),
@@ -143,14 +172,13 @@ public struct AttemptScanner {
         i += 1
     }
 
-    /// The bytes of a string without escapes, or nil when it has escapes (then `i` is left at the quote).
+    /// The index of the quote closing a string whose text starts at `start`, when that text is plain ASCII
+    /// without escapes or control characters; nil otherwise (then the general path reads it).
     ///
-    /// Eight bytes at a time while none of them is a quote, a backslash, a control character or non-ASCII
-    /// (SWAR: a byte `v` is flagged by `(x − v·0x01…01) & ~x & 0x80…80` on `x` xor'ed to make it zero), then
-    /// byte by byte.
-    @inline(__always) mutating func plainString() throws(ParseFailure) -> (Range<Int>, ascii: Bool)? {
-        guard i < end, b[i] == 34 else { throw fail("Expected a string in double quotes.", here) }
-        let start = i + 1
+    /// Eight bytes at a time (SWAR): a byte below `n` is flagged by `(x − n·0x01…01) & ~x & 0x80…80`, a quote or
+    /// backslash by the same test on `x` xor'ed to make it zero, a non-ASCII byte by its high bit. Borrows only
+    /// run towards later bytes, so the lowest flag is exact: its byte is the first special one.
+    @inline(__always) func closingQuote(from start: Int) -> Int? {
         var k = start
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let base = UnsafeRawPointer(b.baseAddress!)
@@ -159,10 +187,32 @@ public struct AttemptScanner {
             let quote = x ^ (ones &* 34), backslash = x ^ (ones &* 92)
             let special =
                 ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((x &- ones &* 32) & ~x) | x
-            if special & highs != 0 { break }
+            let flags = special & highs
+            if flags != 0 {
+                let at = k + flags.trailingZeroBitCount >> 3
+                return b[at] == 34 ? at : nil
+            }
             k += 8
         }
+        while k < end {
+            let c = b[k]
+            if c == 34 { return k }
+            if c == 92 || c < 32 || c >= 128 { return nil }
+            k += 1
+        }
+        return nil
+    }
+
+    /// The bytes of a string without escapes, or nil when it has escapes (then `i` is left at the quote).
+    @inline(__always) mutating func plainString() throws(ParseFailure) -> (Range<Int>, ascii: Bool)? {
+        guard i < end, b[i] == 34 else { throw fail("Expected a string in double quotes.", here) }
+        let start = i + 1
+        if let quote = closingQuote(from: start) {
+            i = quote + 1
+            return (start..<quote, true)
+        }
         var ascii = true
+        var k = start
         while k < end {
             let c = b[k]
             if c == 34 {
@@ -299,6 +349,22 @@ public struct AttemptScanner {
         table.value(try code(table, what))
     }
 
+    /// `value`, trying first the code `guess` (one comparison of its quoted bytes); `guess` becomes the code
+    /// read, or `successor` of it when the field is expected to move on (a decision's stage).
+    @inline(__always)
+    mutating func value<E>(_ table: EnumBytes<E>, _ what: String, guess: inout Int, successor: Bool = false)
+        throws(ParseFailure) -> E
+    {
+        var index = guess
+        if guess >= 0, let length = table.table.matchesValue(guess, b, i, end) {
+            i += length
+        } else {
+            index = try code(table, what)
+        }
+        guess = successor ? (index + 1 < table.table.count ? index + 1 : 0) : index
+        return table.value(index)
+    }
+
     /// Powers of ten exactly representable as a `Double`.
     static let exactPowers: [Double] = (0...22).map { p in (0..<p).reduce(1.0) { x, _ in x * 10 } }
 
@@ -360,6 +426,12 @@ public struct AttemptScanner {
     }
 
     mutating func instant() throws(ParseFailure) -> Instant {
+        // The form every writer uses, `"YYYY-MM-DDTHH:MM:SS.sssZ"`: no scan for the closing quote (the digits and
+        // separators are all checked by `fastInstant`).
+        if i + 25 < end, b[i] == 34, b[i + 25] == 34, let value = fastInstant((i + 1)..<(i + 25)) {
+            i += 26
+            return value
+        }
         guard let (r, _) = try plainString(), let value = fastInstant(r) else {
             throw fail("Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC.", here)
         }
@@ -440,19 +512,37 @@ public struct AttemptScanner {
         throws(ParseFailure) -> Int?
     {
         if guess >= 0 {
-            var k = i
-            if !first {
-                k = k < end && b[k] == 44 ? k + 1 : -1
-            }
-            if k >= 0, let length = table.matchesPattern(guess, b, k, end) {
-                i = k + length
-                first = false
-                let found = guess
-                guess = table.next(found)
-                ws()
-                return found
+            let k = first ? i : i + 1
+            if first || (i < end && b[i] == 44) {
+                // The key guessed, or the one after it (an optional key left out, such as `agency`).
+                var found = guess
+                var length = table.matchesPattern(found, b, k, end)
+                if length == nil {
+                    found = table.next(guess)
+                    length = found >= 0 ? table.matchesPattern(found, b, k, end) : nil
+                }
+                if let length {
+                    i = k + length
+                    first = false
+                    guess = table.next(found)
+                    ws()
+                    return found
+                }
             }
         }
+        if i < end, b[i] == 125 {
+            i += 1
+            return nil
+        }
+        return try anyField(table, &first, &guess, known)
+    }
+
+    /// `nextField` when the key is not the one guessed (or the object ends): kept out of line, so that the
+    /// guessed path inlines into the object readers.
+    @inline(never)
+    mutating func anyField(_ table: NameTable, _ first: inout Bool, _ guess: inout Int, _ known: String)
+        throws(ParseFailure) -> Int?
+    {
         guard let r = try nextKey(&first) else { return nil }
         guard let index = table.index(b, r) else { throw unknown(r, known) }
         guess = table.next(index)
@@ -507,14 +597,60 @@ public struct AttemptScanner {
     }
 
     /// A list of codes appended to the record's `codes`, as a range there.
+    ///
+    /// The common list, `[]` or `["a","b"]` (no spaces, no escapes, known codes), is read in one loop; anything
+    /// else, including every error, goes the general way from the list's start.
     @inline(__always)
-    mutating func codeList<E>(_ name: StaticString, _ table: EnumBytes<E>, _ what: String) throws(ParseFailure)
-        -> Range<Int>
-    {
-        let start = record.codes.count
-        if i + 1 < end, b[i] == 91, b[i + 1] == 93 {  // `[]`, the most common list
+    mutating func codeList<E>(
+        _ name: StaticString, _ table: EnumBytes<E>, _ what: String, guesses slot: Int
+    ) throws(ParseFailure) -> Range<Int> {
+        if i + 1 < end, b[i] == 91, b[i + 1] == 93 {  // `[]`, the most common list, without a call
             i += 2
+            let start = record.codes.count
             return start..<start
+        }
+        return try codeItems(name, table, what, guesses: slot)
+    }
+
+    /// `codeList` past its first check.
+    @inline(never)
+    mutating func codeItems<E>(
+        _ name: StaticString, _ table: EnumBytes<E>, _ what: String, guesses slot: Int
+    ) throws(ParseFailure) -> Range<Int> {
+        let start = record.codes.count
+        if i + 1 < end, b[i] == 91 {
+            if b[i + 1] == 93 {
+                i += 2
+                return start..<start
+            }
+            var k = i + 1
+            var position = slot &* 16
+            while k < end, b[k] == 34 {
+                // The code at this position of the last such list, else a lookup.
+                var index = position < slot &* 16 &+ 16 ? Int(listGuesses[position]) : 255
+                var quote: Int
+                if index != 255, let length = table.table.matchesValue(index, b, k, end) {
+                    quote = k + length - 1
+                } else {
+                    guard let found = closingQuote(from: k + 1), let known = table.index(b, (k + 1)..<found) else {
+                        break
+                    }
+                    quote = found
+                    index = known
+                    if position < slot &* 16 &+ 16 { listGuesses[position] = UInt8(truncatingIfNeeded: known) }
+                }
+                guard quote + 1 < end else { break }
+                record.codes.append(UInt8(truncatingIfNeeded: index))
+                position &+= 1
+                let after = b[quote + 1]
+                if after == 93 {
+                    i = quote + 2
+                    return start..<record.codes.count
+                }
+                guard after == 44 else { break }
+                k = quote + 2
+            }
+            record.codes.removeSubrange(start...)
         }
         try list(name) { (p: inout AttemptScanner) throws(ParseFailure) in
             p.record.codes.append(UInt8(try p.code(table, what)))
@@ -529,8 +665,9 @@ public struct AttemptScanner {
         try expect(123)
         var hasCase = false, hasHash = false, hasTrainee = false, hasMode = false, hasDecisions = false
         var first = true
-        var guess = Keys.attempt.firstGuess
-        while let f = try nextField(Keys.attempt, &first, &guess, "caseId, courseHash, traineeId, mode, decisions") {
+        let keys = tables.pointee.keys.attempt
+        var guess = keys.firstGuess
+        while let f = try nextField(keys, &first, &guess, "caseId, courseHash, traineeId, mode, decisions") {
             switch f {
             case 0:
                 do throws(ParseFailure) {
@@ -558,7 +695,9 @@ public struct AttemptScanner {
                 }
             case 3:
                 do throws(ParseFailure) {
-                    record.mode = try value(Codes.mode, "mode")
+                    var mode = guesses.mode
+                    record.mode = try value(tables.pointee.codes.mode, "mode", guess: &mode)
+                    guesses.mode = mode
                     hasMode = true
                 } catch {
                     trail.append(.key("mode"))
@@ -572,8 +711,6 @@ public struct AttemptScanner {
             default: break
             }
         }
-        ws()
-        guard i == end else { throw fail("Text after the attempt's closing brace; one attempt per line.", here) }
         guard hasCase else { throw missing("caseId") }
         guard hasHash else { throw missing("courseHash") }
         guard hasTrainee else { throw missing("traineeId") }
@@ -587,22 +724,25 @@ public struct AttemptScanner {
         var clock: ClockSource?
         var marks = 0..<0, indicators = 0..<0, findings = 0..<0, points = 0..<0, steps = 0..<0
         var first = true
-        var guess = Keys.decision.firstGuess
+        var coded = guesses
+        defer { guesses = coded }
+        let keys = tables.pointee.keys.decision
+        var guess = keys.firstGuess
         while let f = try nextField(
-            Keys.decision, &first, &guess,
+            keys, &first, &guess,
             "stage, disposition, agency, shownAt, decidedAt, clock, markedRegions, flaggedIndicators, sealFindings, examinedPoints, evidenceSteps"
         ) {
             switch f {
             case 0:
                 do throws(ParseFailure) {
-                    stage = try value(Codes.stage, "stage")
+                    stage = try value(tables.pointee.codes.stage, "stage", guess: &coded.stage, successor: true)
                 } catch {
                     trail.append(.key("stage"))
                     throw error
                 }
             case 1:
                 do throws(ParseFailure) {
-                    disposition = try value(Codes.disposition, "disposition")
+                    disposition = try value(tables.pointee.codes.disposition, "disposition", guess: &coded.disposition)
                 } catch {
                     trail.append(.key("disposition"))
                     throw error
@@ -613,7 +753,7 @@ public struct AttemptScanner {
                         i += 4
                         agency = nil
                     } else {
-                        agency = try value(Codes.agency, "agency")
+                        agency = try value(tables.pointee.codes.agency, "agency")
                     }
                 } catch {
                     trail.append(.key("agency"))
@@ -635,15 +775,18 @@ public struct AttemptScanner {
                 }
             case 5:
                 do throws(ParseFailure) {
-                    clock = try value(Codes.clock, "clock")
+                    clock = try value(tables.pointee.codes.clock, "clock", guess: &coded.clock)
                 } catch {
                     trail.append(.key("clock"))
                     throw error
                 }
-            case 6: indicators = try codeList("flaggedIndicators", Codes.indicator, "indicator code")
-            case 7: findings = try codeList("sealFindings", Codes.sealFinding, "seal finding")
-            case 8: points = try codeList("examinedPoints", Codes.point, "examination point")
-            case 9: steps = try codeList("evidenceSteps", Codes.step, "custody step")
+            case 6:
+                indicators = try codeList(
+                    "flaggedIndicators", tables.pointee.codes.indicator, "indicator code", guesses: 0)
+            case 7:
+                findings = try codeList("sealFindings", tables.pointee.codes.sealFinding, "seal finding", guesses: 1)
+            case 8: points = try codeList("examinedPoints", tables.pointee.codes.point, "examination point", guesses: 2)
+            case 9: steps = try codeList("evidenceSteps", tables.pointee.codes.step, "custody step", guesses: 3)
             case 10:
                 let start = record.marks.count
                 try list("markedRegions") { (p: inout AttemptScanner) throws(ParseFailure) in try p.markedRegion() }
@@ -668,8 +811,8 @@ public struct AttemptScanner {
         var scan: Int?
         var shape: MarkRecord?
         var first = true
-        var guess = Keys.mark.firstGuess
-        while let f = try nextField(Keys.mark, &first, &guess, "scan, shape") {
+        var guess = tables.pointee.keys.mark.firstGuess
+        while let f = try nextField(tables.pointee.keys.mark, &first, &guess, "scan, shape") {
             switch f {
             case 0:
                 do throws(ParseFailure) {
@@ -699,19 +842,20 @@ public struct AttemptScanner {
         try expect(123)
         var kind: MarkRecord.Kind?
         var typeText: String?
-        // x, y, width, height, centerX, centerY, radiusX, radiusY, in the order of `Keys.shape` from index 2.
+        // x, y, width, height, centerX, centerY, radiusX, radiusY, in the order of `tables.pointee.keys.shape` from index 2.
         var values: (Double?, Double?, Double?, Double?, Double?, Double?, Double?, Double?) =
             (nil, nil, nil, nil, nil, nil, nil, nil)
         var points: Range<Int>?
         var first = true
-        var guess = Keys.shape.firstGuess
+        var guess = tables.pointee.keys.shape.firstGuess
         while let f = try nextField(
-            Keys.shape, &first, &guess, "type, x, y, width, height, centerX, centerY, radiusX, radiusY, points")
+            tables.pointee.keys.shape, &first, &guess,
+            "type, x, y, width, height, centerX, centerY, radiusX, radiusY, points")
         {
             switch f {
             case 0:
                 if let (r, _) = try plainString() {
-                    kind = Codes.shapeKind.index(b, r).map { MarkRecord.Kind(rawValue: UInt8($0))! }
+                    kind = tables.pointee.codes.shapeKind.index(b, r).map { MarkRecord.Kind(rawValue: UInt8($0))! }
                     typeText = kind == nil ? String(decoding: b[r], as: UTF8.self) : nil
                 } else {
                     let text = try escapedString()
@@ -762,8 +906,8 @@ public struct AttemptScanner {
         try expect(123)
         var x: Double?, y: Double?
         var first = true
-        var guess = Keys.point.firstGuess
-        while let f = try nextField(Keys.point, &first, &guess, "x, y") {
+        var guess = tables.pointee.keys.point.firstGuess
+        while let f = try nextField(tables.pointee.keys.point, &first, &guess, "x, y") {
             switch f {
             case 0: x = try number()
             case 1: y = try number()
@@ -795,18 +939,30 @@ struct ParseFailure: Error {
     var value: String
 }
 
-/// Whether `n` bytes at `a` and `b` are equal, eight at a time (inlined: no call for a short name).
+/// Whether `n` bytes at `a` and `b` are equal, eight at a time; the last (or only) word is an overlapping load
+/// ending at byte `n`, so there is no byte-by-byte tail (inlined: no call for a short name).
 @inline(__always)
 func sameBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-    var k = 0
-    while k + 8 <= n {
-        if UnsafeRawPointer(a + k).loadUnaligned(as: UInt64.self)
-            != UnsafeRawPointer(b + k).loadUnaligned(as: UInt64.self)
-        {
-            return false
+    let x = UnsafeRawPointer(a), y = UnsafeRawPointer(b)
+    if n >= 8 {
+        var k = 0
+        while k + 8 < n {
+            if x.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                != y.loadUnaligned(fromByteOffset: k, as: UInt64.self)
+            {
+                return false
+            }
+            k += 8
         }
-        k += 8
+        return x.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            == y.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
     }
+    if n >= 4 {
+        return x.loadUnaligned(as: UInt32.self) == y.loadUnaligned(as: UInt32.self)
+            && x.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+                == y.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+    }
+    var k = 0
     while k < n {
         if a[k] != b[k] { return false }
         k += 1
@@ -827,13 +983,14 @@ struct NameTable: @unchecked Sendable {
     private let successors: UnsafeMutablePointer<Int>
     /// 256 slots of index + 1 (0: empty), linear probing.
     private let slots: UnsafeMutablePointer<Int16>
-    let names: [String]
+    /// How many names.
+    let count: Int
     /// The first name in sorted order.
     let firstGuess: Int
 
     init(_ names: [String]) {
         precondition(!names.isEmpty && names.count < 200)
-        self.names = names
+        count = names.count
         let bytes = names.flatMap { Array($0.utf8) }
         storage = .allocate(capacity: bytes.count)
         storage.initialize(from: bytes, count: bytes.count)
@@ -894,9 +1051,25 @@ struct NameTable: @unchecked Sendable {
         return sameBytes(patterns + patternStarts[index], base + at, n) ? n : nil
     }
 
+    /// The length of `"name"` when the bytes at `at` (before `end`) start with it (the string is that name),
+    /// else nil.
+    @inline(__always)
+    func matchesValue(_ index: Int, _ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int) -> Int? {
+        let n = lengths[index] + 2
+        guard at + n <= end, let base = b.baseAddress else { return nil }
+        return sameBytes(patterns + patternStarts[index], base + at, n) ? n : nil
+    }
+
     /// The name after `index` in sorted order, −1 after the last.
     @inline(__always)
     func next(_ index: Int) -> Int { successors[index] }
+
+    /// The names in table order (for messages and the reference path; built each time).
+    var names: [String] {
+        (0..<count).map {
+            String(decoding: UnsafeBufferPointer(start: storage + starts[$0], count: lengths[$0]), as: UTF8.self)
+        }
+    }
 
     /// The names, for messages.
     var list: String { names.joined(separator: ", ") }
@@ -904,12 +1077,17 @@ struct NameTable: @unchecked Sendable {
 
 /// The codes of a string enum, looked up without making a `String`; indexes are the enum's declaration order
 /// (its ordinal).
-struct EnumBytes<E: RawRepresentable & CaseIterable>: Sendable where E.RawValue == String, E: Sendable {
+struct EnumBytes<E: RawRepresentable & CaseIterable>: @unchecked Sendable where E.RawValue == String, E: Sendable {
     let table: NameTable
-    let values: [E]
+    /// The cases in declaration order, in storage that is never released (the tables are static), so that a
+    /// copy of the table retains nothing.
+    private let values: UnsafeMutablePointer<E>
+
     init() {
-        values = Array(E.allCases)
-        table = NameTable(values.map(\.rawValue))
+        let all = Array(E.allCases)
+        values = .allocate(capacity: all.count)
+        values.initialize(from: all, count: all.count)
+        table = NameTable(all.map(\.rawValue))
     }
 
     @inline(__always)
@@ -922,33 +1100,49 @@ struct EnumBytes<E: RawRepresentable & CaseIterable>: Sendable where E.RawValue 
     var names: String { table.list }
 }
 
-/// The keys of each object of an attempt line, by the order of the `switch` that reads them.
-enum Keys {
-    static let attempt = NameTable(["caseId", "courseHash", "traineeId", "mode", "decisions"])
-    static let decision = NameTable([
-        "stage", "disposition", "agency", "shownAt", "decidedAt", "clock", "flaggedIndicators", "sealFindings",
-        "examinedPoints", "evidenceSteps", "markedRegions",
-    ])
-    static let mark = NameTable(["scan", "shape"])
-    static let shape = NameTable([
-        "type", "points", "x", "y", "width", "height", "centerX", "centerY", "radiusX", "radiusY",
-    ])
-    static let point = NameTable(["x", "y"])
+/// The tables the scanner reads with, built once and never released; a scanner holds a pointer to them, so
+/// that the hot path reads them without a lazy-initialisation check per field.
+struct ScanTables {
+    /// The keys of each object of an attempt line, by the order of the `switch` that reads them.
+    struct Keys {
+        let attempt = NameTable(["caseId", "courseHash", "traineeId", "mode", "decisions"])
+        let decision = NameTable([
+            "stage", "disposition", "agency", "shownAt", "decidedAt", "clock", "flaggedIndicators", "sealFindings",
+            "examinedPoints", "evidenceSteps", "markedRegions",
+        ])
+        let mark = NameTable(["scan", "shape"])
+        let shape = NameTable([
+            "type", "points", "x", "y", "width", "height", "centerX", "centerY", "radiusX", "radiusY",
+        ])
+        let point = NameTable(["x", "y"])
+    }
+
+    struct Codes {
+        let stage = EnumBytes<Stage>()
+        let disposition = EnumBytes<Disposition>()
+        let agency = EnumBytes<Agency>()
+        let clock = EnumBytes<ClockSource>()
+        let mode = EnumBytes<AttemptMode>()
+        let indicator = EnumBytes<RiskIndicator>()
+        let sealFinding = EnumBytes<SealFinding>()
+        let point = EnumBytes<ExaminationPoint>()
+        let step = EnumBytes<EvidenceStep>()
+        /// `MarkRecord.Kind` by raw value.
+        let shapeKind = NameTable(["rectangle", "ellipse", "polygon", "point"])
+    }
+
+    let keys = Keys()
+    let codes = Codes()
+
+    nonisolated(unsafe) static let shared: UnsafePointer<ScanTables> = {
+        let tables = UnsafeMutablePointer<ScanTables>.allocate(capacity: 1)
+        tables.initialize(to: ScanTables())
+        return UnsafePointer(tables)
+    }()
 }
 
-enum Codes {
-    static let stage = EnumBytes<Stage>()
-    static let disposition = EnumBytes<Disposition>()
-    static let agency = EnumBytes<Agency>()
-    static let clock = EnumBytes<ClockSource>()
-    static let mode = EnumBytes<AttemptMode>()
-    static let indicator = EnumBytes<RiskIndicator>()
-    static let sealFinding = EnumBytes<SealFinding>()
-    static let point = EnumBytes<ExaminationPoint>()
-    static let step = EnumBytes<EvidenceStep>()
-    /// `MarkRecord.Kind` by raw value.
-    static let shapeKind = NameTable(["rectangle", "ellipse", "polygon", "point"])
-}
+/// Enumerations by ordinal, for reports.
+enum Codes {}
 
 enum PathPart {
     case key(StaticString)

@@ -39,14 +39,19 @@ public struct BulkGrader: Sendable {
     final class CaseFacts: Sendable {
         let prepared: PreparedKey
         let regions: ScanGeometry
+        /// Whether the key is the one of the case id it was looked up by (else the reference path explains).
+        let keyMatches: Bool
         let kind: Int
         let scenario: Int
         let vantage: Int
         let difficulty: Int
 
-        init(prepared: PreparedKey, regions: ScanGeometry, vantage: Vantage?, names: inout TallyNames) {
+        init(
+            caseId: String, prepared: PreparedKey, regions: ScanGeometry, vantage: Vantage?, names: inout TallyNames
+        ) {
             self.prepared = prepared
             self.regions = regions
+            keyMatches = !caseId.isEmpty && caseId == prepared.storage.caseId
             let key = prepared.key
             kind = key.irregular ? key.anomalies.first.map { ordinal($0.kind) } ?? -1 : -1
             scenario = names.scenarios.intern(key.scenario)
@@ -106,6 +111,8 @@ public struct BulkGrader: Sendable {
         var names = TallyNames()
         /// By interned case id: index into `facts`, or −1 when there is no key.
         var slots: [Int] = []
+        /// By interned course hash: whether it is the course's (always true when no course is given).
+        var hashMatches: [Bool] = []
         var facts: [CaseFacts] = []
         var tallies: [TraineeTally] = []
         var cohort = TraineeTally(blockSize: blockSize, curve: false)
@@ -123,11 +130,13 @@ public struct BulkGrader: Sendable {
             let line = scanner.line
             let caseId = scanner.record.caseId
             while slots.count <= caseId {
-                if let found = try lookup(scanner.caseIds.string(slots.count), line) {
+                let id = scanner.caseIds.string(slots.count)
+                if let found = try lookup(id, line) {
                     slots.append(facts.count)
                     facts.append(
                         CaseFacts(
-                            prepared: found.prepared, regions: found.regions, vantage: found.vantage, names: &names))
+                            caseId: id, prepared: found.prepared, regions: found.regions, vantage: found.vantage,
+                            names: &names))
                     outcomes.append([])
                 } else {
                     slots.append(-1)
@@ -139,9 +148,16 @@ public struct BulkGrader: Sendable {
                     code: "grade.keyMissing", line: line, field: "caseId", value: scanner.caseIds.string(caseId),
                     message: "No answer key for this case; give the keys of the course the attempt was made on.")
             }
-            let fact = facts[slot]
+            // `facts` keeps every fact alive to the end: no retain per line.
+            unowned(unsafe) let fact = facts[slot]
+            let courseHashId = scanner.record.courseHash
+            while hashMatches.count <= courseHashId {
+                hashMatches.append(courseHash.map { $0 == scanner.courseHashes.string(hashMatches.count) } ?? true)
+            }
+            let idsMatch =
+                fact.keyMatches && hashMatches[courseHashId] && !scanner.traineeIds.isEmpty(scanner.record.traineeId)
             let figures =
-                try gradeFigures(scanner, against: fact.prepared, regions: fact.regions, courseHash: courseHash)
+                try (idsMatch ? recordFigures(scanner, fact.prepared.storage, fact.regions) : nil)
                 ?? referenceFigures(scanner, fact, line)
             let item = TallyItem(
                 figures, kind: fact.kind, scenario: fact.scenario, vantage: fact.vantage, difficulty: fact.difficulty)

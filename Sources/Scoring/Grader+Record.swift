@@ -54,22 +54,27 @@ public func gradeFigures(
     courseHash: String? = nil
 ) -> GradeFigures? {
     let p = prepared.storage
-    let caseId = scanner.record.caseId, decisionCount = scanner.record.decisions.count
-    guard decisionCount > 0, scanner.caseIds.string(caseId) == p.caseId, !p.caseId.isEmpty,
-        !scanner.traineeIds.string(scanner.record.traineeId).isEmpty
+    guard scanner.caseIds.string(scanner.record.caseId) == p.caseId, !p.caseId.isEmpty,
+        !scanner.traineeIds.isEmpty(scanner.record.traineeId)
     else { return nil }
     if let courseHash, scanner.courseHashes.string(scanner.record.courseHash) != courseHash { return nil }
+    return recordFigures(scanner, p, regions)
+}
+
+/// `gradeFigures` once the ids have been checked (bulk grading checks them once per id, not per line).
+@inline(__always)
+func recordFigures(_ scanner: AttemptScanner, _ p: PreparedKey.Storage, _ regions: ScanGeometry) -> GradeFigures? {
+    guard !scanner.record.decisions.isEmpty else { return nil }
     return scanner.record.decisions.withUnsafeBufferPointer { decisions in
-        figures(scanner, decisions, p, regions)
+        scanner.record.codes.withUnsafeBufferPointer { codes in figures(scanner, decisions, codes, p, regions) }
     }
 }
 
 @inline(__always)
 private func figures(
-    _ scanner: AttemptScanner, _ decisions: UnsafeBufferPointer<DecisionRecord>, _ p: PreparedKey.Storage,
-    _ regions: ScanGeometry
+    _ scanner: AttemptScanner, _ decisions: UnsafeBufferPointer<DecisionRecord>, _ codes: UnsafeBufferPointer<UInt8>,
+    _ p: PreparedKey.Storage, _ regions: ScanGeometry
 ) -> GradeFigures? {
-    let record = scanner.record
     var previous = -1
     let hasFrames = !regions.frames.isEmpty
     for decision in decisions {
@@ -82,9 +87,9 @@ private func figures(
         previous = s
         guard !decision.marks.isEmpty else { continue }
         guard hasFrames else { return nil }
-        for m in record.marks[decision.marks] {
+        for m in scanner.record.marks[decision.marks] {
             guard let frame = regions.frame(scanner.scans.string(m.scan)) else { return nil }
-            let box = boundingBox(m, record.points)
+            let box = boundingBox(m, scanner.record.points)
             let inside =
                 box.x.isFinite && box.y.isFinite && box.width.isFinite && box.height.isFinite && box.x >= 0
                 && box.y >= 0 && box.width >= 0 && box.height >= 0
@@ -106,7 +111,7 @@ private func figures(
         case .evidence: evidence = index
         case .targeting: break
         }
-        for k in decision.indicators { flagged |= 1 << UInt32(record.codes[k]) }
+        for k in decision.indicators { flagged |= 1 << UInt32(codes[k]) }
         let acceptable = p.acceptable[s] & 1 << UInt16(d) != 0
         let worst = p.worst[s]
         var cost = acceptable ? 0 : p.costs[s * 8 + d]
@@ -151,11 +156,11 @@ private func figures(
     if examination >= 0 {
         let decision = decisions[examination]
         var given: UInt32 = 0
-        for k in decision.sealFindings { given |= 1 << UInt32(record.codes[k]) }
+        for k in decision.sealFindings { given |= 1 << UInt32(codes[k]) }
         let expected = UInt32(p.sealFindings)
         if given != 0 || expected != 0 { sealScore = f1(given: given, expected: expected) }
         var examined: UInt16 = 0
-        for k in decision.examinedPoints { examined |= 1 << UInt16(record.codes[k]) }
+        for k in decision.examinedPoints { examined |= 1 << UInt16(codes[k]) }
         var covered = (examined & p.essentialPoints).nonzeroBitCount
         if !p.essentialDistinct {
             covered = 0
@@ -171,7 +176,7 @@ private func figures(
 
     var evidenceScore: Double?
     if evidence >= 0, !p.evidenceSteps.isEmpty {
-        let positions = custodyPositions(record.codes[decisions[evidence].evidenceSteps].lazy.map { Int($0) })
+        let positions = custodyPositions(codes[decisions[evidence].evidenceSteps].lazy.map { Int($0) })
         evidenceScore = walkCustody(positions, expected: p.evidenceSteps, missing: { _ in }, violation: { _, _ in })
     } else if !p.evidenceSteps.isEmpty {
         evidenceScore = unreached(.evidence)

@@ -30,6 +30,10 @@ public struct IdInterner: Sendable {
     /// The string of an id.
     public func string(_ id: Int) -> String { names[id] }
 
+    /// Whether the string of an id is empty (without touching the `String`).
+    @inline(__always)
+    public func isEmpty(_ id: Int) -> Bool { starts[id + 1] == starts[id] }
+
     /// The id of a string already interned, if any.
     public func id(of text: String) -> Int? {
         var text = text
@@ -62,11 +66,26 @@ public struct IdInterner: Sendable {
         return id
     }
 
+    /// FNV-1a over eight-byte words (then the last bytes one by one), finished with a multiply-xorshift so that
+    /// the low bits used for the slot depend on every byte.
     @inline(__always)
     private func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { h = (h ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        return h
+        let n = bytes.count
+        var k = 0
+        if let base = bytes.baseAddress {
+            while k + 8 <= n {
+                h = (h ^ base.loadUnaligned(fromByteOffset: k, as: UInt64.self)) &* 0x100_0000_01b3
+                k += 8
+            }
+            while k < n {
+                h = (h ^ UInt64(base.load(fromByteOffset: k, as: UInt8.self))) &* 0x100_0000_01b3
+                k += 1
+            }
+        }
+        h ^= h >> 29
+        h = h &* 0xbf58_476d_1ce4_e5b9
+        return h ^ (h >> 32)
     }
 
     @inline(__always)
@@ -74,7 +93,9 @@ public struct IdInterner: Sendable {
         let start = starts[id], count = starts[id + 1] - start
         guard count == bytes.count else { return false }
         if count == 0 { return true }
-        return arena.withUnsafeBufferPointer { memcmp($0.baseAddress! + start, bytes.baseAddress!, count) == 0 }
+        return arena.withUnsafeBufferPointer {
+            sameBytes($0.baseAddress! + start, bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), count)
+        }
     }
 
     private func find(_ bytes: UnsafeRawBufferPointer, _ h: UInt64) -> Int? {

@@ -224,13 +224,49 @@ func pathText(_ path: [any CodingKey]) -> String {
             #expect(throws: (any Error).self) { try JSONDecoder().decode(Attempt.self, from: cut) }
             var file = lines[(round + 1) % lines.count] + Data([10]) + cut
             if rng.next() % 2 == 0 { file += Data([10]) + lines[(round + 2) % lines.count] }
+            var alone: AttemptReadError?
+            do { _ = try AttemptLines.decode(cut) } catch { alone = error }
             do {
                 _ = try AttemptLines.decode(file)
                 Issue.record("the scanner read a cut line")
             } catch {
                 #expect(error.line == 2)
+                // The same error as for the cut line alone, whatever follows it.
+                #expect(error.field == alone?.field && error.message == alone?.message)
             }
         }
+    }
+
+    /// The readers' shortcuts (the key and code guessed, a list read in one loop, a line read before its end is
+    /// found) change nothing: the same attempts spaced out, with CRLF endings and blank lines, read the same, and
+    /// a line with text after its attempt is refused as before.
+    @Test func spacingLineEndsAndBlankLinesReadTheSame() throws {
+        let lines = AttemptLines.encode(Array(Self.attempts.prefix(500))).split(separator: 10)
+        var spaced: [UInt8] = []
+        for (index, line) in lines.enumerated() {
+            var inString = false, escaped = false
+            for byte in line {
+                if byte == 34, !escaped { inString.toggle() }
+                escaped = inString && byte == 92 && !escaped
+                if !inString, byte == 93 || byte == 125 { spaced += [32, 9] }
+                spaced.append(byte)
+                if !inString, byte == 91 || byte == 44 || byte == 58 || byte == 123 { spaced.append(32) }
+            }
+            spaced += index % 3 == 0 ? [13, 10, 32, 13, 10] : [32, 10]
+        }
+        #expect(try AttemptLines.decode(Data(spaced)) == Array(Self.attempts.prefix(500)))
+
+        var junk = Data(lines[0]) + Data([10]) + Data(lines[1]) + Data("x".utf8) + Data([10]) + Data(lines[2])
+        #expect {
+            _ = try AttemptLines.decode(junk)
+        } throws: { error in
+            (error as? AttemptReadError)?.line == 2
+                && (error as? AttemptReadError)?.message.contains("Text after the attempt") == true
+        }
+        junk = Data(lines[0]) + Data([10, 10, 32, 10]) + Data(lines[1].dropLast()) + Data([10]) + Data(lines[2])
+        #expect {
+            _ = try AttemptLines.decode(junk)
+        } throws: { error in (error as? AttemptReadError)?.line == 4 }
     }
 
     /// The figures of the fast grader are those of the reference grade, and it declines exactly the attempts
