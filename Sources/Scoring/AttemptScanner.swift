@@ -28,7 +28,7 @@ public struct AttemptScanner {
     /// The field path of a failure, innermost part first (built only when a line fails).
     var trail = PathStack()
     /// The code each coded field is expected to hold next (its last, or for a stage the one after).
-    var guesses = (stage: 0, disposition: -1, clock: -1, mode: -1)
+    var guesses = (stage: 0, disposition: -1, clock: -1, mode: -1, agencyGuess: -1)
     /// For each coded list (indicators, seal findings, points, custody steps), the codes of its last non-empty
     /// list, 16 each (255: none): lists repeat from attempt to attempt.
     var listGuesses = SIMD64<UInt8>(repeating: 255)
@@ -617,45 +617,130 @@ public struct AttemptScanner {
     mutating func codeItems<E>(
         _ name: StaticString, _ table: EnumBytes<E>, _ what: String, guesses slot: Int
     ) throws(ParseFailure) -> Range<Int> {
+        if let range = plainCodes(table, guesses: slot) { return range }
         let start = record.codes.count
-        if i + 1 < end, b[i] == 91 {
-            if b[i + 1] == 93 {
-                i += 2
-                return start..<start
-            }
-            var k = i + 1
-            var position = slot &* 16
-            while k < end, b[k] == 34 {
-                // The code at this position of the last such list, else a lookup.
-                var index = position < slot &* 16 &+ 16 ? Int(listGuesses[position]) : 255
-                var quote: Int
-                if index != 255, let length = table.table.matchesValue(index, b, k, end) {
-                    quote = k + length - 1
-                } else {
-                    guard let found = closingQuote(from: k + 1), let known = table.index(b, (k + 1)..<found) else {
-                        break
-                    }
-                    quote = found
-                    index = known
-                    if position < slot &* 16 &+ 16 { listGuesses[position] = UInt8(truncatingIfNeeded: known) }
-                }
-                guard quote + 1 < end else { break }
-                record.codes.append(UInt8(truncatingIfNeeded: index))
-                position &+= 1
-                let after = b[quote + 1]
-                if after == 93 {
-                    i = quote + 2
-                    return start..<record.codes.count
-                }
-                guard after == 44 else { break }
-                k = quote + 2
-            }
-            record.codes.removeSubrange(start...)
-        }
         try list(name) { (p: inout AttemptScanner) throws(ParseFailure) in
             p.record.codes.append(UInt8(try p.code(table, what)))
         }
         return start..<record.codes.count
+    }
+
+    /// A list of codes in the common form, `[]` or `["a","b"]` (no spaces, no escapes, known codes), appended to
+    /// the record's `codes`; nil with nothing read or appended when the list is not in that form.
+    mutating func plainCodes<E>(_ table: EnumBytes<E>, guesses slot: Int) -> Range<Int>? {
+        let start = record.codes.count
+        guard i + 1 < end, b[i] == 91 else { return nil }
+        if b[i + 1] == 93 {
+            i += 2
+            return start..<start
+        }
+        var k = i + 1
+        var position = slot &* 16
+        while k < end, b[k] == 34 {
+            // The code at this position of the last such list, else a lookup.
+            var index = position < slot &* 16 &+ 16 ? Int(listGuesses[position]) : 255
+            var quote: Int
+            if index != 255, let length = table.table.matchesValue(index, b, k, end) {
+                quote = k + length - 1
+            } else {
+                guard let found = closingQuote(from: k + 1), let known = table.index(b, (k + 1)..<found) else {
+                    break
+                }
+                quote = found
+                index = known
+                if position < slot &* 16 &+ 16 { listGuesses[position] = UInt8(truncatingIfNeeded: known) }
+            }
+            guard quote + 1 < end else { break }
+            record.codes.append(UInt8(truncatingIfNeeded: index))
+            position &+= 1
+            let after = b[quote + 1]
+            if after == 93 {
+                i = quote + 2
+                return start..<record.codes.count
+            }
+            guard after == 44 else { break }
+            k = quote + 2
+        }
+        record.codes.removeSubrange(start...)
+        return nil
+    }
+
+    /// A code in the common form (a known code without escapes) with `guess` tried first; nil with nothing read
+    /// otherwise.
+    @inline(__always)
+    mutating func plainCode<E>(_ table: EnumBytes<E>, guess: inout Int, successor: Bool = false) -> E? {
+        var index = guess
+        if guess >= 0, let length = table.table.matchesValue(guess, b, i, end) {
+            i += length
+        } else {
+            guard i < end, b[i] == 34, let quote = closingQuote(from: i + 1),
+                let known = table.index(b, (i + 1)..<quote)
+            else { return nil }
+            index = known
+            i = quote + 1
+        }
+        guess = successor ? (index + 1 < table.table.count ? index + 1 : 0) : index
+        return table.value(index)
+    }
+
+    /// The bytes `text` at `i` (then `i` moves past them), else false.
+    @inline(__always)
+    mutating func literal(_ text: StaticString) -> Bool {
+        let n = text.utf8CodeUnitCount
+        guard i + n <= end, let base = b.baseAddress, sameBytes(text.utf8Start, base + i, n) else { return false }
+        i += n
+        return true
+    }
+
+    /// A time in the form every writer uses, `"YYYY-MM-DDTHH:MM:SS.sssZ"`, else nil with nothing read.
+    @inline(__always)
+    mutating func plainInstant() -> Instant? {
+        guard i + 25 < end, b[i] == 34, b[i + 25] == 34, let value = fastInstant((i + 1)..<(i + 25)) else { return nil }
+        i += 26
+        return value
+    }
+
+    /// A decision exactly as `AttemptLines.encode` (and `JSONEncoder` with sorted keys) writes one without marked
+    /// regions, read straight through: true with the decision appended, or false with nothing read or appended
+    /// (then `decision()` reads it the general way, with its errors).
+    mutating func canonicalDecision() -> Bool {
+        let start = i, codesStart = record.codes.count
+        var coded = guesses
+        let codes = tables
+        read: do {
+            guard literal("{\"") else { break read }
+            var agency: Agency?
+            if literal("agency\":") {
+                guard let value = plainCode(codes.pointee.codes.agency, guess: &coded.agencyGuess), literal(",\"")
+                else { break read }
+                agency = value
+            }
+            guard literal("clock\":"), let clock = plainCode(codes.pointee.codes.clock, guess: &coded.clock),
+                literal(",\"decidedAt\":"), let decidedAt = plainInstant(),
+                literal(",\"disposition\":"),
+                let disposition = plainCode(codes.pointee.codes.disposition, guess: &coded.disposition),
+                literal(",\"evidenceSteps\":"), let steps = plainCodes(codes.pointee.codes.step, guesses: 3),
+                literal(",\"examinedPoints\":"), let points = plainCodes(codes.pointee.codes.point, guesses: 2),
+                literal(",\"flaggedIndicators\":"),
+                let indicators = plainCodes(codes.pointee.codes.indicator, guesses: 0),
+                literal(",\"markedRegions\":[]"),
+                literal(",\"sealFindings\":"), let findings = plainCodes(codes.pointee.codes.sealFinding, guesses: 1),
+                literal(",\"shownAt\":"), let shownAt = plainInstant(),
+                literal(",\"stage\":"),
+                let stage = plainCode(codes.pointee.codes.stage, guess: &coded.stage, successor: true),
+                literal("}")
+            else { break read }
+            guesses = coded
+            record.decisions.append(
+                DecisionRecord(
+                    stage: stage, disposition: disposition, agency: agency, shownAt: shownAt, decidedAt: decidedAt,
+                    clock: clock, indicators: indicators, sealFindings: findings, examinedPoints: points,
+                    evidenceSteps: steps, marks: 0..<0))
+            return true
+        }
+        i = start
+        record.codes.removeSubrange(codesStart...)
+        return false
     }
 
     // MARK: - The attempt
@@ -706,7 +791,9 @@ public struct AttemptScanner {
             case 4:
                 // A repeated key replaces the earlier list, as JSONDecoder does.
                 record.decisions.removeAll(keepingCapacity: true)
-                try list("decisions") { (p: inout AttemptScanner) throws(ParseFailure) in try p.decision() }
+                try list("decisions") { (p: inout AttemptScanner) throws(ParseFailure) in
+                    if !p.canonicalDecision() { try p.decision() }
+                }
                 hasDecisions = true
             default: break
             }
