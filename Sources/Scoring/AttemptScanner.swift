@@ -617,7 +617,7 @@ public struct AttemptScanner {
     mutating func codeItems<E>(
         _ name: StaticString, _ table: EnumBytes<E>, _ what: String, guesses slot: Int
     ) throws(ParseFailure) -> Range<Int> {
-        if let range = plainCodes(table, guesses: slot) { return range }
+        if let range = plainCodeItems(table, guesses: slot) { return range }
         let start = record.codes.count
         try list(name) { (p: inout AttemptScanner) throws(ParseFailure) in
             p.record.codes.append(UInt8(try p.code(table, what)))
@@ -627,7 +627,19 @@ public struct AttemptScanner {
 
     /// A list of codes in the common form, `[]` or `["a","b"]` (no spaces, no escapes, known codes), appended to
     /// the record's `codes`; nil with nothing read or appended when the list is not in that form.
+    @inline(__always)
     mutating func plainCodes<E>(_ table: EnumBytes<E>, guesses slot: Int) -> Range<Int>? {
+        if i + 1 < end, b[i] == 91, b[i + 1] == 93 {  // `[]`, the most common list, without a call
+            i += 2
+            let start = record.codes.count
+            return start..<start
+        }
+        return plainCodeItems(table, guesses: slot)
+    }
+
+    /// `plainCodes` past its first check.
+    @inline(never)
+    mutating func plainCodeItems<E>(_ table: EnumBytes<E>, guesses slot: Int) -> Range<Int>? {
         let start = record.codes.count
         guard i + 1 < end, b[i] == 91 else { return nil }
         if b[i + 1] == 93 {
