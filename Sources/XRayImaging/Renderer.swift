@@ -10,9 +10,10 @@ import CargoModel
 /// per row (4 when thinner than 2 pixels). Then detector blur, photon noise on the finite flux, and the
 /// detector floor (saturation behind thick steel).
 ///
-/// Cost: O(pixels × bins) for the exponentials plus O(Σ shape footprints in columns) for boxes (each box
-/// costs O(1) per column through a difference array along the column) and O(footprint in pixels) for
-/// curved shapes. One core, no allocation per pixel.
+/// Cost: O(runs × bins) for the exponentials, a run being rows of one column with equal optical depths (a
+/// box costs O(1) per column through a difference array along the column; every row under a curved shape is
+/// its own run), plus O(footprint in pixels) for curved shapes, each adding one path length per row to its
+/// material's; then O(pixels) for the blur, the noise and the encodings. One core, no allocation per pixel.
 public struct Renderer: Sendable {
     /// The materials the scenes name.
     public let materials: MaterialTable
