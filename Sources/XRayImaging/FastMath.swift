@@ -7,7 +7,18 @@
 /// Float → Int conversions on SIMD types run lane by lane and cost ten times the whole function.
 @inline(__always)
 func expNegative(_ tau: SIMD16<Float>) -> SIMD16<Float> {
-    typealias V = SIMD16<Float>
+    // Four lanes at a time: the width of the baseline x86-64 and ARM vector registers, which keeps the
+    // polynomial's temporaries in registers (the same arithmetic lane by lane as a 16-lane version).
+    let low = tau.lowHalf, high = tau.highHalf
+    return SIMD16(
+        lowHalf: SIMD8(lowHalf: expNegative(low.lowHalf), highHalf: expNegative(low.highHalf)),
+        highHalf: SIMD8(lowHalf: expNegative(high.lowHalf), highHalf: expNegative(high.highHalf)))
+}
+
+/// exp(−τ) for 4 lanes, as `expNegative(_: SIMD16<Float>)`.
+@inline(__always)
+func expNegative(_ tau: SIMD4<Float>) -> SIMD4<Float> {
+    typealias V = SIMD4<Float>
     let cap = V(repeating: 87)
     let x = V.zero - tau.replacing(with: cap, where: tau .> cap)
     // Round x·log₂e to an integer k by adding 1.5 × 2²³: the sum's low mantissa bits then hold k.
@@ -22,8 +33,8 @@ func expNegative(_ tau: SIMD16<Float>) -> SIMD16<Float> {
     p = p * r + V(repeating: 0.5)
     p = p * r + V(repeating: 1)
     p = p * r + V(repeating: 1)
-    let biased = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- SIMD16<Int32>(repeating: 0x4B40_0000 - 127)
-    let exponent = biased &* SIMD16<Int32>(repeating: 8_388_608)  // << 23
+    let biased = unsafeBitCast(shifted, to: SIMD4<Int32>.self) &- SIMD4<Int32>(repeating: 0x4B40_0000 - 127)
+    let exponent = biased &<< 23
     return p * unsafeBitCast(exponent, to: V.self)
 }
 

@@ -55,6 +55,10 @@ public struct MaterialClassifier: Sendable {
     /// midpoints as R exceeds.
     let order: [MaterialClass]
     let midpoints: [Float]
+    /// The same by step, for eight pixels at a time: the three midpoints (and +∞) in one vector, and the four
+    /// classes in ascending order of R as the bytes of one word, lowest first.
+    let stepMidpoints: [SIMD4<Float>]
+    let stepOrders: [UInt32]
     let steps: Int
     public let isEnabled: Bool
     /// The thresholds `classify` compares with: the saturation depths less 0.05, and the minimum depth
@@ -132,6 +136,15 @@ public struct MaterialClassifier: Sendable {
         }
         self.order = order
         self.midpoints = midpoints
+        var steps4: [SIMD4<Float>] = [], packed: [UInt32] = []
+        for i in 0..<steps {
+            steps4.append(SIMD4(midpoints[3 * i], midpoints[3 * i + 1], midpoints[3 * i + 2], .infinity))
+            var word: UInt32 = 0
+            for k in 0..<4 { word |= UInt32(order[4 * i + k].rawValue) << (8 * UInt32(k)) }
+            packed.append(word)
+        }
+        stepMidpoints = steps4
+        stepOrders = packed
     }
 
     /// R of reference material `index` (in `references`) at τ_high.
@@ -156,6 +169,34 @@ public struct MaterialClassifier: Sendable {
         k += tauLow > midpoints[m + 1] * tauHigh ? 1 : 0
         k += tauLow > midpoints[m + 2] * tauHigh ? 1 : 0
         return order[k]
+    }
+
+    /// The classes (raw values) of eight pixels, as `classify(tauHigh:tauLow:)` gives them pixel by pixel;
+    /// `stepMidpoints` and `stepOrders` are this classifier's tables.
+    @inline(__always)
+    func classify(
+        tauHigh: SIMD8<Float>, tauLow: SIMD8<Float>, stepMidpoints: UnsafePointer<SIMD4<Float>>,
+        stepOrders: UnsafePointer<UInt32>
+    ) -> SIMD8<UInt32> {
+        typealias V = SIMD8<Float>
+        typealias U = SIMD8<UInt32>
+        // The step index rounded by the 2²³ trick, as in the scalar rule; kept in the tables for pixels that end
+        // up unknown or saturated (τ_high is never negative: the measured transmission is at most 1).
+        var index = unsafeBitCast(tauHigh * Self.stepsPerUnit + 8_388_608, to: U.self) & U(repeating: 0x7F_FFFF)
+        let last = U(repeating: UInt32(steps - 1))
+        index = index.replacing(with: last, where: index .> last)
+        var classes = U.zero
+        for lane in 0..<8 {
+            let i = Int(index[lane])
+            let m = stepMidpoints[i] * tauHigh[lane]
+            let above = SIMD4<Float>(repeating: tauLow[lane]) .> m
+            let rank = SIMD4<UInt32>.zero.replacing(with: 8, where: above).wrappedSum()
+            classes[lane] = (stepOrders[i] >> rank) & 0xFF
+        }
+        classes = classes.replacing(
+            with: U(repeating: UInt32(MaterialClass.unknown.rawValue)), where: tauHigh .< minimumDepth)
+        let saturated = (tauHigh .>= saturationLimitHigh) .| (tauLow .>= saturationLimitLow)
+        return classes.replacing(with: U(repeating: UInt32(MaterialClass.saturated.rawValue)), where: saturated)
     }
 }
 

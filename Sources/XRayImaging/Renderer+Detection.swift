@@ -8,9 +8,12 @@ extension Renderer {
     /// `NormalDeviates` (four per 64-bit draw). The measured transmission never falls below the floor.
     /// Display: grey = 1 − τ_high / τ_floor (white = open beam, black = the floor), tinted by the class
     /// colour at 65 % saturation.
+    ///
+    /// Reads the noise-free transmissions `cleanHigh` and `cleanLow` (row-major, as `scan`) and writes every
+    /// buffer of `scan` but the regions.
     static func detect(
-        _ scan: inout RenderedScan, profile: ScannerProfile, classifier: MaterialClassifier,
-        noiseSeed: UInt64?
+        _ scan: inout RenderedScan, cleanHigh: [Float], cleanLow: [Float], profile: ScannerProfile,
+        classifier: MaterialClassifier, noiseSeed: UInt64?
     ) {
         typealias V = SIMD8<Float>
         let count = scan.width * scan.height
@@ -32,97 +35,133 @@ extension Renderer {
         var random = NoiseRandom(seed: noiseSeed ?? 0)
         let lowIsHigh = !profile.isDualEnergy
         let deviates = NormalDeviates.table
-        scan.transmissionHigh.withUnsafeMutableBufferPointer { th in
-            scan.transmissionLow.withUnsafeMutableBufferPointer { tl in
-                scan.high.withUnsafeMutableBufferPointer { high in
-                    scan.low.withUnsafeMutableBufferPointer { low in
-                        scan.display.withUnsafeMutableBufferPointer { display in
-                            scan.materialClasses.withUnsafeMutableBufferPointer { classes in
-                                deviates.withUnsafeBufferPointer { z in
-                                    palette.withUnsafeBufferPointer { palette in
-                                        let stride = MemoryLayout<Float>.stride
-                                        let highT = UnsafeMutableRawPointer(th.baseAddress!)
-                                        let lowT = UnsafeMutableRawPointer(tl.baseAddress!)
-                                        var i = 0
-                                        while i < count {
-                                            let n = min(8, count - i)
-                                            var h = one, l = one
-                                            if n == 8 {
-                                                h = highT.loadUnaligned(fromByteOffset: i * stride, as: V.self)
-                                                l = lowT.loadUnaligned(fromByteOffset: i * stride, as: V.self)
-                                            } else {
-                                                for k in 0..<n {
-                                                    h[k] = th[i + k]
-                                                    l[k] = tl[i + k]
+        cleanHigh.withUnsafeBufferPointer { cleanHigh in
+            cleanLow.withUnsafeBufferPointer { cleanLow in
+                scan.transmissionHigh.withUnsafeMutableBufferPointer { th in
+                    scan.transmissionLow.withUnsafeMutableBufferPointer { tl in
+                        scan.high.withUnsafeMutableBufferPointer { high in
+                            scan.low.withUnsafeMutableBufferPointer { low in
+                                scan.display.withUnsafeMutableBufferPointer { display in
+                                    scan.materialClasses.withUnsafeMutableBufferPointer { classes in
+                                        classifier.stepMidpoints.withUnsafeBufferPointer { stepMidpoints in
+                                            classifier.stepOrders.withUnsafeBufferPointer { stepOrders in
+                                                let stepMidpoints = stepMidpoints.baseAddress!,
+                                                    stepOrders = stepOrders.baseAddress!
+                                                deviates.withUnsafeBufferPointer { z in
+                                                    palette.withUnsafeBufferPointer { palette in
+                                                        let stride = MemoryLayout<Float>.stride
+                                                        let highT = UnsafeMutableRawPointer(th.baseAddress!)
+                                                        let lowT = UnsafeMutableRawPointer(tl.baseAddress!)
+                                                        let highClean = UnsafeRawPointer(cleanHigh.baseAddress!)
+                                                        let lowClean = UnsafeRawPointer(cleanLow.baseAddress!)
+                                                        var i = 0
+                                                        while i < count {
+                                                            let n = min(8, count - i)
+                                                            var h = one, l = one
+                                                            if n == 8 {
+                                                                h = highClean.loadUnaligned(
+                                                                    fromByteOffset: i * stride, as: V.self)
+                                                                l = lowClean.loadUnaligned(
+                                                                    fromByteOffset: i * stride, as: V.self)
+                                                            } else {
+                                                                for k in 0..<n {
+                                                                    h[k] = cleanHigh[i + k]
+                                                                    l[k] = cleanLow[i + k]
+                                                                }
+                                                            }
+                                                            if noisy {
+                                                                // Four deviates per draw: two for the high channel, two for the low.
+                                                                let a = random.next(), b = random.next()
+                                                                let c = random.next(), d = random.next()
+                                                                @inline(__always) func at(
+                                                                    _ bits: UInt64, _ shift: UInt64
+                                                                ) -> Float {
+                                                                    z[Int(truncatingIfNeeded: bits >> shift) & 0xFFF]
+                                                                }
+                                                                let zHigh = V(
+                                                                    at(a, 0), at(a, 16), at(b, 0), at(b, 16), at(c, 0),
+                                                                    at(c, 16),
+                                                                    at(d, 0), at(d, 16))
+                                                                let signalHigh = h * fluxHigh
+                                                                h =
+                                                                    (signalHigh + (signalHigh + darkHigh * darkHigh)
+                                                                        .squareRoot()
+                                                                        * zHigh) / fluxHigh
+                                                                if lowIsHigh {
+                                                                    l = h
+                                                                } else {
+                                                                    let zLow = V(
+                                                                        at(a, 32), at(a, 48), at(b, 32), at(b, 48),
+                                                                        at(c, 32),
+                                                                        at(c, 48), at(d, 32), at(d, 48))
+                                                                    let signalLow = l * fluxLow
+                                                                    l =
+                                                                        (signalLow + (signalLow + darkLow * darkLow)
+                                                                            .squareRoot()
+                                                                            * zLow) / fluxLow
+                                                                }
+                                                            }
+                                                            h = h.replacing(with: floor, where: h .< floor)
+                                                            h = h.replacing(with: one, where: h .> one)
+                                                            l = l.replacing(with: floor, where: l .< floor)
+                                                            l = l.replacing(with: one, where: l .> one)
+                                                            let tauHigh = V.zero - fastLog(h),
+                                                                tauLow = V.zero - fastLog(l)
+                                                            // With noise, samples keep only the bits above the noise: a step of
+                                                            // the largest power of two up to half the photon noise's σ there.
+                                                            var stepHigh = one, stepLow = one
+                                                            if noisy {
+                                                                stepHigh = quantisationStep(
+                                                                    transmission: h, flux: fluxHigh, dark: darkHigh,
+                                                                    scale: scale)
+                                                                stepLow = quantisationStep(
+                                                                    transmission: l, flux: fluxLow, dark: darkLow,
+                                                                    scale: scale)
+                                                            }
+                                                            let sampleHigh = sixteenBitSamples(
+                                                                tauHigh, scale: scale, step: stepHigh)
+                                                            let sampleLow = sixteenBitSamples(
+                                                                tauLow, scale: scale, step: stepLow)
+                                                            var grey = one - tauHigh * greyScale
+                                                            grey = grey.replacing(with: V.zero, where: grey .< V.zero)
+                                                            if n == 8 {
+                                                                highT.storeBytes(
+                                                                    of: h, toByteOffset: i * stride, as: V.self)
+                                                                lowT.storeBytes(
+                                                                    of: l, toByteOffset: i * stride, as: V.self)
+                                                            } else {
+                                                                for k in 0..<n {
+                                                                    th[i + k] = h[k]
+                                                                    tl[i + k] = l[k]
+                                                                }
+                                                            }
+                                                            let kinds = classifier.classify(
+                                                                tauHigh: tauHigh, tauLow: tauLow,
+                                                                stepMidpoints: stepMidpoints,
+                                                                stepOrders: stepOrders)
+                                                            for k in 0..<n {
+                                                                high[i + k] = UInt16(truncatingIfNeeded: sampleHigh[k])
+                                                                low[i + k] = UInt16(truncatingIfNeeded: sampleLow[k])
+                                                                // a raw value of the classifier's tables (0…5)
+                                                                classes[i + k] = unsafeBitCast(
+                                                                    UInt8(truncatingIfNeeded: kinds[k]),
+                                                                    to: MaterialClass.self)
+                                                                // grey × factor rounded to the nearest integer by the 2²³ trick (0…255)
+                                                                let rgb = unsafeBitCast(
+                                                                    grey[k] * palette[Int(kinds[k])]
+                                                                        + SIMD4<Float>(repeating: 8_388_608),
+                                                                    to: SIMD4<UInt32>.self)
+                                                                display[3 * (i + k)] = UInt8(truncatingIfNeeded: rgb.x)
+                                                                display[3 * (i + k) + 1] = UInt8(
+                                                                    truncatingIfNeeded: rgb.y)
+                                                                display[3 * (i + k) + 2] = UInt8(
+                                                                    truncatingIfNeeded: rgb.z)
+                                                            }
+                                                            i += 8
+                                                        }
+                                                    }
                                                 }
                                             }
-                                            if noisy {
-                                                // Four deviates per draw: two for the high channel, two for the low.
-                                                let a = random.next(), b = random.next()
-                                                let c = random.next(), d = random.next()
-                                                @inline(__always) func at(_ bits: UInt64, _ shift: UInt64) -> Float {
-                                                    z[Int(truncatingIfNeeded: bits >> shift) & 0xFFF]
-                                                }
-                                                let zHigh = V(
-                                                    at(a, 0), at(a, 16), at(b, 0), at(b, 16), at(c, 0), at(c, 16),
-                                                    at(d, 0), at(d, 16))
-                                                let signalHigh = h * fluxHigh
-                                                h =
-                                                    (signalHigh + (signalHigh + darkHigh * darkHigh).squareRoot()
-                                                        * zHigh) / fluxHigh
-                                                if lowIsHigh {
-                                                    l = h
-                                                } else {
-                                                    let zLow = V(
-                                                        at(a, 32), at(a, 48), at(b, 32), at(b, 48), at(c, 32),
-                                                        at(c, 48), at(d, 32), at(d, 48))
-                                                    let signalLow = l * fluxLow
-                                                    l =
-                                                        (signalLow + (signalLow + darkLow * darkLow).squareRoot()
-                                                            * zLow) / fluxLow
-                                                }
-                                            }
-                                            h = h.replacing(with: floor, where: h .< floor)
-                                            h = h.replacing(with: one, where: h .> one)
-                                            l = l.replacing(with: floor, where: l .< floor)
-                                            l = l.replacing(with: one, where: l .> one)
-                                            let tauHigh = V.zero - fastLog(h), tauLow = V.zero - fastLog(l)
-                                            // With noise, samples keep only the bits above the noise: a step of
-                                            // the largest power of two up to half the photon noise's σ there.
-                                            var stepHigh = one, stepLow = one
-                                            if noisy {
-                                                stepHigh = quantisationStep(
-                                                    transmission: h, flux: fluxHigh, dark: darkHigh, scale: scale)
-                                                stepLow = quantisationStep(
-                                                    transmission: l, flux: fluxLow, dark: darkLow, scale: scale)
-                                            }
-                                            let sampleHigh = sixteenBitSamples(tauHigh, scale: scale, step: stepHigh)
-                                            let sampleLow = sixteenBitSamples(tauLow, scale: scale, step: stepLow)
-                                            var grey = one - tauHigh * greyScale
-                                            grey = grey.replacing(with: V.zero, where: grey .< V.zero)
-                                            if n == 8 {
-                                                highT.storeBytes(of: h, toByteOffset: i * stride, as: V.self)
-                                                lowT.storeBytes(of: l, toByteOffset: i * stride, as: V.self)
-                                            } else {
-                                                for k in 0..<n {
-                                                    th[i + k] = h[k]
-                                                    tl[i + k] = l[k]
-                                                }
-                                            }
-                                            for k in 0..<n {
-                                                high[i + k] = UInt16(truncatingIfNeeded: sampleHigh[k])
-                                                low[i + k] = UInt16(truncatingIfNeeded: sampleLow[k])
-                                                let kind = classifier.classify(tauHigh: tauHigh[k], tauLow: tauLow[k])
-                                                classes[i + k] = kind
-                                                // grey × factor rounded to the nearest integer by the 2²³ trick (0…255)
-                                                let rgb = unsafeBitCast(
-                                                    grey[k] * palette[Int(kind.rawValue)]
-                                                        + SIMD4<Float>(repeating: 8_388_608), to: SIMD4<UInt32>.self)
-                                                display[3 * (i + k)] = UInt8(truncatingIfNeeded: rgb.x)
-                                                display[3 * (i + k) + 1] = UInt8(truncatingIfNeeded: rgb.y)
-                                                display[3 * (i + k) + 2] = UInt8(truncatingIfNeeded: rgb.z)
-                                            }
-                                            i += 8
                                         }
                                     }
                                 }

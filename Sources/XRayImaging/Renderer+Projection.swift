@@ -1,6 +1,10 @@
 import CargoModel
 
 /// A scene shape reduced to what the projection needs, in mm, with its attenuation per mm (× fill).
+///
+/// Curved shapes whose path length changes from row to row (ellipsoids, cylinders along x and y) add their
+/// path length × fill to a per-material length down the column instead (`material` indexes the projection's
+/// curved materials): one number per row rather than a vector of every bin's optical depth.
 struct ProjectedShape {
     enum Kind { case box, ellipsoid, cylinderAlongX, cylinderAlongY, cylinderAlongZ }
     var kind: Kind
@@ -11,6 +15,8 @@ struct ProjectedShape {
     /// Path length along y for boxes and cylinders along y.
     var depth: Double
     var mu: SIMD16<Float>
+    /// The curved material's index and the shape's fill (−1 and unused for boxes and cylinders along z).
+    var material: Int = -1, fill: Double = 1
     /// Columns the footprint touches.
     var firstColumn: Int, lastColumn: Int
     /// Index in the scene, for a stable order.
@@ -18,10 +24,14 @@ struct ProjectedShape {
 }
 
 extension Renderer {
+    /// The scene's shapes that land in the image, in sweep order, and the attenuation per mm at fill 1 of each
+    /// curved material (indexed by `ProjectedShape.material`).
     func prepare(_ sceneShapes: [SceneShape], profile: ScannerProfile, geometry: ImageGeometry) throws(XRayImagingError)
-        -> [ProjectedShape]
+        -> (shapes: [ProjectedShape], curvedMaterials: [SIMD16<Float>])
     {
         let vectors = try attenuationVectors(for: Set(sceneShapes.map(\.material)), profile: profile)
+        var curvedIndex: [String: Int] = [:]
+        var curvedMaterials: [SIMD16<Float>] = []
         var shapes: [ProjectedShape] = []
         shapes.reserveCapacity(sceneShapes.count)
         for (order, shape) in sceneShapes.enumerated() where shape.fill > 0 {
@@ -62,6 +72,16 @@ extension Renderer {
                         depth: 0, mu: mu, firstColumn: 0, lastColumn: -1, order: order)
                 }
             }
+            if projected.kind == .ellipsoid || projected.kind == .cylinderAlongX || projected.kind == .cylinderAlongY {
+                if let index = curvedIndex[shape.material] {
+                    projected.material = index
+                } else {
+                    projected.material = curvedMaterials.count
+                    curvedIndex[shape.material] = curvedMaterials.count
+                    curvedMaterials.append(vectors[shape.material]!)
+                }
+                projected.fill = shape.fill
+            }
             let c0 = geometry.columnCoordinate(ofX: projected.x0), c1 = geometry.columnCoordinate(ofX: projected.x1)
             projected.firstColumn = max(0, Int(c0.rounded(.down)))
             projected.lastColumn = min(geometry.width - 1, Int(c1.rounded(.up)) - 1)
@@ -71,14 +91,18 @@ extension Renderer {
         }
         // Sweep order: by first column, then scene order (a fixed order of summation).
         shapes.sort { ($0.firstColumn, $0.order) < ($1.firstColumn, $1.order) }
-        return shapes
+        return (shapes, curvedMaterials)
     }
 
     /// Column by column: accumulate each bin's optical depth down the column (boxes through a difference
-    /// array, curved shapes row by row), then exponentiate once per pixel and weight the bins.
+    /// array, curved shapes row by row) at the rows where something starts or ends, then walk the column in
+    /// runs of rows of equal optical depths: one exponentiation and weighting per run, the run filled with it.
+    ///
+    /// `high` and `low` (`width × height` samples) are written column-major: a column is contiguous, as it is
+    /// computed; writing a column straight into a row-major image would touch a new page per row.
     static func project(
-        _ shapes: [ProjectedShape], geometry: ImageGeometry, weightsHigh: SIMD16<Float>,
-        weightsLow: SIMD16<Float>, high: inout [Float], low: inout [Float]
+        _ shapes: [ProjectedShape], curvedMaterials: [SIMD16<Float>], geometry: ImageGeometry,
+        weightsHigh: SIMD16<Float>, weightsLow: SIMD16<Float>, high: inout [Float], low: inout [Float]
     ) {
         let width = geometry.width, height = geometry.height, pitch = geometry.pitch
         // Boxes go through a difference array down the column in steps of 2⁻¹⁸ of optical depth, so that
@@ -86,170 +110,261 @@ extension Renderer {
         // are bit-identical with and without it, whatever the order of the other shapes.
         var difference = [SIMD16<Float>](repeating: .zero, count: height + 1)
         var direct = [SIMD16<Float>](repeating: .zero, count: height + 1)
-        // The optical depths of the last column computed, per row.
-        var previous = [SIMD16<Float>](repeating: .zero, count: height)
+        // A bit per row where the optical depths may change from the row above: a row where a difference or a
+        // direct term was added, and the row after a direct term. Between marks the depths are constant.
+        var marks = [UInt64](repeating: 0, count: (height + 2 + 63) / 64)
+        // Per curved material, its path length × fill (mm) down the column; the materials the column touched, in
+        // the order it touched them (the order of summation).
+        let lengthStride = height + 1
+        var lengths = [Float](repeating: 0, count: max(1, curvedMaterials.count * lengthStride))
+        var touched = [Bool](repeating: false, count: curvedMaterials.count)
+        var columnMaterials: [Int] = []
         var active: [Int] = []
         var next = 0
-        // Columns are written contiguously (column-major) and transposed in tiles at the end: writing a
-        // column straight into row-major images touches a new page per row.
-        var columnsHigh = [Float](repeating: 1, count: width * height)
-        var columnsLow = [Float](repeating: 1, count: width * height)
-        columnsHigh.withUnsafeMutableBufferPointer { high in
-            columnsLow.withUnsafeMutableBufferPointer { low in
+        high.withUnsafeMutableBufferPointer { high in
+            low.withUnsafeMutableBufferPointer { low in
                 difference.withUnsafeMutableBufferPointer { difference in
                     direct.withUnsafeMutableBufferPointer { direct in
-                        previous.withUnsafeMutableBufferPointer { previous in
-                            let rows = Double(height)
-                            /// Adds `value` × the covered share of each row between heights z0 and z1.
-                            @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
-                                let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
-                                    ub = min(rows, geometry.rowCoordinate(ofZ: z0))
-                                guard ub > ua else { return }
-                                let ra = Int(ua), rb = Int(ub)
-                                if ra == rb {
-                                    direct[ra] += value * Float(ub - ua)
-                                    return
-                                }
-                                direct[ra] += value * Float(Double(ra + 1) - ua)
-                                if ra + 1 < rb {
-                                    let step = quantised(value)
-                                    difference[ra + 1] += step
-                                    difference[rb] -= step
-                                }
-                                if rb < height { direct[rb] += value * Float(ub - Double(rb)) }
-                            }
-                            /// Rows whose band overlaps heights z0…z1.
-                            @inline(__always) func rowRange(_ z0: Double, _ z1: Double) -> Range<Int> {
-                                let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
-                                let rb = min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up)))
-                                return ra..<max(ra, rb)
-                            }
+                        marks.withUnsafeMutableBufferPointer { marks in
+                            lengths.withUnsafeMutableBufferPointer { lengths in
+                                curvedMaterials.withUnsafeBufferPointer { curvedMaterials in
+                                    let rows = Double(height)
+                                    @inline(__always) func mark(_ row: Int) { marks[row >> 6] |= 1 << UInt64(row & 63) }
+                                    /// Adds `value` × the covered share of each row between heights z0 and z1.
+                                    @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
+                                        let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
+                                            ub = min(rows, geometry.rowCoordinate(ofZ: z0))
+                                        guard ub > ua else { return }
+                                        let ra = Int(ua), rb = Int(ub)
+                                        mark(ra)
+                                        mark(ra + 1)
+                                        if ra == rb {
+                                            direct[ra] += value * Float(ub - ua)
+                                            return
+                                        }
+                                        direct[ra] += value * Float(Double(ra + 1) - ua)
+                                        if ra + 1 < rb {
+                                            let step = quantised(value)
+                                            difference[ra + 1] += step
+                                            difference[rb] -= step
+                                            mark(rb)
+                                        }
+                                        if rb < height {
+                                            direct[rb] += value * Float(ub - Double(rb))
+                                            mark(rb)
+                                            mark(rb + 1)
+                                        }
+                                    }
+                                    /// Rows whose band overlaps heights z0…z1, marked (with the row after them).
+                                    @inline(__always) func rowRange(_ z0: Double, _ z1: Double) -> Range<Int> {
+                                        let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
+                                        let rb = min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up)))
+                                        guard ra < rb else { return ra..<ra }
+                                        // rows ra…rb, a word at a time
+                                        let first = ra >> 6, last = rb >> 6
+                                        for word in first...last {
+                                            var bits = ~UInt64(0)
+                                            if word == first { bits &= ~UInt64(0) << UInt64(ra & 63) }
+                                            if word == last { bits &= ~UInt64(0) >> UInt64(63 - (rb & 63)) }
+                                            marks[word] |= bits
+                                        }
+                                        return ra..<rb
+                                    }
+                                    /// The start of `material`'s lengths down the column, noting that the column uses it.
+                                    @inline(__always) func lengthsOf(_ material: Int) -> UnsafeMutablePointer<Float> {
+                                        if !touched[material] {
+                                            touched[material] = true
+                                            columnMaterials.append(material)
+                                        }
+                                        return lengths.baseAddress! + material * lengthStride
+                                    }
 
-                            for column in 0..<width {
-                                var changed = false
-                                while next < shapes.count, shapes[next].firstColumn <= column {
-                                    active.append(next)
-                                    next += 1
-                                    changed = true
-                                }
-                                var k = 0
-                                while k < active.count {
-                                    if shapes[active[k]].lastColumn < column {
-                                        active.remove(at: k)
-                                        changed = true
-                                    } else {
-                                        k += 1
-                                    }
-                                }
-                                // A column whose shapes are all boxes and rods along x, each covering it exactly as
-                                // it covered the previous column, repeats that column bit for bit: copy it.
-                                if column > 0, !changed,
-                                    Self.repeatsPreviousColumn(active, shapes, column: column, geometry: geometry)
-                                {
-                                    let from = (column - 1) * height, to = column * height
-                                    for row in 0..<height {
-                                        high[to + row] = high[from + row]
-                                        low[to + row] = low[from + row]
-                                    }
-                                    continue
-                                }
-                                let (colX0, colX1) = geometry.xRange(ofColumn: column)
-                                let colCentre = (colX0 + colX1) / 2
-                                for index in active {
-                                    let s = shapes[index]
-                                    switch s.kind {
-                                    case .box:
-                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                        if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
-                                    case .cylinderAlongZ:
-                                        let mean = chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
-                                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
-                                    case .cylinderAlongX:
-                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                        guard cover > 0 else { continue }
-                                        for row in rowRange(s.z0, s.z1) {
-                                            let top = geometry.topZ - Double(row) * pitch
-                                            let mean =
-                                                chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz) / pitch
-                                            direct[row] += s.mu * Float(mean * cover)
+                                    for column in 0..<width {
+                                        var changed = false
+                                        while next < shapes.count, shapes[next].firstColumn <= column {
+                                            active.append(next)
+                                            next += 1
+                                            changed = true
                                         }
-                                    case .cylinderAlongY:
-                                        let samples = s.rz < 2 * pitch ? 4 : 1
-                                        for row in rowRange(s.z0, s.z1) {
-                                            let top = geometry.topZ - Double(row) * pitch
-                                            var cover = 0.0
-                                            for j in 0..<samples {
-                                                let dz = top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
-                                                let h2 = s.rx * s.rx - dz * dz
-                                                guard h2 > 0 else { continue }
-                                                let h = h2.squareRoot()
-                                                cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
-                                            }
-                                            if cover > 0 {
-                                                direct[row] += s.mu * Float(s.depth * cover / (pitch * Double(samples)))
+                                        var k = 0
+                                        while k < active.count {
+                                            if shapes[active[k]].lastColumn < column {
+                                                active.remove(at: k)
+                                                changed = true
+                                            } else {
+                                                k += 1
                                             }
                                         }
-                                    case .ellipsoid:
-                                        let samples = s.rz < 2 * pitch ? 4 : 1
-                                        let exact = s.rx < 1.5 * pitch
-                                        let factor = s.ry / s.rx
-                                        for row in rowRange(s.z0, s.z1) {
-                                            let top = geometry.topZ - Double(row) * pitch
-                                            var sum = 0.0
-                                            for j in 0..<samples {
-                                                let dz =
-                                                    (top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz) / s.rz
-                                                let share = 1 - dz * dz
-                                                guard share > 0 else { continue }
-                                                let hx = s.rx * share.squareRoot()
-                                                if exact {
-                                                    sum +=
-                                                        factor * chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: hx)
+                                        let base = column * height
+                                        // A column whose shapes are all boxes and rods along x, each covering it exactly as
+                                        // it covered the previous column, repeats that column bit for bit: copy it.
+                                        if column > 0, !changed,
+                                            Self.repeatsPreviousColumn(
+                                                active, shapes, column: column, geometry: geometry)
+                                        {
+                                            (high.baseAddress! + base).update(
+                                                from: high.baseAddress! + base - height, count: height)
+                                            (low.baseAddress! + base).update(
+                                                from: low.baseAddress! + base - height, count: height)
+                                            continue
+                                        }
+                                        let (colX0, colX1) = geometry.xRange(ofColumn: column)
+                                        let colCentre = (colX0 + colX1) / 2
+                                        for index in active {
+                                            let s = shapes[index]
+                                            switch s.kind {
+                                            case .box:
+                                                let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                                if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
+                                            case .cylinderAlongZ:
+                                                let mean =
+                                                    chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
+                                                if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
+                                            case .cylinderAlongX:
+                                                let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                                guard cover > 0 else { continue }
+                                                let length = lengthsOf(s.material)
+                                                for row in rowRange(s.z0, s.z1) {
+                                                    let top = geometry.topZ - Double(row) * pitch
+                                                    let mean =
+                                                        chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz)
                                                         / pitch
-                                                } else {
-                                                    let dx = colCentre - s.cx
-                                                    let q = hx * hx - dx * dx
-                                                    if q > 0 { sum += 2 * factor * q.squareRoot() }
+                                                    length[row] += Float(mean * cover * s.fill)
+                                                }
+                                            case .cylinderAlongY:
+                                                guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
+                                                let samples = s.rz < 2 * pitch ? 4 : 1
+                                                let length = lengthsOf(s.material)
+                                                for row in rowRange(s.z0, s.z1) {
+                                                    let top = geometry.topZ - Double(row) * pitch
+                                                    var cover = 0.0
+                                                    for j in 0..<samples {
+                                                        let dz =
+                                                            top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
+                                                        let h2 = s.rx * s.rx - dz * dz
+                                                        guard h2 > 0 else { continue }
+                                                        let h = h2.squareRoot()
+                                                        cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
+                                                    }
+                                                    length[row] += Float(
+                                                        s.depth * cover / (pitch * Double(samples)) * s.fill)
+                                                }
+                                            case .ellipsoid:
+                                                let samples = s.rz < 2 * pitch ? 4 : 1
+                                                let factor = s.ry / s.rx
+                                                if s.rx < 1.5 * pitch {
+                                                    // Narrow: the chord's mean over the column, exactly.
+                                                    let length = lengthsOf(s.material)
+                                                    for row in rowRange(s.z0, s.z1) {
+                                                        let top = geometry.topZ - Double(row) * pitch
+                                                        var sum = 0.0
+                                                        for j in 0..<samples {
+                                                            let dz =
+                                                                (top - (Double(j) + 0.5) * pitch / Double(samples)
+                                                                    - s.cz)
+                                                                / s.rz
+                                                            let share = 1 - dz * dz
+                                                            guard share > 0 else { continue }
+                                                            sum +=
+                                                                factor
+                                                                * chordIntegral(
+                                                                    colX0 - s.cx, colX1 - s.cx,
+                                                                    radius: s.rx * share.squareRoot())
+                                                                / pitch
+                                                        }
+                                                        length[row] += Float(sum / Double(samples) * s.fill)
+                                                    }
+                                                    continue
+                                                }
+                                                // At the column's centre, offset dx from the ellipsoid's, and height offset u
+                                                // from its centre the chord along y is 2·(ry/rx)·√(rx² − dx² − (rx/rz)²·u²):
+                                                // four rows at a time, in Double (near the rim the difference cancels).
+                                                let dx = colCentre - s.cx
+                                                let q0 = s.rx * s.rx - dx * dx
+                                                guard q0 > 0 else { continue }
+                                                typealias D = SIMD4<Double>
+                                                let length = lengthsOf(s.material)
+                                                let range = rowRange(s.z0, s.z1)
+                                                let scale = 2 * factor * s.fill / Double(samples)
+                                                let k = (s.rx / s.rz) * (s.rx / s.rz)
+                                                let top = geometry.topZ - s.cz
+                                                @inline(__always) func chords(_ rows: D) -> D {
+                                                    var sum = D.zero
+                                                    for j in 0..<samples {
+                                                        let u =
+                                                            top - (rows + (Double(j) + 0.5) / Double(samples)) * pitch
+                                                        var v = q0 - k * u * u
+                                                        v = v.replacing(with: D.zero, where: v .< D.zero)
+                                                        sum += v.squareRoot()
+                                                    }
+                                                    return scale * sum
+                                                }
+                                                let lanes = D(0, 1, 2, 3)
+                                                var row = range.lowerBound
+                                                while row < range.upperBound {
+                                                    let c = chords(lanes + Double(row))
+                                                    for lane in 0..<min(4, range.upperBound - row) {
+                                                        length[row + lane] += Float(c[lane])
+                                                    }
+                                                    row += 4
                                                 }
                                             }
-                                            if sum > 0 { direct[row] += s.mu * Float(sum / Double(samples)) }
                                         }
+                                        // Walk the marked rows in order; each run from one mark to the next has the depths
+                                        // of its first row. A run with the same depths as the run above (bit for bit) takes
+                                        // its transmissions without exponentiating again.
+                                        var depth = SIMD16<Float>.zero
+                                        var tau = SIMD16<Float>(repeating: -1)
+                                        var valueHigh: Float = 1, valueLow: Float = 1
+                                        var start = 0
+                                        @inline(__always) func fill(to end: Int) {
+                                            var row = base + start
+                                            while row < base + end {
+                                                high[row] = valueHigh
+                                                low[row] = valueLow
+                                                row += 1
+                                            }
+                                        }
+                                        mark(0)
+                                        for word in 0..<marks.count {
+                                            var bits = marks[word]
+                                            marks[word] = 0
+                                            while bits != 0 {
+                                                let row = word << 6 + bits.trailingZeroBitCount
+                                                bits &= bits - 1
+                                                guard row < height else { break }
+                                                fill(to: row)
+                                                depth += difference[row]
+                                                var t = depth + direct[row]
+                                                difference[row] = .zero
+                                                direct[row] = .zero
+                                                for material in columnMaterials {
+                                                    let at = material * lengthStride + row
+                                                    t += curvedMaterials[material] * lengths[at]
+                                                    lengths[at] = 0
+                                                }
+                                                if !sameBits(t, tau) {
+                                                    let e = expNegative(t)
+                                                    valueHigh = pairwiseSum(e * weightsHigh)
+                                                    valueLow = pairwiseSum(e * weightsLow)
+                                                    tau = t
+                                                }
+                                                start = row
+                                            }
+                                        }
+                                        fill(to: height)
+                                        difference[height] = .zero
+                                        direct[height] = .zero
+                                        for material in columnMaterials { touched[material] = false }
+                                        columnMaterials.removeAll(keepingCapacity: true)
                                     }
                                 }
-                                // Between shape edges the optical depths repeat down the column, and across it
-                                // from the previous column: reuse those pixels rather than exponentiate again (the
-                                // same depths give the same bits).
-                                var depth = SIMD16<Float>.zero
-                                var above = SIMD16<Float>(repeating: -1)
-                                let base = column * height
-                                for row in 0..<height {
-                                    depth += difference[row]
-                                    let tau = depth + direct[row]
-                                    if row > 0, sameBits(tau, above) {
-                                        high[base + row] = high[base + row - 1]
-                                        low[base + row] = low[base + row - 1]
-                                    } else if column > 0, sameBits(tau, previous[row]) {
-                                        high[base + row] = high[base - height + row]
-                                        low[base + row] = low[base - height + row]
-                                    } else {
-                                        let e = expNegative(tau)
-                                        high[base + row] = (e * weightsHigh).sum()
-                                        low[base + row] = (e * weightsLow).sum()
-                                    }
-                                    above = tau
-                                    previous[row] = tau
-                                    difference[row] = .zero
-                                    direct[row] = .zero
-                                }
-                                difference[height] = .zero
                             }
                         }
                     }
                 }
             }
         }
-        transpose(columnsHigh, into: &high, width: width, height: height)
-        transpose(columnsLow, into: &low, width: width, height: height)
     }
 
     /// True when `column` gets exactly what `column − 1` got from the same active shapes: every one a box or a
@@ -268,95 +383,91 @@ extension Renderer {
         return true
     }
 
-    /// Copies a column-major image into a row-major one, in 32 × 32 tiles.
-    static func transpose(_ source: [Float], into target: inout [Float], width: Int, height: Int) {
-        source.withUnsafeBufferPointer { source in
-            target.withUnsafeMutableBufferPointer { target in
-                let tile = 32
-                for column0 in stride(from: 0, to: width, by: tile) {
-                    for row0 in stride(from: 0, to: height, by: tile) {
-                        for column in column0..<min(width, column0 + tile) {
-                            for row in row0..<min(height, row0 + tile) {
-                                target[row * width + column] = source[column * height + row]
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// A separable Gaussian of `sigma` pixels, edges clamped; kernel radius ⌈3σ⌉.
+    /// The column-major image `columns` (`height` samples per column) blurred by a separable Gaussian of `sigma`
+    /// pixels (edges clamped; kernel radius ⌈3σ⌉, none for σ = 0) and written row-major into `target`.
     ///
-    /// Eight pixels at a time along each row (and each row from its neighbours above and below); each sum
-    /// adds its taps in kernel order, as a scalar loop would.
-    static func blur(_ image: inout [Float], width: Int, height: Int, sigma: Double) {
+    /// Along rows first, then along columns, each sum adding its taps in kernel order from zero (as a scalar
+    /// loop over the clamped neighbours would). In tiles of 32 columns: the tile's columns are blurred along
+    /// the rows eight rows at a time (contiguous in `columns`) into a row-major tile with the edge rows
+    /// repeated above and below, which is then blurred along the columns eight columns at a time straight into
+    /// `target`'s rows. Every sample is read and written once; the tile stays in cache.
+    static func blurTransposing(
+        _ columns: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>, width: Int,
+        height: Int, sigma: Double
+    ) {
         typealias V = SIMD8<Float>
-        let radius = max(1, Int((3 * sigma).rounded(.up)))
+        let radius = sigma > 0 ? max(1, Int((3 * sigma).rounded(.up))) : 0
         var kernel = (-radius...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
+        if radius == 0 { kernel = [1] }
         let total = kernel.reduce(0, +)
         kernel = kernel.map { $0 / total }
-        var temporary = [Float](repeating: 0, count: image.count)
-        image.withUnsafeMutableBufferPointer { image in
-            temporary.withUnsafeMutableBufferPointer { temporary in
-                kernel.withUnsafeBufferPointer { kernel in
-                    let source = UnsafeRawPointer(image.baseAddress!)
-                    let target = UnsafeMutableRawPointer(temporary.baseAddress!)
-                    let stride = MemoryLayout<Float>.stride
-                    // along rows: the clamp only where the kernel overhangs an edge
-                    let inner = radius..<max(radius, width - radius)
-                    for row in 0..<height {
-                        let base = row * width
-                        var column = inner.lowerBound
-                        while column + 8 <= inner.upperBound {
-                            var sum = V.zero
-                            for k in 0...(2 * radius) {
-                                let x = source.loadUnaligned(
-                                    fromByteOffset: (base + column - radius + k) * stride, as: V.self)
-                                sum += kernel[k] * x
-                            }
-                            target.storeBytes(of: sum, toByteOffset: (base + column) * stride, as: V.self)
-                            column += 8
+        let taps = kernel.count
+        let tileWidth = 32
+        let paddedRows = height + 2 * radius
+        let tile = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows * tileWidth)
+        defer { tile.deallocate() }
+        tile.initialize(repeating: 0, count: paddedRows * tileWidth)
+        let source = columns.baseAddress!, output = target.baseAddress!
+        kernel.withUnsafeBufferPointer { kernel in
+            for column0 in stride(from: 0, to: width, by: tileWidth) {
+                let count = min(tileWidth, width - column0)
+                // Along the rows: tile[(radius + row) * tileWidth + j] for the tile's column j.
+                for j in 0..<count {
+                    let column = column0 + j
+                    var row = 0
+                    while row + 8 <= height {
+                        var sum = V.zero
+                        for k in 0..<taps {
+                            let from = min(width - 1, max(0, column - radius + k)) * height + row
+                            sum += kernel[k] * UnsafeRawPointer(source + from).loadUnaligned(as: V.self)
                         }
-                        for edge in [0..<min(width, radius), min(width, column)..<width] {
-                            for column in edge {
-                                var sum: Float = 0
-                                for k in -radius...radius {
-                                    sum += kernel[k + radius] * image[base + min(width - 1, max(0, column + k))]
-                                }
-                                temporary[base + column] = sum
-                            }
-                        }
+                        for lane in 0..<8 { tile[(radius + row + lane) * tileWidth + j] = sum[lane] }
+                        row += 8
                     }
-                    // along columns, a row at a time from the rows above and below
-                    let blurred = UnsafeMutableRawPointer(image.baseAddress!)
-                    let rows = UnsafeRawPointer(temporary.baseAddress!)
-                    for row in 0..<height {
-                        let base = row * width
-                        var column = 0
-                        while column + 8 <= width {
-                            var sum = V.zero
-                            for k in -radius...radius {
-                                let from = min(height - 1, max(0, row + k)) * width
-                                sum +=
-                                    kernel[k + radius]
-                                    * rows.loadUnaligned(fromByteOffset: (from + column) * stride, as: V.self)
-                            }
-                            blurred.storeBytes(of: sum, toByteOffset: (base + column) * stride, as: V.self)
-                            column += 8
+                    while row < height {
+                        var sum: Float = 0
+                        for k in 0..<taps {
+                            sum += kernel[k] * source[min(width - 1, max(0, column - radius + k)) * height + row]
                         }
-                        for column in column..<width {
-                            var sum: Float = 0
-                            for k in -radius...radius {
-                                sum += kernel[k + radius] * temporary[min(height - 1, max(0, row + k)) * width + column]
-                            }
-                            image[base + column] = sum
+                        tile[(radius + row) * tileWidth + j] = sum
+                        row += 1
+                    }
+                }
+                for pad in 0..<radius {
+                    (tile + pad * tileWidth).update(from: tile + radius * tileWidth, count: tileWidth)
+                    (tile + (radius + height + pad) * tileWidth).update(
+                        from: tile + (radius + height - 1) * tileWidth, count: tileWidth)
+                }
+                // Along the columns, eight columns at a time, into the image's rows.
+                for row in 0..<height {
+                    var j = 0
+                    while j < count {
+                        var sum = V.zero
+                        for k in 0..<taps {
+                            sum +=
+                                kernel[k] * UnsafeRawPointer(tile + (row + k) * tileWidth + j).loadUnaligned(as: V.self)
                         }
+                        let to = row * width + column0 + j
+                        if j + 8 <= count {
+                            UnsafeMutableRawPointer(output + to).storeBytes(of: sum, as: V.self)
+                        } else {
+                            for lane in 0..<(count - j) { output[to + lane] = sum[lane] }
+                        }
+                        j += 8
                     }
                 }
             }
         }
     }
+}
+
+/// The sum of the 16 lanes in a fixed pairwise order (halves added lane by lane): vector adds where the standard
+/// library's `sum()` adds lane after lane.
+@inline(__always)
+func pairwiseSum(_ v: SIMD16<Float>) -> Float {
+    let eight = v.lowHalf + v.highHalf
+    let four = eight.lowHalf + eight.highHalf
+    return (four[0] + four[2]) + (four[1] + four[3])
 }
 
 /// True when the two vectors hold the same bits in every lane (then exp gives the same bits too).

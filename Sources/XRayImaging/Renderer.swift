@@ -10,9 +10,10 @@ import CargoModel
 /// per row (4 when thinner than 2 pixels). Then detector blur, photon noise on the finite flux, and the
 /// detector floor (saturation behind thick steel).
 ///
-/// Cost: O(pixels × bins) for the exponentials plus O(Σ shape footprints in columns) for boxes (each box
-/// costs O(1) per column through a difference array along the column) and O(footprint in pixels) for
-/// curved shapes. One core, no allocation per pixel.
+/// Cost: O(runs × bins) for the exponentials, a run being rows of one column with equal optical depths (a
+/// box costs O(1) per column through a difference array along the column; every row under a curved shape is
+/// its own run), plus O(footprint in pixels) for curved shapes, each adding one path length per row to its
+/// material's; then O(pixels) for the blur, the noise and the encodings. One core, no allocation per pixel.
 public struct Renderer: Sendable {
     /// The materials the scenes name.
     public let materials: MaterialTable
@@ -46,29 +47,43 @@ public struct Renderer: Sendable {
             originX: Double(scene.bounds.x), topZ: Double(scene.bounds.z + scene.bounds.height), pitch: pitch,
             width: width, height: height)
         let classifier = try MaterialClassifier(profile: profile, materials: materials)
-        let shapes = try prepare(scene.shapes, profile: profile, geometry: geometry)
+        let (shapes, curvedMaterials) = try prepare(scene.shapes, profile: profile, geometry: geometry)
 
         var weightsHigh = SIMD16<Float>(repeating: 0), weightsLow = SIMD16<Float>(repeating: 0)
         for (i, bin) in profile.highEnergy.enumerated() { weightsHigh[i] = Float(bin.weight) }
         for (i, bin) in profile.lowEnergy.enumerated() { weightsLow[8 + i] = Float(bin.weight) }
 
-        var cleanHigh = [Float](repeating: 1, count: width * height)
-        var cleanLow = [Float](repeating: 1, count: width * height)
+        // Projected column-major, then blurred into row-major images.
+        var columnsHigh: [Float] = uninitializedArray(count: width * height)
+        var columnsLow: [Float] = uninitializedArray(count: width * height)
         Self.project(
-            shapes, geometry: geometry, weightsHigh: weightsHigh, weightsLow: weightsLow,
-            high: &cleanHigh, low: &cleanLow)
-        if profile.blurSigmaPixels > 0 {
-            Self.blur(&cleanHigh, width: width, height: height, sigma: profile.blurSigmaPixels)
-            Self.blur(&cleanLow, width: width, height: height, sigma: profile.blurSigmaPixels)
+            shapes, curvedMaterials: curvedMaterials, geometry: geometry, weightsHigh: weightsHigh,
+            weightsLow: weightsLow,
+            high: &columnsHigh, low: &columnsLow)
+        var cleanHigh: [Float] = uninitializedArray(count: width * height)
+        var cleanLow: [Float] = uninitializedArray(count: width * height)
+        columnsHigh.withUnsafeBufferPointer { columns in
+            cleanHigh.withUnsafeMutableBufferPointer { clean in
+                Self.blurTransposing(columns, into: clean, width: width, height: height, sigma: profile.blurSigmaPixels)
+            }
+        }
+        columnsLow.withUnsafeBufferPointer { columns in
+            cleanLow.withUnsafeMutableBufferPointer { clean in
+                Self.blurTransposing(columns, into: clean, width: width, height: height, sigma: profile.blurSigmaPixels)
+            }
         }
 
+        // Every buffer of the scan is written in full by `detect`.
         var scan = RenderedScan(
             width: width, height: height, pixelPitchMM: pitch, profileName: profile.name,
-            high: [UInt16](repeating: 0, count: width * height), low: [UInt16](repeating: 0, count: width * height),
-            display: [UInt8](repeating: 0, count: width * height * 3),
-            transmissionHigh: cleanHigh, transmissionLow: cleanLow,
-            materialClasses: [MaterialClass](repeating: .unknown, count: width * height), regions: [:])
-        Self.detect(&scan, profile: profile, classifier: classifier, noiseSeed: noiseSeed)
+            high: uninitializedArray(count: width * height), low: uninitializedArray(count: width * height),
+            display: uninitializedArray(count: width * height * 3),
+            transmissionHigh: uninitializedArray(count: width * height),
+            transmissionLow: uninitializedArray(count: width * height),
+            materialClasses: uninitializedArray(count: width * height), regions: [:])
+        Self.detect(
+            &scan, cleanHigh: cleanHigh, cleanLow: cleanLow, profile: profile, classifier: classifier,
+            noiseSeed: noiseSeed)
         scan.regions = Self.regions(
             of: scene, geometry: geometry, scan: scan, clean: cleanHigh, profile: profile,
             seeded: noiseSeed != nil)
@@ -111,6 +126,12 @@ public struct Renderer: Sendable {
         }
         return vectors
     }
+}
+
+/// An array of `count` elements of a trivial type (numbers, a raw-valued enum) whose memory is not cleared: the
+/// caller writes every element before one is read. Saves a pass over large images that are written in full.
+func uninitializedArray<Element>(count: Int) -> [Element] {
+    [Element](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
 }
 
 /// Where pixels lie in container millimetres.

@@ -10,11 +10,16 @@ extension BenchSuites {
     static let scans = [
         BenchSuite(
             name: "scans", summary: "a loaded 40 ft case, dual-energy linac at 4 mm: render, encode, whole case",
-            run: runScanBench)
+            run: runScanBench),
+        BenchSuite(
+            name: "render",
+            summary: "the render alone (no encoding): the scans suite's case, then the cases of a small course",
+            run: runRenderBench),
     ]
 }
 
-/// A loaded 40 ft dry van: palletised cartons with a concealment among them (the typical case).
+/// A loaded 40 ft dry van with a concealment among the goods (at the default seed: 705 floor-loaded sacks,
+/// ellipsoids, the costly kind of load to render).
 func benchmarkCase(_ generator: CaseGenerator, seed: UInt64) throws -> GeneratedCase {
     var spec = CaseSpec(scenario: .withinLoad)
     spec.containerType = "45G1"
@@ -97,6 +102,57 @@ private func runScanBench(_ context: BenchContext) throws {
     print(
         "course of \(count) cases      \(String(format: "%.2f", serial)) s on 1 core, \(String(format: "%.2f", parallel)) s on \(coreCount) cores"
             + (results.allSatisfy { $0 } ? "" : " (some cases failed)"))
+}
+
+/// The quick render figure: the scans suite's case (median of 12, this thread's CPU time), then each case of a
+/// planned course once (load kinds differ: cartons, sacks, drums, vehicles), as min, median and max.
+private func runRenderBench(_ context: BenchContext) throws {
+    let workspace = context.workspace
+    let materials = try loadMaterials(workspace)
+    let profile = ScannerProfile.dualEnergyLinac.withPixelPitch(4)
+    let renderer = Renderer(materials: materials)
+    var generator = CaseGenerator(catalog: workspace.catalog)
+    generator.materialDensities = ScanPipeline(renderer: renderer, profile: profile).densities
+    let made = try benchmarkCase(generator, seed: context.seed)
+    let noise = ScanPipeline.noiseSeed(caseSeed: context.seed, profile: profile)
+    var scan = try renderer.render(made.scene, with: profile, noiseSeed: noise)
+    var cpuTimes: [Double] = []
+    for _ in 0..<12 {
+        let start = threadCPUSeconds()
+        scan = try renderer.render(made.scene, with: profile, noiseSeed: noise)
+        cpuTimes.append(threadCPUSeconds() - start)
+    }
+    print(
+        "render (no encoding)     \(ms(cpuTimes.sorted()[6])) ms CPU  (median of 12, 1 core; \(made.scene.shapes.count) shapes, \(scan.width) × \(scan.height) px; aim < 50 ms in release)"
+    )
+    // A digest of what the render gives (both channels' samples, the display, the classes): equal before and after
+    // a change that should leave the pixels alone.
+    var digest: UInt64 = 0xCBF2_9CE4_8422_2325
+    func add<T>(_ values: [T]) {
+        values.withUnsafeBytes { bytes in
+            for byte in bytes { digest = (digest ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+    }
+    var courseTimes: [Double] = []
+    let plan = planCourse(CurriculumMix(count: 16), seed: context.seed)
+    for planned in plan {
+        let scene = try generator.generate(planned).scene
+        guard !scene.shapes.isEmpty else { continue }
+        let seed = ScanPipeline.noiseSeed(caseSeed: planned.seed, profile: profile)
+        let start = threadCPUSeconds()
+        let rendered = try renderer.render(scene, with: profile, noiseSeed: seed)
+        courseTimes.append(threadCPUSeconds() - start)
+        add(rendered.high)
+        add(rendered.low)
+        add(rendered.display)
+        add(rendered.materialClasses.map(\.rawValue))
+    }
+    courseTimes.sort()
+    if !courseTimes.isEmpty {
+        print(
+            "course of \(courseTimes.count) cases      \(ms(courseTimes[0])) / \(ms(courseTimes[courseTimes.count / 2])) / \(ms(courseTimes[courseTimes.count - 1])) ms CPU per render (min / median / max), pixels' digest \(String(digest, radix: 16))"
+        )
+    }
 }
 
 private func ms(_ seconds: Double) -> String { String(format: "%.1f", seconds * 1000) }
