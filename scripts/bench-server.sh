@@ -13,7 +13,9 @@
 #           screening is open, the examination before its decision;
 #   paced   the same work, each trainee pausing about BENCH_THINK_MS (1 s) before each request, as a
 #           person reading the case does: latency at a class's pace rather than at saturation
-#           (the runs above keep 200 requests in flight at all times and so measure the queue).
+#           (the runs above keep 200 requests in flight at all times and so measure the queue); the
+#           cases are worked from the last one back, so that they are still undecided however far the
+#           work run got from the front.
 # Prints a table and writes it with the raw figures to bench-results/server-<UTC time>.{txt,tsv}.
 # Traffic goes to 127.0.0.1 only; every run is bounded in time.
 set -euo pipefail
@@ -143,7 +145,7 @@ wrk_run nginx "$duration" -s scripts/bench/files.lua "http://127.0.0.1:$nginx_po
 wrk_run case "$duration" -s scripts/bench/trainee.lua "$url" -- case "$work/sessions.tsv"
 wrk_run work "$duration" -s scripts/bench/trainee.lua "$url" -- work "$work/sessions.tsv"
 export CARGOSIM_BENCH_THINK_MS=$think
-wrk_run paced "$duration" -s scripts/bench/trainee.lua "$url" -- work "$work/sessions.tsv"
+wrk_run paced "$duration" -s scripts/bench/trainee.lua "$url" -- work "$work/sessions.tsv" reverse
 unset CARGOSIM_BENCH_THINK_MS
 
 python3 scripts/bench/summary.py "$tsv" "$work/scan.wrk" "$work/nginx.wrk" | tee -a "$txt"

@@ -6,6 +6,7 @@ import GRDB
 /// returned has reached the disk and survives `kill -9` or a power cut.
 public final class SQLiteStorage: Storage {
     private let pool: DatabasePool
+    private let writer: GroupWriter
     public let path: String
 
     /// Opens (creating when absent) the database at `path` and brings its schema up to date.
@@ -26,8 +27,12 @@ public final class SQLiteStorage: Storage {
                     "Cannot open the database \(path) (\(error)); check the folder exists and is writable, or give another --db."
             )
         }
+        writer = GroupWriter(pool: pool)
         self.path = path
     }
+
+    /// The largest number of writes committed in one transaction so far (group commit; see `GroupWriter`).
+    public var largestWriteBatch: Int { writer.largestBatch }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -481,7 +486,7 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    public func recordDecision(_ record: DecisionRecord, decidedBefore: [Stage]) async throws {
+    public func recordDecision(_ record: DecisionRecord, decidedBefore: [Stage], grade: GradeRecord?) async throws {
         let json = try Self.encoder.encode(record.decision)
         try await write { db in
             let decided = try String.fetchAll(
@@ -505,7 +510,17 @@ public final class SQLiteStorage: Storage {
                     Stage.allCases.firstIndex(of: record.decision.stage)!, json,
                     record.decision.decidedAt.millisecondsSinceEpoch,
                 ])
+            if let grade { try Self.insertGrade(grade, db) }
         }
+    }
+
+    public func decidedStages(assignmentId: Int64, caseId: String) async throws -> [Stage] {
+        let names: [String] = try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT stage FROM decision WHERE assignmentId = ? AND caseId = ? ORDER BY stageOrder",
+                arguments: [assignmentId, caseId])
+        }
+        return names.compactMap(Stage.init(rawValue:))
     }
 
     public func decisions(assignmentId: Int64, caseId: String?) async throws -> [DecisionRecord] {
@@ -553,18 +568,20 @@ public final class SQLiteStorage: Storage {
     }
 
     public func saveGrade(_ grade: GradeRecord) async throws {
-        try await write { db in
-            try db.execute(
-                sql: """
-                    INSERT OR REPLACE INTO grade
-                    (assignmentId, userId, caseId, score, outcome, gradeJSON, attemptJSON, gradedAt)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    grade.assignmentId, grade.userId, grade.caseId, grade.score, grade.outcome, Data(grade.gradeJSON),
-                    Data(grade.attemptJSON), grade.gradedAt.millisecondsSinceEpoch,
-                ])
-        }
+        try await write { db in try Self.insertGrade(grade, db) }
+    }
+
+    private static func insertGrade(_ grade: GradeRecord, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO grade
+                (assignmentId, userId, caseId, score, outcome, gradeJSON, attemptJSON, gradedAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                grade.assignmentId, grade.userId, grade.caseId, grade.score, grade.outcome, Data(grade.gradeJSON),
+                Data(grade.attemptJSON), grade.gradedAt.millisecondsSinceEpoch,
+            ])
     }
 
     public func grades(assignmentId: Int64) async throws -> [GradeRecord] {
@@ -613,12 +630,9 @@ public final class SQLiteStorage: Storage {
         return encoder
     }
 
-    /// A write transaction; a unique-constraint failure that slipped past the checks is a conflict, not a 500.
+    /// A write, atomic on its own and committed together with the writes waiting beside it (`GroupWriter`);
+    /// a unique-constraint failure that slipped past the checks is a conflict, not a 500.
     private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        do {
-            return try await pool.write(updates)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StorageError.conflict("That is already recorded.")
-        }
+        try await writer.write(updates)
     }
 }

@@ -66,8 +66,11 @@ public protocol Storage: Sendable {
     func recordShown(assignmentId: Int64, caseId: String, stage: Stage, at time: Instant) async throws -> Instant
     func shownTime(assignmentId: Int64, caseId: String, stage: Stage) async throws -> Instant?
     /// Records a decision if the stages decided so far for the case are exactly `decidedBefore`;
-    /// `conflict` otherwise (a second decision for a stage, or one out of order).
-    func recordDecision(_ decision: DecisionRecord, decidedBefore: [Stage]) async throws
+    /// `conflict` otherwise (a second decision for a stage, or one out of order). A case's last decision may
+    /// bring its grade, saved in the same transaction (both or neither).
+    func recordDecision(_ decision: DecisionRecord, decidedBefore: [Stage], grade: GradeRecord?) async throws
+    /// The stages of a case decided so far, in order (what the stage gate needs, without the decisions).
+    func decidedStages(assignmentId: Int64, caseId: String) async throws -> [Stage]
     /// Decisions of an assignment (of one case when given), in stage order per case.
     func decisions(assignmentId: Int64, caseId: String?) async throws -> [DecisionRecord]
     /// Records the examination points chosen for a case; `conflict` when already recorded.
@@ -81,6 +84,13 @@ public protocol Storage: Sendable {
 
     func audit(_ entry: AuditEntry) async throws
     func auditLog(limit: Int) async throws -> [AuditEntry]
+}
+
+extension Storage {
+    /// Records a decision without a grade (see `recordDecision(_:decidedBefore:grade:)`).
+    public func recordDecision(_ decision: DecisionRecord, decidedBefore: [Stage]) async throws {
+        try await recordDecision(decision, decidedBefore: decidedBefore, grade: nil)
+    }
 }
 
 /// What a failed storage call reports: a stable code and a sentence saying what to do.

@@ -57,6 +57,9 @@ public struct APIError: Error, Sendable, HTTPResponseError {
 /// never shown).
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = ServerContext
+    static let contentTypeOptions = HTTPField.Name("X-Content-Type-Options")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let frameOptions = HTTPField.Name("X-Frame-Options")!
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
         async throws -> Response
@@ -80,9 +83,9 @@ struct ErrorMiddleware: RouterMiddleware {
             context.logger.error("Unexpected error on \(request.method) \(request.uri.path): \(error)")
             response = try APIError.internalError.response(from: request, context: context)
         }
-        response.headers[HTTPField.Name("X-Content-Type-Options")!] = "nosniff"
-        response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
-        response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
+        response.headers[Self.contentTypeOptions] = "nosniff"
+        response.headers[Self.referrerPolicy] = "no-referrer"
+        response.headers[Self.frameOptions] = "DENY"
         if request.uri.path.hasPrefix("/api/"), response.headers[.cacheControl] == nil {
             response.headers[.cacheControl] = "no-store"
         }
@@ -99,10 +102,19 @@ let responseEncoder: JSONEncoder = {
 
 /// A JSON response of an encodable value.
 func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+    jsonResponse(body: jsonBody(value), status: status)
+}
+
+/// The JSON bytes of an encodable value.
+func jsonBody(_ value: some Encodable) -> ByteBuffer {
     // Encoding the server's own value types cannot fail; an empty object stands in if it ever did.
-    let data = (try? responseEncoder.encode(value)) ?? Data("{}".utf8)
-    return Response(
+    ByteBuffer(bytes: (try? responseEncoder.encode(value)) ?? Data("{}".utf8))
+}
+
+/// A JSON response of bytes already encoded (shared, not copied).
+func jsonResponse(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
         status: status,
-        headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(data.count)],
-        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        headers: [.contentType: "application/json; charset=utf-8", .contentLength: String(body.readableBytes)],
+        body: .init(byteBuffer: body))
 }

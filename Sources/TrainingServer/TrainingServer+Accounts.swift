@@ -69,6 +69,8 @@ extension TrainingServer {
 
         router.post("/api/logout") { request, _ in
             let (user, session) = try await self.authenticateChange(request)
+            // Refused from this moment, before the row goes (a lookup just before cannot keep it alive).
+            self.work.signOut(session, at: self.now())
             try await self.storage.deleteSession(tokenHash: session.tokenHash)
             await self.audit(user.username, "logout", "")
             var response = noContent()
@@ -90,6 +92,7 @@ extension TrainingServer {
             guard let updated = try await self.storage.setLanguage(userId: user.id, language: input.language) else {
                 throw APIError.unauthenticated
             }
+            self.work.updated(updated)
             return jsonResponse(updated)
         }
     }

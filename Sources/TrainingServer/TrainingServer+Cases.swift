@@ -106,19 +106,51 @@ extension TrainingServer {
         var assignment: Assignment
         var inspectionCase: InspectionCase
         var gate: StageGate
+        /// What the cache knows of the case's progress (`decided` is always known here).
+        var progress: WorkCache.Progress
     }
 
     func ownCase(_ user: User, _ context: ServerContext) async throws -> CaseAccess {
         let assignmentId = try pathId(context, "aid")
         guard let caseId = context.parameters.get("cid"), CourseNames.isValidCaseId(caseId),
-            let assignment = try await storage.assignment(id: assignmentId), assignment.userId == user.id,
+            let assignment = try await self.assignment(id: assignmentId), assignment.userId == user.id,
             let inspectionCase = try await cases.inspectionCase(
                 courseId: assignment.courseId, caseId: caseId, storage: storage)
         else { throw APIError.notFound }
-        let decided = try await storage.decisions(assignmentId: assignment.id, caseId: caseId).map(\.decision.stage)
+        var progress = work.progress(assignmentId: assignment.id, caseId: caseId)
+        if progress.decided == nil {
+            let epoch = work.currentEpoch
+            let decided = try await storage.decidedStages(assignmentId: assignment.id, caseId: caseId)
+            progress = work.merge(
+                .init(decided: decided), assignmentId: assignment.id, caseId: caseId, readAt: epoch)
+        }
         return CaseAccess(
             user: user, assignment: assignment, inspectionCase: inspectionCase,
-            gate: StageGate(stages: inspectionCase.stages, decided: decided))
+            gate: StageGate(stages: inspectionCase.stages, decided: progress.decided ?? []), progress: progress)
+    }
+
+    /// The examination points chosen for the case (nil: none yet), from the cache or the store.
+    func chosenPoints(_ access: CaseAccess) async throws -> [ExaminationPoint]? {
+        if let known = access.progress.chosen { return known }
+        let epoch = work.currentEpoch
+        let stored = try await storage.examination(assignmentId: access.assignment.id, caseId: access.inspectionCase.id)
+        let merged = work.merge(
+            .init(chosen: .some(stored)), assignmentId: access.assignment.id, caseId: access.inspectionCase.id,
+            readAt: epoch)
+        return merged.chosen ?? stored
+    }
+
+    /// When the stage was first shown: recorded now if it never was (`record`), else only read.
+    func shownTime(_ access: CaseAccess, stage: Stage, record: Bool) async throws -> Instant? {
+        if let known = access.progress.shown[stage] { return known }
+        let aid = access.assignment.id, cid = access.inspectionCase.id
+        let time =
+            record
+            ? try await storage.recordShown(assignmentId: aid, caseId: cid, stage: stage, at: now())
+            : try await storage.shownTime(assignmentId: aid, caseId: cid, stage: stage)
+        // A first showing never changes: whatever the store said is kept whatever happened meanwhile.
+        if let time { work.merge(.init(shown: [stage: time]), assignmentId: aid, caseId: cid) }
+        return time
     }
 
     /// Per case of an assignment: the gate (stages decided so far).
@@ -157,7 +189,7 @@ extension TrainingServer {
 
         router.get("/api/assignments/:aid") { request, context in
             let (user, _) = try await self.authenticate(request)
-            guard let assignment = try await self.storage.assignment(id: try pathId(context, "aid")),
+            guard let assignment = try await self.assignment(id: try pathId(context, "aid")),
                 assignment.userId == user.id || user.role.isStaff
             else { throw APIError.notFound }
             let title = try await self.storage.course(id: assignment.courseId)?.title ?? assignment.courseId
@@ -179,15 +211,21 @@ extension TrainingServer {
             let access = try await self.ownCase(user, context)
             let caseId = access.inspectionCase.id
             if let current = access.gate.current {
-                _ = try await self.storage.recordShown(
-                    assignmentId: access.assignment.id, caseId: caseId, stage: current, at: self.now())
+                _ = try await self.shownTime(access, stage: current, record: true)
             }
-            let chosen = try await self.storage.examination(assignmentId: access.assignment.id, caseId: caseId)
-            return jsonResponse(
+            let chosen = try await self.chosenPoints(access)
+            // The view depends only on the key; encoded once per key (JSONEncoder was ~10 % of the CPU).
+            let key = WorkCache.ViewKey(
+                courseId: access.assignment.courseId, caseId: caseId, mode: access.assignment.mode,
+                decided: access.gate.decided.count, chosen: chosen)
+            if let body = self.work.view(key) { return jsonResponse(body: body) }
+            let body = jsonBody(
                 CaseView(
                     caseId: caseId, mode: access.assignment.mode, stages: access.inspectionCase.stages,
                     currentStage: access.gate.current, decided: access.gate.decided,
                     case: RestrictedCase(access.inspectionCase, gate: access.gate, chosenPoints: chosen)))
+            self.work.keep(view: body, for: key)
+            return jsonResponse(body: body)
         }
 
         router.get("/api/assignments/:aid/cases/:cid/scans/:name") { request, context in
@@ -240,8 +278,9 @@ extension TrainingServer {
                 throw APIError.stageLocked("The door end is shown once the examination stage is open.")
             }
             guard
-                let bytes = try await self.storage.caseFile(
-                    courseId: access.assignment.courseId, caseId: access.inspectionCase.id, name: "door.svg")
+                let bytes = try await self.cases.file(
+                    courseId: access.assignment.courseId, caseId: access.inspectionCase.id, name: "door.svg",
+                    storage: self.storage)
             else { throw APIError.notFound }
             return fileResponse(bytes, contentType: "image/svg+xml", cacheable: true)
         }
@@ -277,6 +316,9 @@ extension TrainingServer {
             } catch let error as StorageError where error.code == "conflict" {
                 throw APIError.conflict("The points are already chosen; the examination is made once per case.")
             }
+            self.work.merge(
+                .init(chosen: .some(input.points)), assignmentId: access.assignment.id,
+                caseId: access.inspectionCase.id)
             return jsonResponse(
                 ExamineAnswer(
                     observations: stage.observations.filter { input.points.contains($0.point) },
@@ -288,7 +330,7 @@ extension TrainingServer {
             let access = try await self.ownCase(user, context)
             let input = try await self.decodeBody(
                 DecisionInput.self, from: request, allowedFields: DecisionInput.fields)
-            return try await self.decide(input, access: access)
+            return try await self.decide(input, access: access, context: context)
         }
 
         router.get("/api/assignments/:aid/cases/:cid/feedback") { request, context in
@@ -317,7 +359,7 @@ extension TrainingServer {
         return name
     }
 
-    func decide(_ input: DecisionInput, access: CaseAccess) async throws -> Response {
+    func decide(_ input: DecisionInput, access: CaseAccess, context: ServerContext) async throws -> Response {
         let c = access.inspectionCase
         var gate = access.gate
         switch gate.decide(input.stage) {
@@ -377,29 +419,36 @@ extension TrainingServer {
         }
 
         let time = now()
-        let shown = try await storage.shownTime(assignmentId: access.assignment.id, caseId: c.id, stage: input.stage)
-        let examined =
-            input.stage == .examination
-            ? try await storage.examination(assignmentId: access.assignment.id, caseId: c.id) ?? [] : []
+        let shown = try await shownTime(access, stage: input.stage, record: false)
+        let examined = input.stage == .examination ? try await chosenPoints(access) ?? [] : []
         let decision = Decision(
             stage: input.stage, disposition: input.disposition, agency: input.agency,
             shownAt: min(shown ?? time, time), decidedAt: time, clock: .server, markedRegions: marks,
             flaggedIndicators: input.flaggedIndicators ?? [], sealFindings: input.sealFindings ?? [],
             examinedPoints: examined, evidenceSteps: input.evidenceSteps ?? [])
+        // The last decision is stored together with the grade, in one transaction (one wait for the disk).
+        var grade: GradeRecord?
+        if gate.isFinished {
+            let earlier = try await storage.decisions(assignmentId: access.assignment.id, caseId: c.id).map(\.decision)
+            // Graded only from the decisions the gate went by; otherwise the write below is a conflict anyway.
+            if earlier.map(\.stage) == access.gate.decided {
+                // A grading failure is logged, and the decision is kept without its grade, as before.
+                do { grade = try await gradeRecord(access, decisions: earlier + [decision]) } catch {
+                    context.logger.error("Grading \(c.id) of assignment \(access.assignment.id) failed: \(error)")
+                }
+            }
+        }
         do {
             try await storage.recordDecision(
                 DecisionRecord(
                     assignmentId: access.assignment.id, userId: access.user.id, caseId: c.id, decision: decision),
-                decidedBefore: access.gate.decided)
+                decidedBefore: access.gate.decided, grade: grade)
         } catch let error as StorageError where error.code == "conflict" {
             throw APIError.conflict(
                 "This stage is already decided, or another stage was decided meanwhile; reload the case.",
                 field: "stage")
         }
-        if gate.isFinished {
-            // The grade is kept for the instructor; a failure here is logged and retried on the next read.
-            _ = try? await gradeAndStore(access)
-        }
+        work.merge(.init(decided: gate.decided), assignmentId: access.assignment.id, caseId: c.id)
         return jsonResponse(
             DecisionAnswer(stage: input.stage, nextStage: gate.current, submittedAt: time, final: gate.isFinished),
             status: .created)

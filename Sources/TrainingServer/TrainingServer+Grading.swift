@@ -31,9 +31,17 @@ extension TrainingServer {
 
     /// Grading inputs for a finished case: the attempt (from the stored decisions), the key and its regions.
     /// The only code path besides `feedback` that reads a key.
-    private func gradingInputs(_ access: CaseAccess) async throws -> (Attempt, AnswerKey, ScanGeometry) {
+    /// `decisions` are the case's decisions when the caller has them (the last one not stored yet).
+    private func gradingInputs(_ access: CaseAccess, decisions given: [Decision]? = nil) async throws -> (
+        Attempt, AnswerKey, ScanGeometry
+    ) {
         let c = access.inspectionCase, assignment = access.assignment
-        let decisions = try await storage.decisions(assignmentId: assignment.id, caseId: c.id).map(\.decision)
+        let decisions: [Decision]
+        if let given {
+            decisions = given
+        } else {
+            decisions = try await storage.decisions(assignmentId: assignment.id, caseId: c.id).map(\.decision)
+        }
         guard let keyBytes = try await storage.answerKey(courseId: assignment.courseId, caseId: c.id),
             let course = try await storage.course(id: assignment.courseId)
         else { throw APIError.internalError }
@@ -58,19 +66,17 @@ extension TrainingServer {
         }
     }
 
-    /// Grades a finished case and keeps the grade (for results and `attempts.jsonl`).
-    @discardableResult
-    func gradeAndStore(_ access: CaseAccess) async throws -> Grade {
-        let (attempt, key, regions) = try await gradingInputs(access)
+    /// The grade of a finished case as kept for the instructor (results and `attempts.jsonl`), from the given
+    /// decisions (the last one about to be stored with it) or the stored ones.
+    func gradeRecord(_ access: CaseAccess, decisions: [Decision]? = nil) async throws -> GradeRecord {
+        let (attempt, key, regions) = try await gradingInputs(access, decisions: decisions)
         let graded = try grade(attempt, key, regions)
-        try await storage.saveGrade(
-            GradeRecord(
-                assignmentId: access.assignment.id, userId: access.user.id, caseId: access.inspectionCase.id,
-                score: graded.score, outcome: graded.outcome.rawValue,
-                gradeJSON: Array(try responseEncoder.encode(graded)),
-                attemptJSON: Array(try responseEncoder.encode(attempt)),
-                gradedAt: now()))
-        return graded
+        return GradeRecord(
+            assignmentId: access.assignment.id, userId: access.user.id, caseId: access.inspectionCase.id,
+            score: graded.score, outcome: graded.outcome.rawValue,
+            gradeJSON: Array(try responseEncoder.encode(graded)),
+            attemptJSON: Array(try responseEncoder.encode(attempt)),
+            gradedAt: now())
     }
 
     /// The feedback of a finished case in the user's language, with the key: called only in training mode

@@ -107,6 +107,7 @@ extension TrainingServer {
                 throw APIError.notFound
             }
             try await self.storage.releaseResults(assignmentId: assignment.id)
+            self.work.resultsReleased(assignmentId: assignment.id)
             await self.audit(user.username, "release", "assignment \(assignment.id)")
             return noContent()
         }

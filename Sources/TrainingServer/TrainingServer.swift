@@ -52,6 +52,7 @@ public final class TrainingServer: Sendable {
     public let configuration: Configuration
     var storage: any Storage { configuration.storage }
     let cases = CaseCache()
+    let work = WorkCache()
     /// Compared against when the username is unknown, at the same cost as real hashes, so that a wrong
     /// name takes as long as a wrong password (usernames are not probed by timing).
     let decoyHash: String
@@ -158,10 +159,35 @@ public final class TrainingServer: Sendable {
         guard let token = request.cookies[Self.cookieName]?.value, !token.isEmpty, token.count <= 128 else {
             throw APIError.unauthenticated
         }
-        guard let session = try await storage.session(tokenHash: Tokens.hash(token), at: now()),
-            let user = try await storage.user(id: session.userId)
-        else { throw APIError.unauthenticated }
+        let tokenHash = Tokens.hash(token), time = now()
+        let cached = work.session(tokenHash: tokenHash, at: time)
+        var found = cached.session
+        if !cached.known, let stored = try await storage.session(tokenHash: tokenHash, at: time) {
+            work.keep(stored)
+            found = stored
+        }
+        guard let session = found, let user = try await self.user(id: session.userId) else {
+            throw APIError.unauthenticated
+        }
         return (user, session)
+    }
+
+    /// A user, from the cache or the store.
+    func user(id: Int64) async throws -> User? {
+        if let cached = work.user(id: id) { return cached }
+        let epoch = work.currentEpoch
+        guard let stored = try await storage.user(id: id) else { return nil }
+        work.keep(stored, readAt: epoch)
+        return stored
+    }
+
+    /// An assignment, from the cache or the store.
+    func assignment(id: Int64) async throws -> Assignment? {
+        if let cached = work.assignment(id: id) { return cached }
+        let epoch = work.currentEpoch
+        guard let stored = try await storage.assignment(id: id) else { return nil }
+        work.keep(stored, readAt: epoch)
+        return stored
     }
 
     /// As `authenticate`, and the CSRF header must match the session's token (for state changes).

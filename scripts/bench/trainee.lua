@@ -12,6 +12,8 @@
 --            screening is open ("scan"), examine before the examination decision ("examine").
 --            When the trainee has decided every case, it keeps opening case views.
 -- MODE case: only case views, cycling through the trainee's cases.
+-- A third argument `reverse` works the cases from the last one back: the paced run uses it so that it
+-- finds undecided cases however far the work run before it got from the front.
 -- (Scan throughput is measured with files.lua, which leaves the bodies to wrk.)
 --
 -- With CARGOSIM_BENCH_THINK_MS set, every trainee waits that long on average (uniformly 0.5× to 1.5×)
@@ -64,6 +66,7 @@ end
 function init(args)
     mode = args[1]
     local source = args[2]
+    local reverse = args[3] == "reverse"
     local index = wrk.thread:get("index")
     math.randomseed(index * 7919)
     local line_number = 0
@@ -79,6 +82,9 @@ function init(args)
         end
     end
     if cookie == nil then error("sessions file " .. source .. " has no line " .. index) end
+    if reverse then
+        for i = 1, math.floor(#cases / 2) do cases[i], cases[#cases + 1 - i] = cases[#cases + 1 - i], cases[i] end
+    end
 end
 
 local function case_path(c)
