@@ -28,7 +28,7 @@ public struct AttemptScanner {
     /// The field path of a failure, innermost part first (built only when a line fails).
     var trail = PathStack()
     /// The code each coded field is expected to hold next (its last, or for a stage the one after).
-    var guesses = (stage: 0, disposition: -1, clock: -1, mode: -1, agencyGuess: -1)
+    var guesses = (stage: 0, disposition: -1, clock: -1, mode: -1, agency: -1)
     /// For each coded list (indicators, seal findings, points, custody steps), the codes of its last non-empty
     /// list, 16 each (255: none): lists repeat from attempt to attempt.
     var listGuesses = SIMD64<UInt8>(repeating: 255)
@@ -64,14 +64,9 @@ public struct AttemptScanner {
             // First read the line without looking for its end: no reader here passes a newline (it is not
             // whitespace to them, and strings refuse control characters), so a line that reads well ends at its
             // own newline, which is then checked.
-            i = start
-            end = count
-            trail.removeAll()
-            record.clear()
             var read = false
             do throws(ParseFailure) {
-                try parseAttempt()
-                ws()
+                try readAttempt(start, count)
                 read = i == count || b[i] == 10
             } catch {
                 read = false
@@ -86,13 +81,8 @@ public struct AttemptScanner {
                 stop = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
             }
             lineStart = stop + 1
-            i = start
-            end = stop
-            trail.removeAll()
-            record.clear()
             do throws(ParseFailure) {
-                try parseAttempt()
-                ws()
+                try readAttempt(start, stop)
                 guard i == end else {
                     throw fail("Text after the attempt's closing brace; one attempt per line.", here)
                 }
@@ -102,6 +92,18 @@ public struct AttemptScanner {
             return true
         }
         return false
+    }
+
+    /// Reads the attempt starting at `start` into a cleared record, reading no further than `stop`, and skips
+    /// the spaces after it.
+    @inline(__always)
+    mutating func readAttempt(_ start: Int, _ stop: Int) throws(ParseFailure) {
+        i = start
+        end = stop
+        trail.removeAll()
+        record.clear()
+        try parseAttempt()
+        ws()
     }
 
     /// The current record as an `Attempt` (the reference form; allocates).
@@ -355,12 +357,8 @@ public struct AttemptScanner {
     mutating func value<E>(_ table: EnumBytes<E>, _ what: String, guess: inout Int, successor: Bool = false)
         throws(ParseFailure) -> E
     {
-        var index = guess
-        if guess >= 0, let length = table.table.matchesValue(guess, b, i, end) {
-            i += length
-        } else {
-            index = try code(table, what)
-        }
+        if let value = plainCode(table, guess: &guess, successor: successor) { return value }
+        let index = try code(table, what)  // escapes, or an error naming the known codes
         guess = successor ? (index + 1 < table.table.count ? index + 1 : 0) : index
         return table.value(index)
     }
@@ -426,12 +424,7 @@ public struct AttemptScanner {
     }
 
     mutating func instant() throws(ParseFailure) -> Instant {
-        // The form every writer uses, `"YYYY-MM-DDTHH:MM:SS.sssZ"`: no scan for the closing quote (the digits and
-        // separators are all checked by `fastInstant`).
-        if i + 25 < end, b[i] == 34, b[i + 25] == 34, let value = fastInstant((i + 1)..<(i + 25)) {
-            i += 26
-            return value
-        }
+        if let value = plainInstant() { return value }
         guard let (r, _) = try plainString(), let value = fastInstant(r) else {
             throw fail("Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC.", here)
         }
@@ -604,20 +597,15 @@ public struct AttemptScanner {
     mutating func codeList<E>(
         _ name: StaticString, _ table: EnumBytes<E>, _ what: String, guesses slot: Int
     ) throws(ParseFailure) -> Range<Int> {
-        if i + 1 < end, b[i] == 91, b[i + 1] == 93 {  // `[]`, the most common list, without a call
-            i += 2
-            let start = record.codes.count
-            return start..<start
-        }
-        return try codeItems(name, table, what, guesses: slot)
+        if let range = plainCodes(table, guesses: slot) { return range }
+        return try anyCodes(name, table, what)
     }
 
-    /// `codeList` past its first check.
+    /// `codeList` in any other form (spaces, escapes), with its errors; kept out of line.
     @inline(never)
-    mutating func codeItems<E>(
-        _ name: StaticString, _ table: EnumBytes<E>, _ what: String, guesses slot: Int
-    ) throws(ParseFailure) -> Range<Int> {
-        if let range = plainCodeItems(table, guesses: slot) { return range }
+    mutating func anyCodes<E>(_ name: StaticString, _ table: EnumBytes<E>, _ what: String) throws(ParseFailure)
+        -> Range<Int>
+    {
         let start = record.codes.count
         try list(name) { (p: inout AttemptScanner) throws(ParseFailure) in
             p.record.codes.append(UInt8(try p.code(table, what)))
@@ -642,10 +630,6 @@ public struct AttemptScanner {
     mutating func plainCodeItems<E>(_ table: EnumBytes<E>, guesses slot: Int) -> Range<Int>? {
         let start = record.codes.count
         guard i + 1 < end, b[i] == 91 else { return nil }
-        if b[i + 1] == 93 {
-            i += 2
-            return start..<start
-        }
         var k = i + 1
         var position = slot &* 16
         while k < end, b[k] == 34 {
@@ -704,7 +688,8 @@ public struct AttemptScanner {
         return true
     }
 
-    /// A time in the form every writer uses, `"YYYY-MM-DDTHH:MM:SS.sssZ"`, else nil with nothing read.
+    /// A time in the form every writer uses, `"YYYY-MM-DDTHH:MM:SS.sssZ"`, else nil with nothing read: no scan
+    /// for the closing quote (the digits and separators are all checked by `fastInstant`).
     @inline(__always)
     mutating func plainInstant() -> Instant? {
         guard i + 25 < end, b[i] == 34, b[i + 25] == 34, let value = fastInstant((i + 1)..<(i + 25)) else { return nil }
@@ -723,7 +708,7 @@ public struct AttemptScanner {
             guard literal("{\"") else { break read }
             var agency: Agency?
             if literal("agency\":") {
-                guard let value = plainCode(codes.pointee.codes.agency, guess: &coded.agencyGuess), literal(",\"")
+                guard let value = plainCode(codes.pointee.codes.agency, guess: &coded.agency), literal(",\"")
                 else { break read }
                 agency = value
             }
@@ -1145,16 +1130,21 @@ struct NameTable: @unchecked Sendable {
     /// The length of `"name":` when the bytes at `at` (before `end`) start with it, else nil.
     @inline(__always)
     func matchesPattern(_ index: Int, _ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int) -> Int? {
-        let n = lengths[index] + 3
-        guard at + n <= end, let base = b.baseAddress else { return nil }
-        return sameBytes(patterns + patternStarts[index], base + at, n) ? n : nil
+        matchesPrefix(index, length: lengths[index] + 3, b, at, end)
     }
 
     /// The length of `"name"` when the bytes at `at` (before `end`) start with it (the string is that name),
     /// else nil.
     @inline(__always)
     func matchesValue(_ index: Int, _ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int) -> Int? {
-        let n = lengths[index] + 2
+        matchesPrefix(index, length: lengths[index] + 2, b, at, end)
+    }
+
+    /// `n` when the bytes at `at` start with the first `n` bytes of the name's pattern, else nil.
+    @inline(__always)
+    private func matchesPrefix(_ index: Int, length n: Int, _ b: UnsafeBufferPointer<UInt8>, _ at: Int, _ end: Int)
+        -> Int?
+    {
         guard at + n <= end, let base = b.baseAddress else { return nil }
         return sameBytes(patterns + patternStarts[index], base + at, n) ? n : nil
     }
