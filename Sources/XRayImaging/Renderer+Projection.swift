@@ -94,9 +94,13 @@ extension Renderer {
         return (shapes, curvedMaterials)
     }
 
-    /// Column by column: accumulate each bin's optical depth down the column (boxes through a difference
-    /// array, curved shapes row by row) at the rows where something starts or ends, then walk the column in
-    /// runs of rows of equal optical depths: one exponentiation and weighting per run, the run filled with it.
+    /// Column by column: accumulate the optical depths of boxes down the column through a difference array (runs of
+    /// rows between the rows where a box starts or ends), and each curved material's path length row by row; then
+    /// walk the column run by run. A run without curved material costs one exponentiation; under one curved
+    /// material a pixel reads its transmissions from the run's `LengthTables` table; where two or more overlap, or
+    /// the path is too long for a table, a pixel is exponentiated bin by bin. Which of the three a pixel takes
+    /// depends only on what lies along its own ray, so a pixel's value does too: pixels outside a shape's
+    /// footprint are bit-identical with and without it.
     ///
     /// `high` and `low` (`width × height` samples) are written column-major: a column is contiguous, as it is
     /// computed; writing a column straight into a row-major image would touch a new page per row.
@@ -110,17 +114,28 @@ extension Renderer {
         // are bit-identical with and without it, whatever the order of the other shapes.
         var difference = [SIMD16<Float>](repeating: .zero, count: height + 1)
         var direct = [SIMD16<Float>](repeating: .zero, count: height + 1)
-        // A bit per row where the optical depths may change from the row above: a row where a difference or a
+        // A bit per row where the boxes' depths may change from the row above: a row where a difference or a
         // direct term was added, and the row after a direct term. Between marks the depths are constant.
         var marks = [UInt64](repeating: 0, count: (height + 2 + 63) / 64)
-        // Per curved material, its path length × fill (mm) down the column; the materials the column touched, in
-        // the order it touched them (the order of summation).
+        // Per curved material, its path length × fill (mm) down the column, and the rows it reaches (first, end);
+        // the materials the column touched.
         let lengthStride = height + 1
         var lengths = [Float](repeating: 0, count: max(1, curvedMaterials.count * lengthStride))
+        var reach = [(first: Int, end: Int)](repeating: (0, 0), count: curvedMaterials.count)
         var touched = [Bool](repeating: false, count: curvedMaterials.count)
         var columnMaterials: [Int] = []
+        var overlapping: [Int] = []
+        var segmentTables = [Int](repeating: -1, count: curvedMaterials.count)
+        var tables = LengthTables(curvedMaterials: curvedMaterials, weightsHigh: weightsHigh, weightsLow: weightsLow)
+        defer { tables.deallocate() }
         var active: [Int] = []
         var next = 0
+        // The last run without curved material: its depths and transmissions (runs repeat down and across columns).
+        var constantBase = SIMD16<Float>(repeating: -1)
+        var constantHigh: Float = 1, constantLow: Float = 1
+        // The last pixel exponentiated bin by bin.
+        var exactTau = SIMD16<Float>(repeating: -1)
+        var exactHigh: Float = 1, exactLow: Float = 1
         high.withUnsafeMutableBufferPointer { high in
             low.withUnsafeMutableBufferPointer { low in
                 difference.withUnsafeMutableBufferPointer { difference in
@@ -155,28 +170,36 @@ extension Renderer {
                                             mark(rb + 1)
                                         }
                                     }
-                                    /// Rows whose band overlaps heights z0…z1, marked (with the row after them).
-                                    @inline(__always) func rowRange(_ z0: Double, _ z1: Double) -> Range<Int> {
+                                    /// The rows whose band overlaps heights z0…z1 and the start of `material`'s lengths
+                                    /// down the column, noting that the column uses the material on those rows.
+                                    @inline(__always) func curved(_ material: Int, _ z0: Double, _ z1: Double) -> (
+                                        Range<Int>, UnsafeMutablePointer<Float>
+                                    ) {
                                         let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
-                                        let rb = min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up)))
-                                        guard ra < rb else { return ra..<ra }
-                                        // rows ra…rb, a word at a time
-                                        let first = ra >> 6, last = rb >> 6
-                                        for word in first...last {
-                                            var bits = ~UInt64(0)
-                                            if word == first { bits &= ~UInt64(0) << UInt64(ra & 63) }
-                                            if word == last { bits &= ~UInt64(0) >> UInt64(63 - (rb & 63)) }
-                                            marks[word] |= bits
-                                        }
-                                        return ra..<rb
-                                    }
-                                    /// The start of `material`'s lengths down the column, noting that the column uses it.
-                                    @inline(__always) func lengthsOf(_ material: Int) -> UnsafeMutablePointer<Float> {
+                                        let rb = max(ra, min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up))))
                                         if !touched[material] {
                                             touched[material] = true
                                             columnMaterials.append(material)
+                                            reach[material] = (ra, rb)
+                                        } else {
+                                            reach[material] = (
+                                                min(reach[material].first, ra), max(reach[material].end, rb)
+                                            )
                                         }
-                                        return lengths.baseAddress! + material * lengthStride
+                                        return (ra..<rb, lengths.baseAddress! + material * lengthStride)
+                                    }
+                                    @inline(__always) func lengthsOf(_ material: Int) -> UnsafeMutablePointer<Float> {
+                                        lengths.baseAddress! + material * lengthStride
+                                    }
+                                    /// The transmissions of depths `tau`, bin by bin.
+                                    @inline(__always) func exact(_ tau: SIMD16<Float>) -> (Float, Float) {
+                                        if !sameBits(tau, exactTau) {
+                                            let e = expNegative(tau)
+                                            exactHigh = pairwiseSum(e * weightsHigh)
+                                            exactLow = pairwiseSum(e * weightsLow)
+                                            exactTau = tau
+                                        }
+                                        return (exactHigh, exactLow)
                                     }
 
                                     for column in 0..<width {
@@ -223,8 +246,8 @@ extension Renderer {
                                             case .cylinderAlongX:
                                                 let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
                                                 guard cover > 0 else { continue }
-                                                let length = lengthsOf(s.material)
-                                                for row in rowRange(s.z0, s.z1) {
+                                                let (range, length) = curved(s.material, s.z0, s.z1)
+                                                for row in range {
                                                     let top = geometry.topZ - Double(row) * pitch
                                                     let mean =
                                                         chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz)
@@ -234,8 +257,8 @@ extension Renderer {
                                             case .cylinderAlongY:
                                                 guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
                                                 let samples = s.rz < 2 * pitch ? 4 : 1
-                                                let length = lengthsOf(s.material)
-                                                for row in rowRange(s.z0, s.z1) {
+                                                let (range, length) = curved(s.material, s.z0, s.z1)
+                                                for row in range {
                                                     let top = geometry.topZ - Double(row) * pitch
                                                     var cover = 0.0
                                                     for j in 0..<samples {
@@ -254,8 +277,8 @@ extension Renderer {
                                                 let factor = s.ry / s.rx
                                                 if s.rx < 1.5 * pitch {
                                                     // Narrow: the chord's mean over the column, exactly.
-                                                    let length = lengthsOf(s.material)
-                                                    for row in rowRange(s.z0, s.z1) {
+                                                    let (range, length) = curved(s.material, s.z0, s.z1)
+                                                    for row in range {
                                                         let top = geometry.topZ - Double(row) * pitch
                                                         var sum = 0.0
                                                         for j in 0..<samples {
@@ -283,48 +306,129 @@ extension Renderer {
                                                 let q0 = s.rx * s.rx - dx * dx
                                                 guard q0 > 0 else { continue }
                                                 typealias D = SIMD4<Double>
-                                                let length = lengthsOf(s.material)
-                                                let range = rowRange(s.z0, s.z1)
+                                                let (range, length) = curved(s.material, s.z0, s.z1)
                                                 let scale = 2 * factor * s.fill / Double(samples)
                                                 let k = (s.rx / s.rz) * (s.rx / s.rz)
                                                 let top = geometry.topZ - s.cz
-                                                @inline(__always) func chords(_ rows: D) -> D {
+                                                // The heights sampled in a row, from its top edge, in pixels.
+                                                let offsets =
+                                                    samples == 1
+                                                    ? SIMD4<Double>(0.5, 0, 0, 0) : SIMD4(0.125, 0.375, 0.625, 0.875)
+                                                @inline(__always) func chords(_ rows: D) -> SIMD4<Float> {
                                                     var sum = D.zero
                                                     for j in 0..<samples {
-                                                        let u =
-                                                            top - (rows + (Double(j) + 0.5) / Double(samples)) * pitch
+                                                        let u = top - (rows + offsets[j]) * pitch
                                                         var v = q0 - k * u * u
                                                         v = v.replacing(with: D.zero, where: v .< D.zero)
-                                                        sum += v.squareRoot()
+                                                        sum += squareRoots(v)
                                                     }
-                                                    return scale * sum
+                                                    let c = scale * sum
+                                                    return SIMD4(Float(c[0]), Float(c[1]), Float(c[2]), Float(c[3]))
                                                 }
                                                 let lanes = D(0, 1, 2, 3)
                                                 var row = range.lowerBound
-                                                while row < range.upperBound {
-                                                    let c = chords(lanes + Double(row))
-                                                    for lane in 0..<min(4, range.upperBound - row) {
-                                                        length[row + lane] += Float(c[lane])
-                                                    }
+                                                while row + 4 <= range.upperBound {
+                                                    let at = UnsafeMutableRawPointer(length + row)
+                                                    at.storeBytes(
+                                                        of: at.loadUnaligned(as: SIMD4<Float>.self)
+                                                            + chords(lanes + Double(row)),
+                                                        as: SIMD4<Float>.self)
                                                     row += 4
+                                                }
+                                                if row < range.upperBound {
+                                                    let c = chords(lanes + Double(row))
+                                                    for lane in 0..<(range.upperBound - row) {
+                                                        length[row + lane] += c[lane]
+                                                    }
                                                 }
                                             }
                                         }
-                                        // Walk the marked rows in order; each run from one mark to the next has the depths
-                                        // of its first row. A run with the same depths as the run above (bit for bit) takes
-                                        // its transmissions without exponentiating again.
-                                        var depth = SIMD16<Float>.zero
-                                        var tau = SIMD16<Float>(repeating: -1)
-                                        var valueHigh: Float = 1, valueLow: Float = 1
-                                        var start = 0
-                                        @inline(__always) func fill(to end: Int) {
-                                            var row = base + start
-                                            while row < base + end {
-                                                high[row] = valueHigh
-                                                low[row] = valueLow
-                                                row += 1
+                                        // Curved materials in a fixed order (their index), whatever order the shapes came in.
+                                        columnMaterials.sort()
+
+                                        /// Rows start..<end, whose boxes give depths `b`.
+                                        @inline(__always) func walk(_ start: Int, _ end: Int, _ b: SIMD16<Float>) {
+                                            overlapping.removeAll(keepingCapacity: true)
+                                            for material in columnMaterials
+                                            where reach[material].first < end && reach[material].end > start {
+                                                overlapping.append(material)
+                                            }
+                                            if overlapping.isEmpty {
+                                                if !sameBits(b, constantBase) {
+                                                    let e = expNegative(b)
+                                                    constantHigh = pairwiseSum(e * weightsHigh)
+                                                    constantLow = pairwiseSum(e * weightsLow)
+                                                    constantBase = b
+                                                }
+                                                for row in (base + start)..<(base + end) {
+                                                    high[row] = constantHigh
+                                                    low[row] = constantLow
+                                                }
+                                                return
+                                            }
+                                            if overlapping.count == 1 {
+                                                // One curved material: its table, as far as the run's longest path needs.
+                                                let material = overlapping[0]
+                                                let length = lengthsOf(material)
+                                                let limit = tables.limits[material]
+                                                let inverseStep = tables.inverseSteps[material]
+                                                var longest: Float = 0
+                                                for row in start..<end where length[row] < limit {
+                                                    longest = max(longest, length[row])
+                                                }
+                                                let table = tables.table(base: b, material: material)
+                                                let points = tables.points(
+                                                    table, through: Int(longest * inverseStep) + 1)
+                                                let mu = curvedMaterials[material]
+                                                for row in start..<end {
+                                                    let l = length[row]
+                                                    length[row] = 0
+                                                    let (h, w) =
+                                                        l < limit
+                                                        ? interpolate(points, length: l, inverseStep: inverseStep)
+                                                        : exact(b + mu * l)
+                                                    high[base + row] = h
+                                                    low[base + row] = w
+                                                }
+                                                return
+                                            }
+                                            // Several: pixel by pixel, by how many have a path there.
+                                            for material in overlapping { segmentTables[material] = -1 }
+                                            for row in start..<end {
+                                                var count = 0, only = 0
+                                                for material in overlapping where lengthsOf(material)[row] != 0 {
+                                                    count += 1
+                                                    only = material
+                                                }
+                                                let values: (Float, Float)
+                                                let l = lengthsOf(only)[row]
+                                                if count == 1, l < tables.limits[only] {
+                                                    if segmentTables[only] < 0 {
+                                                        segmentTables[only] = tables.table(base: b, material: only)
+                                                    }
+                                                    let inverseStep = tables.inverseSteps[only]
+                                                    let points = tables.points(
+                                                        segmentTables[only], through: Int(l * inverseStep) + 1)
+                                                    values = interpolate(points, length: l, inverseStep: inverseStep)
+                                                } else {
+                                                    var tau = b
+                                                    for material in overlapping {
+                                                        let length = lengthsOf(material)[row]
+                                                        if length != 0 { tau += curvedMaterials[material] * length }
+                                                    }
+                                                    values = exact(tau)
+                                                }
+                                                for material in overlapping { lengthsOf(material)[row] = 0 }
+                                                high[base + row] = values.0
+                                                low[base + row] = values.1
                                             }
                                         }
+
+                                        // Walk the marked rows in order: each run from one mark to the next has the boxes'
+                                        // depths of its first row.
+                                        var depth = SIMD16<Float>.zero
+                                        var runDepths = SIMD16<Float>.zero
+                                        var start = 0
                                         mark(0)
                                         for word in 0..<marks.count {
                                             var bits = marks[word]
@@ -333,26 +437,15 @@ extension Renderer {
                                                 let row = word << 6 + bits.trailingZeroBitCount
                                                 bits &= bits - 1
                                                 guard row < height else { break }
-                                                fill(to: row)
+                                                if row > start { walk(start, row, runDepths) }
                                                 depth += difference[row]
-                                                var t = depth + direct[row]
+                                                runDepths = depth + direct[row]
                                                 difference[row] = .zero
                                                 direct[row] = .zero
-                                                for material in columnMaterials {
-                                                    let at = material * lengthStride + row
-                                                    t += curvedMaterials[material] * lengths[at]
-                                                    lengths[at] = 0
-                                                }
-                                                if !sameBits(t, tau) {
-                                                    let e = expNegative(t)
-                                                    valueHigh = pairwiseSum(e * weightsHigh)
-                                                    valueLow = pairwiseSum(e * weightsLow)
-                                                    tau = t
-                                                }
                                                 start = row
                                             }
                                         }
-                                        fill(to: height)
+                                        walk(start, height, runDepths)
                                         difference[height] = .zero
                                         direct[height] = .zero
                                         for material in columnMaterials { touched[material] = false }

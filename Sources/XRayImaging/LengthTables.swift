@@ -1,0 +1,129 @@
+/// The two channels' transmissions through fixed optical depths plus a path length ℓ of one material, tabulated
+/// along ℓ and read between grid points by cubic Hermite interpolation: the projection's way of avoiding an
+/// exponential per energy bin for every pixel of a load of sacks, drums or rolls.
+///
+/// Under a curved shape every row of a column has its own path length, but the rest of the column (walls, floor,
+/// roof, boxes) is the same along long runs of rows and, in a container, across most columns. For such a run with
+/// base optical depths b (per bin) and one curved material of attenuation μ (per bin, per mm), each channel's
+/// transmission is f(ℓ) = Σₑ wₑ·exp(−bₑ − μₑ·ℓ), a smooth function of ℓ alone. A table keyed by the bits of b and
+/// the material holds f and h·f′ at ℓ = k·h (each grid point one exact evaluation, a pure function of b, μ and k),
+/// so a pixel costs one interpolation, and the tables are shared by every column with the same run.
+///
+/// Accuracy: with h·μ_max = 0.2 (μ_max the material's largest attenuation over the bins), the cubic Hermite error
+/// is at most (h·μ_max)⁴/384 · e^(h·μ_max) ≈ 5 × 10⁻⁶ of f, since |f⁗| ≤ μ_max⁴·f for a sum of decaying
+/// exponentials: a thirtieth of a 16-bit sample's step of optical depth. At ℓ = 0 the interpolation gives the
+/// grid point's value bit for bit, which is the value of the run without the material.
+struct LengthTables {
+    /// A table's grid point: f and h·f′ of the high and low channels, as (f_high, f_low, h·f′_high, h·f′_low).
+    typealias Point = SIMD4<Float>
+
+    private struct Key: Hashable {
+        var base: SIMD16<UInt32>
+        var material: Int
+    }
+
+    private struct Table {
+        var base: SIMD16<Float>
+        var material: Int
+        var points: UnsafeMutablePointer<Point>
+        var count: Int
+        var capacity: Int
+    }
+
+    /// Per material: attenuation per mm at fill 1, and the same times each channel's weights.
+    private let mu: [SIMD16<Float>]
+    private let muWeightsHigh: [SIMD16<Float>], muWeightsLow: [SIMD16<Float>]
+    /// Per material: the grid step h (mm), its inverse, and the longest path length a table holds (longer ones
+    /// are computed exactly).
+    let steps: [Float], inverseSteps: [Float], limits: [Float]
+    private let weightsHigh: SIMD16<Float>, weightsLow: SIMD16<Float>
+    private var tables: [Table] = []
+    private var index: [Key: Int] = [:]
+
+    /// The most grid points a table holds (a table is filled only as far as its longest path length needs).
+    static let maximumPoints = 1 << 14
+
+    init(curvedMaterials: [SIMD16<Float>], weightsHigh: SIMD16<Float>, weightsLow: SIMD16<Float>) {
+        mu = curvedMaterials
+        muWeightsHigh = curvedMaterials.map { $0 * weightsHigh }
+        muWeightsLow = curvedMaterials.map { $0 * weightsLow }
+        steps = curvedMaterials.map { vector in
+            let largest = vector.max()
+            return largest > 0 ? 0.2 / largest : 1_000_000
+        }
+        inverseSteps = steps.map { 1 / $0 }
+        limits = steps.map { $0 * Float(Self.maximumPoints - 2) }
+        self.weightsHigh = weightsHigh
+        self.weightsLow = weightsLow
+    }
+
+    /// The table of base depths `base` and `material`, made (empty) on first use.
+    mutating func table(base: SIMD16<Float>, material: Int) -> Int {
+        let key = Key(base: unsafeBitCast(base, to: SIMD16<UInt32>.self), material: material)
+        if let found = index[key] { return found }
+        let capacity = 64
+        tables.append(
+            Table(
+                base: base, material: material, points: .allocate(capacity: capacity), count: 0, capacity: capacity))
+        index[key] = tables.count - 1
+        return tables.count - 1
+    }
+
+    /// The grid points of `table`, computed as far as point `last` (at most `maximumPoints − 1`). The pointer is
+    /// valid until the next call that extends a table.
+    mutating func points(_ table: Int, through last: Int) -> UnsafePointer<Point> {
+        var t = tables[table]
+        if last >= t.count {
+            if last >= t.capacity {
+                var capacity = t.capacity
+                while capacity <= last { capacity *= 2 }
+                let grown = UnsafeMutablePointer<Point>.allocate(capacity: capacity)
+                grown.moveInitialize(from: t.points, count: t.count)
+                t.points.deallocate()
+                t.points = grown
+                t.capacity = capacity
+            }
+            let m = t.material
+            for k in t.count...last {
+                (t.points + k).initialize(to: point(base: t.base, material: m, length: Float(k) * steps[m]))
+            }
+            t.count = last + 1
+            tables[table] = t
+        }
+        return UnsafePointer(t.points)
+    }
+
+    /// One grid point, exactly: the transmissions through `base` plus `length` mm of `material`, and their
+    /// derivatives along the length times the step.
+    @inline(__always)
+    func point(base: SIMD16<Float>, material: Int, length: Float) -> Point {
+        let e = expNegative(base + mu[material] * length)
+        let step = steps[material]
+        return Point(
+            pairwiseSum(e * weightsHigh), pairwiseSum(e * weightsLow), -step * pairwiseSum(e * muWeightsHigh[material]),
+            -step * pairwiseSum(e * muWeightsLow[material]))
+    }
+
+    /// Releases every table.
+    mutating func deallocate() {
+        for table in tables { table.points.deallocate() }
+        tables.removeAll()
+        index.removeAll()
+    }
+}
+
+/// The high and low transmissions at path length `length` (0 ≤ length < the material's limit) from a table's grid
+/// points spaced 1 / `inverseStep` apart, by cubic Hermite interpolation; exactly the grid point's values at a
+/// grid point's length.
+@inline(__always)
+func interpolate(_ points: UnsafePointer<LengthTables.Point>, length: Float, inverseStep: Float) -> (Float, Float) {
+    let x = length * inverseStep
+    let k = Int(x)
+    let t = x - Float(k)
+    let t2 = t * t
+    let t3 = t2 * t
+    let h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t
+    let h01 = 3 * t2 - 2 * t3, h11 = t3 - t2
+    let p = points[k] * SIMD4(h00, h00, h10, h10) + points[k + 1] * SIMD4(h01, h01, h11, h11)
+    return (p.x + p.z, p.y + p.w)
+}
