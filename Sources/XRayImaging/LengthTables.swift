@@ -39,6 +39,8 @@ struct LengthTables {
     private let weightsHigh: SIMD16<Float>, weightsLow: SIMD16<Float>
     private var tables: [Table] = []
     private var index: [Key: Int] = [:]
+    private var recent = [(base: SIMD16<UInt32>, material: Int, table: Int)](
+        repeating: (.zero, -1, -1), count: 256)
 
     /// The most grid points a table holds (a table is filled only as far as its longest path length needs).
     static let maximumPoints = 1 << 14
@@ -59,8 +61,22 @@ struct LengthTables {
 
     /// The table of base depths `base` and `material`, made (empty) on first use.
     mutating func table(base: SIMD16<Float>, material: Int) -> Int {
-        let key = Key(base: unsafeBitCast(base, to: SIMD16<UInt32>.self), material: material)
-        if let found = index[key] { return found }
+        let bits = unsafeBitCast(base, to: SIMD16<UInt32>.self)
+        // A column asks for a dozen runs' tables, the same as the column before: a small direct-mapped cache in
+        // front of the dictionary (whose hashing of 64 bytes costs more than a run of a few rows).
+        let half = bits.lowHalf ^ bits.highHalf, quarter = half.lowHalf ^ half.highHalf
+        var h = quarter[0] ^ quarter[1] &* 0x9E37_79B9 ^ quarter[2] &* 0x85EB_CA6B ^ quarter[3] &* 0xC2B2_AE35
+        h ^= UInt32(truncatingIfNeeded: material) &* 0x27D4_EB2F
+        let slot = Int((h ^ h >> 15 ^ h >> 23) & 255)
+        if recent[slot].table >= 0, recent[slot].material == material, recent[slot].base == bits {
+            return recent[slot].table
+        }
+        let key = Key(base: bits, material: material)
+        if let found = index[key] {
+            recent[slot] = (bits, material, found)
+            return found
+        }
+        recent[slot] = (bits, material, tables.count)
         let capacity = 64
         tables.append(
             Table(
@@ -114,16 +130,51 @@ struct LengthTables {
 
 /// The high and low transmissions at path length `length` (0 ≤ length < the material's limit) from a table's grid
 /// points spaced 1 / `inverseStep` apart, by cubic Hermite interpolation; exactly the grid point's values at a
-/// grid point's length.
+/// grid point's length. The same arithmetic, lane for lane, as `interpolate4`, so that a pixel's value does not
+/// depend on which of the two reads it.
 @inline(__always)
 func interpolate(_ points: UnsafePointer<LengthTables.Point>, length: Float, inverseStep: Float) -> (Float, Float) {
     let x = length * inverseStep
-    let k = Int(x)
-    let t = x - Float(k)
+    let r = x.rounded(.down)
+    let k = Int(r)
+    let t = x - r
     let t2 = t * t
     let t3 = t2 * t
     let h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t
     let h01 = 3 * t2 - 2 * t3, h11 = t3 - t2
-    let p = points[k] * SIMD4(h00, h00, h10, h10) + points[k + 1] * SIMD4(h01, h01, h11, h11)
-    return (p.x + p.z, p.y + p.w)
+    let a = points[k], b = points[k + 1]
+    return ((h00 * a.x + h01 * b.x) + (h10 * a.z + h11 * b.z), (h00 * a.y + h01 * b.y) + (h10 * a.w + h11 * b.w))
+}
+
+/// `interpolate` for four path lengths at once (each 0 ≤ length < the material's limit, so below 2²²
+/// steps): the high and low transmissions of the four.
+@inline(__always)
+func interpolate4(_ points: UnsafePointer<LengthTables.Point>, lengths: SIMD4<Float>, inverseStep: Float) -> (
+    SIMD4<Float>, SIMD4<Float>
+) {
+    typealias V = SIMD4<Float>
+    let x = lengths * inverseStep
+    // Rounded down by the 2²³ trick (round to nearest, then one less where that went up); the integer in the low bits.
+    let magic = V(repeating: 12_582_912)
+    let shifted = x + magic
+    var r = shifted - magic
+    let up = r .> x
+    r = r.replacing(with: r - 1, where: up)
+    var k = unsafeBitCast(shifted, to: SIMD4<Int32>.self) & SIMD4(repeating: 0x3F_FFFF)
+    k = k.replacing(with: k &- 1, where: up)
+    let t = x - r
+    let t2 = t * t
+    let t3 = t2 * t
+    let h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t
+    let h01 = 3 * t2 - 2 * t3, h11 = t3 - t2
+    let a0 = points[Int(k[0])], a1 = points[Int(k[1])], a2 = points[Int(k[2])], a3 = points[Int(k[3])]
+    let b0 = points[Int(k[0]) + 1], b1 = points[Int(k[1]) + 1], b2 = points[Int(k[2]) + 1]
+    let b3 = points[Int(k[3]) + 1]
+    let high =
+        (h00 * V(a0.x, a1.x, a2.x, a3.x) + h01 * V(b0.x, b1.x, b2.x, b3.x))
+        + (h10 * V(a0.z, a1.z, a2.z, a3.z) + h11 * V(b0.z, b1.z, b2.z, b3.z))
+    let low =
+        (h00 * V(a0.y, a1.y, a2.y, a3.y) + h01 * V(b0.y, b1.y, b2.y, b3.y))
+        + (h10 * V(a0.w, a1.w, a2.w, a3.w) + h11 * V(b0.w, b1.w, b2.w, b3.w))
+    return (high, low)
 }

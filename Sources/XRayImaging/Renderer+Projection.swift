@@ -34,6 +34,11 @@ extension Renderer {
         var curvedMaterials: [SIMD16<Float>] = []
         var shapes: [ProjectedShape] = []
         shapes.reserveCapacity(sceneShapes.count)
+        struct Footprint: Hashable {
+            var material: Int
+            var x0: Double, x1: Double, z0: Double, z1: Double
+        }
+        var ellipsoids: [Footprint: Int] = [:]
         for (order, shape) in sceneShapes.enumerated() where shape.fill > 0 {
             let mu = vectors[shape.material]! * Float(shape.fill)
             var projected: ProjectedShape
@@ -87,6 +92,21 @@ extension Renderer {
             projected.lastColumn = min(geometry.width - 1, Int(c1.rounded(.up)) - 1)
             let r0 = geometry.rowCoordinate(ofZ: projected.z1), r1 = geometry.rowCoordinate(ofZ: projected.z0)
             guard projected.firstColumn <= projected.lastColumn, r1 > 0, r0 < Double(geometry.height) else { continue }
+            if projected.kind == .ellipsoid {
+                // An ellipsoid's chord at any pixel is (ry/rx)·fill times a function of its footprint alone, so
+                // ellipsoids of one material over the same footprint (a row of sacks across the container, one
+                // behind the other along the beam) are one shape with the sum of their ry·fill.
+                projected.ry *= projected.fill
+                projected.fill = 1
+                let key = Footprint(
+                    material: projected.material, x0: projected.x0, x1: projected.x1, z0: projected.z0, z1: projected.z1
+                )
+                if let merged = ellipsoids[key] {
+                    shapes[merged].ry += projected.ry
+                    continue
+                }
+                ellipsoids[key] = shapes.count
+            }
             shapes.append(projected)
         }
         // Sweep order: by first column, then scene order (a fixed order of summation).
@@ -306,9 +326,12 @@ extension Renderer {
                                                 let q0 = s.rx * s.rx - dx * dx
                                                 guard q0 > 0 else { continue }
                                                 typealias D = SIMD4<Double>
-                                                let (range, length) = curved(s.material, s.z0, s.z1)
                                                 let scale = 2 * factor * s.fill / Double(samples)
                                                 let k = (s.rx / s.rz) * (s.rx / s.rz)
+                                                // Only the rows this column's ellipse reaches (|u| < √(q0/k)): elsewhere
+                                                // every chord is 0.
+                                                let reachZ = (q0 / k).squareRoot()
+                                                let (range, length) = curved(s.material, s.cz - reachZ, s.cz + reachZ)
                                                 let top = geometry.topZ - s.cz
                                                 // The heights sampled in a row, from its top edge, in pixels.
                                                 let offsets =
@@ -360,10 +383,10 @@ extension Renderer {
                                                     constantLow = pairwiseSum(e * weightsLow)
                                                     constantBase = b
                                                 }
-                                                for row in (base + start)..<(base + end) {
-                                                    high[row] = constantHigh
-                                                    low[row] = constantLow
-                                                }
+                                                (high.baseAddress! + base + start).update(
+                                                    repeating: constantHigh, count: end - start)
+                                                (low.baseAddress! + base + start).update(
+                                                    repeating: constantLow, count: end - start)
                                                 return
                                             }
                                             if overlapping.count == 1 {
@@ -372,15 +395,42 @@ extension Renderer {
                                                 let length = lengthsOf(material)
                                                 let limit = tables.limits[material]
                                                 let inverseStep = tables.inverseSteps[material]
-                                                var longest: Float = 0
-                                                for row in start..<end where length[row] < limit {
+                                                // The longest path below the limit, four rows at a time.
+                                                var longest4 = SIMD4<Float>.zero
+                                                var row4 = start
+                                                while row4 + 4 <= end {
+                                                    let l = UnsafeRawPointer(length + row4).loadUnaligned(
+                                                        as: SIMD4<Float>.self)
+                                                    longest4 = longest4.replacing(
+                                                        with: l,
+                                                        where: (l .> longest4) .& (l .< SIMD4(repeating: limit)))
+                                                    row4 += 4
+                                                }
+                                                var longest = max(
+                                                    max(longest4[0], longest4[1]), max(longest4[2], longest4[3]))
+                                                for row in row4..<end where length[row] < limit {
                                                     longest = max(longest, length[row])
                                                 }
                                                 let table = tables.table(base: b, material: material)
                                                 let points = tables.points(
                                                     table, through: Int(longest * inverseStep) + 1)
                                                 let mu = curvedMaterials[material]
-                                                for row in start..<end {
+                                                var row = start
+                                                // Four rows at a time while their paths fit the table.
+                                                while row + 4 <= end {
+                                                    let at = UnsafeMutableRawPointer(length + row)
+                                                    let l = at.loadUnaligned(as: SIMD4<Float>.self)
+                                                    guard all(l .< SIMD4(repeating: limit)) else { break }
+                                                    at.storeBytes(of: .zero, as: SIMD4<Float>.self)
+                                                    let (h, w) = interpolate4(
+                                                        points, lengths: l, inverseStep: inverseStep)
+                                                    UnsafeMutableRawPointer(high.baseAddress! + base + row).storeBytes(
+                                                        of: h, as: SIMD4<Float>.self)
+                                                    UnsafeMutableRawPointer(low.baseAddress! + base + row).storeBytes(
+                                                        of: w, as: SIMD4<Float>.self)
+                                                    row += 4
+                                                }
+                                                for row in row..<end {
                                                     let l = length[row]
                                                     length[row] = 0
                                                     let (h, w) =
