@@ -10,10 +10,13 @@ import CargoModel
 /// per row (4 when thinner than 2 pixels). Then detector blur, photon noise on the finite flux, and the
 /// detector floor (saturation behind thick steel).
 ///
-/// Cost: O(runs × bins) for the exponentials, a run being rows of one column with equal optical depths (a
-/// box costs O(1) per column through a difference array along the column; every row under a curved shape is
-/// its own run), plus O(footprint in pixels) for curved shapes, each adding one path length per row to its
-/// material's; then O(pixels) for the blur, the noise and the encodings. One core, no allocation per pixel.
+/// Cost: the boxes go through a difference array down each column (O(1) per box and column), the curved shapes
+/// add one path length per row to their material's (ellipsoids of one material over one footprint, a row of sacks
+/// across the container, as one shape); then each run of rows with equal box depths costs one exponentiation
+/// per bin, and a pixel under one curved material one interpolation in a table along the path length
+/// (`LengthTables`, shared by every column with the same run); only pixels where two curved materials overlap are
+/// exponentiated bin by bin. Then O(pixels) for the blur, the noise and the encodings. One core, no allocation
+/// per pixel.
 public struct Renderer: Sendable {
     /// The materials the scenes name.
     public let materials: MaterialTable
