@@ -61,9 +61,12 @@ let package = Package(
             dependencies: [
                 "CargoModel", "CaseGeneration", "CaseBundle", "XRayImaging", "PNGEncoding", "Scoring",
                 "Storage", "TrainingServer",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // glibc's malloc.h, for keeping freed scan buffers in the process (the command line's keepFreedMemory).
+        .systemLibrary(name: "CMalloc"),
         .testTarget(name: "CargoModelTests", dependencies: ["CargoModel"]),
         .testTarget(name: "CaseGenerationTests", dependencies: ["CaseGeneration", "CaseBundle"]),
         .testTarget(name: "CaseBundleTests", dependencies: ["CaseBundle"]),
