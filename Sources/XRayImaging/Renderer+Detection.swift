@@ -10,19 +10,13 @@ extension Renderer {
     /// colour at 65 % saturation.
     ///
     /// Reads the noise-free transmissions `cleanHigh` and `cleanLow` (row-major, as `scan`) and writes every
-    /// buffer of `scan` but the regions.
+    /// buffer of `scan` but the regions. All arithmetic is lane-wise on vectors (no lane-by-lane work but the
+    /// table look-ups, which baseline x86-64 has no gather for); divisions by constants are multiplications.
     static func detect(
         _ scan: inout RenderedScan, cleanHigh: [Float], cleanLow: [Float], profile: ScannerProfile,
         classifier: MaterialClassifier, noiseSeed: UInt64?
     ) {
-        typealias V = SIMD8<Float>
         let count = scan.width * scan.height
-        let floor = V(repeating: Float(profile.transmissionFloor)), one = V(repeating: 1)
-        let fluxHigh = Float(profile.photonsPerPixelHigh), fluxLow = Float(profile.photonsPerPixelLow)
-        let darkHigh = Float(profile.transmissionFloor) * fluxHigh / 3
-        let darkLow = Float(profile.transmissionFloor) * fluxLow / 3
-        let scale = V(repeating: Float(65535 / RenderedScan.opticalDepthFullScale))
-        let greyScale = V(repeating: 1 / classifier.saturationDepthHigh)
         // Per class: the factors on grey for red, green and blue, × 255 (and 0 for the unused lane).
         var palette = [SIMD4<Float>](repeating: SIMD4(255, 255, 255, 0), count: 8)
         for kind in MaterialClass.allCases where kind != .unknown && kind != .saturated {
@@ -31,9 +25,6 @@ extension Renderer {
             palette[Int(kind.rawValue)] = SIMD4(
                 (1 - s + s * tint.red) * 255, (1 - s + s * tint.green) * 255, (1 - s + s * tint.blue) * 255, 0)
         }
-        let noisy = noiseSeed != nil
-        var random = NoiseRandom(seed: noiseSeed ?? 0)
-        let lowIsHigh = !profile.isDualEnergy
         let deviates = NormalDeviates.table
         cleanHigh.withUnsafeBufferPointer { cleanHigh in
             cleanLow.withUnsafeBufferPointer { cleanLow in
@@ -43,123 +34,21 @@ extension Renderer {
                             scan.low.withUnsafeMutableBufferPointer { low in
                                 scan.display.withUnsafeMutableBufferPointer { display in
                                     scan.materialClasses.withUnsafeMutableBufferPointer { classes in
-                                        classifier.stepMidpoints.withUnsafeBufferPointer { stepMidpoints in
-                                            classifier.stepOrders.withUnsafeBufferPointer { stepOrders in
-                                                let stepMidpoints = stepMidpoints.baseAddress!,
-                                                    stepOrders = stepOrders.baseAddress!
-                                                deviates.withUnsafeBufferPointer { z in
-                                                    palette.withUnsafeBufferPointer { palette in
-                                                        let stride = MemoryLayout<Float>.stride
-                                                        let highT = UnsafeMutableRawPointer(th.baseAddress!)
-                                                        let lowT = UnsafeMutableRawPointer(tl.baseAddress!)
-                                                        let highClean = UnsafeRawPointer(cleanHigh.baseAddress!)
-                                                        let lowClean = UnsafeRawPointer(cleanLow.baseAddress!)
-                                                        var i = 0
-                                                        while i < count {
-                                                            let n = min(8, count - i)
-                                                            var h = one, l = one
-                                                            if n == 8 {
-                                                                h = highClean.loadUnaligned(
-                                                                    fromByteOffset: i * stride, as: V.self)
-                                                                l = lowClean.loadUnaligned(
-                                                                    fromByteOffset: i * stride, as: V.self)
-                                                            } else {
-                                                                for k in 0..<n {
-                                                                    h[k] = cleanHigh[i + k]
-                                                                    l[k] = cleanLow[i + k]
-                                                                }
-                                                            }
-                                                            if noisy {
-                                                                // Four deviates per draw: two for the high channel, two for the low.
-                                                                let a = random.next(), b = random.next()
-                                                                let c = random.next(), d = random.next()
-                                                                @inline(__always) func at(
-                                                                    _ bits: UInt64, _ shift: UInt64
-                                                                ) -> Float {
-                                                                    z[Int(truncatingIfNeeded: bits >> shift) & 0xFFF]
-                                                                }
-                                                                let zHigh = V(
-                                                                    at(a, 0), at(a, 16), at(b, 0), at(b, 16), at(c, 0),
-                                                                    at(c, 16),
-                                                                    at(d, 0), at(d, 16))
-                                                                let signalHigh = h * fluxHigh
-                                                                h =
-                                                                    (signalHigh + (signalHigh + darkHigh * darkHigh)
-                                                                        .squareRoot()
-                                                                        * zHigh) / fluxHigh
-                                                                if lowIsHigh {
-                                                                    l = h
-                                                                } else {
-                                                                    let zLow = V(
-                                                                        at(a, 32), at(a, 48), at(b, 32), at(b, 48),
-                                                                        at(c, 32),
-                                                                        at(c, 48), at(d, 32), at(d, 48))
-                                                                    let signalLow = l * fluxLow
-                                                                    l =
-                                                                        (signalLow + (signalLow + darkLow * darkLow)
-                                                                            .squareRoot()
-                                                                            * zLow) / fluxLow
-                                                                }
-                                                            }
-                                                            h = h.replacing(with: floor, where: h .< floor)
-                                                            h = h.replacing(with: one, where: h .> one)
-                                                            l = l.replacing(with: floor, where: l .< floor)
-                                                            l = l.replacing(with: one, where: l .> one)
-                                                            let tauHigh = V.zero - fastLog(h),
-                                                                tauLow = V.zero - fastLog(l)
-                                                            // With noise, samples keep only the bits above the noise: a step of
-                                                            // the largest power of two up to half the photon noise's σ there.
-                                                            var stepHigh = one, stepLow = one
-                                                            if noisy {
-                                                                stepHigh = quantisationStep(
-                                                                    transmission: h, flux: fluxHigh, dark: darkHigh,
-                                                                    scale: scale)
-                                                                stepLow = quantisationStep(
-                                                                    transmission: l, flux: fluxLow, dark: darkLow,
-                                                                    scale: scale)
-                                                            }
-                                                            let sampleHigh = sixteenBitSamples(
-                                                                tauHigh, scale: scale, step: stepHigh)
-                                                            let sampleLow = sixteenBitSamples(
-                                                                tauLow, scale: scale, step: stepLow)
-                                                            var grey = one - tauHigh * greyScale
-                                                            grey = grey.replacing(with: V.zero, where: grey .< V.zero)
-                                                            if n == 8 {
-                                                                highT.storeBytes(
-                                                                    of: h, toByteOffset: i * stride, as: V.self)
-                                                                lowT.storeBytes(
-                                                                    of: l, toByteOffset: i * stride, as: V.self)
-                                                            } else {
-                                                                for k in 0..<n {
-                                                                    th[i + k] = h[k]
-                                                                    tl[i + k] = l[k]
-                                                                }
-                                                            }
-                                                            let kinds = classifier.classify(
-                                                                tauHigh: tauHigh, tauLow: tauLow,
-                                                                stepMidpoints: stepMidpoints,
-                                                                stepOrders: stepOrders)
-                                                            for k in 0..<n {
-                                                                high[i + k] = UInt16(truncatingIfNeeded: sampleHigh[k])
-                                                                low[i + k] = UInt16(truncatingIfNeeded: sampleLow[k])
-                                                                // a raw value of the classifier's tables (0…5)
-                                                                classes[i + k] = unsafeBitCast(
-                                                                    UInt8(truncatingIfNeeded: kinds[k]),
-                                                                    to: MaterialClass.self)
-                                                                // grey × factor rounded to the nearest integer by the 2²³ trick (0…255)
-                                                                let rgb = unsafeBitCast(
-                                                                    grey[k] * palette[Int(kinds[k])]
-                                                                        + SIMD4<Float>(repeating: 8_388_608),
-                                                                    to: SIMD4<UInt32>.self)
-                                                                display[3 * (i + k)] = UInt8(truncatingIfNeeded: rgb.x)
-                                                                display[3 * (i + k) + 1] = UInt8(
-                                                                    truncatingIfNeeded: rgb.y)
-                                                                display[3 * (i + k) + 2] = UInt8(
-                                                                    truncatingIfNeeded: rgb.z)
-                                                            }
-                                                            i += 8
-                                                        }
-                                                    }
+                                        classifier.stepTable.withUnsafeBufferPointer { steps in
+                                            deviates.withUnsafeBufferPointer { deviates in
+                                                palette.withUnsafeBufferPointer { palette in
+                                                    var detector = Detector(
+                                                        profile: profile, classifier: classifier,
+                                                        noiseSeed: noiseSeed, deviates: deviates.baseAddress!,
+                                                        steps: steps.baseAddress!, palette: palette.baseAddress!)
+                                                    let output = DetectorOutput(
+                                                        transmissionHigh: th.baseAddress!,
+                                                        transmissionLow: tl.baseAddress!, high: high.baseAddress!,
+                                                        low: low.baseAddress!, display: display.baseAddress!,
+                                                        classes: UnsafeMutableRawPointer(classes.baseAddress!))
+                                                    detector.run(
+                                                        high: cleanHigh.baseAddress!, low: cleanLow.baseAddress!,
+                                                        count: count, into: output)
                                                 }
                                             }
                                         }
@@ -174,35 +63,266 @@ extension Renderer {
     }
 }
 
-/// The 16-bit samples of optical depths τ ≥ 0: 65535 − τ·scale rounded to the nearest multiple of `step` (a
-/// power of two, 1 for full precision), between 0 and 65535.
-@inline(__always)
-func sixteenBitSamples(_ tau: SIMD8<Float>, scale: SIMD8<Float>, step: SIMD8<Float>) -> SIMD8<UInt32> {
+/// Where `Detector` writes: `count` samples of each buffer (`display`: 3 × `count` bytes), row-major.
+struct DetectorOutput {
+    var transmissionHigh: UnsafeMutablePointer<Float>
+    var transmissionLow: UnsafeMutablePointer<Float>
+    var high: UnsafeMutablePointer<UInt16>
+    var low: UnsafeMutablePointer<UInt16>
+    var display: UnsafeMutablePointer<UInt8>
+    /// `MaterialClass` raw values, one byte each.
+    var classes: UnsafeMutableRawPointer
+
+    /// The same buffers from pixel `offset` on.
+    @inline(__always) func advanced(by offset: Int) -> DetectorOutput {
+        DetectorOutput(
+            transmissionHigh: transmissionHigh + offset, transmissionLow: transmissionLow + offset,
+            high: high + offset, low: low + offset, display: display + 3 * offset, classes: classes + offset)
+    }
+}
+
+/// The detector's constants and noise generator, for `Renderer.detect`.
+struct Detector {
     typealias V = SIMD8<Float>
+    typealias U = SIMD8<UInt32>
+    typealias I = SIMD8<Int32>
+
+    let floor: V
+    let fluxHigh: V, fluxLow: V
+    /// 1 / N and (σₑ / N)², per channel: the transmission's noise variance is T / N + (σₑ / N)².
+    let inverseFluxHigh: V, inverseFluxLow: V
+    let darkHigh2: V, darkLow2: V
+    /// σₑ² in photons², per channel.
+    let darkPhotonsHigh2: V, darkPhotonsLow2: V
+    /// 65535 / opticalDepthFullScale.
+    let scale: V
+    let greyScale: V
+    let saturationLimitHigh: V, saturationLimitLow: V, minimumDepth: V
+    let lastStep: I
+    let noisy: Bool, lowIsHigh: Bool
+    var random: NoiseRandom
+    let deviates: UnsafePointer<Float>
+    let steps: UnsafePointer<SIMD4<UInt32>>
+    let palette: UnsafePointer<SIMD4<Float>>
+
+    init(
+        profile: ScannerProfile, classifier: MaterialClassifier, noiseSeed: UInt64?, deviates: UnsafePointer<Float>,
+        steps: UnsafePointer<SIMD4<UInt32>>, palette: UnsafePointer<SIMD4<Float>>
+    ) {
+        let floor = Float(profile.transmissionFloor)
+        let fluxHigh = Float(profile.photonsPerPixelHigh), fluxLow = Float(profile.photonsPerPixelLow)
+        let darkHigh = floor * fluxHigh / 3, darkLow = floor * fluxLow / 3
+        self.floor = V(repeating: floor)
+        self.fluxHigh = V(repeating: fluxHigh)
+        self.fluxLow = V(repeating: fluxLow)
+        inverseFluxHigh = V(repeating: 1 / fluxHigh)
+        inverseFluxLow = V(repeating: 1 / fluxLow)
+        darkHigh2 = V(repeating: (darkHigh / fluxHigh) * (darkHigh / fluxHigh))
+        darkLow2 = V(repeating: (darkLow / fluxLow) * (darkLow / fluxLow))
+        darkPhotonsHigh2 = V(repeating: darkHigh * darkHigh)
+        darkPhotonsLow2 = V(repeating: darkLow * darkLow)
+        let scale = Float(65535 / RenderedScan.opticalDepthFullScale)
+        self.scale = V(repeating: scale)
+        greyScale = V(repeating: 1 / classifier.saturationDepthHigh)
+        saturationLimitHigh = V(repeating: classifier.saturationLimitHigh)
+        saturationLimitLow = V(repeating: classifier.saturationLimitLow)
+        minimumDepth = V(repeating: classifier.minimumDepth)
+        lastStep = I(repeating: Int32(classifier.steps - 1))
+        noisy = noiseSeed != nil
+        lowIsHigh = !profile.isDualEnergy
+        random = NoiseRandom(seed: noiseSeed ?? 0)
+        self.deviates = deviates
+        self.steps = steps
+        self.palette = palette
+    }
+
+    /// The results for eight pixels: measured transmissions, 16-bit samples, class raw values, and display
+    /// colours as 0x00BBGGRR words.
+    struct Pixels {
+        var transmissionHigh: V, transmissionLow: V
+        var high: U, low: U
+        var classes: U
+        var display: U
+    }
+
+    /// Detects `count` pixels of the noise-free transmissions `high` and `low`: eight at a time straight into
+    /// `output`, the last one to eight through a staging area (each pixel's display colour is stored as a
+    /// four-byte word whose fourth byte the next pixel overwrites, which must not reach past the image).
+    mutating func run(high: UnsafePointer<Float>, low: UnsafePointer<Float>, count: Int, into output: DetectorOutput) {
+        var i = 0
+        while i + 8 < count {
+            let h = UnsafeRawPointer(high + i).loadUnaligned(as: V.self)
+            let l = UnsafeRawPointer(low + i).loadUnaligned(as: V.self)
+            store(eight(high: h, low: l), to: output.advanced(by: i))
+            i += 8
+        }
+        let n = count - i
+        var h = V(repeating: 1), l = V(repeating: 1)
+        for k in 0..<n {
+            h[k] = high[i + k]
+            l[k] = low[i + k]
+        }
+        let last = eight(high: h, low: l)
+        let staging = UnsafeMutableRawPointer.allocate(byteCount: 160, alignment: 16)
+        defer { staging.deallocate() }
+        let staged = DetectorOutput(
+            transmissionHigh: staging.bindMemory(to: Float.self, capacity: 8),
+            transmissionLow: (staging + 32).bindMemory(to: Float.self, capacity: 8),
+            high: (staging + 64).bindMemory(to: UInt16.self, capacity: 8),
+            low: (staging + 80).bindMemory(to: UInt16.self, capacity: 8),
+            display: (staging + 96).bindMemory(to: UInt8.self, capacity: 28), classes: staging + 128)
+        store(last, to: staged)
+        let out = output.advanced(by: i)
+        out.transmissionHigh.update(from: staged.transmissionHigh, count: n)
+        out.transmissionLow.update(from: staged.transmissionLow, count: n)
+        out.high.update(from: staged.high, count: n)
+        out.low.update(from: staged.low, count: n)
+        out.display.update(from: staged.display, count: 3 * n)
+        out.classes.copyMemory(from: staged.classes, byteCount: n)
+    }
+
+    /// Stores eight pixels' results at the start of `output`, writing one byte past their display colours.
+    @inline(__always)
+    func store(_ pixels: Pixels, to output: DetectorOutput) {
+        UnsafeMutableRawPointer(output.transmissionHigh).storeBytes(of: pixels.transmissionHigh, as: V.self)
+        UnsafeMutableRawPointer(output.transmissionLow).storeBytes(of: pixels.transmissionLow, as: V.self)
+        UnsafeMutableRawPointer(output.high).storeBytes(
+            of: SIMD8<UInt16>(truncatingIfNeeded: pixels.high), as: SIMD8<UInt16>.self)
+        UnsafeMutableRawPointer(output.low).storeBytes(
+            of: SIMD8<UInt16>(truncatingIfNeeded: pixels.low), as: SIMD8<UInt16>.self)
+        output.classes.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: pixels.classes), as: SIMD8<UInt8>.self)
+        let display = UnsafeMutableRawPointer(output.display)
+        for k in 0..<8 { display.storeBytes(of: pixels.display[k], toByteOffset: 3 * k, as: UInt32.self) }
+    }
+
+    /// Noise, floor, encodings, classes and display colours of eight pixels of noise-free transmissions.
+    @inline(__always)
+    mutating func eight(high cleanHigh: V, low cleanLow: V) -> Pixels {
+        let one = V(repeating: 1)
+        var h = cleanHigh, l = cleanLow
+        if noisy {
+            // Four deviates per draw: two for the high channel, two for the low.
+            let a = random.next(), b = random.next(), c = random.next(), d = random.next()
+            let table = deviates
+            @inline(__always) func z(_ bits: UInt64, _ shift: UInt64) -> Float {
+                table[Int(truncatingIfNeeded: bits >> shift) & 0xFFF]
+            }
+            // N·T + σ·z photons over N: T + √(T / N + (σₑ / N)²)·z.
+            let zHigh = V(z(a, 0), z(a, 16), z(b, 0), z(b, 16), z(c, 0), z(c, 16), z(d, 0), z(d, 16))
+            h += squareRoot(h * inverseFluxHigh + darkHigh2) * zHigh
+            if lowIsHigh {
+                l = h
+            } else {
+                let zLow = V(z(a, 32), z(a, 48), z(b, 32), z(b, 48), z(c, 32), z(c, 48), z(d, 32), z(d, 48))
+                l += squareRoot(l * inverseFluxLow + darkLow2) * zLow
+            }
+        }
+        h = minimum(maximum(h, floor), one)
+        l = minimum(maximum(l, floor), one)
+        let tauHigh = V.zero - fastLog(h), tauLow = V.zero - fastLog(l)
+        // With noise, samples keep only the bits above the noise: a step of the largest power of two up to half
+        // the photon noise's σ there.
+        var stepHigh = I.zero, stepLow = I.zero
+        if noisy {
+            stepHigh = quantisationStepExponent(transmission: h, flux: fluxHigh, dark2: darkPhotonsHigh2)
+            stepLow = quantisationStepExponent(transmission: l, flux: fluxLow, dark2: darkPhotonsLow2)
+        }
+        let kinds = MaterialClassifier.classify(
+            tauHigh: tauHigh, tauLow: tauLow, steps: steps, lastStep: lastStep, minimumDepth: minimumDepth,
+            saturationLimitHigh: saturationLimitHigh, saturationLimitLow: saturationLimitLow)
+        var grey = one - tauHigh * greyScale
+        grey = maximum(grey, V.zero)
+        return Pixels(
+            transmissionHigh: h, transmissionLow: l,
+            high: sixteenBitSamples(tauHigh, scale: scale, stepExponent: stepHigh),
+            low: sixteenBitSamples(tauLow, scale: scale, stepExponent: stepLow), classes: kinds,
+            display: colours(grey: grey, kinds: kinds))
+    }
+
+    /// Grey × the class's factors, each rounded to the nearest integer (0…255) by the 2²³ trick, as 0x00BBGGRR.
+    @inline(__always)
+    func colours(grey: V, kinds: U) -> U {
+        let p0 = palette[Int(kinds[0])], p1 = palette[Int(kinds[1])], p2 = palette[Int(kinds[2])]
+        let p3 = palette[Int(kinds[3])], p4 = palette[Int(kinds[4])], p5 = palette[Int(kinds[5])]
+        let p6 = palette[Int(kinds[6])], p7 = palette[Int(kinds[7])]
+        let red = V(p0.x, p1.x, p2.x, p3.x, p4.x, p5.x, p6.x, p7.x)
+        let green = V(p0.y, p1.y, p2.y, p3.y, p4.y, p5.y, p6.y, p7.y)
+        let blue = V(p0.z, p1.z, p2.z, p3.z, p4.z, p5.z, p6.z, p7.z)
+        let magic = V(repeating: 8_388_608), byte = U(repeating: 0xFF)
+        let r = unsafeBitCast(grey * red + magic, to: U.self) & byte
+        let g = unsafeBitCast(grey * green + magic, to: U.self) & byte
+        let b = unsafeBitCast(grey * blue + magic, to: U.self) & byte
+        return r | (g &<< 8) | (b &<< 16)
+    }
+}
+
+/// The 16-bit samples of optical depths τ ≥ 0: 65535 − τ·scale rounded to the nearest multiple of the step 2ᵏ
+/// (k = `stepExponent`, 0 for full precision), between 0 and 65535.
+@inline(__always)
+func sixteenBitSamples(_ tau: SIMD8<Float>, scale: SIMD8<Float>, stepExponent k: SIMD8<Int32>) -> SIMD8<UInt32> {
+    typealias V = SIMD8<Float>
+    typealias I = SIMD8<Int32>
     var value = V(repeating: 65535) - tau * scale
-    // Adding 1.5 × 2²³ rounds to an integer (held in the sum's low mantissa bits); dividing and multiplying by
-    // a power of two is exact.
+    // 2ᵏ and 2⁻ᵏ built in the exponent bits: multiplying by them is exact, as dividing by 2ᵏ would be. Adding
+    // 1.5 × 2²³ rounds to an integer (held in the sum's low mantissa bits).
+    let step = unsafeBitCast((k &+ I(repeating: 127)) &<< I(repeating: 23), to: V.self)
+    let inverse = unsafeBitCast((I(repeating: 127) &- k) &<< I(repeating: 23), to: V.self)
     let magic = V(repeating: 12_582_912)
-    value = ((value / step + magic) - magic) * step
-    value = value.replacing(with: V.zero, where: value .< V.zero)
-    value = value.replacing(with: V(repeating: 65535), where: value .> V(repeating: 65535))
+    value = ((value * inverse + magic) - magic) * step
+    value = minimum(maximum(value, V.zero), V(repeating: 65535))
     return unsafeBitCast(value + magic, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0xFFFF)
 }
 
-/// The quantisation step of a noisy 16-bit sample: the largest power of two (1 to 1,024) not above half the
-/// photon noise's standard deviation in samples at the measured transmission T, σ = scale·√(N·T + σₑ²)/(N·T).
-/// Rounding to it adds at most σ²/48 of variance (1 % to the noise's σ) and drops bits that hold only noise,
-/// which PNG's compressor cannot squeeze; the samples keep their meaning.
+/// The exponent k (0 to 10) of the quantisation step 2ᵏ of a noisy 16-bit sample: the largest power of two not
+/// above half the photon noise's standard deviation in samples at the measured transmission T,
+/// σ = scale·√(N·T + σₑ²)/(N·T). Rounding to it adds at most σ²/48 of variance (1 % to the noise's σ) and drops
+/// bits that hold only noise, which PNG's compressor cannot squeeze; the samples keep their meaning.
+///
+/// Without the square root: (σ/2)² = (scale/2)²·(r + σₑ²·r²) with r = 1/(N·T), whose binary exponent e gives
+/// k = ⌊e/2⌋ (⌊log₂ x / 2⌋ = ⌊⌊log₂ x⌋ / 2⌋).
 @inline(__always)
-func quantisationStep(transmission: SIMD8<Float>, flux: Float, dark: Float, scale: SIMD8<Float>) -> SIMD8<Float> {
+func quantisationStepExponent(transmission: SIMD8<Float>, flux: SIMD8<Float>, dark2: SIMD8<Float>) -> SIMD8<Int32> {
     typealias V = SIMD8<Float>
-    let signal = transmission * flux
-    var half = scale * (signal + dark * dark).squareRoot() / signal * 0.5
-    half = half.replacing(with: V(repeating: 1), where: half .< V(repeating: 1))
-    half = half.replacing(with: V(repeating: 1024), where: half .> V(repeating: 1024))
-    // The power of two at or below: the Float with its mantissa bits cleared.
-    return unsafeBitCast(
-        unsafeBitCast(half, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 0xFF80_0000), to: V.self)
+    typealias I = SIMD8<Int32>
+    let r = V(repeating: 1) / (transmission * flux)
+    let halfScale = V(repeating: Float(65535 / RenderedScan.opticalDepthFullScale / 2))
+    let halfSquared = halfScale * halfScale * r * (V(repeating: 1) + dark2 * r)
+    // half² is a positive normal Float: its exponent field less the bias is ⌊log₂ half²⌋.
+    var k = ((unsafeBitCast(halfSquared, to: I.self) &>> I(repeating: 23)) &- I(repeating: 127)) &>> I(repeating: 1)
+    k = k.replacing(with: I.zero, where: k .< I.zero)
+    return k.replacing(with: I(repeating: 10), where: k .> I(repeating: 10))
+}
+
+/// √x for eight Floats ≥ 0, correctly rounded (so bit-identical on every machine): SSE's `sqrtps` on x86-64,
+/// the standard library's lane by lane elsewhere (which on x86-64 checks every lane for a negative argument
+/// and costs several times the whole pixel's arithmetic).
+@inline(__always)
+func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
+    #if arch(x86_64)
+        SIMD8(lowHalf: _mm_sqrt_ps(x.lowHalf), highHalf: _mm_sqrt_ps(x.highHalf))
+    #else
+        x.squareRoot()
+    #endif
+}
+
+/// The lane-wise maximum and minimum of two vectors without NaNs: SSE's `maxps` and `minps` on x86-64 (a
+/// comparison and a selection otherwise).
+@inline(__always)
+func maximum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    #if arch(x86_64)
+        SIMD8(lowHalf: _mm_max_ps(a.lowHalf, b.lowHalf), highHalf: _mm_max_ps(a.highHalf, b.highHalf))
+    #else
+        a.replacing(with: b, where: a .< b)
+    #endif
+}
+
+@inline(__always)
+func minimum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
+    #if arch(x86_64)
+        SIMD8(lowHalf: _mm_min_ps(a.lowHalf, b.lowHalf), highHalf: _mm_min_ps(a.highHalf, b.highHalf))
+    #else
+        a.replacing(with: b, where: a .> b)
+    #endif
 }
 
 /// ln x for eight positive normal Floats at once, absolute error below 10⁻⁶ (well inside a 16-bit sample's
@@ -255,6 +375,9 @@ enum NormalDeviates {
     }
 }
 
+#if arch(x86_64)
+    import _Builtin_intrinsics.intel
+#endif
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -63,8 +63,8 @@ public struct Renderer: Sendable {
             shapes, curvedMaterials: curvedMaterials, geometry: geometry, weightsHigh: weightsHigh,
             weightsLow: weightsLow,
             high: &columnsHigh, low: &columnsLow)
-        var cleanHigh: [Float] = uninitializedArray(count: width * height)
-        var cleanLow: [Float] = uninitializedArray(count: width * height)
+        var cleanHigh = ScratchImages.shared.take(count: width * height)
+        var cleanLow = ScratchImages.shared.take(count: width * height)
         columnsHigh.withUnsafeBufferPointer { columns in
             cleanHigh.withUnsafeMutableBufferPointer { clean in
                 Self.blurTransposing(columns, into: clean, width: width, height: height, sigma: profile.blurSigmaPixels)
@@ -76,20 +76,23 @@ public struct Renderer: Sendable {
             }
         }
 
-        // Every buffer of the scan is written in full by `detect`.
+        // Every buffer of the scan is written in full by `detect`. The column buffers, dead after the blur, take
+        // the measured transmissions (same type and size): fresh pages cost a page fault each, about a tenth of
+        // the render's time when every buffer was new.
         var scan = RenderedScan(
             width: width, height: height, pixelPitchMM: pitch, profileName: profile.name,
             high: uninitializedArray(count: width * height), low: uninitializedArray(count: width * height),
-            display: uninitializedArray(count: width * height * 3),
-            transmissionHigh: uninitializedArray(count: width * height),
-            transmissionLow: uninitializedArray(count: width * height),
-            materialClasses: uninitializedArray(count: width * height), regions: [:])
+            display: uninitializedArray(count: width * height * 3), transmissionHigh: consume columnsHigh,
+            transmissionLow: consume columnsLow, materialClasses: uninitializedArray(count: width * height),
+            regions: [:])
         Self.detect(
             &scan, cleanHigh: cleanHigh, cleanLow: cleanLow, profile: profile, classifier: classifier,
             noiseSeed: noiseSeed)
         scan.regions = Self.regions(
             of: scene, geometry: geometry, scan: scan, clean: cleanHigh, profile: profile,
             seeded: noiseSeed != nil)
+        ScratchImages.shared.give(cleanHigh)
+        ScratchImages.shared.give(cleanLow)
         return scan
     }
 

@@ -1,0 +1,82 @@
+import CargoModel
+import Foundation
+import Testing
+import XRayImaging
+
+/// The detector pass (noise, encodings, classes, display) against the pixel-by-pixel rules it vectorises.
+@Suite("Detector")
+struct DetectorTests {
+    let renderer = Repository.renderer
+
+    /// Slabs of the four reference materials at rising thickness, so every class shows, noise included; an
+    /// image width that is not a whole number of eight pixels.
+    static func wedges() -> Scene {
+        var scene = TestScenes.empty(length: 1603, height: 400)
+        let materials = ["polyethylene", "aluminium", "steel", "lead"]
+        for (m, material) in materials.enumerated() {
+            for (k, thickness) in [30, 120, 300, 600].enumerated() {
+                scene.shapes.append(
+                    SceneShape(
+                        name: "\(material)-\(thickness)", role: .phantom,
+                        geometry: .box(
+                            Box3D(
+                                x: 20 + (m * 4 + k) * 98, y: 100, z: 60, length: 90,
+                                width: material == "lead" ? thickness / 6 : thickness, height: 280)),
+                        material: material, fill: 1))
+            }
+        }
+        return scene
+    }
+
+    /// Every pixel's class is the scalar rule's on the measured optical depths (but for a handful that sit on a
+    /// class boundary, where the vector log's last bits decide), and all six classes occur.
+    @Test(arguments: [nil, 11] as [UInt64?])
+    func classesFollowTheScalarRule(seed: UInt64?) throws {
+        let profile = ScannerProfile.dualEnergyLinac
+        let classifier = try MaterialClassifier(profile: profile, materials: Repository.materials)
+        let scan = try renderer.render(Self.wedges(), with: profile, noiseSeed: seed)
+        var disagree = 0
+        var seen: Set<MaterialClass> = []
+        for i in scan.materialClasses.indices {
+            let expected = classifier.classify(
+                tauHigh: -log(scan.transmissionHigh[i]), tauLow: -log(scan.transmissionLow[i]))
+            if expected != scan.materialClasses[i] { disagree += 1 }
+            seen.insert(scan.materialClasses[i])
+        }
+        #expect(disagree <= scan.materialClasses.count / 10_000, "\(disagree) of \(scan.materialClasses.count)")
+        #expect(seen.isSuperset(of: [.unknown, .organic, .mixed, .inorganic, .saturated]), "\(seen)")
+    }
+
+    /// The display: grey 1 − τ_high / τ_floor tinted by the pixel's class at 65 % saturation, each byte within
+    /// one of the rounded product (the vector log's last bits).
+    @Test func displayIsTheTintedGreyOfEachPixel() throws {
+        let profile = ScannerProfile.dualEnergyLinac
+        let classifier = try MaterialClassifier(profile: profile, materials: Repository.materials)
+        let scan = try renderer.render(Self.wedges(), with: profile, noiseSeed: 3)
+        var worst = 0.0
+        for i in scan.materialClasses.indices {
+            let grey = max(0, 1 - -log(Double(scan.transmissionHigh[i])) / Double(classifier.saturationDepthHigh))
+            let tint = scan.materialClasses[i].tint
+            let s = 0.65
+            let factors = [tint.red, tint.green, tint.blue].map { 1 - s + s * Double($0) }
+            for c in 0..<3 {
+                worst = max(worst, abs(Double(scan.display[3 * i + c]) - grey * factors[c] * 255))
+            }
+        }
+        #expect(worst <= 1.0, "worst byte off by \(worst)")
+    }
+
+    /// The renderer keeps its blurred images from one render to the next: what one scene leaves there never
+    /// reaches the next scene's pixels.
+    @Test func leftoversOfAnotherSceneDoNotShow() throws {
+        let profile = ScannerProfile.dualEnergyLinac
+        let first = try renderer.render(Self.wedges(), with: profile, noiseSeed: 5)
+        var other = Self.wedges()
+        for k in other.shapes.indices { other.shapes[k].material = "lead" }
+        _ = try renderer.render(other, with: profile, noiseSeed: 6)
+        let again = try renderer.render(Self.wedges(), with: profile, noiseSeed: 5)
+        #expect(first.high == again.high && first.low == again.low && first.display == again.display)
+        #expect(first.materialClasses == again.materialClasses && first.regions == again.regions)
+        #expect(first.transmissionHigh == again.transmissionHigh && first.transmissionLow == again.transmissionLow)
+    }
+}
