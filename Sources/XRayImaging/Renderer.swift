@@ -63,8 +63,8 @@ public struct Renderer: Sendable {
             shapes, curvedMaterials: curvedMaterials, geometry: geometry, weightsHigh: weightsHigh,
             weightsLow: weightsLow,
             high: &columnsHigh, low: &columnsLow)
-        var cleanHigh = ScratchImages.shared.take(count: width * height)
-        var cleanLow = ScratchImages.shared.take(count: width * height)
+        var cleanHigh: [Float] = uninitializedArray(count: width * height)
+        var cleanLow: [Float] = uninitializedArray(count: width * height)
         columnsHigh.withUnsafeBufferPointer { columns in
             cleanHigh.withUnsafeMutableBufferPointer { clean in
                 Self.blurTransposing(columns, into: clean, width: width, height: height, sigma: profile.blurSigmaPixels)
@@ -91,8 +91,6 @@ public struct Renderer: Sendable {
         scan.regions = Self.regions(
             of: scene, geometry: geometry, scan: scan, clean: cleanHigh, profile: profile,
             seeded: noiseSeed != nil)
-        ScratchImages.shared.give(cleanHigh)
-        ScratchImages.shared.give(cleanLow)
         return scan
     }
 

@@ -66,8 +66,8 @@ struct DetectorTests {
         #expect(worst <= 1.0, "worst byte off by \(worst)")
     }
 
-    /// The renderer keeps its blurred images from one render to the next: what one scene leaves there never
-    /// reaches the next scene's pixels.
+    /// Memory one render leaves behind (the command line keeps freed buffers in the process for the next render)
+    /// never reaches the next scene's pixels: every buffer is written in full before it is read.
     @Test func leftoversOfAnotherSceneDoNotShow() throws {
         let profile = ScannerProfile.dualEnergyLinac
         let first = try renderer.render(Self.wedges(), with: profile, noiseSeed: 5)
