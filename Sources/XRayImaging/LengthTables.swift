@@ -39,8 +39,6 @@ struct LengthTables {
     private let weightsHigh: SIMD16<Float>, weightsLow: SIMD16<Float>
     private var tables: [Table] = []
     private var index: [Key: Int] = [:]
-    private var recent = [(base: SIMD16<UInt32>, material: Int, table: Int)](
-        repeating: (.zero, -1, -1), count: 256)
 
     /// The most grid points a table holds (a table is filled only as far as its longest path length needs).
     static let maximumPoints = 1 << 14
@@ -61,22 +59,8 @@ struct LengthTables {
 
     /// The table of base depths `base` and `material`, made (empty) on first use.
     mutating func table(base: SIMD16<Float>, material: Int) -> Int {
-        let bits = unsafeBitCast(base, to: SIMD16<UInt32>.self)
-        // A column asks for a dozen runs' tables, the same as the column before: a small direct-mapped cache in
-        // front of the dictionary (whose hashing of 64 bytes costs more than a run of a few rows).
-        let half = bits.lowHalf ^ bits.highHalf, quarter = half.lowHalf ^ half.highHalf
-        var h = quarter[0] ^ quarter[1] &* 0x9E37_79B9 ^ quarter[2] &* 0x85EB_CA6B ^ quarter[3] &* 0xC2B2_AE35
-        h ^= UInt32(truncatingIfNeeded: material) &* 0x27D4_EB2F
-        let slot = Int((h ^ h >> 15 ^ h >> 23) & 255)
-        if recent[slot].table >= 0, recent[slot].material == material, recent[slot].base == bits {
-            return recent[slot].table
-        }
-        let key = Key(base: bits, material: material)
-        if let found = index[key] {
-            recent[slot] = (bits, material, found)
-            return found
-        }
-        recent[slot] = (bits, material, tables.count)
+        let key = Key(base: unsafeBitCast(base, to: SIMD16<UInt32>.self), material: material)
+        if let found = index[key] { return found }
         let capacity = 64
         tables.append(
             Table(

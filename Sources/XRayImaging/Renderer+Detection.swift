@@ -293,38 +293,6 @@ func quantisationStepExponent(transmission: SIMD8<Float>, flux: SIMD8<Float>, da
     return k.replacing(with: I(repeating: 10), where: k .> I(repeating: 10))
 }
 
-/// √x for eight Floats ≥ 0, correctly rounded (so bit-identical on every machine): SSE's `sqrtps` on x86-64,
-/// the standard library's lane by lane elsewhere (on x86-64 that is a scalar `sqrtss` and a branch for negative
-/// arguments per lane: 16 of each per eight pixels here, a sixth of the detector's time when measured).
-@inline(__always)
-func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
-    #if arch(x86_64)
-        SIMD8(lowHalf: _mm_sqrt_ps(x.lowHalf), highHalf: _mm_sqrt_ps(x.highHalf))
-    #else
-        x.squareRoot()
-    #endif
-}
-
-/// The lane-wise maximum and minimum of two vectors without NaNs: SSE's `maxps` and `minps` on x86-64 (a
-/// comparison and a selection otherwise).
-@inline(__always)
-func maximum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-    #if arch(x86_64)
-        SIMD8(lowHalf: _mm_max_ps(a.lowHalf, b.lowHalf), highHalf: _mm_max_ps(a.highHalf, b.highHalf))
-    #else
-        a.replacing(with: b, where: a .< b)
-    #endif
-}
-
-@inline(__always)
-func minimum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
-    #if arch(x86_64)
-        SIMD8(lowHalf: _mm_min_ps(a.lowHalf, b.lowHalf), highHalf: _mm_min_ps(a.highHalf, b.highHalf))
-    #else
-        a.replacing(with: b, where: a .> b)
-    #endif
-}
-
 /// ln x for eight positive normal Floats at once, absolute error below 10⁻⁶ (well inside a 16-bit sample's
 /// 1.8 × 10⁻⁴ of optical depth): x = 2ᵉ·m with m in [√½, √2), ln m = 2·atanh s with s = (m − 1)/(m + 1), by
 /// its series to s⁹. Pure arithmetic, so bit-identical wherever IEEE Float is.
@@ -375,9 +343,6 @@ enum NormalDeviates {
     }
 }
 
-#if arch(x86_64)
-    import _Builtin_intrinsics.intel
-#endif
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

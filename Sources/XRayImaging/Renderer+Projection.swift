@@ -343,7 +343,7 @@ extension Renderer {
                                                         let u = top - (rows + offsets[j]) * pitch
                                                         var v = q0 - k * u * u
                                                         v = v.replacing(with: D.zero, where: v .< D.zero)
-                                                        sum += squareRoots(v)
+                                                        sum += squareRoot(v)
                                                     }
                                                     let c = scale * sum
                                                     return SIMD4(Float(c[0]), Float(c[1]), Float(c[2]), Float(c[3]))
