@@ -1,123 +1,3 @@
-extension Renderer {
-    /// The column-major image `columns` (`height` samples per column) blurred by a separable Gaussian of `sigma`
-    /// pixels (edges clamped; kernel radius ⌈3σ⌉, none for σ = 0) and written row-major into `target`.
-    ///
-    /// Along rows first, then along columns. The kernel is symmetric, so each sum takes the centre tap times its
-    /// weight plus, for each distance, the two taps at that distance added first and times their common weight
-    /// (half the multiplications). In tiles of 32 columns: the tile's columns are blurred along the rows four
-    /// columns and four rows at a time (contiguous in `columns`), each 4 × 4 block transposed in registers into
-    /// a row-major tile with the edge rows repeated above and below, which is then blurred along the columns
-    /// four columns at a time straight into `target`'s rows. Every sample is read and written once; the tile
-    /// stays in cache.
-    static func blurTransposing(
-        _ columns: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>, width: Int,
-        height: Int, sigma: Double
-    ) {
-        typealias V = SIMD4<Float>
-        let radius = sigma > 0 ? max(1, Int((3 * sigma).rounded(.up))) : 0
-        // weights[t]: the normalised weight at distance t from the centre.
-        var weights = (0...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
-        if radius == 0 { weights = [1] }
-        let total = weights[0] + 2 * weights.dropFirst().reduce(0, +)
-        weights = weights.map { $0 / total }
-        let tileWidth = 32
-        let paddedRows = height + 2 * radius
-        let tile = UnsafeMutablePointer<Float>.allocate(capacity: paddedRows * tileWidth)
-        defer { tile.deallocate() }
-        tile.initialize(repeating: 0, count: paddedRows * tileWidth)
-        // Each column's neighbours by distance −radius … radius, edges clamped.
-        let neighbours = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 4 * (2 * radius + 1))
-        defer { neighbours.deallocate() }
-        let source = columns.baseAddress!, output = target.baseAddress!
-        let taps = 2 * radius + 1
-        weights.withUnsafeBufferPointer { weights in
-            let weights = weights.baseAddress!
-            /// The blur along the rows at `row` of the column whose neighbours start at `near`.
-            @inline(__always) func alongRow(_ near: UnsafePointer<UnsafePointer<Float>>, _ row: Int) -> V {
-                var sum = V(repeating: weights[0]) * UnsafeRawPointer(near[radius] + row).loadUnaligned(as: V.self)
-                var t = 1
-                while t <= radius {
-                    let pair =
-                        UnsafeRawPointer(near[radius - t] + row).loadUnaligned(as: V.self)
-                        + UnsafeRawPointer(near[radius + t] + row).loadUnaligned(as: V.self)
-                    sum += V(repeating: weights[t]) * pair
-                    t += 1
-                }
-                return sum
-            }
-            for column0 in stride(from: 0, to: width, by: tileWidth) {
-                let count = min(tileWidth, width - column0)
-                // Along the rows: tile[(radius + row) * tileWidth + j] for the tile's column j.
-                var j = 0
-                while j < count {
-                    let block = min(4, count - j)
-                    for c in 0..<4 {
-                        let column = column0 + j + min(c, block - 1)
-                        for t in 0..<taps {
-                            neighbours[c * taps + t] = source + min(width - 1, max(0, column - radius + t)) * height
-                        }
-                    }
-                    var row = 0
-                    while row + 4 <= height {
-                        let a = alongRow(neighbours, row), b = alongRow(neighbours + taps, row)
-                        let c = alongRow(neighbours + 2 * taps, row), d = alongRow(neighbours + 3 * taps, row)
-                        // The 4 × 4 block transposed: one vector per row of four columns.
-                        let ab0 = V(a.x, b.x, a.y, b.y), ab1 = V(a.z, b.z, a.w, b.w)
-                        let cd0 = V(c.x, d.x, c.y, d.y), cd1 = V(c.z, d.z, c.w, d.w)
-                        let to = UnsafeMutableRawPointer(tile + (radius + row) * tileWidth + j)
-                        to.storeBytes(of: V(ab0.x, ab0.y, cd0.x, cd0.y), as: V.self)
-                        to.storeBytes(of: V(ab0.z, ab0.w, cd0.z, cd0.w), toByteOffset: 4 * tileWidth, as: V.self)
-                        to.storeBytes(of: V(ab1.x, ab1.y, cd1.x, cd1.y), toByteOffset: 8 * tileWidth, as: V.self)
-                        to.storeBytes(of: V(ab1.z, ab1.w, cd1.z, cd1.w), toByteOffset: 12 * tileWidth, as: V.self)
-                        row += 4
-                    }
-                    // The last rows one by one (the tile's columns past `count` hold copies of the last one).
-                    while row < height {
-                        for c in 0..<4 {
-                            let near = neighbours + c * taps
-                            var sum = weights[0] * near[radius][row]
-                            for t in stride(from: 1, through: radius, by: 1) {
-                                sum += weights[t] * (near[radius - t][row] + near[radius + t][row])
-                            }
-                            tile[(radius + row) * tileWidth + j + c] = sum
-                        }
-                        row += 1
-                    }
-                    j += 4
-                }
-                for pad in 0..<radius {
-                    (tile + pad * tileWidth).update(from: tile + radius * tileWidth, count: tileWidth)
-                    (tile + (radius + height + pad) * tileWidth).update(
-                        from: tile + (radius + height - 1) * tileWidth, count: tileWidth)
-                }
-                // Along the columns, four columns at a time, into the image's rows.
-                for row in 0..<height {
-                    let centre = UnsafeRawPointer(tile + (row + radius) * tileWidth)
-                    var j = 0
-                    while j < count {
-                        var sum = V(repeating: weights[0]) * centre.loadUnaligned(fromByteOffset: 4 * j, as: V.self)
-                        var t = 1
-                        while t <= radius {
-                            let pair =
-                                centre.loadUnaligned(fromByteOffset: 4 * (j - t * tileWidth), as: V.self)
-                                + centre.loadUnaligned(fromByteOffset: 4 * (j + t * tileWidth), as: V.self)
-                            sum += V(repeating: weights[t]) * pair
-                            t += 1
-                        }
-                        let to = row * width + column0 + j
-                        if j + 4 <= count {
-                            UnsafeMutableRawPointer(output + to).storeBytes(of: sum, as: V.self)
-                        } else {
-                            for lane in 0..<(count - j) { output[to + lane] = sum[lane] }
-                        }
-                        j += 4
-                    }
-                }
-            }
-        }
-    }
-}
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -125,3 +5,155 @@ extension Renderer {
 #elseif canImport(Musl)
     import Musl
 #endif
+extension Renderer {
+    /// The column-major image `columns` (`height` samples per column) blurred by a separable Gaussian of `sigma`
+    /// pixels (edges clamped; kernel radius ⌈3σ⌉, none for σ = 0) and written row-major into `target`.
+    ///
+    /// Along rows first, then along columns. The kernel is symmetric, so each sum takes the centre tap times its
+    /// weight plus, for each distance in turn, the two taps at that distance added first and times their common
+    /// weight (half the multiplications). In tiles of 32 columns: the tile's columns are blurred along the rows
+    /// four columns and four rows at a time — the 4 + 2r source columns those need loaded once and shared — each
+    /// 4 × 4 block transposed in registers into a row-major tile with the edge rows repeated above and below,
+    /// which is then blurred along the columns four columns at a time straight into `target`'s rows. Every
+    /// sample is read and written once; the tile stays in cache. The scanner profiles' radii (1 to 3) have
+    /// their own copies of the loops, unrolled by the compiler.
+    static func blurTransposing(
+        _ columns: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>, width: Int,
+        height: Int, sigma: Double
+    ) {
+        let radius = sigma > 0 ? max(1, Int((3 * sigma).rounded(.up))) : 0
+        // weights[t]: the normalised weight at distance t from the centre.
+        var weights = (0...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
+        if radius == 0 { weights = [1] }
+        let total = weights[0] + 2 * weights.dropFirst().reduce(0, +)
+        weights = weights.map { $0 / total }
+        let image = BlurredImage(
+            source: columns.baseAddress!, target: target.baseAddress!, width: width, height: height)
+        weights.map { SIMD4(repeating: $0) }.withUnsafeBufferPointer { weights in
+            let weights = weights.baseAddress!
+            switch radius {
+            case 0: image.blur(weights: weights, radius: 0)
+            case 1: image.blur(weights: weights, radius: 1)
+            case 2: image.blur(weights: weights, radius: 2)
+            case 3: image.blur(weights: weights, radius: 3)
+            default: image.blur(weights: weights, radius: radius)
+            }
+        }
+    }
+}
+
+/// The source and target of `Renderer.blurTransposing`.
+private struct BlurredImage {
+    typealias V = SIMD4<Float>
+    static let tileWidth = 32
+    let source: UnsafePointer<Float>
+    let target: UnsafeMutablePointer<Float>
+    let width: Int, height: Int
+
+    /// Blurs the whole image with the kernel `weights[0...radius]` (each weight in every lane; inlined into each caller, so that a constant
+    /// radius unrolls the loops over the taps).
+    @inline(__always)
+    func blur(weights: UnsafePointer<V>, radius: Int) {
+        let tileWidth = Self.tileWidth
+        let tile = UnsafeMutablePointer<Float>.allocate(capacity: (height + 2 * radius) * tileWidth)
+        defer { tile.deallocate() }
+        tile.initialize(repeating: 0, count: (height + 2 * radius) * tileWidth)
+        // The source columns of four output columns and their neighbours, edges clamped.
+        let near = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 4 + 2 * radius)
+        defer { near.deallocate() }
+        for column0 in stride(from: 0, to: width, by: tileWidth) {
+            let count = min(tileWidth, width - column0)
+            // Along the rows: tile[(radius + row) * tileWidth + j] for the tile's column j. Output columns past the
+            // image's last one (in the last group) take clamped neighbours and are never stored.
+            for j in stride(from: 0, to: count, by: 4) {
+                for k in 0..<(4 + 2 * radius) {
+                    near[k] = source + min(width - 1, max(0, column0 + j - radius + k)) &* height
+                }
+                alongRows(near: near, into: tile + radius &* tileWidth + j, weights: weights, radius: radius)
+            }
+            for pad in 0..<radius {
+                (tile + pad * tileWidth).update(from: tile + radius * tileWidth, count: tileWidth)
+                (tile + (radius + height + pad) * tileWidth).update(
+                    from: tile + (radius + height - 1) * tileWidth, count: tileWidth)
+            }
+            alongColumns(tile: tile, column0: column0, count: count, weights: weights, radius: radius)
+        }
+    }
+
+    /// Four output columns blurred along the rows from their 4 + 2·radius source columns `near`, written
+    /// transposed into the tile's rows from `to` on.
+    @inline(__always)
+    func alongRows(
+        near: UnsafePointer<UnsafePointer<Float>>, into to: UnsafeMutablePointer<Float>, weights: UnsafePointer<V>,
+        radius: Int
+    ) {
+        let tileWidth = Self.tileWidth
+        /// Output column c (0…3) at four rows, from the source columns' samples `s` there.
+        @inline(__always) func sum(_ s: UnsafePointer<V>, _ c: Int) -> V {
+            var sum = weights[0] * s[c + radius]
+            for t in 1..<(radius + 1) {
+                sum += weights[t] * (s[c + radius - t] + s[c + radius + t])
+            }
+            return sum
+        }
+        withUnsafeTemporaryAllocation(of: V.self, capacity: 4 + 2 * radius) { samples in
+            let s = samples.baseAddress!
+            var row = 0
+            while row + 4 <= height {
+                for k in 0..<(4 + 2 * radius) {
+                    s[k] = UnsafeRawPointer(near[k] + row).loadUnaligned(as: V.self)
+                }
+                let a = sum(s, 0), b = sum(s, 1), c = sum(s, 2), d = sum(s, 3)
+                // The 4 × 4 block transposed: one vector per row of four columns.
+                let ab0 = V(a.x, b.x, a.y, b.y), ab1 = V(a.z, b.z, a.w, b.w)
+                let cd0 = V(c.x, d.x, c.y, d.y), cd1 = V(c.z, d.z, c.w, d.w)
+                let out = UnsafeMutableRawPointer(to + row &* tileWidth)
+                out.storeBytes(of: V(ab0.x, ab0.y, cd0.x, cd0.y), as: V.self)
+                out.storeBytes(of: V(ab0.z, ab0.w, cd0.z, cd0.w), toByteOffset: 4 * tileWidth, as: V.self)
+                out.storeBytes(of: V(ab1.x, ab1.y, cd1.x, cd1.y), toByteOffset: 8 * tileWidth, as: V.self)
+                out.storeBytes(of: V(ab1.z, ab1.w, cd1.z, cd1.w), toByteOffset: 12 * tileWidth, as: V.self)
+                row &+= 4
+            }
+            // The last rows one by one.
+            while row < height {
+                for c in 0..<4 {
+                    var sum = weights[0].x * near[c + radius][row]
+                    for t in 1..<(radius + 1) {
+                        sum += weights[t].x * (near[c + radius - t][row] + near[c + radius + t][row])
+                    }
+                    to[row &* tileWidth + c] = sum
+                }
+                row += 1
+            }
+        }
+    }
+
+    /// The tile (its rows padded by `radius` copies of the edge rows) blurred along the columns into the target's
+    /// columns `column0 ..< column0 + count`, four at a time.
+    @inline(__always)
+    func alongColumns(
+        tile: UnsafeMutablePointer<Float>, column0: Int, count: Int, weights: UnsafePointer<V>, radius: Int
+    ) {
+        let tileWidth = Self.tileWidth
+        for row in 0..<height {
+            let centre = UnsafeRawPointer(tile + (row &+ radius) &* tileWidth)
+            let output = target + (row &* width &+ column0)
+            var j = 0
+            while j < count {
+                var sum = weights[0] * centre.loadUnaligned(fromByteOffset: 4 &* j, as: V.self)
+                for t in 1..<(radius + 1) {
+                    let pair =
+                        centre.loadUnaligned(fromByteOffset: 4 &* (j &- t &* tileWidth), as: V.self)
+                        + centre.loadUnaligned(fromByteOffset: 4 &* (j &+ t &* tileWidth), as: V.self)
+                    sum += weights[t] * pair
+                }
+                if j + 4 <= count {
+                    UnsafeMutableRawPointer(output + j).storeBytes(of: sum, as: V.self)
+                } else {
+                    for lane in 0..<(count - j) { output[j + lane] = sum[lane] }
+                }
+                j &+= 4
+            }
+        }
+    }
+}
