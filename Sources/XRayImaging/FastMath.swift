@@ -97,3 +97,24 @@ func minimum(_ a: SIMD8<Float>, _ b: SIMD8<Float>) -> SIMD8<Float> {
         a.replacing(with: b, where: a .> b)
     #endif
 }
+
+/// Four colours as 0x00BBGGRR words packed into twelve bytes R G B R G B … (the vector's first twelve bytes in
+/// memory order; the last four are zero). With vector shifts on x86-64: a colour stored lane by lane makes the
+/// compiler do the arithmetic before it lane by lane too.
+@inline(__always)
+func packedRGB(_ words: SIMD4<UInt32>) -> SIMD4<UInt32> {
+    #if arch(x86_64)
+        // Per 64-bit half: the first colour's three bytes, then the second's.
+        let pairs = unsafeBitCast(words, to: SIMD2<UInt64>.self)
+        let six = unsafeBitCast(
+            (pairs & SIMD2(repeating: 0xFF_FFFF)) | ((pairs &>> 8) & SIMD2(repeating: 0xFFFF_FF00_0000)),
+            to: SIMD2<Int64>.self)
+        // The second half's six bytes moved down to follow the first's: 48 bits up, across the halves.
+        let second = _mm_unpackhi_epi64(six, six)
+        let moved = _mm_unpacklo_epi64(_mm_slli_epi64(second, 48), _mm_srli_epi64(second, 16))
+        return unsafeBitCast(_mm_or_si128(_mm_move_epi64(six), moved), to: SIMD4<UInt32>.self)
+    #else
+        let (a, b, c, d) = (words.x, words.y, words.z, words.w)
+        return SIMD4(a | b << 24, b >> 8 | c << 16, c >> 16 | d << 8, 0)
+    #endif
+}

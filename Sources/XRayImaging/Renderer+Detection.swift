@@ -146,11 +146,10 @@ struct Detector {
     }
 
     /// Detects `count` pixels of the noise-free transmissions `high` and `low`: eight at a time straight into
-    /// `output`, the last one to eight through a staging area (each pixel's display colour is stored as a
-    /// four-byte word whose fourth byte the next pixel overwrites, which must not reach past the image).
+    /// `output`, the last ones (fewer than eight) through a staging area.
     mutating func run(high: UnsafePointer<Float>, low: UnsafePointer<Float>, count: Int, into output: DetectorOutput) {
         var i = 0
-        while i + 8 < count {
+        while i + 8 <= count {
             let h = UnsafeRawPointer(high + i).loadUnaligned(as: V.self)
             let l = UnsafeRawPointer(low + i).loadUnaligned(as: V.self)
             store(eight(high: h, low: l), to: output.advanced(by: i))
@@ -170,7 +169,7 @@ struct Detector {
             transmissionLow: (staging + 32).bindMemory(to: Float.self, capacity: 8),
             high: (staging + 64).bindMemory(to: UInt16.self, capacity: 8),
             low: (staging + 80).bindMemory(to: UInt16.self, capacity: 8),
-            display: (staging + 96).bindMemory(to: UInt8.self, capacity: 28), classes: staging + 128)
+            display: (staging + 96).bindMemory(to: UInt8.self, capacity: 24), classes: staging + 128)
         store(last, to: staged)
         let out = output.advanced(by: i)
         out.transmissionHigh.update(from: staged.transmissionHigh, count: n)
@@ -181,7 +180,7 @@ struct Detector {
         out.classes.copyMemory(from: staged.classes, byteCount: n)
     }
 
-    /// Stores eight pixels' results at the start of `output`, writing one byte past their display colours.
+    /// Stores eight pixels' results at the start of `output`.
     @inline(__always)
     func store(_ pixels: Pixels, to output: DetectorOutput) {
         UnsafeMutableRawPointer(output.transmissionHigh).storeBytes(of: pixels.transmissionHigh, as: V.self)
@@ -191,8 +190,13 @@ struct Detector {
         UnsafeMutableRawPointer(output.low).storeBytes(
             of: SIMD8<UInt16>(truncatingIfNeeded: pixels.low), as: SIMD8<UInt16>.self)
         output.classes.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: pixels.classes), as: SIMD8<UInt8>.self)
+        // Twelve bytes of colour per four pixels: the first four pixels' sixteen bytes (the last four zero), then
+        // the next four's over those four and beyond, as eight and four bytes (none past the eighth pixel).
         let display = UnsafeMutableRawPointer(output.display)
-        for k in 0..<8 { display.storeBytes(of: pixels.display[k], toByteOffset: 3 * k, as: UInt32.self) }
+        display.storeBytes(of: packedRGB(pixels.display.lowHalf), as: SIMD4<UInt32>.self)
+        let next = packedRGB(pixels.display.highHalf)
+        display.storeBytes(of: SIMD2(next.x, next.y), toByteOffset: 12, as: SIMD2<UInt32>.self)
+        display.storeBytes(of: next.z, toByteOffset: 20, as: UInt32.self)
     }
 
     /// Noise, floor, encodings, classes and display colours of eight pixels of noise-free transmissions.
