@@ -290,30 +290,28 @@ func quantisationStepExponent(transmission: SIMD8<Float>, flux: SIMD8<Float>, da
     typealias I = SIMD8<Int32>
     let r = V(repeating: 1) / (transmission * flux)
     let halfScale = V(repeating: Float(65535 / RenderedScan.opticalDepthFullScale / 2))
-    let halfSquared = halfScale * halfScale * r * (V(repeating: 1) + dark2 * r)
+    var halfSquared = halfScale * halfScale * r * (V(repeating: 1) + dark2 * r)
+    // k within 0…10 is the binary exponent within 0…21: half² clamped to [1, 2²²) (as comparisons of Floats,
+    // cheaper than of the integers).
+    halfSquared = minimum(maximum(halfSquared, V(repeating: 1)), V(repeating: 4_194_303.75))
     // half² is a positive normal Float: its exponent field less the bias is ⌊log₂ half²⌋.
-    var k = ((unsafeBitCast(halfSquared, to: I.self) &>> I(repeating: 23)) &- I(repeating: 127)) &>> I(repeating: 1)
-    k = k.replacing(with: I.zero, where: k .< I.zero)
-    return k.replacing(with: I(repeating: 10), where: k .> I(repeating: 10))
+    return ((unsafeBitCast(halfSquared, to: I.self) &>> I(repeating: 23)) &- I(repeating: 127)) &>> I(repeating: 1)
 }
 
 /// ln x for eight positive normal Floats at once, absolute error below 10⁻⁶ (well inside a 16-bit sample's
-/// 1.8 × 10⁻⁴ of optical depth): x = 2ᵉ·m with m in [√½, √2), ln m = 2·atanh s with s = (m − 1)/(m + 1), by
+/// 1.8 × 10⁻⁴ of optical depth): x = 2ᵉ·m with m in (√½, √2], ln m = 2·atanh s with s = (m − 1)/(m + 1), by
 /// its series to s⁹. Pure arithmetic, so bit-identical wherever IEEE Float is.
 @inline(__always)
 func fastLog(_ x: SIMD8<Float>) -> SIMD8<Float> {
     typealias V = SIMD8<Float>
-    typealias U = SIMD8<UInt32>
-    let bits = unsafeBitCast(x, to: U.self)
-    // The mantissa as a number in [1, 2), halved (exponent + 1) when above √2.
-    var m = unsafeBitCast((bits & U(repeating: 0x007F_FFFF)) | U(repeating: 0x3F80_0000), to: V.self)
-    // The biased exponent as a Float: the exponent field dropped into the mantissa of 2²³.
-    let field = unsafeBitCast(
-        ((bits & U(repeating: 0x7F80_0000)) &>> 23) | U(repeating: 0x4B00_0000), to: V.self)
-    var exponent = field - V(repeating: 8_388_608 + 127)
-    let high = m .> V(repeating: 1.414_213_56)
-    m = m.replacing(with: m * 0.5, where: high)
-    exponent = exponent.replacing(with: exponent + 1, where: high)
+    typealias I = SIMD8<Int32>
+    // x = 2ᵉ·m with m in (√½, √2]: e is the exponent of x·√2 — the integer bits less those of √½ (just above
+    // it, 0x3F3504F4) shifted down — and m the bits of x with e taken off the exponent field (exact).
+    let bits = unsafeBitCast(x, to: I.self)
+    let e = (bits &- I(repeating: 0x3F35_04F4)) &>> 23
+    let m = unsafeBitCast(bits &- (e &<< 23), to: V.self)
+    // e as a Float: its bits added into the mantissa of 1.5 × 2²³.
+    let exponent = unsafeBitCast(e &+ I(repeating: 0x4B40_0000), to: V.self) - V(repeating: 12_582_912)
     let s: V = (m - 1) / (m + 1)
     let s2: V = s * s
     var series: V = s2 * V(repeating: 2.0 / 9) + V(repeating: 2.0 / 7)
