@@ -12,11 +12,11 @@ extension Renderer {
     /// Along rows first, then along columns. The kernel is symmetric, so each sum takes the centre tap times its
     /// weight plus, for each distance in turn, the two taps at that distance added first and times their common
     /// weight (half the multiplications). In tiles of 32 columns: the tile's columns are blurred along the rows
-    /// four columns and four rows at a time — the 4 + 2r source columns those need loaded once and shared — each
-    /// 4 × 4 block transposed in registers into a row-major tile with the edge rows repeated above and below,
-    /// which is then blurred along the columns four columns at a time straight into `target`'s rows. Every
-    /// sample is read and written once; the tile stays in cache. The scanner profiles' radii (1 to 3) have
-    /// their own copies of the loops, unrolled by the compiler.
+    /// four columns and four rows at a time from the 4 + 2r source columns those need, each 4 × 4 block
+    /// transposed in registers into a row-major tile with the edge rows repeated above and below, which is then
+    /// blurred along the columns four columns at a time straight into `target`'s rows. Every sample is written
+    /// once; the tile stays in cache. The scanner profiles' radii (1 to 3) have their own copies of the loops,
+    /// unrolled by the compiler.
     static func blurTransposing(
         _ columns: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>, width: Int,
         height: Int, sigma: Double
@@ -88,43 +88,38 @@ private struct BlurredImage {
         radius: Int
     ) {
         let tileWidth = Self.tileWidth
-        /// Output column c (0…3) at four rows, from the source columns' samples `s` there.
-        @inline(__always) func sum(_ s: UnsafePointer<V>, _ c: Int) -> V {
-            var sum = weights[0] * s[c + radius]
+        /// Output column c (0…3) at rows row…row + 3.
+        @inline(__always) func sum(_ row: Int, _ c: Int) -> V {
+            @inline(__always) func sample(_ k: Int) -> V { UnsafeRawPointer(near[k] + row).loadUnaligned(as: V.self) }
+            var sum = weights[0] * sample(c + radius)
             for t in 1..<(radius + 1) {
-                sum += weights[t] * (s[c + radius - t] + s[c + radius + t])
+                sum += weights[t] * (sample(c + radius - t) + sample(c + radius + t))
             }
             return sum
         }
-        withUnsafeTemporaryAllocation(of: V.self, capacity: 4 + 2 * radius) { samples in
-            let s = samples.baseAddress!
-            var row = 0
-            while row + 4 <= height {
-                for k in 0..<(4 + 2 * radius) {
-                    s[k] = UnsafeRawPointer(near[k] + row).loadUnaligned(as: V.self)
+        var row = 0
+        while row + 4 <= height {
+            let a = sum(row, 0), b = sum(row, 1), c = sum(row, 2), d = sum(row, 3)
+            // The 4 × 4 block transposed: one vector per row of four columns.
+            let ab0 = V(a.x, b.x, a.y, b.y), ab1 = V(a.z, b.z, a.w, b.w)
+            let cd0 = V(c.x, d.x, c.y, d.y), cd1 = V(c.z, d.z, c.w, d.w)
+            let out = UnsafeMutableRawPointer(to + row &* tileWidth)
+            out.storeBytes(of: V(ab0.x, ab0.y, cd0.x, cd0.y), as: V.self)
+            out.storeBytes(of: V(ab0.z, ab0.w, cd0.z, cd0.w), toByteOffset: 4 * tileWidth, as: V.self)
+            out.storeBytes(of: V(ab1.x, ab1.y, cd1.x, cd1.y), toByteOffset: 8 * tileWidth, as: V.self)
+            out.storeBytes(of: V(ab1.z, ab1.w, cd1.z, cd1.w), toByteOffset: 12 * tileWidth, as: V.self)
+            row &+= 4
+        }
+        // The last rows one by one.
+        while row < height {
+            for c in 0..<4 {
+                var sum = weights[0].x * near[c + radius][row]
+                for t in 1..<(radius + 1) {
+                    sum += weights[t].x * (near[c + radius - t][row] + near[c + radius + t][row])
                 }
-                let a = sum(s, 0), b = sum(s, 1), c = sum(s, 2), d = sum(s, 3)
-                // The 4 × 4 block transposed: one vector per row of four columns.
-                let ab0 = V(a.x, b.x, a.y, b.y), ab1 = V(a.z, b.z, a.w, b.w)
-                let cd0 = V(c.x, d.x, c.y, d.y), cd1 = V(c.z, d.z, c.w, d.w)
-                let out = UnsafeMutableRawPointer(to + row &* tileWidth)
-                out.storeBytes(of: V(ab0.x, ab0.y, cd0.x, cd0.y), as: V.self)
-                out.storeBytes(of: V(ab0.z, ab0.w, cd0.z, cd0.w), toByteOffset: 4 * tileWidth, as: V.self)
-                out.storeBytes(of: V(ab1.x, ab1.y, cd1.x, cd1.y), toByteOffset: 8 * tileWidth, as: V.self)
-                out.storeBytes(of: V(ab1.z, ab1.w, cd1.z, cd1.w), toByteOffset: 12 * tileWidth, as: V.self)
-                row &+= 4
+                to[row &* tileWidth + c] = sum
             }
-            // The last rows one by one.
-            while row < height {
-                for c in 0..<4 {
-                    var sum = weights[0].x * near[c + radius][row]
-                    for t in 1..<(radius + 1) {
-                        sum += weights[t].x * (near[c + radius - t][row] + near[c + radius + t][row])
-                    }
-                    to[row &* tileWidth + c] = sum
-                }
-                row += 1
-            }
+            row += 1
         }
     }
 
