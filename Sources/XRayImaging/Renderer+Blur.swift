@@ -50,8 +50,8 @@ private struct BlurredImage {
     let target: UnsafeMutablePointer<Float>
     let width: Int, height: Int
 
-    /// Blurs the whole image with the kernel `weights[0...radius]` (each weight in every lane; inlined into each caller, so that a constant
-    /// radius unrolls the loops over the taps).
+    /// Blurs the whole image with the kernel `weights[0...radius]` (each weight in every lane). Inlined into each
+    /// caller, so that a constant radius unrolls the loops over the taps.
     @inline(__always)
     func blur(weights: UnsafePointer<V>, radius: Int) {
         let tileWidth = Self.tileWidth
