@@ -156,6 +156,7 @@ struct Detector {
             i += 8
         }
         let n = count - i
+        guard n > 0 else { return }
         var h = V(repeating: 1), l = V(repeating: 1)
         for k in 0..<n {
             h[k] = high[i + k]
