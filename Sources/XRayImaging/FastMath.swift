@@ -78,6 +78,26 @@ func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
     #endif
 }
 
+/// Four Doubles rounded to Floats, as two vector conversions on x86-64 (the standard library converts lane by lane).
+@inline(__always)
+func floats(_ v: SIMD4<Double>) -> SIMD4<Float> {
+    #if arch(x86_64)
+        _mm_movelh_ps(_mm_cvtpd_ps(v.lowHalf), _mm_cvtpd_ps(v.highHalf))
+    #else
+        SIMD4<Float>(v)
+    #endif
+}
+
+/// √x for four Floats ≥ 0, correctly rounded: SSE's `sqrtps` on x86-64, the standard library's lane by lane elsewhere.
+@inline(__always)
+func squareRoot(_ x: SIMD4<Float>) -> SIMD4<Float> {
+    #if arch(x86_64)
+        _mm_sqrt_ps(x)
+    #else
+        x.squareRoot()
+    #endif
+}
+
 /// The lane-wise maximum and minimum of two vectors without NaNs: SSE's `maxps` and `minps` on x86-64 (a
 /// comparison and a selection otherwise).
 @inline(__always)

@@ -143,6 +143,9 @@ extension Renderer {
         var lengths = [Float](repeating: 0, count: max(1, curvedMaterials.count * lengthStride))
         var reach = [(first: Int, end: Int)](repeating: (0, 0), count: curvedMaterials.count)
         var touched = [Bool](repeating: false, count: curvedMaterials.count)
+        // Per curved material, the longest path down the column: the largest value written to its lengths (every
+        // addition is ≥ 0, so that is the largest final one), which sizes its tables.
+        var longest = [Float](repeating: 0, count: curvedMaterials.count)
         var columnMaterials: [Int] = []
         var overlapping: [Int] = []
         var segmentTables = [Int](repeating: -1, count: curvedMaterials.count)
@@ -199,6 +202,7 @@ extension Renderer {
                                         let rb = max(ra, min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up))))
                                         if !touched[material] {
                                             touched[material] = true
+                                            longest[material] = 0
                                             columnMaterials.append(material)
                                             reach[material] = (ra, rb)
                                         } else {
@@ -207,6 +211,14 @@ extension Renderer {
                                             )
                                         }
                                         return (ra..<rb, lengths.baseAddress! + material * lengthStride)
+                                    }
+                                    /// Adds `value` to row `row` of `material`'s lengths `length`.
+                                    @inline(__always) func lengthen(
+                                        _ length: UnsafeMutablePointer<Float>, _ row: Int, by value: Float,
+                                        _ material: Int
+                                    ) {
+                                        length[row] += value
+                                        longest[material] = max(longest[material], length[row])
                                     }
                                     @inline(__always) func lengthsOf(_ material: Int) -> UnsafeMutablePointer<Float> {
                                         lengths.baseAddress! + material * lengthStride
@@ -272,7 +284,7 @@ extension Renderer {
                                                     let mean =
                                                         chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz)
                                                         / pitch
-                                                    length[row] += Float(mean * cover * s.fill)
+                                                    lengthen(length, row, by: Float(mean * cover * s.fill), s.material)
                                                 }
                                             case .cylinderAlongY:
                                                 guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
@@ -289,8 +301,10 @@ extension Renderer {
                                                         let h = h2.squareRoot()
                                                         cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
                                                     }
-                                                    length[row] += Float(
-                                                        s.depth * cover / (pitch * Double(samples)) * s.fill)
+                                                    lengthen(
+                                                        length, row,
+                                                        by: Float(s.depth * cover / (pitch * Double(samples)) * s.fill),
+                                                        s.material)
                                                 }
                                             case .ellipsoid:
                                                 let samples = s.rz < 2 * pitch ? 4 : 1
@@ -315,13 +329,17 @@ extension Renderer {
                                                                     radius: s.rx * share.squareRoot())
                                                                 / pitch
                                                         }
-                                                        length[row] += Float(sum / Double(samples) * s.fill)
+                                                        lengthen(
+                                                            length, row, by: Float(sum / Double(samples) * s.fill),
+                                                            s.material)
                                                     }
                                                     continue
                                                 }
                                                 // At the column's centre, offset dx from the ellipsoid's, and height offset u
                                                 // from its centre the chord along y is 2·(ry/rx)·√(rx² − dx² − (rx/rz)²·u²):
-                                                // four rows at a time, in Double (near the rim the difference cancels).
+                                                // four rows at a time, the square in Double (near the rim the difference
+                                                // cancels), its root in Float (a correctly rounded root of a Float-rounded
+                                                // square: 10⁻⁷ of the chord).
                                                 let dx = colCentre - s.cx
                                                 let q0 = s.rx * s.rx - dx * dx
                                                 guard q0 > 0 else { continue }
@@ -337,31 +355,36 @@ extension Renderer {
                                                 let offsets =
                                                     samples == 1
                                                     ? SIMD4<Double>(0.5, 0, 0, 0) : SIMD4(0.125, 0.375, 0.625, 0.875)
-                                                @inline(__always) func chords(_ rows: D) -> SIMD4<Float> {
-                                                    var sum = D.zero
+                                                typealias F = SIMD4<Float>
+                                                let scaleF = F(repeating: Float(scale))
+                                                /// The chords at four rows.
+                                                @inline(__always) func chords(_ rows: D) -> F {
+                                                    var sum = F.zero
                                                     for j in 0..<samples {
                                                         let u = top - (rows + offsets[j]) * pitch
                                                         var v = q0 - k * u * u
                                                         v = v.replacing(with: D.zero, where: v .< D.zero)
-                                                        sum += squareRoot(v)
+                                                        sum += squareRoot(floats(v))
                                                     }
-                                                    let c = scale * sum
-                                                    return SIMD4(Float(c[0]), Float(c[1]), Float(c[2]), Float(c[3]))
+                                                    return scaleF * sum
                                                 }
                                                 let lanes = D(0, 1, 2, 3)
                                                 var row = range.lowerBound
+                                                var reached = F.zero
                                                 while row + 4 <= range.upperBound {
                                                     let at = UnsafeMutableRawPointer(length + row)
-                                                    at.storeBytes(
-                                                        of: at.loadUnaligned(as: SIMD4<Float>.self)
-                                                            + chords(lanes + Double(row)),
-                                                        as: SIMD4<Float>.self)
+                                                    let sum = at.loadUnaligned(as: F.self) + chords(lanes + Double(row))
+                                                    at.storeBytes(of: sum, as: F.self)
+                                                    reached = reached.replacing(with: sum, where: sum .> reached)
                                                     row += 4
                                                 }
+                                                longest[s.material] = max(
+                                                    longest[s.material],
+                                                    max(max(reached[0], reached[1]), max(reached[2], reached[3])))
                                                 if row < range.upperBound {
                                                     let c = chords(lanes + Double(row))
                                                     for lane in 0..<(range.upperBound - row) {
-                                                        length[row + lane] += c[lane]
+                                                        lengthen(length, row + lane, by: c[lane], s.material)
                                                     }
                                                 }
                                             }
@@ -390,30 +413,20 @@ extension Renderer {
                                                 return
                                             }
                                             if overlapping.count == 1 {
-                                                // One curved material: its table, as far as the run's longest path needs.
+                                                // One curved material: its table, as far as the column's longest path
+                                                // needs (below the limit: longer paths are computed exactly). The
+                                                // table's entries are pure functions of its key, so one grown further
+                                                // than this run needs gives the same pixels.
                                                 let material = overlapping[0]
                                                 let length = lengthsOf(material)
                                                 let limit = tables.limits[material]
                                                 let inverseStep = tables.inverseSteps[material]
-                                                // The longest path below the limit, four rows at a time.
-                                                var longest4 = SIMD4<Float>.zero
-                                                var row4 = start
-                                                while row4 + 4 <= end {
-                                                    let l = UnsafeRawPointer(length + row4).loadUnaligned(
-                                                        as: SIMD4<Float>.self)
-                                                    longest4 = longest4.replacing(
-                                                        with: l,
-                                                        where: (l .> longest4) .& (l .< SIMD4(repeating: limit)))
-                                                    row4 += 4
-                                                }
-                                                var longest = max(
-                                                    max(longest4[0], longest4[1]), max(longest4[2], longest4[3]))
-                                                for row in row4..<end where length[row] < limit {
-                                                    longest = max(longest, length[row])
-                                                }
                                                 let table = tables.table(base: b, material: material)
-                                                let points = tables.points(
-                                                    table, through: Int(longest * inverseStep) + 1)
+                                                let intervals = tables.intervals(
+                                                    table,
+                                                    through: min(
+                                                        LengthTables.maximumPoints - 1,
+                                                        Int(min(longest[material], limit) * inverseStep) + 1))
                                                 let mu = curvedMaterials[material]
                                                 var row = start
                                                 // Four rows at a time while their paths fit the table.
@@ -423,7 +436,7 @@ extension Renderer {
                                                     guard all(l .< SIMD4(repeating: limit)) else { break }
                                                     at.storeBytes(of: .zero, as: SIMD4<Float>.self)
                                                     let (h, w) = interpolate4(
-                                                        points, lengths: l, inverseStep: inverseStep)
+                                                        intervals, lengths: l, inverseStep: inverseStep)
                                                     UnsafeMutableRawPointer(high.baseAddress! + base + row).storeBytes(
                                                         of: h, as: SIMD4<Float>.self)
                                                     UnsafeMutableRawPointer(low.baseAddress! + base + row).storeBytes(
@@ -435,7 +448,7 @@ extension Renderer {
                                                     length[row] = 0
                                                     let (h, w) =
                                                         l < limit
-                                                        ? interpolate(points, length: l, inverseStep: inverseStep)
+                                                        ? interpolate(intervals, length: l, inverseStep: inverseStep)
                                                         : exact(b + mu * l)
                                                     high[base + row] = h
                                                     low[base + row] = w
@@ -457,9 +470,9 @@ extension Renderer {
                                                         segmentTables[only] = tables.table(base: b, material: only)
                                                     }
                                                     let inverseStep = tables.inverseSteps[only]
-                                                    let points = tables.points(
+                                                    let intervals = tables.intervals(
                                                         segmentTables[only], through: Int(l * inverseStep) + 1)
-                                                    values = interpolate(points, length: l, inverseStep: inverseStep)
+                                                    values = interpolate(intervals, length: l, inverseStep: inverseStep)
                                                 } else {
                                                     var tau = b
                                                     for material in overlapping {
