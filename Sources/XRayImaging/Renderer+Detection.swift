@@ -334,18 +334,14 @@ func fastLog(_ x: SIMD8<Float>) -> SIMD8<Float> {
 /// (the render's noise shows no correlation between neighbours; `RendererTests`). Integer arithmetic only: the
 /// same table everywhere.
 enum NormalDeviates {
-    static let table: [Float] = {
-        let n = 4096
-        var values = (0..<n).map { i -> Double in quantile((Double(i) + 0.5) / Double(n)) }
-        let variance = values.reduce(0) { $0 + $1 * $1 } / Double(n)
-        let scale = 1 / variance.squareRoot()
-        values = values.map { $0 * scale }
-        return values.map(Float.init)
-    }()
-
     static let quadruples: [SIMD4<Float>] = {
+        // The quantiles, scaled to unit variance.
+        let n = 4096
+        let values = (0..<n).map { i -> Double in quantile((Double(i) + 0.5) / Double(n)) }
+        let scale = 1 / (values.reduce(0) { $0 + $1 * $1 } / Double(n)).squareRoot()
+        let quantiles = values.map { Float($0 * scale) }
         let multipliers: [UInt32] = [0x9E37, 0x6A09, 0xBB67, 0x3C6F]
-        return (0..<4096).map { (i: Int) -> SIMD4<Float> in
+        return (0..<n).map { (i: Int) -> SIMD4<Float> in
             var quadruple = SIMD4<Float>()
             for lane in 0..<4 {
                 var x = UInt32(i)
@@ -353,7 +349,7 @@ enum NormalDeviates {
                     x = (x &* multipliers[lane] &+ UInt32(2 * lane + 1)) & 0xFFF
                     x ^= x >> 5
                 }
-                quadruple[lane] = table[Int(x)]
+                quadruple[lane] = quantiles[Int(x)]
             }
             return quadruple
         }

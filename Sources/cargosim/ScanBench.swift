@@ -43,17 +43,17 @@ private func runScanBench(_ context: BenchContext) throws {
     var scan = try renderer.render(made.scene, with: profile, noiseSeed: noise)
     // Wall-clock and this thread's CPU time (the one-core figure when other work shares the machine); for the
     // render also the fastest repeat, the one least slowed by other work on the machine.
-    var cpu: [String: Double] = [:], fastestCPU: [String: Double] = [:]
+    var cpuTimes: [String: [Double]] = [:]
+    func cpu(_ name: String) -> Double { cpuTimes[name]![repeats / 2] }
     func median(_ name: String = "", _ body: () throws -> Void) rethrows -> Double {
-        var times: [Double] = [], cpuTimes: [Double] = []
+        var times: [Double] = [], cpu: [Double] = []
         for _ in 0..<repeats {
             let start = monotonicSeconds(), startCPU = threadCPUSeconds()
             try body()
             times.append(monotonicSeconds() - start)
-            cpuTimes.append(threadCPUSeconds() - startCPU)
+            cpu.append(threadCPUSeconds() - startCPU)
         }
-        cpu[name] = cpuTimes.sorted()[repeats / 2]
-        fastestCPU[name] = cpuTimes.min()
+        cpuTimes[name] = cpu.sorted()
         return times.sorted()[repeats / 2]
     }
     let render = try median("render") { scan = try renderer.render(made.scene, with: profile, noiseSeed: noise) }
@@ -78,11 +78,11 @@ private func runScanBench(_ context: BenchContext) throws {
         "scene                    \(made.scene.containerType), \(shapes) shapes, \(scan.width) × \(scan.height) px at \(profile.pixelPitchMM) mm"
     )
     print(
-        "render (no encoding)     \(ms(render)) ms, \(ms(cpu["render"]!)) ms CPU  (median of \(repeats), fastest \(ms(fastestCPU["render"]!)) ms CPU, 1 core; aim < 50 ms in release)"
+        "render (no encoding)     \(ms(render)) ms, \(ms(cpu("render"))) ms CPU  (median of \(repeats), fastest \(ms(cpuTimes["render"]![0])) ms CPU, 1 core; aim < 50 ms in release)"
     )
-    print("libpng, 3 images alone   \(ms(encode)) ms, \(ms(cpu["encode"]!)) ms CPU  (\(bytes / 1024) KiB)")
+    print("libpng, 3 images alone   \(ms(encode)) ms, \(ms(cpu("encode"))) ms CPU  (\(bytes / 1024) KiB)")
     print(
-        "whole case + 3 PNGs      \(ms(whole)) ms, \(ms(cpu["whole"]!)) ms CPU  (\(String(format: "%.2f", whole / encode))× libpng alone, \(String(format: "%.2f", cpu["whole"]! / cpu["encode"]!))× in CPU time; aim ≤ 1.3×)"
+        "whole case + 3 PNGs      \(ms(whole)) ms, \(ms(cpu("whole"))) ms CPU  (\(String(format: "%.2f", whole / encode))× libpng alone, \(String(format: "%.2f", cpu("whole") / cpu("encode")))× in CPU time; aim ≤ 1.3×)"
     )
     print("bytes per case           \(caseBytes / 1024) KiB  (PNGs, door.svg, case, key, scene)")
 
