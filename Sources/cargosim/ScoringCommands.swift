@@ -768,7 +768,6 @@ private func runScoringBench(_ context: BenchContext) throws {
     let keys = try planCourse(CurriculumMix(count: caseCount), seed: context.seed).map {
         try generator.generate($0).key
     }
-    let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
     var rng = SplitMix64(seed: context.seed)
     let simulator = CohortSimulator(
         keys: keys, courseHash: String(repeating: "ab", count: 32),

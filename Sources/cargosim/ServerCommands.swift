@@ -180,7 +180,9 @@ struct UsersAddCommand: AsyncParsableCommand {
         let user = await storageCall(database.db) {
             try await storage.createUser(input.newUser(cost: bcryptCost), at: now())
         }
-        if let cohort { await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) } }
+        if let cohort {
+            _ = await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) }
+        }
         await storageCall(database.db) {
             try await storage.audit(
                 AuditEntry(
@@ -229,7 +231,7 @@ struct UsersImportCommand: AsyncParsableCommand {
                 try await storage.createUser(row.input.newUser(cost: bcryptCost), at: now())
             }
             if let cohort = row.cohort {
-                await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) }
+                _ = await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) }
             }
             print(
                 "Added \(user.username) (\(user.role.rawValue))"
@@ -551,9 +553,17 @@ struct DemoSetupCommand: AsyncParsableCommand {
         }
         if created {
             let text = lines.joined(separator: "\n") + "\n"
-            FileManager.default.createFile(
+            if FileManager.default.createFile(
                 atPath: accountsFile.path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
-            _ = chmod(accountsFile.path, 0o600)
+            {
+                _ = chmod(accountsFile.path, 0o600)
+            } else {
+                // The accounts are in the database already: without their passwords nobody could sign in.
+                FileHandle.standardError.write(
+                    Data(
+                        ("cargosim: could not write \(accountsFile.path) (check that its folder is writable); "
+                            + "keep the new demonstration accounts from here:\n" + text).utf8))
+            }
         }
 
         let courseURL = URL(fileURLWithPath: course)
