@@ -30,9 +30,11 @@ struct LengthTables {
     private struct Table {
         var base: SIMD16<Float>
         var material: Int
-        /// `count` grid points, and the `count − 1` intervals between them (two vectors each).
-        var points: UnsafeMutablePointer<Point>
+        /// The intervals between the `count` grid points computed so far (two vectors each, room for `capacity`
+        /// points), and the last of those points, from which the next interval starts (an interval's first vector
+        /// is its starting point, so the others need not be kept).
         var intervals: UnsafeMutablePointer<SIMD4<Float>>
+        var last = Point()
         var count: Int
         var capacity: Int
     }
@@ -71,8 +73,8 @@ struct LengthTables {
         let capacity = 64
         tables.append(
             Table(
-                base: base, material: material, points: .allocate(capacity: capacity),
-                intervals: .allocate(capacity: 2 * capacity), count: 0, capacity: capacity))
+                base: base, material: material, intervals: .allocate(capacity: 2 * capacity), count: 0,
+                capacity: capacity))
         index[key] = tables.count - 1
         return tables.count - 1
     }
@@ -86,24 +88,21 @@ struct LengthTables {
             if last >= t.capacity {
                 var capacity = t.capacity
                 while capacity <= last { capacity *= 2 }
-                let grown = UnsafeMutablePointer<Point>.allocate(capacity: capacity)
-                grown.moveInitialize(from: t.points, count: t.count)
-                t.points.deallocate()
-                t.points = grown
-                let grownIntervals = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 2 * capacity)
-                grownIntervals.moveInitialize(from: t.intervals, count: 2 * max(0, t.count - 1))
+                let grown = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 2 * capacity)
+                grown.moveInitialize(from: t.intervals, count: 2 * max(0, t.count - 1))
                 t.intervals.deallocate()
-                t.intervals = grownIntervals
+                t.intervals = grown
                 t.capacity = capacity
             }
             let m = t.material
             for k in t.count...last {
-                (t.points + k).initialize(to: point(base: t.base, material: m, length: Float(k) * steps[m]))
+                let next = point(base: t.base, material: m, length: Float(k) * steps[m])
                 if k > 0 {
-                    let (first, second) = Self.cubic(from: t.points[k - 1], to: t.points[k])
+                    let (first, second) = Self.cubic(from: t.last, to: next)
                     (t.intervals + 2 * (k - 1)).initialize(to: first)
                     (t.intervals + 2 * (k - 1) + 1).initialize(to: second)
                 }
+                t.last = next
             }
             t.count = last + 1
             tables[table] = t
@@ -134,10 +133,7 @@ struct LengthTables {
 
     /// Releases every table.
     mutating func deallocate() {
-        for table in tables {
-            table.points.deallocate()
-            table.intervals.deallocate()
-        }
+        for table in tables { table.intervals.deallocate() }
         tables.removeAll()
         index.removeAll()
     }
