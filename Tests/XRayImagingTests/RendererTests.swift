@@ -517,7 +517,7 @@ extension RendererTests {
     }
 
     /// The same on images narrower and lower than the kernel and than the four columns and rows the blur works in
-    /// (one pixel up to 7 × 2), with a steel bar across part of them.
+    /// (1 × 1 pixel up to 7 × 2 and 2 × 7), with a steel bar across part of them.
     @Test(arguments: [(5, 5), (10, 15), (15, 10), (35, 10), (10, 35)] as [(Int, Int)])
     func blurOfTinyImagesIsTheSeparableGaussian(length: Int, height: Int) throws {
         var scene = TestScenes.empty(length: length, height: height)
