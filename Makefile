@@ -17,8 +17,8 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The demonstration: a 12-case course (a quick first start: 12 cases with scans generate in well under a
-# minute on two cores, and still mix clean boxes and concealments), the accounts, the course in the database,
+# The demonstration: a 12-case course (a quick first start: 12 cases with scans generate in a few seconds on
+# two cores, and still mix clean boxes and concealments), the accounts, the course in the database,
 # a training and a test assignment per demo trainee; then the server, which prints its address.
 DB ?= cargosim.sqlite
 DEMO_CASES ?= 12

@@ -1,3 +1,4 @@
+import CLibPNG
 import PNGEncoding
 import Testing
 
@@ -45,6 +46,57 @@ struct PNGTests {
                 let found = png.indices.dropLast(3).contains { Array(png[$0..<($0 + 4)]) == needle }
                 #expect(!found, "\(name) bytes in the PNG")
             }
+        }
+    }
+
+    /// The chunk names and the inflated image data (each row's filter byte, then its bytes) of a PNG.
+    static func chunksAndRows(_ png: [UInt8], rawCount: Int) throws -> (chunks: [String], rows: [UInt8]) {
+        var idat: [UInt8] = []
+        var offset = 8
+        while offset + 8 <= png.count {
+            let length = png[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) }
+            if String(decoding: png[(offset + 4)..<(offset + 8)], as: UTF8.self) == "IDAT" {
+                idat += png[(offset + 8)..<(offset + 8 + length)]
+            }
+            offset += 12 + length
+        }
+        var rows = [UInt8](repeating: 0, count: rawCount)
+        var size = uLongf(rawCount)
+        let status = uncompress(&rows, &size, idat, uLong(idat.count))
+        try #require(status == Z_OK && Int(size) == rawCount, "zlib status \(status), \(size) of \(rawCount) bytes")
+        return (PNG.chunkTypes(of: png), rows)
+    }
+
+    /// The fixed settings: 16-bit grey rows all filtered `Sub` (1), 8-bit RGB rows all unfiltered (0), and the
+    /// colour chunks of each kind.
+    @Test func everyRowTakesTheFixedFilterAndTheColourChunksAreFixed() throws {
+        let width = 61, height = 9
+        let grey = try PNG.encodeGray16(
+            width: width, height: height, pixels: Self.pattern(width * height, scale: 65536).map { UInt16($0) })
+        let rgb = try PNG.encodeRGB8(
+            width: width, height: height, pixels: Self.pattern(width * height * 3, scale: 256).map { UInt8($0) })
+        for (png, rowBytes, filter, colourChunks) in [
+            (grey, 2 * width, UInt8(1), ["gAMA", "cHRM"]), (rgb, 3 * width, UInt8(0), ["sRGB"]),
+        ] {
+            let (chunks, rows) = try Self.chunksAndRows(png, rawCount: (1 + rowBytes) * height)
+            let head = ["IHDR"] + colourChunks
+            #expect(Array(chunks.prefix(head.count)) == head, "chunks: \(chunks)")
+            #expect(
+                Set(chunks.dropFirst(head.count).dropLast()) == ["IDAT"] && chunks.last == "IEND", "chunks: \(chunks)")
+            let filters = (0..<height).map { rows[$0 * (1 + rowBytes)] }
+            #expect(filters.allSatisfy { $0 == filter }, "row filters \(filters)")
+        }
+    }
+
+    /// A failure inside libpng's writer (it refuses rows wider than its limit of a million pixels) comes back as
+    /// a Swift error with libpng's message, through the C function's own error path.
+    @Test func aLibpngWriteErrorIsASwiftErrorWithItsMessage() {
+        do {
+            _ = try PNG.encodeGray16(width: 1_000_001, height: 1, pixels: [UInt16](repeating: 0, count: 1_000_001))
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.code == "png.libpng")
+            #expect(error.message.hasPrefix("libpng failed writing: ") && error.message.contains("IHDR"), "\(error)")
         }
     }
 
