@@ -5,69 +5,110 @@
 #elseif canImport(Musl)
     import Musl
 #endif
-extension Renderer {
-    /// The column-major image `columns` (`height` samples per column) blurred by a separable Gaussian of `sigma`
-    /// pixels (edges clamped; kernel radius ⌈3σ⌉, none for σ = 0) and written row-major into `target`.
-    ///
-    /// Along rows first, then along columns. The kernel is symmetric, so each sum takes the centre tap times its
-    /// weight plus, for each distance in turn, the two taps at that distance added first and times their common
-    /// weight (half the multiplications). In tiles of 32 columns: the tile's columns are blurred along the rows
-    /// four columns and four rows at a time from the 4 + 2r source columns those need, each 4 × 4 block
-    /// transposed in registers into a row-major tile with the edge rows repeated above and below, which is then
-    /// blurred along the columns four columns at a time straight into `target`'s rows. Every sample is written
-    /// once; the tile stays in cache. The scanner profiles' radii (1 to 3) have their own copies of the loops,
-    /// unrolled by the compiler.
-    static func blurTransposing(
-        _ columns: UnsafeBufferPointer<Float>, into target: UnsafeMutableBufferPointer<Float>, width: Int,
-        height: Int, sigma: Double
-    ) {
-        let radius = sigma > 0 ? max(1, Int((3 * sigma).rounded(.up))) : 0
+/// The detector blur: a separable Gaussian of `sigma` pixels (edges clamped; kernel radius ⌈3σ⌉, none for σ = 0)
+/// from the projection's column-major columns into a row-major image, a tile of 32 columns at a time, each as soon
+/// as the projection has written the columns it reads (`advance(projectedThrough:)`): those columns are then still
+/// in the cache, and the projection needs only a ring of `columnSlots` columns, not a whole column-major image
+/// (reading that image back from memory was about a third of the blur's time).
+///
+/// Along rows first, then along columns. The kernel is symmetric, so each sum takes the centre tap times its
+/// weight plus, for each distance in turn, the two taps at that distance added first and times their common
+/// weight (half the multiplications). In a tile the columns are blurred along the rows four columns and four rows
+/// at a time from the 4 + 2r source columns those need, each 4 × 4 block transposed in registers into a row-major
+/// tile with the edge rows repeated above and below, which is then blurred along the columns four columns at a
+/// time straight into the target's rows. Every sample is written once; the tile stays in cache. The scanner
+/// profiles' radii (1 to 3) have their own copies of the loops, unrolled by the compiler.
+struct TiledBlur {
+    static let tileWidth = BlurredImage.tileWidth
+    let image: BlurredImage
+    let radius: Int
+    /// The next tile to blur.
+    private(set) var nextTile = 0
+    let tileCount: Int
+    private let weights: UnsafeMutablePointer<SIMD4<Float>>
+    private let tile: UnsafeMutablePointer<Float>
+    private let near: UnsafeMutablePointer<UnsafePointer<Float>>
+
+    static func radius(sigma: Double) -> Int { sigma > 0 ? max(1, Int((3 * sigma).rounded(.up))) : 0 }
+
+    /// The column slots the source needs for a blur of `sigma`: a power of two of at least 32 + 2r, since a tile
+    /// reads 32 + 2r consecutive columns and is blurred once the last of them is written, before the next column
+    /// takes the slot of the first.
+    static func columnSlots(sigma: Double) -> Int {
+        let span = tileWidth + 2 * radius(sigma: sigma)
+        return 1 << (Int.bitWidth - (span - 1).leadingZeroBitCount)
+    }
+
+    /// A blur from `source`, where column c (`height` samples) starts at `source + (c % slots) · height` for
+    /// `slots = columnSlots(sigma:)`, into the row-major `target` (`width × height`). Owns scratch memory:
+    /// call `deallocate()`.
+    init(source: UnsafePointer<Float>, target: UnsafeMutablePointer<Float>, width: Int, height: Int, sigma: Double) {
+        radius = Self.radius(sigma: sigma)
         // weights[t]: the normalised weight at distance t from the centre.
-        var weights = (0...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
-        if radius == 0 { weights = [1] }
-        let total = weights[0] + 2 * weights.dropFirst().reduce(0, +)
-        weights = weights.map { $0 / total }
-        let image = BlurredImage(
-            source: columns.baseAddress!, target: target.baseAddress!, width: width, height: height)
-        weights.map { SIMD4(repeating: $0) }.withUnsafeBufferPointer { weights in
-            let weights = weights.baseAddress!
-            switch radius {
-            case 0: image.blur(weights: weights, radius: 0)
-            case 1: image.blur(weights: weights, radius: 1)
-            case 2: image.blur(weights: weights, radius: 2)
-            case 3: image.blur(weights: weights, radius: 3)
-            default: image.blur(weights: weights, radius: radius)
-            }
+        var w = (0...radius).map { Float(exp(-Double($0 * $0) / (2 * sigma * sigma))) }
+        if radius == 0 { w = [1] }
+        let total = w[0] + 2 * w.dropFirst().reduce(0, +)
+        weights = .allocate(capacity: radius + 1)
+        for t in 0...radius { weights[t] = SIMD4(repeating: w[t] / total) }
+        image = BlurredImage(
+            source: source, target: target, width: width, height: height,
+            slotMask: Self.columnSlots(sigma: sigma) - 1)
+        tileCount = (width + Self.tileWidth - 1) / Self.tileWidth
+        tile = .allocate(capacity: (height + 2 * radius) * Self.tileWidth)
+        tile.initialize(repeating: 0, count: (height + 2 * radius) * Self.tileWidth)
+        near = .allocate(capacity: 4 + 2 * radius)
+    }
+
+    func deallocate() {
+        weights.deallocate()
+        tile.deallocate()
+        near.deallocate()
+    }
+
+    /// Blurs every tile not yet blurred whose source columns are all written, given that columns 0 through
+    /// `column` are (all of them once `column` is the last).
+    mutating func advance(projectedThrough column: Int) {
+        var end = nextTile
+        while end < tileCount, min(image.width - 1, (end + 1) * Self.tileWidth - 1 + radius) <= column { end += 1 }
+        guard end > nextTile else { return }
+        let tiles = nextTile..<end
+        switch radius {
+        case 0: image.blur(tiles, weights: weights, radius: 0, tile: tile, near: near)
+        case 1: image.blur(tiles, weights: weights, radius: 1, tile: tile, near: near)
+        case 2: image.blur(tiles, weights: weights, radius: 2, tile: tile, near: near)
+        case 3: image.blur(tiles, weights: weights, radius: 3, tile: tile, near: near)
+        default: image.blur(tiles, weights: weights, radius: radius, tile: tile, near: near)
         }
+        nextTile = end
     }
 }
 
-/// The source and target of `Renderer.blurTransposing`.
-private struct BlurredImage {
+/// The source and target of `TiledBlur`.
+struct BlurredImage {
     typealias V = SIMD4<Float>
     static let tileWidth = 32
     let source: UnsafePointer<Float>
     let target: UnsafeMutablePointer<Float>
     let width: Int, height: Int
+    /// Source column c starts at `source + (c & slotMask) · height`.
+    let slotMask: Int
 
-    /// Blurs the whole image with the kernel `weights[0...radius]` (each weight in every lane). Inlined into each
-    /// caller, so that a constant radius unrolls the loops over the taps.
+    /// Blurs the tiles `tiles` with the kernel `weights[0...radius]` (each weight in every lane). Inlined into
+    /// each caller, so that a constant radius unrolls the loops over the taps.
     @inline(__always)
-    func blur(weights: UnsafePointer<V>, radius: Int) {
+    func blur(
+        _ tiles: Range<Int>, weights: UnsafePointer<V>, radius: Int, tile: UnsafeMutablePointer<Float>,
+        near: UnsafeMutablePointer<UnsafePointer<Float>>
+    ) {
         let tileWidth = Self.tileWidth
-        let tile = UnsafeMutablePointer<Float>.allocate(capacity: (height + 2 * radius) * tileWidth)
-        defer { tile.deallocate() }
-        tile.initialize(repeating: 0, count: (height + 2 * radius) * tileWidth)
-        // The source columns of four output columns and their neighbours, edges clamped.
-        let near = UnsafeMutablePointer<UnsafePointer<Float>>.allocate(capacity: 4 + 2 * radius)
-        defer { near.deallocate() }
-        for column0 in stride(from: 0, to: width, by: tileWidth) {
+        for index in tiles {
+            let column0 = index * tileWidth
             let count = min(tileWidth, width - column0)
             // Along the rows: tile[(radius + row) * tileWidth + j] for the tile's column j. Output columns past the
             // image's last one (in the last group) take clamped neighbours and are never stored.
             for j in stride(from: 0, to: count, by: 4) {
                 for k in 0..<(4 + 2 * radius) {
-                    near[k] = source + min(width - 1, max(0, column0 + j - radius + k)) &* height
+                    near[k] = source + (min(width - 1, max(0, column0 + j - radius + k)) & slotMask) &* height
                 }
                 alongRows(near: near, into: tile + radius &* tileWidth + j, weights: weights, radius: radius)
             }

@@ -122,11 +122,14 @@ extension Renderer {
     /// depends only on what lies along its own ray, so a pixel's value does too: pixels outside a shape's
     /// footprint are bit-identical with and without it.
     ///
-    /// `high` and `low` (`width × height` samples) are written column-major: a column is contiguous, as it is
-    /// computed; writing a column straight into a row-major image would touch a new page per row.
+    /// `high` and `low` are a ring of `slotMask + 1` column slots (a power of two): column c is written to the
+    /// `height` samples from (c & `slotMask`) · `height`, contiguous as it is computed (writing a column straight
+    /// into a row-major image would touch a new page per row). `columnDone(c)` is called once column c is written;
+    /// the caller takes what it needs of the ring before later columns reuse its slots.
     static func project(
         _ shapes: [ProjectedShape], curvedMaterials: [SIMD16<Float>], geometry: ImageGeometry,
-        weightsHigh: SIMD16<Float>, weightsLow: SIMD16<Float>, high: inout [Float], low: inout [Float]
+        weightsHigh: SIMD16<Float>, weightsLow: SIMD16<Float>, high: UnsafeMutableBufferPointer<Float>,
+        low: UnsafeMutableBufferPointer<Float>, slotMask: Int, columnDone: (Int) -> Void
     ) {
         let width = geometry.width, height = geometry.height, pitch = geometry.pitch
         // Boxes go through a difference array down the column in steps of 2⁻¹⁸ of optical depth, so that
@@ -159,362 +162,361 @@ extension Renderer {
         // The last pixel exponentiated bin by bin.
         var exactTau = SIMD16<Float>(repeating: -1)
         var exactHigh: Float = 1, exactLow: Float = 1
-        high.withUnsafeMutableBufferPointer { high in
-            low.withUnsafeMutableBufferPointer { low in
-                difference.withUnsafeMutableBufferPointer { difference in
-                    direct.withUnsafeMutableBufferPointer { direct in
-                        marks.withUnsafeMutableBufferPointer { marks in
-                            lengths.withUnsafeMutableBufferPointer { lengths in
-                                curvedMaterials.withUnsafeBufferPointer { curvedMaterials in
-                                    let rows = Double(height)
-                                    @inline(__always) func mark(_ row: Int) { marks[row >> 6] |= 1 << UInt64(row & 63) }
-                                    /// Adds `value` × the covered share of each row between heights z0 and z1.
-                                    @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
-                                        let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
-                                            ub = min(rows, geometry.rowCoordinate(ofZ: z0))
-                                        guard ub > ua else { return }
-                                        let ra = Int(ua), rb = Int(ub)
-                                        mark(ra)
-                                        mark(ra + 1)
-                                        if ra == rb {
-                                            direct[ra] += value * Float(ub - ua)
-                                            return
-                                        }
-                                        direct[ra] += value * Float(Double(ra + 1) - ua)
-                                        if ra + 1 < rb {
-                                            let step = quantised(value)
-                                            difference[ra + 1] += step
-                                            difference[rb] -= step
-                                            mark(rb)
-                                        }
-                                        if rb < height {
-                                            direct[rb] += value * Float(ub - Double(rb))
-                                            mark(rb)
-                                            mark(rb + 1)
-                                        }
-                                    }
-                                    /// The rows whose band overlaps heights z0…z1 and the start of `material`'s lengths
-                                    /// down the column, noting that the column uses the material on those rows.
-                                    @inline(__always) func curved(_ material: Int, _ z0: Double, _ z1: Double) -> (
-                                        Range<Int>, UnsafeMutablePointer<Float>
-                                    ) {
-                                        let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
-                                        let rb = max(ra, min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up))))
-                                        if !touched[material] {
-                                            touched[material] = true
-                                            longest[material] = 0
-                                            columnMaterials.append(material)
-                                            reach[material] = (ra, rb)
-                                        } else {
-                                            reach[material] = (
-                                                min(reach[material].first, ra), max(reach[material].end, rb)
-                                            )
-                                        }
-                                        return (ra..<rb, lengths.baseAddress! + material * lengthStride)
-                                    }
-                                    /// Adds `value` to row `row` of `material`'s lengths `length`.
-                                    @inline(__always) func lengthen(
-                                        _ length: UnsafeMutablePointer<Float>, _ row: Int, by value: Float,
-                                        _ material: Int
-                                    ) {
-                                        length[row] += value
-                                        longest[material] = max(longest[material], length[row])
-                                    }
-                                    @inline(__always) func lengthsOf(_ material: Int) -> UnsafeMutablePointer<Float> {
-                                        lengths.baseAddress! + material * lengthStride
-                                    }
-                                    /// The transmissions of depths `tau`, bin by bin.
-                                    @inline(__always) func exact(_ tau: SIMD16<Float>) -> (Float, Float) {
-                                        if !sameBits(tau, exactTau) {
-                                            let e = expNegative(tau)
-                                            exactHigh = pairwiseSum(e * weightsHigh)
-                                            exactLow = pairwiseSum(e * weightsLow)
-                                            exactTau = tau
-                                        }
-                                        return (exactHigh, exactLow)
-                                    }
+        difference.withUnsafeMutableBufferPointer { difference in
+            direct.withUnsafeMutableBufferPointer { direct in
+                marks.withUnsafeMutableBufferPointer { marks in
+                    lengths.withUnsafeMutableBufferPointer { lengths in
+                        curvedMaterials.withUnsafeBufferPointer { curvedMaterials in
+                            let rows = Double(height)
+                            @inline(__always) func mark(_ row: Int) { marks[row >> 6] |= 1 << UInt64(row & 63) }
+                            /// Adds `value` × the covered share of each row between heights z0 and z1.
+                            @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
+                                let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
+                                    ub = min(rows, geometry.rowCoordinate(ofZ: z0))
+                                guard ub > ua else { return }
+                                let ra = Int(ua), rb = Int(ub)
+                                mark(ra)
+                                mark(ra + 1)
+                                if ra == rb {
+                                    direct[ra] += value * Float(ub - ua)
+                                    return
+                                }
+                                direct[ra] += value * Float(Double(ra + 1) - ua)
+                                if ra + 1 < rb {
+                                    let step = quantised(value)
+                                    difference[ra + 1] += step
+                                    difference[rb] -= step
+                                    mark(rb)
+                                }
+                                if rb < height {
+                                    direct[rb] += value * Float(ub - Double(rb))
+                                    mark(rb)
+                                    mark(rb + 1)
+                                }
+                            }
+                            /// The rows whose band overlaps heights z0…z1 and the start of `material`'s lengths
+                            /// down the column, noting that the column uses the material on those rows.
+                            @inline(__always) func curved(_ material: Int, _ z0: Double, _ z1: Double) -> (
+                                Range<Int>, UnsafeMutablePointer<Float>
+                            ) {
+                                let ra = max(0, Int(geometry.rowCoordinate(ofZ: z1).rounded(.down)))
+                                let rb = max(ra, min(height, Int(geometry.rowCoordinate(ofZ: z0).rounded(.up))))
+                                if !touched[material] {
+                                    touched[material] = true
+                                    longest[material] = 0
+                                    columnMaterials.append(material)
+                                    reach[material] = (ra, rb)
+                                } else {
+                                    reach[material] = (
+                                        min(reach[material].first, ra), max(reach[material].end, rb)
+                                    )
+                                }
+                                return (ra..<rb, lengths.baseAddress! + material * lengthStride)
+                            }
+                            /// Adds `value` to row `row` of `material`'s lengths `length`.
+                            @inline(__always) func lengthen(
+                                _ length: UnsafeMutablePointer<Float>, _ row: Int, by value: Float,
+                                _ material: Int
+                            ) {
+                                length[row] += value
+                                longest[material] = max(longest[material], length[row])
+                            }
+                            @inline(__always) func lengthsOf(_ material: Int) -> UnsafeMutablePointer<Float> {
+                                lengths.baseAddress! + material * lengthStride
+                            }
+                            /// The transmissions of depths `tau`, bin by bin.
+                            @inline(__always) func exact(_ tau: SIMD16<Float>) -> (Float, Float) {
+                                if !sameBits(tau, exactTau) {
+                                    let e = expNegative(tau)
+                                    exactHigh = pairwiseSum(e * weightsHigh)
+                                    exactLow = pairwiseSum(e * weightsLow)
+                                    exactTau = tau
+                                }
+                                return (exactHigh, exactLow)
+                            }
 
-                                    for column in 0..<width {
-                                        var changed = false
-                                        while next < shapes.count, shapes[next].firstColumn <= column {
-                                            active.append(next)
-                                            next += 1
-                                            changed = true
-                                        }
-                                        var k = 0
-                                        while k < active.count {
-                                            if shapes[active[k]].lastColumn < column {
-                                                active.remove(at: k)
-                                                changed = true
-                                            } else {
-                                                k += 1
-                                            }
-                                        }
-                                        let base = column * height
-                                        // A column whose shapes are all boxes and rods along x, each covering it exactly as
-                                        // it covered the previous column, repeats that column bit for bit: copy it.
-                                        if column > 0, !changed,
-                                            Self.repeatsPreviousColumn(
-                                                active, shapes, column: column, geometry: geometry)
-                                        {
-                                            (high.baseAddress! + base).update(
-                                                from: high.baseAddress! + base - height, count: height)
-                                            (low.baseAddress! + base).update(
-                                                from: low.baseAddress! + base - height, count: height)
-                                            continue
-                                        }
-                                        let (colX0, colX1) = geometry.xRange(ofColumn: column)
-                                        let colCentre = (colX0 + colX1) / 2
-                                        for index in active {
-                                            let s = shapes[index]
-                                            switch s.kind {
-                                            case .box:
-                                                let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                                if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
-                                            case .cylinderAlongZ:
-                                                let mean =
-                                                    chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
-                                                if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
-                                            case .cylinderAlongX:
-                                                let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                                guard cover > 0 else { continue }
-                                                let (range, length) = curved(s.material, s.z0, s.z1)
-                                                for row in range {
-                                                    let top = geometry.topZ - Double(row) * pitch
-                                                    let mean =
-                                                        chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz)
-                                                        / pitch
-                                                    lengthen(length, row, by: Float(mean * cover * s.fill), s.material)
-                                                }
-                                            case .cylinderAlongY:
-                                                guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
-                                                let samples = s.rz < 2 * pitch ? 4 : 1
-                                                let (range, length) = curved(s.material, s.z0, s.z1)
-                                                for row in range {
-                                                    let top = geometry.topZ - Double(row) * pitch
-                                                    var cover = 0.0
-                                                    for j in 0..<samples {
-                                                        let dz =
-                                                            top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
-                                                        let h2 = s.rx * s.rx - dz * dz
-                                                        guard h2 > 0 else { continue }
-                                                        let h = h2.squareRoot()
-                                                        cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
-                                                    }
-                                                    lengthen(
-                                                        length, row,
-                                                        by: Float(s.depth * cover / (pitch * Double(samples)) * s.fill),
-                                                        s.material)
-                                                }
-                                            case .ellipsoid:
-                                                let samples = s.rz < 2 * pitch ? 4 : 1
-                                                let factor = s.ry / s.rx
-                                                if s.rx < 1.5 * pitch {
-                                                    // Narrow: the chord's mean over the column, exactly.
-                                                    let (range, length) = curved(s.material, s.z0, s.z1)
-                                                    for row in range {
-                                                        let top = geometry.topZ - Double(row) * pitch
-                                                        var sum = 0.0
-                                                        for j in 0..<samples {
-                                                            let dz =
-                                                                (top - (Double(j) + 0.5) * pitch / Double(samples)
-                                                                    - s.cz)
-                                                                / s.rz
-                                                            let share = 1 - dz * dz
-                                                            guard share > 0 else { continue }
-                                                            sum +=
-                                                                factor
-                                                                * chordIntegral(
-                                                                    colX0 - s.cx, colX1 - s.cx,
-                                                                    radius: s.rx * share.squareRoot())
-                                                                / pitch
-                                                        }
-                                                        lengthen(
-                                                            length, row, by: Float(sum / Double(samples) * s.fill),
-                                                            s.material)
-                                                    }
-                                                    continue
-                                                }
-                                                // At the column's centre, offset dx from the ellipsoid's, and height offset u
-                                                // from its centre the chord along y is 2·(ry/rx)·√(rx² − dx² − (rx/rz)²·u²):
-                                                // four rows at a time, the square in Double (near the rim the difference
-                                                // cancels), its root in Float (a correctly rounded root of a Float-rounded
-                                                // square: 10⁻⁷ of the chord).
-                                                let dx = colCentre - s.cx
-                                                let q0 = s.rx * s.rx - dx * dx
-                                                guard q0 > 0 else { continue }
-                                                typealias D = SIMD4<Double>
-                                                let scale = 2 * factor * s.fill / Double(samples)
-                                                let k = (s.rx / s.rz) * (s.rx / s.rz)
-                                                // Only the rows this column's ellipse reaches (|u| < √(q0/k)): elsewhere
-                                                // every chord is 0.
-                                                let reachZ = (q0 / k).squareRoot()
-                                                let (range, length) = curved(s.material, s.cz - reachZ, s.cz + reachZ)
-                                                let top = geometry.topZ - s.cz
-                                                // The heights sampled in a row, from its top edge, in pixels.
-                                                let offsets =
-                                                    samples == 1
-                                                    ? SIMD4<Double>(0.5, 0, 0, 0) : SIMD4(0.125, 0.375, 0.625, 0.875)
-                                                typealias F = SIMD4<Float>
-                                                let scaleF = F(repeating: Float(scale))
-                                                /// The chords at four rows.
-                                                @inline(__always) func chords(_ rows: D) -> F {
-                                                    var sum = F.zero
-                                                    for j in 0..<samples {
-                                                        let u = top - (rows + offsets[j]) * pitch
-                                                        var v = q0 - k * u * u
-                                                        v = v.replacing(with: D.zero, where: v .< D.zero)
-                                                        sum += squareRoot(floats(v))
-                                                    }
-                                                    return scaleF * sum
-                                                }
-                                                let lanes = D(0, 1, 2, 3)
-                                                var row = range.lowerBound
-                                                var reached = F.zero
-                                                while row + 4 <= range.upperBound {
-                                                    let at = UnsafeMutableRawPointer(length + row)
-                                                    let sum = at.loadUnaligned(as: F.self) + chords(lanes + Double(row))
-                                                    at.storeBytes(of: sum, as: F.self)
-                                                    reached = reached.replacing(with: sum, where: sum .> reached)
-                                                    row += 4
-                                                }
-                                                longest[s.material] = max(
-                                                    longest[s.material],
-                                                    max(max(reached[0], reached[1]), max(reached[2], reached[3])))
-                                                if row < range.upperBound {
-                                                    let c = chords(lanes + Double(row))
-                                                    for lane in 0..<(range.upperBound - row) {
-                                                        lengthen(length, row + lane, by: c[lane], s.material)
-                                                    }
-                                                }
-                                            }
-                                        }
-                                        // Curved materials in a fixed order (their index), whatever order the shapes came in.
-                                        columnMaterials.sort()
-
-                                        /// Rows start..<end, whose boxes give depths `b`.
-                                        @inline(__always) func walk(_ start: Int, _ end: Int, _ b: SIMD16<Float>) {
-                                            overlapping.removeAll(keepingCapacity: true)
-                                            for material in columnMaterials
-                                            where reach[material].first < end && reach[material].end > start {
-                                                overlapping.append(material)
-                                            }
-                                            if overlapping.isEmpty {
-                                                if !sameBits(b, constantBase) {
-                                                    let e = expNegative(b)
-                                                    constantHigh = pairwiseSum(e * weightsHigh)
-                                                    constantLow = pairwiseSum(e * weightsLow)
-                                                    constantBase = b
-                                                }
-                                                (high.baseAddress! + base + start).update(
-                                                    repeating: constantHigh, count: end - start)
-                                                (low.baseAddress! + base + start).update(
-                                                    repeating: constantLow, count: end - start)
-                                                return
-                                            }
-                                            if overlapping.count == 1 {
-                                                // One curved material: its table, as far as the column's longest path
-                                                // needs (below the limit: longer paths are computed exactly). The
-                                                // table's entries are pure functions of its key, so one grown further
-                                                // than this run needs gives the same pixels.
-                                                let material = overlapping[0]
-                                                let length = lengthsOf(material)
-                                                let limit = tables.limits[material]
-                                                let inverseStep = tables.inverseSteps[material]
-                                                let table = tables.table(base: b, material: material)
-                                                let intervals = tables.intervals(
-                                                    table,
-                                                    through: min(
-                                                        LengthTables.maximumPoints - 1,
-                                                        Int(min(longest[material], limit) * inverseStep) + 1))
-                                                let mu = curvedMaterials[material]
-                                                var row = start
-                                                // Four rows at a time while their paths fit the table.
-                                                while row + 4 <= end {
-                                                    let at = UnsafeMutableRawPointer(length + row)
-                                                    let l = at.loadUnaligned(as: SIMD4<Float>.self)
-                                                    guard all(l .< SIMD4(repeating: limit)) else { break }
-                                                    at.storeBytes(of: .zero, as: SIMD4<Float>.self)
-                                                    let (h, w) = interpolate4(
-                                                        intervals, lengths: l, inverseStep: inverseStep)
-                                                    UnsafeMutableRawPointer(high.baseAddress! + base + row).storeBytes(
-                                                        of: h, as: SIMD4<Float>.self)
-                                                    UnsafeMutableRawPointer(low.baseAddress! + base + row).storeBytes(
-                                                        of: w, as: SIMD4<Float>.self)
-                                                    row += 4
-                                                }
-                                                for row in row..<end {
-                                                    let l = length[row]
-                                                    length[row] = 0
-                                                    let (h, w) =
-                                                        l < limit
-                                                        ? interpolate(intervals, length: l, inverseStep: inverseStep)
-                                                        : exact(b + mu * l)
-                                                    high[base + row] = h
-                                                    low[base + row] = w
-                                                }
-                                                return
-                                            }
-                                            // Several: pixel by pixel, by how many have a path there.
-                                            for material in overlapping { segmentTables[material] = -1 }
-                                            for row in start..<end {
-                                                var count = 0, only = 0
-                                                for material in overlapping where lengthsOf(material)[row] != 0 {
-                                                    count += 1
-                                                    only = material
-                                                }
-                                                let values: (Float, Float)
-                                                let l = lengthsOf(only)[row]
-                                                if count == 1, l < tables.limits[only] {
-                                                    if segmentTables[only] < 0 {
-                                                        segmentTables[only] = tables.table(base: b, material: only)
-                                                    }
-                                                    let inverseStep = tables.inverseSteps[only]
-                                                    let intervals = tables.intervals(
-                                                        segmentTables[only], through: Int(l * inverseStep) + 1)
-                                                    values = interpolate(intervals, length: l, inverseStep: inverseStep)
-                                                } else {
-                                                    var tau = b
-                                                    for material in overlapping {
-                                                        let length = lengthsOf(material)[row]
-                                                        if length != 0 { tau += curvedMaterials[material] * length }
-                                                    }
-                                                    values = exact(tau)
-                                                }
-                                                for material in overlapping { lengthsOf(material)[row] = 0 }
-                                                high[base + row] = values.0
-                                                low[base + row] = values.1
-                                            }
-                                        }
-
-                                        // Walk the marked rows in order: each run from one mark to the next has the boxes'
-                                        // depths of its first row.
-                                        var depth = SIMD16<Float>.zero
-                                        var runDepths = SIMD16<Float>.zero
-                                        var start = 0
-                                        mark(0)
-                                        for word in 0..<marks.count {
-                                            var bits = marks[word]
-                                            marks[word] = 0
-                                            while bits != 0 {
-                                                let row = word << 6 + bits.trailingZeroBitCount
-                                                bits &= bits - 1
-                                                guard row < height else { break }
-                                                if row > start { walk(start, row, runDepths) }
-                                                depth += difference[row]
-                                                runDepths = depth + direct[row]
-                                                difference[row] = .zero
-                                                direct[row] = .zero
-                                                start = row
-                                            }
-                                        }
-                                        walk(start, height, runDepths)
-                                        difference[height] = .zero
-                                        direct[height] = .zero
-                                        for material in columnMaterials { touched[material] = false }
-                                        columnMaterials.removeAll(keepingCapacity: true)
+                            for column in 0..<width {
+                                var changed = false
+                                while next < shapes.count, shapes[next].firstColumn <= column {
+                                    active.append(next)
+                                    next += 1
+                                    changed = true
+                                }
+                                var k = 0
+                                while k < active.count {
+                                    if shapes[active[k]].lastColumn < column {
+                                        active.remove(at: k)
+                                        changed = true
+                                    } else {
+                                        k += 1
                                     }
                                 }
+                                let base = (column & slotMask) * height
+                                // A column whose shapes are all boxes and rods along x, each covering it exactly as
+                                // it covered the previous column, repeats that column bit for bit: copy it.
+                                if column > 0, !changed,
+                                    Self.repeatsPreviousColumn(
+                                        active, shapes, column: column, geometry: geometry)
+                                {
+                                    let previous = ((column - 1) & slotMask) * height
+                                    (high.baseAddress! + base).update(
+                                        from: high.baseAddress! + previous, count: height)
+                                    (low.baseAddress! + base).update(
+                                        from: low.baseAddress! + previous, count: height)
+                                    columnDone(column)
+                                    continue
+                                }
+                                let (colX0, colX1) = geometry.xRange(ofColumn: column)
+                                let colCentre = (colX0 + colX1) / 2
+                                for index in active {
+                                    let s = shapes[index]
+                                    switch s.kind {
+                                    case .box:
+                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                        if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
+                                    case .cylinderAlongZ:
+                                        let mean =
+                                            chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
+                                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
+                                    case .cylinderAlongX:
+                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
+                                        guard cover > 0 else { continue }
+                                        let (range, length) = curved(s.material, s.z0, s.z1)
+                                        for row in range {
+                                            let top = geometry.topZ - Double(row) * pitch
+                                            let mean =
+                                                chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz)
+                                                / pitch
+                                            lengthen(length, row, by: Float(mean * cover * s.fill), s.material)
+                                        }
+                                    case .cylinderAlongY:
+                                        guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
+                                        let samples = s.rz < 2 * pitch ? 4 : 1
+                                        let (range, length) = curved(s.material, s.z0, s.z1)
+                                        for row in range {
+                                            let top = geometry.topZ - Double(row) * pitch
+                                            var cover = 0.0
+                                            for j in 0..<samples {
+                                                let dz =
+                                                    top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
+                                                let h2 = s.rx * s.rx - dz * dz
+                                                guard h2 > 0 else { continue }
+                                                let h = h2.squareRoot()
+                                                cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
+                                            }
+                                            lengthen(
+                                                length, row,
+                                                by: Float(s.depth * cover / (pitch * Double(samples)) * s.fill),
+                                                s.material)
+                                        }
+                                    case .ellipsoid:
+                                        let samples = s.rz < 2 * pitch ? 4 : 1
+                                        let factor = s.ry / s.rx
+                                        if s.rx < 1.5 * pitch {
+                                            // Narrow: the chord's mean over the column, exactly.
+                                            let (range, length) = curved(s.material, s.z0, s.z1)
+                                            for row in range {
+                                                let top = geometry.topZ - Double(row) * pitch
+                                                var sum = 0.0
+                                                for j in 0..<samples {
+                                                    let dz =
+                                                        (top - (Double(j) + 0.5) * pitch / Double(samples)
+                                                            - s.cz)
+                                                        / s.rz
+                                                    let share = 1 - dz * dz
+                                                    guard share > 0 else { continue }
+                                                    sum +=
+                                                        factor
+                                                        * chordIntegral(
+                                                            colX0 - s.cx, colX1 - s.cx,
+                                                            radius: s.rx * share.squareRoot())
+                                                        / pitch
+                                                }
+                                                lengthen(
+                                                    length, row, by: Float(sum / Double(samples) * s.fill),
+                                                    s.material)
+                                            }
+                                            continue
+                                        }
+                                        // At the column's centre, offset dx from the ellipsoid's, and height offset u
+                                        // from its centre the chord along y is 2·(ry/rx)·√(rx² − dx² − (rx/rz)²·u²):
+                                        // four rows at a time, the square in Double (near the rim the difference
+                                        // cancels), its root in Float (a correctly rounded root of a Float-rounded
+                                        // square: 10⁻⁷ of the chord).
+                                        let dx = colCentre - s.cx
+                                        let q0 = s.rx * s.rx - dx * dx
+                                        guard q0 > 0 else { continue }
+                                        typealias D = SIMD4<Double>
+                                        let scale = 2 * factor * s.fill / Double(samples)
+                                        let k = (s.rx / s.rz) * (s.rx / s.rz)
+                                        // Only the rows this column's ellipse reaches (|u| < √(q0/k)): elsewhere
+                                        // every chord is 0.
+                                        let reachZ = (q0 / k).squareRoot()
+                                        let (range, length) = curved(s.material, s.cz - reachZ, s.cz + reachZ)
+                                        let top = geometry.topZ - s.cz
+                                        // The heights sampled in a row, from its top edge, in pixels.
+                                        let offsets =
+                                            samples == 1
+                                            ? SIMD4<Double>(0.5, 0, 0, 0) : SIMD4(0.125, 0.375, 0.625, 0.875)
+                                        typealias F = SIMD4<Float>
+                                        let scaleF = F(repeating: Float(scale))
+                                        /// The chords at four rows.
+                                        @inline(__always) func chords(_ rows: D) -> F {
+                                            var sum = F.zero
+                                            for j in 0..<samples {
+                                                let u = top - (rows + offsets[j]) * pitch
+                                                var v = q0 - k * u * u
+                                                v = v.replacing(with: D.zero, where: v .< D.zero)
+                                                sum += squareRoot(floats(v))
+                                            }
+                                            return scaleF * sum
+                                        }
+                                        let lanes = D(0, 1, 2, 3)
+                                        var row = range.lowerBound
+                                        var reached = F.zero
+                                        while row + 4 <= range.upperBound {
+                                            let at = UnsafeMutableRawPointer(length + row)
+                                            let sum = at.loadUnaligned(as: F.self) + chords(lanes + Double(row))
+                                            at.storeBytes(of: sum, as: F.self)
+                                            reached = reached.replacing(with: sum, where: sum .> reached)
+                                            row += 4
+                                        }
+                                        longest[s.material] = max(
+                                            longest[s.material],
+                                            max(max(reached[0], reached[1]), max(reached[2], reached[3])))
+                                        if row < range.upperBound {
+                                            let c = chords(lanes + Double(row))
+                                            for lane in 0..<(range.upperBound - row) {
+                                                lengthen(length, row + lane, by: c[lane], s.material)
+                                            }
+                                        }
+                                    }
+                                }
+                                // Curved materials in a fixed order (their index), whatever order the shapes came in.
+                                columnMaterials.sort()
+
+                                /// Rows start..<end, whose boxes give depths `b`.
+                                @inline(__always) func walk(_ start: Int, _ end: Int, _ b: SIMD16<Float>) {
+                                    overlapping.removeAll(keepingCapacity: true)
+                                    for material in columnMaterials
+                                    where reach[material].first < end && reach[material].end > start {
+                                        overlapping.append(material)
+                                    }
+                                    if overlapping.isEmpty {
+                                        if !sameBits(b, constantBase) {
+                                            let e = expNegative(b)
+                                            constantHigh = pairwiseSum(e * weightsHigh)
+                                            constantLow = pairwiseSum(e * weightsLow)
+                                            constantBase = b
+                                        }
+                                        (high.baseAddress! + base + start).update(
+                                            repeating: constantHigh, count: end - start)
+                                        (low.baseAddress! + base + start).update(
+                                            repeating: constantLow, count: end - start)
+                                        return
+                                    }
+                                    if overlapping.count == 1 {
+                                        // One curved material: its table, as far as the column's longest path
+                                        // needs (below the limit: longer paths are computed exactly). The
+                                        // table's entries are pure functions of its key, so one grown further
+                                        // than this run needs gives the same pixels.
+                                        let material = overlapping[0]
+                                        let length = lengthsOf(material)
+                                        let limit = tables.limits[material]
+                                        let inverseStep = tables.inverseSteps[material]
+                                        let table = tables.table(base: b, material: material)
+                                        let intervals = tables.intervals(
+                                            table,
+                                            through: min(
+                                                LengthTables.maximumPoints - 1,
+                                                Int(min(longest[material], limit) * inverseStep) + 1))
+                                        let mu = curvedMaterials[material]
+                                        var row = start
+                                        // Four rows at a time while their paths fit the table.
+                                        while row + 4 <= end {
+                                            let at = UnsafeMutableRawPointer(length + row)
+                                            let l = at.loadUnaligned(as: SIMD4<Float>.self)
+                                            guard all(l .< SIMD4(repeating: limit)) else { break }
+                                            at.storeBytes(of: .zero, as: SIMD4<Float>.self)
+                                            let (h, w) = interpolate4(
+                                                intervals, lengths: l, inverseStep: inverseStep)
+                                            UnsafeMutableRawPointer(high.baseAddress! + base + row).storeBytes(
+                                                of: h, as: SIMD4<Float>.self)
+                                            UnsafeMutableRawPointer(low.baseAddress! + base + row).storeBytes(
+                                                of: w, as: SIMD4<Float>.self)
+                                            row += 4
+                                        }
+                                        for row in row..<end {
+                                            let l = length[row]
+                                            length[row] = 0
+                                            let (h, w) =
+                                                l < limit
+                                                ? interpolate(intervals, length: l, inverseStep: inverseStep)
+                                                : exact(b + mu * l)
+                                            high[base + row] = h
+                                            low[base + row] = w
+                                        }
+                                        return
+                                    }
+                                    // Several: pixel by pixel, by how many have a path there.
+                                    for material in overlapping { segmentTables[material] = -1 }
+                                    for row in start..<end {
+                                        var count = 0, only = 0
+                                        for material in overlapping where lengthsOf(material)[row] != 0 {
+                                            count += 1
+                                            only = material
+                                        }
+                                        let values: (Float, Float)
+                                        let l = lengthsOf(only)[row]
+                                        if count == 1, l < tables.limits[only] {
+                                            if segmentTables[only] < 0 {
+                                                segmentTables[only] = tables.table(base: b, material: only)
+                                            }
+                                            let inverseStep = tables.inverseSteps[only]
+                                            let intervals = tables.intervals(
+                                                segmentTables[only], through: Int(l * inverseStep) + 1)
+                                            values = interpolate(intervals, length: l, inverseStep: inverseStep)
+                                        } else {
+                                            var tau = b
+                                            for material in overlapping {
+                                                let length = lengthsOf(material)[row]
+                                                if length != 0 { tau += curvedMaterials[material] * length }
+                                            }
+                                            values = exact(tau)
+                                        }
+                                        for material in overlapping { lengthsOf(material)[row] = 0 }
+                                        high[base + row] = values.0
+                                        low[base + row] = values.1
+                                    }
+                                }
+
+                                // Walk the marked rows in order: each run from one mark to the next has the boxes'
+                                // depths of its first row.
+                                var depth = SIMD16<Float>.zero
+                                var runDepths = SIMD16<Float>.zero
+                                var start = 0
+                                mark(0)
+                                for word in 0..<marks.count {
+                                    var bits = marks[word]
+                                    marks[word] = 0
+                                    while bits != 0 {
+                                        let row = word << 6 + bits.trailingZeroBitCount
+                                        bits &= bits - 1
+                                        guard row < height else { break }
+                                        if row > start { walk(start, row, runDepths) }
+                                        depth += difference[row]
+                                        runDepths = depth + direct[row]
+                                        difference[row] = .zero
+                                        direct[row] = .zero
+                                        start = row
+                                    }
+                                }
+                                walk(start, height, runDepths)
+                                difference[height] = .zero
+                                direct[height] = .zero
+                                for material in columnMaterials { touched[material] = false }
+                                columnMaterials.removeAll(keepingCapacity: true)
+                                columnDone(column)
                             }
                         }
                     }

@@ -56,34 +56,47 @@ public struct Renderer: Sendable {
         for (i, bin) in profile.highEnergy.enumerated() { weightsHigh[i] = Float(bin.weight) }
         for (i, bin) in profile.lowEnergy.enumerated() { weightsLow[8 + i] = Float(bin.weight) }
 
-        // Projected column-major, then blurred into row-major images.
-        var columnsHigh: [Float] = uninitializedArray(count: width * height)
-        var columnsLow: [Float] = uninitializedArray(count: width * height)
-        Self.project(
-            shapes, curvedMaterials: curvedMaterials, geometry: geometry, weightsHigh: weightsHigh,
-            weightsLow: weightsLow,
-            high: &columnsHigh, low: &columnsLow)
+        // Projected column by column into a ring of column slots; each tile of 32 columns blurred into the row-major
+        // images as soon as its columns are projected.
+        let slots = TiledBlur.columnSlots(sigma: profile.blurSigmaPixels)
+        var columnsHigh: [Float] = uninitializedArray(count: slots * height)
+        var columnsLow: [Float] = uninitializedArray(count: slots * height)
         var cleanHigh: [Float] = uninitializedArray(count: width * height)
         var cleanLow: [Float] = uninitializedArray(count: width * height)
-        columnsHigh.withUnsafeBufferPointer { columns in
-            cleanHigh.withUnsafeMutableBufferPointer { clean in
-                Self.blurTransposing(columns, into: clean, width: width, height: height, sigma: profile.blurSigmaPixels)
-            }
-        }
-        columnsLow.withUnsafeBufferPointer { columns in
-            cleanLow.withUnsafeMutableBufferPointer { clean in
-                Self.blurTransposing(columns, into: clean, width: width, height: height, sigma: profile.blurSigmaPixels)
+        columnsHigh.withUnsafeMutableBufferPointer { columnsHigh in
+            columnsLow.withUnsafeMutableBufferPointer { columnsLow in
+                cleanHigh.withUnsafeMutableBufferPointer { cleanHigh in
+                    cleanLow.withUnsafeMutableBufferPointer { cleanLow in
+                        var blurHigh = TiledBlur(
+                            source: columnsHigh.baseAddress!, target: cleanHigh.baseAddress!, width: width,
+                            height: height, sigma: profile.blurSigmaPixels)
+                        var blurLow = TiledBlur(
+                            source: columnsLow.baseAddress!, target: cleanLow.baseAddress!, width: width,
+                            height: height, sigma: profile.blurSigmaPixels)
+                        defer {
+                            blurHigh.deallocate()
+                            blurLow.deallocate()
+                        }
+                        Self.project(
+                            shapes, curvedMaterials: curvedMaterials, geometry: geometry, weightsHigh: weightsHigh,
+                            weightsLow: weightsLow, high: columnsHigh, low: columnsLow, slotMask: slots - 1
+                        ) { column in
+                            blurHigh.advance(projectedThrough: column)
+                            blurLow.advance(projectedThrough: column)
+                        }
+                    }
+                }
             }
         }
 
-        // Every buffer of the scan is written in full by `detect`. The column buffers, dead after the blur, take
-        // the measured transmissions (same type and size): fresh pages cost a page fault each, about a tenth of
-        // the render's time when every buffer was new.
+        // Every buffer of the scan is written in full by `detect`.
         var scan = RenderedScan(
             width: width, height: height, pixelPitchMM: pitch, profileName: profile.name,
             high: uninitializedArray(count: width * height), low: uninitializedArray(count: width * height),
-            display: uninitializedArray(count: width * height * 3), transmissionHigh: consume columnsHigh,
-            transmissionLow: consume columnsLow, materialClasses: uninitializedArray(count: width * height),
+            display: uninitializedArray(count: width * height * 3),
+            transmissionHigh: uninitializedArray(count: width * height),
+            transmissionLow: uninitializedArray(count: width * height),
+            materialClasses: uninitializedArray(count: width * height),
             regions: [:])
         Self.detect(
             &scan, cleanHigh: cleanHigh, cleanLow: cleanLow, profile: profile, classifier: classifier,

@@ -495,8 +495,9 @@ extension RendererTests {
 
     /// The detector blur against a direct computation: the sharp image convolved with the normalised Gaussian
     /// (radius ⌈3σ⌉, edges clamped) in Double, on images not a whole number of four or eight rows or columns; σ = 3
-    /// takes a kernel of radius 9 (the loops for a radius without its own unrolled copy).
-    @Test(arguments: [0.6, 1.3, 3])
+    /// takes a kernel of radius 9 (the loops for a radius without its own unrolled copy), σ = 5 (the largest a
+    /// profile may have) one of radius 15, whose tiles read 62 of the projection's ring of 64 column slots.
+    @Test(arguments: [0.6, 1.3, 3, 5])
     func blurIsTheSeparableGaussianOfTheSharpImage(sigma: Double) throws {
         var scene = TestScenes.empty(length: 1235, height: 611)
         var random = TestRandom(seed: 5)
