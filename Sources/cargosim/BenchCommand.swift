@@ -38,7 +38,9 @@ struct BenchCommand: ParsableCommand {
             Runs every benchmark suite, or those named. `generation`: paperwork-only generation in cases per \
             second on one core (no files written), the same with JSON encoding, and the peak resident memory \
             and time of a child process that writes a course of --course-cases cases to a temporary folder. \
-            Run it with `make bench` (a release build).
+            Run it with `make bench` (a release build). Before the first suite and after each one, the host \
+            check times a fixed piece of arithmetic: on a shared machine it grows with other work on the host, \
+            and every figure near it grows alike.
             """)
 
     @Argument(help: "Suites to run (default: all).")
@@ -76,13 +78,43 @@ struct BenchCommand: ParsableCommand {
             printError("warning: this is a debug build; figures are only meaningful from `make bench` (release).")
         #endif
         print("CargoSim \(CaseGenerator.version) benchmark (seed \(seed))")
+        printHostCheck()
         for suite in BenchSuites.all where suites.isEmpty || suites.contains(suite.name) {
             print("\n\(suite.name): \(suite.summary)")
             print(String(repeating: "-", count: 72))
             try suite.run(context)
+            printHostCheck()
         }
     }
 }
+
+/// Prints the host check: a fixed piece of arithmetic on 16 KB (in the first-level cache: no memory traffic, no
+/// allocation), fastest of three, in this thread's CPU time. Only the share of the core that other work takes moves
+/// it: on a shared virtual machine the thread's CPU time grows with the host's load (up to twice the quiet figure on
+/// the CI machine), and every figure of the run alike, so the check tells a slow render from a busy host.
+func printHostCheck() {
+    var values = [SIMD8<Float>](repeating: SIMD8(repeating: 1), count: 512)
+    var fastest = Double.infinity
+    values.withUnsafeMutableBufferPointer { values in
+        for _ in 0..<3 {
+            let start = threadCPUSeconds()
+            for _ in 0..<60_000 {
+                for i in values.indices { values[i] = values[i] * 0.999 + SIMD8(repeating: 0.0005) }
+            }
+            fastest = min(fastest, threadCPUSeconds() - start)
+        }
+    }
+    // Kept where the optimiser cannot prove it unused, so the loop cannot be left out.
+    hostCheckSink = values.reduce(0) { $0 + $1.sum() }
+    print(
+        "host check               \(String(format: "%.1f", fastest * 1000)) ms CPU  (fixed arithmetic, fastest of 3; about \(String(format: "%.0f", hostCheckQuiet * 1000)) ms on the quiet CI machine: more means a busy host)"
+    )
+}
+
+nonisolated(unsafe) private var hostCheckSink: Float = 0
+
+/// The host check's time on the 2-core CI machine in its quiet minutes (release build).
+private let hostCheckQuiet = 0.018
 
 extension BenchSuites {
     static let generation = [

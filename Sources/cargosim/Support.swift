@@ -152,7 +152,8 @@ final class MappedFile {
     }
 }
 
-/// CPU seconds the calling thread has used: a one-core figure that other work on the machine does not inflate.
+/// CPU seconds the calling thread has used: a one-core figure that other processes on the machine do not inflate (a
+/// busy host under a virtual machine still does: see `printHostCheck`).
 func threadCPUSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
