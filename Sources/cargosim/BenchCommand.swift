@@ -93,6 +93,8 @@ struct BenchCommand: ParsableCommand {
 /// it: on a shared virtual machine the thread's CPU time grows with the host's load (up to twice the quiet figure on
 /// the CI machine), and every figure of the run alike, so the check tells a slow render from a busy host.
 func printHostCheck() {
+    // Unoptimised, the loop takes half a minute and its figure says nothing.
+    guard !isDebugBuild else { return }
     var values = [SIMD8<Float>](repeating: SIMD8(repeating: 1), count: 512)
     var fastest = Double.infinity
     values.withUnsafeMutableBufferPointer { values in
@@ -110,6 +112,12 @@ func printHostCheck() {
         "host check               \(String(format: "%.1f", fastest * 1000)) ms CPU  (fixed arithmetic, fastest of 3; about \(String(format: "%.0f", hostCheckQuiet * 1000)) ms on the quiet CI machine: more means a busy host)"
     )
 }
+
+#if DEBUG
+    private let isDebugBuild = true
+#else
+    private let isDebugBuild = false
+#endif
 
 nonisolated(unsafe) private var hostCheckSink: Float = 0
 
