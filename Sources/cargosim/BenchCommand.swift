@@ -109,7 +109,7 @@ func printHostCheck() {
     // Kept where the optimiser cannot prove it unused, so the loop cannot be left out.
     hostCheckSink = values.reduce(0) { $0 + $1.sum() }
     print(
-        "host check               \(String(format: "%.1f", fastest * 1000)) ms CPU  (fixed arithmetic, fastest of 3; about \(String(format: "%.0f", hostCheckQuiet * 1000)) ms on the quiet CI machine: more means a busy host)"
+        "host check               \(ms(fastest)) ms CPU  (fixed arithmetic, fastest of 3; about \(hostCheckQuietMilliseconds) ms on the quiet CI machine: more means a busy host)"
     )
 }
 
@@ -122,7 +122,7 @@ func printHostCheck() {
 nonisolated(unsafe) private var hostCheckSink: Float = 0
 
 /// The host check's time on the 2-core CI machine in its quiet minutes (release build).
-private let hostCheckQuiet = 0.018
+private let hostCheckQuietMilliseconds = 18
 
 extension BenchSuites {
     static let generation = [
