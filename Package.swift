@@ -26,8 +26,9 @@ let package = Package(
     targets: [
         // The domain as value types: no I/O, no dependencies.
         .target(name: "CargoModel"),
-        // Seed + spec (+ catalogues) -> case and answer key. Pure.
-        .target(name: "CaseGeneration", dependencies: ["CargoModel"]),
+        // Seed + spec (+ catalogues) -> case and answer key. Pure. swift-crypto for the seed's HMAC derivations.
+        .target(
+            name: "CaseGeneration", dependencies: ["CargoModel", .product(name: "Crypto", package: "swift-crypto")]),
         // Courses on disk, YAML specs with line/column errors, catalogue loading.
         .target(
             name: "CaseBundle",

@@ -124,8 +124,32 @@ public struct InspectionCase: Hashable, Sendable, Codable {
         self.evidence = evidence
     }
 
+    /// True when the material of `stage` is here (targeting always is).
+    public func has(_ stage: Stage) -> Bool {
+        switch stage {
+        case .targeting: true
+        case .screening: screening != nil
+        case .examination: examination != nil
+        case .evidence: evidence != nil
+        }
+    }
+
+    /// The case as a trainee may see it at the start: the targeting stage only. `stages` still lists every
+    /// stage, so that the trainee knows what follows; the later stages come in their own stage packs.
+    public var targetingPart: InspectionCase {
+        var part = self
+        part.screening = nil
+        part.examination = nil
+        part.evidence = nil
+        return part
+    }
+
     /// Checks the case on its own: field formats and that the stage list matches the stages present.
-    public func validate() -> ValidationReport {
+    ///
+    /// With `requiringEveryStage` false (a trainee pack whose later stages are not released yet), a listed
+    /// stage may be absent; a stage present must still be listed.
+    public func validate(requiringEveryStage: Bool = true) -> ValidationReport {
+        func matches(_ present: Bool, _ listed: Bool) -> Bool { requiringEveryStage ? present == listed : !present || listed }
         var report = ValidationReport()
         report.check(
             !id.isEmpty && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },
@@ -135,14 +159,14 @@ public struct InspectionCase: Hashable, Sendable, Codable {
             code: "case.stages", field: "stages", value: stages.map(\.rawValue).joined(separator: ","),
             "Stages start with targeting and follow in order without repeats.")
         report.check(
-            (screening != nil) == stages.contains(.screening), code: "case.stages", field: "screening",
+            matches(screening != nil, stages.contains(.screening)), code: "case.stages", field: "screening",
             value: screening == nil ? "absent" : "present", "The screening stage must be present exactly when listed.")
         report.check(
-            (examination != nil) == stages.contains(.examination), code: "case.stages", field: "examination",
+            matches(examination != nil, stages.contains(.examination)), code: "case.stages", field: "examination",
             value: examination == nil ? "absent" : "present",
             "The examination stage must be present exactly when listed.")
         report.check(
-            (evidence != nil) == stages.contains(.evidence), code: "case.stages", field: "evidence",
+            matches(evidence != nil, stages.contains(.evidence)), code: "case.stages", field: "evidence",
             value: evidence == nil ? "absent" : "present", "The evidence stage must be present exactly when listed.")
         report.merge(targeting.billOfLading.validate(), under: "targeting.billOfLading")
         for (i, seal) in targeting.seals.enumerated() { report.merge(seal.validate(), under: "targeting.seals[\(i)]") }

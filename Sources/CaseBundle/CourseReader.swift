@@ -43,15 +43,9 @@ public struct CourseReader: Sendable {
                 message: "No course.json in \(directory.path); give the folder a course was generated "
                     + "into (it holds course.json and cases/).")
         }
-        let index = try CanonicalJSON.decode(CourseIndex.self, from: try Self.read(file), file: file.path)
-        guard index.formatVersion == CourseIndex.currentFormatVersion else {
-            throw BundleError(
-                code: "course.formatVersion", file: file.path, field: "formatVersion",
-                value: "\(index.formatVersion)",
-                message: "This CargoSim reads course format \(CourseIndex.currentFormatVersion); "
-                    + (index.formatVersion > CourseIndex.currentFormatVersion
-                        ? "update CargoSim to open this course." : "regenerate the course."))
-        }
+        let data = try Self.read(file)
+        try Self.checkFormatVersion(of: data, file: file.path)
+        let index = try CanonicalJSON.decode(CourseIndex.self, from: data, file: file.path)
         self.directory = directory
         self.index = index
         self.listed = Set(index.caseIds)
@@ -68,16 +62,54 @@ public struct CourseReader: Sendable {
         directory.appendingPathComponent("cases").appendingPathComponent(id, isDirectory: true)
     }
 
-    /// Reads and decodes `cases/<id>/case.json`; the case inside must carry the id of its folder.
+    /// The folder of case `id`'s files of `stage` (`cases/<id>` or `stages/<stage>/<id>`).
+    public func folder(of stage: Stage, caseId id: String) -> URL {
+        directory.appendingPathComponent(CourseLayout.folder(of: stage, caseId: id), isDirectory: true)
+    }
+
+    /// Where a file of case `id` lives (`scan.png` is in the screening pack); nil for a name no stage holds.
+    public func fileURL(_ name: String, caseId id: String) -> URL? {
+        CourseLayout.path(ofFile: name, caseId: id).map { directory.appendingPathComponent($0) }
+    }
+
+    /// Reads case `id` as far as its stage packs are present: `cases/<id>/case.json` (targeting) and, for
+    /// every later stage listed, its `<stage>.json` when the stage pack is here. The case must carry the id
+    /// of its folder. A trainee pack whose later stages are not released gives a case without them.
     public func readCase(_ id: String) throws(BundleError) -> InspectionCase {
         try checkListed(id)
         let file = caseDirectory(id).appendingPathComponent("case.json")
-        let decoded = try Self.readCase(at: file)
+        var decoded = try Self.readCase(at: file)
         guard decoded.id == id else {
             throw BundleError(
                 code: "course.caseId", file: file.path, field: "id", value: decoded.id,
                 message: "The case in folder \(id) has the id \"\(decoded.id)\"; the course was edited "
                     + "by hand: regenerate it.")
+        }
+        for stage in decoded.stages where stage != .targeting {
+            let stageFile = folder(of: stage, caseId: id).appendingPathComponent(CourseLayout.documentName(of: stage))
+            guard FileManager.default.fileExists(atPath: stageFile.path) else { continue }
+            let data = try Self.read(stageFile)
+            switch stage {
+            case .targeting: break
+            case .screening: decoded.screening = try CanonicalJSON.decode(ScreeningStage.self, from: data, file: stageFile.path)
+            case .examination:
+                decoded.examination = try CanonicalJSON.decode(ExaminationStage.self, from: data, file: stageFile.path)
+            case .evidence: decoded.evidence = try CanonicalJSON.decode(EvidenceStage.self, from: data, file: stageFile.path)
+            }
+        }
+        return decoded
+    }
+
+    /// Reads case `id` with every stage it lists; throws naming the first stage document that is missing
+    /// (a trainee pack whose later stages are not released).
+    public func readCompleteCase(_ id: String) throws(BundleError) -> InspectionCase {
+        let decoded = try readCase(id)
+        for stage in decoded.stages where !decoded.has(stage) {
+            let missing = folder(of: stage, caseId: id).appendingPathComponent(CourseLayout.documentName(of: stage))
+            throw BundleError(
+                code: "course.stageMissing", file: missing.path,
+                message: "The \(stage.rawValue) stage of case \(id) is not here (\(CourseLayout.stagesFolder)/"
+                    + "\(stage.rawValue)/ is the stage pack); give the whole course as generated, not a trainee pack.")
         }
         return decoded
     }
@@ -165,6 +197,19 @@ public struct CourseReader: Sendable {
                 code: "course.unknownCase", file: directory.path, value: id,
                 message: "The course has no case \(id); run `cargosim validate` or list the course to "
                     + "see its case ids.")
+        }
+    }
+
+    /// Refuses a `course.json` of another format version with what to do, before it is decoded.
+    static func checkFormatVersion(of data: Data, file: String) throws(BundleError) {
+        let probe = try CanonicalJSON.decode(CourseFormatProbe.self, from: data, file: file)
+        guard probe.formatVersion == CourseIndex.currentFormatVersion else {
+            throw BundleError(
+                code: "course.formatVersion", file: file, field: "formatVersion", value: "\(probe.formatVersion)",
+                message: "This CargoSim reads course format \(CourseIndex.currentFormatVersion); "
+                    + (probe.formatVersion > CourseIndex.currentFormatVersion
+                        ? "update CargoSim to open this course."
+                        : "regenerate the course (format 1 kept every stage in case.json)."))
         }
     }
 

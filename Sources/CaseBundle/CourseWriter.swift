@@ -1,4 +1,5 @@
 import CargoModel
+import CaseGeneration
 import Foundation
 
 #if canImport(Glibc)
@@ -22,14 +23,19 @@ import Foundation
 ///   folder is renamed aside, the new one renamed into place, then the old one removed.
 ///
 /// Every file is written to `<name>.tmp` and renamed, and hashed as it is written, so the course hash
-/// needs no second pass. Memory is bounded by one case (plus the list of ids): a 10,000-case course
-/// streams through without growing. The layout is the documented contract:
+/// needs no second pass. Memory is bounded by one case (plus the ids and file digests): a 10,000-case
+/// course streams through without growing much. The layout is the documented contract (`CourseLayout`):
 ///
 /// ```
 /// <out>/course.json
-/// <out>/cases/<id>/case.json   (+ extra case files: scan.png, scan-high.png, door.svg, ...)
-/// <out>/keys/<id>.json         (+ extra key files named <id>.<something>: <id>.scene.json)
+/// <out>/cases/<id>/case.json              the targeting stage (the trainee pack)
+/// <out>/stages/<stage>/<id>/<stage>.json  each later stage, with its files (scan*.png, door.svg)
+/// <out>/keys/<id>.json                    (+ extra key files named <id>.<something>: <id>.scene.json)
+/// <out>/keys/course-seed.json             the course's secret seed, when given
 /// ```
+///
+/// The grader pack (`keys/`) is created mode 700 and its files mode 600, whatever the umask: it holds
+/// every answer and the course seed.
 ///
 /// Errors are `BundleError`s naming the path and what to do; codes: `course.outputNotEmpty`,
 /// `course.outputNotFolder`, `course.notACourse`, `course.caseId`, `course.duplicateCaseId`,
@@ -44,6 +50,8 @@ public final class CourseWriter {
     public let generatorVersion: String
     public let courseId: String
     public let overwrite: Bool
+    /// The course's secret seed, written to `keys/course-seed.json` (grader pack) by `finish()`.
+    public let courseSeed: CourseSeed?
 
     private enum State { case open, failed, finished, abandoned }
     private var state = State.open
@@ -51,6 +59,7 @@ public final class CourseWriter {
     /// Lower-cased ids: two ids differing only in case would share a folder on macOS and Windows.
     private var foldedIds: Set<String> = []
     private var hasher = CourseHasher()
+    private var fileDigests: [String: String] = [:]
 
     /// Prepares to write a course to `outputDirectory`.
     ///
@@ -61,7 +70,7 @@ public final class CourseWriter {
     /// written.
     public init(
         outputDirectory: URL, title: String?, generatorVersion: String, courseId: String,
-        overwrite: Bool
+        overwrite: Bool, courseSeed: CourseSeed? = nil
     ) throws(BundleError) {
         let output = outputDirectory.standardizedFileURL.resolvingSymlinksInPath()
         let name = output.lastPathComponent
@@ -75,6 +84,7 @@ public final class CourseWriter {
         self.generatorVersion = generatorVersion
         self.courseId = courseId
         self.overwrite = overwrite
+        self.courseSeed = courseSeed
 
         try Self.checkOutput(output, overwrite: overwrite)
         let parent = output.deletingLastPathComponent()
@@ -94,7 +104,12 @@ public final class CourseWriter {
             try FileManager.default.createDirectory(
                 at: working.appendingPathComponent("cases"), withIntermediateDirectories: true)
             try FileManager.default.createDirectory(
-                at: working.appendingPathComponent("keys"), withIntermediateDirectories: false)
+                at: working.appendingPathComponent("keys"), withIntermediateDirectories: false,
+                attributes: [.posixPermissions: 0o700])
+            // The umask may have narrowed the mode given above; the grader pack is the owner's alone.
+            guard chmod(working.appendingPathComponent("keys").path, 0o700) == 0 else {
+                throw CocoaError(.fileWriteNoPermission)
+            }
         } catch {
             try? FileManager.default.removeItem(at: working)
             throw BundleError(
@@ -115,8 +130,10 @@ public final class CourseWriter {
 
     /// Writes one case and its key.
     ///
-    /// Writes `cases/<id>/case.json`, `keys/<id>.json` and the extra files at once. Extra case files
-    /// must not be named `case.json`; extra key files must be named `<id>.<something>` (not `<id>.json`).
+    /// Writes `cases/<id>/case.json` (the targeting stage), a `<stage>.json` per later stage in its stage
+    /// pack, `keys/<id>.json` and the extra files at once. Extra case files go to the pack of their stage
+    /// (`CourseLayout.stage(ofCaseFile:)`: `scan*.png` to screening, `door.svg` to examination) and must not
+    /// be named like a stage document; extra key files must be named `<id>.<something>` (not `<id>.json`).
     /// Checks that the key belongs to the case, the id is a safe folder name (`CourseNames.isValidCaseId`)
     /// and not already in the course (ignoring letter case). A failed check writes nothing and leaves the
     /// writer usable; a failed write leaves it unusable (abandon it).
@@ -144,11 +161,22 @@ public final class CourseWriter {
                 message: "The course already has a case with the id \"\(id)\" (ids are compared "
                     + "ignoring case); give every case its own id.")
         }
-        for name in extraCaseFiles.keys.sorted() where !CourseNames.isValidFileName(name) || name == "case.json" {
+        for name in extraCaseFiles.keys.sorted()
+        where !CourseNames.isValidFileName(name) || CourseLayout.stage(ofCaseFile: name) == nil
+            || name.hasSuffix(".json")
+        {
             throw BundleError(
                 code: "course.fileName", field: "extraCaseFiles", value: name,
-                message: "Name extra case files with letters, digits, dots, dashes and underscores, "
-                    + "not starting with a dot, and not case.json.")
+                message: "Extra case files are the scans (scan*.png) and the door end (door.svg), named with "
+                    + "letters, digits, dots, dashes and underscores.")
+        }
+        for name in extraCaseFiles.keys.sorted() {
+            let stage = CourseLayout.stage(ofCaseFile: name)!
+            guard inspectionCase.stages.contains(stage) else {
+                throw BundleError(
+                    code: "course.fileName", field: "extraCaseFiles", value: name,
+                    message: "This file belongs to the \(stage.rawValue) stage, which case \(id) does not have.")
+            }
         }
         for name in extraKeyFiles.keys.sorted()
         where !CourseNames.isValidFileName(name) || !name.hasPrefix(id + ".") || name == id + ".json" {
@@ -157,9 +185,13 @@ public final class CourseWriter {
                 message: "Name extra key files \(id).<something> (e.g. \(id).scene.json), with letters, "
                     + "digits, dots, dashes and underscores; \(id).json is the key itself.")
         }
-        let caseData: Data, keyData: Data
+        var files = extraCaseFiles
+        let keyData: Data
         do {
-            caseData = try CanonicalJSON.encode(inspectionCase)
+            files["case.json"] = try CanonicalJSON.encode(inspectionCase.targetingPart)
+            if let stage = inspectionCase.screening { files["screening.json"] = try CanonicalJSON.encode(stage) }
+            if let stage = inspectionCase.examination { files["examination.json"] = try CanonicalJSON.encode(stage) }
+            if let stage = inspectionCase.evidence { files["evidence.json"] = try CanonicalJSON.encode(stage) }
             keyData = try CanonicalJSON.encode(key)
         } catch {
             throw BundleError(
@@ -168,25 +200,30 @@ public final class CourseWriter {
         }
 
         state = .failed  // until every file of the case is in place
-        let caseFolder = workingDirectory.appendingPathComponent("cases").appendingPathComponent(id, isDirectory: true)
-        do {
-            try FileManager.default.createDirectory(at: caseFolder, withIntermediateDirectories: false)
-        } catch {
-            throw unwritable(caseFolder, reason: error.localizedDescription)
-        }
         var hashes: [(name: String, sha256: String)] = []
-        var caseFiles = extraCaseFiles
-        caseFiles["case.json"] = caseData
-        for name in caseFiles.keys.sorted() {
-            let data = caseFiles[name]!
-            try writeAside(data, to: caseFolder.appendingPathComponent(name))
-            hashes.append((name, SHA256.hex(data)))
+        var madeFolders: Set<String> = []
+        for name in files.keys.sorted() {
+            let data = files[name]!
+            let stage = CourseLayout.stage(ofCaseFile: name)!
+            let folderPath = CourseLayout.folder(of: stage, caseId: id)
+            let folder = workingDirectory.appendingPathComponent(folderPath, isDirectory: true)
+            if madeFolders.insert(folderPath).inserted {
+                do {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                } catch {
+                    throw unwritable(folder, reason: error.localizedDescription)
+                }
+            }
+            try writeAside(data, to: folder.appendingPathComponent(name))
+            let path = folderPath + "/" + name, digest = SHA256.hex(data)
+            hashes.append((path, digest))
+            fileDigests[path] = digest
         }
         let keysFolder = workingDirectory.appendingPathComponent("keys", isDirectory: true)
         var keyFiles = extraKeyFiles
         keyFiles[id + ".json"] = keyData
         for name in keyFiles.keys.sorted() {
-            try writeAside(keyFiles[name]!, to: keysFolder.appendingPathComponent(name))
+            try writeAside(keyFiles[name]!, to: keysFolder.appendingPathComponent(name), mode: 0o600)
         }
         hasher.addCase(id: id, files: hashes)
         caseIds.append(id)
@@ -204,13 +241,24 @@ public final class CourseWriter {
         try requireOpen()
         let index = CourseIndex(
             courseId: courseId, title: title, generatorVersion: generatorVersion, caseIds: caseIds,
-            courseHash: hasher.hex)
+            courseHash: hasher.hex, files: fileDigests)
         let data: Data
         do { data = try CanonicalJSON.encode(index) } catch {
             throw BundleError(
                 code: "json.encode", file: "course.json", message: "course.json cannot be written: \(error).")
         }
         state = .failed
+        if let courseSeed {
+            let record = CourseSeedRecord(courseId: courseId, generatorVersion: generatorVersion, seed: courseSeed)
+            let recordData: Data
+            do { recordData = try CanonicalJSON.encode(record) } catch {
+                throw BundleError(code: "json.encode", file: CourseNames.courseSeedFile, message: "\(error)")
+            }
+            try writeAside(
+                recordData,
+                to: workingDirectory.appendingPathComponent("keys").appendingPathComponent(CourseNames.courseSeedFile),
+                mode: 0o600)
+        }
         try writeAside(data, to: workingDirectory.appendingPathComponent("course.json"))
         try Self.checkOutput(outputDirectory, overwrite: overwrite)
         try moveIntoPlace()
@@ -257,10 +305,17 @@ public final class CourseWriter {
                 + "another --out.")
     }
 
-    /// Writes `<url>.tmp`, then renames it to `url`.
-    private func writeAside(_ data: Data, to url: URL) throws(BundleError) {
+    /// Writes `<url>.tmp`, then renames it to `url`; with `mode`, the file has exactly that mode (whatever the
+    /// umask) before a byte is written to it.
+    private func writeAside(_ data: Data, to url: URL, mode: mode_t? = nil) throws(BundleError) {
         let temporary = url.appendingPathExtension("tmp")
-        do { try data.write(to: temporary) } catch { throw unwritable(url, reason: error.localizedDescription) }
+        if let mode {
+            do { try writePrivately(data, to: temporary, mode: mode) } catch {
+                throw unwritable(url, reason: error.localizedDescription)
+            }
+        } else {
+            do { try data.write(to: temporary) } catch { throw unwritable(url, reason: error.localizedDescription) }
+        }
         guard rename(temporary.path, url.path) == 0 else {
             let failure = unwritable(url)
             try? FileManager.default.removeItem(at: temporary)
@@ -355,4 +410,57 @@ private final class ActivePartials: @unchecked Sendable {
     func insert(_ path: String) { lock.withLock { _ = paths.insert(path) } }
     func remove(_ path: String) { lock.withLock { _ = paths.remove(path) } }
     func contains(_ path: String) -> Bool { lock.withLock { paths.contains(path) } }
+}
+
+extension CourseWriter {
+    /// Replaces or adds files of one case in a finished course (`cargosim render` writes new scans and the
+    /// screening document) and rewrites `course.json` with their digests and the new course hash.
+    ///
+    /// Each file goes to the pack of its stage (`CourseLayout`), written aside and renamed; `course.json` is
+    /// rewritten last the same way. The course hash changes: attempts made on the earlier files no longer
+    /// match it. Returns the new index.
+    @discardableResult
+    public static func replaceCaseFiles(
+        in courseDirectory: URL, caseId: String, files: [String: Data]
+    ) throws(BundleError) -> CourseIndex {
+        let reader = try CourseReader(courseDirectory: courseDirectory)
+        guard reader.caseIds.contains(caseId) else {
+            throw BundleError(
+                code: "course.unknownCase", file: courseDirectory.path, value: caseId,
+                message: "The course has no case \(caseId); give a case of this course.")
+        }
+        var index = reader.index
+        for name in files.keys.sorted() {
+            guard CourseNames.isValidFileName(name), let path = CourseLayout.path(ofFile: name, caseId: caseId) else {
+                throw BundleError(
+                    code: "course.fileName", value: name,
+                    message: "Only scans (scan*.png), door.svg and stage documents can be replaced in a case.")
+            }
+            let url = courseDirectory.appendingPathComponent(path)
+            do {
+                try FileManager.default.createDirectory(
+                    at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let temporary = url.appendingPathExtension("tmp")
+                try files[name]!.write(to: temporary)
+                guard rename(temporary.path, url.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+            } catch {
+                throw BundleError(
+                    code: "io.unwritable", file: url.path,
+                    message: "Cannot write \(url.path); check free space and permissions.")
+            }
+            index.files[path] = SHA256.hex(files[name]!)
+        }
+        index.courseHash = index.recomputedHash
+        let indexURL = courseDirectory.appendingPathComponent("course.json")
+        do {
+            let temporary = indexURL.appendingPathExtension("tmp")
+            try CanonicalJSON.encode(index).write(to: temporary)
+            guard rename(temporary.path, indexURL.path) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        } catch {
+            throw BundleError(
+                code: "io.unwritable", file: indexURL.path,
+                message: "Cannot write \(indexURL.path); check free space and permissions.")
+        }
+        return index
+    }
 }

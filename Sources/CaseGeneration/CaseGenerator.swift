@@ -33,7 +33,7 @@ public struct GenerationError: Error, Sendable, CustomStringConvertible {
 /// version, seed, spec and catalogue give the same case, byte for byte once encoded.
 public struct CaseGenerator: Sendable {
     /// Bumped whenever the same seed and spec would give a different case.
-    public static let version = "1.6.0"
+    public static let version = "1.7.0"
 
     public let catalog: Catalog
     let index: CatalogIndex
@@ -55,7 +55,7 @@ public struct CaseGenerator: Sendable {
     ///
     /// - Parameters:
     ///   - spec: what the instructor pinned; everything else is drawn.
-    ///   - seed: the case's own seed (see `caseSeed(courseSeed:index:)`).
+    ///   - seed: the case's own seed (see `CourseSeed.caseSeed(index:)`).
     ///   - caseId: the opaque id to give the case; by default derived from the seed.
     /// - Throws: `GenerationError` when the spec asks for something the catalogue cannot give
     ///   (no goods that fit, a route that cannot avoid red flags, a spec that fails validation).
@@ -81,15 +81,7 @@ public struct CaseGenerator: Sendable {
     }
 }
 
-/// An opaque case id derived one-way from the case seed: `C` and ten base-32 characters
-/// (no I, L, O, U), revealing neither scenario nor difficulty.
-public func opaqueCaseID(seed: UInt64) -> String {
-    let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ")
-    var value = mix(seed, 0xCA5E_1D00)
-    var characters: [Character] = []
-    for _ in 0..<10 {
-        characters.append(alphabet[Int(value & 31)])
-        value >>= 5
-    }
-    return "C" + String(characters.prefix(5)) + "-" + String(characters.suffix(5))
-}
+/// An opaque case id derived one-way from the case seed (HMAC-SHA-256 keyed by it): `C` and ten
+/// base-32 characters (no I, L, O, U), revealing neither seed, scenario nor difficulty. Cases of a
+/// course take `CourseSeed.caseId(index:)` instead, which does not depend on the case seed at all.
+public func opaqueCaseID(seed: UInt64) -> String { opaqueID(derive("case-id", fromCaseSeed: seed)) }

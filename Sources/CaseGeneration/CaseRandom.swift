@@ -63,11 +63,6 @@ func fnv1a64(_ text: String) -> UInt64 {
     return hash
 }
 
-/// The seed of case `index` of a course drawn with `courseSeed`.
-public func caseSeed(courseSeed: UInt64, index: Int) -> UInt64 {
-    mix(courseSeed, UInt64(truncatingIfNeeded: index) &+ 0x5EED)
-}
-
 /// Samplers the project owns, built on `next()` only.
 extension RandomNumberGenerator {
     /// Uniform integer in `range` (Lemire's multiply-and-reject, unbiased).

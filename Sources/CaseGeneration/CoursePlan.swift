@@ -1,18 +1,29 @@
 import CargoModel
 
-/// One case of a course before it is generated: its place, its spec and its seed.
+/// One case of a course before it is generated: its place, its spec, its seed and its id.
 public struct PlannedCase: Sendable, Hashable {
     public var index: Int
     public var spec: CaseSpec
+    /// The case's own seed (secret: it is kept in the key).
     public var seed: UInt64
+    /// The case's opaque id (public), derived from the course seed independently of `seed`.
+    public var caseId: String
     /// True when an instructor wrote the spec (it is used as it is, never redrawn).
     public var pinned: Bool
 
-    public init(index: Int, spec: CaseSpec, seed: UInt64, pinned: Bool) {
+    public init(index: Int, spec: CaseSpec, seed: UInt64, caseId: String, pinned: Bool) {
         self.index = index
         self.spec = spec
         self.seed = seed
+        self.caseId = caseId
         self.pinned = pinned
+    }
+
+    /// Case `index` of the course drawn from `courseSeed`, following `spec` as written.
+    public init(index: Int, pinnedSpec spec: CaseSpec, courseSeed: CourseSeed) {
+        self.init(
+            index: index, spec: spec, seed: courseSeed.caseSeed(index: index), caseId: courseSeed.caseId(index: index),
+            pinned: true)
     }
 }
 
@@ -43,9 +54,10 @@ public enum CaseCategory: String, Sendable, CaseIterable {
 /// to the nearest whole case), in a shuffled order, with a linear difficulty ramp.
 ///
 /// Included specs take their place at even intervals and count toward `count`; the shares
-/// apply to the drawn cases. Pure: the same mix, specs and seed give the same plan.
-public func planCourse(_ mix: CurriculumMix, included: [CaseSpec] = [], seed: UInt64) -> [PlannedCase] {
-    var random = CaseRandom(seed: seed, stream: "course-plan")
+/// apply to the drawn cases. Pure: the same mix, specs and seed give the same plan. Seeds and ids of
+/// the cases come from `seed` one-way (`CourseSeed`).
+public func planCourse(_ mix: CurriculumMix, included: [CaseSpec] = [], seed: CourseSeed) -> [PlannedCase] {
+    var random = CaseRandom(seed: seed.planSeed, stream: "course-plan")
     let total = max(mix.count, included.count)
     let drawn = total - included.count
     let irregular = Int((Double(drawn) * mix.prevalence).rounded())
@@ -68,9 +80,8 @@ public func planCourse(_ mix: CurriculumMix, included: [CaseSpec] = [], seed: UI
     var plan: [PlannedCase] = []
     var drawnIndex = 0
     for position in 0..<total {
-        let caseSeedValue = caseSeed(courseSeed: seed, index: position)
         if let spec = includedAt[position] {
-            plan.append(PlannedCase(index: position, spec: spec, seed: caseSeedValue, pinned: true))
+            plan.append(PlannedCase(index: position, pinnedSpec: spec, courseSeed: seed))
             continue
         }
         let category = categories[drawnIndex]
@@ -84,7 +95,10 @@ public func planCourse(_ mix: CurriculumMix, included: [CaseSpec] = [], seed: UI
         if let weights = mix.vantage, spec.scenario.map({ $0.vantageWeights.count > 1 }) ?? true {
             spec.vantage = random.weighted(Vantage.allCases.map { ($0, weights[$0] ?? 0) })
         }
-        plan.append(PlannedCase(index: position, spec: spec, seed: caseSeedValue, pinned: false))
+        plan.append(
+            PlannedCase(
+                index: position, spec: spec, seed: seed.caseSeed(index: position), caseId: seed.caseId(index: position),
+                pinned: false))
         drawnIndex += 1
     }
     return plan
@@ -101,10 +115,8 @@ extension CaseGenerator {
     /// seed (no clean route for the scenario, say) is redrawn with a derived seed, up to five
     /// times, then with a plain clean or concealment scenario of the same category; a pinned
     /// spec's error is returned as it is.
-    public func generate(_ planned: PlannedCase, caseId: String? = nil, sceneVariant: Int = 0) throws(GenerationError)
-        -> GeneratedCase
-    {
-        let id = caseId ?? opaqueCaseID(seed: planned.seed)
+    public func generate(_ planned: PlannedCase, sceneVariant: Int = 0) throws(GenerationError) -> GeneratedCase {
+        let id = planned.caseId
         do {
             return try generate(planned.spec, seed: planned.seed, caseId: id, sceneVariant: sceneVariant)
         } catch {
@@ -126,6 +138,3 @@ extension CaseGenerator {
         }
     }
 }
-
-/// An opaque course id derived one-way from the course seed.
-public func opaqueCourseID(seed: UInt64) -> String { "K" + opaqueCaseID(seed: mix(seed, 0xC0_FFEE)).dropFirst() }

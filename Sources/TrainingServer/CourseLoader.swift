@@ -5,7 +5,7 @@ import Storage
 /// Reads a generated course folder and its keys into what `Storage.importCourse` stores, after checking
 /// the whole course against the schemas (nothing is imported from a course that does not validate).
 public enum CourseLoader {
-    /// Files of a case folder that trainees may receive, once their stage is open.
+    /// Files of a case's stage packs that trainees may receive, once their stage is open.
     public static let caseFiles = ["scan.png", "scan-high.png", "scan-low.png", "door.svg"]
 
     /// - Throws: `BundleErrors` listing every problem of the course (file, field, what to do).
@@ -16,25 +16,23 @@ public enum CourseLoader {
         let reader = try CourseReader(courseDirectory: courseDirectory)
         var cases: [CaseImport] = []
         for caseId in reader.caseIds {
-            let folder = reader.caseDirectory(caseId)
             let keyFile = keysDirectory.appendingPathComponent(caseId + ".json")
             guard let key = FileManager.default.contents(atPath: keyFile.path) else {
                 throw BundleError(
                     code: "keys.missing", file: keyFile.path,
                     message: "No answer key for case \(caseId); give the keys/ folder of this course with --keys.")
             }
-            guard let document = FileManager.default.contents(atPath: folder.appendingPathComponent("case.json").path)
-            else {
-                throw BundleError(
-                    code: "course.caseMissing", file: folder.path, message: "No case.json; regenerate the course.")
-            }
+            // The server keeps the whole case (every stage pack) and gates the stages itself.
+            let whole = try reader.readCompleteCase(caseId)
             var files: [String: [UInt8]] = [:]
             for name in caseFiles {
-                if let bytes = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path) {
+                if let url = reader.fileURL(name, caseId: caseId), let bytes = FileManager.default.contents(atPath: url.path) {
                     files[name] = Array(bytes)
                 }
             }
-            cases.append(CaseImport(caseId: caseId, document: Array(document), files: files, key: Array(key)))
+            cases.append(
+                CaseImport(
+                    caseId: caseId, document: Array(try CanonicalJSON.encode(whole)), files: files, key: Array(key)))
         }
         let indexBytes =
             FileManager.default.contents(

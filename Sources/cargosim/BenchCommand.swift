@@ -135,7 +135,7 @@ private func runGenerationBench(_ context: BenchContext) throws {
     let workspace = context.workspace, cases = context.cases, courseCases = context.courseCases, seed = context.seed
     do {
         let generator = CaseGenerator(catalog: workspace.catalog)
-        let plan = planCourse(CurriculumMix(count: cases), seed: seed)
+        let plan = planCourse(CurriculumMix(count: cases), seed: CourseSeed(demonstration: seed))
         // Warm up the catalogue indexes and the allocator.
         for planned in plan.prefix(200) { _ = try? generator.generate(planned) }
 
@@ -214,9 +214,9 @@ struct BenchWriteCommand: ParsableCommand {
         do {
             let writer = try CourseWriter(
                 outputDirectory: URL(fileURLWithPath: out), title: "bench",
-                generatorVersion: CaseGenerator.version, courseId: opaqueCourseID(seed: seed),
+                generatorVersion: CaseGenerator.version, courseId: CourseSeed(demonstration: seed).courseId,
                 overwrite: true)
-            for planned in planCourse(CurriculumMix(count: count), seed: seed) {
+            for planned in planCourse(CurriculumMix(count: count), seed: CourseSeed(demonstration: seed)) {
                 let made = try generator.generate(planned)
                 try writer.add(case: made.inspectionCase, key: made.key)
             }

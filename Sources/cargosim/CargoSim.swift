@@ -10,17 +10,19 @@ struct CargoSim: AsyncParsableCommand {
         commandName: "cargosim",
         abstract: "Container inspection training simulator: generate, check and read inspection cases.",
         discussion: """
-            A course is a folder: course.json and cases/ are the trainee pack (safe to hand out); keys/ is the \
-            grader pack (keep it with the instructor). Specs and curricula are YAML files under Cases/.
+            A course is a folder: course.json and cases/ are the trainee pack (the papers, safe to hand out); \
+            stages/ holds the later stages, released one by one (trainee-pack); keys/ is the grader pack with the \
+            answers and the course seed (keep it with the instructor). Specs and curricula are YAML files under Cases/.
 
             Examples:
               cargosim generate --count 40 --mix Cases/curricula/foundation-40.yaml --out course
               cargosim show course/cases/<case-id> --lang es
               cargosim show course/cases/<case-id> --keys course/keys
+              cargosim trainee-pack course --out pack --through screening
               cargosim validate Cases course
             """,
         version: "cargosim \(generatorVersionText)",
-        subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self] + scanCommands + scoringCommands
+        subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self, TraineePackCommand.self] + scanCommands + scoringCommands
             + [BenchCommand.self, BenchWriteCommand.self] + serverCommands
     )
 

@@ -154,7 +154,9 @@ struct CaseText {
             lines.append(heading(t("stage.evidence")))
             lines.append("\(label("replacementSeal")): \(evidence.replacementSealNumber)")
         }
-        if let last, let next = c.stages.first(where: { $0 > last }) {
+        if let missing = c.stages.first(where: { shown.contains($0) && !c.has($0) }) {
+            lines.append("\n" + t("cli.stageNotReleased", ["stage": t("stage." + missing.rawValue)]))
+        } else if let last, let next = c.stages.first(where: { $0 > last }) {
             lines.append("\n" + t("cli.stageHidden") + " (" + t("stage." + next.rawValue) + ")")
         }
         return lines

@@ -10,17 +10,22 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Generate a course: cases for trainees and answer keys for the instructor.",
         discussion: """
-            Writes <out>/course.json and <out>/cases/ (the trainee pack: case.json, the scans scan.png, \
-            scan-high.png and scan-low.png, and door.svg) and <out>/keys/ (the grader pack: keys with the scans' \
-            pixel boxes, and the scenes). Cases are generated and rendered on all cores and written in course order. \
+            Writes <out>/course.json and <out>/cases/ (the trainee pack: each case's papers and seal record), \
+            <out>/stages/ (the later stages, released one by one with `cargosim trainee-pack`: the scans scan.png, \
+            scan-high.png and scan-low.png, the examination findings and door.svg) and <out>/keys/ (the grader pack: \
+            keys with the scans' pixel boxes, the scenes and the course seed). Cases are generated and rendered on all cores and written in course order. \
             The course appears only when complete: an error leaves nothing behind. The same seed, spec and \
-            CargoSim version always give the same course, byte for byte. Without --seed a long random seed is \
-            drawn and printed: keep it with the keys. A short seed (like 7) is for demonstrations only, since \
-            anyone with CargoSim could regenerate the keys from it.
+            CargoSim version always give the same course, byte for byte. Without --seed a secret 256-bit seed is \
+            drawn from the system's secure random source and kept in <out>/keys/course-seed.json: whoever knows \
+            it can regenerate every answer key, so it stays with the keys. A short seed (like 7) is for \
+            demonstrations only: anyone with CargoSim can try it.
             """)
 
-    @Option(help: "Seed of the course (a whole number up to 18446744073709551615). Default: a random one.")
-    var seed: UInt64?
+    @Option(
+        help: ArgumentHelp(
+            "Seed of the course, to reproduce one: the 64 hex digits of keys/course-seed.json, or a short text "
+                + "for a demonstration (guessable). Default: a new secret seed.", valueName: "seed"))
+    var seed: String?
 
     @Option(help: "Number of cases. Default: the mix's count, or 40.")
     var count: Int?
@@ -58,17 +63,18 @@ struct GenerateCommand: ParsableCommand {
             throw ValidationError("Give --count from 1 to 100000 (got \(count)).")
         }
         if out.isEmpty { throw ValidationError("Give an output folder with --out, e.g. --out course.") }
+        if let seed, CourseSeed(text: seed) == nil {
+            throw ValidationError(
+                "Give --seed as the 64 hex digits of a course's keys/course-seed.json, or as a short text of 1 to "
+                    + "256 characters for a demonstration; leave it out for a new secret seed.")
+        }
     }
 
     func run() throws {
         let workspace = try Workspace(assetOptions)
         let lang = userLanguage()
         let text = workspace.localizer
-        var generatorSeed = seed ?? 0
-        if seed == nil {
-            var system = SystemRandomNumberGenerator()
-            generatorSeed = system.next()
-        }
+        let generatorSeed = seed.flatMap(CourseSeed.init(text:)) ?? CourseSeed.random()
         let plan: [PlannedCase]
         let mixUsed: CurriculumMix?
         do {
@@ -76,11 +82,12 @@ struct GenerateCommand: ParsableCommand {
         } catch {
             fail(error)
         }
-        if !quiet {
-            if seed == nil { print("Seed: \(generatorSeed)") }
-            if generatorSeed < 1 << 32 {
-                printError("warning: " + text.text("cli.smallSeedWarning", lang, ["seed": "\(generatorSeed)"]))
-            }
+        if !quiet, let seed {
+            printError(
+                "warning: "
+                    + text.text(
+                        generatorSeed.isGuessable ? "cli.guessableSeedWarning" : "cli.givenSeedWarning", lang,
+                        ["seed": seed]))
         }
         var generator = CaseGenerator(catalog: workspace.catalog)
         var pipeline: ScanPipeline
@@ -97,7 +104,7 @@ struct GenerateCommand: ParsableCommand {
         do {
             writer = try CourseWriter(
                 outputDirectory: outURL, title: title, generatorVersion: CaseGenerator.version,
-                courseId: opaqueCourseID(seed: generatorSeed), overwrite: force)
+                courseId: generatorSeed.courseId, overwrite: force, courseSeed: generatorSeed)
         } catch {
             fail(error)
         }
@@ -169,8 +176,9 @@ struct GenerateCommand: ParsableCommand {
             print(text.text("cli.wrote", lang, ["count": "\(plan.count)", "path": path]))
             print(text.text("cli.traineePack", lang, ["path": "\(path)/course.json, \(path)/cases/"]))
             print(text.text("cli.graderPack", lang, ["path": "\(path)/keys/"]))
+            print(text.text("cli.seedKept", lang, ["path": "\(path)/keys/\(CourseNames.courseSeedFile)"]))
             if let first = plan.first {
-                let id = opaqueCaseID(seed: first.seed)
+                let id = first.caseId
                 let me = CommandLine.arguments.first ?? "cargosim"
                 print(text.text("cli.howToLook", lang, ["command": "\(me) show \(out)/cases/\(id) --lang \(lang)"]))
                 print(
@@ -181,15 +189,13 @@ struct GenerateCommand: ParsableCommand {
         }
     }
 
-    private func makePlan(workspace: Workspace, seed: UInt64) throws -> ([PlannedCase], CurriculumMix?) {
+    private func makePlan(workspace: Workspace, seed: CourseSeed) throws -> ([PlannedCase], CurriculumMix?) {
         let reader = YAMLSpecReader()
         if let spec {
             let url = URL(fileURLWithPath: spec)
             let caseSpec = try reader.readSpec(fileAt: url, catalog: workspace.catalog)
             return (
-                (0..<(count ?? 1)).map {
-                    PlannedCase(index: $0, spec: caseSpec, seed: caseSeed(courseSeed: seed, index: $0), pinned: true)
-                }, nil
+                (0..<(count ?? 1)).map { PlannedCase(index: $0, pinnedSpec: caseSpec, courseSeed: seed) }, nil
             )
         }
         var curriculum = CurriculumMix(count: count ?? 40)

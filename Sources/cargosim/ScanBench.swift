@@ -95,7 +95,7 @@ private func runScanBench(_ context: BenchContext) throws {
 
     // A course on all cores against one.
     let count = min(max(8, context.courseCases / 500), 48)
-    let plan = planCourse(CurriculumMix(count: count), seed: context.seed)
+    let plan = planCourse(CurriculumMix(count: count), seed: CourseSeed(demonstration: context.seed))
     var start = monotonicSeconds()
     for planned in plan {
         _ = try PreparedCase(
@@ -146,7 +146,7 @@ private func runRenderBench(_ context: BenchContext) throws {
         }
     }
     var courseTimes: [Double] = []
-    let plan = planCourse(CurriculumMix(count: 16), seed: context.seed)
+    let plan = planCourse(CurriculumMix(count: 16), seed: CourseSeed(demonstration: context.seed))
     for planned in plan {
         let scene = try generator.generate(planned).scene
         guard !scene.shapes.isEmpty else { continue }

@@ -47,9 +47,10 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render a case's scan again from the scene in its keys, and update the key's pixel geometry.",
         discussion: """
-            Writes the images into the case folder (scan.png, scan-high.png, scan-low.png for the default profile; \
-            scan-<profile>.png and so on for the others), lists them in case.json and replaces the key's entry for \
-            that profile. The photon noise is drawn from the case seed, so rendering twice gives the same bytes.
+            Writes the images into the case's screening pack (stages/screening/<id>/: scan.png, scan-high.png, \
+            scan-low.png for the default profile; scan-<profile>.png and so on for the others), lists them in \
+            screening.json, updates course.json (file digests and course hash) and replaces the key's entry for that \
+            profile. The photon noise is drawn from the case seed, so rendering twice gives the same bytes.
             Profiles: \(ScannerProfile.all.map(\.name).joined(separator: ", ")).
             """)
 
@@ -93,15 +94,20 @@ struct RenderCommand: ParsableCommand {
                     message: "The key's seed is not a whole number; regenerate the course.")
             }
             let output = try pipeline.render(scene, anomalies: key.anomalies, caseSeed: seed)
-            let folder = target.reader.caseDirectory(target.caseId)
-            for (name, data) in output.files { try writeAtomically(data, to: folder.appendingPathComponent(name)) }
-            if inspectionCase.screening != nil {
-                var scans = inspectionCase.screening!.scans.filter { $0.profile != chosen.name }
-                scans += output.references
-                inspectionCase.screening!.scans = scans
-                try writeAtomically(
-                    CanonicalJSON.encode(inspectionCase), to: folder.appendingPathComponent("case.json"))
+            guard inspectionCase.stages.contains(.screening) else {
+                throw BundleError(
+                    code: "course.noScreening", file: casePath,
+                    message: "Case \(target.caseId) has no screening stage, so it has no scans to render.")
             }
+            guard var screening = inspectionCase.screening else {
+                _ = try target.reader.readCompleteCase(target.caseId)  // names the missing stage pack
+                return
+            }
+            screening.scans = screening.scans.filter { $0.profile != chosen.name } + output.references
+            inspectionCase.screening = screening
+            var files = output.files
+            files[CourseLayout.documentName(of: .screening)] = try CanonicalJSON.encode(screening)
+            try CourseWriter.replaceCaseFiles(in: target.reader.directory, caseId: target.caseId, files: files)
             // The default profile's entry stays first: difficulty follows it.
             if let i = key.scans.firstIndex(where: { $0.profile == chosen.name }) {
                 key.scans[i] = output.scanKey
@@ -193,8 +199,9 @@ struct ContactSheetCommand: ParsableCommand {
         do {
             let reader = try CourseReader(courseDirectory: URL(fileURLWithPath: coursePath))
             let images = try reader.caseIds.compactMap { id -> DecodedPNG? in
-                let file = reader.caseDirectory(id).appendingPathComponent("scan.png")
-                guard let data = FileManager.default.contents(atPath: file.path) else { return nil }
+                guard let file = reader.fileURL("scan.png", caseId: id),
+                    let data = FileManager.default.contents(atPath: file.path)
+                else { return nil }
                 return try PNG.decode(Array(data))
             }
             guard !images.isEmpty else {
@@ -306,9 +313,9 @@ struct ReviewPackCommand: ParsableCommand {
             for id in reader.caseIds {
                 let inspectionCase = try reader.readCase(id)
                 let key = try reader.readKey(id, keysDirectory: keysURL)
-                let scanFile = reader.caseDirectory(id).appendingPathComponent(key.scans.first?.file ?? "scan.png")
+                let scanFile = reader.fileURL(key.scans.first?.file ?? "scan.png", caseId: id)
                 // A print-sized copy keeps the page light; the key's boxes are drawn in the scan's own pixels.
-                var png = FileManager.default.contents(atPath: scanFile.path)
+                var png = scanFile.flatMap { FileManager.default.contents(atPath: $0.path) }
                 if let data = png, let decoded = try? PNG.decode(Array(data)), decoded.width > printWidth {
                     let small = ContactSheet(columns: 1, thumbnailWidth: printWidth).thumbnail(decoded)
                     png = Data(try PNG.encodeRGB8(width: small.width, height: small.height, pixels: small.pixels))

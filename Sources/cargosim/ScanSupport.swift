@@ -36,10 +36,10 @@ struct ScanPipeline: Sendable {
         return (stem + ".png", stem + "-high.png", stem + "-low.png")
     }
 
-    /// The photon-noise seed of a case's scan with a profile: derived one-way from the case seed.
+    /// The photon-noise seed of a case's scan with a profile: derived one-way from the case seed
+    /// (HMAC-SHA-256), so that noise recovered from pixels would still not give the seed back.
     static func noiseSeed(caseSeed: UInt64, profile: ScannerProfile) -> UInt64 {
-        var random = CaseRandom(seed: caseSeed, stream: "scan-noise/" + profile.name)
-        return random.next()
+        derive("scan-noise/" + profile.name, fromCaseSeed: caseSeed)
     }
 
     struct Output: Sendable {

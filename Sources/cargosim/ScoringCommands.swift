@@ -42,6 +42,7 @@ final class KeyFolder {
     private var cases: [String: InspectionCase?] = [:]
     let courseHash: String?
     let courseDirectory: URL?
+    private let courseReader: CourseReader?
     /// Key regions per case from a `--regions` file, which overrides the key's own pixel boxes.
     var regions: [String: [KeyRegion]] = [:]
     /// The rubric keys are prepared under.
@@ -56,13 +57,9 @@ final class KeyFolder {
                     code: "keys.notFound", file: path, message: "No keys folder here; give the course's keys/ folder."))
         }
         let course = url.deletingLastPathComponent()
-        if let reader = try? CourseReader(courseDirectory: course) {
-            courseHash = reader.index.courseHash
-            courseDirectory = course
-        } else {
-            courseHash = nil
-            courseDirectory = nil
-        }
+        courseReader = try? CourseReader(courseDirectory: course)
+        courseHash = courseReader?.index.courseHash
+        courseDirectory = courseReader == nil ? nil : course
     }
 
     func key(_ caseId: String, line: Int? = nil) throws -> AnswerKey {
@@ -92,9 +89,7 @@ final class KeyFolder {
 
     func inspectionCase(_ caseId: String) -> InspectionCase? {
         if let cached = cases[caseId] { return cached }
-        let loaded = courseDirectory.flatMap {
-            try? CourseReader.readCase(at: $0.appendingPathComponent("cases/\(caseId)/case.json"))
-        }
+        let loaded = courseReader.flatMap { try? $0.readCase(caseId) }
         cases[caseId] = loaded
         return loaded
     }
@@ -765,7 +760,7 @@ extension BenchSuites {
 private func runScoringBench(_ context: BenchContext) throws {
     let caseCount = 200, traineeCount = context.scoringTrainees
     let generator = CaseGenerator(catalog: context.workspace.catalog)
-    let keys = try planCourse(CurriculumMix(count: caseCount), seed: context.seed).map {
+    let keys = try planCourse(CurriculumMix(count: caseCount), seed: CourseSeed(demonstration: context.seed)).map {
         try generator.generate($0).key
     }
     var rng = SplitMix64(seed: context.seed)

@@ -16,7 +16,7 @@ struct GenerateCommandTests {
             #expect(result.succeeded, "\(result)")
             #expect(result.stdout.contains("40"), "the summary names the number of cases\n\(result)")
             #expect(box.entries() == ["course"], "only the course is left, no working folder")
-            #expect(box.entries("course") == ["cases", "course.json", "keys"])
+            #expect(box.entries("course") == ["cases", "course.json", "keys", "stages"])
 
             let index = try CanonicalJSON.decode(
                 CourseIndex.self, from: Data(contentsOf: box.path("course/course.json")), file: "course.json")
@@ -24,7 +24,8 @@ struct GenerateCommandTests {
             #expect(Set(index.caseIds).count == 40)
             #expect(box.entries("course/cases") == index.caseIds.sorted())
             #expect(
-                box.entries("course/keys") == index.caseIds.flatMap { [$0 + ".json", $0 + ".scene.json"] }.sorted())
+                box.entries("course/keys")
+                    == (index.caseIds.flatMap { [$0 + ".json", $0 + ".scene.json"] } + ["course-seed.json"]).sorted())
             for id in index.caseIds {
                 #expect(box.entries("course/cases/\(id)").contains("case.json"), "cases/\(id) has its case.json")
             }
@@ -41,19 +42,22 @@ struct GenerateCommandTests {
             let second = try fileTree(try box.generateFoundationCourse(into: "second", seed: 7))
             let other = try fileTree(try box.generateFoundationCourse(into: "other", seed: 8))
 
-            var cases = 0, scenes = 0, others = 0
+            var cases = 0, scenes = 0, keys = 0, stages = 0
             for path in first.keys where path.hasSuffix(".json") {
                 if path.hasSuffix("/case.json") {
                     cases += 1
                 } else if path.hasSuffix(".scene.json") {
                     scenes += 1
-                } else {
-                    others += 1
+                } else if path.hasPrefix("keys/") {
+                    keys += 1
+                } else if path.hasPrefix("stages/") {
+                    stages += 1
                 }
             }
             #expect(cases == 40)
             #expect(scenes == 40, "a scene per case in the keys")
-            #expect(others == 41, "course.json and 40 keys")
+            #expect(keys == 41, "40 keys and the course seed")
+            #expect(stages > 40, "the later stages in their stage packs")
             #expect(first.keys.sorted() == second.keys.sorted())
             let differing = first.keys.filter { first[$0] != second[$0] }.sorted()
             #expect(differing.isEmpty, "files that differ between two runs with seed 7: \(differing.prefix(5))")

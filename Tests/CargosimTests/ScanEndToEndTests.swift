@@ -105,13 +105,14 @@ import Testing
             #expect(sceneSchema.validate(json: sceneData).isEmpty, "\(id).scene.json")
             let scene = try CanonicalJSON.decode(Scene.self, from: sceneData, file: id)
             let folder = "/cases/\(id)/"
+            let screeningFolder = "/stages/screening/\(id)/"
             if let exam = c.examination {
-                let svg = try #require(treeA[folder + "door.svg"])
+                let svg = try #require(treeA["/stages/examination/\(id)/door.svg"])
                 let text = String(decoding: svg, as: UTF8.self)
                 #expect(text.contains(exam.seal.numberRead) || (exam.seal.boltNumber.map(text.contains) ?? false))
             }
             guard let screening = c.screening else {
-                #expect(treeA[folder + "scan.png"] == nil)
+                #expect(treeA[screeningFolder + "scan.png"] == nil)
                 continue
             }
             scanned += 1
@@ -120,7 +121,7 @@ import Testing
             let scanKey = try #require(key.scans.first)
             let pitch = scanKey.pixelPitchMM
             for reference in screening.scans {
-                let bytes = try #require(treeA[folder + reference.file])
+                let bytes = try #require(treeA[screeningFolder + reference.file])
                 let info = try #require(Self.pngInfo(bytes))
                 #expect(info.width == reference.widthPixels && info.height == reference.heightPixels)
                 // Image size = container size / pitch.
@@ -170,7 +171,9 @@ import Testing
         var result = try Self.run(["render", caseFolder.path, "--keys", a.appendingPathComponent("keys").path])
         #expect(result.status == 0, "\(result.output)")
         #expect(
-            try Data(contentsOf: caseFolder.appendingPathComponent("scan.png")) == treeA["/cases/\(first)/scan.png"])
+            try Data(contentsOf: a.appendingPathComponent("stages/screening/\(first)/scan.png"))
+                == treeA["/stages/screening/\(first)/scan.png"])
+        #expect(try Self.tree(a) == treeA, "the same profile again changes no byte, course.json included")
         #expect(try Data(contentsOf: a.appendingPathComponent("keys/\(first).json")) == treeA["/keys/\(first).json"])
         result = try Self.run([
             "render", caseFolder.path, "--keys", a.appendingPathComponent("keys").path, "--profile", "cobalt-60",
@@ -178,6 +181,10 @@ import Testing
         #expect(result.status == 0, "\(result.output)")
         let rerendered = try reader.readKey(first)
         #expect(rerendered.scans.map(\.profile) == ["linac-6-4mv", "cobalt-60"])
+        #expect(
+            validator.validate(courseDirectory: a).isEmpty,
+            "course.json lists the new scans and the new screening.json, with the new course hash")
+        #expect(try CourseReader(courseDirectory: a).readCase(first).screening?.scans.count == 5)
 
         // scene --json prints the scene of the keys.
         result = try Self.run(["scene", caseFolder.path, "--keys", a.appendingPathComponent("keys").path, "--json"])

@@ -15,7 +15,7 @@ struct ValidateCommandTests {
         try Data(bytes).write(to: file)
     }
 
-    @Test func aCaseEditedAfterWritingFailsTheCourseHash() throws {
+    @Test func aCaseEditedAfterWritingIsNamed() throws {
         try Sandbox.with { box in
             try box.generateFoundationCourse()
             let id = try CourseReader(courseDirectory: box.path("course")).caseIds[3]
@@ -23,18 +23,21 @@ struct ValidateCommandTests {
 
             let result = try box.cargosim("validate", "course")
             #expect(result.status != 0, "\(result)")
-            #expect(result.stderr.contains("course/course.json: error"), "\(result)")
-            #expect(result.stderr.contains("courseHash"), "names the field\n\(result)")
+            #expect(result.stderr.contains("course/cases/\(id)/case.json: error"), "names the edited file\n\(result)")
             #expect(result.stderr.contains("regenerate"), "says what to do\n\(result)")
             #expect(!result.stdout.contains("valid"), "\(result)")
-            withKnownIssue(
-                """
-                The course hash covers all case files at once, so CourseValidator cannot say which file changed: \
-                course.json would need a digest per case (Sources/CaseBundle/CourseValidator.swift, course.hash).
-                """
-            ) {
-                #expect(result.stderr.contains("cases/\(id)/case.json"), "names the edited file\n\(result)")
-            }
+        }
+    }
+
+    @Test func aMissingStageFileIsNamed() throws {
+        try Sandbox.with { box in
+            try box.generateFoundationCourse()
+            let reader = try CourseReader(courseDirectory: box.path("course"))
+            let id = try #require(reader.caseIds.first { (try? reader.readCase($0).examination) != nil })
+            try FileManager.default.removeItem(at: box.path("course/stages/examination/\(id)/door.svg"))
+            let result = try box.cargosim("validate", "course")
+            #expect(result.status != 0, "\(result)")
+            #expect(result.stderr.contains("stages/examination/\(id)/door.svg"), "names the missing file\n\(result)")
         }
     }
 

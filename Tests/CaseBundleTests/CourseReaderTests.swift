@@ -90,11 +90,18 @@ struct CourseReaderTests {
         #expect((#expect(throws: BundleError.self) { try reader.readCase("../../etc") })?.code == "course.caseId")
 
         var index = reader.index
-        index.formatVersion = 2
+        index.formatVersion = 3
         try CanonicalJSON.encode(index).write(to: tmp.path("course", "course.json"))
         let newer = #expect(throws: BundleError.self) { try CourseReader(courseDirectory: tmp.path("course")) }
         #expect(newer?.code == "course.formatVersion")
         #expect(newer?.message.contains("update CargoSim") == true)
+
+        // A format-1 course (every stage in case.json, no file list) gets "regenerate", not a missing field.
+        try Data(#"{"caseIds":[],"courseHash":"00","courseId":"c","formatVersion":1,"generatorVersion":"1.6.0"}"#.utf8)
+            .write(to: tmp.path("course", "course.json"))
+        let older = #expect(throws: BundleError.self) { try CourseReader(courseDirectory: tmp.path("course")) }
+        #expect(older?.code == "course.formatVersion")
+        #expect(older?.message.contains("regenerate") == true)
     }
 
     @Test("a case whose id differs from its folder is refused, naming the file")

@@ -58,7 +58,7 @@ struct CourseValidatorTests {
         #expect(validator.validate(courseDirectory: out).map(\.code) == ["course.keyMismatch"])
     }
 
-    @Test("a case.json edited after writing breaks the course hash")
+    @Test("a case.json edited after writing is named as the changed file")
     func tamperedCase() throws {
         let (tmp, out) = try course()
         defer { tmp.remove() }
@@ -66,18 +66,73 @@ struct CourseValidatorTests {
         edited.targeting.billOfLading.vessel = "OTHER VESSEL"
         try CanonicalJSON.encode(edited).write(to: out.appendingPathComponent("cases/B2/case.json"))
         let problems = validator.validate(courseDirectory: out)
-        #expect(problems.map(\.code) == ["course.hash"])
-        #expect(problems.first?.file == "course.json")
+        #expect(problems.map(\.code) == ["course.fileChanged"])
+        #expect(problems.first?.file == "cases/B2/case.json")
     }
 
-    @Test("an added file in a case folder breaks the hash; a .DS_Store does not")
+    @Test("a missing scan or door drawing is named, not only a hash mismatch")
+    func missingStageFile() throws {
+        let (tmp, out) = try course()
+        defer { tmp.remove() }
+        try FileManager.default.removeItem(at: out.appendingPathComponent("stages/screening/K7Q2/scan.png"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("stages/examination/K7Q2/door.svg"))
+        let problems = validator.validate(courseDirectory: out)
+        #expect(problems.map(\.code) == ["course.missingFile", "course.missingFile"])
+        #expect(
+            Set(problems.compactMap(\.file)) == [
+                "stages/screening/K7Q2/scan.png", "stages/examination/K7Q2/door.svg",
+            ])
+    }
+
+    @Test("course.json edited by hand (its file list no longer gives its hash) is reported")
+    func tamperedIndex() throws {
+        let (tmp, out) = try course()
+        defer { tmp.remove() }
+        let url = out.appendingPathComponent("course.json")
+        var index = try CanonicalJSON.decode(CourseIndex.self, from: Data(contentsOf: url), file: "course.json")
+        index.files["stages/screening/K7Q2/scan.png"] = String(repeating: "0", count: 64)
+        try CanonicalJSON.encode(index).write(to: url)
+        let codes = validator.validate(courseDirectory: out).map(\.code)
+        #expect(codes.contains("course.hash") && codes.contains("course.fileChanged"))
+    }
+
+    @Test("a trainee pack without the later stage packs is valid; a released stage pack must be whole")
+    func unreleasedStages() throws {
+        let (tmp, out) = try course()
+        defer { tmp.remove() }
+        try FileManager.default.removeItem(at: out.appendingPathComponent("keys"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("stages/examination"))
+        try FileManager.default.removeItem(at: out.appendingPathComponent("stages/evidence"))
+        #expect(validator.validate(courseDirectory: out) == [], "screening released, examination and evidence not yet")
+        let reader = try CourseReader(courseDirectory: out)
+        let partial = try reader.readCase("K7Q2")
+        #expect(partial.screening != nil && partial.examination == nil && partial.evidence == nil)
+        #expect(throws: BundleError.self) { try reader.readCompleteCase("K7Q2") }
+        try FileManager.default.removeItem(at: out.appendingPathComponent("stages/screening/K7Q2/screening.json"))
+        #expect(validator.validate(courseDirectory: out).map(\.code) == ["course.missingFile"])
+    }
+
+    @Test("a later stage written back into case.json is reported: the trainee pack would give it away")
+    func stageInCase() throws {
+        let (tmp, out) = try course()
+        defer { tmp.remove() }
+        try CanonicalJSON.encode(Samples.fullCase(id: "K7Q2")).write(
+            to: out.appendingPathComponent("cases/K7Q2/case.json"))
+        let codes = validator.validate(courseDirectory: out).map(\.code)
+        #expect(codes.contains("course.stageInCase") && codes.contains("course.fileChanged"))
+    }
+
+    @Test("an added file in a case folder is reported; a .DS_Store is not")
     func addedFiles() throws {
         let (tmp, out) = try course()
         defer { tmp.remove() }
         try Data().write(to: out.appendingPathComponent("cases/B2/.DS_Store"))
         #expect(validator.validate(courseDirectory: out) == [])
         try Data("x".utf8).write(to: out.appendingPathComponent("cases/B2/notes.txt"))
-        #expect(validator.validate(courseDirectory: out).map(\.code) == ["course.hash"])
+        try Data("x".utf8).write(to: out.appendingPathComponent("stages/screening/K7Q2/extra.png"))
+        let problems = validator.validate(courseDirectory: out)
+        #expect(problems.map(\.code) == ["course.strayFile", "course.strayFile"])
+        #expect(Set(problems.compactMap(\.file)) == ["cases/B2/notes.txt", "stages/screening/K7Q2/extra.png"])
     }
 
     @Test("a schema violation names the file and the field")
@@ -94,7 +149,7 @@ struct CourseValidatorTests {
                 $0.code == "schema.violation" && $0.file == "cases/K7Q2/case.json"
                     && $0.field == "targeting.billOfLading.goods[1].hsCode"
             })
-        #expect(problems.contains { $0.code == "course.hash" })
+        #expect(problems.contains { $0.code == "course.fileChanged" })
     }
 
     @Test("a key field smuggled into a case is a schema violation")
@@ -119,8 +174,17 @@ struct CourseValidatorTests {
         try CanonicalJSON.encode(broken).write(to: out.appendingPathComponent("cases/B2/case.json"))
         let problems = validator.validate(courseDirectory: out)
         #expect(
-            problems.contains { $0.code == "case.stages" && $0.file == "cases/B2/case.json" && $0.field == "screening" }
-        )
+            problems.contains {
+                $0.code == "course.stageMissing" && $0.file == "stages/screening/B2/screening.json"
+            })
+        // A stage document present but not listed is the model's own error, placed in its file.
+        var unlisted = Samples.fullCase(id: "K7Q2").targetingPart
+        unlisted.stages = [.targeting, .examination, .evidence]
+        try CanonicalJSON.encode(unlisted).write(to: out.appendingPathComponent("cases/K7Q2/case.json"))
+        #expect(
+            validator.validate(courseDirectory: out).contains {
+                $0.code == "case.stages" && $0.file == "stages/screening/K7Q2/screening.json"
+            })
     }
 
     @Test("unlisted case folders, stray files in cases/ and a case carrying another id are reported")

@@ -1,5 +1,6 @@
 import CargoModel
 import CaseBundle
+import CaseGeneration
 import Foundation
 import Testing
 
@@ -29,39 +30,85 @@ struct CourseWriterTests {
 
     static func partials(in folder: URL) -> [String] { entries(folder).filter { $0.contains(".partial-") } }
 
-    @Test("writes course.json, cases/<id>/ and keys/ as documented, with a hash recomputable from the files")
+    @Test("writes course.json, the targeting stage in cases/<id>/, each later stage in its pack, and keys/")
     func writesDocumentedLayout() throws {
         let tmp = try TemporaryFolder()
         defer { tmp.remove() }
         let out = tmp.path("course")
         let index = try Self.writeSampleCourse(to: out)
 
-        #expect(Self.entries(out) == ["cases", "course.json", "keys"])
+        #expect(Self.entries(out) == ["cases", "course.json", "keys", "stages"])
         #expect(Self.entries(out.appendingPathComponent("cases")) == ["B2", "K7Q2"])
-        #expect(Self.entries(tmp.path("course", "cases", "K7Q2")) == ["case.json", "door.svg", "scan.png"])
+        #expect(Self.entries(tmp.path("course", "cases", "K7Q2")) == ["case.json"])
         #expect(Self.entries(tmp.path("course", "cases", "B2")) == ["case.json"])
+        #expect(Self.entries(tmp.path("course", "stages")) == ["evidence", "examination", "screening"])
+        #expect(Self.entries(tmp.path("course", "stages", "screening", "K7Q2")) == ["scan.png", "screening.json"])
+        #expect(Self.entries(tmp.path("course", "stages", "examination", "K7Q2")) == ["door.svg", "examination.json"])
+        #expect(Self.entries(tmp.path("course", "stages", "evidence", "K7Q2")) == ["evidence.json"])
+        #expect(Self.entries(tmp.path("course", "stages", "screening")) == ["K7Q2"], "B2 stops at targeting")
         #expect(Self.entries(out.appendingPathComponent("keys")) == ["B2.json", "K7Q2.json", "K7Q2.scene.json"])
         #expect(Self.partials(in: tmp.url) == [])
 
         #expect(index.caseIds == ["K7Q2", "B2"])
-        #expect(index.formatVersion == 1)
+        #expect(index.formatVersion == 2)
+        let full = Samples.fullCase(id: "K7Q2")
         let caseData = try Data(contentsOf: tmp.path("course", "cases", "K7Q2", "case.json"))
-        #expect(caseData == (try CanonicalJSON.encode(Samples.fullCase(id: "K7Q2"))))
+        #expect(caseData == (try CanonicalJSON.encode(full.targetingPart)), "case.json holds targeting only")
+        #expect(
+            try Data(contentsOf: tmp.path("course", "stages", "examination", "K7Q2", "examination.json"))
+                == CanonicalJSON.encode(full.examination!))
+        #expect(try CourseReader(courseDirectory: out).readCompleteCase("K7Q2") == full, "the packs make the whole case")
         #expect(
             try Data(contentsOf: tmp.path("course", "keys", "B2.json"))
                 == CanonicalJSON.encode(Samples.minimalKey(caseId: "B2")))
-        #expect(try Data(contentsOf: tmp.path("course", "cases", "K7Q2", "scan.png")) == Self.scan)
+        #expect(try Data(contentsOf: tmp.path("course", "stages", "screening", "K7Q2", "scan.png")) == Self.scan)
         #expect(try Data(contentsOf: out.appendingPathComponent("course.json")) == CanonicalJSON.encode(index))
 
-        // The definition, spelled out independently of CourseHasher.
+        // Every file is listed with its digest, and the hash follows its definition, spelled out
+        // independently of CourseHasher.
+        let k7q2 = [
+            "cases/K7Q2/case.json", "stages/evidence/K7Q2/evidence.json", "stages/examination/K7Q2/door.svg",
+            "stages/examination/K7Q2/examination.json", "stages/screening/K7Q2/scan.png",
+            "stages/screening/K7Q2/screening.json",
+        ]
+        #expect(index.files.keys.sorted() == (k7q2 + ["cases/B2/case.json"]).sorted())
         var text = "K7Q2\n"
-        for name in ["case.json", "door.svg", "scan.png"] {
-            text += name + "\n" + SHA256.hex(try Data(contentsOf: tmp.path("course", "cases", "K7Q2", name))) + "\n"
+        for path in k7q2 {
+            let digest = SHA256.hex(try Data(contentsOf: out.appendingPathComponent(path)))
+            #expect(index.files[path] == digest, "\(path)")
+            text += path + "\n" + digest + "\n"
         }
-        text +=
-            "B2\n" + "case.json\n" + SHA256.hex(try Data(contentsOf: tmp.path("course", "cases", "B2", "case.json")))
+        text += "B2\n" + "cases/B2/case.json\n" + SHA256.hex(try Data(contentsOf: tmp.path("course", "cases", "B2", "case.json")))
             + "\n"
         #expect(index.courseHash == SHA256.hex(Array(text.utf8)))
+        #expect(index.recomputedHash == index.courseHash)
+    }
+
+    @Test("the grader pack is the owner's alone: keys/ mode 700, keys and the course seed mode 600")
+    func graderPackIsPrivate() throws {
+        let tmp = try TemporaryFolder()
+        defer { tmp.remove() }
+        let out = tmp.path("course")
+        let writer = try CourseWriter(
+            outputDirectory: out, title: nil, generatorVersion: "0.1.0", courseId: CourseSeed(demonstration: 3).courseId,
+            overwrite: false, courseSeed: CourseSeed(demonstration: 3))
+        try writer.add(
+            case: Samples.fullCase(id: "K7Q2"), key: Samples.fullKey(caseId: "K7Q2"),
+            extraKeyFiles: ["K7Q2.scene.json": Data("{}\n".utf8)])
+        try writer.finish()
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: out.appendingPathComponent(path).path)[.posixPermissions]
+                as? Int) ?? -1
+        }
+        #expect(try mode("keys") == 0o700)
+        for name in ["K7Q2.json", "K7Q2.scene.json", "course-seed.json"] { #expect(try mode("keys/" + name) == 0o600) }
+        let record = try CanonicalJSON.decode(
+            CourseSeedRecord.self, from: Data(contentsOf: out.appendingPathComponent("keys/course-seed.json")),
+            file: "course-seed.json")
+        #expect(record.courseSeed == CourseSeed(demonstration: 3).text)
+        #expect(record.courseId == CourseSeed(demonstration: 3).courseId)
+        let validator = try CourseValidator(schemaDirectory: Samples.schemaDirectory)
+        #expect(validator.validate(courseDirectory: out).isEmpty, "the seed record belongs in keys/")
     }
 
     @Test("course.json holds no seed, scenario or other key field")
@@ -75,7 +122,9 @@ struct CourseWriterTests {
         }
         guard case let .object(members) = try JSONValue(parsing: Data(text.utf8)) else { return }
         #expect(
-            Set(members.keys) == ["caseIds", "courseHash", "courseId", "formatVersion", "generatorVersion", "title"])
+            Set(members.keys) == [
+                "caseIds", "courseHash", "courseId", "files", "formatVersion", "generatorVersion", "title",
+            ])
     }
 
     @Test("writing the same cases twice gives byte-identical files and the same hash")
@@ -131,8 +180,8 @@ struct CourseWriterTests {
         try FileManager.default.createDirectory(at: tmp.path("empty"), withIntermediateDirectories: true)
         try Self.writeSampleCourse(to: tmp.path("empty"))
         try Self.writeSampleCourse(to: tmp.path("new", "deeper", "course"))
-        #expect(Self.entries(tmp.path("empty")) == ["cases", "course.json", "keys"])
-        #expect(Self.entries(tmp.path("new", "deeper", "course")) == ["cases", "course.json", "keys"])
+        #expect(Self.entries(tmp.path("empty")) == ["cases", "course.json", "keys", "stages"])
+        #expect(Self.entries(tmp.path("new", "deeper", "course")) == ["cases", "course.json", "keys", "stages"])
     }
 
     @Test("abandon leaves neither a course nor a partial folder; so does dropping an unfinished writer")

@@ -18,7 +18,7 @@ struct GeneratedCourseSchemaTests {
         /// Every scenario alike, a fifth of the cases stopping after targeting.
         case everyScenario
 
-        func plan(catalog: Catalog, seed: UInt64) throws -> [PlannedCase] {
+        func plan(catalog: Catalog, seed: CourseSeed) throws -> [PlannedCase] {
             switch self {
             case .foundation:
                 let url = GeneratedCourseSchemaTests.root.appendingPathComponent("Cases/curricula/foundation-40.yaml")
@@ -47,7 +47,7 @@ struct GeneratedCourseSchemaTests {
         let generator = CaseGenerator(catalog: catalog)
         let writer = try CourseWriter(
             outputDirectory: course, title: "Schema check (\(mix.rawValue))", generatorVersion: CaseGenerator.version,
-            courseId: opaqueCourseID(seed: 20_260_601), overwrite: false)
+            courseId: CourseSeed(demonstration: 20_260_601).courseId, overwrite: false)
         var stagesSeen: Set<Stage> = []
         for planned in plan {
             let made = try generator.generate(planned)

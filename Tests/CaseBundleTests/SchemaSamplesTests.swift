@@ -195,7 +195,11 @@ enum Samples {
     static func index() -> CourseIndex {
         CourseIndex(
             courseId: "course-1", title: "Foundation", generatorVersion: "0.1.0", caseIds: ["K7Q2-9XTA", "M1N1"],
-            courseHash: String(repeating: "0f", count: 32))
+            courseHash: String(repeating: "0f", count: 32),
+            files: [
+                "cases/K7Q2-9XTA/case.json": String(repeating: "1a", count: 32),
+                "stages/screening/K7Q2-9XTA/scan.png": String(repeating: "2b", count: 32),
+            ])
     }
 
     /// The folder holding the JSON Schemas (`Assets/schema`), found from this file's place in the repository.

@@ -134,7 +134,13 @@ struct SchemaTests {
         Mutation(
             kind: .course, path: ["seed"], value: .string("42"), pointer: "/seed", keyword: "additionalProperties"),
         Mutation(
-            kind: .course, path: ["formatVersion"], value: .number(2), pointer: "/formatVersion", keyword: "const"),
+            kind: .course, path: ["formatVersion"], value: .number(1), pointer: "/formatVersion", keyword: "const"),
+        Mutation(
+            kind: .course, path: ["files", "keys/K7Q2-9XTA.json"], value: .string(String(repeating: "ab", count: 32)),
+            pointer: "/files/keys~1K7Q2-9XTA.json", keyword: "propertyNames"),
+        Mutation(
+            kind: .course, path: ["files", "cases/K7Q2-9XTA/case.json"], value: .string("xyz"),
+            pointer: "/files/cases~1K7Q2-9XTA~1case.json", keyword: "pattern"),
         Mutation(
             kind: .course, path: ["caseIds", "0"], value: .string("../etc"), pointer: "/caseIds/0", keyword: "pattern"),
     ]

@@ -154,7 +154,7 @@ struct StarterLibraryTests {
         let included = try reader.readIncludes(of: mix, mixFileAt: url, catalog: catalog).map(\.spec)
         #expect(mix.count == 40)
         for seed in tenSeeds.prefix(3) {
-            let plan = planCourse(mix, included: included, seed: seed)
+            let plan = planCourse(mix, included: included, seed: CourseSeed(demonstration: seed))
             #expect(plan.count == 40)
             #expect(plan.map(\.index) == Array(0..<40))
             #expect(plan.filter(\.pinned).map(\.spec) == included, "the included specs appear once each, in order")

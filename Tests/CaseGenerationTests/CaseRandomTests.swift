@@ -74,11 +74,13 @@ import Testing
     }
 
     @Test func caseSeedsAndIDsAreDistinctAcrossACourse() {
-        let seeds = (0..<10_000).map { caseSeed(courseSeed: 99, index: $0) }
+        let course = CourseSeed.random()
+        let seeds = (0..<10_000).map { course.caseSeed(index: $0) }
         #expect(Set(seeds).count == seeds.count)
-        let ids = seeds.map(opaqueCaseID)
+        let ids = (0..<10_000).map { course.caseId(index: $0) }
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.count == 12 && $0.first == "C" })
+        #expect(Set(seeds.map(opaqueCaseID)).count == seeds.count)
     }
 }
 

@@ -38,7 +38,9 @@ func casesOfEveryScenario(count: Int, seed: UInt64) throws -> [(Scenario, Genera
     var result: [(Scenario, GeneratedCase)] = []
     for scenario in Scenario.allCases {
         for _ in 0..<count {
-            let planned = PlannedCase(index: 0, spec: CaseSpec(scenario: scenario), seed: random.next(), pinned: false)
+            let seed = random.next()
+            let planned = PlannedCase(
+                index: 0, spec: CaseSpec(scenario: scenario), seed: seed, caseId: opaqueCaseID(seed: seed), pinned: false)
             result.append((scenario, try Repository.generator.generate(planned)))
         }
     }

@@ -44,6 +44,16 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PASSWORD = os.environ.get("CARGOSIM_TEST_PASSWORD", "browser-test-pw-1")
 
 
+def read_case(course, case_id):
+    """The whole case: cases/<id>/case.json (targeting) with each later stage from its stage pack."""
+    case = json.load(open(os.path.join(course, "cases", case_id, "case.json")))
+    for stage in ("screening", "examination", "evidence"):
+        path = os.path.join(course, "stages", stage, case_id, stage + ".json")
+        if os.path.exists(path):
+            case[stage] = json.load(open(path))
+    return case
+
+
 class Failure(Exception):
     pass
 
@@ -206,7 +216,7 @@ class Server:
         self.course_id = index["courseId"]
         self.cases = {}
         for case_id in index["caseIds"]:
-            self.cases[case_id] = json.load(open(os.path.join(self.course, "cases", case_id, "case.json")))
+            self.cases[case_id] = read_case(self.course, case_id)
         db = ["--db", self.db]
         for user, language in (("trainee1", "en"), ("trainee2", "en")):
             run([self.cargosim, "users", "add", user, "--name", f"Test {user}", "--role", "trainee", "--language",
@@ -902,7 +912,7 @@ def main():
         if args.server_url:
             server.url, server.course = args.server_url, args.course
             index = json.load(open(os.path.join(server.course, "course.json")))
-            server.cases = {c: json.load(open(os.path.join(server.course, "cases", c, "case.json"))) for c in index["caseIds"]}
+            server.cases = {c: read_case(server.course, c) for c in index["caseIds"]}
         else:
             server.prepare()
             server.start()

@@ -37,9 +37,9 @@ step "generate a small course with scans"
 cargosim generate --seed 20261129 --count 4 --mix "$pkg/Cases/curricula/foundation-40.yaml" --out course
 cases=(course/cases/*/)
 [ "${#cases[@]}" -eq 4 ] || fail "expected 4 cases, found ${#cases[@]}"
-scans=$(find course/cases -name 'scan-high.png' | wc -l)
+scans=$(find course/stages/screening -name 'scan-high.png' | wc -l)
 [ "$scans" -ge 1 ] || fail "no scan-high.png in the course"
-signature=$(head -c 8 "$(find course/cases -name 'scan-high.png' | head -1)" | od -An -tx1 | tr -d ' \n')
+signature=$(head -c 8 "$(find course/stages/screening -name 'scan-high.png' | head -1)" | od -An -tx1 | tr -d ' \n')
 [ "$signature" = 89504e470d0a1a0a ] || fail "scan-high.png is not a PNG (signature $signature)"
 echo "  $scans scans"
 
@@ -48,6 +48,11 @@ cargosim validate course
 
 step "validate with the package's Assets found next to the program (no CARGOSIM_ASSETS)"
 env -u CARGOSIM_ASSETS "$pkg/libexec/cargosim" validate course >/dev/null
+
+step "the trainee pack: the papers only, never a key"
+cargosim trainee-pack course --out pack >/dev/null
+[ ! -e pack/keys ] && [ ! -e pack/stages ] || fail "trainee-pack copied keys/ or a later stage"
+cargosim validate pack >/dev/null
 
 step "show a case in Spanish, without its answer key"
 cargosim show "${cases[0]}" --lang es >"$work/show-es.txt"
