@@ -2,6 +2,12 @@ import CargoModel
 import Foundation
 import GRDB
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so that a transaction that
 /// returned has reached the disk and survives `kill -9` or a power cut.
 public final class SQLiteStorage: Storage {
@@ -17,6 +23,7 @@ public final class SQLiteStorage: Storage {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        try Self.makePrivate(path)
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(pool)
@@ -29,6 +36,30 @@ public final class SQLiteStorage: Storage {
         }
         writer = GroupWriter(pool: pool)
         self.path = path
+    }
+
+    /// Creates the database file mode 600 when absent, and narrows an existing one (and its WAL and shared-memory
+    /// files) to 600: it holds answer keys, password and session hashes. SQLite gives the WAL and shared-memory
+    /// files it creates the database file's mode, whatever the umask.
+    static func makePrivate(_ path: String) throws {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw StorageError(
+                code: "io",
+                message: "Cannot open the database \(path) (\(String(cString: strerror(errno)))); check the folder "
+                    + "exists and is writable, or give another --db.")
+        }
+        let narrowed = fchmod(fd, 0o600) == 0
+        close(fd)
+        for companion in [path + "-wal", path + "-shm"] where access(companion, F_OK) == 0 {
+            _ = chmod(companion, 0o600)
+        }
+        guard narrowed else {
+            throw StorageError(
+                code: "io",
+                message: "Cannot make the database \(path) private to its owner (chmod 600: "
+                    + "\(String(cString: strerror(errno)))); check who owns it.")
+        }
     }
 
     /// The largest number of writes committed in one transaction so far (group commit; see `GroupWriter`).

@@ -632,14 +632,12 @@ struct KeysInitCommand: ParsableCommand {
         }
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let identity = SigningIdentity.generate()
-        guard
-            FileManager.default.createFile(
-                atPath: secret.path, contents: Data(identity.privateKeyText.utf8),
-                attributes: [.posixPermissions: 0o600])
-        else {
+        // Mode 600 from the moment the file exists, whatever the umask (and narrowed first when --force replaces one).
+        do { try writePrivately(Data(identity.privateKeyText.utf8), to: secret) } catch {
             fail(
                 BundleError(
-                    code: "io.write", file: secret.path, message: "Cannot write the key here; check the folder."))
+                    code: "io.write", file: secret.path,
+                    message: "Cannot write the key here (\(error)); check the folder's permissions."))
         }
         write(Data(identity.publicKeyText.utf8), to: pub.path)
         print(

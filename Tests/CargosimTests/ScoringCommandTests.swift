@@ -13,6 +13,9 @@ import Testing
         for name in ["expert", "stranger", "centre"] {
             let keys = try box.cargosim("keys", "init", "--out", "keys", "--name", name)
             try #require(keys.succeeded, "\(keys)")
+            let mode = try FileManager.default.attributesOfItem(atPath: box.path("keys/\(name).key").path)[
+                .posixPermissions] as? Int
+            #expect(mode == 0o600, "the signing key is the owner's alone")
         }
     }
 

@@ -19,6 +19,27 @@ import Testing
             clock: .server)
     }
 
+    static func mode(_ path: String) throws -> Int {
+        (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
+    }
+
+    @Test func theDatabaseAndItsWALAreTheOwnersAloneWhateverTheUmask() async throws {
+        // A new database, under the usual umask 022, used to be 644: keys, bcrypt and session hashes readable by all.
+        let path = Self.temporaryPath()
+        defer { removeDatabase(path) }
+        let storage = try SQLiteStorage(path: path)
+        try await storage.audit(AuditEntry(at: Instant(millisecondsSinceEpoch: 1), actor: "t", action: "a", detail: ""))
+        #expect(try Self.mode(path) == 0o600)
+        #expect(try Self.mode(path + "-wal") == 0o600)
+        // An existing database left world-readable is narrowed when it is opened.
+        let old = Self.temporaryPath()
+        defer { removeDatabase(old) }
+        _ = try SQLiteStorage(path: old)
+        #expect(chmod(old, 0o644) == 0)
+        _ = try SQLiteStorage(path: old)
+        #expect(try Self.mode(old) == 0o600)
+    }
+
     @Test func importingTheSameCourseAgainChangesNothingAndAnotherWithTheSameIdIsAConflict() async throws {
         let path = Self.temporaryPath()
         defer { removeDatabase(path) }
