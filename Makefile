@@ -17,15 +17,20 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# The demonstration: a 12-case course (a quick first start: 12 cases with scans generate in a few seconds on
-# two cores, and still mix clean boxes and concealments), the accounts, the course in the database,
-# a training and a test assignment per demo trainee; then the server, which prints its address.
+# The demonstration: a 12-case practice course and an 8-case test course (a quick first start: they generate
+# with their scans in under a minute on two cores, and still mix clean boxes and concealments), the accounts,
+# both courses in the database, the practice course in training mode and the test course in test mode for each
+# demo trainee (never one course in both modes); then the server, which prints its address. A course folder
+# that does not validate (say, one written by an older CargoSim) is generated again.
 DB ?= cargosim.sqlite
 DEMO_CASES ?= 12
+DEMO_TEST ?= demo-test
+DEMO_TEST_CASES ?= 8
 PORT ?= 8080
 run: build
-	@test -f $(DEMO)/course.json || $(BIN) generate --seed $(SEED) --count $(DEMO_CASES) --mix Cases/curricula/foundation-40.yaml --out $(DEMO) --title "Demonstration course"
-	$(BIN) demo-setup --course $(DEMO) --db $(DB)
+	@$(BIN) validate $(DEMO) >/dev/null 2>&1 || $(BIN) generate --force --seed $(SEED) --count $(DEMO_CASES) --mix Cases/curricula/foundation-40.yaml --out $(DEMO) --title "Demonstration course (practice)"
+	@$(BIN) validate $(DEMO_TEST) >/dev/null 2>&1 || $(BIN) generate --force --seed $(SEED)-test --count $(DEMO_TEST_CASES) --mix Cases/curricula/foundation-40.yaml --out $(DEMO_TEST) --title "Demonstration test"
+	$(BIN) demo-setup --course $(DEMO) --test-course $(DEMO_TEST) --db $(DB)
 	$(BIN) serve --db $(DB) --port $(PORT)
 
 test: deps
@@ -66,4 +71,4 @@ lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
 
 clean:
-	rm -rf .build $(DEMO) $(DB) $(DB)-wal $(DB)-shm demo-accounts.txt dist
+	rm -rf .build $(DEMO) $(DEMO_TEST) $(DB) $(DB)-wal $(DB)-shm demo-accounts.txt dist

@@ -446,9 +446,9 @@ public final class SQLiteStorage: Storage {
             assignedAt: Instant(millisecondsSinceEpoch: row["assignedAt"]))
     }
 
-    public func createAssignment(courseId: String, userId: Int64, mode: AttemptMode, at time: Instant) async throws
-        -> Assignment
-    {
+    public func createAssignment(
+        courseId: String, userId: Int64, mode: AttemptMode, at time: Instant, overridingModeConflict: Bool
+    ) async throws -> Assignment {
         try await write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM course WHERE id = ?", arguments: [courseId]) ?? false else {
                 throw StorageError.notFound("No course \(courseId); import it first with `cargosim course import`.")
@@ -456,12 +456,44 @@ public final class SQLiteStorage: Storage {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [userId]) ?? false else {
                 throw StorageError.notFound("No user with id \(userId); add the user first.")
             }
+            if !overridingModeConflict, let other = try Self.modeConflict(db, courseId: courseId, userId: userId, mode: mode) {
+                throw StorageError.modeConflict(other, courseId: courseId, mode: mode)
+            }
             try db.execute(
                 sql: "INSERT INTO assignment (courseId, userId, mode, assignedAt) VALUES (?, ?, ?, ?)",
                 arguments: [courseId, userId, mode.rawValue, time.millisecondsSinceEpoch])
             return Assignment(
                 id: db.lastInsertedRowID, courseId: courseId, userId: userId, mode: mode, resultsReleased: false,
                 assignedAt: time)
+        }
+    }
+
+    public func modeConflict(courseId: String, userId: Int64, mode: AttemptMode) async throws -> Assignment? {
+        try await pool.read { db in try Self.modeConflict(db, courseId: courseId, userId: userId, mode: mode) }
+    }
+
+    static func modeConflict(_ db: Database, courseId: String, userId: Int64, mode: AttemptMode) throws -> Assignment? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT a.* FROM assignment a
+                WHERE a.userId = ? AND a.mode != ? AND EXISTS (
+                    SELECT 1 FROM courseCase held JOIN courseCase wanted ON wanted.caseId = held.caseId
+                    WHERE held.courseId = a.courseId AND wanted.courseId = ?)
+                ORDER BY a.id LIMIT 1
+                """, arguments: [userId, mode.rawValue, courseId]
+        ).map(Self.assignment)
+    }
+
+    public func openTests(userId: Int64, caseId: String) async throws -> [Assignment] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.* FROM assignment a JOIN courseCase c ON c.courseId = a.courseId AND c.caseId = ?
+                    WHERE a.userId = ? AND a.mode = 'test' AND a.resultsReleased = 0 ORDER BY a.id
+                    """, arguments: [caseId, userId]
+            ).map(Self.assignment)
         }
     }
 

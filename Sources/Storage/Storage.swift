@@ -56,8 +56,19 @@ public protocol Storage: Sendable {
 
     // MARK: Assignments and work
 
-    func createAssignment(courseId: String, userId: Int64, mode: AttemptMode, at time: Instant) async throws
-        -> Assignment
+    /// Gives a course to a user in a mode. Test integrity: a user who holds (or held) a course — or any course
+    /// sharing a case with it — in one mode cannot be given it in the other (`mode-conflict`, naming the
+    /// assignment in the way), unless `overridingModeConflict` (an instructor's explicit, audited decision).
+    func createAssignment(
+        courseId: String, userId: Int64, mode: AttemptMode, at time: Instant, overridingModeConflict: Bool
+    ) async throws -> Assignment
+    /// The assignment that stands in the way of giving `courseId` to the user in `mode` (the user holds or held it,
+    /// or a course sharing a case with it, in the other mode); nil when there is none. For checking a whole list
+    /// before assigning any (all or none); `createAssignment` checks again in its transaction.
+    func modeConflict(courseId: String, userId: Int64, mode: AttemptMode) async throws -> Assignment?
+    /// The user's test assignments holding case `caseId` whose results are not released yet (the tests in
+    /// which that case is still open).
+    func openTests(userId: Int64, caseId: String) async throws -> [Assignment]
     func assignment(id: Int64) async throws -> Assignment?
     /// A user's assignments, or everyone's when `userId` is nil.
     func assignments(userId: Int64?) async throws -> [Assignment]
@@ -87,6 +98,14 @@ public protocol Storage: Sendable {
 }
 
 extension Storage {
+    /// Gives a course to a user, refusing a mode conflict (see `createAssignment(courseId:userId:mode:at:overridingModeConflict:)`).
+    public func createAssignment(courseId: String, userId: Int64, mode: AttemptMode, at time: Instant) async throws
+        -> Assignment
+    {
+        try await createAssignment(
+            courseId: courseId, userId: userId, mode: mode, at: time, overridingModeConflict: false)
+    }
+
     /// Records a decision without a grade (see `recordDecision(_:decidedBefore:grade:)`).
     public func recordDecision(_ decision: DecisionRecord, decidedBefore: [Stage]) async throws {
         try await recordDecision(decision, decidedBefore: decidedBefore, grade: nil)
@@ -95,7 +114,7 @@ extension Storage {
 
 /// What a failed storage call reports: a stable code and a sentence saying what to do.
 public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// `conflict`, `not-found`, `invalid`, `io`.
+    /// `conflict`, `mode-conflict`, `not-found`, `invalid`, `io`.
     public var code: String
     public var message: String
 
@@ -109,5 +128,18 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     public static func conflict(_ message: String) -> StorageError { StorageError(code: "conflict", message: message) }
     public static func notFound(_ message: String) -> StorageError {
         StorageError(code: "not-found", message: message)
+    }
+
+    /// The `mode-conflict` error: which assignment is in the way, why it matters, what to do.
+    public static func modeConflict(_ other: Assignment, courseId: String, mode: AttemptMode) -> StorageError {
+        StorageError(
+            code: "mode-conflict",
+            message: "User \(other.userId) holds (or held) "
+                + (other.courseId == courseId ? "this course" : "course \(other.courseId), which shares cases with it,")
+                + " in \(other.mode.rawValue) mode (assignment \(other.id)); in \(mode.rawValue) mode "
+                + (mode == .test
+                    ? "the training feedback would already have given the test's answers."
+                    : "the training feedback would give away the test's answers.")
+                + " Assign another course, or override explicitly (the override is audited).")
     }
 }

@@ -342,8 +342,20 @@ extension TrainingServer {
             guard access.assignment.mode == .training || access.assignment.resultsReleased else {
                 return jsonResponse(["released": false])
             }
+            // Test integrity: the key never reaches a trainee whose test still holds this case (an instructor
+            // overrode the mode rule, or another course shares the case).
+            let tests = try await self.storage.openTests(userId: user.id, caseId: access.inspectionCase.id)
+            if tests.contains(where: { $0.id != access.assignment.id }) {
+                return jsonResponse(HeldFeedback())
+            }
             return jsonResponse(try await self.feedback(access))
         }
+    }
+
+    /// Feedback held back: the same case is open in one of the trainee's tests.
+    struct HeldFeedback: Encodable {
+        var released = false
+        var heldForTest = true
     }
 
     /// The scan named in the path, once screening is open: 404 for a name that is not one of the case's

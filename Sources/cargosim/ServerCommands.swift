@@ -450,12 +450,18 @@ struct AssignCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assign",
         abstract: "Assign a course to users or a cohort, in training or test mode.",
-        discussion: "Training shows feedback with the key after each case; test keeps it until results are released.")
+        discussion: """
+            Training shows feedback with the key after each case; test keeps it until results are released. A user \
+            who holds (or held) the course, or one sharing cases with it, in the other mode is refused: training \
+            feedback would give the test's answers away. Nothing is assigned unless every user can be.
+            """)
 
     @Option(help: "The course id (as `course import` printed).") var course: String
     @Option(help: "Usernames, comma-separated.") var users: String?
     @Option(help: "A cohort's name.") var cohort: String?
     @Option(help: "training or test.") var mode: AttemptMode
+    @Flag(help: "Assign even to users who hold the course in the other mode (recorded in the audit log).")
+    var overrideModeConflict = false
     @OptionGroup var database: DatabaseOptions
 
     func validate() throws {
@@ -493,11 +499,40 @@ struct AssignCommand: AsyncParsableCommand {
                     code: "assign.course", file: database.db, field: "course", value: course,
                     message: "No such course; import it with `cargosim course import`. Nothing was assigned."))
         }
+        var conflicts: [Assignment] = []
+        for id in ids {
+            guard
+                let other = await storageCall(
+                    database.db, { try await storage.modeConflict(courseId: course, userId: id, mode: mode) })
+            else { continue }
+            conflicts.append(other)
+        }
+        if !conflicts.isEmpty && !overrideModeConflict {
+            printErrors(
+                BundleErrors(
+                    conflicts.map {
+                        BundleError(
+                            code: "assign.modeConflict", file: database.db, field: "users", value: "\($0.userId)",
+                            message: StorageError.modeConflict($0, courseId: course, mode: mode).message)
+                    }))
+            printError("Nothing was assigned.")
+            Foundation.exit(1)
+        }
         for id in ids {
             let assignment = await storageCall(database.db) {
-                try await storage.createAssignment(courseId: course, userId: id, mode: mode, at: now())
+                try await storage.createAssignment(
+                    courseId: course, userId: id, mode: mode, at: now(), overridingModeConflict: overrideModeConflict)
             }
             print("Assignment \(assignment.id): course \(course) to user \(id) (\(mode.rawValue)).")
+        }
+        for other in conflicts {
+            await storageCall(database.db) {
+                try await storage.audit(
+                    AuditEntry(
+                        at: now(), actor: "cli", action: "assign.overrideModeConflict",
+                        detail: "\(course) \(mode.rawValue) to user \(other.userId) despite assignment \(other.id) "
+                            + "(\(other.courseId), \(other.mode.rawValue))"))
+            }
         }
         await storageCall(database.db) {
             try await storage.audit(
@@ -516,12 +551,15 @@ struct DemoSetupCommand: AsyncParsableCommand {
         abstract: "Prepare the demonstration: accounts, the course and assignments (what `make run` does).",
         discussion: """
             Creates admin, instructor and trainee1..trainee3 when absent, with random passwords written once to \
-            demo-accounts.txt next to the database (mode 600); imports the course; gives each demo trainee a \
-            training and a test assignment of it. Prints the accounts every time.
+            demo-accounts.txt next to the database (mode 600); imports the practice course and the test course; \
+            gives each demo trainee a training assignment of the first and a test assignment of the second (never \
+            the same course in both modes: training feedback would give the test away). Prints the accounts every time.
             """)
 
-    @Option(help: "The course folder.") var course = "demo-course"
+    @Option(help: "The practice course folder (training mode).") var course = "demo-course"
     @Option(help: "Its keys (default: <course>/keys).") var keys: String?
+    @Option(help: "The test course folder (test mode); another course than the practice one.")
+    var testCourse = "demo-test"
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var assetOptions: AssetOptions
 
@@ -566,33 +604,53 @@ struct DemoSetupCommand: AsyncParsableCommand {
             }
         }
 
-        let courseURL = URL(fileURLWithPath: course)
-        let loaded: CourseImport
-        do {
-            loaded = try CourseLoader.load(
-                courseDirectory: courseURL,
-                keysDirectory: URL(fileURLWithPath: keys ?? courseURL.appendingPathComponent("keys").path),
-                schemaDirectory: workspace.assets.appendingPathComponent("schema"))
-        } catch { fail(error) }
-        _ = await storageCall(course) { try await storage.importCourse(loaded, at: now()) }
+        var loaded: [AttemptMode: CourseImport] = [:]
+        for (mode, folder, keysFolder) in [(AttemptMode.training, course, keys), (.test, testCourse, nil)] {
+            let courseURL = URL(fileURLWithPath: folder)
+            do {
+                loaded[mode] = try CourseLoader.load(
+                    courseDirectory: courseURL,
+                    keysDirectory: URL(fileURLWithPath: keysFolder ?? courseURL.appendingPathComponent("keys").path),
+                    schemaDirectory: workspace.assets.appendingPathComponent("schema"))
+            } catch { fail(error) }
+        }
+        guard loaded[.training]!.courseId != loaded[.test]!.courseId else {
+            fail(
+                BundleError(
+                    code: "demo.sameCourse", file: testCourse,
+                    message: "Give --test-course another course than --course: a trainee who practises a course "
+                        + "with feedback has its test's answers."))
+        }
+        for mode in AttemptMode.allCases {
+            let course = loaded[mode]!
+            _ = await storageCall(course.courseId) { try await storage.importCourse(course, at: now()) }
+        }
         for (username, _, role) in Self.accounts where role == .trainee {
             guard let user = await storageCall(database.db, { try await storage.credentials(username: username) })?.user
             else { continue }
             let existing = await storageCall(database.db) { try await storage.assignments(userId: user.id) }
-            for mode in AttemptMode.allCases
-            where !existing.contains(where: { $0.courseId == loaded.courseId && $0.mode == mode }) {
+            for mode in AttemptMode.allCases {
+                let courseId = loaded[mode]!.courseId
+                guard !existing.contains(where: { $0.courseId == courseId && $0.mode == mode }) else { continue }
+                // A database from before this rule may hold the course in the other mode; leave it as it is.
+                guard
+                    await storageCall(
+                        database.db, { try await storage.modeConflict(courseId: courseId, userId: user.id, mode: mode) })
+                        == nil
+                else { continue }
                 _ = await storageCall(database.db) {
-                    try await storage.createAssignment(
-                        courseId: loaded.courseId, userId: user.id, mode: mode, at: now())
+                    try await storage.createAssignment(courseId: courseId, userId: user.id, mode: mode, at: now())
                 }
             }
         }
         let language = userLanguage()
         print(workspace.localizer.text("cli.demoAccounts", language, ["path": accountsFile.path]))
         for line in lines { print("  " + line) }
-        print(
-            workspace.localizer.text(
-                "cli.demoCourse", language,
-                ["id": loaded.courseId, "title": loaded.title, "count": "\(loaded.cases.count)"]))
+        for (mode, key) in [(AttemptMode.training, "cli.demoCourse"), (.test, "cli.demoTestCourse")] {
+            let course = loaded[mode]!
+            print(
+                workspace.localizer.text(
+                    key, language, ["id": course.courseId, "title": course.title, "count": "\(course.cases.count)"]))
+        }
     }
 }

@@ -48,7 +48,7 @@ import Testing
             Route(method: .post, path: "/api/users", body: newUser, expected: [.admin: 201]),
             Route(
                 method: .post, path: "/api/assignments",
-                body: ["courseId": world.course.courseId, "userIds": [world.users["trainee2"]!.id], "mode": "test"],
+                body: ["courseId": world.testCourse.courseId, "userIds": [world.users["trainee2"]!.id], "mode": "test"],
                 expected: [.instructor: 201, .admin: 201]),
             Route(method: .get, path: "/api/assignments/\(aid)/results", expected: staff),
             Route(method: .get, path: "/api/assignments/\(aid)/attempts.jsonl", expected: staff),

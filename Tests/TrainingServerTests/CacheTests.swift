@@ -128,7 +128,7 @@ import Testing
     @Test func releasedResultsShowInTheNextFeedback() async throws {
         let world = try await TestWorld.make()
         let aid = world.assignments["trainee1"]![.test]!
-        let caseId = world.caseIds()[0]
+        let caseId = world.caseIds(.test)[0]
         let stages = try world.inspectionCase(caseId).stages
         let base = "/api/assignments/\(aid)/cases/\(caseId)"
         try await world.test { anonymous in

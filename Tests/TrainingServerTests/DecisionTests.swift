@@ -138,7 +138,7 @@ import Testing
     @Test func testModeFeedbackWaitsForTheRelease() async throws {
         let world = try await TestWorld.make()
         let aid = world.assignments["trainee1"]![.test]!
-        let caseId = world.caseIds()[0]
+        let caseId = world.caseIds(.test)[0]
         let c = try world.inspectionCase(caseId)
         try await world.test { anonymous in
             let trainee = try await anonymous.signedIn("trainee1")
@@ -160,6 +160,54 @@ import Testing
             #expect(try await instructor.request(.post, "/api/assignments/\(aid)/release").status == .noContent)
             let shown = try await trainee.get(base + "/feedback")
             #expect(shown.object["released"] as? Bool == true && shown.object["regions"] != nil)
+        }
+    }
+
+    @Test func aCourseHeldInTrainingIsNotAssignedInTestUnlessOverriddenAndThenItsFeedbackWaits() async throws {
+        let world = try await TestWorld.make()
+        let trainee1 = world.users["trainee1"]!.id, trainee2 = world.users["trainee2"]!.id
+        let caseId = world.caseIds()[0]
+        let c = try world.inspectionCase(caseId)
+        try await world.test { anonymous in
+            let instructor = try await anonymous.signedIn("instructor")
+            let before = try await world.storage.assignments(userId: nil).count
+            // trainee2 is fine, trainee1 practises the course: refused for both, nothing assigned.
+            let body: [String: Any] = ["courseId": world.course.courseId, "userIds": [trainee2, trainee1], "mode": "test"]
+            let refused = try await instructor.post("/api/assignments", body)
+            #expect(refused.status == .conflict && refused.errorCode == "mode-conflict", "\(refused.text)")
+            #expect((refused.object["error"] as? [String: Any])?["field"] as? String == "userIds[0]")
+            #expect(try await world.storage.assignments(userId: nil).count == before)
+            // The reverse: the test course for practice.
+            let reverse = try await instructor.post(
+                "/api/assignments", ["courseId": world.testCourse.courseId, "userIds": [trainee1], "mode": "training"])
+            #expect(reverse.status == .conflict && reverse.errorCode == "mode-conflict", "\(reverse.text)")
+
+            // An explicit override assigns it, and the audit log says so.
+            var overriding = body
+            overriding["userIds"] = [trainee1]
+            overriding["overrideModeConflict"] = true
+            let made = try await instructor.post("/api/assignments", overriding)
+            #expect(made.status == .created, "\(made.text)")
+            let testId = try #require((made.json() as? [[String: Any]])?.first?["id"] as? Int)
+            let audit = try await world.storage.auditLog(limit: 10)
+            #expect(audit.contains { $0.action == "assign.overrideModeConflict" && $0.actor == "instructor" })
+
+            // trainee1 finishes the case in training: its feedback is held while the test holds the case.
+            let trainee = try await anonymous.signedIn("trainee1")
+            let base = "/api/assignments/\(world.assignments["trainee1"]![.training]!)/cases/\(caseId)"
+            for stage in c.stages {
+                if stage == .examination {
+                    _ = try await trainee.post(base + "/examine", ["points": [c.examination!.points[0].rawValue]])
+                }
+                #expect(try await trainee.post(base + "/decisions", decisionBody(stage)).status == .created)
+            }
+            let held = try await trainee.get(base + "/feedback")
+            #expect(held.object["released"] as? Bool == false && held.object["heldForTest"] as? Bool == true, "\(held.text)")
+            #expect(held.object["stages"] == nil && held.object["regions"] == nil)
+            // Once the test's results are released, the training feedback comes.
+            #expect(try await instructor.request(.post, "/api/assignments/\(testId)/release").status == .noContent)
+            let shown = try await trainee.get(base + "/feedback")
+            #expect(shown.object["released"] as? Bool == true && shown.object["stages"] != nil, "\(shown.text)")
         }
     }
 

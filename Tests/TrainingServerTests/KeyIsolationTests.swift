@@ -1,4 +1,5 @@
 import CargoModel
+import CaseBundle
 import Foundation
 import HTTPTypes
 import Storage
@@ -19,10 +20,16 @@ import Testing
         }
         packText += String(decoding: world.course.index, as: UTF8.self)
         var candidates: Set<String> = []
-        for item in world.course.cases {
+        // The course seed (grader pack only): whoever has it regenerates every key.
+        let seedFile = try Fixture.course.get().appendingPathComponent("keys/course-seed.json")
+        if let record = try? JSONDecoder().decode(CourseSeedRecord.self, from: Data(contentsOf: seedFile)) {
+            candidates.formUnion([record.courseSeed, record.courseSeed.uppercased()])
+        }
+        for item in world.course.cases + world.testCourse.cases {
             let key = try JSONDecoder().decode(AnswerKey.self, from: Data(item.key))
             candidates.insert(key.scenario)
             candidates.insert(key.seed)
+            for scan in key.scans { candidates.insert(scan.noiseSeed) }
             for anomaly in key.anomalies {
                 candidates.formUnion([anomaly.kind.rawValue, anomaly.zone.rawValue, anomaly.material])
             }
@@ -68,7 +75,7 @@ import Testing
                 try await fetch(.get, "/api/assignments/\(aid)/results")
                 try await fetch(.get, "/api/assignments/\(aid)/attempts.jsonl")
                 try await fetch(.get, "/api/assignments/\(aid)/cases/not-a-case")
-                for caseId in world.caseIds() {
+                for caseId in world.caseIds(mode) {
                     let c = try world.inspectionCase(caseId)
                     let base = "/api/assignments/\(aid)/cases/\(caseId)"
                     try await fetch(.get, "/api/assignments/\(other)/cases/\(caseId)")

@@ -134,6 +134,29 @@ enum Fixture {
         }
     }()
 
+    /// A second course for test mode: the fixture relabelled (course id, case ids, hash), so that no trainee holds
+    /// one course, or a case, in both modes.
+    static let testImported: Result<CourseImport, FixtureError> = {
+        do {
+            let base = try imported.get()
+            let cases = try base.cases.map { item -> CaseImport in
+                var c = try JSONDecoder().decode(InspectionCase.self, from: Data(item.document))
+                var key = try JSONDecoder().decode(AnswerKey.self, from: Data(item.key))
+                c.id = "T" + c.id
+                key.caseId = c.id
+                return CaseImport(
+                    caseId: c.id, document: Array(try CanonicalJSON.encode(c)), files: item.files,
+                    key: Array(try CanonicalJSON.encode(key)))
+            }
+            return .success(
+                CourseImport(
+                    courseId: base.courseId + "-TEST", title: "Fixture test", courseHash: String(repeating: "7e", count: 32),
+                    index: base.index, cases: cases))
+        } catch {
+            return .failure(FixtureError(description: "\(error)"))
+        }
+    }()
+
     static let localizer: Localizer = {
         (try? Localizer(directory: Checkout.assets.appendingPathComponent("i18n"))) ?? Localizer(tables: [:])
     }()
@@ -148,13 +171,15 @@ final class TestClock: @unchecked Sendable {
     func advance(minutes: Int) { lock.withLock { milliseconds += Int64(minutes) * 60_000 } }
 }
 
-/// A server on a fresh temporary database with the fixture course, an admin, an instructor and two trainees
-/// (training and test assignments each).
+/// A server on a fresh temporary database with the fixture course and its relabelled copy, an admin, an
+/// instructor and two trainees (a training assignment of the course and a test assignment of the copy each).
 struct TestWorld {
     let server: TrainingServer
     let storage: SQLiteStorage
     let clock: TestClock
     let course: CourseImport
+    /// The course of the test assignments.
+    let testCourse: CourseImport
     let users: [String: User]
     /// Assignment ids by username and mode.
     let assignments: [String: [AttemptMode: Int64]]
@@ -166,8 +191,9 @@ struct TestWorld {
         ).path
         let storage = try SQLiteStorage(path: path)
         let clock = TestClock()
-        let course = try Fixture.imported.get()
+        let course = try Fixture.imported.get(), testCourse = try Fixture.testImported.get()
         _ = try await storage.importCourse(course, at: clock.now())
+        _ = try await storage.importCourse(testCourse, at: clock.now())
         var users: [String: User] = [:]
         var assignments: [String: [AttemptMode: Int64]] = [:]
         for (name, role) in [
@@ -180,7 +206,8 @@ struct TestWorld {
         for name in ["trainee1", "trainee2"] {
             for mode in AttemptMode.allCases {
                 let a = try await storage.createAssignment(
-                    courseId: course.courseId, userId: users[name]!.id, mode: mode, at: clock.now())
+                    courseId: mode == .test ? testCourse.courseId : course.courseId, userId: users[name]!.id,
+                    mode: mode, at: clock.now())
                 assignments[name, default: [:]][mode] = a.id
             }
         }
@@ -189,7 +216,8 @@ struct TestWorld {
                 storage: storage, assets: Checkout.assets, localizer: Fixture.localizer,
                 clock: { [clock] in clock.now() }, bcryptCost: 4, version: "test"))
         return TestWorld(
-            server: server, storage: storage, clock: clock, course: course, users: users, assignments: assignments)
+            server: server, storage: storage, clock: clock, course: course, testCourse: testCourse, users: users,
+            assignments: assignments)
     }
 
     var application: some ApplicationProtocol { Application(router: server.router()) }
@@ -200,11 +228,12 @@ struct TestWorld {
         return try await application.test(.router) { client in try await body(Client(client: client)) }
     }
 
-    func caseIds() -> [String] { course.cases.map(\.caseId) }
+    /// The case ids of the course of the `mode` assignments.
+    func caseIds(_ mode: AttemptMode = .training) -> [String] { (mode == .test ? testCourse : course).cases.map(\.caseId) }
 
-    /// The case's full document (as the fixture course holds it).
+    /// The case's full document (as the fixture course or its copy holds it).
     func inspectionCase(_ id: String) throws -> InspectionCase {
-        let bytes = course.cases.first { $0.caseId == id }!.document
+        let bytes = (course.cases + testCourse.cases).first { $0.caseId == id }!.document
         return try JSONDecoder().decode(InspectionCase.self, from: Data(bytes))
     }
 }

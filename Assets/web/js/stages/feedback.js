@@ -13,7 +13,7 @@ export async function renderFeedback(body, context) {
         'section',
         { class: 'panel submitted-box', id: 'feedback-pending' },
         el('p', { class: 'big' }, t('web.feedback.submitted')),
-        el('p', {}, t('web.feedback.pending')),
+        el('p', {}, t(feedback.heldForTest ? 'web.feedback.heldForTest' : 'web.feedback.pending')),
         el('a', { class: 'button', href: `#/assignments/${context.aid}` }, t('web.case.backToList')),
       ),
     );
