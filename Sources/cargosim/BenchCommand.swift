@@ -27,7 +27,7 @@ struct BenchContext {
 
 /// Every benchmark, in the order `bench` runs them; each module's commands file adds its own.
 enum BenchSuites {
-    static var all: [BenchSuite] { generation + scans + scoring }
+    static var all: [BenchSuite] { generation + scans + scoring + predictiveness }
 }
 
 struct BenchCommand: ParsableCommand {

@@ -22,8 +22,9 @@ struct CargoSim: AsyncParsableCommand {
               cargosim validate Cases course
             """,
         version: "cargosim \(generatorVersionText)",
-        subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self, TraineePackCommand.self] + scanCommands + scoringCommands
-            + [BenchCommand.self, BenchWriteCommand.self] + serverCommands
+        subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self, TraineePackCommand.self]
+            + scanCommands + scoringCommands
+            + [PredictivenessCommand.self, BenchCommand.self, BenchWriteCommand.self] + serverCommands
     )
 
     static func main() async {
