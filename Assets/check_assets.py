@@ -99,7 +99,7 @@ ENUM_PREFIXES = {
     "threat": "ThreatCategory", "anomaly": "AnomalyKind", "zone": "ContainerZone", "sealClass": "SealClass",
     "sealKind": "SealKind", "sealEvent": "SealEvent", "sealActor": "SealActor", "package": "PackageKind",
     "freightTerms": "FreightTerms", "freightPayment": "FreightPayment", "trustedTrader": "TrustedTraderStatus",
-    "vgmMethod": "VGMMethod", "containerFamily": "Family", "clock": "ClockSource", "mode": "AttemptMode",
+    "vgmMethod": "VGMMethod", "billOfLadingKind": "BillOfLadingKind", "containerFamily": "Family", "clock": "ClockSource", "mode": "AttemptMode",
     "discrepancy": "DiscrepancyCode", "difficultyFactor": "DifficultyFactorCode", "scenario": "Scenario",
     "sealStory": "SealStory", "indicator": "RiskIndicator", "observation": "ObservationCode",
     "rationale": "RationaleCode",
@@ -371,8 +371,11 @@ def check_ports():
     seen = set()
     for i, p in enumerate(data):
         where = f"ports.json[{i}]" + (f" ({p.get('locode')})" if isinstance(p, dict) else "")
-        if not check_fields(where, p, {"locode": str, "name": str, "region": str, "hub": bool, "riskTags": list}):
+        if not check_fields(where, p, {"locode": str, "name": str, "region": str, "hub": bool, "riskTags": list,
+                                       "latitude": (int, float), "longitude": (int, float), "basin": str}):
             continue
+        if not (-90 <= p["latitude"] <= 90 and -180 <= p["longitude"] <= 180):
+            problem(where, "latitude must be -90..90 and longitude -180..180 (degrees)")
         if not re.fullmatch(LOCODE, p["locode"]):
             problem(where, "locode must be a country code and three letters or digits 2-9")
         if p["locode"] in seen:
@@ -389,6 +392,46 @@ def check_ports():
     if len(data) < 45:
         problem("ports.json", f"only {len(data)} ports; at least 45 expected")
     return data
+
+
+def check_sea_lanes(ports):
+    data = load_json(CATALOG / "sea-lanes.json")
+    if data is None:
+        return
+    if not check_fields("sea-lanes.json", data, {"waypoints": list, "basins": list, "lanes": list, "canals": list}):
+        return
+    ids = set()
+    for i, w in enumerate(data["waypoints"]):
+        where = f"sea-lanes.json waypoints[{i}]"
+        if check_fields(where, w, {"id": str, "latitude": (int, float), "longitude": (int, float), "name": str}):
+            if w["id"] in ids:
+                problem(where, "duplicate waypoint id")
+            ids.add(w["id"])
+            if not (-90 <= w["latitude"] <= 90 and -180 <= w["longitude"] <= 180):
+                problem(where, "latitude must be -90..90 and longitude -180..180 (degrees)")
+    basins = set()
+    for i, b in enumerate(data["basins"]):
+        where = f"sea-lanes.json basins[{i}]"
+        if check_fields(where, b, {"id": str, "gates": list}):
+            basins.add(b["id"])
+            for g in b["gates"]:
+                if g not in ids:
+                    problem(where, f"gate {g!r} is not a waypoint")
+    for i, l in enumerate(data["lanes"]):
+        where = f"sea-lanes.json lanes[{i}]"
+        if check_fields(where, l, {"from": str, "to": str}):
+            for end in (l["from"], l["to"]):
+                if end not in ids:
+                    problem(where, f"{end!r} is not a waypoint")
+    for i, c in enumerate(data["canals"]):
+        where = f"sea-lanes.json canals[{i}]"
+        if check_fields(where, c, {"from": str, "to": str, "name": str, "nauticalMiles": (int, float), "days": int}):
+            for end in (c["from"], c["to"]):
+                if end not in ids:
+                    problem(where, f"{end!r} is not a waypoint")
+    for p in ports or []:
+        if isinstance(p, dict) and p.get("basin") not in basins:
+            problem(f"ports.json ({p.get('locode')})", f"basin {p.get('basin')!r} is not in sea-lanes.json")
 
 
 def check_carriers():
@@ -632,7 +675,8 @@ def main():
     seal_kinds = set(enum_cases(src, "SealKind") or [])
     hs = hs_level6()
     commodities = check_commodities(hs, package_kinds, src)
-    check_ports()
+    ports = check_ports()
+    check_sea_lanes(ports)
     check_carriers()
     check_seal_makers(seal_kinds)
     covered = check_name_styles()

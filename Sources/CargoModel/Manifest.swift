@@ -153,9 +153,20 @@ public struct ManifestAmendment: Hashable, Sendable, Codable {
     }
 }
 
+/// Whether a bill of lading was issued once the goods were loaded, or when the carrier received them.
+public enum BillOfLadingKind: String, Codable, Sendable, CaseIterable {
+    /// A "shipped on board" bill: issued on or after the on-board date it records (Hague-Visby Rules art. III(7);
+    /// UCP 600 art. 20 for the on-board notation). What an import or transhipment inspection sees.
+    case shippedOnBoard
+    /// A "received for shipment" bill: issued when the carrier took the container in, before loading; its on-board
+    /// date is the planned one. What an export inspection before loading sees.
+    case receivedForShipment
+}
+
 /// The bill of lading and manifest data of one container (FCL), as filed.
 public struct BillOfLading: Hashable, Sendable, Codable {
     public var number: String
+    public var kind: BillOfLadingKind?
     public var issued: CalendarDate
     public var shipper: Party
     public var consignee: Party
@@ -193,9 +204,10 @@ public struct BillOfLading: Hashable, Sendable, Codable {
         placeOfDelivery: PortRef, onBoard: CalendarDate, estimatedArrival: CalendarDate,
         freightTerms: FreightTerms, freightPayment: FreightPayment, containerNumber: String,
         containerType: String, sealNumbers: [String], goods: [GoodsLine], vgm: VerifiedGrossMass,
-        shippersLoadAndCount: Bool, amendments: [ManifestAmendment]
+        shippersLoadAndCount: Bool, amendments: [ManifestAmendment], kind: BillOfLadingKind? = nil
     ) {
         self.number = number
+        self.kind = kind
         self.issued = issued
         self.shipper = shipper
         self.consignee = consignee
@@ -264,6 +276,20 @@ public struct BillOfLading: Hashable, Sendable, Codable {
         report.check(
             onBoard <= estimatedArrival, code: "manifest.dates", field: "estimatedArrival",
             value: estimatedArrival.description, "The arrival must not be before the on-board date (\(onBoard)).")
+        switch kind {
+        case .shippedOnBoard?:
+            report.check(
+                issued >= onBoard, code: "manifest.dates", field: "issued", value: issued.description,
+                "A shipped-on-board bill is issued on or after its on-board date (\(onBoard)).")
+        case .receivedForShipment?:
+            report.check(
+                issued <= onBoard, code: "manifest.dates", field: "issued", value: issued.description,
+                "A received-for-shipment bill is issued before the planned on-board date (\(onBoard)).")
+        case nil: break
+        }
+        report.check(
+            vgm.date <= onBoard, code: "manifest.dates", field: "vgm.date", value: vgm.date.description,
+            "The VGM is signed before the container is loaded (on board \(onBoard)).")
         return report
     }
 }

@@ -21,7 +21,7 @@ public struct CatalogLoader: Sendable {
     /// The catalogue files, in the order they are read.
     public static let fileNames = [
         "commodities.json", "ports.json", "carriers.json", "seal-makers.json", "name-styles.json",
-        "vague-descriptions.json", "harmonized-system.csv",
+        "vague-descriptions.json", "sea-lanes.json", "harmonized-system.csv",
     ]
 
     /// Loads and checks the catalogue in `assetsDirectory/catalog/`.
@@ -55,12 +55,31 @@ public struct CatalogLoader: Sendable {
             return []
         }
 
+        func readObject<T: Decodable>(_ name: String, as type: T.Type) -> T? {
+            let file = display(name)
+            guard let data = readData(folder.appendingPathComponent(name), file: file, errors: &errors) else {
+                return nil
+            }
+            do {
+                return try JSONDecoder().decode(T.self, from: data)
+            } catch let error as DecodingError {
+                errors.append(Self.bundleError(from: error, file: file, data: data))
+            } catch {
+                errors.append(
+                    BundleError(
+                        code: "catalog.json", file: file,
+                        message: "Write a JSON object; the file does not parse (\(error))."))
+            }
+            return nil
+        }
+
         let commodities = read("commodities.json", as: Commodity.self)
         let ports = read("ports.json", as: PortInfo.self)
         let carriers = read("carriers.json", as: Carrier.self)
         let sealMakers = read("seal-makers.json", as: SealMaker.self)
         let nameStyles = read("name-styles.json", as: NameStyle.self)
         let vague = read("vague-descriptions.json", as: LocalizedText.self)
+        let seaLanes = readObject("sea-lanes.json", as: SeaLanes.self) ?? .empty
         var hs: [String: String] = [:]
         let hsFile = display("harmonized-system.csv")
         if let data = readData(folder.appendingPathComponent("harmonized-system.csv"), file: hsFile, errors: &errors) {
@@ -75,7 +94,7 @@ public struct CatalogLoader: Sendable {
 
         let catalog = Catalog(
             commodities: commodities, ports: ports, carriers: carriers, sealMakers: sealMakers,
-            nameStyles: nameStyles, vagueDescriptions: vague, hsSubheadings: hs)
+            nameStyles: nameStyles, vagueDescriptions: vague, hsSubheadings: hs, seaLanes: seaLanes)
         errors += Self.check(catalog, file: display, checkHSCodes: !hs.isEmpty)
         if !errors.isEmpty { throw BundleErrors(errors) }
         return catalog
@@ -256,10 +275,79 @@ public struct CatalogLoader: Sendable {
             }
         }
 
+        errors += checkSeaLanes(catalog, file: file)
+
         for (i, text) in catalog.vagueDescriptions.enumerated() where text.en.isEmpty {
             fail(
                 "vague-descriptions.json", i, "no text", field: "en", value: "", code: "catalog.text",
                 "Give the English text.")
+        }
+        return errors
+    }
+
+    /// The sea-lane graph: positions in range, known basins, gates, lanes and canal ends, and every port reachable
+    /// from every other.
+    static func checkSeaLanes(_ catalog: Catalog, file: (String) -> String) -> [BundleError] {
+        var errors: [BundleError] = []
+        let lanesFile = file("sea-lanes.json")
+        let waypoints = Set(catalog.seaLanes.waypoints.map(\.id))
+        let basins = Set(catalog.seaLanes.basins.map(\.id))
+        func inRange(_ latitude: Double, _ longitude: Double) -> Bool {
+            (-90...90).contains(latitude) && (-180...180).contains(longitude)
+        }
+        for (i, port) in catalog.ports.enumerated() {
+            if !inRange(port.latitude, port.longitude) {
+                errors.append(
+                    BundleError(
+                        code: "catalog.position", file: file("ports.json"), field: "[\(i)].latitude",
+                        value: "\(port.latitude), \(port.longitude)",
+                        message: "Entry \(i) (\(port.locode)): give latitude -90…90 and longitude -180…180 (degrees)."))
+            }
+            if !basins.contains(port.basin) {
+                errors.append(
+                    BundleError(
+                        code: "catalog.basin", file: file("ports.json"), field: "[\(i)].basin", value: port.basin,
+                        message:
+                            "Entry \(i) (\(port.locode)): use a basin listed in sea-lanes.json (\(basins.sorted().joined(separator: ", ")))."
+                    ))
+            }
+        }
+        for (i, waypoint) in catalog.seaLanes.waypoints.enumerated()
+        where !inRange(waypoint.latitude, waypoint.longitude) {
+            errors.append(
+                BundleError(
+                    code: "catalog.position", file: lanesFile, field: "waypoints[\(i)]", value: waypoint.id,
+                    message: "Give latitude -90…90 and longitude -180…180 (degrees)."))
+        }
+        for (i, basin) in catalog.seaLanes.basins.enumerated() {
+            for gate in basin.gates where !waypoints.contains(gate) {
+                errors.append(
+                    BundleError(
+                        code: "catalog.waypoint", file: lanesFile, field: "basins[\(i)].gates", value: gate,
+                        message: "Basin \(basin.id): every gate must be a waypoint of the file; add it or fix the id."))
+            }
+        }
+        let ends =
+            catalog.seaLanes.lanes.enumerated().flatMap { i, lane in
+                [("lanes[\(i)]", lane.from), ("lanes[\(i)]", lane.to)]
+            }
+            + catalog.seaLanes.canals.enumerated().flatMap { i, c in [("canals[\(i)]", c.from), ("canals[\(i)]", c.to)]
+            }
+        for (field, id) in ends where !waypoints.contains(id) {
+            errors.append(
+                BundleError(
+                    code: "catalog.waypoint", file: lanesFile, field: field, value: id,
+                    message: "Join waypoints of the file; this one is not listed."))
+        }
+        if errors.isEmpty, let first = catalog.ports.first {
+            let routes = SeaRoutes(ports: catalog.ports, lanes: catalog.seaLanes)
+            for port in catalog.ports where routes.nauticalMiles(from: first.locode, to: port.locode) == nil {
+                errors.append(
+                    BundleError(
+                        code: "catalog.unreachable", file: lanesFile, value: port.locode,
+                        message:
+                            "No sea route joins \(port.locode) to \(first.locode); add a lane from its basin's gates."))
+            }
         }
         return errors
     }

@@ -62,17 +62,100 @@ public struct PortInfo: Hashable, Sendable, Codable {
     public var hub: Bool
     /// What the intelligence picture says about the port (`cocaine-source`, `firearms-source`, `freezone`).
     public var riskTags: [String]
+    /// Position of the port (degrees, WGS 84; north and east positive), as UN/LOCODE gives it.
+    public var latitude: Double
+    public var longitude: Double
+    /// The stretch of sea the port opens on (an id of `SeaLanes.basins`): ports of one basin are reached from
+    /// each other directly, other basins through the basin's gates (straits, capes, canals).
+    public var basin: String
 
-    public init(locode: String, name: String, region: String, hub: Bool, riskTags: [String]) {
+    public init(
+        locode: String, name: String, region: String, hub: Bool, riskTags: [String], latitude: Double = 0,
+        longitude: Double = 0, basin: String = ""
+    ) {
         self.locode = locode
         self.name = name
         self.region = region
         self.hub = hub
         self.riskTags = riskTags
+        self.latitude = latitude
+        self.longitude = longitude
+        self.basin = basin
     }
 
     public var country: String { String(locode.prefix(2)) }
     public var reference: PortRef { PortRef(locode: locode, name: name) }
+}
+
+/// A point of the sea-lane graph: a strait, a cape to round, a canal entrance.
+public struct SeaWaypoint: Hashable, Sendable, Codable {
+    public var id: String
+    public var latitude: Double
+    public var longitude: Double
+    public var name: String
+
+    public init(id: String, latitude: Double, longitude: Double, name: String) {
+        self.id = id
+        self.latitude = latitude
+        self.longitude = longitude
+        self.name = name
+    }
+}
+
+/// A stretch of sea whose ports reach each other directly, and the waypoints through which ships leave it.
+public struct SeaBasin: Hashable, Sendable, Codable {
+    public var id: String
+    public var gates: [String]
+
+    public init(id: String, gates: [String]) {
+        self.id = id
+        self.gates = gates
+    }
+}
+
+/// Open sea between two waypoints (sailed along the great circle).
+public struct SeaLane: Hashable, Sendable, Codable {
+    public var from: String
+    public var to: String
+
+    public init(from: String, to: String) {
+        self.from = from
+        self.to = to
+    }
+}
+
+/// A canal between two waypoints: its length and the days a transit takes with the wait.
+public struct Canal: Hashable, Sendable, Codable {
+    public var from: String
+    public var to: String
+    public var name: String
+    public var nauticalMiles: Double
+    public var days: Int
+
+    public init(from: String, to: String, name: String, nauticalMiles: Double, days: Int) {
+        self.from = from
+        self.to = to
+        self.name = name
+        self.nauticalMiles = nauticalMiles
+        self.days = days
+    }
+}
+
+/// The graph ships sail on between the catalogue's ports (`Assets/catalog/sea-lanes.json`).
+public struct SeaLanes: Hashable, Sendable, Codable {
+    public var waypoints: [SeaWaypoint]
+    public var basins: [SeaBasin]
+    public var lanes: [SeaLane]
+    public var canals: [Canal]
+
+    public init(waypoints: [SeaWaypoint], basins: [SeaBasin], lanes: [SeaLane], canals: [Canal]) {
+        self.waypoints = waypoints
+        self.basins = basins
+        self.lanes = lanes
+        self.canals = canals
+    }
+
+    public static let empty = SeaLanes(waypoints: [], basins: [], lanes: [], canals: [])
 }
 
 /// An ocean carrier with its real BIC owner prefixes and SCAC.
@@ -154,10 +237,13 @@ public struct Catalog: Sendable {
     public var vagueDescriptions: [LocalizedText]
     /// Every six-digit HS subheading of the nomenclature with its English text, for validating specs.
     public var hsSubheadings: [String: String]
+    /// The sea-lane graph that voyages are measured on.
+    public var seaLanes: SeaLanes
 
     public init(
         commodities: [Commodity], ports: [PortInfo], carriers: [Carrier], sealMakers: [SealMaker],
-        nameStyles: [NameStyle], vagueDescriptions: [LocalizedText], hsSubheadings: [String: String]
+        nameStyles: [NameStyle], vagueDescriptions: [LocalizedText], hsSubheadings: [String: String],
+        seaLanes: SeaLanes = .empty
     ) {
         self.vagueDescriptions = vagueDescriptions
         self.commodities = commodities
@@ -166,6 +252,7 @@ public struct Catalog: Sendable {
         self.sealMakers = sealMakers
         self.nameStyles = nameStyles
         self.hsSubheadings = hsSubheadings
+        self.seaLanes = seaLanes
     }
 
     public func commodity(_ id: String) -> Commodity? { commodities.first { $0.id == id } }

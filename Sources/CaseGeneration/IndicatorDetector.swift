@@ -15,6 +15,10 @@ public struct IndicatorDetector: Sendable {
     public static let densityFactor = 1.6
     /// An amendment filed less than this many hours before arrival is late.
     public static let lateAmendmentHours = 24
+    /// A route whose sea distance through its transhipment ports exceeds the direct sea distance by this factor is
+    /// circuitous. A transhipment at a hub on the lane adds 5–30 %; the WCO's risk indicators name routeing that
+    /// makes no commercial sense, and half as far again as sailing direct is where CargoSim draws that line.
+    public static let circuitousRatio = 1.5
 
     public init(catalog: Catalog) { index = CatalogIndex(catalog) }
     init(index: CatalogIndex) { self.index = index }
@@ -36,8 +40,8 @@ public struct IndicatorDetector: Sendable {
                 }
             }
         }
-        if bl.transhipmentPorts.count >= 2 {
-            found.append((.circuitousRouting, ["route": routeText(bl)]))
+        if let ratio = detourRatio(bl), ratio > Self.circuitousRatio {
+            found.append((.circuitousRouting, ["route": routeText(bl), "ratio": decimal2(ratio)]))
         }
         if bl.consignee.yearsTrading == 0 || bl.consignee.shipmentsLast12Months == 0 {
             found.append((.newConsignee, ["consignee": bl.consignee.name]))
@@ -126,9 +130,28 @@ public struct IndicatorDetector: Sendable {
         return found.sorted { $0.0 < $1.0 }
     }
 
+    /// The route's sea distance (loading, transhipments, discharge) over the direct sea distance; nil without a
+    /// transhipment or when a port is not in the catalogue.
+    public func detourRatio(_ bl: BillOfLading) -> Double? {
+        guard !bl.transhipmentPorts.isEmpty else { return nil }
+        let route = ([bl.portOfLoading] + bl.transhipmentPorts + [bl.portOfDischarge]).map(\.locode)
+        guard let total = index.sea.routeMiles(route),
+            let direct = index.sea.nauticalMiles(from: bl.portOfLoading.locode, to: bl.portOfDischarge.locode),
+            direct > 0
+        else { return nil }
+        return total / direct
+    }
+
     func routeText(_ bl: BillOfLading) -> String {
         ([bl.portOfLoading] + bl.transhipmentPorts + [bl.portOfDischarge]).map(\.locode).joined(separator: " > ")
     }
+}
+
+/// A number with two decimals (`1.83`).
+func decimal2(_ value: Double) -> String {
+    let hundredths = Int((value * 100).rounded())
+    let fraction = String(abs(hundredths % 100))
+    return "\(hundredths / 100)." + String(repeating: "0", count: 2 - fraction.count) + fraction
 }
 
 func percent(_ fraction: Double) -> String {

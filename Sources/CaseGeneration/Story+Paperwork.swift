@@ -232,9 +232,9 @@ extension Story {
         let mustAvoidRisk = !redFlags && vantage != .export
         let wantsVia =
             vantage == .transhipment || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
-        let viaCount =
-            planned.contains(.circuitousRouting)
-            ? paperwork.int(in: 2...3) : (wantsVia ? 1 : (paperwork.chance(0.35) ? 1 : 0))
+        let circuitous = planned.contains(.circuitousRouting)
+        let viaCount = circuitous ? paperwork.int(in: 1...2) : (wantsVia ? 1 : (paperwork.chance(0.35) ? 1 : 0))
+        let sea = index.sea
 
         for attempt in 0..<120 {
             let pool = attempt < 60 && !preferredOrigins.isEmpty ? preferredOrigins : origins
@@ -246,19 +246,32 @@ extension Story {
             if let pinned = spec.route?.via {
                 hubs = pinned.compactMap { index.portByLocode[$0] }
             } else if viaCount > 0 {
-                let pool = index.hubs.filter { $0.locode != o.locode && $0.locode != d.locode }
-                // A single transhipment is on the way: at most a third longer than sailing direct.
-                // Circuitous routes (two or more) take any hubs: that is the point.
-                let direct = sailingDays(from: o.region, to: d.region)
-                let onTheWay =
-                    viaCount >= 2
-                    ? []
-                    : pool.filter {
-                        Double(sailingDays(from: o.region, to: $0.region) + sailingDays(from: $0.region, to: d.region))
-                            <= Double(direct) * 1.35 + 3
+                guard let direct = sea.nauticalMiles(from: o.locode, to: d.locode), direct > 0 else { continue }
+                let pool = index.hubs.filter {
+                    $0.locode != o.locode && $0.locode != d.locode && !$0.sameCountry(as: d)
+                }
+                if circuitous {
+                    // A detour the trade lane does not need: the voyage is more than `circuitousRatio` times the
+                    // direct sea distance (and not absurdly so: at most three times).
+                    var detour: [PortInfo]?
+                    for _ in 0..<16 {
+                        let candidate = paperwork.sample(pool, count: viaCount)
+                        let ratio = (sea.routeMiles(([o] + candidate + [d]).map(\.locode)) ?? 0) / direct
+                        if ratio > IndicatorDetector.circuitousRatio + 0.05 && ratio <= 3 {
+                            detour = candidate
+                            break
+                        }
                     }
-                hubs = paperwork.sample(onTheWay.isEmpty ? pool : onTheWay, count: viaCount)
-                if viaCount == 1 && hubs.count == 1 && hubs[0].sameCountry(as: d) { continue }
+                    guard let detour else { continue }
+                    hubs = detour
+                } else {
+                    // A transhipment on the way: the voyage at most 30 % longer than sailing direct.
+                    let onTheWay = pool.filter {
+                        (sea.routeMiles([o.locode, $0.locode, d.locode]) ?? .infinity) <= direct * 1.3
+                    }
+                    guard !onTheWay.isEmpty else { continue }
+                    hubs = [paperwork.pick(onTheWay)]
+                }
             }
             let route = [o] + hubs
             let risky = route.contains { isRisky($0, towards: d) }
@@ -403,11 +416,11 @@ extension Story {
 
     private mutating func chooseDates() {
         inspectionDate = generator.referenceDate.adding(days: paperwork.int(in: -150...150))
-        var legs: [String] = [origin.region] + via.map(\.region) + [discharge.region]
-        if legs.count < 2 { legs.append(discharge.region) }
+        let legs: [String] = [origin.locode] + via.map(\.locode) + [discharge.locode]
         var legDays: [Int] = []
         for (a, b) in zip(legs, legs.dropFirst()) {
-            legDays.append(sailingDays(from: a, to: b) + paperwork.int(in: 0...2))
+            let knots = paperwork.double(in: SeaRoutes.serviceKnots)
+            legDays.append(index.sea.legDays(from: a, to: b, knots: knots) + paperwork.int(in: 0...1))
         }
         let dwell = via.map { _ in paperwork.int(in: 1...4) }
         switch vantage {
@@ -516,11 +529,15 @@ extension Story {
         if planned.contains(.reeferNonPerishable), !irregular {
             explanations[.reeferNonPerishable] = "nonOperatingReefer"
         }
+        // The bill's date: at export the carrier issues a received-for-shipment bill when the box gates in (the day
+        // of the inspection); once loaded, a shipped-on-board bill on the on-board date or the day after.
+        let billOfLadingIssued =
+            vantage == .export ? inspectionDate : min(onBoard.adding(days: paperwork.int(in: 0...1)), inspectionDate)
         let receipt = origin.reference
         let delivery = discharge.reference
         billOfLading = BillOfLading(
             number: carrier.scac + String(paperwork.int(in: 100_000_000...999_999_999)),
-            issued: vantage == .export ? min(onBoard, inspectionDate) : onBoard, shipper: shipper, consignee: consignee,
+            issued: billOfLadingIssued, shipper: shipper, consignee: consignee,
             notifyParty: notifyParty,
             carrier: carrier.name, carrierSCAC: carrier.scac, vessel: paperwork.pick(carrier.vessels),
             voyage: String(paperwork.int(in: 100...999)) + voyageDirection(), placeOfReceipt: receipt,
@@ -533,12 +550,17 @@ extension Story {
             vgm: VerifiedGrossMass(
                 method: method, kg: vgmKG, signatory: personName(country: shipper.country),
                 date: stuffingDate),
-            shippersLoadAndCount: true, amendments: amendments)
+            shippersLoadAndCount: true, amendments: amendments,
+            kind: vantage == .export ? .receivedForShipment : .shippedOnBoard)
     }
 
+    /// The bound of the voyage as carriers suffix it to the voyage number: the larger of the moves north-south and
+    /// east-west (longitude taken the short way round).
     private func voyageDirection() -> String {
-        guard let a = regionCentres[origin.region], let b = regionCentres[discharge.region] else { return "N" }
-        let dLat = b.0 - a.0, dLon = b.1 - a.1
+        let dLat = discharge.latitude - origin.latitude
+        var dLon = discharge.longitude - origin.longitude
+        if dLon > 180 { dLon -= 360 }
+        if dLon < -180 { dLon += 360 }
         return abs(dLat) > abs(dLon) ? (dLat > 0 ? "N" : "S") : (dLon > 0 ? "E" : "W")
     }
 }

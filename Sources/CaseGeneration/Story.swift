@@ -106,7 +106,13 @@ struct Story {
                 .compactMap { generator.index.portByLocode[$0] }
             if ports.contains(where: { $0.isRisky(towards: destination) }) { pinnedFlags.insert(.highRiskOrigin) }
         }
-        if (spec.route?.via?.count ?? 0) >= 2 { pinnedFlags.insert(.circuitousRouting) }
+        if let route = spec.route, let origin = route.origin, let via = route.via, !via.isEmpty,
+            let discharge = route.discharge, let total = generator.index.sea.routeMiles([origin] + via + [discharge]),
+            let direct = generator.index.sea.nauticalMiles(from: origin, to: discharge), direct > 0,
+            total / direct > IndicatorDetector.circuitousRatio
+        {
+            pinnedFlags.insert(.circuitousRouting)
+        }
         if spec.consignee?.yearsTrading == 0 { pinnedFlags.insert(.newConsignee) }
         if spec.consignee?.freightForwarder == true { pinnedFlags.insert(.forwarderAsConsignee) }
         if spec.shipper?.yearsTrading == 0 { pinnedFlags.insert(.newShipper) }

@@ -59,7 +59,10 @@ struct CaseText {
                 + "\(port(c.inspectionPort)) · \(label("inspectionDate")): \(c.inspectionDate)")
         let bl = c.targeting.billOfLading
         lines.append(heading(t("stage.targeting")))
-        lines.append("\(label("billOfLading")): \(bl.number) · \(label("issued")): \(bl.issued)")
+        lines.append(
+            "\(label("billOfLading")): \(bl.number)"
+                + (bl.kind.map { " · \(t("billOfLadingKind." + $0.rawValue))" } ?? "")
+                + " · \(label("issued")): \(bl.issued)")
         lines.append("\(label("shipper")): \(party(bl.shipper))")
         lines.append("\(label("consignee")): \(party(bl.consignee))")
         lines.append("\(label("notifyParty")): \(bl.notifyParty.map(party) ?? label("none"))")

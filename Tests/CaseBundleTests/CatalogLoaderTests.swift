@@ -20,11 +20,31 @@ enum CatalogFixture {
     ]
     static let ports = [
         PortInfo(
-            locode: "ECGYE", name: "Guayaquil", region: "southAmericaPacific", hub: false, riskTags: ["cocaine-source"]),
-        PortInfo(locode: "PAMIT", name: "Manzanillo", region: "centralAmerica", hub: true, riskTags: []),
-        PortInfo(locode: "BEANR", name: "Antwerp", region: "europe", hub: true, riskTags: []),
-        PortInfo(locode: "NLRTM", name: "Rotterdam", region: "europe", hub: true, riskTags: []),
+            locode: "ECGYE", name: "Guayaquil", region: "southAmericaPacific", hub: false, riskTags: ["cocaine-source"],
+            latitude: -2.28, longitude: -79.91, basin: "pacific"),
+        PortInfo(
+            locode: "PAMIT", name: "Manzanillo", region: "centralAmerica", hub: true, riskTags: [], latitude: 9.37,
+            longitude: -79.88, basin: "atlantic"),
+        PortInfo(
+            locode: "BEANR", name: "Antwerp", region: "europe", hub: true, riskTags: [], latitude: 51.27,
+            longitude: 4.33,
+            basin: "atlantic"),
+        PortInfo(
+            locode: "NLRTM", name: "Rotterdam", region: "europe", hub: true, riskTags: [], latitude: 51.95,
+            longitude: 4.14,
+            basin: "atlantic"),
     ]
+    static let seaLanes = SeaLanes(
+        waypoints: [
+            SeaWaypoint(id: "PANAMA_PACIFIC", latitude: 8.88, longitude: -79.52, name: "Panama Canal, Pacific"),
+            SeaWaypoint(id: "PANAMA_ATLANTIC", latitude: 9.38, longitude: -79.92, name: "Panama Canal, Atlantic"),
+        ],
+        basins: [
+            SeaBasin(id: "pacific", gates: ["PANAMA_PACIFIC"]), SeaBasin(id: "atlantic", gates: ["PANAMA_ATLANTIC"]),
+        ],
+        lanes: [],
+        canals: [Canal(from: "PANAMA_PACIFIC", to: "PANAMA_ATLANTIC", name: "Panama Canal", nauticalMiles: 44, days: 1)]
+    )
     static let carriers = [
         Carrier(
             name: "Example Line", scac: "EXLN", ownerPrefixes: ["EXLU"], vessels: ["Example Star"], regions: ["europe"])
@@ -52,7 +72,7 @@ enum CatalogFixture {
         Catalog(
             commodities: commodities, ports: ports, carriers: carriers, sealMakers: sealMakers,
             nameStyles: nameStyles, vagueDescriptions: vague,
-            hsSubheadings: ["080390": "Bananas", "690721": "Ceramic tiles"])
+            hsSubheadings: ["080390": "Bananas", "690721": "Ceramic tiles"], seaLanes: seaLanes)
     }
 
     /// A temporary `Assets/` folder with the fixture catalogue, after `edit` had its say on the files.
@@ -69,6 +89,7 @@ enum CatalogFixture {
             "seal-makers.json": try encoder.encode(sealMakers),
             "name-styles.json": try encoder.encode(nameStyles),
             "vague-descriptions.json": try encoder.encode(vague),
+            "sea-lanes.json": try encoder.encode(seaLanes),
             "harmonized-system.csv": Data(hsCSV.utf8),
         ]
         edit(&files)

@@ -61,6 +61,7 @@ struct LocalizerTests {
         EnumKeys("freightPayment", FreightPayment.self),
         EnumKeys("trustedTrader", TrustedTraderStatus.self),
         EnumKeys("vgmMethod", VGMMethod.self),
+        EnumKeys("billOfLadingKind", BillOfLadingKind.self),
         EnumKeys("containerFamily", ContainerType.Family.self),
         EnumKeys("discrepancy", DiscrepancyCode.self),
         EnumKeys("difficultyFactor", DifficultyFactorCode.self),

@@ -36,7 +36,7 @@ enum Samples {
                 marks: "N/M")
         }
         let bill = BillOfLading(
-            number: "MAEU240001234", issued: date.adding(days: -20),
+            number: "MAEU240001234", issued: date.adding(days: variant % 2 == 0 ? -18 : -20),
             shipper: party("Exportadora Andina SAC", .aeo), consignee: party("Fresh Fruit Imports BV", .none),
             notifyParty: party("Rotterdam Notify BV", .ctpat), carrier: "Maersk", carrierSCAC: "MAEU",
             vessel: "MAERSK SELETAR", voyage: "412N", placeOfReceipt: port("PELIM", "Lima"),
@@ -52,7 +52,7 @@ enum Samples {
             shippersLoadAndCount: true,
             amendments: [
                 ManifestAmendment(field: "consignee", filedAt: instant.adding(minutes: -600), hoursBeforeArrival: 10)
-            ])
+            ], kind: pick(variant))
         let seals = SealClass.allCases.flatMap { securityClass in
             // Every class and every kind, in the combinations ISO 17712 allows (a strip seal is class I only).
             SealKind.allCases.filter { $0 != .indicative || securityClass == .indicative }.map { kind in

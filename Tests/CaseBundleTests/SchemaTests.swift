@@ -185,7 +185,7 @@ struct SchemaTests {
         .init(EvidenceStep.self), .init(DifficultyFactorCode.self), .init(ContainerZone.self),
         .init(ThreatCategory.self),
         .init(AnomalyKind.self), .init(RiskIndicator.self), .init(DiscrepancyCode.self), .init(RationaleCode.self),
-        .init(ClockSource.self), .init(AttemptMode.self),
+        .init(ClockSource.self), .init(AttemptMode.self), .init(BillOfLadingKind.self),
     ]
 
     @Test("each schema enum lists exactly the Swift enum's raw values, in declaration order", arguments: enums)

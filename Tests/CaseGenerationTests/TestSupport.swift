@@ -40,7 +40,8 @@ func casesOfEveryScenario(count: Int, seed: UInt64) throws -> [(Scenario, Genera
         for _ in 0..<count {
             let seed = random.next()
             let planned = PlannedCase(
-                index: 0, spec: CaseSpec(scenario: scenario), seed: seed, caseId: opaqueCaseID(seed: seed), pinned: false)
+                index: 0, spec: CaseSpec(scenario: scenario), seed: seed, caseId: opaqueCaseID(seed: seed),
+                pinned: false)
             result.append((scenario, try Repository.generator.generate(planned)))
         }
     }
@@ -49,4 +50,25 @@ func casesOfEveryScenario(count: Int, seed: UInt64) throws -> [(Scenario, Genera
 
 func json<T: Encodable>(_ value: T) throws -> String {
     String(decoding: try CanonicalJSON.encode(value), as: UTF8.self)
+}
+
+/// The large course that the property tests read: 1,500 cases of the default mix from the generator under test,
+/// or, when the environment variable `CARGOSIM_PROPERTY_COURSE` names a course folder (with its `keys/`), that
+/// course, so that a rule can be shown to fail on the output of an older generator (`cargosim generate
+/// --no-scans` of that version).
+enum PropertyCourse {
+    static let cases: [(inspectionCase: InspectionCase, key: AnswerKey)] = {
+        if let path = ProcessInfo.processInfo.environment["CARGOSIM_PROPERTY_COURSE"] {
+            do {
+                let reader = try CourseReader(courseDirectory: URL(fileURLWithPath: path))
+                return try reader.caseIds.map { (try reader.readCompleteCase($0), try reader.readKey($0)) }
+            } catch { fatalError("Cannot read the course at \(path): \(error)") }
+        }
+        do {
+            return try planCourse(CurriculumMix(count: 1500), seed: 20_261_201).map {
+                let made = try Repository.generator.generate($0)
+                return (made.inspectionCase, made.key)
+            }
+        } catch { fatalError("generation failed: \(error)") }
+    }()
 }

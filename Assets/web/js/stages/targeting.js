@@ -114,6 +114,7 @@ export function renderTargeting(work, context) {
           [t('label.carrier'), `${bl.carrier} (${bl.carrierSCAC})`],
           [t('label.vessel'), bl.vessel],
           [t('label.voyage'), bl.voyage],
+          ...(bl.kind ? [[t('label.billOfLadingKind'), t(`billOfLadingKind.${bl.kind}`)]] : []),
           [t('label.issued'), bl.issued],
           [t('label.onBoard'), bl.onBoard],
           [t('label.eta'), bl.estimatedArrival],
