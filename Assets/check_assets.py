@@ -71,7 +71,7 @@ OBSERVATION_PARAMETERS = {
     "loadDiffersFromManifest": {"found"},
     "loadCartonsContainOtherGoods": {"found"},
     "loadPersonsFound": {"count"},
-    "reeferRunningAtSetPoint": {"setPointC"},
+    "reeferRunningAtSetPoint": {"setPointC", "ventilation"},
 }
 EXPLANATIONS = ["newBusinessVerified", "forwarderConsolidation", "hubTranshipment", "carrierNetworkRouting",
                 "nonOperatingReefer", "typoCorrectedByAmendment", "smallForwarderCashAccount", "mixedLoadDensity",
@@ -313,11 +313,29 @@ def check_commodities(hs, package_kinds, src):
     seen = set()
     fields = {"id": str, "hsCode": str, "description": dict, "packageKind": str, "packageGrossKG": (int, float),
               "packageVolumeM3": (int, float), "netRatio": (int, float), "material": str, "perishable": bool,
-              "liquidBulk": bool, "origins": list, "tags": list}
+              "liquidBulk": bool, "origins": list, "tags": list, "markets": list}
+    optional = ("reefer", "packageLengthMM", "maxTransitDays")
     for i, c in enumerate(data):
         where = f"commodities.json[{i}]" + (f" ({c.get('id')})" if isinstance(c, dict) else "")
-        if not check_fields(where, c, fields):
+        if not check_fields(where, c, fields, optional=optional):
             continue
+        string_list(where, "markets", c["markets"])
+        for m in c["markets"]:
+            if m not in REGIONS:
+                problem(where, f"market {m!r} is not a region")
+        if c["perishable"] != ("reefer" in c):
+            problem(where, "a perishable needs its reefer regime, and only a perishable has one")
+        if "reefer" in c and check_fields(where + ".reefer", c["reefer"], {
+                "setPointC": (int, float), "lowestC": (int, float), "highestC": (int, float), "ventilationM3h": int}):
+            r = c["reefer"]
+            if not r["lowestC"] <= r["setPointC"] <= r["highestC"]:
+                problem(where, "the reefer set point must lie within lowestC..highestC")
+            if r["highestC"] <= -18 and r["ventilationM3h"] != 0:
+                problem(where, "frozen goods travel with the fresh-air vent closed (ventilationM3h 0)")
+            if r["lowestC"] < -18 < r["highestC"]:
+                problem(where, "a reefer regime is frozen (at most -18 °C) or chilled, not both")
+        if "packageLengthMM" in c and not (isinstance(c["packageLengthMM"], int) and 100 <= c["packageLengthMM"] <= 13500):
+            problem(where, "packageLengthMM must be whole millimetres from 100 to 13,500 (a 45-footer's inside)")
         if not re.fullmatch(KEBAB, c["id"]):
             problem(where, "id must be kebab-case")
         if c["id"] in seen:

@@ -163,6 +163,25 @@ public enum BillOfLadingKind: String, Codable, Sendable, CaseIterable {
     case receivedForShipment
 }
 
+/// The carrier's reefer instruction on the bill of lading: the set point and fresh-air vent booked, or a
+/// non-operating reefer (NOR) carrying dry cargo with its unit switched off.
+public struct ReeferInstruction: Hashable, Sendable, Codable {
+    /// True for a non-operating reefer: no set point, no power.
+    public var nonOperating: Bool
+    /// The booked set point (°C); nil when non-operating.
+    public var setPointC: Double?
+    /// The booked fresh-air exchange (m³/h, 0 = vent closed); nil when non-operating.
+    public var ventilationM3h: Int?
+
+    public init(nonOperating: Bool, setPointC: Double?, ventilationM3h: Int?) {
+        self.nonOperating = nonOperating
+        self.setPointC = setPointC
+        self.ventilationM3h = ventilationM3h
+    }
+
+    public static let nonOperatingReefer = ReeferInstruction(nonOperating: true, setPointC: nil, ventilationM3h: nil)
+}
+
 /// The bill of lading and manifest data of one container (FCL), as filed.
 public struct BillOfLading: Hashable, Sendable, Codable {
     public var number: String
@@ -196,6 +215,8 @@ public struct BillOfLading: Hashable, Sendable, Codable {
     /// "Shipper's load, stow and count; said to contain": the carrier did not see the goods packed (normal for FCL).
     public var shippersLoadAndCount: Bool
     public var amendments: [ManifestAmendment]
+    /// The reefer instruction (refrigerated containers only).
+    public var reefer: ReeferInstruction?
 
     public init(
         number: String, issued: CalendarDate, shipper: Party, consignee: Party, notifyParty: Party?,
@@ -204,10 +225,12 @@ public struct BillOfLading: Hashable, Sendable, Codable {
         placeOfDelivery: PortRef, onBoard: CalendarDate, estimatedArrival: CalendarDate,
         freightTerms: FreightTerms, freightPayment: FreightPayment, containerNumber: String,
         containerType: String, sealNumbers: [String], goods: [GoodsLine], vgm: VerifiedGrossMass,
-        shippersLoadAndCount: Bool, amendments: [ManifestAmendment], kind: BillOfLadingKind? = nil
+        shippersLoadAndCount: Bool, amendments: [ManifestAmendment], kind: BillOfLadingKind? = nil,
+        reefer: ReeferInstruction? = nil
     ) {
         self.number = number
         self.kind = kind
+        self.reefer = reefer
         self.issued = issued
         self.shipper = shipper
         self.consignee = consignee

@@ -27,12 +27,27 @@ public struct Commodity: Hashable, Sendable, Codable {
     public var origins: [String]
     /// Roles the goods can play in a scenario (`drug-cover`, `firearm-cover`, `norm`, `scrap`, `precursor`).
     public var tags: [String]
+    /// Trade regions that import the goods (`europe`, `northAmerica`…): where a shipment of them is discharged.
+    /// A country in `origins` is never a destination: bananas do not sail into banana country.
+    public var markets: [String]
+    /// How a reefer carries the goods (perishables only).
+    public var reefer: ReeferRegime?
+    /// The longest side of one package in mm, for goods that are long (pipes, bars, lumber, vehicles): it must fit
+    /// the container's inside length.
+    public var packageLengthMM: Int?
+    /// The longest voyage the goods survive in a reefer, in days (cut flowers); nil: no limit a sea voyage reaches.
+    public var maxTransitDays: Int?
 
     public init(
         id: String, hsCode: String, description: LocalizedText, packageKind: PackageKind,
         packageGrossKG: Double, packageVolumeM3: Double, netRatio: Double, material: String,
-        perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String]
+        perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String], markets: [String] = [],
+        reefer: ReeferRegime? = nil, packageLengthMM: Int? = nil, maxTransitDays: Int? = nil
     ) {
+        self.markets = markets
+        self.reefer = reefer
+        self.packageLengthMM = packageLengthMM
+        self.maxTransitDays = maxTransitDays
         self.id = id
         self.hsCode = hsCode
         self.description = description
@@ -49,6 +64,33 @@ public struct Commodity: Hashable, Sendable, Codable {
 
     /// Stowage density (kg per m³ of stowed packages).
     public var densityKGPerM3: Double { packageGrossKG / packageVolumeM3 }
+}
+
+/// How a refrigerated container carries a perishable: the set point, the range it tolerates, and the fresh-air
+/// ventilation (the carriers' reefer cargo guides; UC Davis Postharvest Technology Center storage recommendations).
+public struct ReeferRegime: Hashable, Sendable, Codable {
+    /// The set point shippers book (°C).
+    public var setPointC: Double
+    /// The range the goods tolerate (°C); two goods share a box only where their ranges overlap.
+    public var lowestC: Double
+    public var highestC: Double
+    /// Fresh-air exchange (m³/h); 0 for frozen goods (vent closed).
+    public var ventilationM3h: Int
+
+    public init(setPointC: Double, lowestC: Double, highestC: Double, ventilationM3h: Int) {
+        self.setPointC = setPointC
+        self.lowestC = lowestC
+        self.highestC = highestC
+        self.ventilationM3h = ventilationM3h
+    }
+
+    /// Frozen goods: carried at −18 °C or colder.
+    public var frozen: Bool { highestC <= -18 }
+
+    /// True when both can ride in one box: both frozen or both chilled, with a common temperature.
+    public func isCompatible(with other: ReeferRegime) -> Bool {
+        frozen == other.frozen && max(lowestC, other.lowestC) <= min(highestC, other.highestC)
+    }
 }
 
 /// A port or inland place with its UN/LOCODE.

@@ -490,7 +490,15 @@ struct ScenePlanner {
         case .drums: (ux, uy, uz) = (585, 585, 880)
         case .ibc: (ux, uy, uz) = (1200, 1000, 1160)
         case .bundles:
-            uz = 450; uy = min(zone.width / 2, 1000); ux = min(zone.length, max(1500, Int(v / Double(uy * uz))))
+            uy = min(zone.width / 2, 1000)
+            if let length = commodity.packageLengthMM {
+                // Bars and pipes lie along the box at their own length; the bundle's section carries the volume.
+                ux = min(zone.length, length)
+                uz = max(150, Int(v / Double(ux * uy)))
+            } else {
+                uz = 450
+                ux = min(zone.length, max(1500, Int(v / Double(uy * uz))))
+            }
         case .rolls, .reels: uz = min(zone.height - 100, 1400); ux = Int((v / Double(uz)).squareRoot()); uy = ux
         default:
             let side = Int(pow3(v))

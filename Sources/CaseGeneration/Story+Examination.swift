@@ -93,17 +93,19 @@ extension Story {
         }
         addSealObservations(&notes)
         if type.family == .reefer {
-            let nonOperating = planned.contains(.reeferNonPerishable) && !irregular
-            if nonOperating {
+            let instruction = billOfLading.reefer ?? .nonOperatingReefer
+            if instruction.nonOperating {
                 add(.reeferUnit, .reeferSwitchedOff)
             } else {
-                let setPoint =
-                    declared.first.map {
-                        $0.0.material.hasPrefix("frozen") ? -18 : ($0.0.material == "flowers" ? 1 : 13)
-                    } ?? 13
-                add(
-                    .reeferUnit, .reeferRunningAtSetPoint, ["setPointC": "\(setPoint)"],
-                    significant: scenario == .reeferNonPerishable)
+                let vent = instruction.ventilationM3h ?? 0
+                notes.add(
+                    .reeferUnit, .reeferRunningAtSetPoint, ["setPointC": temperatureText(instruction.setPointC ?? 0)],
+                    scenario == .reeferNonPerishable,
+                    [
+                        "ventilation": vent == 0
+                            ? LocalizedText(en: "closed", es: "cerrada", pt: "fechada")
+                            : LocalizedText(invariant: "\(vent) m³/h")
+                    ])
             }
             if kind == .reeferUnit { add(.reeferUnit, .reeferPanelFastenersDisturbed, significant: true) }
         }
@@ -228,6 +230,12 @@ extension Story {
         default: actualGoods?.description ?? LocalizedText(invariant: material)
         }
     }
+}
+
+/// A temperature as a reefer display shows it: whole degrees without decimals, else one decimal (`-20`, `13.3`).
+func temperatureText(_ celsius: Double) -> String {
+    let tenths = Int((celsius * 10).rounded())
+    return tenths % 10 == 0 ? "\(tenths / 10)" : "\(tenths < 0 ? "-" : "")\(abs(tenths) / 10).\(abs(tenths) % 10)"
 }
 
 /// Observations collected while the examination is written, and which of them matter.

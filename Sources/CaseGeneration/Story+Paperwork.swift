@@ -54,6 +54,44 @@ extension Story {
             if let code = spec.containerType, let type = ContainerType.named(code) {
                 pool = pool.filter { fits($0, in: type) }
             }
+            if planned.contains(.reeferNonPerishable) {
+                // The flag is dry goods in a reefer: no perishable may take their place.
+                let dry = pool.filter { !$0.perishable && !$0.liquidBulk }
+                if !dry.isEmpty { pool = dry }
+            }
+            if scenario != .fullDeclaredEmpty {
+                // Goods travel from where they are produced to where they are bought.
+                let (origins, destinations) = scenarioPorts()
+                let keepOrigins = spec.route?.origin != nil, keepDestinations = spec.route?.discharge != nil
+                // Clean papers at import or transhipment need a lane that no high-risk rule flags.
+                let quietLane = !redFlags && vantage != .export
+                // Goods with a short life (cut flowers) need a direct lane they survive: no detour, no transhipment.
+                let needsHub =
+                    planned.contains(.circuitousRouting) || vantage == .transhipment
+                    || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
+                let sea = index.sea
+                let traded = pool.filter { goods in
+                    if let limit = goods.maxTransitDays {
+                        if needsHub { return false }
+                        let (o, d) = TradeLanes.narrow(
+                            origins: origins, destinations: destinations, to: [goods], keepOrigins: keepOrigins,
+                            keepDestinations: keepDestinations)
+                        let short = o.contains { a in
+                            d.contains { b in
+                                !a.sameCountry(as: b) && !(quietLane && a.isRisky(towards: b))
+                                    && sea.legDays(
+                                        from: a.locode, to: b.locode, knots: SeaRoutes.serviceKnots.lowerBound)
+                                        < limit
+                            }
+                        }
+                        if !short { return false }
+                    }
+                    return TradeLanes.exists(
+                        origins: origins, destinations: destinations, for: [goods], keepOrigins: keepOrigins,
+                        keepDestinations: keepDestinations, quiet: quietLane)
+                }
+                if !traded.isEmpty { pool = traded }
+            }
             guard !pool.isEmpty else {
                 throw GenerationError(
                     code: "generate.goods", field: "goods",
@@ -64,19 +102,32 @@ extension Story {
             first = paperwork.pick(pool)
         }
         containerType = spec.containerType.flatMap(ContainerType.named) ?? chooseContainer(for: first)
+        let firstLine = first
 
-        var lines: [Commodity] = [first]
+        var lines: [Commodity] = [firstLine]
         if let pinned = spec.goods, pinned.count > 1 {
             lines = pinned.compactMap { index.commodityByID[$0.commodity] }
-        } else if spec.goods == nil, containerType.family != .tank, first.packageKind != .bulk, paperwork.chance(0.25) {
-            let companions = (first.perishable ? index.perishables : index.dryGoods).filter {
-                $0.id != first.id && fits($0, in: containerType) && !$0.isControlledPrecursor && $0.packageKind != .bulk
+        } else if spec.goods == nil, containerType.family != .tank, firstLine.packageKind != .bulk,
+            paperwork.chance(0.25)
+        {
+            let companions = (firstLine.perishable ? index.perishables : index.dryGoods).filter { other in
+                sharesClimate(firstLine, other)
+            }.filter {
+                $0.id != firstLine.id && fits($0, in: containerType) && !$0.isControlledPrecursor
+                    && $0.packageKind != .bulk
                     && $0.packageVolumeM3 < containerType.internalVolumeM3 * 0.1
                     // Consolidated lines are of one trade: the same material or the same HS chapter.
-                    && ($0.material == first.material || $0.hsCode.prefix(2) == first.hsCode.prefix(2))
-                    && !Set($0.origins).isDisjoint(with: first.origins)
+                    && ($0.material == firstLine.material || $0.hsCode.prefix(2) == firstLine.hsCode.prefix(2))
+                    && !Set($0.origins).isDisjoint(with: firstLine.origins)
             }
-            if !companions.isEmpty { lines.append(paperwork.pick(companions)) }
+            let (origins, destinations) = scenarioPorts()
+            let keepOrigins = spec.route?.origin != nil, keepDestinations = spec.route?.discharge != nil
+            let traded = companions.filter {
+                TradeLanes.exists(
+                    origins: origins, destinations: destinations, for: [firstLine, $0], keepOrigins: keepOrigins,
+                    keepDestinations: keepDestinations, quiet: !redFlags && vantage != .export)
+            }
+            if !traded.isEmpty { lines.append(paperwork.pick(traded)) }
         }
         declared = fill(lines)
         actualCargoKG = declared.reduce(0) { $0 + Int(Double($1.1) * $1.0.packageGrossKG) }
@@ -102,19 +153,42 @@ extension Story {
         }
     }
 
+    /// One reefer, one climate: no frozen goods beside chilled ones, and chilled ones only where their temperatures
+    /// overlap; dry goods ride with dry goods.
+    private func sharesClimate(_ a: Commodity, _ b: Commodity) -> Bool {
+        switch (a.reefer, b.reefer) {
+        case let (x?, y?): x.isCompatible(with: y)
+        case (nil, nil): true
+        default: false
+        }
+    }
+
     /// Scenarios whose route is chosen by the threat, not by where the goods grow.
     private var threatHasOwnRoute: Bool {
         threat == .drugs
             || [.firearmsSouthbound, .illicitCigarettes, .precursorChemicals, .radiationSource].contains(scenario)
     }
 
+    /// True when one package fits the container: family (tank, reefer), mass, volume and length (a 6 m pipe does not
+    /// go into a 20-footer's 5.9 m).
     func fits(_ commodity: Commodity, in type: ContainerType) -> Bool {
         if commodity.liquidBulk != (type.family == .tank) { return false }
         if commodity.perishable && type.family != .reefer { return false }
+        if let length = commodity.packageLengthMM, length > type.internalLengthMM - 30 { return false }
         return commodity.packageGrossKG < Double(type.maxPayloadKG) && commodity.packageVolumeM3 < type.internalVolumeM3
     }
 
     private mutating func chooseContainer(for commodity: Commodity) -> ContainerType {
+        let chosen = drawContainer(for: commodity)
+        if fits(commodity, in: chosen) { return chosen }
+        // Long goods need a longer box of the same family (pipes of 6 m, bars of 11.8 m go in forty-footers).
+        let longer = ContainerType.all.filter { fits(commodity, in: $0) }.sorted {
+            $0.internalLengthMM < $1.internalLengthMM
+        }
+        return longer.first { $0.family == chosen.family } ?? longer.first { $0.family == .general } ?? chosen
+    }
+
+    private mutating func drawContainer(for commodity: Commodity) -> ContainerType {
         func type(_ code: String) -> ContainerType { ContainerType.named(code)! }
         if commodity.liquidBulk { return type("22T1") }
         let reeferWanted =
@@ -177,15 +251,11 @@ extension Story {
         port.isRisky(towards: destination)
     }
 
-    private mutating func chooseRoute() throws(GenerationError) {
-        let goods = actualGoods ?? declared.first?.0 ?? index.dryGoods[0]
-        let declaredGoods = declared.first?.0 ?? goods
+    /// The ports a scenario's story sails from and to, before the goods have their say; pinned ports win.
+    private func scenarioPorts() -> (origins: [PortInfo], destinations: [PortInfo]) {
         let seaports = index.seaports
         var origins: [PortInfo]
         var destinations: [PortInfo]
-        // Origins tried first (where the goods grow), before all the scenario's origins.
-        var preferredOrigins: [PortInfo] = []
-        let drugs = threat == .drugs
         switch scenario {
         case .firearmsSouthbound:
             origins = seaports.filter { $0.country == "US" }
@@ -198,48 +268,69 @@ extension Story {
         case .radiationSource:
             origins = seaports.filter { latinRegions.contains($0.region) || $0.region == "westAfrica" }
             destinations = seaports.filter { ["eastAsia", "southAsia", "southeastAsia"].contains($0.region) }
+        case .vehicleBehindCargo:
+            // Stolen vehicles leave North America and Europe for West Africa, the Middle East and Latin America.
+            origins = seaports.filter { ["northAmerica", "europe"].contains($0.region) }
+            destinations = seaports.filter {
+                ["westAfrica", "middleEast"].contains($0.region) || latinRegions.contains($0.region)
+            }
         default:
-            if scenario == .vehicleBehindCargo {
-                // Stolen vehicles leave North America and Europe for West Africa, the Middle East and Latin America.
-                origins = seaports.filter { ["northAmerica", "europe"].contains($0.region) }
-                destinations = seaports.filter {
-                    ["westAfrica", "middleEast"].contains($0.region) || latinRegions.contains($0.region)
-                }
-            } else if drugs {
+            if threat == .drugs {
                 origins = seaports.filter { latinRegions.contains($0.region) }
                 if scenario == .contaminatedExport {
                     origins = origins.filter { $0.riskTags.contains("cocaine-source") }
                 }
-                // Where the declared goods grow, when such a port qualifies: coffee leaves coffee countries.
-                let producers = Set(declaredGoods.origins)
-                preferredOrigins = origins.filter { producers.contains($0.country) }
                 destinations = seaports.filter {
                     ["europe", "mediterranean", "northAmerica", "westAfrica"].contains($0.region)
                 }
             } else {
-                let producers = Set(declaredGoods.origins)
-                origins = seaports.filter { producers.contains($0.country) }
-                if origins.isEmpty { origins = seaports }
+                origins = seaports
                 destinations = seaports
             }
         }
-        if let pinned = spec.route?.origin, let port = index.portByLocode[pinned] {
-            origins = [port]
-            preferredOrigins = []
-        }
+        if let pinned = spec.route?.origin, let port = index.portByLocode[pinned] { origins = [port] }
         if let pinned = spec.route?.discharge, let port = index.portByLocode[pinned] { destinations = [port] }
+        return (origins, destinations)
+    }
+
+    /// The scenario's ports narrowed to the trade of `goods` (see `TradeLanes`).
+    func tradePorts(for goods: [Commodity]) -> (origins: [PortInfo], destinations: [PortInfo]) {
+        let (origins, destinations) = scenarioPorts()
+        return TradeLanes.narrow(
+            origins: origins, destinations: destinations, to: goods, keepOrigins: spec.route?.origin != nil,
+            keepDestinations: spec.route?.discharge != nil)
+    }
+
+    private mutating func chooseRoute() throws(GenerationError) {
+        do {
+            try chooseRoute(for: declared.map(\.0))
+        } catch {
+            // A second line can close lanes the first has (a shorter life, fewer producers): ship the first alone.
+            guard declared.count > 1, spec.goods == nil else { throw error }
+            declared = fill([declared[0].0])
+            actualCargoKG = declared.reduce(0) { $0 + Int(Double($1.1) * $1.0.packageGrossKG) }
+            try chooseRoute(for: declared.map(\.0))
+        }
+    }
+
+    private mutating func chooseRoute(for goods: [Commodity]) throws(GenerationError) {
+        let (origins, destinations) = tradePorts(for: goods)
         let wantsRisk = planned.contains(.highRiskOrigin)
         let mustAvoidRisk = !redFlags && vantage != .export
         let wantsVia =
             vantage == .transhipment || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
         let circuitous = planned.contains(.circuitousRouting)
-        let viaCount = circuitous ? paperwork.int(in: 1...2) : (wantsVia ? 1 : (paperwork.chance(0.35) ? 1 : 0))
+        let shortLived = goods.compactMap(\.maxTransitDays).min()
+        let wantsRiskyTransit = planned.contains(.highRiskOrigin) && vantage != .export && paperwork.chance(0.5)
+        let viaCount =
+            circuitous
+            ? paperwork.int(in: 1...2)
+            : (wantsVia || wantsRiskyTransit ? 1 : (paperwork.chance(0.35) && shortLived == nil ? 1 : 0))
         let sea = index.sea
 
-        for attempt in 0..<120 {
-            let pool = attempt < 60 && !preferredOrigins.isEmpty ? preferredOrigins : origins
-            guard !pool.isEmpty, !destinations.isEmpty else { break }
-            let o = paperwork.pick(pool)
+        for _ in 0..<120 {
+            guard !origins.isEmpty, !destinations.isEmpty else { break }
+            let o = paperwork.pick(origins)
             let d = paperwork.pick(destinations)
             if o.sameCountry(as: d) { continue }
             var hubs: [PortInfo] = []
@@ -247,14 +338,21 @@ extension Story {
                 hubs = pinned.compactMap { index.portByLocode[$0] }
             } else if viaCount > 0 {
                 guard let direct = sea.nauticalMiles(from: o.locode, to: d.locode), direct > 0 else { continue }
-                let pool = index.hubs.filter {
+                var pool = index.hubs.filter {
                     $0.locode != o.locode && $0.locode != d.locode && !$0.sameCountry(as: d)
                 }
+                // Clean papers sail through quiet hubs; a high-risk transit asked for goes through a risky one.
+                if mustAvoidRisk { pool = pool.filter { !$0.isRisky(towards: d) } }
+                if wantsRisk, vantage != .export, !o.isRisky(towards: d) {
+                    let risky = pool.filter { $0.isRisky(towards: d) }
+                    if !risky.isEmpty { pool = risky }
+                }
+                guard !pool.isEmpty else { continue }
                 if circuitous {
                     // A detour the trade lane does not need: the voyage is more than `circuitousRatio` times the
                     // direct sea distance (and not absurdly so: at most three times).
                     var detour: [PortInfo]?
-                    for _ in 0..<16 {
+                    for _ in 0..<40 {
                         let candidate = paperwork.sample(pool, count: viaCount)
                         let ratio = (sea.routeMiles(([o] + candidate + [d]).map(\.locode)) ?? 0) / direct
                         if ratio > IndicatorDetector.circuitousRatio + 0.05 && ratio <= 3 {
@@ -272,6 +370,14 @@ extension Story {
                     guard !onTheWay.isEmpty else { continue }
                     hubs = [paperwork.pick(onTheWay)]
                 }
+            }
+            if let limit = shortLived {
+                // Short-lived goods (cut flowers) sail only lanes they survive, at the fastest service speed.
+                let stops = [o] + hubs + [d]
+                let days = zip(stops, stops.dropFirst()).reduce(4 * hubs.count) {
+                    $0 + sea.legDays(from: $1.0.locode, to: $1.1.locode, knots: SeaRoutes.serviceKnots.lowerBound) + 1
+                }
+                if days > limit { continue }
             }
             let route = [o] + hubs
             let risky = route.contains { isRisky($0, towards: d) }
@@ -529,6 +635,23 @@ extension Story {
         if planned.contains(.reeferNonPerishable), !irregular {
             explanations[.reeferNonPerishable] = "nonOperatingReefer"
         }
+        var reefer: ReeferInstruction?
+        if containerType.family == .reefer {
+            let regimes = declared.compactMap(\.0.reefer)
+            if planned.contains(.reeferNonPerishable) && !irregular && regimes.isEmpty {
+                reefer = .nonOperatingReefer
+            } else if let first = regimes.first {
+                // The booked set point: the first line's, within what every line tolerates; the least fresh air.
+                let low = regimes.map(\.lowestC).max()!, high = regimes.map(\.highestC).min()!
+                reefer = ReeferInstruction(
+                    nonOperating: false, setPointC: min(high, max(low, first.setPointC)),
+                    ventilationM3h: regimes.map(\.ventilationM3h).min())
+            } else {
+                // Dry goods in a running reefer: someone pays for a temperature the goods do not need.
+                reefer = ReeferInstruction(
+                    nonOperating: false, setPointC: paperwork.pick([5, 13, 15]), ventilationM3h: 0)
+            }
+        }
         // The bill's date: at export the carrier issues a received-for-shipment bill when the box gates in (the day
         // of the inspection); once loaded, a shipped-on-board bill on the on-board date or the day after.
         let billOfLadingIssued =
@@ -551,7 +674,7 @@ extension Story {
                 method: method, kg: vgmKG, signatory: personName(country: shipper.country),
                 date: stuffingDate),
             shippersLoadAndCount: true, amendments: amendments,
-            kind: vantage == .export ? .receivedForShipment : .shippedOnBoard)
+            kind: vantage == .export ? .receivedForShipment : .shippedOnBoard, reefer: reefer)
     }
 
     /// The bound of the voyage as carriers suffix it to the voyage number: the larger of the moves north-south and
@@ -589,5 +712,50 @@ extension Commodity {
 extension String {
     func leftPadded(to width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}
+
+/// Trade lanes: goods are loaded in a country that produces them and discharged in a region that imports them, in a
+/// country that does not produce them (bananas do not sail into banana country). With several goods lines, the
+/// loading country produces all of them and the market buys all of them. Ports an instructor pinned are kept.
+enum TradeLanes {
+    static func narrow(
+        origins: [PortInfo], destinations: [PortInfo], to goods: [Commodity], keepOrigins: Bool, keepDestinations: Bool
+    ) -> (origins: [PortInfo], destinations: [PortInfo]) {
+        guard let first = goods.first else { return (origins, destinations) }
+        var everyProducer = Set(first.origins)
+        var anyProducer = Set(first.origins)
+        for other in goods.dropFirst() {
+            everyProducer.formIntersection(other.origins)
+            anyProducer.formUnion(other.origins)
+        }
+        let loading = keepOrigins ? origins : origins.filter { everyProducer.contains($0.country) }
+        var discharge: [PortInfo] = destinations
+        if !keepDestinations {
+            discharge = []
+            for port in destinations where !anyProducer.contains(port.country) {
+                var bought = true
+                for line in goods where !line.markets.isEmpty && !line.markets.contains(port.region) {
+                    bought = false
+                    break
+                }
+                if bought { discharge.append(port) }
+            }
+        }
+        return (loading, discharge)
+    }
+
+    /// True when the goods have a producing port and a market in another country.
+    static func exists(
+        origins: [PortInfo], destinations: [PortInfo], for goods: [Commodity], keepOrigins: Bool,
+        keepDestinations: Bool, quiet: Bool = false
+    ) -> Bool {
+        let (loading, discharge) = narrow(
+            origins: origins, destinations: destinations, to: goods, keepOrigins: keepOrigins,
+            keepDestinations: keepDestinations)
+        for o in loading {
+            for d in discharge where !o.sameCountry(as: d) && !(quiet && o.isRisky(towards: d)) { return true }
+        }
+        return false
     }
 }

@@ -31,6 +31,13 @@ struct CaseText {
         return (value < 0 ? "-" : "") + out
     }
 
+    /// A temperature: whole degrees bare, else one decimal in the reader's notation.
+    func celsius(_ value: Double) -> String {
+        let tenths = Int((value * 10).rounded())
+        if tenths % 10 == 0 { return "\(tenths / 10)" }
+        return "\(tenths < 0 ? "-" : "")\(abs(tenths) / 10)\(lang == "en" ? "." : ",")\(abs(tenths) % 10)"
+    }
+
     func decimal(_ value: Double) -> String {
         let thousandths = Int((value * 1000).rounded())
         let fraction = String(abs(thousandths) % 1000).leftPad(3)
@@ -86,6 +93,21 @@ struct CaseText {
         lines.append(
             "\(label("container")): \(bl.containerNumber) · \(label("containerType")): \(bl.containerType) · \(label("seals")): \(bl.sealNumbers.joined(separator: ", "))"
         )
+        if let reefer = bl.reefer {
+            let setting: String
+            if reefer.nonOperating {
+                setting = t("reefer.nonOperating")
+            } else {
+                let vent = reefer.ventilationM3h ?? 0
+                setting = t(
+                    "reefer.setting",
+                    [
+                        "setPointC": celsius(reefer.setPointC ?? 0),
+                        "ventilation": vent == 0 ? t("reefer.ventClosed") : "\(vent) m³/h",
+                    ])
+            }
+            lines.append("\(label("reeferInstruction")): \(setting)")
+        }
         lines.append("\(label("goods")):")
         if bl.goods.isEmpty { lines.append("  " + label("none")) }
         for (i, line) in bl.goods.enumerated() {

@@ -52,7 +52,8 @@ enum Samples {
             shippersLoadAndCount: true,
             amendments: [
                 ManifestAmendment(field: "consignee", filedAt: instant.adding(minutes: -600), hoursBeforeArrival: 10)
-            ], kind: pick(variant))
+            ], kind: pick(variant),
+            reefer: ReeferInstruction(nonOperating: false, setPointC: 13.3, ventilationM3h: 25))
         let seals = SealClass.allCases.flatMap { securityClass in
             // Every class and every kind, in the combinations ISO 17712 allows (a strip seal is class I only).
             SealKind.allCases.filter { $0 != .indicative || securityClass == .indicative }.map { kind in

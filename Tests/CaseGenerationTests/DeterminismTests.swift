@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "7a3260672bc996cb0d1a3d85fef1538e100d0a145babb02b22cc56fc81479f74"
+    static let golden = "1fd2ff9b4da896c10c8f9793c70300458afbd18401cf7bd020dd5014eb5bb2b6"
 }

@@ -98,3 +98,91 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) cases with documents out of order, e.g. \(failures.prefix(5))")
     }
 }
+
+/// Goods of the world: reefers set per commodity, goods that fit their box, trade from producers to markets.
+@Suite struct GoodsPropertyTests {
+    static let byDescription = Dictionary(
+        Repository.catalog.commodities.map { ($0.description.en, $0) }, uniquingKeysWith: { a, _ in a })
+    static let ports = Dictionary(Repository.catalog.ports.map { ($0.locode, $0) }, uniquingKeysWith: { a, _ in a })
+
+    /// Reefers run at the set point of what they carry (within every line's range), with the vent closed for frozen
+    /// goods and open as booked for chilled ones; no box holds frozen beside chilled goods; a non-operating reefer
+    /// carries dry goods only; the unit's display shows what the bill of lading booked.
+    @Test func reefersRunAtTheirGoodsSetPoints() {
+        var failures: [String] = []
+        for (c, _) in PropertyCourse.cases {
+            let bl = c.targeting.billOfLading
+            guard ContainerType.named(bl.containerType)?.family == .reefer else { continue }
+            let regimes = bl.goods.compactMap { Self.byDescription[$0.description.en]?.reefer }
+            guard let instruction = bl.reefer else {
+                failures.append("\(c.id): a reefer without its reefer instruction")
+                continue
+            }
+            if Set(regimes.map(\.frozen)).count > 1 { failures.append("\(c.id): frozen and chilled goods together") }
+            if instruction.nonOperating {
+                if !regimes.isEmpty { failures.append("\(c.id): perishables in a non-operating reefer") }
+            } else if let setPoint = instruction.setPointC {
+                for regime in regimes where !(regime.lowestC...regime.highestC).contains(setPoint) {
+                    failures.append(
+                        "\(c.id): set point \(setPoint) °C for goods kept at \(regime.lowestC)…\(regime.highestC)")
+                }
+                if regimes.contains(where: \.frozen), instruction.ventilationM3h != 0 {
+                    failures.append("\(c.id): frozen goods with the vent open")
+                }
+            }
+            if let exam = c.examination {
+                let display = exam.observations.first { $0.code == .reeferRunningAtSetPoint }
+                if instruction.nonOperating != (display == nil) {
+                    failures.append("\(c.id): the unit's state is not what the bill booked")
+                }
+                if let display, let setPoint = instruction.setPointC,
+                    Double(display.parameters["setPointC"] ?? "") != (setPoint * 10).rounded() / 10
+                {
+                    failures.append("\(c.id): display \(display.parameters["setPointC"] ?? "") against \(setPoint)")
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) reefers wrongly set, e.g. \(failures.prefix(5))")
+    }
+
+    /// Goods are loaded in a country that produces them and discharged in a region that imports them, in a country
+    /// that does not produce them; goods with a short life sail only voyages they survive.
+    @Test func goodsTravelFromProducersToMarkets() {
+        var failures: [String] = []
+        for (c, _) in PropertyCourse.cases {
+            let bl = c.targeting.billOfLading
+            guard let discharge = Self.ports[bl.portOfDischarge.locode] else { continue }
+            for line in bl.goods {
+                guard let goods = Self.byDescription[line.description.en] else { continue }
+                if !goods.origins.contains(bl.portOfLoading.country) {
+                    failures.append("\(c.id): \(goods.id) loaded in \(bl.portOfLoading.country)")
+                }
+                if !goods.markets.contains(discharge.region) || goods.origins.contains(discharge.country) {
+                    failures.append("\(c.id): \(goods.id) discharged in \(discharge.locode) (\(discharge.region))")
+                }
+                if let limit = goods.maxTransitDays,
+                    bl.estimatedArrival.daysSinceEpoch - bl.onBoard.daysSinceEpoch > limit
+                {
+                    failures.append("\(c.id): \(goods.id) at sea longer than \(limit) days")
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) goods off their trade lanes, e.g. \(failures.prefix(5))")
+    }
+
+    /// Every package fits the box it is declared in: no 6 m pipes in a twenty-footer's 5.9 m.
+    @Test func packagesFitTheBoxesTheyAreDeclaredIn() {
+        var failures: [String] = []
+        for (c, _) in PropertyCourse.cases {
+            let bl = c.targeting.billOfLading
+            guard let type = ContainerType.named(bl.containerType) else { continue }
+            for line in bl.goods {
+                guard let goods = Self.byDescription[line.description.en] else { continue }
+                if let length = goods.packageLengthMM, length > type.internalLengthMM {
+                    failures.append("\(c.id): \(goods.id) of \(length) mm in a \(type.code)")
+                }
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) packages longer than their box, e.g. \(failures.prefix(5))")
+    }
+}

@@ -49,6 +49,15 @@ function route(bl) {
   return el('div', { class: 'route', id: 'route' }, ...items);
 }
 
+function reeferText(reefer) {
+  if (reefer.nonOperating) return t('reefer.nonOperating');
+  const vent = reefer.ventilationM3h || 0;
+  return t('reefer.setting', {
+    setPointC: String(reefer.setPointC),
+    ventilation: vent === 0 ? t('reefer.ventClosed') : `${vent} m³/h`,
+  });
+}
+
 function goods(bl) {
   const rows = bl.goods.map((g) => [
     el('span', { class: 'mono' }, g.hsCode),
@@ -122,6 +131,7 @@ export function renderTargeting(work, context) {
         facts([
           [t('label.container'), el('span', { class: 'mono', id: 'container-number' }, bl.containerNumber)],
           [t('label.containerType'), bl.containerType],
+          ...(bl.reefer ? [[t('label.reeferInstruction'), reeferText(bl.reefer)]] : []),
           [t('label.freightTerms'), t(`freightTerms.${bl.freightTerms}`)],
           [t('label.freightPayment'), t(`freightPayment.${bl.freightPayment}`)],
           [t('label.slac'), yesNo(bl.shippersLoadAndCount)],
