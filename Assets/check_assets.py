@@ -313,12 +313,13 @@ def check_commodities(hs, package_kinds, src):
     seen = set()
     fields = {"id": str, "hsCode": str, "description": dict, "packageKind": str, "packageGrossKG": (int, float),
               "packageVolumeM3": (int, float), "netRatio": (int, float), "material": str, "perishable": bool,
-              "liquidBulk": bool, "origins": list, "tags": list, "markets": list}
+              "liquidBulk": bool, "origins": list, "tags": list, "markets": list, "trade": str}
     optional = ("reefer", "packageLengthMM", "maxTransitDays")
     for i, c in enumerate(data):
         where = f"commodities.json[{i}]" + (f" ({c.get('id')})" if isinstance(c, dict) else "")
         if not check_fields(where, c, fields, optional=optional):
             continue
+        TRADES.add(c["trade"])
         string_list(where, "markets", c["markets"])
         for m in c["markets"]:
             if m not in REGIONS:
@@ -515,6 +516,9 @@ def check_seal_makers(seal_kinds):
         problem("seal-makers.json", f"{len(data)} makers; 6 to 8 expected")
 
 
+TRADES = set()
+
+
 def check_name_styles():
     data = load_json(CATALOG / "name-styles.json")
     if data is None:
@@ -525,9 +529,9 @@ def check_name_styles():
     covered = set()
     for i, s in enumerate(data):
         where = f"name-styles.json[{i}]"
-        if not check_fields(where, s, {"countries": list, "companyCores": list, "companyActivities": list,
-                                       "companySuffixes": list, "givenNames": list, "familyNames": list,
-                                       "cities": dict}):
+        if not check_fields(where, s, {"countries": list, "legalForms": dict, "companyCores": list,
+                                       "companyActivities": list, "brokerNames": list, "givenNames": list,
+                                       "familyNames": list, "cities": dict}):
             continue
         where += f" ({' '.join(map(str, s['countries'][:3]))}…)"
         string_list(where, "countries", s["countries"], ISO2)
@@ -535,11 +539,29 @@ def check_name_styles():
             if c in covered:
                 problem(where, f"country {c} is already in another style")
             covered.add(c)
-        string_list(where, "companyCores", s["companyCores"], min_count=15)
-        string_list(where, "companyActivities", s["companyActivities"])
-        string_list(where, "companySuffixes", s["companySuffixes"])
-        string_list(where, "givenNames", s["givenNames"], min_count=20)
-        string_list(where, "familyNames", s["familyNames"], min_count=20)
+        for field, minimum in (("companyCores", 10), ("companyActivities", 3)):
+            parts = s[field]
+            names = [p if isinstance(p, str) else p.get("name") if isinstance(p, dict) else None for p in parts]
+            string_list(where, field, names, min_count=minimum)
+            for p in parts:
+                if isinstance(p, dict):
+                    check_fields(f"{where} {field} {p.get('name')}", p, {"name": str}, optional=("trades", "roles"))
+                    for t in p.get("trades", []):
+                        if t not in TRADES:
+                            problem(where, f"{p.get('name')}: trade {t!r} is not a commodity's trade")
+                    for r in p.get("roles", []):
+                        if r not in ("shipper", "consignee", "forwarder"):
+                            problem(where, f"{p.get('name')}: role {r!r} is not shipper, consignee or forwarder")
+        if set(s["legalForms"]) != set(s["countries"]):
+            problem(where, "legalForms must list exactly the style's countries")
+        for country, forms in s["legalForms"].items():
+            string_list(where, f"legalForms.{country}", forms)
+        string_list(where, "brokerNames", s["brokerNames"])
+        for b in s["brokerNames"]:
+            if "{name}" not in b:
+                problem(where, f"broker name {b!r} needs the {{name}} placeholder")
+        string_list(where, "givenNames", s["givenNames"], min_count=10)
+        string_list(where, "familyNames", s["familyNames"], min_count=10)
         for country, cities in s["cities"].items():
             if country not in s["countries"]:
                 problem(where, f"cities given for {country}, which is not in this style's countries")

@@ -268,10 +268,39 @@ public struct CatalogLoader: Sendable {
                     "Give an ISO 3166-1 alpha-2 country code in capitals (e.g. PE).")
             }
             for (field, list) in [
-                ("companyCores", style.companyCores), ("givenNames", style.givenNames),
+                ("companyCores", style.companyCores.map(\.name)), ("givenNames", style.givenNames),
                 ("familyNames", style.familyNames),
             ] where list.isEmpty {
                 fail(name, i, id, field: field, value: nil, code: "catalog.empty", "List at least one name.")
+            }
+            for country in style.countries where (style.legalForms[country] ?? []).isEmpty {
+                fail(
+                    name, i, id, field: "legalForms.\(country)", value: country, code: "catalog.legalForm",
+                    "List the legal forms of company that \(country)'s law provides (e.g. S.A.C. for Peru).")
+            }
+            for country in style.legalForms.keys.sorted() where !style.countries.contains(country) {
+                fail(
+                    name, i, id, field: "legalForms.\(country)", value: country, code: "catalog.legalForm",
+                    "Legal forms are listed for the style's own countries only; add \(country) to countries or drop it."
+                )
+            }
+            let trades = Set(catalog.commodities.map(\.trade))
+            for (field, parts) in [
+                ("companyCores", style.companyCores), ("companyActivities", style.companyActivities),
+            ] {
+                for part in parts {
+                    for trade in part.trades where !trades.contains(trade) {
+                        fail(
+                            name, i, id, field: field, value: trade, code: "catalog.trade",
+                            "\(part.name): use a trade that commodities.json gives its goods (\(trades.sorted().joined(separator: ", ")))."
+                        )
+                    }
+                    for role in part.roles where !["shipper", "consignee", "forwarder"].contains(role) {
+                        fail(
+                            name, i, id, field: field, value: role, code: "catalog.role",
+                            "\(part.name): a role is shipper, consignee or forwarder.")
+                    }
+                }
             }
         }
 

@@ -27,6 +27,9 @@ public struct Commodity: Hashable, Sendable, Codable {
     public var origins: [String]
     /// Roles the goods can play in a scenario (`drug-cover`, `firearm-cover`, `norm`, `scrap`, `precursor`).
     public var tags: [String]
+    /// The line of business that deals in the goods (`produce`, `seafood`, `metals`, `chemicals`…): company names
+    /// of that trade (a fishing company, a fruit exporter) are given only to parties of it.
+    public var trade: String
     /// Trade regions that import the goods (`europe`, `northAmerica`…): where a shipment of them is discharged.
     /// A country in `origins` is never a destination: bananas do not sail into banana country.
     public var markets: [String]
@@ -41,9 +44,10 @@ public struct Commodity: Hashable, Sendable, Codable {
     public init(
         id: String, hsCode: String, description: LocalizedText, packageKind: PackageKind,
         packageGrossKG: Double, packageVolumeM3: Double, netRatio: Double, material: String,
-        perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String], markets: [String] = [],
-        reefer: ReeferRegime? = nil, packageLengthMM: Int? = nil, maxTransitDays: Int? = nil
+        perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String], trade: String = "general",
+        markets: [String] = [], reefer: ReeferRegime? = nil, packageLengthMM: Int? = nil, maxTransitDays: Int? = nil
     ) {
+        self.trade = trade
         self.markets = markets
         self.reefer = reefer
         self.packageLengthMM = packageLengthMM
@@ -242,26 +246,81 @@ public struct SealMaker: Hashable, Sendable, Codable {
     }
 }
 
-/// Parts for company and person names of one country, so that parties read like the place.
+/// A part of a company name (a core such as "Pesquera Mar Bravo" or an activity such as "Exportaciones") and who
+/// may carry it: the trades it names (empty: any trade) and the roles it fits (`shipper`, `consignee`, `forwarder`;
+/// empty: any but a forwarder's own words). Written in JSON as a plain string when it fits everyone, or as
+/// `{"name", "trades", "roles"}`.
+public struct CompanyNamePart: Hashable, Sendable, Codable, ExpressibleByStringLiteral {
+    public var name: String
+    public var trades: [String]
+    public var roles: [String]
+
+    public init(name: String, trades: [String] = [], roles: [String] = []) {
+        self.name = name
+        self.trades = trades
+        self.roles = roles
+    }
+
+    public init(stringLiteral value: String) { self.init(name: value) }
+
+    private enum CodingKeys: String, CodingKey { case name, trades, roles }
+
+    public init(from decoder: any Decoder) throws {
+        if let text = try? decoder.singleValueContainer().decode(String.self) {
+            self.init(name: text)
+            return
+        }
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try c.decode(String.self, forKey: .name),
+            trades: try c.decodeIfPresent([String].self, forKey: .trades) ?? [],
+            roles: try c.decodeIfPresent([String].self, forKey: .roles) ?? [])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        if trades.isEmpty && roles.isEmpty {
+            var c = encoder.singleValueContainer()
+            try c.encode(name)
+            return
+        }
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        if !trades.isEmpty { try c.encode(trades, forKey: .trades) }
+        if !roles.isEmpty { try c.encode(roles, forKey: .roles) }
+    }
+
+    /// True when a party of `role` in `trade` may carry this part.
+    public func fits(trade: String, role: String) -> Bool {
+        (trades.isEmpty || trades.contains(trade)) && (roles.isEmpty ? role != "forwarder" : roles.contains(role))
+    }
+}
+
+/// Parts for company and person names of one language and its countries, so that parties read like the place.
 public struct NameStyle: Hashable, Sendable, Codable {
     /// ISO 3166-1 alpha-2 countries that use this style.
     public var countries: [String]
-    public var companyCores: [String]
-    public var companyActivities: [String]
-    public var companySuffixes: [String]
+    /// The forms of company a country's law provides, as they follow the name (`S.A.C.` in Peru, `GmbH` in Germany,
+    /// `FZE` only in the free zones of the Emirates): every country of the style has its own list.
+    public var legalForms: [String: [String]]
+    public var companyCores: [CompanyNamePart]
+    public var companyActivities: [CompanyNamePart]
+    /// How a customs broker's firm is named there, with `{name}` for the family name (`Agencia de Aduanas {name}`).
+    public var brokerNames: [String]
     public var givenNames: [String]
     public var familyNames: [String]
     /// Cities per country (`"PE": ["Lima", "Callao"]`).
     public var cities: [String: [String]]
 
     public init(
-        countries: [String], companyCores: [String], companyActivities: [String], companySuffixes: [String],
+        countries: [String], legalForms: [String: [String]], companyCores: [CompanyNamePart],
+        companyActivities: [CompanyNamePart], brokerNames: [String] = ["{name} Customs Brokers"],
         givenNames: [String], familyNames: [String], cities: [String: [String]]
     ) {
         self.countries = countries
+        self.legalForms = legalForms
         self.companyCores = companyCores
         self.companyActivities = companyActivities
-        self.companySuffixes = companySuffixes
+        self.brokerNames = brokerNames
         self.givenNames = givenNames
         self.familyNames = familyNames
         self.cities = cities

@@ -409,17 +409,45 @@ extension Story {
 
     // MARK: Parties
 
-    private mutating func companyName(country: String, forwarder: Bool = false) -> String {
+    /// A company name as the country writes it: a core (half the time one of the party's trade, when the style has
+    /// one), sometimes an activity word, and one of the country's legal forms. A forwarder's name carries a
+    /// forwarding word; an importer's never an exporter's.
+    private mutating func companyName(country: String, role: String, trade: String) -> String {
         guard let style = generator.catalog.nameStyle(for: country) else {
             return "Trading Company \(paperwork.int(in: 10...99))"
         }
-        let core = paperwork.pick(style.companyCores)
-        let activity: String? =
-            forwarder
-            ? (style.companyActivities.first { $0.lowercased().contains("log") } ?? "Logistics")
-            : (paperwork.chance(0.4) ? paperwork.pick(style.companyActivities) : nil)
-        let suffix = paperwork.pick(style.companySuffixes)
-        return [core, activity, suffix].compactMap { $0 }.joined(separator: " ")
+        let cores = style.companyCores.filter {
+            $0.fits(trade: trade, role: role) || ($0.roles.isEmpty && $0.trades.isEmpty)
+        }
+        let ofTheTrade = cores.filter { !$0.trades.isEmpty }
+        let generic = cores.filter { $0.trades.isEmpty }
+        let corePool = !ofTheTrade.isEmpty && (generic.isEmpty || paperwork.chance(0.5)) ? ofTheTrade : generic
+        let core = corePool.isEmpty ? "Comercial" : paperwork.pick(corePool).name
+        let activities = style.companyActivities.filter { $0.fits(trade: trade, role: role) }
+            .filter { !core.localizedLowercase.contains($0.name.localizedLowercase) }
+        var activity: String?
+        if role == "forwarder" {
+            activity =
+                activities.filter { $0.roles.contains("forwarder") }.first?.name
+                ?? (core.localizedLowercase.contains("log") ? nil : "Logistics")
+        } else if !activities.isEmpty, paperwork.chance(0.4) {
+            activity = paperwork.pick(activities).name
+        }
+        let forms = style.legalForms[country] ?? []
+        let form = forms.isEmpty ? nil : paperwork.pick(forms)
+        return [core, activity, form].compactMap { $0 }.joined(separator: " ")
+    }
+
+    /// A customs broker's firm as the country names it (`Agencia de Aduanas Quispe S.A.C.`).
+    private mutating func brokerName(country: String) -> String {
+        guard let style = generator.catalog.nameStyle(for: country), !style.brokerNames.isEmpty else {
+            return "Customs Brokers"
+        }
+        let family = paperwork.pick(style.familyNames)
+        let pattern = paperwork.pick(style.brokerNames)
+        let forms = style.legalForms[country] ?? []
+        let name = pattern.replacing("{name}", with: family)
+        return forms.isEmpty ? name : name + " " + paperwork.pick(forms)
     }
 
     mutating func personName(country: String) -> String {
@@ -433,6 +461,9 @@ extension Story {
         }
         return paperwork.pick(list)
     }
+
+    /// The trade the parties are in: that of the declared goods (of what is really in the box when nothing is).
+    private var tradeOfGoods: String { (declared.first?.0 ?? actualGoods)?.trade ?? "general" }
 
     private mutating func chooseParties() {
         var trusted: TrustedTraderStatus = .none
@@ -453,7 +484,8 @@ extension Story {
             shipperShipments = 0
         }
         shipper = Party(
-            name: spec.shipper?.name ?? companyName(country: spec.shipper?.country ?? origin.country),
+            name: spec.shipper?.name
+                ?? companyName(country: spec.shipper?.country ?? origin.country, role: "shipper", trade: tradeOfGoods),
             city: city(country: spec.shipper?.country ?? origin.country, fallback: origin.name),
             country: spec.shipper?.country ?? origin.country,
             trustedTrader: spec.shipper?.trustedTrader ?? trusted,
@@ -467,7 +499,9 @@ extension Story {
         if planned.contains(.forwarderAsConsignee) { explanations[.forwarderAsConsignee] = "forwarderConsolidation" }
         let consigneeCountry = spec.consignee?.country ?? discharge.country
         consignee = Party(
-            name: spec.consignee?.name ?? companyName(country: consigneeCountry, forwarder: forwarder),
+            name: spec.consignee?.name
+                ?? companyName(
+                    country: consigneeCountry, role: forwarder ? "forwarder" : "consignee", trade: tradeOfGoods),
             city: city(country: consigneeCountry, fallback: discharge.name),
             country: consigneeCountry,
             trustedTrader: spec.consignee?.trustedTrader
@@ -476,9 +510,8 @@ extension Story {
             shipmentsLast12Months: isNew ? 0 : paperwork.int(in: 1...150),
             isFreightForwarder: forwarder)
         if paperwork.chance(0.4) {
-            let broker = personName(country: consigneeCountry).split(separator: " ").last.map(String.init) ?? "Customs"
             notifyParty = Party(
-                name: broker + " Customs Brokers", city: consignee.city, country: consigneeCountry,
+                name: brokerName(country: consigneeCountry), city: consignee.city, country: consigneeCountry,
                 yearsTrading: paperwork.int(in: 3...30), shipmentsLast12Months: paperwork.int(in: 200...3000),
                 isFreightForwarder: false)
         }

@@ -54,8 +54,8 @@ enum CatalogFixture {
     ]
     static let nameStyles = [
         NameStyle(
-            countries: ["EC", "PE"], companyCores: ["Andina"], companyActivities: ["Export"],
-            companySuffixes: ["S.A."], givenNames: ["Ana"], familyNames: ["Torres"],
+            countries: ["EC", "PE"], legalForms: ["EC": ["S.A."], "PE": ["S.A.C."]], companyCores: ["Andina"],
+            companyActivities: ["Export"], givenNames: ["Ana"], familyNames: ["Torres"],
             cities: ["EC": ["Guayaquil"]])
     ]
     static let vague = [LocalizedText(en: "General cargo", es: "Carga general", pt: "Carga geral")]

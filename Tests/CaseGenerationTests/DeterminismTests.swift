@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "1fd2ff9b4da896c10c8f9793c70300458afbd18401cf7bd020dd5014eb5bb2b6"
+    static let golden = "d8a4fdd31abe934ea9ef5085fc9269045d2a8816aabb28e9a4c97c8e4203a27e"
 }

@@ -186,3 +186,52 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) packages longer than their box, e.g. \(failures.prefix(5))")
     }
 }
+
+/// Parties read like their country and their trade.
+@Suite struct PartyPropertyTests {
+    static let byDescription = GoodsPropertyTests.byDescription
+
+    /// Every company name ends in a legal form its country's law provides (no "Pty Ltd" in New York, no "FZE" in
+    /// Morocco), and a core that names a trade ("Pesquera", "Bananera", "Químicos") or a role ("Importadora",
+    /// "Logística") is carried only by a party of that trade and role.
+    @Test func companyNamesFitTheirCountryTradeAndRole() {
+        var failures: [String] = []
+        var checked = 0
+        for (c, _) in PropertyCourse.cases {
+            let bl = c.targeting.billOfLading
+            let goods = bl.goods.first.flatMap { Self.byDescription[$0.description.en] }
+            let parties: [(Party, String)] =
+                [(bl.shipper, "shipper"), (bl.consignee, bl.consignee.isFreightForwarder ? "forwarder" : "consignee")]
+                + (bl.notifyParty.map { [($0, "broker")] } ?? [])
+            for (party, role) in parties {
+                guard let style = Repository.catalog.nameStyles.first(where: { $0.countries.contains(party.country) })
+                else { continue }
+                checked += 1
+                let forms = style.legalForms[party.country] ?? []
+                if !forms.contains(where: { party.name.hasSuffix(" " + $0) }) {
+                    failures.append(
+                        "\(c.id): \(party.name) (\(party.country)) ends in no legal form of \(party.country)")
+                }
+                guard role != "broker", let goods else { continue }
+                for core in style.companyCores where party.name.hasPrefix(core.name + " ") {
+                    if !core.trades.isEmpty && !core.trades.contains(goods.trade) {
+                        failures.append("\(c.id): \(party.name) trades in \(goods.id)")
+                    }
+                    if !core.roles.isEmpty && !core.roles.contains(role) {
+                        failures.append("\(c.id): \(party.name) as \(role)")
+                    }
+                }
+            }
+        }
+        #expect(checked > 1000)
+        #expect(failures.isEmpty, "\(failures.count) names that do not fit, e.g. \(failures.prefix(6))")
+    }
+}
+
+extension PartyPropertyTests {
+    @Test func everyCountryWithAPortHasANameStyle() {
+        let styled = Set(Repository.catalog.nameStyles.flatMap(\.countries))
+        let missing = Set(Repository.catalog.ports.map(\.country)).subtracting(styled)
+        #expect(missing.isEmpty, "countries with ports but no name style: \(missing.sorted())")
+    }
+}
