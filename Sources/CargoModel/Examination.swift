@@ -114,3 +114,58 @@ public struct RadiationReading: Hashable, Sendable, Codable {
         self.neutronAlarm = neutronAlarm
     }
 }
+
+/// The safety approval plate every container in international traffic carries under the International Convention for
+/// Safe Containers (CSC 1972, Annex I, regulation 1 and its appendix), on the left door.
+public struct CSCPlate: Hashable, Sendable, Codable {
+    /// Country of approval and approval reference (`GB-LR/1234/2014`).
+    public var approvalReference: String
+    /// Month of manufacture, `YYYY-MM`.
+    public var manufactured: String
+    /// The manufacturer's identification number of the unit.
+    public var manufacturerNumber: String
+    /// Maximum operating gross mass (kg).
+    public var maxOperatingGrossKG: Int
+    /// Allowable stacking load for 1.8 g (kg).
+    public var allowableStackingKG: Int
+    /// Transverse racking test load value (kg).
+    public var transverseRackingKG: Int
+    /// The approved continuous examination programme (`ACEP/GB/LR/01/2014`), or the date of the next periodic
+    /// examination (`NEXT EXAM 2027-05`).
+    public var examination: String
+
+    public init(
+        approvalReference: String, manufactured: String, manufacturerNumber: String, maxOperatingGrossKG: Int,
+        allowableStackingKG: Int, transverseRackingKG: Int, examination: String
+    ) {
+        self.approvalReference = approvalReference
+        self.manufactured = manufactured
+        self.manufacturerNumber = manufacturerNumber
+        self.maxOperatingGrossKG = maxOperatingGrossKG
+        self.allowableStackingKG = allowableStackingKG
+        self.transverseRackingKG = transverseRackingKG
+        self.examination = examination
+    }
+}
+
+/// What is painted on the right door of a container (ISO 6346 operational markings) and the CSC plate: the figures
+/// an officer reads to check a VGM and a load.
+public struct DoorMarkings: Hashable, Sendable, Codable {
+    /// Maximum gross mass (MGW, MAX. GROSS), kg.
+    public var maxGrossKG: Int
+    /// Tare (kg): the empty container.
+    public var tareKG: Int
+    /// Payload (NET, PAYLOAD): max gross minus tare (kg).
+    public var payloadKG: Int
+    /// Cubic capacity (CU.CAP.), m³ to one decimal.
+    public var cubicCapacityM3: Double
+    public var cscPlate: CSCPlate
+
+    public init(maxGrossKG: Int, tareKG: Int, payloadKG: Int, cubicCapacityM3: Double, cscPlate: CSCPlate) {
+        self.maxGrossKG = maxGrossKG
+        self.tareKG = tareKG
+        self.payloadKG = payloadKG
+        self.cubicCapacityM3 = cubicCapacityM3
+        self.cscPlate = cscPlate
+    }
+}

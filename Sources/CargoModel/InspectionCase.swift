@@ -69,10 +69,13 @@ public struct ExaminationStage: Hashable, Sendable, Codable {
     /// Every point that can be examined on this container, with what it shows (possibly several observations).
     public var observations: [Observation]
     public var seal: ObservedSeal
+    /// The door's markings and the CSC plate, as the officer reads them at the door.
+    public var doorMarkings: DoorMarkings?
 
-    public init(observations: [Observation], seal: ObservedSeal) {
+    public init(observations: [Observation], seal: ObservedSeal, doorMarkings: DoorMarkings? = nil) {
         self.observations = observations
         self.seal = seal
+        self.doorMarkings = doorMarkings
     }
 
     /// The points this container offers (a dry van has no reefer unit).
@@ -149,7 +152,9 @@ public struct InspectionCase: Hashable, Sendable, Codable {
     /// With `requiringEveryStage` false (a trainee pack whose later stages are not released yet), a listed
     /// stage may be absent; a stage present must still be listed.
     public func validate(requiringEveryStage: Bool = true) -> ValidationReport {
-        func matches(_ present: Bool, _ listed: Bool) -> Bool { requiringEveryStage ? present == listed : !present || listed }
+        func matches(_ present: Bool, _ listed: Bool) -> Bool {
+            requiringEveryStage ? present == listed : !present || listed
+        }
         var report = ValidationReport()
         report.check(
             !id.isEmpty && id.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") },

@@ -208,6 +208,8 @@ public struct BillOfLading: Hashable, Sendable, Codable {
     public var containerNumber: String
     /// ISO 6346 size/type code as declared.
     public var containerType: String
+    /// The container's tare as the carrier's equipment record gives it (what its door says), kg.
+    public var containerTareKG: Int?
     /// Seal numbers as declared.
     public var sealNumbers: [String]
     public var goods: [GoodsLine]
@@ -226,9 +228,10 @@ public struct BillOfLading: Hashable, Sendable, Codable {
         freightTerms: FreightTerms, freightPayment: FreightPayment, containerNumber: String,
         containerType: String, sealNumbers: [String], goods: [GoodsLine], vgm: VerifiedGrossMass,
         shippersLoadAndCount: Bool, amendments: [ManifestAmendment], kind: BillOfLadingKind? = nil,
-        reefer: ReeferInstruction? = nil
+        reefer: ReeferInstruction? = nil, containerTareKG: Int? = nil
     ) {
         self.number = number
+        self.containerTareKG = containerTareKG
         self.kind = kind
         self.reefer = reefer
         self.issued = issued
@@ -267,9 +270,10 @@ public struct BillOfLading: Hashable, Sendable, Codable {
         var report = ValidationReport()
         // An empty goods list is an empty container moving under the carrier's equipment record.
         if goods.isEmpty, let type = ContainerType.named(containerType) {
+            let tare = containerTareKG ?? type.tareKG
             report.check(
-                abs(vgm.kg - type.tareKG) <= type.tareKG / 10, code: "manifest.empty", field: "vgm.kg",
-                value: "\(vgm.kg)", "An empty container's gross mass is its tare (\(type.tareKG) kg).")
+                abs(vgm.kg - tare) <= tare / 10, code: "manifest.empty", field: "vgm.kg",
+                value: "\(vgm.kg)", "An empty container's gross mass is its tare (\(tare) kg).")
         }
         for (i, line) in goods.enumerated() { report.merge(line.validate(), under: "goods[\(i)]") }
         for (field, port) in [

@@ -74,6 +74,7 @@ public struct CaseGenerator: Sendable {
         try story.writePaperwork()
         story.writeSealStory()
         story.planConcealments()
+        story.weighContainer()
         story.writeExamination()
         var made = try story.finish()
         made.scene = story.planScene(variant: sceneVariant, densities: materialDensities)

@@ -137,6 +137,47 @@ public enum DoorEndDrawing {
         )
         s.line("<text x=\"\(panelCentre)\" y=\"\(top + 96)\" font-size=\"24\">\(escape(typeCode))</text>")
         s.line("</g>")
+        if let marks = exam.doorMarkings {
+            // The operational markings under the number (kg and lb, m³ and ft³), as boxes carry them.
+            s.line("<g id=\"weights\" fill=\"#f4f4f0\" font-size=\"13\" font-weight=\"bold\">")
+            let rows: [(String, String, String, String)] = [
+                ("mgw", "MAX.GROSS", "\(grouped(marks.maxGrossKG)) KG", "\(grouped(pounds(marks.maxGrossKG))) LB"),
+                ("tare", "TARE", "\(grouped(marks.tareKG)) KG", "\(grouped(pounds(marks.tareKG))) LB"),
+                ("net", "PAYLOAD", "\(grouped(marks.payloadKG)) KG", "\(grouped(pounds(marks.payloadKG))) LB"),
+                (
+                    "cucap", "CU.CAP.", "\(tenths(marks.cubicCapacityM3)) CU.M",
+                    "\(grouped(Int((marks.cubicCapacityM3 * 35.3147).rounded()))) CU.FT"
+                ),
+            ]
+            for (i, row) in rows.enumerated() {
+                let y = top + 150 + i * 36
+                s.line("<text x=\"\(mid + 138)\" y=\"\(y)\">\(row.1)</text>")
+                s.line("<text id=\"\(row.0)\" x=\"\(right - 128)\" y=\"\(y)\" text-anchor=\"end\">\(row.2)</text>")
+                s.line(
+                    "<text x=\"\(right - 128)\" y=\"\(y + 15)\" text-anchor=\"end\" font-size=\"11\">\(row.3)</text>")
+            }
+            s.line("</g>")
+            // The CSC safety approval plate, riveted to the left door.
+            let plate = marks.cscPlate
+            let px = left + 128, py = top + 70
+            s.line("<g id=\"csc-plate\" font-size=\"8\" fill=\"#1d1d1d\">")
+            s.line(
+                "<rect x=\"\(px)\" y=\"\(py)\" width=\"196\" height=\"124\" rx=\"4\" fill=\"#c9cdd0\" stroke=\"#33393d\" stroke-width=\"2\"/>"
+            )
+            let lines = [
+                "CSC SAFETY APPROVAL", plate.approvalReference, "DATE MANUFACTURED \(plate.manufactured)",
+                "IDENTIFICATION No. \(plate.manufacturerNumber)",
+                "MAX. OPERATING GROSS MASS \(grouped(plate.maxOperatingGrossKG)) KG",
+                "ALLOWABLE STACKING LOAD 1.8 G \(grouped(plate.allowableStackingKG)) KG",
+                "TRANSVERSE RACKING LOAD \(grouped(plate.transverseRackingKG)) KG", plate.examination,
+            ]
+            for (i, text) in lines.enumerated() {
+                s.line(
+                    "<text id=\"csc-\(i)\" x=\"\(px + 8)\" y=\"\(py + 16 + i * 14)\"\(i == 0 ? " font-weight=\"bold\"" : "")>\(escape(text))</text>"
+                )
+            }
+            s.line("</g>")
+        }
         // Locking bars with handles, cams and keepers; the seal goes on the right door's inner bar.
         let bars = [left + 110, mid - 120, mid + 120, right - 110]
         s.line("<g id=\"locking-bars\" stroke=\"#23292d\" stroke-width=\"2\">")
@@ -366,4 +407,23 @@ private struct SVGText {
         text += s
         text += "\n"
     }
+}
+
+/// Whole pounds in a mass of `kg` (1 kg = 2.20462 lb).
+private func pounds(_ kg: Int) -> Int { Int((Double(kg) * 2.204_62).rounded()) }
+
+/// A whole number with thousands separated by commas, as markings print them.
+private func grouped(_ value: Int) -> String {
+    let digits = Array(String(abs(value)))
+    var out = ""
+    for (i, digit) in digits.enumerated() {
+        if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(digit)
+    }
+    return (value < 0 ? "-" : "") + out
+}
+
+private func tenths(_ value: Double) -> String {
+    let t = Int((value * 10).rounded())
+    return "\(t / 10).\(abs(t % 10))"
 }

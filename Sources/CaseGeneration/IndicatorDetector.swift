@@ -62,7 +62,7 @@ public struct IndicatorDetector: Sendable {
             }
         }
         if let type = ContainerType.named(bl.containerType) {
-            let expected = type.tareKG + bl.declaredCargoGrossKG
+            let expected = (bl.containerTareKG ?? type.tareKG) + bl.declaredCargoGrossKG
             let departure = Double(bl.vgm.kg - expected) / Double(expected)
             if abs(departure) > Self.vgmTolerance {
                 found.append(

@@ -10,7 +10,7 @@ extension Story {
     /// Assembles the trainee's case and the grader's key.
     mutating func finish() throws(GenerationError) -> GeneratedCase {
         let stages = self.stages
-        let examination = ExaminationStage(observations: observations, seal: observedSeal)
+        let examination = ExaminationStage(observations: observations, seal: observedSeal, doorMarkings: box.markings)
         var inspectionCase = InspectionCase(
             id: caseId, generatorVersion: CaseGenerator.version, vantage: vantage,
             inspectionPort: inspectionPort.reference,
@@ -179,12 +179,12 @@ extension Story {
                     documented: bl.containerNumber, observedIn: "examination.doors.containerNumberAsPainted",
                     observed: container.compact))
         }
-        let expectedVGM = containerType.tareKG + bl.declaredCargoGrossKG
+        let expectedVGM = box.tareKG + bl.declaredCargoGrossKG
         if abs(Double(bl.vgm.kg - expectedVGM)) / Double(expectedVGM) > IndicatorDetector.vgmTolerance {
             list.append(
                 Discrepancy(
                     code: .vgmVersusDeclared, documentedIn: "targeting.billOfLading.vgm.kg", documented: "\(bl.vgm.kg)",
-                    observedIn: "tare + targeting.billOfLading.goods.grossKG", observed: "\(expectedVGM)"))
+                    observedIn: "targeting.billOfLading.containerTareKG + goods.grossKG", observed: "\(expectedVGM)"))
         }
         if let line = bl.goods.first, let named = index.commodityByDescription[line.description.en],
             named.hsCode != line.hsCode
@@ -357,7 +357,7 @@ extension Story {
         let actualText = actualGoods?.description ?? LocalizedText(invariant: "")
         switch scenario {
         case .vgmMismatch:
-            let expected = containerType.tareKG + bl.declaredCargoGrossKG
+            let expected = box.tareKG + bl.declaredCargoGrossKG
             items.append(
                 RationaleItem(
                     code: .vgmDeparts,

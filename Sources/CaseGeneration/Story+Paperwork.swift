@@ -102,6 +102,7 @@ extension Story {
             first = paperwork.pick(pool)
         }
         containerType = spec.containerType.flatMap(ContainerType.named) ?? chooseContainer(for: first)
+        box = drawBox(containerType)
         let firstLine = first
 
         var lines: [Commodity] = [firstLine]
@@ -213,11 +214,12 @@ extension Story {
     private mutating func fill(_ lines: [Commodity]) -> [(Commodity, Int)] {
         let shares: [Double] =
             lines.count == 1 ? [1] : [0.6] + Array(repeating: 0.4 / Double(lines.count - 1), count: lines.count - 1)
-        let payload = Double(containerType.maxPayloadKG)
+        let payload = Double(box.payloadKG)
         let volume = containerType.internalVolumeM3
         // Harder cases are packed fuller (more clutter to see through).
         let fullness = Double(difficultyTarget - 1) / 4
-        let weightFill = paperwork.double(in: 0.70...0.80) + 0.16 * fullness
+        // Shippers keep a margin under the box's payload (and under the road limits of the hinterland).
+        let weightFill = paperwork.double(in: 0.68...0.78) + 0.12 * fullness
         let stowage = paperwork.double(in: 0.62...0.74) + 0.18 * fullness
         var result: [(Commodity, Int)] = []
         for (i, commodity) in lines.enumerated() {
@@ -237,7 +239,7 @@ extension Story {
         // (with room for the ±2 % spread of declared figures).
         func total(_ key: (Commodity) -> Double) -> Double { result.reduce(0) { $0 + Double($1.1) * key($1.0) } }
         while result.contains(where: { $0.1 > 1 }),
-            total(\.packageGrossKG) > payload * 0.97 || total(\.packageVolumeM3) > volume * 0.97
+            total(\.packageGrossKG) > payload * 0.92 || total(\.packageVolumeM3) > volume * 0.97
         {
             let i = result.indices.max { result[$0].1 < result[$1].1 }!
             result[i].1 -= max(1, result[i].1 / 50)
@@ -621,23 +623,25 @@ extension Story {
         let declaredCargo = lines.reduce(0) { $0 + $1.grossKG }
         switch scenario {
         case .vgmMismatch:
-            actualCargoKG = declaredCargo + Int(Double(declaredCargo) * paperwork.double(in: 0.09...0.22))
+            // Undeclared goods beside the declared: as much as the box still takes under its maximum gross.
+            let room = box.payloadKG - declaredCargo - 50
+            actualCargoKG = declaredCargo + min(room, Int(Double(declaredCargo) * paperwork.double(in: 0.09...0.22)))
         case .emptyDeclaredFull: actualCargoKG = paperwork.int(in: 150...600)
         case .fullDeclaredEmpty:
             let goods = actualGoods ?? index.dryGoods[0]
             actualCargoKG = Int(
                 min(
-                    Double(containerType.maxPayloadKG) * 0.7,
+                    Double(box.payloadKG) * 0.7,
                     containerType.internalVolumeM3 * 0.7 * goods.densityKGPerM3))
         default: actualCargoKG = declaredCargo
         }
-        let honestVGM = scenario == .vgmMismatch
-        let method: VGMMethod = honestVGM || paperwork.chance(0.55) ? .method1 : .method2
-        let basis = honestVGM ? containerType.tareKG + actualCargoKG : containerType.tareKG + declaredCargo
-        let vgmKG =
-            scenario == .fullDeclaredEmpty
-            ? containerType.tareKG + paperwork.int(in: -40...40)
-            : Int((Double(basis) * (1 + paperwork.double(in: -0.012...0.022))).rounded())
+        // About half of shippers weigh the packed box (Method 1); the VGM itself is set once the load is known
+        // (`weighContainer`). A front company that hides mass in its own load sums its papers instead (Method 2) when
+        // its papers must look clean; the vgmMismatch story is told by a weighed VGM.
+        var method: VGMMethod = paperwork.chance(0.55) ? .method1 : .method2
+        if scenario == .vgmMismatch { method = .method1 }
+        vgmError = paperwork.double(in: -0.012...0.022)
+        vgmErrorKG = paperwork.int(in: -40...40)
         var payment: FreightPayment = paperwork.chance(0.6) ? .account : .bankTransfer
         if planned.contains(.cashFreightPayment) {
             payment = .cash
@@ -704,10 +708,11 @@ extension Story {
             containerNumber: declaredContainerNumber, containerType: containerType.code, sealNumbers: [],
             goods: lines,
             vgm: VerifiedGrossMass(
-                method: method, kg: vgmKG, signatory: personName(country: shipper.country),
+                method: method, kg: 0, signatory: personName(country: shipper.country),
                 date: stuffingDate),
             shippersLoadAndCount: true, amendments: amendments,
-            kind: vantage == .export ? .receivedForShipment : .shippedOnBoard, reefer: reefer)
+            kind: vantage == .export ? .receivedForShipment : .shippedOnBoard, reefer: reefer,
+            containerTareKG: box.tareKG)
     }
 
     /// The bound of the voyage as carriers suffix it to the voyage number: the larger of the moves north-south and

@@ -30,6 +30,15 @@ struct Story {
 
     // Paperwork.
     var containerType = ContainerType.all[0]
+    /// The box itself: its tare, maximum gross, capacity and CSC plate.
+    var box = ContainerBox(
+        tareKG: 0, maxGrossKG: 0, cubicCapacityM3: 0,
+        plate: CSCPlate(
+            approvalReference: "", manufactured: "", manufacturerNumber: "", maxOperatingGrossKG: 0,
+            allowableStackingKG: 0, transverseRackingKG: 0, examination: ""))
+    /// The relative error of the VGM's weighing or summing, and for an empty box its error in kg.
+    var vgmError = 0.0
+    var vgmErrorKG = 0
     /// Goods as declared, with package counts.
     var declared: [(Commodity, Int)] = []
     /// What is really in the box when it is not what was declared.

@@ -44,6 +44,8 @@ struct RestrictedCase: Encodable {
         var chosenPoints: [ExaminationPoint]?
         var observations: [Observation]?
         var seal: ObservedSeal?
+        /// The door's markings and CSC plate: `door.svg` shows them from the moment the stage opens.
+        var doorMarkings: DoorMarkings?
     }
 
     init(_ full: InspectionCase, gate: StageGate, chosenPoints: [ExaminationPoint]?) {
@@ -57,7 +59,7 @@ struct RestrictedCase: Encodable {
         screening = gate.isOpen(.screening) ? full.screening : nil
         evidence = gate.isOpen(.evidence) ? full.evidence : nil
         if gate.isOpen(.examination), let stage = full.examination {
-            var view = ExaminationView(points: stage.points)
+            var view = ExaminationView(points: stage.points, doorMarkings: stage.doorMarkings)
             if let chosenPoints {
                 view.chosenPoints = chosenPoints
                 view.observations = stage.observations.filter { chosenPoints.contains($0.point) }

@@ -91,7 +91,9 @@ struct CaseText {
             "\(label("freightTerms")): \(t("freightTerms." + bl.freightTerms.rawValue)) · \(label("freightPayment")): \(t("freightPayment." + bl.freightPayment.rawValue))"
         )
         lines.append(
-            "\(label("container")): \(bl.containerNumber) · \(label("containerType")): \(bl.containerType) · \(label("seals")): \(bl.sealNumbers.joined(separator: ", "))"
+            "\(label("container")): \(bl.containerNumber) · \(label("containerType")): \(bl.containerType)"
+                + (bl.containerTareKG.map { " · \(label("containerTare")): \(number($0)) kg" } ?? "")
+                + " · \(label("seals")): \(bl.sealNumbers.joined(separator: ", "))"
         )
         if let reefer = bl.reefer {
             let setting: String
@@ -174,6 +176,18 @@ struct CaseText {
             if let bush = s.bushNumber { seal += " · \(label("bushNumber")): \(bush)" }
             lines.append(seal)
             lines.append("\(label("vvtt")): " + vvtt(s.check))
+            if let m = exam.doorMarkings {
+                lines.append(
+                    "\(label("doorMarkings")): \(label("maxGross")) \(number(m.maxGrossKG)) kg · \(label("containerTare")) "
+                        + "\(number(m.tareKG)) kg · \(label("payload")) \(number(m.payloadKG)) kg · \(label("cubicCapacity")) "
+                        + "\(decimal(m.cubicCapacityM3)) m³")
+                let p = m.cscPlate
+                lines.append(
+                    "\(label("cscPlate")): \(p.approvalReference) · \(label("cscManufactured")) \(p.manufactured) · "
+                        + "\(p.manufacturerNumber) · \(label("maxGross")) \(number(p.maxOperatingGrossKG)) kg · "
+                        + "\(label("cscStacking")) \(number(p.allowableStackingKG)) kg · \(label("cscExamination")) \(p.examination)"
+                )
+            }
         }
         if shown.contains(.evidence), let evidence = c.evidence {
             lines.append(heading(t("stage.evidence")))

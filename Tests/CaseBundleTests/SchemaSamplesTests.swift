@@ -53,7 +53,7 @@ enum Samples {
             amendments: [
                 ManifestAmendment(field: "consignee", filedAt: instant.adding(minutes: -600), hoursBeforeArrival: 10)
             ], kind: pick(variant),
-            reefer: ReeferInstruction(nonOperating: false, setPointC: 13.3, ventilationM3h: 25))
+            reefer: ReeferInstruction(nonOperating: false, setPointC: 13.3, ventilationM3h: 25), containerTareKG: 4_790)
         let seals = SealClass.allCases.flatMap { securityClass in
             // Every class and every kind, in the combinations ISO 17712 allows (a strip seal is class I only).
             SealKind.allCases.filter { $0 != .indicative || securityClass == .indicative }.map { kind in
@@ -91,7 +91,13 @@ enum Samples {
                 seal: ObservedSeal(
                     numberRead: "ML1234567", kind: pick(variant), securityClass: pick(variant),
                     makerMark: "mega-fortis",
-                    boltNumber: "ML1234567", bushNumber: "ML1234567", font: "laser-dot", check: .passed)),
+                    boltNumber: "ML1234567", bushNumber: "ML1234567", font: "laser-dot", check: .passed),
+                doorMarkings: DoorMarkings(
+                    maxGrossKG: 34_000, tareKG: 4_790, payloadKG: 29_210, cubicCapacityM3: 67.9,
+                    cscPlate: CSCPlate(
+                        approvalReference: "CN-CCS/4411/2016", manufactured: "2016-04", manufacturerNumber: "CX4471902",
+                        maxOperatingGrossKG: 34_000, allowableStackingKG: 192_000, transverseRackingKG: 15_240,
+                        examination: "ACEP/CN/CCS/21/2012"))),
             evidence: EvidenceStage(replacementSealNumber: "CUS000123"))
     }
 

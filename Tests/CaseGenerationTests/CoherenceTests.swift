@@ -32,9 +32,11 @@ import Testing
             let bl = made.inspectionCase.targeting.billOfLading
             let type = ContainerType.named(bl.containerType)!
             let what = "\(made.key.scenario) \(type.code) \(bl.goods.map { "\($0.packageCount) \($0.description.en)" })"
-            #expect(bl.declaredCargoGrossKG + type.tareKG <= type.maxGrossKG, "overweight: \(what)")
+            let tare = bl.containerTareKG ?? type.tareKG
+            let maxGross = made.inspectionCase.examination?.doorMarkings?.maxGrossKG ?? type.maxGrossKG
+            #expect(bl.declaredCargoGrossKG + tare <= maxGross, "overweight: \(what)")
             #expect(bl.declaredVolumeM3 <= type.internalVolumeM3 * 1.02, "over volume: \(what)")
-            let expected = Double(type.tareKG + bl.declaredCargoGrossKG)
+            let expected = Double(tare + bl.declaredCargoGrossKG)
             let departure = abs(Double(bl.vgm.kg) - expected) / expected
             let flagged = made.key.indicators.contains { $0.code == .vgmMismatch }
             #expect(flagged == (departure > 0.05), "\(made.key.scenario): VGM \(bl.vgm.kg) vs \(expected)")

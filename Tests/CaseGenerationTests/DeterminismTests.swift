@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "d8a4fdd31abe934ea9ef5085fc9269045d2a8816aabb28e9a4c97c8e4203a27e"
+    static let golden = "f872443ff3577fd0a9162054c344b4447c506d93125fa5d5a467549597bb8476"
 }

@@ -43,7 +43,7 @@ enum DiscrepancyFinder {
                 }
             }
         }
-        let expected = type.tareKG + bl.declaredCargoGrossKG
+        let expected = (bl.containerTareKG ?? type.tareKG) + bl.declaredCargoGrossKG
         if abs(Double(bl.vgm.kg - expected)) / Double(expected) > 0.05 { found.insert(.vgmVersusDeclared) }
         if let line = bl.goods.first,
             let named = catalog.commodities.first(where: { $0.description.en == line.description.en }),

@@ -58,6 +58,12 @@ import Testing
                 #expect(parsed.ids.contains("spins") == codes.contains(.sealSpinsFreely), "\(scenario)")
             }
             #expect(svg.contains("hinge-pin-new") == codes.contains(.hingePinsReplaced), "\(scenario)")
+            let marks = try #require(exam.doorMarkings, "\(scenario): no door markings")
+            #expect(parsed.texts["tare"]?.filter(\.isNumber) == String(marks.tareKG), "\(scenario)")
+            #expect(parsed.texts["mgw"]?.filter(\.isNumber) == String(marks.maxGrossKG), "\(scenario)")
+            #expect(parsed.texts["net"]?.filter(\.isNumber) == String(marks.payloadKG), "\(scenario)")
+            #expect(parsed.texts["cucap"] != nil && parsed.ids.contains("csc-plate"), "\(scenario)")
+            #expect(parsed.texts["csc-1"] == marks.cscPlate.approvalReference, "\(scenario)")
             #expect(svg.contains("rivet-replaced") == codes.contains(.hingeRivetsReplaced), "\(scenario)")
         }
     }

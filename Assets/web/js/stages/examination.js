@@ -1,7 +1,7 @@
 // Examination: choose the points to examine (once), then read what each shows; the door end and its seal
 // as door.svg; the decision records the seal findings.
 import { el, facts, checkboxes } from '../dom.js';
-import { t, localized } from '../i18n.js';
+import { t, localized, number } from '../i18n.js';
 import { SEAL_FINDINGS } from '../vocab.js';
 import { dispositionChoice, decisionBody, panel, words } from './common.js';
 
@@ -26,6 +26,23 @@ function sealPanel(seal) {
       [t('label.boltNumber'), seal.boltNumber ? el('span', { class: 'mono' }, seal.boltNumber) : null],
       [t('label.bushNumber'), seal.bushNumber ? el('span', { class: 'mono' }, seal.bushNumber) : null],
       [t('label.vvtt'), vvtt],
+    ]),
+  );
+}
+
+function markingsPanel(m) {
+  if (!m) return null;
+  const kg = (v) => `${number(v)} kg`;
+  return panel(
+    t('label.doorMarkings'),
+    facts([
+      [t('label.maxGross'), kg(m.maxGrossKG)],
+      [t('label.containerTare'), kg(m.tareKG)],
+      [t('label.payload'), kg(m.payloadKG)],
+      [t('label.cubicCapacity'), `${m.cubicCapacityM3} m³`],
+      [t('label.cscPlate'), `${m.cscPlate.approvalReference} · ${t('label.cscManufactured')} ${m.cscPlate.manufactured}`],
+      [t('label.cscStacking'), kg(m.cscPlate.allowableStackingKG)],
+      [t('label.cscExamination'), m.cscPlate.examination],
     ]),
   );
 }
@@ -95,7 +112,10 @@ export async function renderExamination(work, context) {
     });
     results.append(panel(t('web.examination.planTitle'), el('p', { class: 'hint' }, t('web.examination.planHint')), points.node, error, go));
   }
-  work.append(el('div', { class: 'two-col' }, el('div', {}, results), el('div', {}, panel(t('web.examination.doorTitle'), door))));
+  const marks = markingsPanel(exam.doorMarkings);
+  const side = el('div', {}, panel(t('web.examination.doorTitle'), door));
+  if (marks) side.append(marks);
+  work.append(el('div', { class: 'two-col' }, el('div', {}, results), side));
   return { state };
 }
 

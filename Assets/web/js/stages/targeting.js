@@ -131,6 +131,7 @@ export function renderTargeting(work, context) {
         facts([
           [t('label.container'), el('span', { class: 'mono', id: 'container-number' }, bl.containerNumber)],
           [t('label.containerType'), bl.containerType],
+          ...(bl.containerTareKG ? [[t('label.containerTare'), `${number(bl.containerTareKG)} kg`]] : []),
           ...(bl.reefer ? [[t('label.reeferInstruction'), reeferText(bl.reefer)]] : []),
           [t('label.freightTerms'), t(`freightTerms.${bl.freightTerms}`)],
           [t('label.freightPayment'), t(`freightPayment.${bl.freightPayment}`)],
