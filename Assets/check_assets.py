@@ -314,12 +314,21 @@ def check_commodities(hs, package_kinds, src):
     fields = {"id": str, "hsCode": str, "description": dict, "packageKind": str, "packageGrossKG": (int, float),
               "packageVolumeM3": (int, float), "netRatio": (int, float), "material": str, "perishable": bool,
               "liquidBulk": bool, "origins": list, "tags": list, "markets": list, "trade": str}
-    optional = ("reefer", "packageLengthMM", "maxTransitDays")
+    optional = ("reefer", "packageLengthMM", "maxTransitDays", "dangerousGoods", "precursorTable")
     for i, c in enumerate(data):
         where = f"commodities.json[{i}]" + (f" ({c.get('id')})" if isinstance(c, dict) else "")
         if not check_fields(where, c, fields, optional=optional):
             continue
         TRADES.add(c["trade"])
+        if "dangerousGoods" in c and check_fields(where + ".dangerousGoods", c["dangerousGoods"], {
+                "unNumber": str, "properShippingName": str, "hazardClass": str}, optional=("packingGroup",)):
+            dg = c["dangerousGoods"]
+            if not re.fullmatch(r"UN\d{4}", dg["unNumber"]):
+                problem(where, f"UN number {dg['unNumber']!r} must be UN and four digits")
+            if dg.get("packingGroup") not in (None, "I", "II", "III"):
+                problem(where, "packing group must be I, II or III")
+        if c.get("precursorTable") not in (None, "I", "II"):
+            problem(where, "precursorTable must be I or II (1988 Convention)")
         string_list(where, "markets", c["markets"])
         for m in c["markets"]:
             if m not in REGIONS:

@@ -63,6 +63,31 @@ public enum PackageKind: String, Codable, Sendable, CaseIterable {
     case ibc, reels, pieces
 }
 
+/// The dangerous-goods description of a goods line, as the IMDG Code (chapter 5.4) asks the shipper to declare it.
+public struct DangerousGoods: Hashable, Sendable, Codable {
+    /// `UN` and four digits (`UN1294`).
+    public var unNumber: String
+    /// The proper shipping name of the Dangerous Goods List, in capitals (`TOLUENE`).
+    public var properShippingName: String
+    /// Class or division (`3`, `5.1`, `8`).
+    public var hazardClass: String
+    /// Packing group (`I`, `II`, `III`); nil where the entry has none (vehicles, most class 9 articles).
+    public var packingGroup: String?
+
+    public init(unNumber: String, properShippingName: String, hazardClass: String, packingGroup: String?) {
+        self.unNumber = unNumber
+        self.properShippingName = properShippingName
+        self.hazardClass = hazardClass
+        self.packingGroup = packingGroup
+    }
+
+    /// True for a well-formed UN number (`UN` and four digits).
+    public var hasValidUNNumber: Bool {
+        let chars = Array(unNumber)
+        return chars.count == 6 && unNumber.hasPrefix("UN") && chars[2...].allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}
+
 /// One line of the bill of lading's goods.
 public struct GoodsLine: Hashable, Sendable, Codable {
     /// Six-digit Harmonized System subheading as declared.
@@ -77,11 +102,19 @@ public struct GoodsLine: Hashable, Sendable, Codable {
     public var volumeM3: Double
     /// Shipping marks on the packages.
     public var marks: String
+    /// The dangerous-goods description when the goods are dangerous for transport (IMDG Code); nil otherwise.
+    public var dangerousGoods: DangerousGoods?
+    /// The authorisation the goods travel under when they are controlled (a drug precursor's pre-export
+    /// notification reference, INCB PEN Online); nil otherwise.
+    public var permit: String?
 
     public init(
         hsCode: String, description: LocalizedText, packageCount: Int, packageKind: PackageKind,
-        grossKG: Int, netKG: Int, volumeM3: Double, marks: String
+        grossKG: Int, netKG: Int, volumeM3: Double, marks: String, dangerousGoods: DangerousGoods? = nil,
+        permit: String? = nil
     ) {
+        self.dangerousGoods = dangerousGoods
+        self.permit = permit
         self.hsCode = hsCode
         self.description = description
         self.packageCount = packageCount
@@ -106,6 +139,11 @@ public struct GoodsLine: Hashable, Sendable, Codable {
         report.check(
             volumeM3 > 0, code: "goods.volume", field: "volumeM3", value: "\(volumeM3)",
             "The volume must be positive (m³).")
+        if let dg = dangerousGoods {
+            report.check(
+                dg.hasValidUNNumber, code: "goods.unNumber", field: "dangerousGoods.unNumber", value: dg.unNumber,
+                "Give the UN number as UN and four digits (e.g. UN1294).")
+        }
         return report
     }
 }

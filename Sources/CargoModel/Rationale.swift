@@ -51,7 +51,8 @@ public enum RationaleCode: String, Codable, Sendable, CaseIterable {
     case firearmsTrafficking
     /// Cigarettes declared as other goods. Parameters: `declared`.
     case cigarettesMisdeclared
-    /// Drug precursors or dual-use goods not declared as such. Parameters: `declared`, `actual`.
+    /// Drug precursors or dual-use goods not declared as such. Parameters: `declared`, `actual`, `table` (I or II of
+    /// the 1988 Convention).
     case precursorUndeclared
     /// The portal alarm comes from naturally radioactive goods. Parameters: `nuclide`, `goods`.
     case naturalRadioactivity

@@ -39,6 +39,8 @@ public enum RiskIndicator: String, Codable, Sendable, CaseIterable, Comparable {
     case lateAmendment
     /// The radiation portal monitor alarmed.
     case radiationAlarm
+    /// The goods are a drug precursor scheduled in Table I or II of the 1988 UN Convention (INCB Red List).
+    case controlledPrecursor
 
     public static func < (lhs: RiskIndicator, rhs: RiskIndicator) -> Bool { lhs.rawValue < rhs.rawValue }
 

@@ -40,13 +40,22 @@ public struct Commodity: Hashable, Sendable, Codable {
     public var packageLengthMM: Int?
     /// The longest voyage the goods survive in a reefer, in days (cut flowers); nil: no limit a sea voyage reaches.
     public var maxTransitDays: Int?
+    /// The goods' entry in the IMDG Code's Dangerous Goods List (UN number, proper shipping name, class, packing
+    /// group); nil for goods not dangerous in transport.
+    public var dangerousGoods: DangerousGoods?
+    /// The table of the 1988 UN Convention (and the INCB Red List) that schedules the goods as a drug precursor:
+    /// `I` or `II`; nil for goods not scheduled.
+    public var precursorTable: String?
 
     public init(
         id: String, hsCode: String, description: LocalizedText, packageKind: PackageKind,
         packageGrossKG: Double, packageVolumeM3: Double, netRatio: Double, material: String,
         perishable: Bool, liquidBulk: Bool, origins: [String], tags: [String], trade: String = "general",
-        markets: [String] = [], reefer: ReeferRegime? = nil, packageLengthMM: Int? = nil, maxTransitDays: Int? = nil
+        markets: [String] = [], reefer: ReeferRegime? = nil, packageLengthMM: Int? = nil, maxTransitDays: Int? = nil,
+        dangerousGoods: DangerousGoods? = nil, precursorTable: String? = nil
     ) {
+        self.dangerousGoods = dangerousGoods
+        self.precursorTable = precursorTable
         self.trade = trade
         self.markets = markets
         self.reefer = reefer

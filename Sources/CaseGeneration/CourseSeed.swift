@@ -46,7 +46,8 @@ public struct CourseSeed: Hashable, Sendable, CustomStringConvertible, Expressib
     /// text of 1 to 256 characters is stretched by SHA-256 into a guessable secret. Nil for an empty text,
     /// a longer one, or one with control characters.
     public init?(text: String) {
-        guard (1...256).contains(text.count), !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+        guard (1...256).contains(text.count),
+            !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else { return nil }
         if let hex = Self.hexBytes(text), hex.count == Self.byteCount {
             bytes = hex

@@ -178,6 +178,22 @@ public enum DoorEndDrawing {
             }
             s.line("</g>")
         }
+        // Dangerous-goods placards (IMDG Code 5.3.1): one per class declared, on the doors.
+        let classes = Array(
+            Set(inspectionCase.targeting.billOfLading.goods.compactMap { $0.dangerousGoods?.hazardClass })
+        )
+        .sorted()
+        for (i, hazardClass) in classes.enumerated() {
+            let cx = left + 230 + i * 100, cy = top + 290
+            s.line("<g id=\"placard-\(escape(hazardClass))\">")
+            s.line(
+                "<rect x=\"\(cx - 40)\" y=\"\(cy - 40)\" width=\"80\" height=\"80\" transform=\"rotate(45 \(cx) \(cy))\" "
+                    + "fill=\"\(placardColour(hazardClass))\" stroke=\"#111\" stroke-width=\"3\"/>")
+            s.line(
+                "<text x=\"\(cx)\" y=\"\(cy + 38)\" font-size=\"16\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#111\">\(escape(hazardClass))</text>"
+            )
+            s.line("</g>")
+        }
         // Locking bars with handles, cams and keepers; the seal goes on the right door's inner bar.
         let bars = [left + 110, mid - 120, mid + 120, right - 110]
         s.line("<g id=\"locking-bars\" stroke=\"#23292d\" stroke-width=\"2\">")
@@ -426,4 +442,15 @@ private func grouped(_ value: Int) -> String {
 private func tenths(_ value: Double) -> String {
     let t = Int((value * 10).rounded())
     return "\(t / 10).\(abs(t % 10))"
+}
+
+/// The background of a class placard (IMDG Code 5.2.2.2): red for flammable liquids and solids, yellow for
+/// oxidizers, white and black for corrosives, white for the rest.
+private func placardColour(_ hazardClass: String) -> String {
+    switch hazardClass {
+    case "3", "2.1": "#d7262e"
+    case "4.2": "#f3f3f3"
+    case "5.1", "5.2": "#f2d21b"
+    default: "#f7f7f7"
+    }
 }

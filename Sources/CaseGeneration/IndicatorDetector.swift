@@ -111,6 +111,12 @@ public struct IndicatorDetector: Sendable {
         if (try? ContainerNumber(parsing: bl.containerNumber)) == nil {
             found.append((.invalidCheckDigit, ["containerNumber": bl.containerNumber]))
         }
+        for line in bl.goods {
+            if let named = index.commodityByDescription[line.description.en], let table = named.precursorTable {
+                found.append((.controlledPrecursor, ["goods": line.description.en, "table": table]))
+                break
+            }
+        }
         if bl.freightPayment == .cash {
             found.append((.cashFreightPayment, [:]))
         }

@@ -404,7 +404,8 @@ extension Story {
         case .precursorChemicals:
             items.append(
                 RationaleItem(
-                    code: .precursorUndeclared, localizedParameters: ["declared": declaredText, "actual": actualText]))
+                    code: .precursorUndeclared, parameters: ["table": actualGoods?.precursorTable ?? "II"],
+                    localizedParameters: ["declared": declaredText, "actual": actualText]))
         case .radiationSource:
             let nuclide = significant.first { $0.code == .radiationIsotopeIdentified }?.parameters["nuclide"] ?? ""
             items.append(RationaleItem(code: .radioactiveSourceFound, parameters: ["nuclide": nuclide]))

@@ -46,6 +46,10 @@ extension Story {
             first = commodity
         } else {
             var pool = candidateGoods()
+            if planned.contains(.controlledPrecursor) {
+                let scheduled = generator.catalog.commodities.filter { $0.isControlledPrecursor && !$0.liquidBulk }
+                if !scheduled.isEmpty { pool = scheduled }
+            }
             if !redFlags, vantage != .export, !threatHasOwnRoute {
                 // Clean papers need an origin that the high-risk-origin rule does not flag.
                 let quiet = pool.filter { !Set($0.origins).isDisjoint(with: index.quietCountries) }
@@ -53,6 +57,11 @@ extension Story {
             }
             if let code = spec.containerType, let type = ContainerType.named(code) {
                 pool = pool.filter { fits($0, in: type) }
+            }
+            if !redFlags {
+                // A scheduled precursor on the papers is a flag of its own.
+                let unscheduled = pool.filter { !$0.isControlledPrecursor }
+                if !unscheduled.isEmpty { pool = unscheduled }
             }
             if planned.contains(.reeferNonPerishable) {
                 // The flag is dry goods in a reefer: no perishable may take their place.
@@ -617,7 +626,13 @@ extension Story {
                     grossKG: gross, netKG: max(1, Int((Double(gross) * commodity.netRatio).rounded())),
                     volumeM3: max(0.001, volume),
                     marks:
-                        "\(consigneeInitials.isEmpty ? "N/M" : consigneeInitials)/\(discharge.name.uppercased())/1-\(packages)"
+                        "\(consigneeInitials.isEmpty ? "N/M" : consigneeInitials)/\(discharge.name.uppercased())/1-\(packages)",
+                    dangerousGoods: commodity.dangerousGoods,
+                    // A scheduled precursor travels under a pre-export notification the importing country has seen
+                    // (INCB PEN Online; 1988 Convention art. 12(10)).
+                    permit: commodity.isControlledPrecursor
+                        ? "\(origin.country)-PEN-\(onBoard.components.year)-\(String(paperwork.int(in: 1...99_999)).leftPadded(to: 5))"
+                        : nil
                 ))
         }
         let declaredCargo = lines.reduce(0) { $0 + $1.grossKG }
@@ -671,6 +686,9 @@ extension Story {
         }
         if planned.contains(.reeferNonPerishable), !irregular {
             explanations[.reeferNonPerishable] = "nonOperatingReefer"
+        }
+        if !irregular, declared.contains(where: { $0.0.isControlledPrecursor }) {
+            explanations[.controlledPrecursor] = "precursorAuthorised"
         }
         var reefer: ReeferInstruction?
         if containerType.family == .reefer {
@@ -742,9 +760,9 @@ extension PortInfo {
 }
 
 extension Commodity {
-    /// A controlled drug precursor (HS chapters 28 and 29: inorganic and organic chemicals), as
-    /// opposed to a chemical product that can serve as its cover.
-    var isControlledPrecursor: Bool { tags.contains("precursor") && (hsCode.hasPrefix("28") || hsCode.hasPrefix("29")) }
+    /// A drug precursor scheduled in Table I or II of the 1988 UN Convention (the INCB Red List), as opposed to a
+    /// chemical product that can serve as its cover.
+    var isControlledPrecursor: Bool { precursorTable != nil }
 }
 
 extension String {

@@ -203,6 +203,11 @@ struct Story {
             if spec.route?.via?.isEmpty == true {
                 pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting }
             }
+            // A scheduled precursor on the papers: lawful trade under a pre-export notification in a clean case, a
+            // cover load in an irregular one. Only stories whose goods are drawn from ordinary trade can carry it.
+            if scenario.carriesOrdinaryGoods, spec.goods == nil, spec.containerType == nil {
+                pool.append(.controlledPrecursor)
+            }
             // Harder clean cases carry more harmless flags to see through.
             let count = irregular ? plan.int(in: 1...2) : max(1, min(3, (difficultyTarget + plan.int(in: 0...1)) / 2))
             planned = Set(plan.sample(pool, count: count))
@@ -249,6 +254,18 @@ extension Scenario {
         case .nonCompliantSeal: [.nonCompliantSealClass]
         case .harmlessRedFlags: []
         default: []
+        }
+    }
+
+    /// True when the story's goods are drawn from ordinary trade (not from the cover goods, lanes or equipment a
+    /// threat or a flag of its own needs).
+    var carriesOrdinaryGoods: Bool {
+        switch self {
+        case .clean, .aeoLowRisk, .harmlessRedFlags, .invalidCheckDigit, .sealNumberDiscrepancy, .nonCompliantSeal,
+            .ripOnRipOff, .structuralEntry, .circuitousRouting, .newConsignee, .falseFrontWall, .roofCompartment,
+            .floorCompartment, .doorPanels, .withinLoad:
+            true
+        default: false
         }
     }
 

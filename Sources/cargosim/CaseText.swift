@@ -114,6 +114,17 @@ struct CaseText {
         if bl.goods.isEmpty { lines.append("  " + label("none")) }
         for (i, line) in bl.goods.enumerated() {
             lines.append("  \(i + 1). \(label("hsCode")) \(line.hsCode) · \(line.description.text(in: lang))")
+            if let dg = line.dangerousGoods {
+                lines.append(
+                    "     "
+                        + t(
+                            "label.dangerousGoodsLine",
+                            [
+                                "unNumber": dg.unNumber, "name": dg.properShippingName, "hazardClass": dg.hazardClass,
+                                "packingGroup": dg.packingGroup ?? "—",
+                            ]))
+            }
+            if let permit = line.permit { lines.append("     \(label("permit")): \(permit)") }
             lines.append(
                 "     \(number(line.packageCount)) \(t("package." + line.packageKind.rawValue)) · \(label("grossKG")) \(number(line.grossKG)) · "
                     + "\(label("netKG")) \(number(line.netKG)) · \(label("volumeM3")) \(decimal(line.volumeM3)) · \(label("marks")): \(line.marks)"

@@ -33,7 +33,10 @@ enum Samples {
                 hsCode: "0803\(10 + i)",
                 description: LocalizedText(en: "Bananas", es: "Bananos", pt: "Bananas", fr: "Bananes"),
                 packageCount: 10 + i, packageKind: kind, grossKG: 1000 + i, netKG: 900, volumeM3: 1.25,
-                marks: "N/M")
+                marks: "N/M",
+                dangerousGoods: DangerousGoods(
+                    unNumber: "UN1294", properShippingName: "TOLUENE", hazardClass: "3", packingGroup: "II"),
+                permit: "US-PEN-2026-00417")
         }
         let bill = BillOfLading(
             number: "MAEU240001234", issued: date.adding(days: variant % 2 == 0 ? -18 : -20),

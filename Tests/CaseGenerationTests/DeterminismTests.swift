@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "f872443ff3577fd0a9162054c344b4447c506d93125fa5d5a467549597bb8476"
+    static let golden = "c1b0edb896bcca860d7a1d2b9d6cd82ffc5d0b0a3ebedbe5503b24670477b178"
 }

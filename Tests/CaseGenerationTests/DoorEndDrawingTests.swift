@@ -64,6 +64,11 @@ import Testing
             #expect(parsed.texts["net"]?.filter(\.isNumber) == String(marks.payloadKG), "\(scenario)")
             #expect(parsed.texts["cucap"] != nil && parsed.ids.contains("csc-plate"), "\(scenario)")
             #expect(parsed.texts["csc-1"] == marks.cscPlate.approvalReference, "\(scenario)")
+            for line in made.inspectionCase.targeting.billOfLading.goods {
+                if let dg = line.dangerousGoods {
+                    #expect(parsed.ids.contains("placard-" + dg.hazardClass), "\(scenario)")
+                }
+            }
             #expect(svg.contains("rivet-replaced") == codes.contains(.hingeRivetsReplaced), "\(scenario)")
         }
     }

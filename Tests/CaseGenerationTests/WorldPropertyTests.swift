@@ -235,3 +235,63 @@ extension PartyPropertyTests {
         #expect(missing.isEmpty, "countries with ports but no name style: \(missing.sorted())")
     }
 }
+
+/// Dangerous goods and drug precursors are declared and recognised as such.
+@Suite struct DangerousGoodsPropertyTests {
+    /// Every line of goods that the IMDG Code lists carries its UN number, proper shipping name, class and packing
+    /// group, exactly as the Dangerous Goods List gives them; no other line carries any; scheduled precursors travel
+    /// under a permit.
+    @Test func dangerousGoodsLinesCarryTheirIMDGDescription() {
+        var failures: [String] = []
+        var dangerous = 0
+        for (c, _) in PropertyCourse.cases {
+            for line in c.targeting.billOfLading.goods {
+                guard let goods = GoodsPropertyTests.byDescription[line.description.en] else { continue }
+                if line.dangerousGoods != goods.dangerousGoods {
+                    failures.append("\(c.id): \(goods.id) declared as \(String(describing: line.dangerousGoods))")
+                }
+                if line.dangerousGoods != nil { dangerous += 1 }
+                if (goods.precursorTable != nil) != (line.permit != nil) {
+                    failures.append("\(c.id): \(goods.id) with permit \(line.permit ?? "none")")
+                }
+            }
+        }
+        #expect(dangerous > 10)
+        #expect(
+            failures.isEmpty, "\(failures.count) lines without their dangerous-goods data, e.g. \(failures.prefix(5))")
+    }
+
+    /// A scheduled precursor is never waved through as ordinary goods: when the papers declare one the key names the
+    /// controlledPrecursor indicator; when one is found in place of the declared goods the key says it is scheduled.
+    @Test func precursorsAreRecognisedAsSuch() {
+        var failures: [String] = []
+        for (c, key) in PropertyCourse.cases {
+            let declared = c.targeting.billOfLading.goods.compactMap {
+                GoodsPropertyTests.byDescription[$0.description.en]
+            }
+            let flagged = key.indicators.contains { $0.code == .controlledPrecursor }
+            if declared.contains(where: { $0.precursorTable != nil }) != flagged {
+                failures.append("\(c.id): precursor declared \(declared.map(\.id)), flagged \(flagged)")
+            }
+            if flagged, !key.irregular,
+                !key.rationale.contains(where: {
+                    $0.code == .harmlessRedFlag && $0.parameters["indicator"] == "controlledPrecursor"
+                })
+            {
+                failures.append("\(c.id): a lawful precursor shipment without its explanation")
+            }
+            if key.scenario == Scenario.precursorChemicals.rawValue,
+                !key.rationale.contains(where: { $0.code == .precursorUndeclared && $0.parameters["table"] != nil })
+            {
+                failures.append("\(c.id): precursor found but not named as scheduled")
+            }
+        }
+        #expect(failures.isEmpty, "\(failures.count) precursors not recognised, e.g. \(failures.prefix(5))")
+        let declaredBy = { (irregular: Bool) in
+            PropertyCourse.cases.filter { $0.key.irregular == irregular }.count {
+                $0.key.indicators.contains { $0.code == .controlledPrecursor }
+            }
+        }
+        #expect(declaredBy(false) > 0 && declaredBy(true) > 0, "lawful and cover precursor loads both occur")
+    }
+}

@@ -17,7 +17,7 @@ export const INDICATORS = [
   'highRiskOrigin', 'circuitousRouting', 'newConsignee', 'forwarderAsConsignee', 'newShipper', 'vagueDescription',
   'hsDescriptionMismatch', 'vgmMismatch', 'implausibleDensity', 'sealNumberMismatch', 'sealChangedWithoutRecord',
   'nonCompliantSealClass', 'invalidCheckDigit', 'reeferNonPerishable', 'cashFreightPayment', 'lateAmendment',
-  'radiationAlarm',
+  'radiationAlarm', 'controlledPrecursor',
 ];
 
 export const SEAL_FINDINGS = ['intact', 'numberMismatch', 'tampered', 'substituted', 'nonCompliantClass', 'bypassed'];

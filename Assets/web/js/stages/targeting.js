@@ -58,10 +58,25 @@ function reeferText(reefer) {
   });
 }
 
+function dangerousText(dg) {
+  return t('label.dangerousGoodsLine', {
+    unNumber: dg.unNumber,
+    name: dg.properShippingName,
+    hazardClass: dg.hazardClass,
+    packingGroup: dg.packingGroup || '—',
+  });
+}
+
 function goods(bl) {
   const rows = bl.goods.map((g) => [
     el('span', { class: 'mono' }, g.hsCode),
-    localized(g.description),
+    el(
+      'span',
+      {},
+      localized(g.description),
+      ...(g.dangerousGoods ? [el('br'), el('span', { class: 'mono dg' }, dangerousText(g.dangerousGoods))] : []),
+      ...(g.permit ? [el('br'), el('span', { class: 'mono' }, `${t('label.permit')}: ${g.permit}`)] : []),
+    ),
     `${number(g.packageCount)} ${t(`package.${g.packageKind}`)}`,
     number(g.grossKG),
     number(g.netKG),
