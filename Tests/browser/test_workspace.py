@@ -800,7 +800,7 @@ class WorkspaceTest:
         self.press("3")
         b.wait(lambda: b.find("#scan-canvas").get_attribute("data-view") == "colour", "the colour view")
         b.wait(lambda: b.js("const l = document.querySelector('.viewer-loading'); return l && l.hidden;"), "scan.png")
-        colour_path = os.path.join(self.server.course, "cases", cid, "scan.png")
+        colour_path = os.path.join(self.server.course, "stages", "screening", cid, "scan.png")
         cw, ch, channels, _, rows = read_png(colour_path, max(y for _, y in pixels))
         for x, y in pixels:
             want = list(rows[y][x * channels : x * channels + 3])
