@@ -29,10 +29,13 @@ let package = Package(
         // Seed + spec (+ catalogues) -> case and answer key. Pure. swift-crypto for the seed's HMAC derivations.
         .target(
             name: "CaseGeneration", dependencies: ["CargoModel", .product(name: "Crypto", package: "swift-crypto")]),
-        // Courses on disk, YAML specs with line/column errors, catalogue loading.
+        // Courses on disk (and their production: generate, render, encode, write), YAML specs with line/column
+        // errors, catalogue loading.
         .target(
             name: "CaseBundle",
-            dependencies: ["CargoModel", "CaseGeneration", "XRayImaging", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CargoModel", "CaseGeneration", "XRayImaging", "PNGEncoding", .product(name: "Yams", package: "Yams"),
+            ]
         ),
         // Scene + scanner profile -> transmission buffers, display image, key pixel geometry. Pure.
         // Optimised even in debug builds: the per-pixel SIMD code is ~50× slower unoptimised, and the tests

@@ -106,12 +106,6 @@ struct ProgressBar {
     }
 }
 
-/// Seconds from an arbitrary monotonic origin.
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 /// A file mapped read-only into memory (unmapped when released): large inputs are read in place, without a copy.
 final class MappedFile {
