@@ -11,7 +11,7 @@ import GRDB
 /// The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so that a transaction that
 /// returned has reached the disk and survives `kill -9` or a power cut.
 public final class SQLiteStorage: Storage {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let writer: GroupWriter
     public let path: String
 
@@ -187,6 +187,7 @@ public final class SQLiteStorage: Storage {
                     );
                     """)
         }
+        registerConsoleMigration(&migrator)
         return migrator
     }
 
@@ -215,12 +216,12 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    private static let userColumns = "id, username, displayName, role, language"
+    static let userColumns = "id, username, displayName, role, language, disabled"
 
-    private static func user(_ row: Row) -> User {
+    static func user(_ row: Row) -> User {
         User(
             id: row["id"], username: row["username"], displayName: row["displayName"],
-            role: Role(rawValue: row["role"]) ?? .trainee, language: row["language"])
+            role: Role(rawValue: row["role"]) ?? .trainee, language: row["language"], disabled: row["disabled"])
     }
 
     public func user(id: Int64) async throws -> User? {
@@ -439,11 +440,14 @@ public final class SQLiteStorage: Storage {
 
     // MARK: Assignments
 
-    private static func assignment(_ row: Row) -> Assignment {
+    static func assignment(_ row: Row) -> Assignment {
         Assignment(
             id: row["id"], courseId: row["courseId"], userId: row["userId"],
             mode: AttemptMode(rawValue: row["mode"]) ?? .test, resultsReleased: row["resultsReleased"],
-            assignedAt: Instant(millisecondsSinceEpoch: row["assignedAt"]))
+            assignedAt: Instant(millisecondsSinceEpoch: row["assignedAt"]), groupId: row["groupId"],
+            opensAt: (row["opensAt"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            closesAt: (row["closesAt"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            caseTimeLimitMinutes: row["caseTimeLimitMinutes"])
     }
 
     public func createAssignment(
@@ -695,7 +699,7 @@ public final class SQLiteStorage: Storage {
 
     /// A write, atomic on its own and committed together with the writes waiting beside it (`GroupWriter`);
     /// a unique-constraint failure that slipped past the checks is a conflict, not a 500.
-    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.write(updates)
     }
 }

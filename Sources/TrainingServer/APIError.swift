@@ -1,3 +1,4 @@
+import CargoModel
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -30,6 +31,17 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         APIError(.conflict, "conflict", message, field: field)
     }
     static func stageLocked(_ message: String) -> APIError { APIError(.conflict, "stage-locked", message) }
+    static func notOpen(_ opens: Instant) -> APIError {
+        APIError(.conflict, "not-open", "This assignment opens at \(opens) (server time); come back then.")
+    }
+    static func closed(_ closes: Instant) -> APIError {
+        APIError(.conflict, "closed", "This assignment closed at \(closes) (server time); no more decisions are taken.")
+    }
+    static func timeUp(_ deadline: Instant) -> APIError {
+        APIError(
+            .conflict, "time-up",
+            "The time for this case ran out at \(deadline) (server time); the stages decided so far are what counts.")
+    }
     static let tooLarge = APIError(
         .contentTooLarge, "too-large",
         "The request body is over \(TrainingServer.maximumBodyBytes / 1024) KiB; send less.")

@@ -49,7 +49,7 @@ extension TrainingServer {
             let hash = found?.passwordHash ?? self.decoyHash
             let password = input.password
             let verified = await Task.detached { Bcrypt.verify(password, hash: hash) }.value
-            guard let found, verified else {
+            guard let found, verified, !found.user.disabled else {
                 try await self.storage.recordLoginFailure(
                     username: input.username, address: context.clientAddress, at: time)
                 throw APIError(.unauthorized, "unauthenticated", "Wrong username or password.")

@@ -76,6 +76,7 @@ public final class TrainingServer: Sendable {
         addAccountRoutes(to: router)
         addTraineeRoutes(to: router)
         addStaffRoutes(to: router)
+        addGroupRoutes(to: router)
         return router
     }
 
@@ -166,7 +167,7 @@ public final class TrainingServer: Sendable {
             work.keep(stored)
             found = stored
         }
-        guard let session = found, let user = try await self.user(id: session.userId) else {
+        guard let session = found, let user = try await self.user(id: session.userId), !user.disabled else {
             throw APIError.unauthenticated
         }
         return (user, session)

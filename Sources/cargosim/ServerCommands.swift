@@ -518,12 +518,15 @@ struct AssignCommand: AsyncParsableCommand {
             printError("Nothing was assigned.")
             Foundation.exit(1)
         }
-        for id in ids {
-            let assignment = await storageCall(database.db) {
-                try await storage.createAssignment(
-                    courseId: course, userId: id, mode: mode, at: now(), overridingModeConflict: overrideModeConflict)
-            }
-            print("Assignment \(assignment.id): course \(course) to user \(id) (\(mode.rawValue)).")
+        let made = await storageCall(database.db) {
+            try await storage.createGroup(
+                NewAssignmentGroup(courseId: course, mode: mode, cohort: cohort, createdBy: "cli"), userIds: ids,
+                overridingModeConflict: overrideModeConflict, at: now())
+        }
+        for assignment in made.assignments {
+            print(
+                "Assignment \(assignment.id) (class \(made.group.id)): course \(course) to user \(assignment.userId) "
+                    + "(\(mode.rawValue)).")
         }
         for other in conflicts {
             await storageCall(database.db) {
@@ -625,22 +628,37 @@ struct DemoSetupCommand: AsyncParsableCommand {
             let course = loaded[mode]!
             _ = await storageCall(course.courseId) { try await storage.importCourse(course, at: now()) }
         }
+        var traineeIds: [Int64] = []
         for (username, _, role) in Self.accounts where role == .trainee {
-            guard let user = await storageCall(database.db, { try await storage.credentials(username: username) })?.user
-            else { continue }
-            let existing = await storageCall(database.db) { try await storage.assignments(userId: user.id) }
-            for mode in AttemptMode.allCases {
-                let courseId = loaded[mode]!.courseId
+            if let user = await storageCall(database.db, { try await storage.credentials(username: username) })?.user {
+                traineeIds.append(user.id)
+            }
+        }
+        await storageCall(database.db) { try await storage.addToCohort("demo", userIds: traineeIds) }
+        // One class per mode: the demo trainees who do not hold the course yet (a database from before the
+        // mode rule may hold it in the other mode: left as it is).
+        for mode in AttemptMode.allCases {
+            let courseId = loaded[mode]!.courseId
+            var newcomers: [Int64] = []
+            for (username, _, role) in Self.accounts where role == .trainee {
+                guard
+                    let user = await storageCall(database.db, { try await storage.credentials(username: username) })?
+                        .user
+                else { continue }
+                let existing = await storageCall(database.db) { try await storage.assignments(userId: user.id) }
                 guard !existing.contains(where: { $0.courseId == courseId && $0.mode == mode }) else { continue }
-                // A database from before this rule may hold the course in the other mode; leave it as it is.
                 guard
                     await storageCall(
                         database.db, { try await storage.modeConflict(courseId: courseId, userId: user.id, mode: mode) })
                         == nil
                 else { continue }
-                _ = await storageCall(database.db) {
-                    try await storage.createAssignment(courseId: courseId, userId: user.id, mode: mode, at: now())
-                }
+                newcomers.append(user.id)
+            }
+            guard !newcomers.isEmpty else { continue }
+            _ = await storageCall(database.db) {
+                try await storage.createGroup(
+                    NewAssignmentGroup(courseId: courseId, mode: mode, cohort: "demo", createdBy: "demo-setup"),
+                    userIds: newcomers, overridingModeConflict: false, at: now())
             }
         }
         let language = userLanguage()
