@@ -1,5 +1,7 @@
-// CargoSim trainee workspace: log-in, assignments, and a case worked stage by stage at a port control
-// unit's desk. Routes (in the URL's hash): #/ assignments, #/assignments/{aid}, #/assignments/{aid}/cases/{cid}.
+// CargoSim in the browser: the trainee workspace (log-in, assignments, and a case worked stage by stage at a
+// port control unit's desk) and, for instructors and admins, the console (js/console/). Routes (in the
+// URL's hash): #/ assignments (the console for staff), #/assignments/{aid}, #/assignments/{aid}/cases/{cid},
+// #/console/<section>/....
 //
 // Answer-key isolation on this side: feedback is requested only once the case's last stage is decided
 // (the server refuses earlier anyway), and nothing of a later stage is fetched before it opens.
@@ -12,6 +14,7 @@ import { renderScreening, screeningDecision } from './js/stages/screening.js';
 import { renderExamination, examinationDecision } from './js/stages/examination.js';
 import { renderEvidence, evidenceDecision } from './js/stages/evidence.js';
 import { renderFeedback } from './js/stages/feedback.js';
+import { renderConsole } from './js/console/shell.js';
 
 const main = document.getElementById('main');
 const session = { user: null };
@@ -355,8 +358,12 @@ async function route() {
     return;
   }
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const staff = session.user.role === 'instructor' || session.user.role === 'admin';
   try {
-    if (parts[0] === 'assignments' && parts[1] && parts[2] === 'cases' && parts[3]) {
+    if (staff && (parts[0] === 'console' || parts.length === 0)) {
+      desk?.teardown?.();
+      await renderConsole(main, parts.slice(1), { user: session.user, toast, describe, setTitle });
+    } else if (parts[0] === 'assignments' && parts[1] && parts[2] === 'cases' && parts[3]) {
       await renderCase(parts[1], parts[3], parts[4]);
     } else if (parts[0] === 'assignments' && parts[1]) {
       desk?.teardown?.();

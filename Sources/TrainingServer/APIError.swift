@@ -12,12 +12,30 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     public var code: String
     public var message: String
     public var field: String?
+    /// Every problem of a refused form or file (a CSV by line, a spec by field), when there are several.
+    public var problems: [Problem]?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+    /// One problem of a refused form or file: where (line, field) and what to do.
+    public struct Problem: Encodable, Sendable {
+        public var line: Int?
+        public var field: String?
+        public var message: String
+        public init(line: Int? = nil, field: String? = nil, message: String) {
+            self.line = line
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public init(
+        _ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil,
+        problems: [Problem]? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.problems = problems
     }
 
     static func badRequest(_ message: String, field: String? = nil) -> APIError {
@@ -56,12 +74,14 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             var code: String
             var message: String
             var field: String?
+            var problems: [Problem]?
         }
         var error: Detail
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        jsonResponse(Body(error: .init(code: code, message: message, field: field)), status: status)
+        jsonResponse(
+            Body(error: .init(code: code, message: message, field: field, problems: problems)), status: status)
     }
 }
 

@@ -45,22 +45,6 @@ extension TrainingServer {
             return jsonResponse(try await self.storage.users())
         }
 
-        router.post("/api/users") { request, _ in
-            let (user, _) = try await self.authenticateChange(request)
-            try self.requireStaff(user, admin: true)
-            let input = try await self.decodeBody(AccountInput.self, from: request, allowedFields: AccountInput.fields)
-            if let problem = input.problem() { throw APIError.badRequest(problem.message, field: problem.field) }
-            let cost = self.configuration.bcryptCost
-            let newUser = await Task.detached { input.newUser(cost: cost) }.value
-            do {
-                let created = try await self.storage.createUser(newUser, at: self.now())
-                await self.audit(user.username, "user.create", "\(created.username) (\(created.role.rawValue))")
-                return jsonResponse(created, status: .created)
-            } catch let error as StorageError where error.code == "conflict" {
-                throw APIError.conflict("That username is taken; choose another.", field: "username")
-            }
-        }
-
         // One request, one class assignment (a group); kept for the command line's shape of answer.
         router.post("/api/assignments") { request, _ in
             let (user, _) = try await self.authenticateChange(request)

@@ -77,6 +77,7 @@ public final class TrainingServer: Sendable {
         addTraineeRoutes(to: router)
         addStaffRoutes(to: router)
         addGroupRoutes(to: router)
+        addPeopleRoutes(to: router)
         return router
     }
 

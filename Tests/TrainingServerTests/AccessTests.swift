@@ -25,6 +25,13 @@ import Testing
         let signedIn: [Who: Int] = [.otherTrainee: 200, .instructor: 200, .admin: 200, .owner: 200]
         let staff: [Who: Int] = [.instructor: 200, .admin: 200]
         let ownerOnly: (Int) -> [Who: Int] = { [.owner: $0] }
+        // Accounts no client signs in with, so that resetting their passwords ends no session of the walk.
+        var spare: [Role: User] = [:]
+        for (name, role) in [("spare-trainee", Role.trainee), ("spare-instructor", .instructor)] {
+            let input = AccountInput(
+                username: name, displayName: name, role: role, password: TestWorld.password, language: "en")
+            spare[role] = try await world.storage.createUser(input.newUser(cost: 4), at: world.clock.now())
+        }
         let newUser: [String: Any] = [
             "username": "newbie", "displayName": "New Bie", "role": "trainee", "password": "long enough 1",
             "language": "pt",
@@ -45,7 +52,20 @@ import Testing
             Route(method: .post, path: base + "/decisions", body: decisionBody(.targeting), expected: ownerOnly(201)),
             Route(method: .get, path: "/api/courses", expected: staff),
             Route(method: .get, path: "/api/users", expected: staff),
-            Route(method: .post, path: "/api/users", body: newUser, expected: [.admin: 201]),
+            // Instructors enrol trainees (the second try of the same username is a conflict); staff accounts are
+            // the admin's.
+            Route(method: .post, path: "/api/users", body: newUser, expected: [.instructor: 201, .admin: 409]),
+            Route(
+                method: .post, path: "/api/users",
+                body: newUser.merging(["username": "newstaff", "role": "instructor"]) { $1 },
+                expected: [.instructor: 403, .admin: 201]),
+            Route(method: .get, path: "/api/cohorts", expected: staff),
+            Route(
+                method: .post, path: "/api/users/\(spare[.trainee]!.id)/password",
+                expected: [.instructor: 200, .admin: 200]),
+            Route(
+                method: .post, path: "/api/users/\(spare[.instructor]!.id)/password",
+                expected: [.instructor: 403, .admin: 200]),
             Route(
                 method: .post, path: "/api/assignments",
                 body: ["courseId": world.testCourse.courseId, "userIds": [world.users["trainee2"]!.id], "mode": "test"],
