@@ -48,8 +48,8 @@ extension TrainingServer {
             try self.requireStaff(user, admin: true)
             let input = try await self.decodeBody(AccountInput.self, from: request, allowedFields: AccountInput.fields)
             if let problem = input.problem() { throw APIError.badRequest(problem.message, field: problem.field) }
-            let cost = self.configuration.bcryptCost
-            let newUser = await Task.detached { input.newUser(cost: cost) }.value
+            let hash = try await self.passwordChecks.hash(input.password, cost: self.configuration.bcryptCost)
+            let newUser = input.newUser(passwordHash: hash)
             do {
                 let created = try await self.storage.createUser(newUser, at: self.now())
                 await self.audit(user.username, "user.create", "\(created.username) (\(created.role.rawValue))")
@@ -57,6 +57,20 @@ extension TrainingServer {
             } catch let error as StorageError where error.code == "conflict" {
                 throw APIError.conflict("That username is taken; choose another.", field: "username")
             }
+        }
+
+        // Clears the account's failed sign-ins from every address: a trainee locked out by their own typing (or
+        // by someone at their machine) signs in again at once.
+        router.post("/api/users/:uid/unlock") { request, context in
+            let (user, _) = try await self.authenticateChange(request)
+            try self.requireStaff(user)
+            guard let target = try await self.storage.user(id: try pathId(context, "uid")) else {
+                throw APIError.notFound
+            }
+            try await self.storage.clearLoginFailures(username: target.username)
+            self.throttle.withLockedValue { $0.storeChanged() }
+            await self.audit(user.username, "user.unlock", target.username)
+            return noContent()
         }
 
         router.post("/api/assignments") { request, _ in
