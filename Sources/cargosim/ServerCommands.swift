@@ -61,12 +61,17 @@ struct ServeCommand: AsyncParsableCommand {
             database (<db>.tls/), and print the addresses trainees open with the certificate's fingerprint.
             """) var lan = false
     @Option(help: "Open connections at most (new ones wait while all are taken).") var maxConnections = 512
+    @Option(help: "Open connections from one address at most (more are closed at once).")
+    var maxConnectionsPerAddress = 64
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Give --port from 0 to 65535 (got \(port)).") }
         if lan && host != "127.0.0.1" { throw ValidationError("Give either --lan or --host, not both.") }
         guard maxConnections >= 16 else { throw ValidationError("Give --max-connections of 16 or more.") }
+        guard maxConnectionsPerAddress >= 8 else {
+            throw ValidationError("Give --max-connections-per-address of 8 or more.")
+        }
     }
 
     func run() async throws {
@@ -74,7 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
         let storage = database.open()
         let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
         let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
-        let connections = ConnectionLimits(maximumConnections: maxConnections)
+        let connections = ConnectionLimits(
+            maximumConnections: maxConnections, maximumConnectionsPerAddress: maxConnectionsPerAddress)
             .clamped(toDescriptorLimit: raiseDescriptorLimit())
         let server = TrainingServer(
             .init(
