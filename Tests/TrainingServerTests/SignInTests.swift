@@ -292,3 +292,81 @@ extension Duration {
         Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
     }
 }
+
+/// The sign-in rules as a state machine, without the server.
+@Suite struct SignInThrottleTests {
+    static let pair = SignInThrottle.Pair(address: "10.0.0.5", username: "ana")
+    static let now = Instant(millisecondsSinceEpoch: 1_790_000_000_000)
+
+    static func stored(pair: Int, lastAgo: Int64 = 0, address: Int = 0) -> LoginFailureSummary {
+        LoginFailureSummary(
+            pairFailures: pair,
+            lastPairFailure: pair > 0 ? Instant(millisecondsSinceEpoch: now.millisecondsSinceEpoch - lastAgo) : nil,
+            addressFailures: max(address, pair),
+            firstAddressFailure: pair > 0 ? Instant(millisecondsSinceEpoch: now.millisecondsSinceEpoch - 60_000) : nil)
+    }
+
+    @Test func lockOutsDoubleFromOneMinuteToFifteen() {
+        let rules = SignInThrottle.Rules()
+        #expect((0...10).map { rules.lockout(afterFailures: $0) / 60_000 } == [0, 0, 0, 0, 0, 1, 2, 4, 8, 15, 15])
+        #expect(rules.lockout(afterFailures: 500) == 15 * 60_000)
+    }
+
+    @Test func placesInFlightCountAgainstTheLimitsAndAreGivenBack() {
+        var throttle = SignInThrottle(rules: .init())
+        var held: [SignInThrottle.Reservation] = []
+        for _ in 0..<8 {
+            if case .admit(let r) = throttle.admit(
+                Self.pair, stored: Self.stored(pair: 0), readAfter: throttle.snapshot(), at: Self.now)
+            {
+                held.append(r)
+            }
+        }
+        #expect(held.count == 5 && throttle.pendingCount == 5)
+        throttle.cancel(held[0])
+        #expect(throttle.pendingCount == 4)
+        // Another username from the same address is not held back by this pair.
+        let other = SignInThrottle.Pair(address: "10.0.0.5", username: "bruno")
+        #expect(
+            throttle.admit(other, stored: Self.stored(pair: 0), readAfter: throttle.snapshot(), at: Self.now) != .stale)
+    }
+
+    @Test func aReadThatRacedAChangeOfItsAddressIsStale() {
+        var throttle = SignInThrottle(rules: .init())
+        let snapshot = throttle.snapshot()
+        guard
+            case .admit(let r) = throttle.admit(
+                Self.pair, stored: Self.stored(pair: 0), readAfter: snapshot, at: Self.now)
+        else { Issue.record("not admitted"); return }
+        throttle.finish(r)
+        #expect(throttle.admit(Self.pair, stored: Self.stored(pair: 0), readAfter: snapshot, at: Self.now) == .stale)
+        let elsewhere = SignInThrottle.Pair(address: "10.0.0.6", username: "ana")
+        #expect(throttle.admit(elsewhere, stored: Self.stored(pair: 0), readAfter: snapshot, at: Self.now) != .stale)
+        throttle.storeChanged()
+        #expect(throttle.admit(elsewhere, stored: Self.stored(pair: 0), readAfter: snapshot, at: Self.now) == .stale)
+    }
+
+    @Test func theAddressLimitWaitsForTheOldestFailureToLeaveTheWindow() {
+        var throttle = SignInThrottle(rules: .init())
+        let stored = LoginFailureSummary(
+            pairFailures: 0, lastPairFailure: nil, addressFailures: 20,
+            firstAddressFailure: Instant(millisecondsSinceEpoch: Self.now.millisecondsSinceEpoch - 14 * 60_000))
+        #expect(
+            throttle.admit(Self.pair, stored: stored, readAfter: throttle.snapshot(), at: Self.now)
+                == .refuse(retryAfterSeconds: 60))
+    }
+
+    @Test func aLockedPairWaitsUntilItsLockOutEnds() {
+        var throttle = SignInThrottle(rules: .init())
+        #expect(
+            throttle.admit(
+                Self.pair, stored: Self.stored(pair: 6, lastAgo: 30_000), readAfter: throttle.snapshot(), at: Self.now)
+                == .refuse(retryAfterSeconds: 90))
+        if case .admit = throttle.admit(
+            Self.pair, stored: Self.stored(pair: 6, lastAgo: 120_000), readAfter: throttle.snapshot(), at: Self.now)
+        {
+        } else {
+            Issue.record("a pair past its lock-out is admitted")
+        }
+    }
+}
