@@ -47,6 +47,25 @@ public struct NewUser: Hashable, Sendable {
     }
 }
 
+/// The failed sign-ins that throttling counts, read in one transaction.
+public struct LoginFailureSummary: Hashable, Sendable {
+    /// Failures of this username from this address.
+    public var pairFailures: Int
+    /// The latest of them.
+    public var lastPairFailure: Instant?
+    /// Failures from this address, any username.
+    public var addressFailures: Int
+    /// The earliest of them.
+    public var firstAddressFailure: Instant?
+
+    public init(pairFailures: Int, lastPairFailure: Instant?, addressFailures: Int, firstAddressFailure: Instant?) {
+        self.pairFailures = pairFailures
+        self.lastPairFailure = lastPairFailure
+        self.addressFailures = addressFailures
+        self.firstAddressFailure = firstAddressFailure
+    }
+}
+
 /// A signed-in session: the hash of the cookie's token (the token itself is never stored) and its CSRF token.
 public struct SessionRecord: Hashable, Sendable {
     public var tokenHash: String

@@ -319,6 +319,33 @@ public final class SQLiteStorage: Storage {
         }
     }
 
+    public func loginFailureSummary(username: String, address: String, pairSince: Instant, addressSince: Instant)
+        async throws -> LoginFailureSummary
+    {
+        try await pool.read { db in
+            let pair = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*) AS n, MAX(at) AS last FROM loginFailure WHERE username = ? AND address = ? AND at >= ?",
+                arguments: [username, address, pairSince.millisecondsSinceEpoch])
+            let fromAddress = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS n, MIN(at) AS first FROM loginFailure WHERE address = ? AND at >= ?",
+                arguments: [address, addressSince.millisecondsSinceEpoch])
+            let last: Int64? = pair?["last"], first: Int64? = fromAddress?["first"]
+            return LoginFailureSummary(
+                pairFailures: pair?["n"] ?? 0, lastPairFailure: last.map(Instant.init(millisecondsSinceEpoch:)),
+                addressFailures: fromAddress?["n"] ?? 0,
+                firstAddressFailure: first.map(Instant.init(millisecondsSinceEpoch:)))
+        }
+    }
+
+    public func clearLoginFailures(username: String, address: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM loginFailure WHERE username = ? AND address = ?", arguments: [username, address])
+        }
+    }
+
     // MARK: Cohorts
 
     @discardableResult

@@ -28,7 +28,14 @@ public protocol Storage: Sendable {
     func loginFailures(username: String, address: String, since time: Instant) async throws -> (
         username: Int, address: Int
     )
+    /// Clears a username's failures from every address (an instructor's unlock).
     func clearLoginFailures(username: String) async throws
+    /// What sign-in throttling needs about one address and username: the pair's failures since `pairSince`
+    /// and the address's failures since `addressSince`, with the times that bound their lock-outs.
+    func loginFailureSummary(username: String, address: String, pairSince: Instant, addressSince: Instant)
+        async throws -> LoginFailureSummary
+    /// Clears the failures of one username from one address (after a sign-in from there succeeds).
+    func clearLoginFailures(username: String, address: String) async throws
 
     // MARK: Cohorts
 

@@ -74,10 +74,10 @@ extension TrainingServer {
             if let cohort = input.cohort, let problem = Self.cohortProblem(cohort) {
                 throw APIError.badRequest(problem, field: "cohort")
             }
-            let cost = self.configuration.bcryptCost
-            let newUser = await Task.detached { account.newUser(cost: cost) }.value
+            let hash = try await self.passwordChecks.hash(account.password, cost: self.configuration.bcryptCost)
             do {
-                let created = try await self.storage.createUsers([newUser], cohorts: [input.cohort], at: self.now())[0]
+                let created = try await self.storage.createUsers(
+                    [account.newUser(passwordHash: hash)], cohorts: [input.cohort], at: self.now())[0]
                 await self.audit(actor.username, "user.create", "\(created.username) (\(created.role.rawValue))")
                 return jsonResponse(
                     AccountAnswer(user: created, password: generated ? account.password : nil), status: .created)
@@ -124,8 +124,11 @@ extension TrainingServer {
                     "The CSV has \(problems.count) problem(s); nothing was added. Correct the lines named and send it again.",
                     problems: problems)
             }
-            let cost = self.configuration.bcryptCost
-            let newUsers = await Task.detached { rows.map { $0.input.newUser(cost: cost) } }.value
+            var newUsers: [NewUser] = []
+            for row in rows {
+                let hash = try await self.passwordChecks.hash(row.input.password, cost: self.configuration.bcryptCost)
+                newUsers.append(row.input.newUser(passwordHash: hash))
+            }
             let created: [User]
             do {
                 created = try await self.storage.createUsers(newUsers, cohorts: rows.map(\.cohort), at: self.now())
@@ -141,8 +144,7 @@ extension TrainingServer {
         router.post("/api/users/:uid/password") { request, context in
             let (actor, target) = try await self.managedUser(request, context)
             let password = generatedPassword()
-            let cost = self.configuration.bcryptCost
-            let hash = await Task.detached { Bcrypt.hash(password, cost: cost) }.value
+            let hash = try await self.passwordChecks.hash(password, cost: self.configuration.bcryptCost)
             self.work.endSessions(userId: target.id, at: self.now())
             guard let updated = try await self.storage.setPasswordHash(userId: target.id, hash: hash) else {
                 throw APIError.notFound

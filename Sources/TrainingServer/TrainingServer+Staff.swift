@@ -45,6 +45,20 @@ extension TrainingServer {
             return jsonResponse(try await self.storage.users())
         }
 
+        // Clears the account's failed sign-ins from every address: a trainee locked out by their own typing (or
+        // by someone at their machine) signs in again at once.
+        router.post("/api/users/:uid/unlock") { request, context in
+            let (user, _) = try await self.authenticateChange(request)
+            try self.requireStaff(user)
+            guard let target = try await self.storage.user(id: try pathId(context, "uid")) else {
+                throw APIError.notFound
+            }
+            try await self.storage.clearLoginFailures(username: target.username)
+            self.throttle.withLockedValue { $0.storeChanged() }
+            await self.audit(user.username, "user.unlock", target.username)
+            return noContent()
+        }
+
         // One request, one class assignment (a group); kept for the command line's shape of answer.
         router.post("/api/assignments") { request, _ in
             let (user, _) = try await self.authenticateChange(request)

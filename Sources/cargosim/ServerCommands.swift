@@ -44,20 +44,34 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the training server: the trainee workspace in the browser and its JSON API.",
         discussion: """
-            Prints the address to open. With --lan the server listens on every interface and prints this \
-            machine's addresses on the local network and a join code for the trainees' machines. Stop it with \
-            Ctrl-C. Accounts, courses and assignments come from `cargosim users`, `course import` and `assign`.
+            Prints the address to open. Without --lan it answers this machine only, over plain HTTP. With --lan \
+            it listens on every interface over HTTPS only (loopback too), with a self-signed certificate made on \
+            first start beside the database (<db>.tls/, renewed when it expires or the addresses change), and \
+            prints this machine's addresses on the local network, a join code for each and the certificate's \
+            SHA-256 fingerprint to compare with the browser's warning. Stop it with Ctrl-C. Accounts, courses \
+            and assignments come from `cargosim users`, `course import` and `assign`.
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port (0: any free port, printed).") var port = 8080
-    @Flag(help: "Listen on the local network (0.0.0.0) and print the addresses trainees open.") var lan = false
+    @Flag(
+        help: """
+            Listen on the local network (0.0.0.0) over HTTPS with a self-signed certificate kept beside the \
+            database (<db>.tls/), and print the addresses trainees open with the certificate's fingerprint.
+            """) var lan = false
+    @Option(help: "Open connections at most (new ones wait while all are taken).") var maxConnections = 512
+    @Option(help: "Open connections from one address at most (more are closed at once).")
+    var maxConnectionsPerAddress = 64
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Give --port from 0 to 65535 (got \(port)).") }
         if lan && host != "127.0.0.1" { throw ValidationError("Give either --lan or --host, not both.") }
+        guard maxConnections >= 16 else { throw ValidationError("Give --max-connections of 16 or more.") }
+        guard maxConnectionsPerAddress >= 8 else {
+            throw ValidationError("Give --max-connections-per-address of 8 or more.")
+        }
     }
 
     func run() async throws {
@@ -65,34 +79,70 @@ struct ServeCommand: AsyncParsableCommand {
         let storage = database.open()
         let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
         let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
+        let connections = ConnectionLimits(
+            maximumConnections: maxConnections, maximumConnectionsPerAddress: maxConnectionsPerAddress)
+            .clamped(toDescriptorLimit: raiseDescriptorLimit())
         let server = TrainingServer(
             .init(
                 storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,
-                version: generatorVersionText))
+                version: generatorVersionText, connections: connections))
         var logger = Logger(label: "cargosim.serve")
         logger.logLevel = .warning
         let bindHost = lan ? "0.0.0.0" : host
         let lan = self.lan, db = database.db
         let localizer = workspace.localizer, language = userLanguage()
-        let app = server.application(host: bindHost, port: port, logger: logger) { bound in
-            func text(_ key: String, _ parameters: [String: String] = [:]) -> String {
-                localizer.text(key, language, parameters)
+        @Sendable func text(_ key: String, _ parameters: [String: String] = [:]) -> String {
+            localizer.text(key, language, parameters)
+        }
+        let addresses = lan ? localNetworkAddresses() : []
+        // The network is HTTPS only; without --lan the server answers loopback alone, in plain HTTP.
+        var tls: TLSIdentity?
+        if lan {
+            let folder = URL(fileURLWithPath: db + ".tls", isDirectory: true)
+            do {
+                let (identity, created) = try TLSIdentity.loadOrCreate(in: folder, addresses: addresses)
+                if created { print(text("cli.tlsCreated", ["path": folder.path])) }
+                tls = identity
+            } catch {
+                fail(
+                    BundleError(
+                        code: "tls.identity", file: folder.path, message: "\(error); check the folder is writable."))
             }
-            var lines = [text("cli.serving", ["url": "http://\(lan ? "127.0.0.1" : bindHost):\(bound)/", "db": db])]
+        }
+        let scheme = tls == nil ? "http" : "https", fingerprint = tls?.fingerprint
+        let app = try server.application(host: bindHost, port: port, tls: tls, logger: logger) { bound in
+            var lines = [
+                text("cli.serving", ["url": "\(scheme)://\(lan ? "127.0.0.1" : bindHost):\(bound)/", "db": db])
+            ]
             if lan {
-                let addresses = localNetworkAddresses()
                 if addresses.isEmpty { lines.append(text("cli.noLanAddress")) }
                 for address in addresses {
                     lines.append(
                         text(
-                            "cli.lanAddress", ["url": "http://\(address):\(bound)/", "code": joinCode(address, bound)]))
+                            "cli.lanAddress",
+                            ["url": "\(scheme)://\(address):\(bound)/", "code": joinCode(address, bound)]))
                 }
             }
+            if let fingerprint { lines.append(text("cli.tlsFingerprint", ["fingerprint": fingerprint])) }
             lines.append(text("cli.stopServer"))
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
     }
+}
+
+/// Raises this process's soft limit of open files to its hard limit (at most 65,536) and returns the limit in
+/// force: the connection cap is kept below it, so that the server never runs out of descriptors.
+func raiseDescriptorLimit() -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+    let wanted = min(limit.rlim_max, 65_536)
+    if limit.rlim_cur < wanted {
+        var raised = limit
+        raised.rlim_cur = wanted
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+    }
+    return Int(clamping: limit.rlim_cur)
 }
 
 /// This machine's IPv4 addresses other than loopback.
@@ -138,8 +188,8 @@ func joinCode(_ address: String, _ port: Int) -> String {
 
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Add accounts to the server's database.",
-        subcommands: [UsersAddCommand.self, UsersImportCommand.self])
+        commandName: "users", abstract: "Add accounts to the server's database, or unlock one.",
+        subcommands: [UsersAddCommand.self, UsersImportCommand.self, UsersUnlockCommand.self])
 }
 
 extension Role: ExpressibleByArgument {}
@@ -185,6 +235,30 @@ struct UsersAddCommand: AsyncParsableCommand {
         print(
             "Added \(user.username) (\(user.role.rawValue), id \(user.id))"
                 + (password == nil ? "; password: \(secret)" : "."))
+    }
+}
+
+struct UsersUnlockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "Clear an account's failed sign-ins from every address (a running server sees it at once).")
+
+    @Argument(help: "The username.") var username: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let storage = database.open()
+        guard await storageCall(database.db, { try await storage.credentials(username: username) }) != nil else {
+            fail(
+                BundleError(
+                    code: "users.unknown", file: database.db, field: "username", value: username,
+                    message: "No such user; check the name with the instructor's list of accounts."))
+        }
+        await storageCall(database.db) { try await storage.clearLoginFailures(username: username) }
+        await storageCall(database.db) {
+            try await storage.audit(AuditEntry(at: now(), actor: "cli", action: "user.unlock", detail: username))
+        }
+        print("Unlocked \(username): its failed sign-ins are cleared.")
     }
 }
 
