@@ -40,7 +40,8 @@ let package = Package(
         .target(
             name: "CaseBundle",
             dependencies: [
-                "CargoModel", "CaseGeneration", "XRayImaging", "PNGEncoding", .product(name: "Yams", package: "Yams"),
+                "CargoModel", "CaseGeneration", "XRayImaging", "PNGEncoding", "CZlib",
+                .product(name: "Yams", package: "Yams"),
             ]
         ),
         // Scene + scanner profile -> transmission buffers, display image, key pixel geometry. Pure.
@@ -89,6 +90,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // zlib's inflate, for course archives uploaded to the console (zlib1g-dev, which libpng-dev brings).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // glibc's malloc.h, for keeping freed scan buffers in the process (the command line's keepFreedMemory).
         .systemLibrary(name: "CMalloc"),
         .testTarget(name: "CargoModelTests", dependencies: ["CargoModel"]),
@@ -102,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "TrainingServerTests",
             dependencies: [
-                "TrainingServer", "Storage", "CargoModel", "CaseBundle",
+                "TrainingServer", "Storage", "CargoModel", "CaseBundle", "CaseGeneration", "XRayImaging",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -6,7 +6,9 @@ import NIOCore
 /// - A request's head must arrive within `header` of its first byte, and the first request's within `header`
 ///   of the connection opening: a client that trickles a byte at a time (slowloris) or sends nothing is closed
 ///   however steadily it trickles.
-/// - A request's body must arrive within `body` of its head.
+/// - A request's body must arrive within `body` of its head, plus the time its declared length takes at
+///   `minimumBodyBytesPerSecond` (64 KiB/s): a course uploaded to the console over a slow training-room network
+///   gets its time, a client that drips a small body does not.
 /// - Between requests a connection may stay open `idle` without sending anything.
 /// - While the server answers, the answer must make progress (the client read some of it) every `idle`.
 struct ConnectionDeadlines: Sendable {
@@ -45,10 +47,16 @@ struct ConnectionDeadlines: Sendable {
         if case .waiting(let since) = inbound { inbound = .head(since: firstRequest ? since : now) }
     }
 
-    mutating func headReceived(at now: NIODeadline) {
+    /// The slowest average a declared body may arrive at.
+    static let minimumBodyBytesPerSecond = 64 * 1024
+
+    /// A request's head arrived, declaring `bodyBytes` (Content-Length) when it does.
+    mutating func headReceived(at now: NIODeadline, bodyBytes: Int? = nil) {
         firstRequest = false
         unanswered += 1
-        inbound = .body(since: now)
+        let bytes = Int64(min(max(0, bodyBytes ?? 0), 1 << 40))
+        let allowance = TimeAmount.milliseconds(bytes * 1000 / Int64(Self.minimumBodyBytesPerSecond))
+        inbound = .body(since: now + allowance)
     }
 
     mutating func requestEnded(at now: NIODeadline) {

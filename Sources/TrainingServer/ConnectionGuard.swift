@@ -145,8 +145,8 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Reported by `RequestBoundaries`
 
-    func headReceived(_ context: ChannelHandlerContext) {
-        deadlines?.headReceived(at: .now())
+    func headReceived(_ context: ChannelHandlerContext, bodyBytes: Int?) {
+        deadlines?.headReceived(at: .now(), bodyBytes: bodyBytes)
         schedule(context)
     }
 
@@ -208,7 +208,8 @@ final class RequestBoundaries: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: connectionGuard?.headReceived(context)
+        case .head(let head):
+            connectionGuard?.headReceived(context, bodyBytes: head.headerFields[.contentLength].flatMap { Int($0) })
         case .end: connectionGuard?.requestEnded(context)
         case .body: break
         }

@@ -30,15 +30,6 @@ extension TrainingServer {
     }
 
     func addStaffRoutes(to router: Router<ServerContext>) {
-        router.get("/api/courses") { request, _ in
-            let (user, _) = try await self.authenticate(request)
-            try self.requireStaff(user)
-            return jsonResponse(
-                try await self.storage.courses().map {
-                    CourseView(id: $0.id, title: $0.title, caseCount: $0.caseCount, importedAt: $0.importedAt)
-                })
-        }
-
         router.get("/api/users") { request, _ in
             let (user, _) = try await self.authenticate(request)
             try self.requireStaff(user)

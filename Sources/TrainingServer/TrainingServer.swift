@@ -40,11 +40,14 @@ public final class TrainingServer: Sendable {
         public var signIn: SignInLimits
         /// Open connections and the deadlines of slow clients.
         public var connections: ConnectionLimits
+        /// What the server needs to make courses itself (console generation and import); nil: it cannot.
+        public var making: CourseMaking?
 
         public init(
             storage: any Storage, assets: URL, localizer: Localizer, rubric: Rubric = .standard,
             clock: @escaping @Sendable () -> Instant = TrainingServer.systemClock, bcryptCost: UInt8 = 12,
-            version: String, signIn: SignInLimits = .init(), connections: ConnectionLimits = .init()
+            version: String, signIn: SignInLimits = .init(), connections: ConnectionLimits = .init(),
+            making: CourseMaking? = nil
         ) {
             self.storage = storage
             self.assets = assets
@@ -55,6 +58,7 @@ public final class TrainingServer: Sendable {
             self.version = version
             self.signIn = signIn
             self.connections = connections
+            self.making = making
         }
     }
 
@@ -62,6 +66,8 @@ public final class TrainingServer: Sendable {
     var storage: any Storage { configuration.storage }
     let cases = CaseCache()
     let work = WorkCache()
+    /// Course making, one job at a time.
+    let jobs = JobQueue()
     /// Compared against when the username is unknown, at the same cost as real hashes, so that a wrong
     /// name takes as long as a wrong password (usernames are not probed by timing).
     let decoyHash: String
@@ -99,6 +105,8 @@ public final class TrainingServer: Sendable {
         addStaffRoutes(to: router)
         addGroupRoutes(to: router)
         addPeopleRoutes(to: router)
+        addCourseRoutes(to: router)
+        addSpecRoutes(to: router)
         return router
     }
 

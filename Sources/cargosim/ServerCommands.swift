@@ -82,10 +82,24 @@ struct ServeCommand: AsyncParsableCommand {
         let connections = ConnectionLimits(
             maximumConnections: maxConnections, maximumConnectionsPerAddress: maxConnectionsPerAddress)
             .clamped(toDescriptorLimit: raiseDescriptorLimit())
+        // Course making in the console: the catalogue and materials of Assets/, the starter curricula of Cases/
+        // next to it, and a private work folder beside the database.
+        let curricula = workspace.assets.deletingLastPathComponent().appendingPathComponent("Cases/curricula")
+        let making: CourseMaking?
+        do {
+            making = CourseMaking(
+                catalog: workspace.catalog, materials: try loadMaterials(workspace),
+                curricula: FileManager.default.fileExists(atPath: curricula.path) ? curricula : nil,
+                workDirectory: URL(fileURLWithPath: database.db + ".work", isDirectory: true))
+        } catch {
+            printError("warning: the console cannot make courses here (\(error)); importing still works.")
+            making = nil
+        }
+        _ = await storageCall(database.db) { try await storage.failUnfinishedJobs(at: now()) }
         let server = TrainingServer(
             .init(
                 storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,
-                version: generatorVersionText, connections: connections))
+                version: generatorVersionText, connections: connections, making: making))
         var logger = Logger(label: "cargosim.serve")
         logger.logLevel = .warning
         let bindHost = lan ? "0.0.0.0" : host

@@ -184,6 +184,10 @@ import Testing
         machine.headReceived(at: open + .seconds(59))
         machine.answerEnded(at: open + .seconds(59))
         #expect(machine.answeredBeforeTheBodyEnded)
+        // A declared body gets its time at 64 KiB/s on top (a course uploaded over a slow network).
+        var upload = ConnectionDeadlines(limits: limits, openedAt: open)
+        upload.headReceived(at: open, bodyBytes: 100 * 64 * 1024)
+        #expect(upload.deadline == open + .seconds(130))
     }
 
     @Test func theConnectionCapStaysBelowTheDescriptorLimit() {
