@@ -100,7 +100,7 @@ struct CaseText {
         if !bl.amendments.isEmpty {
             lines.append(
                 "\(label("amendments")): "
-                    + bl.amendments.map { "\(amendedField($0.field)) (\($0.filedAt))" }
+                    + bl.amendments.map { "\(amendedField($0.field)) (\(readable($0.filedAt)))" }
                     .joined(separator: "; "))
         }
         for seal in c.targeting.seals {
@@ -111,7 +111,7 @@ struct CaseText {
         lines.append("\(label("sealLog")):")
         for entry in c.targeting.sealLog {
             var row =
-                "  \(entry.time) · \(t("sealEvent." + entry.event.rawValue)) · \(t("sealActor." + entry.actor.rawValue)) · "
+                "  \(readable(entry.time)) · \(t("sealEvent." + entry.event.rawValue)) · \(t("sealActor." + entry.actor.rawValue)) · "
                 + "\(entry.place) · \(label("numberRead")): \(entry.numberRead)"
             if let check = entry.check { row += " · \(label("vvtt")): " + vvtt(check) }
             row += " · \(label("recordedBy")): \(entry.recordedBy)"
@@ -162,6 +162,13 @@ struct CaseText {
         return lines
     }
 
+    /// An instant as people read it in a log: `2026-06-27 18:38 UTC` (the case's times are UTC).
+    private func readable(_ instant: Instant) -> String {
+        let text = instant.description  // 2026-06-27T18:38:00.000Z
+        guard text.count >= 16 else { return text }
+        return text.prefix(10) + " " + text.dropFirst(11).prefix(5) + " UTC"
+    }
+
     /// The label of an amended field (`goods[0].description` → the word for description).
     private func amendedField(_ field: String) -> String {
         let name = field.split(separator: ".").last.map(String.init) ?? field
@@ -194,7 +201,7 @@ struct CaseText {
             }
             let others = e.acceptable.filter { $0 != e.best }.map(name)
             lines.append(
-                "  \(t("stage." + stage.rawValue)): \(label("best")) \(name(e.best))"
+                "  \(t("stage." + stage.rawValue)): \(label("best")): \(name(e.best))"
                     + (others.isEmpty ? "" : " · \(label("acceptable")): " + others.joined(separator: ", ")))
         }
         lines.append(

@@ -198,18 +198,32 @@ struct ContactSheetCommand: ParsableCommand {
     func run() throws {
         do {
             let reader = try CourseReader(courseDirectory: URL(fileURLWithPath: coursePath))
-            let images = try reader.caseIds.compactMap { id -> DecodedPNG? in
-                guard let file = reader.fileURL("scan.png", caseId: id),
-                    let data = FileManager.default.contents(atPath: file.path)
-                else { return nil }
-                return try PNG.decode(Array(data))
+            // Every case whose screening stage has scans must have its scan.png: a damaged course is named,
+            // not silently shown with gaps.
+            var images: [(label: String, image: DecodedPNG)] = []
+            for (position, id) in reader.caseIds.enumerated() {
+                let listed = reader.index.files(ofCase: id).contains { $0.path.hasSuffix("/scan.png") }
+                guard listed else { continue }
+                let file = reader.fileURL("scan.png", caseId: id)!
+                guard let data = FileManager.default.contents(atPath: file.path) else {
+                    throw BundleError(
+                        code: "course.missingFile", file: file.path,
+                        message: "This scan of the course is missing; copy the course again (with its stages/ "
+                            + "folder), or regenerate it.")
+                }
+                do { images.append(("\(position + 1)  \(id)", try PNG.decode(Array(data)))) } catch {
+                    throw BundleError(
+                        code: "course.badScan", file: file.path,
+                        message: "This scan is not a readable PNG (\(error)); copy the course again or regenerate it.")
+                }
             }
             guard !images.isEmpty else {
                 throw BundleError(
                     code: "course.noScans", file: coursePath,
-                    message: "No case of the course has a scan.png; generate the course with this CargoSim.")
+                    message: "No case of the course has a scan.png; generate the course with its scans (without --no-scans).")
             }
-            let sheet = ContactSheet(columns: columns, thumbnailWidth: thumbnailWidth).compose(images)
+            let sheet = ContactSheet(columns: columns, thumbnailWidth: thumbnailWidth).compose(
+                images.map(\.image), labels: images.map(\.label))
             let png = try PNG.encodeRGB8(width: sheet.width, height: sheet.height, pixels: sheet.pixels)
             try writeAtomically(Data(png), to: URL(fileURLWithPath: out))
             print("Wrote \(out): \(images.count) scans, \(sheet.width) × \(sheet.height) px")
@@ -227,16 +241,22 @@ struct ContactSheet {
     let thumbnailWidth: Int
     let margin = 12
 
-    func compose(_ images: [DecodedPNG]) -> (width: Int, height: Int, pixels: [UInt8]) {
+    /// The thumbnails in a grid, each under its label (position and case id) when given.
+    func compose(_ images: [DecodedPNG], labels: [String] = []) -> (width: Int, height: Int, pixels: [UInt8]) {
         let thumbs = images.map { thumbnail($0) }
-        let cellHeight = thumbs.map(\.height).max() ?? 1
+        let scale = max(1, thumbnailWidth / 320)
+        let band = labels.isEmpty ? 0 : BitmapFont.height(scale: scale) + 6
+        let cellHeight = (thumbs.map(\.height).max() ?? 1) + band
         let rows = (thumbs.count + columns - 1) / columns
         let width = margin + columns * (thumbnailWidth + margin)
         let height = margin + rows * (cellHeight + margin)
         var pixels = [UInt8](repeating: 40, count: width * height * 3)
         for (i, thumb) in thumbs.enumerated() {
             let ox = margin + (i % columns) * (thumbnailWidth + margin),
-                oy = margin + (i / columns) * (cellHeight + margin)
+                top = margin + (i / columns) * (cellHeight + margin), oy = top + band
+            if i < labels.count {
+                BitmapFont.draw(labels[i], into: &pixels, width: width, at: ox, top, scale: scale, colour: (235, 235, 235))
+            }
             for y in 0..<thumb.height {
                 let src = y * thumb.width * 3, dst = ((oy + y) * width + ox) * 3
                 pixels.replaceSubrange(dst..<(dst + thumb.width * 3), with: thumb.pixels[src..<(src + thumb.width * 3)])

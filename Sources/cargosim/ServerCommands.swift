@@ -76,6 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try Workspace(assetOptions)
+        // The port first: a server that cannot listen must not create or change the database.
+        if let problem = portProblem(host: lan ? "0.0.0.0" : host, port: port) {
+            fail(BundleError(code: "serve.port", field: "port", value: "\(port)", message: problem))
+        }
         let storage = database.open()
         let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
         let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
@@ -157,6 +161,33 @@ func raiseDescriptorLimit() -> Int {
         if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
     }
     return Int(clamping: limit.rlim_cur)
+}
+
+/// Why the server could not listen on `host:port` (in use, not allowed, no such address), or nil when it can:
+/// a socket is bound there and closed again.
+func portProblem(host: String, port: Int) -> String? {
+    guard port != 0 else { return nil }
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var yes: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else { return nil }
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound != 0 else { return nil }
+    switch errno {
+    case EADDRINUSE:
+        return "Port \(port) is in use (another CargoSim server or another program listens there); stop it, or "
+            + "give another port with --port (make run: make run PORT=8081)."
+    case EACCES: return "Port \(port) needs administrator rights; give a port above 1023 with --port."
+    case EADDRNOTAVAIL: return "\(host) is not an address of this machine; give another --host."
+    default: return nil
+    }
 }
 
 /// This machine's IPv4 addresses other than loopback.
