@@ -55,7 +55,7 @@ function visibilityText(v) {
 }
 
 function jobState(job) {
-  const kind = { queued: '', running: 'progress', done: 'done', failed: 'off' }[job.state] || '';
+  const kind = { queued: '', running: 'running', done: 'done', failed: 'off' }[job.state] || '';
   return el('span', { class: `badge ${kind}`, 'data-state': job.state }, t(`web.console.jobs.state.${job.state}`));
 }
 
@@ -254,12 +254,11 @@ async function renderCase(body, id, cid, tab, context) {
   const fileURL = (name) => `${coursePath(id)}/cases/${encodeURIComponent(cid)}/files/${encodeURIComponent(name)}`;
   const index = detail.cases.findIndex((r) => r.caseId === cid);
   const neighbour = (d) => detail.cases[index + d];
-  const nav = el(
-    'div',
-    { class: 'case-nav' },
-    neighbour(-1) ? el('a', { class: 'button small', href: `#/console/courses/${encodeURIComponent(id)}/${encodeURIComponent(neighbour(-1).caseId)}/${tab || ''}`, id: 'previous-case' }, `← ${t('web.console.courses.previousCase')}`) : null,
-    neighbour(1) ? el('a', { class: 'button small', href: `#/console/courses/${encodeURIComponent(id)}/${encodeURIComponent(neighbour(1).caseId)}/${tab || ''}`, id: 'next-case' }, `${t('web.console.courses.nextCase')} →`) : null,
-  );
+  // the neighbours open on the tab being looked at, so that a class can be walked through one stage at a time
+  const neighbourHref = (d, shown) => `#/console/courses/${encodeURIComponent(id)}/${encodeURIComponent(neighbour(d).caseId)}/${shown || ''}`;
+  const previous = neighbour(-1) ? el('a', { class: 'button small', href: neighbourHref(-1, tab), id: 'previous-case' }, `← ${t('web.console.courses.previousCase')}`) : null;
+  const next = neighbour(1) ? el('a', { class: 'button small', href: neighbourHref(1, tab), id: 'next-case' }, `${t('web.console.courses.nextCase')} →`) : null;
+  const nav = el('div', { class: 'case-nav' }, previous, next);
   const host = el('div', { id: 'case-preview' });
   clear(body).append(
     backTo(`#/console/courses/${encodeURIComponent(id)}`, detail.course.title),
@@ -274,9 +273,11 @@ async function renderCase(body, id, cid, tab, context) {
     doorURL: preview.files.includes('door.svg') ? fileURL('door.svg') : null,
     cacheKey: `course:${id}/${cid}`,
     tab,
-    onTab: (next) => {
-      const target = `${base}/${next}`;
+    onTab: (shown) => {
+      const target = `${base}/${shown}`;
       if (location.hash !== target) history.replaceState(null, '', target);
+      if (previous) previous.href = neighbourHref(-1, shown);
+      if (next) next.href = neighbourHref(1, shown);
     },
   });
 }
@@ -336,7 +337,8 @@ async function renderNewCourse(body, context) {
   const hint = (key) => t(`web.console.mix.${key}.hint`);
   const updateSummary = () => {
     const count = Number(inputs.count.value) || 0;
-    const prevalence = inputs.prevalence.value === '' ? MIX_DEFAULTS.prevalence : Number(inputs.prevalence.value);
+    const given = inputs.prevalence.value === '' ? MIX_DEFAULTS.prevalence : Number(inputs.prevalence.value);
+    const prevalence = Number.isFinite(given) ? Math.min(1, Math.max(0, given)) : MIX_DEFAULTS.prevalence;
     const irregular = Math.round(count * prevalence);
     const from = inputs.difficultyStart.value || MIX_DEFAULTS.difficultyStart;
     const to = inputs.difficultyEnd.value || MIX_DEFAULTS.difficultyEnd;
@@ -550,7 +552,14 @@ async function renderJob(body, jid, context) {
   const host = el('div', { id: 'job-host' });
   clear(body).append(backTo('#/console/courses', t('web.console.nav.courses')), pageHead(t('web.console.jobs.title')), host);
   poll(host, async () => {
-    const job = await http.get(`/api/jobs/${encodeURIComponent(jid)}`);
+    let job;
+    try {
+      job = await http.get(`/api/jobs/${encodeURIComponent(jid)}`);
+    } catch (error) {
+      if (!(error instanceof APIError) || error.status >= 500) throw error; // a passing fault: the poll tries again
+      host.replaceChildren(el('p', { class: 'error-text panel' }, context.describe(error)));
+      return false;
+    }
     host.replaceChildren(jobView(job));
     return active(job);
   });
