@@ -14,8 +14,8 @@ port, and then at 1366×768:
   * opens the course's cases and previews one as the trainee sees it, stage by stage, with the key beside
     each stage (expected decisions, the key's boxes on the scan, the rationale in words), the whole key,
     and shows the course seed after the warning;
-  * imports a packed course (.tar.gz, made by `cargosim generate`), and a broken archive that fails with
-    its reason and leaves nothing;
+  * imports a packed course (.tar.gz, made by `cargosim generate`), after a file that is no archive and a
+    damaged copy of the course, which fail with every problem listed (file, field, line) and leave nothing;
   * authors a spec with an unknown commodity, sees the error next to the goods field, corrects it,
     previews the case (papers, scan, door, key), saves it, downloads its YAML and checks it with
     `cargosim validate`;
@@ -70,6 +70,15 @@ class Server:
         self.upload_id = json.load(open(os.path.join(folder, "course.json")))["courseId"]
         self.archive = os.path.join(self.work, "week0.tar.gz")
         run(["tar", "czf", self.archive, "-C", os.path.dirname(folder), "week0"])
+        # the same course with one case file changed after it was written: it must not validate
+        damaged = os.path.join(self.work, "damaged", "week0")
+        shutil.copytree(folder, damaged)
+        case_file = sorted(os.listdir(os.path.join(damaged, "cases")))[0]
+        self.damaged_file = f"cases/{case_file}/case.json"
+        with open(os.path.join(damaged, self.damaged_file), "a") as out:
+            out.write(" ")
+        self.damaged = os.path.join(self.work, "damaged.tar.gz")
+        run(["tar", "czf", self.damaged, "-C", os.path.dirname(damaged), "week0"])
         self.broken = os.path.join(self.work, "broken.zip")
         with open(self.broken, "wb") as out:
             out.write(b"this is not a zip archive\n")
@@ -257,11 +266,11 @@ class ConsoleTest:
         b.find("#course-submit").click()
         b.wait(lambda: "/console/courses/jobs/" in b.d.current_url, "the job page after submitting")
         job_id = b.d.current_url.rsplit("/", 1)[1]
-        b.wait(lambda: b.finds("#job [role=progressbar]"), "the job's progress bar")
+        b.wait(lambda: b.finds("#job"), "the job's progress")
         self.shot("job-running")
         # the job survives a reload: its progress can be watched again
         b.d.refresh()
-        b.wait(lambda: b.finds("#job [role=progressbar]"), "the job's progress after a reload")
+        b.wait(lambda: b.finds("#job"), "the job's progress after a reload")
         b.wait(lambda: b.find("#job").get_attribute("data-state") in ("done", "failed"), "the job to end", timeout=240)
         check(b.find("#job").get_attribute("data-state") == "done", f"the job failed: {b.text()[:600]}")
         bar = b.find("#job [role=progressbar]")
@@ -350,6 +359,13 @@ class ConsoleTest:
         b.find("#import-submit").click()
         b.wait(lambda: b.finds("#job[data-state='failed']"), "the broken archive's job to fail", timeout=60)
         check(b.find("#job-error").text.strip(), "the failure says why")
+        self.go("console/courses/import", "#import-form", "the import form again")
+        b.find("#course-file").send_keys(self.s.damaged)
+        b.find("#import-submit").click()
+        b.wait(lambda: b.finds("#job[data-state='failed'] #job-problems"), "the damaged course's problems listed", timeout=60)
+        problems = b.find("#job-problems").text
+        check(self.s.damaged_file in problems, f"the problem names the changed file: {problems}")
+        check(not any(c["id"] == self.s.upload_id for c in self.api("GET", "/api/courses")["body"]), "nothing stored")
         self.shot("import-failed")
         self.go("console/courses/import", "#import-form", "the import form again")
         b.find("#course-file").send_keys(self.s.archive)

@@ -520,7 +520,7 @@ async function renderImport(body, context) {
 function jobView(job) {
   const parts = [
     el('div', { class: 'job-head' }, el('h2', {}, `${t(`web.console.jobs.kind.${job.kind}`)} #${job.id}`), jobState(job)),
-    progressBar(job.done, job.kind === 'import' && active(job) ? 0 : job.total),
+    job.state === 'failed' ? null : progressBar(job.done, job.kind === 'import' && active(job) ? 0 : job.total),
     el('p', { id: 'job-count' }, job.kind === 'generate' ? t('web.console.jobs.casesDone', { done: job.done, total: job.total }) : t(`web.console.jobs.importState.${job.state}`)),
     el('p', { class: 'muted' }, t('web.console.jobs.startedBy', { who: job.createdBy, at: instant(job.createdAt) }), ' · ', t('web.console.jobs.updated', { at: instant(job.updatedAt) })),
   ];
@@ -538,7 +538,7 @@ function jobView(job) {
       problems.length
         ? table(
             [t('web.console.jobs.file'), t('web.console.field'), t('web.console.lineHead'), t('web.console.problem')],
-            problems.map((p) => [el('span', { class: 'mono' }, p.file || '—'), el('span', { class: 'mono' }, p.field || '—'), p.line || '—', p.message]),
+            problems.map((p) => [el('span', { class: 'mono nowrap' }, p.file || '—'), el('span', { class: 'mono' }, p.field || '—'), p.line || '—', p.message]),
             { id: 'job-problems' },
           )
         : null,
