@@ -73,7 +73,7 @@ function jobsPanel(jobs) {
       el('td', {}, t(`web.console.jobs.kind.${job.kind}`)),
       el('td', {}, jobState(job)),
       el('td', { class: 'progress-cell' }, progressBar(job.done, job.kind === 'import' && active(job) ? 0 : job.total), el('span', { class: 'hint' }, t('web.console.jobs.doneOf', { done: job.done, total: job.total }))),
-      el('td', {}, job.courseId ? el('a', { href: `#/console/courses/${encodeURIComponent(job.courseId)}` }, t('web.console.jobs.openCourse')) : job.error ? el('span', { class: 'error-text' }, t('web.console.jobs.seeWhy')) : '—'),
+      el('td', {}, job.courseId ? el('a', { href: `#/console/courses/${encodeURIComponent(job.courseId)}` }, t('web.console.jobs.openCourse')) : job.error ? el('a', { class: 'error-text', href: `#/console/courses/jobs/${job.id}` }, t('web.console.jobs.seeWhy')) : '—'),
       el('td', { class: 'muted' }, `${instant(job.createdAt)} · ${job.createdBy}`),
     ),
   );
