@@ -420,9 +420,22 @@ class ConsoleTest:
             out.write(answer["bytes"])
         run([self.s.cargosim, "validate", path], cwd=ROOT)
         self.shot("spec-saved", full=True)
+        # a change to a saved spec is saved in place
+        self.select("#spec-difficulty", "3")
+        b.wait(lambda: b.find("#dirty-note").text, "the unsaved-changes note")
+        b.find("#save-spec").click()
+        b.wait(lambda: not b.find("#dirty-note").text, "the change saved")
+        check(self.api("GET", f"/api/specs/{spec_id}")["body"]["spec"]["difficulty"] == 3, "the saved difficulty")
+        # the library: open, download, delete (a second spec, made here to be deleted)
+        check(self.api("POST", "/api/specs", {"spec": {"name": "Throwaway", "scenario": "clean"}})["status"] == 201, "a second spec")
         self.go("console/authoring", "#spec-table", "the spec library")
         check(b.finds("[data-spec='Cocaine in the roof, Callao']"), "the spec in the library")
         self.shot("authoring-library")
+        b.find("[data-spec='Throwaway'] [data-delete]").click()
+        b.wait(lambda: b.finds("#confirm-dialog[open]"), "the delete confirmation")
+        b.find("#confirm-yes").click()
+        b.wait(lambda: not b.finds("[data-spec='Throwaway']"), "the deleted spec gone from the library")
+        check(b.finds("[data-spec='Cocaine in the roof, Callao']"), "the other spec kept")
 
     def enrol(self):
         b = self.b
