@@ -327,7 +327,10 @@ async function renderNewCourse(body, context) {
   inputs.count.value = '12';
   const vantageInputs = Object.fromEntries(VANTAGES.map((v) => [v, el('input', { id: `mix-vantage-${v}`, type: 'number', min: 0, step: 0.05, inputmode: 'decimal' })]));
   const scenarioInputs = Object.fromEntries(scenarios.map((s) => [s.id, el('input', { id: `mix-scenario-${s.id}`, type: 'number', min: 0, step: 1, inputmode: 'decimal', class: 'weight' })]));
-  const seed = el('input', { id: 'course-seed-input', class: 'mono', autocomplete: 'off', spellcheck: 'false', maxlength: 256 });
+  const seed = el('input', { id: 'course-seed-input', class: 'mono', autocomplete: 'off', spellcheck: 'false', maxlength: 256, 'aria-describedby': 'seed-warning' });
+  // the server also takes a short text (the demonstration courses' style); such a seed can be guessed
+  const seedWarning = el('p', { class: 'warning', id: 'seed-warning', role: 'status', hidden: true }, t('web.console.courses.weakSeed'));
+  seed.addEventListener('input', () => (seedWarning.hidden = !seed.value.trim() || /^[0-9a-fA-F]{64}$/.test(seed.value.trim())));
   const specBoxes = specs.map((s) => ({ spec: s, box: el('input', { type: 'checkbox', value: s.id, 'data-spec': s.name }) }));
   const summary = el('p', { class: 'summary', id: 'mix-summary', 'aria-live': 'polite' });
   const general = el('div', { id: 'course-errors', role: 'alert' });
@@ -426,6 +429,7 @@ async function renderNewCourse(body, context) {
       'section',
       { class: 'panel' },
       el('div', { class: 'form-grid' }, field(t('web.console.courses.seedOptional'), seed, { path: 'seed', hint: t('web.console.courses.seedInputHint'), wide: true })),
+      seedWarning,
     ),
     general,
     el('div', { class: 'form-actions' }, submit, el('a', { class: 'button', href: '#/console/courses' }, t('web.console.cancel'))),
