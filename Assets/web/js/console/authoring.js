@@ -9,7 +9,7 @@ import { el, clear, table } from '../dom.js';
 import { t, instant, localized, language } from '../i18n.js';
 import { pageHead } from './shell.js';
 import { confirmDialog } from './dialogs.js';
-import { field, placeProblems } from './forms.js';
+import { field, placeProblems, noImplicitSubmit } from './forms.js';
 import { renderCasePreview } from './casepreview.js';
 import { words } from '../stages/common.js';
 
@@ -422,6 +422,7 @@ async function renderEditor(body, id, context) {
     clearTimeout(timer);
     timer = setTimeout(check, 450);
   };
+  noImplicitSubmit(form);
   form.addEventListener('input', changed);
   form.addEventListener('change', changed);
 

@@ -9,7 +9,7 @@ import { el, clear, table } from '../dom.js';
 import { t, instant, number } from '../i18n.js';
 import { pageHead } from './shell.js';
 import { confirmDialog } from './dialogs.js';
-import { field, placeProblems, progressBar, poll } from './forms.js';
+import { field, placeProblems, progressBar, poll, noImplicitSubmit } from './forms.js';
 import { renderCasePreview } from './casepreview.js';
 
 export async function render(body, parts, context) {
@@ -434,6 +434,7 @@ async function renderNewCourse(body, context) {
     general,
     el('div', { class: 'form-actions' }, submit, el('a', { class: 'button', href: '#/console/courses' }, t('web.console.cancel'))),
   );
+  noImplicitSubmit(form);
   form.addEventListener('input', updateSummary);
   form.addEventListener('change', updateSummary);
   updateSummary();

@@ -79,3 +79,13 @@ export function poll(node, step, ms = 1000) {
   setTimeout(tick, 0); // after the caller has put `node` on the page
   return () => (stopped = true);
 }
+
+/**
+ * Enter in a text field does not submit `form` (only its button does): in a long form an Enter meant to pick a
+ * suggestion or end a number would otherwise save a spec or start a course.
+ */
+export function noImplicitSubmit(form) {
+  form.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter' && e.target instanceof HTMLInputElement && !['submit', 'button', 'checkbox', 'radio'].includes(e.target.type)) e.preventDefault();
+  });
+}
