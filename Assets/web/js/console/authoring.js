@@ -274,12 +274,28 @@ async function renderEditor(body, id, context) {
 
   const indicatorBoxes = options.indicators.map((code) => ({ code, box: el('input', { type: 'checkbox', value: code, checked: (spec.indicators || []).includes(code), 'data-indicator': code }) }));
 
+  // Empty goods lines and transhipment ports are not sent, so the server's indices count only the lines sent:
+  // `sent` maps them back to the lines on screen.
+  const sent = { goods: [], via: [] };
   /** The spec as the form has it: only what was set. */
   const collect = () => {
     const partyOf = (p) => prune({ name: value(p.fields.name), country: value(p.fields.country), trustedTrader: value(p.fields.trustedTrader), yearsTrading: value(p.fields.yearsTrading, 'int'), freightForwarder: value(p.fields.freightForwarder, 'bool') });
-    const goods = goodsLines
-      .map((line) => prune({ commodity: value(line.commodity), packages: value(line.packages, 'int') }))
-      .filter((g) => Object.keys(g).length);
+    const goods = [];
+    sent.goods = [];
+    goodsLines.forEach((line, i) => {
+      const g = prune({ commodity: value(line.commodity), packages: value(line.packages, 'int') });
+      if (!Object.keys(g).length) return;
+      goods.push(g);
+      sent.goods.push(i);
+    });
+    const via = [];
+    sent.via = [];
+    vias.forEach((v, i) => {
+      const code = value(v.input)?.toUpperCase();
+      if (!code) return;
+      via.push(code);
+      sent.via.push(i);
+    });
     return prune({
       name: value(inputs.name),
       scenario: value(inputs.scenario),
@@ -287,7 +303,7 @@ async function renderEditor(body, id, context) {
       lastStage: value(inputs.lastStage),
       containerType: value(inputs.containerType),
       goods,
-      route: prune({ origin: value(inputs.origin)?.toUpperCase(), via: vias.map((v) => value(v.input)?.toUpperCase()).filter(Boolean), discharge: value(inputs.discharge)?.toUpperCase() }),
+      route: prune({ origin: value(inputs.origin)?.toUpperCase(), via, discharge: value(inputs.discharge)?.toUpperCase() }),
       shipper: partyOf(shipper),
       consignee: partyOf(consignee),
       concealment: prune({ kind: value(inputs.kind), threat: value(inputs.threat), material: value(inputs.material), massKG: value(inputs.massKG, 'int') }),
@@ -299,6 +315,14 @@ async function renderEditor(body, id, context) {
     });
   };
 
+  /** The server's field paths with the indices of the lines on screen. */
+  const onScreen = (problems) =>
+    problems.map((p) => {
+      const field = p.field
+        ?.replace(/^goods\[(\d+)\]/, (whole, n) => (sent.goods[n] === undefined ? whole : `goods[${sent.goods[n]}]`))
+        .replace(/^route\.via\[(\d+)\]/, (whole, n) => (sent.via[n] === undefined ? whole : `route.via[${sent.via[n]}]`));
+      return { ...p, field };
+    });
   const general = el('div', { id: 'spec-errors', role: 'alert' });
   const checkStatus = el('p', { class: 'check-status', id: 'check-status', role: 'status' });
   const yaml = el('pre', { class: 'yaml', id: 'spec-yaml', tabindex: 0 });
@@ -408,7 +432,7 @@ async function renderEditor(body, id, context) {
       const answer = await http.post('/api/specs/check', { spec });
       if (mine !== sequence) return answer;
       yaml.textContent = answer.yaml || '';
-      placeProblems(form, answer.problems, general);
+      placeProblems(form, onScreen(answer.problems), general);
       checkStatus.className = `check-status ${answer.problems.length ? 'bad' : 'good'}`;
       checkStatus.textContent = answer.problems.length ? t('web.console.authoring.problems', { count: answer.problems.length }) : t('web.console.authoring.valid');
       return answer;
@@ -437,7 +461,7 @@ async function renderEditor(body, id, context) {
       previewHost.scrollIntoView({ behavior: 'smooth', block: 'start' });
     } catch (error) {
       if (error instanceof APIError && error.problems.length) {
-        placeProblems(form, error.problems, general);
+        placeProblems(form, onScreen(error.problems), general);
         previewHost.replaceChildren(el('p', { class: 'error-text panel' }, t('web.console.authoring.previewRefused')));
       } else {
         previewHost.replaceChildren(el('p', { class: 'error-text panel' }, error instanceof APIError && error.status < 500 ? error.message : context.describe(error)));
@@ -469,7 +493,7 @@ async function renderEditor(body, id, context) {
     } catch (error) {
       saveButton.disabled = false;
       if (error instanceof APIError && error.status < 500) {
-        placeProblems(form, error.problems.length ? error.problems : [{ field: error.field, message: error.message }], general);
+        placeProblems(form, onScreen(error.problems.length ? error.problems : [{ field: error.field, message: error.message }]), general);
         form.querySelector('[aria-invalid="true"]')?.focus();
       } else {
         general.replaceChildren(el('p', { class: 'error-text' }, context.describe(error)));
