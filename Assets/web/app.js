@@ -183,7 +183,7 @@ async function renderAssignment(aid) {
     el(
       'tr',
       { 'data-case': c.caseId },
-      el('td', {}, String(c.position)),
+      el('td', {}, String(c.position + 1)), // positions count from 0 on the wire, from 1 for people
       el('td', {}, el('a', { href: `#/assignments/${aid}/cases/${c.caseId}` }, c.caseId)),
       el('td', {}, el('span', { class: `badge ${c.status === 'submitted' ? 'done' : c.status === 'in-progress' ? 'progress' : ''}` }, t(`web.caseStatus.${c.status}`))),
       el('td', {}, c.currentStage ? t(`stage.${c.currentStage}`) : '—'),
