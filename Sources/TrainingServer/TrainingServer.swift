@@ -1,5 +1,6 @@
 import CargoModel
 import CaseBundle
+import CaseGeneration
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -70,6 +71,8 @@ public final class TrainingServer: Sendable {
     /// Sign-in attempts in flight, checked and counted in one step.
     let throttle: NIOLockedValueBox<SignInThrottle>
     let connectionRegistry: ConnectionRegistry
+    /// The catalogue the printed packs name seal makers and goods from, loaded when first needed.
+    let catalog = NIOLockedValueBox<Catalog?>(nil)
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -99,6 +102,8 @@ public final class TrainingServer: Sendable {
         addStaffRoutes(to: router)
         addGroupRoutes(to: router)
         addPeopleRoutes(to: router)
+        addWatchRoutes(to: router)
+        addDebriefRoutes(to: router)
         return router
     }
 
