@@ -71,6 +71,11 @@ public struct CaseText: Sendable {
 
     func port(_ port: PortRef) -> String { "\(port.name) (\(port.locode))" }
 
+    /// An instant to the minute, for reading on paper: `2026-04-26 18:29 UTC`.
+    func time(_ instant: Instant) -> String {
+        String(instant.description.prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
+
     private func heading(_ text: String) -> String { "\n== " + text + " ==" }
 
     /// The case up to and including `through` (all stages by default).
@@ -247,7 +252,7 @@ public struct CaseText: Sendable {
             let others = e.acceptable.filter { $0 != e.best }.map { disposition($0, agency: e.agency) }
             return (
                 stage,
-                "\(label("best")) \(disposition(e.best, agency: e.agency))"
+                "\(label("best")): \(disposition(e.best, agency: e.agency))"
                     + (others.isEmpty ? "" : " · \(label("acceptable")): " + others.joined(separator: ", "))
             )
         }

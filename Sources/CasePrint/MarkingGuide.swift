@@ -46,7 +46,7 @@ public struct MarkingGuide: Sendable {
 
     private func section(_ number: Int, _ entry: Entry) -> String {
         let key = entry.key, c = entry.inspectionCase
-        var h = "<section class=\"page wide\" id=\"\(esc(key.caseId))\" data-case=\"\(esc(key.caseId))\">\n"
+        var h = "<section class=\"page wide key\" id=\"\(esc(key.caseId))\" data-case=\"\(esc(key.caseId))\">\n"
         h += "<div class=\"case-head\"><h2>\(number). \(esc(key.caseId)) · \(esc(t("scenario." + key.scenario)))</h2>"
         h +=
             "<span class=\"meta\">\(esc(t("vantage." + c.vantage.rawValue))) · \(esc(c.targeting.billOfLading.containerNumber))"

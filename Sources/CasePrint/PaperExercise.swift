@@ -28,7 +28,7 @@ public struct PaperExercise: Sendable {
     public func html(courseId: String, title: String, entries: [Entry]) -> String {
         var body = "<section class=\"cover\">\n<h1>\(esc(t("print.exercise.title"))): \(esc(title))</h1>\n"
         body += "<p>\(esc(t("print.exercise.intro", ["count": "\(entries.count)", "course": courseId])))</p>\n"
-        body += "<p class=\"lines\">\(esc(t("print.trainee")))</p>\n<ol class=\"contents\">"
+        body += "<p class=\"trainee\">\(esc(t("print.trainee")))</p>\n<ol class=\"contents\">"
         body += entries.map { "<li>\(esc($0.inspectionCase.id))</li>" }.joined() + "</ol>\n</section>\n"
         for (n, entry) in entries.enumerated() {
             body += pages(entry, number: n + 1, of: entries.count)
@@ -139,7 +139,7 @@ public struct PaperExercise: Sendable {
             ],
             c.targeting.sealLog.map { e in
                 [
-                    "\(e.time)", t("sealEvent." + e.event.rawValue), t("sealActor." + e.actor.rawValue), e.place,
+                    text.time(e.time), t("sealEvent." + e.event.rawValue), t("sealActor." + e.actor.rawValue), e.place,
                     e.numberRead, e.check.map(text.vvtt) ?? "—", e.recordedBy,
                 ]
             })
@@ -149,12 +149,15 @@ public struct PaperExercise: Sendable {
     private func screening(_ c: InspectionCase, _ pictures: CasePictures) -> String {
         guard let screening = c.screening else { return notReleased(.screening) }
         let r = screening.radiation
-        var h = PrintPage.facts([
-            (label("gammaCPS"), "\(r.gammaCountsPerSecond)"),
-            (label("backgroundCPS"), "\(r.backgroundCountsPerSecond)"),
-            (label("gammaAlarm"), label(r.gammaAlarm ? "yes" : "no")),
-            (label("neutronAlarm"), label(r.neutronAlarm ? "yes" : "no")),
-        ])
+        var h = "<h3>\(esc(label("radiation")))</h3>\n"
+        h += PrintPage.grid(
+            [label("gammaCPS"), label("backgroundCPS"), label("gammaAlarm"), label("neutronAlarm")],
+            [
+                [
+                    "\(r.gammaCountsPerSecond)", "\(r.backgroundCountsPerSecond)", label(r.gammaAlarm ? "yes" : "no"),
+                    label(r.neutronAlarm ? "yes" : "no"),
+                ]
+            ])
         if let scan = pictures.scan {
             h += PrintPage.scan(scan, alt: t("print.scanAlt"))
             if let reference = screening.scans.first {

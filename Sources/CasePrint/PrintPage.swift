@@ -72,16 +72,16 @@ enum PrintPage {
     }
 
     static let style = """
-        @page { size: A4; margin: 14mm 12mm; }
-        @page wide { size: A4 landscape; margin: 12mm; }
+        @page { size: A4; margin: 10mm 10mm; }
+        @page wide { size: A4 landscape; margin: 10mm; }
         * { box-sizing: border-box; }
-        body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt; color: #111;
+        body { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 9.5pt; color: #111;
           margin: 0 auto; max-width: 210mm; padding: 8mm 0; line-height: 1.35; }
         h1 { font-size: 18pt; margin: 0 0 4mm; }
-        h2 { font-size: 14pt; margin: 0 0 2mm; }
-        h3 { font-size: 11pt; margin: 4mm 0 1.5mm; border-bottom: 1px solid #888; padding-bottom: 1mm; }
+        h2 { font-size: 13pt; margin: 0 0 1.5mm; }
+        h3 { font-size: 10.5pt; margin: 2.5mm 0 1mm; border-bottom: 1px solid #888; padding-bottom: 0.5mm; }
         p { margin: 1.5mm 0; }
-        .page, .cover { break-after: page; padding-bottom: 4mm; }
+        .page, .cover { break-after: page; }
         .wide { page: wide; }
         @media screen {
           .page, .cover { border-bottom: 2px dashed #aaa; margin-bottom: 10mm; }
@@ -94,20 +94,24 @@ enum PrintPage {
           margin-bottom: 2mm; }
         .case-head .meta { color: #333; }
         table { border-collapse: collapse; width: 100%; margin: 1mm 0 2mm; }
-        th, td { border: 1px solid #999; padding: 1mm 1.6mm; text-align: left; vertical-align: top; font-size: 9pt; }
+        th, td { border: 1px solid #999; padding: 0.8mm 1.4mm; text-align: left; vertical-align: top; font-size: 8.5pt; }
         thead th { background: #eee; }
         table.facts th { width: 34%; background: #f4f4f4; font-weight: 600; }
+        .wide table.facts th { width: 20%; }
         tr { break-inside: avoid; }
         .two { display: grid; grid-template-columns: 1fr 1fr; gap: 4mm; }
-        .scan { position: relative; width: 100%; border: 1px solid #666; }
-        .scan img { width: 100%; display: block; }
+        .scan { position: relative; width: fit-content; max-width: 100%; margin: 0 auto; border: 1px solid #666; }
+        .scan img { max-width: 100%; max-height: 115mm; width: auto; display: block; }
+        .key .scan img { max-height: 66mm; }
+        h3 { break-after: avoid; }
+        .key ul { margin: 1mm 0; padding-left: 6mm; }
         .scan svg { position: absolute; left: 0; top: 0; width: 100%; height: 100%; }
-        .door img { width: 100%; max-height: 120mm; object-fit: contain; display: block; }
-        .answer { border: 1.5px solid #111; padding: 2mm 3mm; margin-top: 3mm; break-inside: avoid; }
+        .door img { width: 100%; max-height: 80mm; object-fit: contain; display: block; }
+        .answer { border: 1.5px solid #111; padding: 1.5mm 3mm; margin-top: 2mm; break-inside: avoid; }
         .answer h3 { margin-top: 0; border: 0; }
-        .answer ul { list-style: none; padding: 0; margin: 1mm 0; columns: 2; }
+        .answer ul { list-style: none; padding: 0; margin: 1mm 0; columns: 3; }
         .answer li::before { content: "☐ "; font-size: 12pt; }
-        .lines { border-bottom: 1px solid #555; height: 7mm; }
+        .lines { border-bottom: 1px solid #555; height: 6mm; margin: 0; }
         .slips { display: grid; grid-template-columns: 1fr 1fr; gap: 3mm; }
         .slip { border: 1.5px dashed #333; padding: 2mm 3mm; break-inside: avoid; }
         .slip h4 { margin: 0 0 1mm; font-size: 10pt; }
