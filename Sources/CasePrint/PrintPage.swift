@@ -1,4 +1,5 @@
 import CargoModel
+import Scoring
 
 /// Where a printed pack takes a case's pictures from: data URIs (a self-contained file from the command line) or
 /// addresses the server answers (a page printed from the browser).
@@ -17,20 +18,8 @@ public struct CasePictures: Sendable {
 /// The frame every printed pack shares: an HTML page sized for A4 (`@page`), a case per page, a button to print
 /// that the printout leaves out. Pages that hold a wide scan are A4 landscape (`page: wide`).
 enum PrintPage {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    /// HTML text and attributes escaped (Scoring's `escapeHTML`, which the certificates use too).
+    static func escape(_ text: String) -> String { escapeHTML(text) }
 
     /// A table of label → value rows (values escaped; rows with an empty value left out).
     static func facts(_ rows: [(String, String)], class name: String = "facts") -> String {

@@ -33,12 +33,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_workspace import PASSWORD, ROOT, Browser, Failure, Server, check, read_case, run  # noqa: E402
+from test_workspace import PASSWORD, ROOT, Browser, Server, check, read_case, report_failure, run  # noqa: E402
 
 TRAINEES = ("trainee1", "trainee2", "trainee3")
 
@@ -348,17 +347,7 @@ def main():
             print(f"  {name}")
         return 0
     except Exception as error:
-        print(f"CONSOLE BROWSER TEST FAILED: {error}", file=sys.stderr)
-        if not isinstance(error, Failure):
-            traceback.print_exc()
-        if browser:
-            try:
-                print(f"screenshot of the failure: {browser.shot('failure')}", file=sys.stderr)
-            except Exception as shot_error:
-                print(f"(no screenshot: {shot_error})", file=sys.stderr)
-            for line in browser.console()[-20:]:
-                print(f"console: {line}", file=sys.stderr)
-        print(f"server log ({server.log_path}):\n{server.log_tail()}", file=sys.stderr)
+        report_failure("CONSOLE BROWSER TEST", error, browser, server)
         args.keep = True
         return 1
     finally:
