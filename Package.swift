@@ -103,6 +103,7 @@ let package = Package(
         .testTarget(name: "PNGEncodingTests", dependencies: ["PNGEncoding"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "CaseGeneration", "CaseBundle"]),
         .testTarget(name: "CargosimTests", dependencies: ["CaseBundle"]),
+        .testTarget(name: "CasePrintTests", dependencies: ["CasePrint", "CaseGeneration", "CaseBundle", "Scoring"]),
         .testTarget(
             name: "TrainingServerTests",
             dependencies: [
