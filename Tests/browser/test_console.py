@@ -275,6 +275,13 @@ class ConsoleTest:
             b.find("#debrief-next").click()
             b.wait(lambda: debrief["nextCaseId"] in b.find("#debrief h1").text, "the next case")
 
+        # In Spanish: the class's results (the longest labels), to look at.
+        Select(b.find("#language-select")).select_by_value("es")
+        b.d.get(s.url + f"/#/console/classes/{gid}/results")
+        b.wait(lambda: b.finds("#chart-dprime") and "Resultados" in b.find(".tabs").text, "the results in Spanish")
+        b.shot("console-results-es")
+        Select(b.find("#language-select")).select_by_value("en")
+        b.wait(lambda: "Results" in b.find(".tabs").text, "back in English")
         self.console = self.b.console()
 
         # The printed packs (pages of their own: the app's log is read above).

@@ -40,7 +40,12 @@ function frame(width, height, { id, title, description, className }) {
 }
 
 const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
-const fmt = (v, digits = 2) => (v === null || v === undefined || Number.isNaN(v) ? '—' : Number(v).toFixed(digits));
+/** A number in the page's language (decimal commas in Spanish and Portuguese). */
+const fmt = (v, digits = 2) =>
+  v === null || v === undefined || Number.isNaN(v)
+    ? '—'
+    : new Intl.NumberFormat(document.documentElement.lang || 'en', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v);
+const tickText = (v) => new Intl.NumberFormat(document.documentElement.lang || 'en', { maximumFractionDigits: 2 }).format(v);
 
 /** Evenly spaced "nice" ticks across [lo, hi]. */
 function ticks(lo, hi, count = 5) {
@@ -72,7 +77,7 @@ export function barChart({ id, title, description, rows, domain = [0, 1], axisLa
   for (const tick of ticks(lo, hi)) {
     root.append(
       svg('line', { x1: x(tick), x2: x(tick), y1: top - 4, y2: axisY, class: 'grid' }),
-      svg('text', { x: x(tick), y: axisY + 14, 'text-anchor': 'middle', class: 'tick' }, String(tick)),
+      svg('text', { x: x(tick), y: axisY + 14, 'text-anchor': 'middle', class: 'tick' }, tickText(tick)),
     );
   }
   if (lo < 0 && hi > 0) root.append(svg('line', { x1: x(0), x2: x(0), y1: top - 4, y2: axisY, class: 'zero' }));
@@ -131,7 +136,7 @@ export function lineChart({ id, title, description, series, xLabel, yLabel, doma
   for (const tick of ticks(lo, hi, 4)) {
     root.append(
       svg('line', { x1: left, x2: left + plotWidth, y1: y(tick), y2: y(tick), class: 'grid' }),
-      svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end', class: 'tick' }, String(tick)),
+      svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end', class: 'tick' }, tickText(tick)),
     );
   }
   const blocks = [...new Set(xs)].sort((a, b) => a - b);
@@ -187,11 +192,11 @@ export function scatterChart({ id, title, description, points, xLabel, yLabel, x
   const y = (v) => top + (1 - (clamp(v, yDomain[0], yDomain[1]) - yDomain[0]) / (yDomain[1] - yDomain[0])) * plotHeight;
   const root = frame(width, height, { id, title, description, className });
   root.append(svg('rect', { x: left, y: top, width: plotWidth, height: plotHeight, class: 'plot' }));
-  for (const tick of ticks(xDomain[0], xDomain[1], 5)) root.append(svg('text', { x: x(tick), y: top + plotHeight + 16, 'text-anchor': 'middle', class: 'tick' }, String(tick)));
+  for (const tick of ticks(xDomain[0], xDomain[1], 5)) root.append(svg('text', { x: x(tick), y: top + plotHeight + 16, 'text-anchor': 'middle', class: 'tick' }, tickText(tick)));
   for (const tick of ticks(yDomain[0], yDomain[1], 4)) {
     root.append(
       svg('line', { x1: left, x2: left + plotWidth, y1: y(tick), y2: y(tick), class: 'grid' }),
-      svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end', class: 'tick' }, String(tick)),
+      svg('text', { x: left - 6, y: y(tick) + 4, 'text-anchor': 'end', class: 'tick' }, tickText(tick)),
     );
   }
   for (const guide of guides) {
