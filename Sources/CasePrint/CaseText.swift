@@ -6,13 +6,16 @@ import Scoring
 /// Renders a case (and, for instructors, its key) as text a person reads, in one language: the lines `cargosim show`
 /// prints, and the phrases the printed packs (`PaperExercise`, `MarkingGuide`) put in their tables.
 public struct CaseText: Sendable {
+    /// The translation tables.
     public let localizer: Localizer
+    /// `en`, `es` or `pt`.
     public let lang: String
     /// Seal makers' names by id, from the catalogue.
     public var makerNames: [String: String] = [:]
     /// Goods descriptions by their English text, to quote documents in the reader's language.
     public var goodsTexts: [String: LocalizedText] = [:]
 
+    /// Text in `lang`, naming seal makers and quoting goods through the given maps (ids and English text otherwise).
     public init(
         localizer: Localizer, lang: String, makerNames: [String: String] = [:],
         goodsTexts: [String: LocalizedText] = [:]

@@ -5,18 +5,21 @@ import CargoModel
 /// discrepancies, the seal findings, the examination and custody the key expects, the rationale, and a line for the
 /// expert's signature. `cargosim review-pack` writes it as one file; the server prints it from the console.
 public struct MarkingGuide: Sendable {
+    /// The phrases and the language.
     public let text: CaseText
     /// `review.title` for the expert's review pack, `print.guide.title` for the marking guide.
     public var titleKey: String
     /// `review.intro` or `print.guide.intro` (parameters `count`, `course`).
     public var introKey: String
 
+    /// A guide in `text`'s language, titled by `titleKey` and introduced by `introKey`.
     public init(_ text: CaseText, titleKey: String = "print.guide.title", introKey: String = "print.guide.intro") {
         self.text = text
         self.titleKey = titleKey
         self.introKey = introKey
     }
 
+    /// One case: its document, its key and where its pictures come from.
     public struct Entry: Sendable {
         public var inspectionCase: InspectionCase
         public var key: AnswerKey
@@ -33,6 +36,7 @@ public struct MarkingGuide: Sendable {
     private func label(_ name: String) -> String { text.label(name) }
     private func esc(_ s: String) -> String { PrintPage.escape(s) }
 
+    /// The whole guide as one HTML page: a cover, then a page (A4 landscape) per case in the order given.
     public func html(courseId: String, title: String, entries: [Entry]) -> String {
         var body = "<section class=\"cover\">\n<h1>\(esc(t(titleKey))): \(esc(title))</h1>\n"
         body += "<p class=\"key-note\">\(esc(t("print.keyOnly")))</p>\n"

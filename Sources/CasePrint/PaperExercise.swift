@@ -5,8 +5,10 @@ import CargoModel
 /// page), each with a box for the trainee's decision. It holds nothing of the key: what a trainee may see, stage
 /// by stage, as the workspace shows it.
 public struct PaperExercise: Sendable {
+    /// The phrases and the language.
     public let text: CaseText
 
+    /// An exercise in `text`'s language.
     public init(_ text: CaseText) { self.text = text }
 
     /// One case and its pictures.

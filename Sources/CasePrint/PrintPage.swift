@@ -9,6 +9,7 @@ public struct CasePictures: Sendable {
     /// The door end drawing (`door.svg`).
     public var door: String?
 
+    /// No pictures unless given: a case without them prints its tables only.
     public init(scan: (source: String, widthPixels: Int, heightPixels: Int)? = nil, door: String? = nil) {
         self.scan = scan
         self.door = door
