@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PNGEncoding", targets: ["PNGEncoding"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "CasePrint", targets: ["CasePrint"]),
         .library(name: "TrainingServer", targets: ["TrainingServer"]),
     ],
     dependencies: [
@@ -60,13 +61,16 @@ let package = Package(
         .target(name: "PNGEncoding", dependencies: ["CLibPNG"]),
         // Grading, statistics, calibration, certification, certificates (keys passed in). Pure.
         .target(name: "Scoring", dependencies: ["CargoModel", .product(name: "Crypto", package: "swift-crypto")]),
+        // Cases and keys as text and printable HTML for people (`show`, `review-pack`, the console's print packs). Pure.
+        .target(name: "CasePrint", dependencies: ["CargoModel", "CaseGeneration", "CaseBundle", "Scoring"]),
         // Users, courses, assignments, decisions, grades and the audit log behind one protocol; SQLite via GRDB.
         .target(name: "Storage", dependencies: ["CargoModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // The training server: the JSON API of docs/API.md and the browser UI from Assets/web/.
         .target(
             name: "TrainingServer",
             dependencies: [
-                "CargoModel", "CaseBundle", "Scoring", "Storage", "PNGEncoding", "XRayImaging",
+                "CargoModel", "CaseBundle", "CaseGeneration", "CasePrint", "Scoring", "Storage", "PNGEncoding",
+                "XRayImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -84,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "cargosim",
             dependencies: [
-                "CargoModel", "CaseGeneration", "CaseBundle", "XRayImaging", "PNGEncoding", "Scoring",
+                "CargoModel", "CaseGeneration", "CaseBundle", "CasePrint", "XRayImaging", "PNGEncoding", "Scoring",
                 "Storage", "TrainingServer",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -102,10 +106,11 @@ let package = Package(
         .testTarget(name: "PNGEncodingTests", dependencies: ["PNGEncoding"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "CaseGeneration", "CaseBundle"]),
         .testTarget(name: "CargosimTests", dependencies: ["CaseBundle"]),
+        .testTarget(name: "CasePrintTests", dependencies: ["CasePrint", "CaseGeneration", "CaseBundle", "Scoring"]),
         .testTarget(
             name: "TrainingServerTests",
             dependencies: [
-                "TrainingServer", "Storage", "CargoModel", "CaseBundle", "CaseGeneration", "XRayImaging",
+                "TrainingServer", "Storage", "CargoModel", "CaseBundle", "CaseGeneration", "XRayImaging", "Scoring",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -108,3 +108,31 @@ public struct JobRecord: Hashable, Sendable, Codable {
         self.updatedAt = updatedAt
     }
 }
+
+/// A stage of a case reached by an assignment: first shown, or decided, at `at`.
+public struct StageEvent: Hashable, Sendable {
+    public var assignmentId: Int64
+    public var caseId: String
+    public var stage: Stage
+    public var at: Instant
+
+    public init(assignmentId: Int64, caseId: String, stage: Stage, at: Instant) {
+        self.assignmentId = assignmentId
+        self.caseId = caseId
+        self.stage = stage
+        self.at = at
+    }
+}
+
+/// What a class is doing: its assignments, every stage first shown and every stage decided.
+public struct GroupActivity: Hashable, Sendable {
+    public var assignments: [Assignment]
+    public var shown: [StageEvent]
+    public var decided: [StageEvent]
+
+    public init(assignments: [Assignment], shown: [StageEvent], decided: [StageEvent]) {
+        self.assignments = assignments
+        self.shown = shown
+        self.decided = decided
+    }
+}

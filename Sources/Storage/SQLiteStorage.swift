@@ -683,14 +683,15 @@ public final class SQLiteStorage: Storage {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM grade WHERE assignmentId = ? ORDER BY gradedAt, caseId",
                 arguments: [assignmentId]
-            ).map {
-                GradeRecord(
-                    assignmentId: $0["assignmentId"], userId: $0["userId"], caseId: $0["caseId"], score: $0["score"],
-                    outcome: $0["outcome"], gradeJSON: [UInt8]($0["gradeJSON"] as Data),
-                    attemptJSON: [UInt8]($0["attemptJSON"] as Data),
-                    gradedAt: Instant(millisecondsSinceEpoch: $0["gradedAt"]))
-            }
+            ).map(Self.grade)
         }
+    }
+
+    static func grade(_ row: Row) -> GradeRecord {
+        GradeRecord(
+            assignmentId: row["assignmentId"], userId: row["userId"], caseId: row["caseId"], score: row["score"],
+            outcome: row["outcome"], gradeJSON: [UInt8](row["gradeJSON"] as Data),
+            attemptJSON: [UInt8](row["attemptJSON"] as Data), gradedAt: Instant(millisecondsSinceEpoch: row["gradedAt"]))
     }
 
     // MARK: Audit

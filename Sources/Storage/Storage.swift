@@ -137,6 +137,16 @@ public protocol Storage: Sendable {
     func setCourseSeed(courseId: String, seed: String) async throws
     func courseSeed(courseId: String) async throws -> String?
 
+    // MARK: Watching a class
+
+    /// What a class is doing, in one read: the group's assignments, when each stage of each case was first shown
+    /// and when each was decided (no decision bodies: cheap enough to poll every few seconds).
+    func groupActivity(groupId: Int64) async throws -> GroupActivity
+    /// Every grade of the group's assignments, in the order graded.
+    func grades(groupId: Int64) async throws -> [GradeRecord]
+    /// Every decision on one case by the group's assignments, in stage order per assignment.
+    func decisions(groupId: Int64, caseId: String) async throws -> [DecisionRecord]
+
     // MARK: Audit
 
     func audit(_ entry: AuditEntry) async throws

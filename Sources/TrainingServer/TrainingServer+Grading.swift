@@ -79,17 +79,17 @@ extension TrainingServer {
             gradedAt: now())
     }
 
-    /// The feedback of a finished case in the user's language, with the key: called only in training mode
-    /// or once test results are released.
-    func feedback(_ access: CaseAccess) async throws -> FeedbackView {
+    /// The feedback of a finished case with the key, in `language` (the trainee's own when nil): called only in
+    /// training mode or once test results are released, or for staff watching a class.
+    func feedback(_ access: CaseAccess, language: String? = nil) async throws -> FeedbackView {
         var (attempt, key, regions) = try await gradingInputs(access)
         // Feedback with the key is shown now, so the detailed (training) feedback is built whatever the mode.
         attempt.mode = .training
         let graded = try grade(attempt, key, regions)
-        let language = access.user.language
+        let language = language ?? access.user.language
         let localizer = configuration.localizer
         func lines(_ items: [FeedbackItem], _ rationale: [RationaleItem] = []) -> [String] {
-            Feedback(mode: .training, items: items, rationale: rationale).render {
+            Feedback(mode: .training, items: items, rationale: rationale).render(language: language) {
                 localizer.text($0, language, $1)
             }
         }
@@ -99,15 +99,35 @@ extension TrainingServer {
                 messages: lines(graded.feedback.items.filter { $0.parameters["stage"] == result.stage.rawValue }))
         }
         let general = graded.feedback.items.filter { $0.parameters["stage"] == nil }
+        return FeedbackView(
+            released: true, score: graded.score, outcome: graded.outcome.rawValue, stages: stages,
+            messages: lines(general, graded.feedback.rationale),
+            regions: regionViews(regions, key: key, language: language))
+    }
+
+    /// The key's regions on every scan of a case, labelled with the concealment method in `language`.
+    func regionViews(_ regions: ScanGeometry, key: AnswerKey, language: String) -> [FeedbackView.RegionView] {
         let kinds = Dictionary(key.anomalies.map { ($0.id, $0.kind.rawValue) }, uniquingKeysWith: { a, _ in a })
-        let regionViews = regions.regions.map { region in
+        return regions.regions.map { region in
             FeedbackView.RegionView(
                 scan: region.scan, x: region.box.x, y: region.box.y, width: region.box.width,
                 height: region.box.height,
-                label: kinds[region.anomalyId].map { localizer.text("anomaly.\($0)", language) } ?? region.anomalyId)
+                label: kinds[region.anomalyId].map { configuration.localizer.text("anomaly.\($0)", language) }
+                    ?? region.anomalyId)
         }
-        return FeedbackView(
-            released: true, score: graded.score, outcome: graded.outcome.rawValue, stages: stages,
-            messages: lines(general, graded.feedback.rationale), regions: regionViews)
+    }
+
+    /// The answer keys of a course's cases, by case id: for staff views only (reports, the debrief, the marking
+    /// guide); with grading and feedback above, the only readers of keys.
+    func answerKeys(courseId: String, caseIds: [String]) async throws -> [String: AnswerKey] {
+        var keys: [String: AnswerKey] = [:]
+        let decoder = JSONDecoder()
+        for caseId in caseIds {
+            guard let bytes = try await storage.answerKey(courseId: courseId, caseId: caseId) else {
+                throw APIError.internalError
+            }
+            keys[caseId] = try decoder.decode(AnswerKey.self, from: Data(bytes))
+        }
+        return keys
     }
 }

@@ -1,5 +1,6 @@
 import CargoModel
 import CaseBundle
+import CaseGeneration
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -76,6 +77,8 @@ public final class TrainingServer: Sendable {
     /// Sign-in attempts in flight, checked and counted in one step.
     let throttle: NIOLockedValueBox<SignInThrottle>
     let connectionRegistry: ConnectionRegistry
+    /// The catalogue the printed packs name seal makers and goods from, loaded when first needed.
+    let catalog = NIOLockedValueBox<Catalog?>(nil)
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -107,6 +110,8 @@ public final class TrainingServer: Sendable {
         addPeopleRoutes(to: router)
         addCourseRoutes(to: router)
         addSpecRoutes(to: router)
+        addWatchRoutes(to: router)
+        addDebriefRoutes(to: router)
         return router
     }
 

@@ -271,7 +271,9 @@ struct GradeCommand: ParsableCommand {
         }
         for (g, _) in graded {
             print("\(g.traineeId) · \(g.caseId) · \(workspace.localizer.text("mode.\(g.mode.rawValue)", language))")
-            for line in g.feedback.render({ workspace.localizer.text($0, language, $1) }) { print("  " + line) }
+            for line in g.feedback.render(language: language, { workspace.localizer.text($0, language, $1) }) {
+                print("  " + line)
+            }
             print()
         }
     }

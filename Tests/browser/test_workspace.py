@@ -890,6 +890,21 @@ class WorkspaceTest:
         return (t["ox"] + (ix + 0.5) * t["zoom"], t["oy"] + (iy + 0.5) * t["zoom"])
 
 
+def report_failure(what, error, browser, server):
+    """Says what failed, with a screenshot of the moment, the browser's console and the server's log."""
+    print(f"{what} FAILED: {error}", file=sys.stderr)
+    if not isinstance(error, Failure):
+        traceback.print_exc()
+    if browser:
+        try:
+            print(f"screenshot of the failure: {browser.shot('failure')}", file=sys.stderr)
+        except Exception as shot_error:
+            print(f"(no screenshot: {shot_error})", file=sys.stderr)
+        for line in browser.console()[-20:]:
+            print(f"console: {line}", file=sys.stderr)
+    print(f"server log ({server.log_path}):\n{server.log_tail()}", file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cargosim", default=os.path.join(ROOT, ".build", "debug", "cargosim"))
@@ -926,17 +941,7 @@ def main():
             print(f"{name}: {value:,} bytes")
         return 0
     except Exception as error:
-        print(f"BROWSER TEST FAILED: {error}", file=sys.stderr)
-        if not isinstance(error, Failure):
-            traceback.print_exc()
-        if browser:
-            try:
-                print(f"screenshot of the failure: {browser.shot('failure')}", file=sys.stderr)
-            except Exception as shot_error:
-                print(f"(no screenshot: {shot_error})", file=sys.stderr)
-            for line in browser.console()[-20:]:
-                print(f"console: {line}", file=sys.stderr)
-        print(f"server log ({server.log_path}):\n{server.log_tail()}", file=sys.stderr)
+        report_failure("BROWSER TEST", error, browser, server)
         args.keep = True
         return 1
     finally:

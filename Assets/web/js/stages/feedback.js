@@ -1,5 +1,6 @@
 // After the last stage: in training mode the score, the stage-by-stage verdicts and the key's regions
-// drawn over the scan; in test mode only "submitted" until the instructor releases the results.
+// drawn over the scan; in test mode only "submitted" until the instructor releases the results. The console shows
+// a trainee's attempt through the same view (js/console/watch.js), with the attempt's feedback and marks.
 import { el, table } from '../dom.js';
 import { t, number } from '../i18n.js';
 import { panel } from './common.js';
@@ -50,7 +51,8 @@ export async function renderFeedback(body, context) {
       .map((r) => ({ ...r, label: r.label || t('web.feedback.keyRegion') }));
     const host = el('section', { id: 'viewer', 'aria-label': t('web.viewer.title') });
     body.append(panel(t('web.feedback.scanTitle'), el('p', { class: 'hint' }, t('web.feedback.scanHint')), host));
-    const viewer = await mountViewer(host, context, { readOnly: true, regions, marks: savedMarks(context) });
+    // The trainee's own marks: kept in their tab, or given by the staff view of their attempt (`context.marks`).
+    const viewer = await mountViewer(host, context, { readOnly: true, regions, marks: context.marks ?? savedMarks(context) });
     return { viewer, teardown: () => viewer.destroy() };
   }
   return {};
