@@ -147,6 +147,10 @@ class ConsoleTest:
             headers["X-CSRF-Token"] = send("GET", "/api/me", None)["body"]["csrfToken"]
         return send(method, path, body)
 
+    def text_of(self, key):
+        """A text of the English table (the browser is in English here)."""
+        return json.load(open(os.path.join(ROOT, "Assets", "i18n", "en.json")))[key]
+
     def go(self, hash_path, ready, message, timeout=30):
         self.b.d.get(f"{self.s.url}/#/{hash_path}")
         return self.b.wait(lambda: self.b.finds(ready), message, timeout)
@@ -227,6 +231,7 @@ class ConsoleTest:
         self.cohort()
         self.assign(course_id)
         self.trainee_sees(passwords["ana.perez"])
+        self.test_worked_then_released(course_id)
         self.login("teacher")
         self.languages()
         self.admin_audit()
@@ -543,10 +548,43 @@ class ConsoleTest:
 
     def trainee_sees(self, password):
         b = self.b
+        self.trainee_password = password
         self.login("ana.perez", password, staff=False)
         cards = b.finds("[data-assignment]")
         check(cards and "Week 1" in cards[0].text, f"the trainee's assignment: {[c.text for c in cards]}")
         self.shot("trainee-assignments")
+
+    def test_worked_then_released(self, course_id):
+        """The trainee (still signed in) works the first case of the test through the API; the instructor sees it
+        on the class page, releases the results there and opens the debrief; the trainee's result then shows."""
+        b = self.b
+        aid = next(a["id"] for a in self.api("GET", "/api/assignments")["body"] if a["courseId"] == course_id)
+        cid = self.api("GET", f"/api/assignments/{aid}")["body"]["cases"][0]["caseId"]
+        base = f"/api/assignments/{aid}/cases/{cid}"
+        view = self.api("GET", base)["body"]
+        for stage in view["stages"]:
+            if stage == "examination":
+                points = self.api("GET", base)["body"]["case"]["examination"]["points"]
+                check(self.api("POST", base + "/examine", {"points": points[:1]})["status"] == 200, "examined")
+            answer = self.api("POST", base + "/decisions", {"stage": stage, "disposition": "release"})
+            check(answer["status"] == 201, f"{stage}: {answer}")
+        check(self.api("GET", base + "/feedback")["body"] == {"released": False}, "test results wait for the release")
+        self.login("teacher")
+        group = next(g for g in self.api("GET", "/api/groups")["body"] if g["courseId"] == course_id and g["mode"] == "test")
+        self.go(f"console/classes/{group['id']}", "#release-results", "the class page with its release button")
+        b.wait(lambda: "1" in b.find("#progress-table").text, "the submitted case on the class page")
+        b.js("window.confirm = () => true")
+        b.find("#release-results").click()
+        b.wait(lambda: self.api("GET", f"/api/groups/{group['id']}")["body"]["resultsReleased"], "the results released")
+        b.wait(lambda: b.find("#release-state").text.strip(" ·") == self.text_of("web.assignments.released"),
+               "the class page to say the results are released")
+        self.shot("class-released")
+        b.find("#open-debrief").click()
+        b.wait(lambda: b.finds("#debrief-position"), "the debrief")
+        self.shot("class-debrief")
+        self.login("ana.perez", self.trainee_password, staff=False)
+        released = self.api("GET", base + "/feedback")["body"]
+        check(released.get("released") is True and "score" in released, f"the released result: {released}")
 
     def languages(self):
         b = self.b

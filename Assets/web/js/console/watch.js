@@ -45,6 +45,8 @@ function classHead(group, context) {
         await http.post(`/api/groups/${group.id}/release`);
         context.toast(t('web.console.watch.released'), 'info');
         release.remove();
+        const state = document.getElementById('release-state');
+        if (state) state.textContent = ` · ${t('web.assignments.released')}`;
       } catch (error) {
         release.disabled = false;
         context.toast(context.describe(error));
@@ -59,7 +61,7 @@ function classHead(group, context) {
     group.opensAt ? ` · ${t('web.console.classes.opens', { at: instant(group.opensAt) })}` : '',
     group.closesAt ? ` · ${t('web.console.classes.closes', { at: instant(group.closesAt) })}` : '',
     group.caseTimeLimitMinutes ? ` · ${t('web.console.classes.limit', { minutes: group.caseTimeLimitMinutes })}` : '',
-    group.mode === 'test' ? ` · ${t(group.resultsReleased ? 'web.assignments.released' : 'web.assignments.notReleased')}` : '',
+    group.mode === 'test' ? el('span', { id: 'release-state' }, ` · ${t(group.resultsReleased ? 'web.assignments.released' : 'web.assignments.notReleased')}`) : '',
   ];
   return el(
     'div',
