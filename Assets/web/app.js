@@ -27,7 +27,13 @@ function toast(message, kind = 'error') {
   box.className = `toast ${kind}`;
   box.hidden = false;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (box.hidden = true), 6000);
+  toast.timer = setTimeout(() => (box.hidden = true), kind === 'info' ? 3000 : 6000);
+}
+
+/** Hides the message at once (a new page or another language makes it stale). */
+function hideToast() {
+  clearTimeout(toast.timer);
+  document.getElementById('toast').hidden = true;
 }
 
 /** A readable sentence for an API error. */
@@ -59,6 +65,7 @@ function renderHeader() {
 }
 
 async function changeLanguage(lang) {
+  hideToast();
   await setLanguage(lang);
   if (session.user) {
     try {
@@ -184,8 +191,13 @@ async function renderAssignment(aid) {
       'tr',
       { 'data-case': c.caseId },
       el('td', {}, String(c.position + 1)), // positions count from 0 on the wire, from 1 for people
-      el('td', {}, el('a', { href: `#/assignments/${aid}/cases/${c.caseId}` }, c.caseId)),
-      el('td', {}, el('span', { class: `badge ${c.status === 'submitted' ? 'done' : c.status === 'in-progress' ? 'progress' : ''}` }, t(`web.caseStatus.${c.status}`))),
+      el(
+        'td',
+        {},
+        el('a', { href: `#/assignments/${aid}/cases/${c.caseId}` }, c.caseId),
+        c.stages?.length === 1 ? el('span', { class: 'badge docs-only', title: t('web.assignment.documentsOnlyHint') }, t('web.assignment.documentsOnly')) : null,
+      ),
+      el('td', {}, el('span', { class: `badge ${c.status === 'submitted' ? 'done' : c.status === 'in-progress' ? 'inprogress' : ''}` }, t(`web.caseStatus.${c.status}`))),
       el('td', {}, c.currentStage ? t(`stage.${c.currentStage}`) : '—'),
       el(
         'td',
@@ -318,7 +330,8 @@ function renderDecisionPanel(side, stage, context, decisionUI) {
   const message = el('p', { class: 'error-text', role: 'alert', id: 'decision-error' });
   const confirm = el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'decision-confirm' }), t(isLast ? 'web.decision.confirmFinal' : 'web.decision.confirm'));
   const submit = el('button', { type: 'submit', class: isLast ? 'final' : 'primary', id: 'decision-submit' }, t(isLast ? 'web.decision.submitFinal' : 'web.decision.submit'));
-  form.append(el('p', { class: 'final-note' }, t('web.decision.finalNote')), confirm, message, submit);
+  // Kept at the foot of the panel however long the stage's form: the button never scrolls out of reach.
+  form.append(el('div', { class: 'submit-bar' }, el('p', { class: 'final-note' }, t('web.decision.finalNote')), confirm, message, submit));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const decision = collect();

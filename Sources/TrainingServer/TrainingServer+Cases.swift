@@ -34,8 +34,10 @@ extension TrainingServer {
             var position: Int
             var status: String
             var currentStage: Stage?
+            /// The case's stages (a targeting-only case is a documents-only exercise).
+            var stages: [Stage]
 
-            private enum CodingKeys: String, CodingKey { case caseId, position, status, currentStage }
+            private enum CodingKeys: String, CodingKey { case caseId, position, status, currentStage, stages }
 
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
@@ -43,6 +45,7 @@ extension TrainingServer {
                 try c.encode(position, forKey: .position)
                 try c.encode(status, forKey: .status)
                 try c.encode(currentStage, forKey: .currentStage)
+                try c.encode(stages, forKey: .stages)
             }
         }
         var id: Int64
@@ -247,7 +250,7 @@ extension TrainingServer {
                 AssignmentDetail.CaseStatus(
                     caseId: item.caseId, position: position,
                     status: item.gate.isFinished ? "submitted" : item.gate.decided.isEmpty ? "new" : "in-progress",
-                    currentStage: item.gate.current)
+                    currentStage: item.gate.current, stages: item.gate.stages)
             }
             return jsonResponse(
                 AssignmentDetail(

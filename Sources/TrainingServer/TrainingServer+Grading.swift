@@ -10,8 +10,20 @@ extension TrainingServer {
             var stage: Stage
             var score: Double
             var disposition: Disposition
+            /// The key's best decision at the stage.
             var expected: Disposition?
+            /// Every decision the key accepts at the stage (the best first): "right" means one of these.
+            var acceptable: [Disposition]
+            /// The trainee's decision is among `acceptable`.
+            var right: Bool
             var messages: [String]
+        }
+        /// One part of the case's score with its share of the total (the rubric's weights over the parts that
+        /// apply to the case): the total is the sum of score × share.
+        struct PartView: Encodable {
+            var part: String
+            var score: Double
+            var share: Double
         }
         struct RegionView: Encodable {
             var scan: String
@@ -25,8 +37,22 @@ extension TrainingServer {
         var score: Double
         var outcome: String
         var stages: [StageView]
+        /// How the total is made.
+        var parts: [PartView]
         var messages: [String]
         var regions: [RegionView]
+    }
+
+    /// The parts that apply, each with its share of the total (weights renormalised over them, as the grader does).
+    static func parts(_ parts: PartScores, weights w: RubricWeights) -> [FeedbackView.PartView] {
+        let present: [(String, Double?, Double)] = [
+            ("disposition", parts.disposition, w.disposition), ("localisation", parts.localisation, w.localisation),
+            ("indicators", parts.indicators, w.indicators), ("sealFindings", parts.sealFindings, w.sealFindings),
+            ("examination", parts.examination, w.examination), ("evidence", parts.evidence, w.evidence),
+        ]
+        let applying = present.compactMap { name, score, weight in score.map { (name, $0, weight) } }
+        let total = applying.map(\.2).reduce(0, +)
+        return applying.filter { $0.2 > 0 }.map { .init(part: $0.0, score: $0.1, share: total > 0 ? $0.2 / total : 0) }
     }
 
     /// Grading inputs for a finished case: the attempt (from the stored decisions), the key and its regions.
@@ -94,13 +120,16 @@ extension TrainingServer {
             }
         }
         let stages = graded.stages.map { result in
-            FeedbackView.StageView(
+            let accepted = key.expectations[result.stage]?.acceptable ?? [result.best]
+            return FeedbackView.StageView(
                 stage: result.stage, score: result.score, disposition: result.chosen, expected: result.best,
+                acceptable: [result.best] + accepted.filter { $0 != result.best }, right: result.acceptable,
                 messages: lines(graded.feedback.items.filter { $0.parameters["stage"] == result.stage.rawValue }))
         }
         let general = graded.feedback.items.filter { $0.parameters["stage"] == nil }
         return FeedbackView(
             released: true, score: graded.score, outcome: graded.outcome.rawValue, stages: stages,
+            parts: Self.parts(graded.parts, weights: configuration.rubric.weights),
             messages: lines(general, graded.feedback.rationale),
             regions: regionViews(regions, key: key, language: language))
     }
