@@ -32,6 +32,20 @@ extension TrainingServer {
             var width: Double
             var height: Double
             var label: String
+            /// The same box in the shape a decision's `markedRegions` use (`{"type":"rectangle",…}`).
+            var shape: RegionShape { .rectangle(x: x, y: y, width: width, height: height) }
+
+            private enum CodingKeys: String, CodingKey { case scan, x, y, width, height, label, shape }
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(scan, forKey: .scan)
+                try c.encode(x, forKey: .x)
+                try c.encode(y, forKey: .y)
+                try c.encode(width, forKey: .width)
+                try c.encode(height, forKey: .height)
+                try c.encode(label, forKey: .label)
+                try c.encode(shape, forKey: .shape)
+            }
         }
         var released: Bool
         var score: Double
