@@ -42,7 +42,7 @@ let package = Package(
             name: "CaseBundle",
             dependencies: [
                 "CargoModel", "CaseGeneration", "XRayImaging", "PNGEncoding", "CZlib",
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // Scene + scanner profile -> transmission buffers, display image, key pixel geometry. Pure.

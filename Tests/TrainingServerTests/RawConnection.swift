@@ -110,7 +110,7 @@ final class RawConnection: Sendable {
                             try NIOSSLClientHandler(context: tls, serverHostname: "localhost") { chain, promise in
                                 let der = (try? chain.first?.toDERBytes()) ?? []
                                 promise.succeed(
-                                    SHA256.hex(der) == pinned ? .certificateVerified : .failed)
+                                    FileDigest.hex(der) == pinned ? .certificateVerified : .failed)
                             })
                     }
                     try channel.pipeline.syncOperations.addHandler(collector)
