@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PNGEncoding", targets: ["PNGEncoding"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "CasePrint", targets: ["CasePrint"]),
         .library(name: "TrainingServer", targets: ["TrainingServer"]),
     ],
     dependencies: [
@@ -22,6 +23,12 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        // Already in the graph through Hummingbird (HummingbirdTLS, HummingbirdTesting); named here because the
+        // server imports them itself: raw channel handlers, TLS for `serve --lan`, its self-signed certificate.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
     ],
     targets: [
         // The domain as value types: no I/O, no dependencies.
@@ -29,10 +36,14 @@ let package = Package(
         // Seed + spec (+ catalogues) -> case and answer key. Pure. swift-crypto for the seed's HMAC derivations.
         .target(
             name: "CaseGeneration", dependencies: ["CargoModel", .product(name: "Crypto", package: "swift-crypto")]),
-        // Courses on disk, YAML specs with line/column errors, catalogue loading.
+        // Courses on disk (and their production: generate, render, encode, write), YAML specs with line/column
+        // errors, catalogue loading.
         .target(
             name: "CaseBundle",
-            dependencies: ["CargoModel", "CaseGeneration", "XRayImaging", .product(name: "Yams", package: "Yams")]
+            dependencies: [
+                "CargoModel", "CaseGeneration", "XRayImaging", "PNGEncoding", "CZlib",
+                .product(name: "Yams", package: "Yams"), .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         // Scene + scanner profile -> transmission buffers, display image, key pixel geometry. Pure.
         // Optimised even in debug builds: the per-pixel SIMD code is ~50× slower unoptimised, and the tests
@@ -50,27 +61,41 @@ let package = Package(
         .target(name: "PNGEncoding", dependencies: ["CLibPNG"]),
         // Grading, statistics, calibration, certification, certificates (keys passed in). Pure.
         .target(name: "Scoring", dependencies: ["CargoModel", .product(name: "Crypto", package: "swift-crypto")]),
+        // Cases and keys as text and printable HTML for people (`show`, `review-pack`, the console's print packs). Pure.
+        .target(name: "CasePrint", dependencies: ["CargoModel", "CaseGeneration", "CaseBundle", "Scoring"]),
         // Users, courses, assignments, decisions, grades and the audit log behind one protocol; SQLite via GRDB.
         .target(name: "Storage", dependencies: ["CargoModel", .product(name: "GRDB", package: "GRDB.swift")]),
         // The training server: the JSON API of docs/API.md and the browser UI from Assets/web/.
         .target(
             name: "TrainingServer",
             dependencies: [
-                "CargoModel", "CaseBundle", "Scoring", "Storage", "PNGEncoding", "XRayImaging",
+                "CargoModel", "CaseBundle", "CaseGeneration", "CasePrint", "Scoring", "Storage", "PNGEncoding",
+                "XRayImaging",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
         .executableTarget(
             name: "cargosim",
             dependencies: [
-                "CargoModel", "CaseGeneration", "CaseBundle", "XRayImaging", "PNGEncoding", "Scoring",
+                "CargoModel", "CaseGeneration", "CaseBundle", "CasePrint", "XRayImaging", "PNGEncoding", "Scoring",
                 "Storage", "TrainingServer",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // zlib's inflate, for course archives uploaded to the console (zlib1g-dev, which libpng-dev brings).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // glibc's malloc.h, for keeping freed scan buffers in the process (the command line's keepFreedMemory).
         .systemLibrary(name: "CMalloc"),
         .testTarget(name: "CargoModelTests", dependencies: ["CargoModel"]),
@@ -81,11 +106,15 @@ let package = Package(
         .testTarget(name: "PNGEncodingTests", dependencies: ["PNGEncoding"]),
         .testTarget(name: "ScoringTests", dependencies: ["Scoring", "CaseGeneration", "CaseBundle"]),
         .testTarget(name: "CargosimTests", dependencies: ["CaseBundle"]),
+        .testTarget(name: "CasePrintTests", dependencies: ["CasePrint", "CaseGeneration", "CaseBundle", "Scoring"]),
         .testTarget(
             name: "TrainingServerTests",
             dependencies: [
-                "TrainingServer", "Storage", "CargoModel", "CaseBundle",
+                "TrainingServer", "Storage", "CargoModel", "CaseBundle", "CaseGeneration", "XRayImaging", "Scoring",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
     ]

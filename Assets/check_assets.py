@@ -87,9 +87,10 @@ trustedTrader yearsTrading shipmentsLast12Months freightForwarder amendments sla
 geometryMM""".split()
 CLI_PARAMETERS = {
     "generating": {"count"}, "wrote": {"count", "path"}, "traineePack": {"path"}, "graderPack": {"path"},
-    "howToLook": {"command"}, "validOK": {"path"}, "smallSeedWarning": {"seed"}, "stageHidden": set(),
+    "howToLook": {"command"}, "validOK": {"path"}, "guessableSeedWarning": {"seed"}, "givenSeedWarning": set(), "seedKept": {"path"},
+    "stageHidden": set(), "stageNotReleased": {"stage"}, "traineePackWritten": {"path", "stage", "count"},
     "serving": {"url", "db"}, "lanAddress": {"url", "code"}, "noLanAddress": set(), "stopServer": set(),
-    "demoAccounts": {"path"}, "demoCourse": {"id", "title", "count"},
+    "demoAccounts": {"path"}, "demoCourse": {"id", "title", "count"}, "demoTestCourse": {"id", "title", "count"},
 }
 
 # i18n key prefix -> Swift enum whose cases need a key.

@@ -99,7 +99,9 @@ for _ in $(seq 1 "$assignments"); do
 done
 
 port=$(free_port)
-"$cargosim" serve --db "$db" --host 127.0.0.1 --port "$port" >"$work/serve.log" 2>&1 &
+# Every simulated trainee connects from 127.0.0.1: lift the per-address connection cap (64) above their number.
+"$cargosim" serve --db "$db" --host 127.0.0.1 --port "$port" --max-connections 1024 \
+    --max-connections-per-address 1024 >"$work/serve.log" 2>&1 &
 server_pid=$!
 wait_for_health "$port" "$server_pid"
 python3 scripts/bench/prepare.py "http://127.0.0.1:$port" "$password" "$work/sessions.tsv" "${usernames[@]}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages CargoSim needs when they are missing (a fresh Debian machine):
-# libpng (headers and pkg-config data) for PNGEncoding, SQLite's headers for GRDB (Storage), and python3
+# libpng (headers and pkg-config data) for PNGEncoding, SQLite's headers for GRDB (Storage), zlib's for
+# course archives (CaseBundle; libpng-dev brings it), and python3
 # for Assets/check_assets.py.
 # Safe to run again: it only calls apt-get when something is absent.
 set -euo pipefail
@@ -9,9 +10,10 @@ command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 [ -f /usr/include/png.h ] || [ -f /usr/include/libpng16/png.h ] || missing+=(libpng-dev)
 [ -f /usr/include/sqlite3.h ] || missing+=(libsqlite3-dev)
+[ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && apt-get install -y -qq "${missing[@]}"
+        apt-get update -qq && apt-get install -y -qq --no-install-recommends --no-upgrade "${missing[@]}"
     else
         echo "Missing system packages: ${missing[*]}. Install them with: sudo apt-get install ${missing[*]}" >&2
         exit 1

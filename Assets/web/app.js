@@ -1,5 +1,7 @@
-// CargoSim trainee workspace: log-in, assignments, and a case worked stage by stage at a port control
-// unit's desk. Routes (in the URL's hash): #/ assignments, #/assignments/{aid}, #/assignments/{aid}/cases/{cid}.
+// CargoSim in the browser: the trainee workspace (log-in, assignments, and a case worked stage by stage at a
+// port control unit's desk) and, for instructors and admins, the console (js/console/). Routes (in the
+// URL's hash): #/ assignments (the console for staff), #/assignments/{aid}, #/assignments/{aid}/cases/{cid},
+// #/console/<section>/....
 //
 // Answer-key isolation on this side: feedback is requested only once the case's last stage is decided
 // (the server refuses earlier anyway), and nothing of a later stage is fetched before it opens.
@@ -12,6 +14,7 @@ import { renderScreening, screeningDecision } from './js/stages/screening.js';
 import { renderExamination, examinationDecision } from './js/stages/examination.js';
 import { renderEvidence, evidenceDecision } from './js/stages/evidence.js';
 import { renderFeedback } from './js/stages/feedback.js';
+import { renderConsole } from './js/console/shell.js';
 
 const main = document.getElementById('main');
 const session = { user: null };
@@ -24,7 +27,13 @@ function toast(message, kind = 'error') {
   box.className = `toast ${kind}`;
   box.hidden = false;
   clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (box.hidden = true), 6000);
+  toast.timer = setTimeout(() => (box.hidden = true), kind === 'info' ? 3000 : 6000);
+}
+
+/** Hides the message at once (a new page or another language makes it stale). */
+function hideToast() {
+  clearTimeout(toast.timer);
+  document.getElementById('toast').hidden = true;
 }
 
 /** A readable sentence for an API error. */
@@ -56,6 +65,7 @@ function renderHeader() {
 }
 
 async function changeLanguage(lang) {
+  hideToast();
   await setLanguage(lang);
   if (session.user) {
     try {
@@ -180,9 +190,14 @@ async function renderAssignment(aid) {
     el(
       'tr',
       { 'data-case': c.caseId },
-      el('td', {}, String(c.position)),
-      el('td', {}, el('a', { href: `#/assignments/${aid}/cases/${c.caseId}` }, c.caseId)),
-      el('td', {}, el('span', { class: `badge ${c.status === 'submitted' ? 'done' : c.status === 'in-progress' ? 'progress' : ''}` }, t(`web.caseStatus.${c.status}`))),
+      el('td', {}, String(c.position + 1)), // positions count from 0 on the wire, from 1 for people
+      el(
+        'td',
+        {},
+        el('a', { href: `#/assignments/${aid}/cases/${c.caseId}` }, c.caseId),
+        c.stages?.length === 1 ? el('span', { class: 'badge docs-only', title: t('web.assignment.documentsOnlyHint') }, t('web.assignment.documentsOnly')) : null,
+      ),
+      el('td', {}, el('span', { class: `badge ${c.status === 'submitted' ? 'done' : c.status === 'in-progress' ? 'inprogress' : ''}` }, t(`web.caseStatus.${c.status}`))),
       el('td', {}, c.currentStage ? t(`stage.${c.currentStage}`) : '—'),
       el(
         'td',
@@ -315,7 +330,8 @@ function renderDecisionPanel(side, stage, context, decisionUI) {
   const message = el('p', { class: 'error-text', role: 'alert', id: 'decision-error' });
   const confirm = el('label', { class: 'check' }, el('input', { type: 'checkbox', id: 'decision-confirm' }), t(isLast ? 'web.decision.confirmFinal' : 'web.decision.confirm'));
   const submit = el('button', { type: 'submit', class: isLast ? 'final' : 'primary', id: 'decision-submit' }, t(isLast ? 'web.decision.submitFinal' : 'web.decision.submit'));
-  form.append(el('p', { class: 'final-note' }, t('web.decision.finalNote')), confirm, message, submit);
+  // Kept at the foot of the panel however long the stage's form: the button never scrolls out of reach.
+  form.append(el('div', { class: 'submit-bar' }, el('p', { class: 'final-note' }, t('web.decision.finalNote')), confirm, message, submit));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     const decision = collect();
@@ -355,8 +371,12 @@ async function route() {
     return;
   }
   const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  const staff = session.user.role === 'instructor' || session.user.role === 'admin';
   try {
-    if (parts[0] === 'assignments' && parts[1] && parts[2] === 'cases' && parts[3]) {
+    if (staff && (parts[0] === 'console' || parts.length === 0)) {
+      desk?.teardown?.();
+      await renderConsole(main, parts.slice(1), { user: session.user, toast, describe, setTitle });
+    } else if (parts[0] === 'assignments' && parts[1] && parts[2] === 'cases' && parts[3]) {
       await renderCase(parts[1], parts[3], parts[4]);
     } else if (parts[0] === 'assignments' && parts[1]) {
       desk?.teardown?.();

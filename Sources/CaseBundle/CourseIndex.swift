@@ -72,7 +72,7 @@ struct CourseFormatProbe: Decodable {
 /// browser may add) are not part of the case and are left out. `course.json` and `keys/` are not
 /// hashed. Memory use is constant.
 public struct CourseHasher: Sendable {
-    private var hasher = SHA256()
+    private var hasher = FileDigest()
 
     public init() {}
 

@@ -491,7 +491,7 @@ public struct CourseValidator: Sendable {
     private func hashFile(_ url: URL) -> String? {
         guard let handle = try? FileHandle(forReadingFrom: url) else { return nil }
         defer { try? handle.close() }
-        var hasher = SHA256()
+        var hasher = FileDigest()
         do {
             // read(upToCount:) returns nil or empty data at the end, depending on the platform.
             while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(chunk) }

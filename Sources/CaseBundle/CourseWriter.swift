@@ -215,7 +215,7 @@ public final class CourseWriter {
                 }
             }
             try writeAside(data, to: folder.appendingPathComponent(name))
-            let path = folderPath + "/" + name, digest = SHA256.hex(data)
+            let path = folderPath + "/" + name, digest = FileDigest.hex(data)
             hashes.append((path, digest))
             fileDigests[path] = digest
         }
@@ -448,7 +448,7 @@ extension CourseWriter {
                     code: "io.unwritable", file: url.path,
                     message: "Cannot write \(url.path); check free space and permissions.")
             }
-            index.files[path] = SHA256.hex(files[name]!)
+            index.files[path] = FileDigest.hex(files[name]!)
         }
         index.courseHash = index.recomputedHash
         let indexURL = courseDirectory.appendingPathComponent("course.json")

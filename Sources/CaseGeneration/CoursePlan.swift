@@ -53,14 +53,22 @@ public enum CaseCategory: String, Sendable, CaseIterable {
 /// clean cases with harmless red flags and of irregular cases with clean papers (each rounded
 /// to the nearest whole case), in a shuffled order, with a linear difficulty ramp.
 ///
-/// Included specs take their place at even intervals and count toward `count`; the shares
+/// Included specs take their place at even intervals and count toward `count` and toward the
+/// prevalence (by their scenario; a spec without one is left out of the count); the other shares
 /// apply to the drawn cases. Pure: the same mix, specs and seed give the same plan. Seeds and ids of
 /// the cases come from `seed` one-way (`CourseSeed`).
 public func planCourse(_ mix: CurriculumMix, included: [CaseSpec] = [], seed: CourseSeed) -> [PlannedCase] {
     var random = CaseRandom(seed: seed.planSeed, stream: "course-plan")
     let total = max(mix.count, included.count)
     let drawn = total - included.count
-    let irregular = Int((Double(drawn) * mix.prevalence).rounded())
+    // The prevalence holds for the whole course: included specs whose scenario says irregular or clean count
+    // toward it (the foundation curriculum's two included concealments gave 21 irregular and 19 clean cases,
+    // under the 20 clean cases of the default certification policy).
+    let includedIrregular = included.filter { $0.scenario?.isIrregularByDefault == true }.count
+    let includedClean = included.filter { $0.scenario.map { !$0.isIrregularByDefault } == true }.count
+    let undetermined = included.count - includedIrregular - includedClean
+    let wanted = Int((Double(total - undetermined) * mix.prevalence).rounded())
+    let irregular = max(0, min(drawn, wanted - includedIrregular))
     let clean = drawn - irregular
     let irregularClean = Int((Double(irregular) * mix.irregularWithCleanPapers).rounded())
     let cleanFlags = Int((Double(clean) * mix.cleanWithRedFlags).rounded())

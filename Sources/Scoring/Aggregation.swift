@@ -85,6 +85,29 @@ public struct LearningPoint: Hashable, Sendable, Codable {
     public var detection: DetectionStatistics
 }
 
+extension LearningPoint {
+    /// The point of a block of attempts (not empty).
+    init(block: Int, _ slice: some Collection<AttemptSummary>) {
+        var c = DetectionCounts()
+        for a in slice { c.record(signal: a.signal, alarm: a.alarm) }
+        self.init(
+            block: block, attempts: slice.count, meanScore: slice.map(\.score).reduce(0, +) / Double(slice.count),
+            proportionCorrect: Double(c.hits + c.correctRejections) / Double(slice.count),
+            detection: DetectionStatistics(c))
+    }
+}
+
+/// A cohort's learning curve: block b pools every trainee's attempts b·blockSize + 1 … (b + 1)·blockSize of their own
+/// sequence (`AttemptSummary.sequence`), so each point compares the class at the same stage of its practice.
+///
+/// - Complexity: O(n log n) for n attempts.
+public func cohortLearningCurve(_ summaries: [AttemptSummary], blockSize: Int = 10) -> [LearningPoint] {
+    guard blockSize > 0 else { return [] }
+    var blocks: [Int: [AttemptSummary]] = [:]
+    for s in summaries { blocks[s.sequence / blockSize, default: []].append(s) }
+    return blocks.keys.sorted().map { LearningPoint(block: $0 + 1, blocks[$0]!) }
+}
+
 /// Localisation over many attempts.
 public struct LocalisationSummary: Hashable, Sendable, Codable {
     public var found: Int
@@ -201,15 +224,7 @@ public func report(_ traineeId: String, _ attempts: [AttemptSummary], blockSize:
     if curve, blockSize > 0 {
         var start = 0, block = 1
         while start < attempts.count {
-            let slice = attempts[start..<min(attempts.count, start + blockSize)]
-            var c = DetectionCounts()
-            for a in slice { c.record(signal: a.signal, alarm: a.alarm) }
-            learning.append(
-                LearningPoint(
-                    block: block, attempts: slice.count,
-                    meanScore: slice.map(\.score).reduce(0, +) / Double(slice.count),
-                    proportionCorrect: Double(c.hits + c.correctRejections) / Double(slice.count),
-                    detection: DetectionStatistics(c)))
+            learning.append(LearningPoint(block: block, attempts[start..<min(attempts.count, start + blockSize)]))
             start += blockSize
             block += 1
         }

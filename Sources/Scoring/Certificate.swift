@@ -351,7 +351,15 @@ public enum Certificates {
     public static func html(_ payload: CertificatePayload, file: Data, text: (String, [String: String]) -> String)
         -> String
     {
-        let figures = payload.figures.keys.sorted().map { key in
+        // The figures in the order a reader follows the decision: the evidence, the detection, its uncertainty, then
+        // agreement; any other after, by name.
+        let order = [
+            "concealmentCases", "cleanCases", "hits", "falseAlarms", "hitRate", "falseAlarmRate", "dPrime", "dPrimeLower",
+            "dPrimeUpper", "criterion", "aPrime", "meanScore", "kappa", "weightedKappa", "alpha", "rubric",
+        ]
+        let rank = Dictionary(order.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let keys = payload.figures.keys.sorted { (rank[$0] ?? order.count, $0) < (rank[$1] ?? order.count, $1) }
+        let figures = keys.map { key in
             "<tr><th>\(escapeHTML(text("figure.\(key)", [:])))</th><td>\(escapeHTML(payload.figures[key]!))</td></tr>"
         }.joined(separator: "\n")
         return """
@@ -367,6 +375,8 @@ public enum Certificates {
             th, td { padding: 1mm 4mm; border-bottom: 1px solid #ccc; text-align: left; font-weight: normal; }
             .code { font-family: monospace; font-size: 18pt; letter-spacing: 2px; text-align: center; border: 2px solid #111; padding: 3mm; margin: 8mm auto; width: 70mm; }
             .small { font-size: 9pt; color: #444; text-align: center; }
+            .signatures { display: flex; justify-content: space-between; gap: 20mm; margin-top: 18mm; }
+            .signatures div { flex: 1; border-top: 1px solid #111; padding-top: 2mm; font-size: 10pt; text-align: center; }
             </style></head><body>
             <h1>\(escapeHTML(text("certificate.title", [:])))</h1>
             <p class="role">\(escapeHTML(payload.issuer))</p>
@@ -378,6 +388,10 @@ public enum Certificates {
             <tr><th>\(escapeHTML(text("certificate.expires", [:])))</th><td>\(payload.expiresAt.date)</td></tr>
             \(figures)
             </table>
+            <div class="signatures">
+            <div>\(escapeHTML(text("certificate.signature", [:])))<br>\(escapeHTML(payload.issuer))</div>
+            <div>\(escapeHTML(text("certificate.placeAndDate", [:])))</div>
+            </div>
             <div class="code">\(verificationCode(file))</div>
             <p class="small">\(escapeHTML(text("certificate.howToVerify", ["id": payload.certificateId, "keyId": payload.keyId])))</p>
             </body></html>

@@ -74,22 +74,34 @@ public struct Feedback: Hashable, Sendable, Codable {
 
     /// The feedback as lines of text in a language, through a translation function
     /// `(key, parameters) -> text` (the CLI passes `Localizer.text`). Parameters that are codes
-    /// (stage, disposition, indicator …) are translated first.
-    public func render(_ text: (String, [String: String]) -> String) -> [String] {
-        func translated(_ parameters: [String: String]) -> [String: String] {
-            var out = parameters
-            for (name, value) in parameters {
-                if let family = Feedback.parameterFamilies[name] { out[name] = text("\(family).\(value)", [:]) }
+    /// (stage, disposition, indicator …) are translated first; the rationale's words (goods names) are taken in
+    /// `language` when the key has them in every language.
+    public func render(language: String = "en", _ text: (String, [String: String]) -> String) -> [String] {
+        items.map { text("feedback.\($0.code.rawValue)", Self.translated($0.parameters, text)) }
+            + rationale.map { Self.line(of: $0, language: language, text) }
+    }
+
+    /// One reason of a key as a sentence (`rationale.<code>`), its coded parameters translated: what the
+    /// feedback, the debrief and the printed marking guide all say.
+    public static func line(
+        of item: RationaleItem, language: String, _ text: (String, [String: String]) -> String
+    ) -> String {
+        text("rationale.\(item.code.rawValue)", translated(item.parameters(in: language), text))
+    }
+
+    static func translated(_ parameters: [String: String], _ text: (String, [String: String]) -> String) -> [String:
+        String]
+    {
+        var out = parameters
+        for (name, value) in parameters {
+            if let family = parameterFamilies[name] {
+                out[name] = text("\(family).\(value)", [:])
+            } else if name == "signs" {
+                // A comma-separated list of observation codes.
+                out[name] = value.split(separator: ",").map { text("observation.\($0)", [:]) }.joined(separator: "; ")
             }
-            return out
         }
-        var lines = items.map { text("feedback.\($0.code.rawValue)", translated($0.parameters)) }
-        for item in rationale {
-            var parameters = translated(item.parameters)
-            if let explanation = item.parameters["explanation"] { parameters["explanation"] = text(explanation, [:]) }
-            lines.append(text("rationale.\(item.code.rawValue)", parameters))
-        }
-        return lines
+        return out
     }
 
     /// Parameter names whose values are codes of an i18n family.
@@ -97,6 +109,6 @@ public struct Feedback: Hashable, Sendable, Codable {
         "stage": "stage", "disposition": "disposition", "chosen": "disposition", "expected": "disposition",
         "indicator": "indicator", "finding": "sealFinding", "point": "point", "step": "evidenceStep",
         "before": "evidenceStep", "kind": "anomaly", "agency": "agency", "expectedAgency": "agency", "threat": "threat",
-        "zone": "zone",
+        "zone": "zone", "explanation": "explanation", "method": "observation", "programme": "trustedTrader",
     ]
 }

@@ -17,13 +17,16 @@ public struct User: Hashable, Sendable, Codable {
     public var role: Role
     /// `en`, `es` or `pt`.
     public var language: String
+    /// A disabled account cannot sign in, and its sessions ended when it was disabled.
+    public var disabled: Bool
 
-    public init(id: Int64, username: String, displayName: String, role: Role, language: String) {
+    public init(id: Int64, username: String, displayName: String, role: Role, language: String, disabled: Bool = false) {
         self.id = id
         self.username = username
         self.displayName = displayName
         self.role = role
         self.language = language
+        self.disabled = disabled
     }
 }
 
@@ -41,6 +44,25 @@ public struct NewUser: Hashable, Sendable {
         self.role = role
         self.language = language
         self.passwordHash = passwordHash
+    }
+}
+
+/// The failed sign-ins that throttling counts, read in one transaction.
+public struct LoginFailureSummary: Hashable, Sendable {
+    /// Failures of this username from this address.
+    public var pairFailures: Int
+    /// The latest of them.
+    public var lastPairFailure: Instant?
+    /// Failures from this address, any username.
+    public var addressFailures: Int
+    /// The earliest of them.
+    public var firstAddressFailure: Instant?
+
+    public init(pairFailures: Int, lastPairFailure: Instant?, addressFailures: Int, firstAddressFailure: Instant?) {
+        self.pairFailures = pairFailures
+        self.lastPairFailure = lastPairFailure
+        self.addressFailures = addressFailures
+        self.firstAddressFailure = firstAddressFailure
     }
 }
 
@@ -124,9 +146,17 @@ public struct Assignment: Hashable, Sendable, Codable {
     public var mode: AttemptMode
     public var resultsReleased: Bool
     public var assignedAt: Instant
+    /// The class assignment this belongs to (nil for one made on its own, before groups existed).
+    public var groupId: Int64?
+    /// The window (server-enforced): no case opens before `opensAt`, no decision is taken after `closesAt`.
+    public var opensAt: Instant?
+    public var closesAt: Instant?
+    /// Test mode: minutes per case from the moment its first stage is shown (server-enforced).
+    public var caseTimeLimitMinutes: Int?
 
     public init(
-        id: Int64, courseId: String, userId: Int64, mode: AttemptMode, resultsReleased: Bool, assignedAt: Instant
+        id: Int64, courseId: String, userId: Int64, mode: AttemptMode, resultsReleased: Bool, assignedAt: Instant,
+        groupId: Int64? = nil, opensAt: Instant? = nil, closesAt: Instant? = nil, caseTimeLimitMinutes: Int? = nil
     ) {
         self.id = id
         self.courseId = courseId
@@ -134,6 +164,10 @@ public struct Assignment: Hashable, Sendable, Codable {
         self.mode = mode
         self.resultsReleased = resultsReleased
         self.assignedAt = assignedAt
+        self.groupId = groupId
+        self.opensAt = opensAt
+        self.closesAt = closesAt
+        self.caseTimeLimitMinutes = caseTimeLimitMinutes
     }
 }
 

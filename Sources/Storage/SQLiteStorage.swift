@@ -11,7 +11,7 @@ import GRDB
 /// The embedded store: one SQLite file in WAL mode with `synchronous = FULL`, so that a transaction that
 /// returned has reached the disk and survives `kill -9` or a power cut.
 public final class SQLiteStorage: Storage {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let writer: GroupWriter
     public let path: String
 
@@ -187,6 +187,7 @@ public final class SQLiteStorage: Storage {
                     );
                     """)
         }
+        registerConsoleMigration(&migrator)
         return migrator
     }
 
@@ -215,12 +216,12 @@ public final class SQLiteStorage: Storage {
         }
     }
 
-    private static let userColumns = "id, username, displayName, role, language"
+    static let userColumns = "id, username, displayName, role, language, disabled"
 
-    private static func user(_ row: Row) -> User {
+    static func user(_ row: Row) -> User {
         User(
             id: row["id"], username: row["username"], displayName: row["displayName"],
-            role: Role(rawValue: row["role"]) ?? .trainee, language: row["language"])
+            role: Role(rawValue: row["role"]) ?? .trainee, language: row["language"], disabled: row["disabled"])
     }
 
     public func user(id: Int64) async throws -> User? {
@@ -315,6 +316,33 @@ public final class SQLiteStorage: Storage {
     public func clearLoginFailures(username: String) async throws {
         try await write { db in
             try db.execute(sql: "DELETE FROM loginFailure WHERE username = ?", arguments: [username])
+        }
+    }
+
+    public func loginFailureSummary(username: String, address: String, pairSince: Instant, addressSince: Instant)
+        async throws -> LoginFailureSummary
+    {
+        try await pool.read { db in
+            let pair = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT COUNT(*) AS n, MAX(at) AS last FROM loginFailure WHERE username = ? AND address = ? AND at >= ?",
+                arguments: [username, address, pairSince.millisecondsSinceEpoch])
+            let fromAddress = try Row.fetchOne(
+                db, sql: "SELECT COUNT(*) AS n, MIN(at) AS first FROM loginFailure WHERE address = ? AND at >= ?",
+                arguments: [address, addressSince.millisecondsSinceEpoch])
+            let last: Int64? = pair?["last"], first: Int64? = fromAddress?["first"]
+            return LoginFailureSummary(
+                pairFailures: pair?["n"] ?? 0, lastPairFailure: last.map(Instant.init(millisecondsSinceEpoch:)),
+                addressFailures: fromAddress?["n"] ?? 0,
+                firstAddressFailure: first.map(Instant.init(millisecondsSinceEpoch:)))
+        }
+    }
+
+    public func clearLoginFailures(username: String, address: String) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "DELETE FROM loginFailure WHERE username = ? AND address = ?", arguments: [username, address])
         }
     }
 
@@ -439,11 +467,14 @@ public final class SQLiteStorage: Storage {
 
     // MARK: Assignments
 
-    private static func assignment(_ row: Row) -> Assignment {
+    static func assignment(_ row: Row) -> Assignment {
         Assignment(
             id: row["id"], courseId: row["courseId"], userId: row["userId"],
             mode: AttemptMode(rawValue: row["mode"]) ?? .test, resultsReleased: row["resultsReleased"],
-            assignedAt: Instant(millisecondsSinceEpoch: row["assignedAt"]))
+            assignedAt: Instant(millisecondsSinceEpoch: row["assignedAt"]), groupId: row["groupId"],
+            opensAt: (row["opensAt"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            closesAt: (row["closesAt"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+            caseTimeLimitMinutes: row["caseTimeLimitMinutes"])
     }
 
     public func createAssignment(
@@ -652,14 +683,15 @@ public final class SQLiteStorage: Storage {
             try Row.fetchAll(
                 db, sql: "SELECT * FROM grade WHERE assignmentId = ? ORDER BY gradedAt, caseId",
                 arguments: [assignmentId]
-            ).map {
-                GradeRecord(
-                    assignmentId: $0["assignmentId"], userId: $0["userId"], caseId: $0["caseId"], score: $0["score"],
-                    outcome: $0["outcome"], gradeJSON: [UInt8]($0["gradeJSON"] as Data),
-                    attemptJSON: [UInt8]($0["attemptJSON"] as Data),
-                    gradedAt: Instant(millisecondsSinceEpoch: $0["gradedAt"]))
-            }
+            ).map(Self.grade)
         }
+    }
+
+    static func grade(_ row: Row) -> GradeRecord {
+        GradeRecord(
+            assignmentId: row["assignmentId"], userId: row["userId"], caseId: row["caseId"], score: row["score"],
+            outcome: row["outcome"], gradeJSON: [UInt8](row["gradeJSON"] as Data),
+            attemptJSON: [UInt8](row["attemptJSON"] as Data), gradedAt: Instant(millisecondsSinceEpoch: row["gradedAt"]))
     }
 
     // MARK: Audit
@@ -695,7 +727,7 @@ public final class SQLiteStorage: Storage {
 
     /// A write, atomic on its own and committed together with the writes waiting beside it (`GroupWriter`);
     /// a unique-constraint failure that slipped past the checks is a conflict, not a 500.
-    private func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
+    func write<T: Sendable>(_ updates: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await writer.write(updates)
     }
 }

@@ -28,7 +28,14 @@ public protocol Storage: Sendable {
     func loginFailures(username: String, address: String, since time: Instant) async throws -> (
         username: Int, address: Int
     )
+    /// Clears a username's failures from every address (an instructor's unlock).
     func clearLoginFailures(username: String) async throws
+    /// What sign-in throttling needs about one address and username: the pair's failures since `pairSince`
+    /// and the address's failures since `addressSince`, with the times that bound their lock-outs.
+    func loginFailureSummary(username: String, address: String, pairSince: Instant, addressSince: Instant)
+        async throws -> LoginFailureSummary
+    /// Clears the failures of one username from one address (after a sign-in from there succeeds).
+    func clearLoginFailures(username: String, address: String) async throws
 
     // MARK: Cohorts
 
@@ -90,6 +97,55 @@ public protocol Storage: Sendable {
     func examination(assignmentId: Int64, caseId: String) async throws -> [ExaminationPoint]?
     func saveGrade(_ grade: GradeRecord) async throws
     func grades(assignmentId: Int64) async throws -> [GradeRecord]
+
+    // MARK: The instructor console
+
+    /// Disables (ending every session of the account at once) or enables an account; nil for no such user.
+    func setDisabled(userId: Int64, disabled: Bool) async throws -> User?
+    /// Replaces the password hash and ends every session of the account; nil for no such user.
+    func setPasswordHash(userId: Int64, hash: String) async throws -> User?
+    /// Adds users (each into its cohort when given) all or none; `conflict` naming a taken username.
+    func createUsers(_ users: [NewUser], cohorts: [String?], at time: Instant) async throws -> [User]
+    /// Every cohort with its member ids, by name.
+    func cohorts() async throws -> [(name: String, members: [Int64])]
+
+    /// Gives a course to a class: the group and one assignment per user, all or none, with the mode rule of
+    /// `createAssignment` checked for each user.
+    func createGroup(_ group: NewAssignmentGroup, userIds: [Int64], overridingModeConflict: Bool, at time: Instant)
+        async throws -> (group: AssignmentGroup, assignments: [Assignment])
+    func groups() async throws -> [AssignmentGroup]
+    func group(id: Int64) async throws -> AssignmentGroup?
+    func assignments(groupId: Int64) async throws -> [Assignment]
+    func releaseResults(groupId: Int64) async throws
+
+    /// Saves a new spec (`id` nil) or replaces one; `conflict` when the name is another spec's.
+    func saveSpec(id: Int64?, name: String, yaml: String, owner: String, at time: Instant) async throws -> SpecRecord
+    func specs() async throws -> [SpecRecord]
+    func spec(id: Int64) async throws -> SpecRecord?
+    func deleteSpec(id: Int64) async throws -> Bool
+
+    func createJob(kind: String, total: Int, createdBy: String, at time: Instant) async throws -> JobRecord
+    func updateJob(
+        id: Int64, state: JobRecord.State, done: Int, total: Int, courseId: String?, errorJSON: String?, at time: Instant
+    ) async throws
+    func job(id: Int64) async throws -> JobRecord?
+    func jobs(limit: Int) async throws -> [JobRecord]
+    /// Marks jobs a stopped server left queued or running as failed; returns how many.
+    func failUnfinishedJobs(at time: Instant) async throws -> Int
+
+    /// The seed of a course made on the server (staff only: it gives every key).
+    func setCourseSeed(courseId: String, seed: String) async throws
+    func courseSeed(courseId: String) async throws -> String?
+
+    // MARK: Watching a class
+
+    /// What a class is doing, in one read: the group's assignments, when each stage of each case was first shown
+    /// and when each was decided (no decision bodies: cheap enough to poll every few seconds).
+    func groupActivity(groupId: Int64) async throws -> GroupActivity
+    /// Every grade of the group's assignments, in the order graded.
+    func grades(groupId: Int64) async throws -> [GradeRecord]
+    /// Every decision on one case by the group's assignments, in stage order per assignment.
+    func decisions(groupId: Int64, caseId: String) async throws -> [DecisionRecord]
 
     // MARK: Audit
 

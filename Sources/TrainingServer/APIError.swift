@@ -1,6 +1,9 @@
+import CargoModel
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
+import NIOHTTP1
 
 /// An error the API answers with: a status and `{"error": {"code", "message", "field"?}}`.
 ///
@@ -11,12 +14,33 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     public var code: String
     public var message: String
     public var field: String?
+    /// Seconds to wait before trying again (the `Retry-After` header of 429 and 503).
+    public var retryAfterSeconds: Int?
+    /// Every problem of a refused form or file (a CSV by line, a spec by field), when there are several.
+    public var problems: [Problem]?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil) {
+    /// One problem of a refused form or file: where (line, field) and what to do.
+    public struct Problem: Encodable, Sendable {
+        public var line: Int?
+        public var field: String?
+        public var message: String
+        public init(line: Int? = nil, field: String? = nil, message: String) {
+            self.line = line
+            self.field = field
+            self.message = message
+        }
+    }
+
+    public init(
+        _ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil,
+        problems: [Problem]? = nil, retryAfterSeconds: Int? = nil
+    ) {
         self.status = status
         self.code = code
         self.message = message
         self.field = field
+        self.problems = problems
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     static func badRequest(_ message: String, field: String? = nil) -> APIError {
@@ -30,11 +54,30 @@ public struct APIError: Error, Sendable, HTTPResponseError {
         APIError(.conflict, "conflict", message, field: field)
     }
     static func stageLocked(_ message: String) -> APIError { APIError(.conflict, "stage-locked", message) }
+    static func notOpen(_ opens: Instant) -> APIError {
+        APIError(.conflict, "not-open", "This assignment opens at \(opens) (server time); come back then.")
+    }
+    static func closed(_ closes: Instant) -> APIError {
+        APIError(.conflict, "closed", "This assignment closed at \(closes) (server time); no more decisions are taken.")
+    }
+    static func timeUp(_ deadline: Instant) -> APIError {
+        APIError(
+            .conflict, "time-up",
+            "The time for this case ran out at \(deadline) (server time); the stages decided so far are what counts.")
+    }
     static let tooLarge = APIError(
         .contentTooLarge, "too-large",
         "The request body is over \(TrainingServer.maximumBodyBytes / 1024) KiB; send less.")
-    static let throttled = APIError(
-        .tooManyRequests, "throttled", "Too many failed sign-ins; wait 15 minutes or ask an administrator.")
+    static func throttled(retryAfterSeconds seconds: Int) -> APIError {
+        let wait = seconds < 120 ? "\(seconds) seconds" : "\((seconds + 59) / 60) minutes"
+        return APIError(
+            .tooManyRequests, "throttled",
+            "Too many failed sign-ins from this machine; try again in \(wait), or ask an instructor to unlock the account.",
+            retryAfterSeconds: seconds)
+    }
+    static let busy = APIError(
+        .serviceUnavailable, "busy", "The server is checking many passwords at once; try again in a few seconds.",
+        retryAfterSeconds: 2)
     static let internalError = APIError(
         .internalServerError, "internal",
         "Something went wrong on the server; try again, and tell the instructor if it persists.")
@@ -44,12 +87,16 @@ public struct APIError: Error, Sendable, HTTPResponseError {
             var code: String
             var message: String
             var field: String?
+            var problems: [Problem]?
         }
         var error: Detail
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        jsonResponse(Body(error: .init(code: code, message: message, field: field)), status: status)
+        var response = jsonResponse(
+            Body(error: .init(code: code, message: message, field: field, problems: problems)), status: status)
+        if let retryAfterSeconds { response.headers[.retryAfter] = String(retryAfterSeconds) }
+        return response
     }
 }
 
@@ -79,6 +126,13 @@ struct ErrorMiddleware: RouterMiddleware {
             default: mapped = APIError(error.status, "bad-request", "The request cannot be served as sent.")
             }
             response = try mapped.response(from: request, context: context)
+        } catch is NIOTooManyBytesError {
+            // A chunked body has no length to check first; collecting it stops at the limit.
+            response = try APIError.tooLarge.response(from: request, context: context)
+        } catch is HTTPParserError {
+            // Broken framing found while reading the body (a bad chunk size, an overflow).
+            response = try APIError.badRequest("The request's framing is malformed (HTTP/1.1 chunks or lengths).")
+                .response(from: request, context: context)
         } catch {
             context.logger.error("Unexpected error on \(request.method) \(request.uri.path): \(error)")
             response = try APIError.internalError.response(from: request, context: context)

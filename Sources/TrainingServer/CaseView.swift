@@ -7,9 +7,15 @@ struct CaseView: Encodable {
     var stages: [Stage]
     var currentStage: Stage?
     var decided: [Stage]
+    /// Test mode with a time limit: when the case's time runs out (server time); absent otherwise.
+    var deadline: Instant?
+    /// True once the case can take no more decisions (the assignment closed or its time ran out).
+    var timedOut: Bool
     var `case`: RestrictedCase
 
-    private enum CodingKeys: String, CodingKey { case caseId, mode, stages, currentStage, decided, `case` }
+    private enum CodingKeys: String, CodingKey {
+        case caseId, mode, stages, currentStage, decided, deadline, timedOut, `case`
+    }
 
     // `currentStage` is written as null once the case is finished (docs/API.md), not left out.
     func encode(to encoder: any Encoder) throws {
@@ -19,6 +25,8 @@ struct CaseView: Encodable {
         try c.encode(stages, forKey: .stages)
         try c.encode(currentStage, forKey: .currentStage)
         try c.encode(decided, forKey: .decided)
+        try c.encodeIfPresent(deadline, forKey: .deadline)
+        try c.encode(timedOut, forKey: .timedOut)
         try c.encode(`case`, forKey: .case)
     }
 }

@@ -5,10 +5,10 @@ import CaseBundle
 enum Tokens {
     static func random() -> String {
         var generator = SystemRandomNumberGenerator()
-        return SHA256.hexString((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        return FileDigest.hexString((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 
-    static func hash(_ token: String) -> String { SHA256.hex(Array(token.utf8)) }
+    static func hash(_ token: String) -> String { FileDigest.hex(Array(token.utf8)) }
 
     /// Compares in time independent of where the texts differ.
     static func equal(_ a: String, _ b: String) -> Bool {

@@ -7,10 +7,6 @@ import NIOCore
 import Storage
 
 extension TrainingServer {
-    /// Failures within this window count towards throttling.
-    static let throttleWindowMinutes = 15
-    static let maximumFailuresPerUsername = 5
-    static let maximumFailuresPerAddress = 20
     struct SignedIn: Encodable {
         var user: User
         var csrfToken: String
@@ -25,7 +21,8 @@ extension TrainingServer {
         var language: String
     }
 
-    func addAccountRoutes(to router: Router<ServerContext>) {
+    func addAccountRoutes(to router: Router<ServerContext>, secureCookies: Bool) {
+        let cookieFlags = "Path=/; HttpOnly; SameSite=Strict" + (secureCookies ? "; Secure" : "")
         router.get("/api/health") { _, _ in
             jsonResponse(["status": "ok", "version": self.configuration.version])
         }
@@ -36,25 +33,35 @@ extension TrainingServer {
             guard input.username.count <= 64, input.password.count <= 256 else {
                 throw APIError.unauthenticated
             }
-            let time = self.now()
-            let since = time.adding(minutes: -Self.throttleWindowMinutes)
-            let failures = try await self.storage.loginFailures(
-                username: input.username, address: context.clientAddress, since: since)
-            if failures.username >= Self.maximumFailuresPerUsername
-                || failures.address >= Self.maximumFailuresPerAddress
-            {
-                throw APIError.throttled
+            let pair = SignInThrottle.Pair(address: context.clientAddress, username: input.username)
+            let reservation = try await self.reserveSignIn(pair)
+            let found: (user: User, passwordHash: String)?
+            let verified: Bool
+            do {
+                found = try await self.storage.credentials(username: input.username)
+                verified = try await self.passwordChecks.verify(
+                    input.password, hash: found?.passwordHash ?? self.decoyHash)
+            } catch is PasswordChecks.Busy {
+                self.throttle.withLockedValue { $0.cancel(reservation) }
+                throw APIError.busy
+            } catch {
+                self.throttle.withLockedValue { $0.cancel(reservation) }
+                throw error
             }
-            let found = try await self.storage.credentials(username: input.username)
-            let hash = found?.passwordHash ?? self.decoyHash
-            let password = input.password
-            let verified = await Task.detached { Bcrypt.verify(password, hash: hash) }.value
-            guard let found, verified else {
-                try await self.storage.recordLoginFailure(
-                    username: input.username, address: context.clientAddress, at: time)
+            let time = self.now()
+            guard let found, verified, !found.user.disabled else {
+                // Counted whatever happens next: the place is given back only once the store holds the failure.
+                defer { self.throttle.withLockedValue { $0.finish(reservation) } }
+                try await self.storage.recordLoginFailure(username: pair.username, address: pair.address, at: time)
                 throw APIError(.unauthorized, "unauthenticated", "Wrong username or password.")
             }
-            try await self.storage.clearLoginFailures(username: input.username)
+            do {
+                try await self.storage.clearLoginFailures(username: pair.username, address: pair.address)
+                self.throttle.withLockedValue { $0.finish(reservation) }
+            } catch {
+                self.throttle.withLockedValue { $0.cancel(reservation) }
+                throw error
+            }
             let token = Tokens.random()
             let session = SessionRecord(
                 tokenHash: Tokens.hash(token), userId: found.user.id, csrfToken: Tokens.random(), createdAt: time,
@@ -63,7 +70,7 @@ extension TrainingServer {
             await self.audit(found.user.username, "login", "from \(context.clientAddress)")
             var response = jsonResponse(SignedIn(user: found.user, csrfToken: session.csrfToken))
             response.headers[.setCookie] =
-                "\(Self.cookieName)=\(token); Path=/; HttpOnly; SameSite=Strict; Max-Age=\(Self.sessionMilliseconds / 1000)"
+                "\(Self.cookieName)=\(token); \(cookieFlags); Max-Age=\(Self.sessionMilliseconds / 1000)"
             return response
         }
 
@@ -74,7 +81,7 @@ extension TrainingServer {
             try await self.storage.deleteSession(tokenHash: session.tokenHash)
             await self.audit(user.username, "logout", "")
             var response = noContent()
-            response.headers[.setCookie] = "\(Self.cookieName)=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"
+            response.headers[.setCookie] = "\(Self.cookieName)=; \(cookieFlags); Max-Age=0"
             return response
         }
 
@@ -95,5 +102,27 @@ extension TrainingServer {
             self.work.updated(updated)
             return jsonResponse(updated)
         }
+    }
+
+    /// Checks the sign-in limits for `pair` and takes a place under them in one step (see `SignInThrottle`),
+    /// or throws 429 `throttled` with the seconds to wait.
+    func reserveSignIn(_ pair: SignInThrottle.Pair) async throws -> SignInThrottle.Reservation {
+        let rules = throttle.withLockedValue { $0.rules }
+        // A read that raced with a change of the same address is read again; after a few, the caller waits.
+        for _ in 0..<4 {
+            let snapshot = throttle.withLockedValue { $0.snapshot() }
+            let time = now()
+            let stored = try await storage.loginFailureSummary(
+                username: pair.username, address: pair.address,
+                pairSince: Instant(millisecondsSinceEpoch: time.millisecondsSinceEpoch - rules.pairMemoryMilliseconds),
+                addressSince: Instant(
+                    millisecondsSinceEpoch: time.millisecondsSinceEpoch - rules.addressWindowMilliseconds))
+            switch throttle.withLockedValue({ $0.admit(pair, stored: stored, readAfter: snapshot, at: time) }) {
+            case .admit(let reservation): return reservation
+            case .refuse(let seconds): throw APIError.throttled(retryAfterSeconds: seconds)
+            case .stale: continue
+            }
+        }
+        throw APIError.throttled(retryAfterSeconds: 1)
     }
 }

@@ -23,6 +23,9 @@ extension TrainingServer {
         var submittedCount: Int
         var resultsReleased: Bool
         var assignedAt: Instant
+        var opensAt: Instant?
+        var closesAt: Instant?
+        var caseTimeLimitMinutes: Int?
     }
 
     struct AssignmentDetail: Encodable {
@@ -31,8 +34,10 @@ extension TrainingServer {
             var position: Int
             var status: String
             var currentStage: Stage?
+            /// The case's stages (a targeting-only case is a documents-only exercise).
+            var stages: [Stage]
 
-            private enum CodingKeys: String, CodingKey { case caseId, position, status, currentStage }
+            private enum CodingKeys: String, CodingKey { case caseId, position, status, currentStage, stages }
 
             func encode(to encoder: any Encoder) throws {
                 var c = encoder.container(keyedBy: CodingKeys.self)
@@ -40,6 +45,7 @@ extension TrainingServer {
                 try c.encode(position, forKey: .position)
                 try c.encode(status, forKey: .status)
                 try c.encode(currentStage, forKey: .currentStage)
+                try c.encode(stages, forKey: .stages)
             }
         }
         var id: Int64
@@ -47,6 +53,9 @@ extension TrainingServer {
         var title: String
         var mode: AttemptMode
         var resultsReleased: Bool
+        var opensAt: Instant?
+        var closesAt: Instant?
+        var caseTimeLimitMinutes: Int?
         var cases: [CaseStatus]
     }
 
@@ -117,6 +126,7 @@ extension TrainingServer {
             let inspectionCase = try await cases.inspectionCase(
                 courseId: assignment.courseId, caseId: caseId, storage: storage)
         else { throw APIError.notFound }
+        if let opens = assignment.opensAt, now() < opens { throw APIError.notOpen(opens) }
         var progress = work.progress(assignmentId: assignment.id, caseId: caseId)
         if progress.decided == nil {
             let epoch = work.currentEpoch
@@ -127,6 +137,46 @@ extension TrainingServer {
         return CaseAccess(
             user: user, assignment: assignment, inspectionCase: inspectionCase,
             gate: StageGate(stages: inspectionCase.stages, decided: progress.decided ?? []), progress: progress)
+    }
+
+    /// When a test case's time runs out: its first stage's showing plus the assignment's limit; nil without a limit
+    /// or before the case was first shown.
+    func deadline(_ access: CaseAccess) async throws -> Instant? {
+        guard access.assignment.mode == .test, let minutes = access.assignment.caseTimeLimitMinutes,
+            let first = try await shownTime(access, stage: .targeting, record: false)
+        else { return nil }
+        return first.adding(minutes: minutes)
+    }
+
+    /// True when the case can take no more decisions: the assignment closed, or a test case's time ran out.
+    func isTimedOut(_ access: CaseAccess) async throws -> Bool {
+        guard !access.gate.isFinished else { return false }
+        let time = now()
+        if let closes = access.assignment.closesAt, time >= closes { return true }
+        if let deadline = try await deadline(access), time >= deadline { return true }
+        return false
+    }
+
+    /// Refuses a change to the case once the assignment has closed or the case's time has run out; the case is
+    /// then graded on the stages decided so far.
+    func checkStillOpen(_ access: CaseAccess) async throws {
+        let time = now()
+        if let closes = access.assignment.closesAt, time >= closes {
+            try await gradeUnfinished(access)
+            throw APIError.closed(closes)
+        }
+        if let deadline = try await deadline(access), time >= deadline {
+            try await gradeUnfinished(access)
+            throw APIError.timeUp(deadline)
+        }
+    }
+
+    /// Grades a case closed before its last stage on the decisions made (none: nothing to grade), once.
+    func gradeUnfinished(_ access: CaseAccess) async throws {
+        guard !access.gate.decided.isEmpty, !access.gate.isFinished else { return }
+        let graded = try await storage.grades(assignmentId: access.assignment.id)
+        guard !graded.contains(where: { $0.caseId == access.inspectionCase.id }) else { return }
+        try await storage.saveGrade(try await gradeRecord(access))
     }
 
     /// The examination points chosen for the case (nil: none yet), from the cache or the store.
@@ -182,7 +232,9 @@ extension TrainingServer {
                     AssignmentSummary(
                         id: assignment.id, courseId: assignment.courseId, title: title, mode: assignment.mode,
                         caseCount: gates.count, submittedCount: gates.filter(\.gate.isFinished).count,
-                        resultsReleased: assignment.resultsReleased, assignedAt: assignment.assignedAt))
+                        resultsReleased: assignment.resultsReleased, assignedAt: assignment.assignedAt,
+                        opensAt: assignment.opensAt, closesAt: assignment.closesAt,
+                        caseTimeLimitMinutes: assignment.caseTimeLimitMinutes))
             }
             return jsonResponse(out)
         }
@@ -198,12 +250,14 @@ extension TrainingServer {
                 AssignmentDetail.CaseStatus(
                     caseId: item.caseId, position: position,
                     status: item.gate.isFinished ? "submitted" : item.gate.decided.isEmpty ? "new" : "in-progress",
-                    currentStage: item.gate.current)
+                    currentStage: item.gate.current, stages: item.gate.stages)
             }
             return jsonResponse(
                 AssignmentDetail(
                     id: assignment.id, courseId: assignment.courseId, title: title, mode: assignment.mode,
-                    resultsReleased: assignment.resultsReleased, cases: statuses))
+                    resultsReleased: assignment.resultsReleased, opensAt: assignment.opensAt,
+                    closesAt: assignment.closesAt, caseTimeLimitMinutes: assignment.caseTimeLimitMinutes,
+                    cases: statuses))
         }
 
         router.get("/api/assignments/:aid/cases/:cid") { request, context in
@@ -215,14 +269,18 @@ extension TrainingServer {
             }
             let chosen = try await self.chosenPoints(access)
             // The view depends only on the key; encoded once per key (JSONEncoder was ~10 % of the CPU).
+            let deadline = try await self.deadline(access)
+            let timedOut = try await self.isTimedOut(access)
+            if timedOut { try await self.gradeUnfinished(access) }
             let key = WorkCache.ViewKey(
                 courseId: access.assignment.courseId, caseId: caseId, mode: access.assignment.mode,
-                decided: access.gate.decided.count, chosen: chosen)
+                decided: access.gate.decided.count, chosen: chosen, deadline: deadline, timedOut: timedOut)
             if let body = self.work.view(key) { return jsonResponse(body: body) }
             let body = jsonBody(
                 CaseView(
                     caseId: caseId, mode: access.assignment.mode, stages: access.inspectionCase.stages,
-                    currentStage: access.gate.current, decided: access.gate.decided,
+                    currentStage: timedOut ? nil : access.gate.current, decided: access.gate.decided,
+                    deadline: deadline, timedOut: timedOut,
                     case: RestrictedCase(access.inspectionCase, gate: access.gate, chosenPoints: chosen)))
             self.work.keep(view: body, for: key)
             return jsonResponse(body: body)
@@ -297,6 +355,7 @@ extension TrainingServer {
             guard access.gate.current == .examination else {
                 throw APIError.conflict("The examination stage is already decided.")
             }
+            try await self.checkStillOpen(access)
             guard !input.points.isEmpty else {
                 throw APIError.badRequest("Choose at least one point to examine.", field: "points")
             }
@@ -336,9 +395,11 @@ extension TrainingServer {
         router.get("/api/assignments/:aid/cases/:cid/feedback") { request, context in
             let (user, _) = try await self.authenticate(request)
             let access = try await self.ownCase(user, context)
-            guard access.gate.isFinished else {
+            let timedOut = try await self.isTimedOut(access)
+            guard access.gate.isFinished || timedOut else {
                 throw APIError.stageLocked("Feedback comes after the last stage is decided.")
             }
+            try await self.gradeUnfinished(access)
             guard access.assignment.mode == .training || access.assignment.resultsReleased else {
                 return jsonResponse(["released": false])
             }
@@ -379,6 +440,12 @@ extension TrainingServer {
             throw APIError.conflict("This stage is already decided; a decision is final.", field: "stage")
         case .notOpen: throw APIError.conflict("Decide the current stage first (stages go in order).", field: "stage")
         case .accepted: break
+        }
+        try await checkStillOpen(access)
+        // The examination is decided on what the chosen points showed: choose them first.
+        if input.stage == .examination, try await chosenPoints(access) == nil {
+            throw APIError.stageLocked(
+                "Choose the points to examine first (POST …/examine); the examination decision rests on what they show.")
         }
         guard Disposition.options(at: input.stage).contains(input.disposition) else {
             throw APIError.badRequest(

@@ -1,10 +1,14 @@
 import CargoModel
 import CaseBundle
+import CaseGeneration
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdBcrypt
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import Scoring
 import Storage
@@ -33,11 +37,18 @@ public final class TrainingServer: Sendable {
         /// bcrypt cost for new passwords (4…31; 12 in production, lower in tests).
         public var bcryptCost: UInt8
         public var version: String
+        /// Lock-outs and the bcrypt checks allowed at once.
+        public var signIn: SignInLimits
+        /// Open connections and the deadlines of slow clients.
+        public var connections: ConnectionLimits
+        /// What the server needs to make courses itself (console generation and import); nil: it cannot.
+        public var making: CourseMaking?
 
         public init(
             storage: any Storage, assets: URL, localizer: Localizer, rubric: Rubric = .standard,
             clock: @escaping @Sendable () -> Instant = TrainingServer.systemClock, bcryptCost: UInt8 = 12,
-            version: String
+            version: String, signIn: SignInLimits = .init(), connections: ConnectionLimits = .init(),
+            making: CourseMaking? = nil
         ) {
             self.storage = storage
             self.assets = assets
@@ -46,6 +57,9 @@ public final class TrainingServer: Sendable {
             self.clock = clock
             self.bcryptCost = bcryptCost
             self.version = version
+            self.signIn = signIn
+            self.connections = connections
+            self.making = making
         }
     }
 
@@ -53,13 +67,28 @@ public final class TrainingServer: Sendable {
     var storage: any Storage { configuration.storage }
     let cases = CaseCache()
     let work = WorkCache()
+    /// Course making, one job at a time.
+    let jobs = JobQueue()
     /// Compared against when the username is unknown, at the same cost as real hashes, so that a wrong
     /// name takes as long as a wrong password (usernames are not probed by timing).
     let decoyHash: String
+    /// bcrypt, a few at a time on threads of its own.
+    let passwordChecks: PasswordChecks
+    /// Sign-in attempts in flight, checked and counted in one step.
+    let throttle: NIOLockedValueBox<SignInThrottle>
+    let connectionRegistry: ConnectionRegistry
+    /// The catalogue the printed packs name seal makers and goods from, loaded when first needed.
+    let catalog = NIOLockedValueBox<Catalog?>(nil)
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
         decoyHash = Bcrypt.hash(Tokens.random(), cost: configuration.bcryptCost)
+        passwordChecks = PasswordChecks(
+            concurrent: configuration.signIn.concurrentPasswordChecks,
+            waiting: configuration.signIn.waitingPasswordChecks)
+        throttle = NIOLockedValueBox(SignInThrottle(rules: configuration.signIn.rules))
+        connectionRegistry = ConnectionRegistry(
+            maximumPerAddress: configuration.connections.maximumConnectionsPerAddress)
     }
 
     @Sendable public static func systemClock() -> Instant {
@@ -68,24 +97,43 @@ public final class TrainingServer: Sendable {
 
     func now() -> Instant { configuration.clock() }
 
-    /// The router with every route of the API and the static files.
-    public func router() -> Router<ServerContext> {
+    /// The router with every route of the API and the static files; `secureCookies` marks the session cookie
+    /// `Secure` (served over HTTPS).
+    public func router(secureCookies: Bool = false) -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: StaticFilesMiddleware(assets: configuration.assets))
-        addAccountRoutes(to: router)
+        addAccountRoutes(to: router, secureCookies: secureCookies)
         addTraineeRoutes(to: router)
         addStaffRoutes(to: router)
+        addGroupRoutes(to: router)
+        addPeopleRoutes(to: router)
+        addCourseRoutes(to: router)
+        addSpecRoutes(to: router)
+        addWatchRoutes(to: router)
+        addDebriefRoutes(to: router)
         return router
     }
 
-    /// The application listening on `host:port`; `onRunning` gets the bound port (useful with port 0).
+    /// The application listening on `host:port`, over HTTPS with `tls` when given; `onRunning` gets the bound
+    /// port (useful with port 0). Every connection has the limits of `configuration.connections`.
     public func application(
-        host: String, port: Int, logger: Logger? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) -> some ApplicationProtocol {
-        Application(
-            router: router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "cargosim"),
+        host: String, port: Int, tls: TLSIdentity? = nil, logger: Logger? = nil,
+        onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let limits = configuration.connections, registry = connectionRegistry
+        let tlsConfiguration = try tls?.serverConfiguration()
+        let server = HTTPServerBuilder { responder -> any ServerChildChannel in
+            let guarded = GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry)
+            guard let tlsConfiguration else { return guarded }
+            return try TLSChannel(guarded, tlsConfiguration: tlsConfiguration)
+        }
+        return Application(
+            router: router(secureCookies: tls != nil),
+            server: server,
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: "cargosim",
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maximumConnections)),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
     }
@@ -166,7 +214,7 @@ public final class TrainingServer: Sendable {
             work.keep(stored)
             found = stored
         }
-        guard let session = found, let user = try await self.user(id: session.userId) else {
+        guard let session = found, let user = try await self.user(id: session.userId), !user.disabled else {
             throw APIError.unauthenticated
         }
         return (user, session)

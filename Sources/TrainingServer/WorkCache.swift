@@ -53,6 +53,9 @@ final class WorkCache: @unchecked Sendable {
         var mode: AttemptMode
         var decided: Int
         var chosen: [ExaminationPoint]?
+        /// Only cases with a time limit carry one (their view names the trainee's own deadline).
+        var deadline: Instant? = nil
+        var timedOut = false
     }
 
     static let maximumEntries = 50_000
@@ -62,6 +65,8 @@ final class WorkCache: @unchecked Sendable {
     private var sessions: [String: SessionRecord] = [:]
     /// Token hashes signed out, with the time they would have expired (kept until then).
     private var signedOut: [String: Instant] = [:]
+    /// Users whose sessions all ended (account disabled, password reset): sessions created up to then are refused.
+    private var sessionsEnded: [Int64: Instant] = [:]
     private var users: [Int64: User] = [:]
     private var assignments: [Int64: Assignment] = [:]
     private var progress: [ProgressKey: Progress] = [:]
@@ -79,6 +84,10 @@ final class WorkCache: @unchecked Sendable {
         lock.withLock {
             if signedOut[tokenHash] != nil { return (true, nil) }
             guard let session = sessions[tokenHash] else { return (false, nil) }
+            if let ended = sessionsEnded[session.userId], session.createdAt <= ended {
+                sessions[tokenHash] = nil
+                return (true, nil)
+            }
             guard session.expiresAt > time else {
                 sessions[tokenHash] = nil
                 return (true, nil)
@@ -91,6 +100,7 @@ final class WorkCache: @unchecked Sendable {
     func keep(_ session: SessionRecord) {
         lock.withLock {
             guard signedOut[session.tokenHash] == nil else { return }
+            if let ended = sessionsEnded[session.userId], session.createdAt <= ended { return }
             if sessions.count >= Self.maximumEntries { sessions.removeAll() }
             sessions[session.tokenHash] = session
         }
@@ -102,6 +112,15 @@ final class WorkCache: @unchecked Sendable {
             sessions[session.tokenHash] = nil
             if signedOut.count >= 1_000 { signedOut = signedOut.filter { $0.value > time } }
             signedOut[session.tokenHash] = session.expiresAt
+        }
+    }
+
+    /// Ends every session of a user created up to `time`, for every request from now on; call before the store
+    /// deletes them (a read racing with the deletion cannot bring one back).
+    func endSessions(userId: Int64, at time: Instant) {
+        lock.withLock {
+            sessions = sessions.filter { $0.value.userId != userId }
+            sessionsEnded[userId] = time
         }
     }
 

@@ -89,16 +89,14 @@ struct GenerateCommand: ParsableCommand {
                         generatorSeed.isGuessable ? "cli.guessableSeedWarning" : "cli.givenSeedWarning", lang,
                         ["seed": seed]))
         }
-        var generator = CaseGenerator(catalog: workspace.catalog)
-        var pipeline: ScanPipeline
+        let production: CourseProduction
         do {
-            pipeline = ScanPipeline(
-                renderer: Renderer(materials: try loadMaterials(workspace)), profile: .dualEnergyLinac)
+            production = CourseProduction(
+                catalog: workspace.catalog, materials: try loadMaterials(workspace),
+                visibilityFloor: mixUsed?.visibilityFloor, renderScans: scans)
         } catch {
             fail(error)
         }
-        pipeline.visibilityFloor = mixUsed?.visibilityFloor ?? pipeline.visibilityFloor
-        generator.materialDensities = pipeline.densities
         let outURL = URL(fileURLWithPath: out)
         let writer: CourseWriter
         do {
@@ -110,46 +108,23 @@ struct GenerateCommand: ParsableCommand {
         }
         if !quiet { printError(text.text("cli.generating", lang, ["count": "\(plan.count)"])) }
         var progress = ProgressBar(total: plan.count, label: "cases", enabled: !quiet && standardErrorIsTerminal)
-        var current = 0
-        var course = VisibilityCap(floor: pipeline.visibilityFloor, maxBelowFloor: mixUsed?.maxBelowFloor)
-        let sealMakers = workspace.catalog.sealMakers
+        let course: VisibilityCap
         do {
-            // Chunks of cases are generated and rendered on all cores, then written in course order,
-            // so the course is the same byte for byte as a serial run.
-            let chunkSize = coreCount * 2
-            for start in stride(from: 0, to: plan.count, by: chunkSize) {
-                let chunk = Array(plan[start..<min(plan.count, start + chunkSize)])
-                let made = parallelMap(chunk.count) { [generator, pipeline] i in
-                    Result { () throws -> PreparedCase in
-                        try PreparedCase(
-                            try generator.generate(chunk[i]), seed: chunk[i].seed, pipeline: pipeline,
-                            sealMakers: sealMakers,
-                            renderScans: scans)
-                    }
-                }
-                for (offset, result) in made.enumerated() {
-                    current = start + offset
-                    var prepared = try result.get()
-                    prepared = try course.admit(prepared, weakestCNR: \.weakestCNR) { variant in
-                        try PreparedCase(
-                            try generator.generate(chunk[offset], sceneVariant: variant), seed: chunk[offset].seed,
-                            pipeline: pipeline, sealMakers: sealMakers, renderScans: scans)
-                    }
-                    try writer.add(
-                        case: prepared.inspectionCase, key: prepared.key, extraCaseFiles: prepared.caseFiles,
-                        extraKeyFiles: prepared.keyFiles)
-                    progress.update(current + 1)
-                }
+            course = try production.produce(plan, maxBelowFloor: mixUsed?.maxBelowFloor, into: writer) {
+                progress.update($0)
             }
             _ = try writer.finish()
-        } catch {
+        } catch let failure as CourseProduction.Failure {
             writer.abandon()
-            if let generation = error as? GenerationError {
+            if let generation = failure.error as? GenerationError {
                 fail(
                     BundleError(
                         code: generation.code, file: spec ?? mix, field: generation.field,
-                        message: "case \(current + 1) of \(plan.count): " + generation.message))
+                        message: "case \(failure.caseNumber) of \(failure.caseCount): " + generation.message))
             }
+            fail(failure.error)
+        } catch {
+            writer.abandon()
             fail(error)
         }
         if !quiet, let cap = course.maxBelowFloor {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CargoModel
 import CaseBundle
 import CaseGeneration
+import CasePrint
 import Foundation
 import PNGEncoding
 import XRayImaging
@@ -198,18 +199,32 @@ struct ContactSheetCommand: ParsableCommand {
     func run() throws {
         do {
             let reader = try CourseReader(courseDirectory: URL(fileURLWithPath: coursePath))
-            let images = try reader.caseIds.compactMap { id -> DecodedPNG? in
-                guard let file = reader.fileURL("scan.png", caseId: id),
-                    let data = FileManager.default.contents(atPath: file.path)
-                else { return nil }
-                return try PNG.decode(Array(data))
+            // Every case whose screening stage has scans must have its scan.png: a damaged course is named,
+            // not silently shown with gaps.
+            var images: [(label: String, image: DecodedPNG)] = []
+            for (position, id) in reader.caseIds.enumerated() {
+                let listed = reader.index.files(ofCase: id).contains { $0.path.hasSuffix("/scan.png") }
+                guard listed else { continue }
+                let file = reader.fileURL("scan.png", caseId: id)!
+                guard let data = FileManager.default.contents(atPath: file.path) else {
+                    throw BundleError(
+                        code: "course.missingFile", file: file.path,
+                        message: "This scan of the course is missing; copy the course again (with its stages/ "
+                            + "folder), or regenerate it.")
+                }
+                do { images.append(("\(position + 1)  \(id)", try PNG.decode(Array(data)))) } catch {
+                    throw BundleError(
+                        code: "course.badScan", file: file.path,
+                        message: "This scan is not a readable PNG (\(error)); copy the course again or regenerate it.")
+                }
             }
             guard !images.isEmpty else {
                 throw BundleError(
                     code: "course.noScans", file: coursePath,
-                    message: "No case of the course has a scan.png; generate the course with this CargoSim.")
+                    message: "No case of the course has a scan.png; generate the course with its scans (without --no-scans).")
             }
-            let sheet = ContactSheet(columns: columns, thumbnailWidth: thumbnailWidth).compose(images)
+            let sheet = ContactSheet(columns: columns, thumbnailWidth: thumbnailWidth).compose(
+                images.map(\.image), labels: images.map(\.label))
             let png = try PNG.encodeRGB8(width: sheet.width, height: sheet.height, pixels: sheet.pixels)
             try writeAtomically(Data(png), to: URL(fileURLWithPath: out))
             print("Wrote \(out): \(images.count) scans, \(sheet.width) × \(sheet.height) px")
@@ -227,16 +242,22 @@ struct ContactSheet {
     let thumbnailWidth: Int
     let margin = 12
 
-    func compose(_ images: [DecodedPNG]) -> (width: Int, height: Int, pixels: [UInt8]) {
+    /// The thumbnails in a grid, each under its label (position and case id) when given.
+    func compose(_ images: [DecodedPNG], labels: [String] = []) -> (width: Int, height: Int, pixels: [UInt8]) {
         let thumbs = images.map { thumbnail($0) }
-        let cellHeight = thumbs.map(\.height).max() ?? 1
+        let scale = max(1, thumbnailWidth / 320)
+        let band = labels.isEmpty ? 0 : BitmapFont.height(scale: scale) + 6
+        let cellHeight = (thumbs.map(\.height).max() ?? 1) + band
         let rows = (thumbs.count + columns - 1) / columns
         let width = margin + columns * (thumbnailWidth + margin)
         let height = margin + rows * (cellHeight + margin)
         var pixels = [UInt8](repeating: 40, count: width * height * 3)
         for (i, thumb) in thumbs.enumerated() {
             let ox = margin + (i % columns) * (thumbnailWidth + margin),
-                oy = margin + (i / columns) * (cellHeight + margin)
+                top = margin + (i / columns) * (cellHeight + margin), oy = top + band
+            if i < labels.count {
+                BitmapFont.draw(labels[i], into: &pixels, width: width, at: ox, top, scale: scale, colour: (235, 235, 235))
+            }
             for y in 0..<thumb.height {
                 let src = y * thumb.width * 3, dst = ((oy + y) * width + ox) * 3
                 pixels.replaceSubrange(dst..<(dst + thumb.width * 3), with: thumb.pixels[src..<(src + thumb.width * 3)])
@@ -309,7 +330,7 @@ struct ReviewPackCommand: ParsableCommand {
             let language = lang ?? userLanguage()
             let reader = try CourseReader(courseDirectory: URL(fileURLWithPath: coursePath))
             let keysURL = URL(fileURLWithPath: keys)
-            var pages: [ReviewPage.Entry] = []
+            var pages: [MarkingGuide.Entry] = []
             for id in reader.caseIds {
                 let inspectionCase = try reader.readCase(id)
                 let key = try reader.readKey(id, keysDirectory: keysURL)
@@ -320,11 +341,19 @@ struct ReviewPackCommand: ParsableCommand {
                     let small = ContactSheet(columns: 1, thumbnailWidth: printWidth).thumbnail(decoded)
                     png = Data(try PNG.encodeRGB8(width: small.width, height: small.height, pixels: small.pixels))
                 }
-                pages.append(ReviewPage.Entry(inspectionCase: inspectionCase, key: key, png: png))
+                var pictures = CasePictures()
+                if let png, let scan = key.scans.first {
+                    pictures.scan = (
+                        "data:image/png;base64," + png.base64EncodedString(), scan.widthPixels, scan.heightPixels
+                    )
+                }
+                pages.append(MarkingGuide.Entry(inspectionCase: inspectionCase, key: key, pictures: pictures))
             }
-            let html = ReviewPage(localizer: workspace.localizer, lang: language).html(
-                courseId: reader.index.courseId,
-                title: reader.index.title, entries: pages)
+            let guide = MarkingGuide(
+                CaseText(localizer: workspace.localizer, lang: language, catalog: workspace.catalog),
+                titleKey: "review.title", introKey: "review.intro")
+            let html = guide.html(
+                courseId: reader.index.courseId, title: reader.index.title ?? reader.index.courseId, entries: pages)
             let folder = URL(fileURLWithPath: out, isDirectory: true)
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let file = folder.appendingPathComponent("review-\(reader.index.courseId).html")
@@ -333,140 +362,5 @@ struct ReviewPackCommand: ParsableCommand {
         } catch {
             fail(error)
         }
-    }
-}
-
-/// The review pack's HTML: self-contained (images inline), printable (a case per page).
-struct ReviewPage {
-    let localizer: Localizer
-    let lang: String
-
-    struct Entry {
-        var inspectionCase: InspectionCase
-        var key: AnswerKey
-        var png: Data?
-    }
-
-    private func t(_ key: String, _ parameters: [String: String] = [:]) -> String {
-        localizer.text(key, lang, parameters)
-    }
-
-    func html(courseId: String, title: String?, entries: [Entry]) -> String {
-        var h = "<!DOCTYPE html>\n<html lang=\"\(esc(lang))\">\n<head>\n<meta charset=\"utf-8\">\n"
-        h += "<title>\(esc(t("review.title"))) \(esc(courseId))</title>\n"
-        h += """
-            <style>
-            body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 1.5em; color: #111; }
-            section { page-break-after: always; margin-bottom: 2em; border-bottom: 1px solid #999; padding-bottom: 1em; }
-            .scan { position: relative; width: 100%; }
-            .scan img, .scan svg { width: 100%; display: block; }
-            .scan svg { position: absolute; left: 0; top: 0; height: 100%; }
-            table { border-collapse: collapse; margin: 0.5em 0; }
-            td, th { border: 1px solid #bbb; padding: 2px 6px; text-align: left; font-size: 0.9em; }
-            .sign { margin-top: 1.2em; }
-            </style>
-
-            """
-        h += "</head>\n<body>\n<h1>\(esc(t("review.title"))): \(esc(title ?? courseId))</h1>\n"
-        h += "<p>\(esc(t("review.intro", ["count": "\(entries.count)", "course": courseId])))</p>\n"
-        for (n, entry) in entries.enumerated() {
-            h += section(n + 1, entry)
-        }
-        h += "</body>\n</html>\n"
-        return h
-    }
-
-    private func section(_ number: Int, _ entry: Entry) -> String {
-        let key = entry.key
-        var h = "<section id=\"\(esc(key.caseId))\">\n"
-        h +=
-            "<h2>\(number). \(esc(key.caseId)) · \(esc(t("scenario." + key.scenario))) · \(esc(t("review.difficulty"))) \(key.difficulty.level)/5</h2>\n"
-        if let png = entry.png, let scan = key.scans.first {
-            h += "<div class=\"scan\"><img alt=\"scan\" src=\"data:image/png;base64,\(png.base64EncodedString())\">"
-            h +=
-                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(scan.widthPixels) \(scan.heightPixels)\" preserveAspectRatio=\"none\">"
-            for a in scan.anomalies {
-                h += maskPath(a)
-                h +=
-                    "<rect x=\"\(a.box.x)\" y=\"\(a.box.y)\" width=\"\(a.box.width)\" height=\"\(a.box.height)\" fill=\"none\" stroke=\"#ff2d2d\" stroke-width=\"4\"/>"
-                h +=
-                    "<text x=\"\(a.box.x)\" y=\"\(max(24, a.box.y - 6))\" font-size=\"28\" fill=\"#ff2d2d\">\(esc(a.anomalyId)) CNR \(a.contrastToNoise)</text>"
-            }
-            h += "</svg></div>\n"
-            h += "<p>\(esc(scan.profile)), \(scan.pixelPitchMM) mm, \(scan.widthPixels) × \(scan.heightPixels) px</p>\n"
-        } else {
-            h += "<p>\(esc(t("review.noScan")))</p>\n"
-        }
-        h += "<table>\n"
-        h += row(t("label.irregular"), t(key.irregular ? "label.yes" : "label.no"))
-        for a in key.anomalies {
-            let pixels = key.scans.first?.anomalies.first { $0.anomalyId == a.id }
-            h += row(
-                "\(a.id) · \(t("anomaly." + a.kind.rawValue))",
-                "\(t("zone." + a.zone.rawValue)) · \(t("threat." + a.threat.rawValue)) · \(a.material) · \(a.massKG) kg · "
-                    + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height) mm"
-                    + (pixels.map { " · CNR \($0.contrastToNoise)" } ?? ""))
-        }
-        h += row(
-            t("label.sealFindings"), key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
-        for stage in Stage.allCases {
-            guard let e = key.expectations[stage] else { continue }
-            h += row(
-                t("stage." + stage.rawValue),
-                t("disposition." + e.best.rawValue)
-                    + (e.acceptable.count > 1
-                        ? " ("
-                            + e.acceptable.filter { $0 != e.best }.map { t("disposition." + $0.rawValue) }.joined(
-                                separator: ", ") + ")" : ""))
-        }
-        h += row(
-            t("label.difficulty"),
-            key.difficulty.factors.filter { $0.value > 0 }
-                .map { "\(t("difficultyFactor." + $0.code.rawValue)) \($0.value)" }.joined(separator: ", "))
-        h += "</table>\n<ul>\n"
-        for item in key.rationale {
-            var p = item.parameters
-            for (name, prefix) in [
-                ("kind", "anomaly."), ("zone", "zone."), ("threat", "threat."), ("agency", "agency."),
-                ("indicator", "indicator."), ("explanation", "explanation."), ("method", "observation."),
-            ] {
-                if let v = p[name] { p[name] = t(prefix + v) }
-            }
-            h += "<li>\(esc(t("rationale." + item.code.rawValue, p)))</li>\n"
-        }
-        h += "</ul>\n<p class=\"sign\">\(esc(t("review.signOff")))</p>\n</section>\n"
-        return h
-    }
-
-    /// The anomaly's mask as one SVG path of its row runs.
-    private func maskPath(_ a: AnomalyPixels) -> String {
-        var d = ""
-        var index = 0
-        var inside = false
-        for run in a.maskRuns {
-            if inside, run > 0 {
-                var start = index
-                var left = run
-                while left > 0 {
-                    let row = start / max(1, a.box.width), column = start % max(1, a.box.width)
-                    let span = min(left, a.box.width - column)
-                    d += "M\(a.box.x + column) \(a.box.y + row)h\(span)v1h-\(span)z"
-                    start += span
-                    left -= span
-                }
-            }
-            index += run
-            inside.toggle()
-        }
-        return d.isEmpty ? "" : "<path d=\"\(d)\" fill=\"#ff2d2d\" fill-opacity=\"0.25\"/>"
-    }
-
-    private func row(_ label: String, _ value: String) -> String {
-        "<tr><th>\(esc(label))</th><td>\(esc(value))</td></tr>\n"
-    }
-
-    private func esc(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

@@ -164,10 +164,9 @@ func write(_ data: Data, to path: String?) {
         return
     }
     do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-        fail(
-            BundleError(
-                code: "io.write", file: path,
-                message: "Cannot write here (\(error.localizedDescription)); check the folder exists and is writable."))
+        var named = fileError(error) ?? BundleError(code: "io.unwritable", message: "Cannot write here.")
+        named.file = path
+        fail(named)
     }
 }
 
@@ -272,7 +271,9 @@ struct GradeCommand: ParsableCommand {
         }
         for (g, _) in graded {
             print("\(g.traineeId) · \(g.caseId) · \(workspace.localizer.text("mode.\(g.mode.rawValue)", language))")
-            for line in g.feedback.render({ workspace.localizer.text($0, language, $1) }) { print("  " + line) }
+            for line in g.feedback.render(language: language, { workspace.localizer.text($0, language, $1) }) {
+                print("  " + line)
+            }
             print()
         }
     }
@@ -685,7 +686,7 @@ struct CertificateVerifyCommand: ParsableCommand {
             printError("INVALID: \(file): \(error.message)")
             throw ExitCode(1)
         } catch {
-            printError("error: \(error.localizedDescription)")
+            printErrors(error)
             throw ExitCode(1)
         }
     }

@@ -44,54 +44,149 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the training server: the trainee workspace in the browser and its JSON API.",
         discussion: """
-            Prints the address to open. With --lan the server listens on every interface and prints this \
-            machine's addresses on the local network and a join code for the trainees' machines. Stop it with \
-            Ctrl-C. Accounts, courses and assignments come from `cargosim users`, `course import` and `assign`.
+            Prints the address to open. Without --lan it answers this machine only, over plain HTTP. With --lan \
+            it listens on every interface over HTTPS only (loopback too), with a self-signed certificate made on \
+            first start beside the database (<db>.tls/, renewed when it expires or the addresses change), and \
+            prints this machine's addresses on the local network, a join code for each and the certificate's \
+            SHA-256 fingerprint to compare with the browser's warning. Stop it with Ctrl-C. Accounts, courses \
+            and assignments come from `cargosim users`, `course import` and `assign`.
             """)
 
     @OptionGroup var database: DatabaseOptions
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The port (0: any free port, printed).") var port = 8080
-    @Flag(help: "Listen on the local network (0.0.0.0) and print the addresses trainees open.") var lan = false
+    @Flag(
+        help: """
+            Listen on the local network (0.0.0.0) over HTTPS with a self-signed certificate kept beside the \
+            database (<db>.tls/), and print the addresses trainees open with the certificate's fingerprint.
+            """) var lan = false
+    @Option(help: "Open connections at most (new ones wait while all are taken).") var maxConnections = 512
+    @Option(help: "Open connections from one address at most (more are closed at once).")
+    var maxConnectionsPerAddress = 64
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Give --port from 0 to 65535 (got \(port)).") }
         if lan && host != "127.0.0.1" { throw ValidationError("Give either --lan or --host, not both.") }
+        guard maxConnections >= 16 else { throw ValidationError("Give --max-connections of 16 or more.") }
+        guard maxConnectionsPerAddress >= 8 else {
+            throw ValidationError("Give --max-connections-per-address of 8 or more.")
+        }
     }
 
     func run() async throws {
         let workspace = try Workspace(assetOptions)
+        // The port first: a server that cannot listen must not create or change the database.
+        if let problem = portProblem(host: lan ? "0.0.0.0" : host, port: port) {
+            fail(BundleError(code: "serve.port", field: "port", value: "\(port)", message: problem))
+        }
         let storage = database.open()
         let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
         let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
+        let connections = ConnectionLimits(
+            maximumConnections: maxConnections, maximumConnectionsPerAddress: maxConnectionsPerAddress)
+            .clamped(toDescriptorLimit: raiseDescriptorLimit())
+        // Course making in the console: the catalogue and materials of Assets/, the starter curricula of Cases/
+        // next to it, and a private work folder beside the database.
+        let curricula = workspace.assets.deletingLastPathComponent().appendingPathComponent("Cases/curricula")
+        let making: CourseMaking?
+        do {
+            making = CourseMaking(
+                catalog: workspace.catalog, materials: try loadMaterials(workspace),
+                curricula: FileManager.default.fileExists(atPath: curricula.path) ? curricula : nil,
+                workDirectory: URL(fileURLWithPath: database.db + ".work", isDirectory: true))
+        } catch {
+            printError("warning: the console cannot make courses here (\(error)); importing still works.")
+            making = nil
+        }
+        _ = await storageCall(database.db) { try await storage.failUnfinishedJobs(at: now()) }
         let server = TrainingServer(
             .init(
                 storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,
-                version: generatorVersionText))
+                version: generatorVersionText, connections: connections, making: making))
         var logger = Logger(label: "cargosim.serve")
         logger.logLevel = .warning
         let bindHost = lan ? "0.0.0.0" : host
         let lan = self.lan, db = database.db
         let localizer = workspace.localizer, language = userLanguage()
-        let app = server.application(host: bindHost, port: port, logger: logger) { bound in
-            func text(_ key: String, _ parameters: [String: String] = [:]) -> String {
-                localizer.text(key, language, parameters)
+        @Sendable func text(_ key: String, _ parameters: [String: String] = [:]) -> String {
+            localizer.text(key, language, parameters)
+        }
+        let addresses = lan ? localNetworkAddresses() : []
+        // The network is HTTPS only; without --lan the server answers loopback alone, in plain HTTP.
+        var tls: TLSIdentity?
+        if lan {
+            let folder = URL(fileURLWithPath: db + ".tls", isDirectory: true)
+            do {
+                let (identity, created) = try TLSIdentity.loadOrCreate(in: folder, addresses: addresses)
+                if created { print(text("cli.tlsCreated", ["path": folder.path])) }
+                tls = identity
+            } catch {
+                fail(
+                    BundleError(
+                        code: "tls.identity", file: folder.path, message: "\(error); check the folder is writable."))
             }
-            var lines = [text("cli.serving", ["url": "http://\(lan ? "127.0.0.1" : bindHost):\(bound)/", "db": db])]
+        }
+        let scheme = tls == nil ? "http" : "https", fingerprint = tls?.fingerprint
+        let app = try server.application(host: bindHost, port: port, tls: tls, logger: logger) { bound in
+            var lines = [
+                text("cli.serving", ["url": "\(scheme)://\(lan ? "127.0.0.1" : bindHost):\(bound)/", "db": db])
+            ]
             if lan {
-                let addresses = localNetworkAddresses()
                 if addresses.isEmpty { lines.append(text("cli.noLanAddress")) }
                 for address in addresses {
                     lines.append(
                         text(
-                            "cli.lanAddress", ["url": "http://\(address):\(bound)/", "code": joinCode(address, bound)]))
+                            "cli.lanAddress",
+                            ["url": "\(scheme)://\(address):\(bound)/", "code": joinCode(address, bound)]))
                 }
             }
+            if let fingerprint { lines.append(text("cli.tlsFingerprint", ["fingerprint": fingerprint])) }
             lines.append(text("cli.stopServer"))
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
         try await app.runService()
+    }
+}
+
+/// Raises this process's soft limit of open files to its hard limit (at most 65,536) and returns the limit in
+/// force: the connection cap is kept below it, so that the server never runs out of descriptors.
+func raiseDescriptorLimit() -> Int {
+    var limit = rlimit()
+    guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+    let wanted = min(limit.rlim_max, 65_536)
+    if limit.rlim_cur < wanted {
+        var raised = limit
+        raised.rlim_cur = wanted
+        if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+    }
+    return Int(clamping: limit.rlim_cur)
+}
+
+/// Why the server could not listen on `host:port` (in use, not allowed, no such address), or nil when it can:
+/// a socket is bound there and closed again.
+func portProblem(host: String, port: Int) -> String? {
+    guard port != 0 else { return nil }
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var yes: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    guard inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host, &address.sin_addr) == 1 else { return nil }
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound != 0 else { return nil }
+    switch errno {
+    case EADDRINUSE:
+        return "Port \(port) is in use (another CargoSim server or another program listens there); stop it, or "
+            + "give another port with --port (make run: make run PORT=8081)."
+    case EACCES: return "Port \(port) needs administrator rights; give a port above 1023 with --port."
+    case EADDRNOTAVAIL: return "\(host) is not an address of this machine; give another --host."
+    default: return nil
     }
 }
 
@@ -138,18 +233,12 @@ func joinCode(_ address: String, _ port: Int) -> String {
 
 struct UsersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Add accounts to the server's database.",
-        subcommands: [UsersAddCommand.self, UsersImportCommand.self])
+        commandName: "users", abstract: "Add accounts to the server's database, or unlock one.",
+        subcommands: [UsersAddCommand.self, UsersImportCommand.self, UsersUnlockCommand.self])
 }
 
 extension Role: ExpressibleByArgument {}
 
-/// A random password a person can type: 14 letters and digits without look-alikes.
-func generatedPassword() -> String {
-    let alphabet = Array("abcdefghjkmnpqrstuvwxyzACDEFGHJKLMNPQRSTUVWXYZ23456789")
-    var generator = SystemRandomNumberGenerator()
-    return String((0..<14).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
-}
 
 struct UsersAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -191,6 +280,30 @@ struct UsersAddCommand: AsyncParsableCommand {
         print(
             "Added \(user.username) (\(user.role.rawValue), id \(user.id))"
                 + (password == nil ? "; password: \(secret)" : "."))
+    }
+}
+
+struct UsersUnlockCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "unlock",
+        abstract: "Clear an account's failed sign-ins from every address (a running server sees it at once).")
+
+    @Argument(help: "The username.") var username: String
+    @OptionGroup var database: DatabaseOptions
+
+    func run() async throws {
+        let storage = database.open()
+        guard await storageCall(database.db, { try await storage.credentials(username: username) }) != nil else {
+            fail(
+                BundleError(
+                    code: "users.unknown", file: database.db, field: "username", value: username,
+                    message: "No such user; check the name with the instructor's list of accounts."))
+        }
+        await storageCall(database.db) { try await storage.clearLoginFailures(username: username) }
+        await storageCall(database.db) {
+            try await storage.audit(AuditEntry(at: now(), actor: "cli", action: "user.unlock", detail: username))
+        }
+        print("Unlocked \(username): its failed sign-ins are cleared.")
     }
 }
 
@@ -241,154 +354,6 @@ struct UsersImportCommand: AsyncParsableCommand {
             try await storage.audit(
                 AuditEntry(at: now(), actor: "cli", action: "users.import", detail: "\(rows.count) from \(file)"))
         }
-    }
-}
-
-struct AccountRow {
-    var line: Int
-    var input: AccountInput
-    var cohort: String?
-    var generated: Bool
-}
-
-/// Reads the accounts CSV (RFC 4180: commas, double quotes, "" inside quotes).
-enum AccountCSV {
-    static let required = ["username", "displayName", "role", "language"]
-    static let optional = ["password", "cohort"]
-
-    static func parse(_ text: String, file: String) throws -> [AccountRow] {
-        let records = try records(text, file: file)
-        guard let header = records.first else {
-            throw BundleError(
-                code: "csv.empty", file: file,
-                message: "The file is empty; give a header line and one line per account.")
-        }
-        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-        for column in required where !names.contains(column) {
-            throw BundleError(
-                code: "csv.header", file: file, line: header.line, field: column,
-                message: "The header lacks this column; it needs " + required.joined(separator: ", ") + ".")
-        }
-        if let unknown = names.first(where: { !required.contains($0) && !optional.contains($0) }) {
-            throw BundleError(
-                code: "csv.header", file: file, line: header.line, field: unknown,
-                message: "Unknown column; use " + (required + optional).joined(separator: ", ") + ".")
-        }
-        var errors: [BundleError] = []
-        var rows: [AccountRow] = []
-        var seen: [String: Int] = [:]
-        for record in records.dropFirst() {
-            if record.fields.allSatisfy({ $0.isEmpty }) { continue }
-            guard record.fields.count == names.count else {
-                errors.append(
-                    BundleError(
-                        code: "csv.columns", file: file, line: record.line,
-                        message: "This line has \(record.fields.count) fields; the header has \(names.count)."))
-                continue
-            }
-            var value: [String: String] = [:]
-            for (name, field) in zip(names, record.fields) { value[name] = field.trimmingCharacters(in: .whitespaces) }
-            guard let role = Role(rawValue: value["role"]!) else {
-                errors.append(
-                    BundleError(
-                        code: "csv.role", file: file, line: record.line, field: "role", value: value["role"],
-                        message: "role: use admin, instructor or trainee."))
-                continue
-            }
-            let given = value["password"].flatMap { $0.isEmpty ? nil : $0 }
-            let input = AccountInput(
-                username: value["username"]!, displayName: value["displayName"]!, role: role,
-                password: given ?? generatedPassword(), language: value["language"]!)
-            if let problem = input.problem() {
-                errors.append(
-                    BundleError(
-                        code: "csv.\(problem.field)", file: file, line: record.line, field: problem.field,
-                        value: problem.field == "password" ? nil : value[problem.field],
-                        message: "\(problem.field): \(problem.message)"))
-                continue
-            }
-            if let first = seen[input.username] {
-                errors.append(
-                    BundleError(
-                        code: "csv.duplicate", file: file, line: record.line, field: "username", value: input.username,
-                        message: "username: already on line \(first); give each username once."))
-                continue
-            }
-            seen[input.username] = record.line
-            let cohort = value["cohort"].flatMap { $0.isEmpty ? nil : $0 }
-            rows.append(AccountRow(line: record.line, input: input, cohort: cohort, generated: given == nil))
-        }
-        if !errors.isEmpty { throw BundleErrors(errors) }
-        return rows
-    }
-
-    /// Splits the text into records with the line each starts on.
-    static func records(_ text: String, file: String) throws -> [(line: Int, fields: [String])] {
-        var out: [(line: Int, fields: [String])] = []
-        var fields: [String] = [], field = "", quoted = false, line = 1, start = 1, afterQuote = false
-        var iterator = text.unicodeScalars.makeIterator()
-        var pending: Unicode.Scalar? = nil
-        func next() -> Unicode.Scalar? {
-            if let p = pending { pending = nil; return p }
-            return iterator.next()
-        }
-        while let c = next() {
-            if quoted {
-                if c == "\"" {
-                    let following = next()
-                    if following == "\"" {
-                        field.unicodeScalars.append("\"")
-                    } else {
-                        quoted = false
-                        afterQuote = true
-                        pending = following
-                    }
-                } else {
-                    if c == "\n" { line += 1 }
-                    field.unicodeScalars.append(c)
-                }
-                continue
-            }
-            switch c {
-            case "\"":
-                guard field.isEmpty, !afterQuote else {
-                    throw BundleError(
-                        code: "csv.quote", file: file, line: line, field: "column \(fields.count + 1)",
-                        message: "A quote inside an unquoted field; quote the whole field and double the quote (\"\").")
-                }
-                quoted = true
-            case ",":
-                fields.append(field)
-                field = ""
-                afterQuote = false
-            case "\r": continue
-            case "\n":
-                fields.append(field)
-                out.append((start, fields))
-                fields = []
-                field = ""
-                afterQuote = false
-                line += 1
-                start = line
-            default:
-                guard !afterQuote else {
-                    throw BundleError(
-                        code: "csv.quote", file: file, line: line, field: "column \(fields.count + 1)",
-                        message: "Text after a closing quote; put a comma after the quoted field.")
-                }
-                field.unicodeScalars.append(c)
-            }
-        }
-        if quoted {
-            throw BundleError(
-                code: "csv.quote", file: file, line: start,
-                message: "A quoted field is never closed; add the closing quote.")
-        }
-        if !field.isEmpty || !fields.isEmpty {
-            fields.append(field)
-            out.append((start, fields))
-        }
-        return out
     }
 }
 
@@ -518,12 +483,15 @@ struct AssignCommand: AsyncParsableCommand {
             printError("Nothing was assigned.")
             Foundation.exit(1)
         }
-        for id in ids {
-            let assignment = await storageCall(database.db) {
-                try await storage.createAssignment(
-                    courseId: course, userId: id, mode: mode, at: now(), overridingModeConflict: overrideModeConflict)
-            }
-            print("Assignment \(assignment.id): course \(course) to user \(id) (\(mode.rawValue)).")
+        let made = await storageCall(database.db) {
+            try await storage.createGroup(
+                NewAssignmentGroup(courseId: course, mode: mode, cohort: cohort, createdBy: "cli"), userIds: ids,
+                overridingModeConflict: overrideModeConflict, at: now())
+        }
+        for assignment in made.assignments {
+            print(
+                "Assignment \(assignment.id) (class \(made.group.id)): course \(course) to user \(assignment.userId) "
+                    + "(\(mode.rawValue)).")
         }
         for other in conflicts {
             await storageCall(database.db) {
@@ -625,22 +593,37 @@ struct DemoSetupCommand: AsyncParsableCommand {
             let course = loaded[mode]!
             _ = await storageCall(course.courseId) { try await storage.importCourse(course, at: now()) }
         }
+        var traineeIds: [Int64] = []
         for (username, _, role) in Self.accounts where role == .trainee {
-            guard let user = await storageCall(database.db, { try await storage.credentials(username: username) })?.user
-            else { continue }
-            let existing = await storageCall(database.db) { try await storage.assignments(userId: user.id) }
-            for mode in AttemptMode.allCases {
-                let courseId = loaded[mode]!.courseId
+            if let user = await storageCall(database.db, { try await storage.credentials(username: username) })?.user {
+                traineeIds.append(user.id)
+            }
+        }
+        await storageCall(database.db) { try await storage.addToCohort("demo", userIds: traineeIds) }
+        // One class per mode: the demo trainees who do not hold the course yet (a database from before the
+        // mode rule may hold it in the other mode: left as it is).
+        for mode in AttemptMode.allCases {
+            let courseId = loaded[mode]!.courseId
+            var newcomers: [Int64] = []
+            for (username, _, role) in Self.accounts where role == .trainee {
+                guard
+                    let user = await storageCall(database.db, { try await storage.credentials(username: username) })?
+                        .user
+                else { continue }
+                let existing = await storageCall(database.db) { try await storage.assignments(userId: user.id) }
                 guard !existing.contains(where: { $0.courseId == courseId && $0.mode == mode }) else { continue }
-                // A database from before this rule may hold the course in the other mode; leave it as it is.
                 guard
                     await storageCall(
                         database.db, { try await storage.modeConflict(courseId: courseId, userId: user.id, mode: mode) })
                         == nil
                 else { continue }
-                _ = await storageCall(database.db) {
-                    try await storage.createAssignment(courseId: courseId, userId: user.id, mode: mode, at: now())
-                }
+                newcomers.append(user.id)
+            }
+            guard !newcomers.isEmpty else { continue }
+            _ = await storageCall(database.db) {
+                try await storage.createGroup(
+                    NewAssignmentGroup(courseId: courseId, mode: mode, cohort: "demo", createdBy: "demo-setup"),
+                    userIds: newcomers, overridingModeConflict: false, at: now())
             }
         }
         let language = userLanguage()

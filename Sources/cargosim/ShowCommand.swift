@@ -1,6 +1,7 @@
 import ArgumentParser
 import CargoModel
 import CaseBundle
+import CasePrint
 import Foundation
 
 struct ShowCommand: ParsableCommand {
@@ -79,13 +80,7 @@ struct ShowCommand: ParsableCommand {
         } catch {
             fail(error)
         }
-        let makers = Dictionary(workspace.catalog.sealMakers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let goods = Dictionary(
-            (workspace.catalog.commodities.map(\.description) + workspace.catalog.vagueDescriptions).map {
-                ($0.en, $0)
-            },
-            uniquingKeysWith: { a, _ in a })
-        let renderer = CaseText(localizer: workspace.localizer, lang: language, makerNames: makers, goodsTexts: goods)
+        let renderer = CaseText(localizer: workspace.localizer, lang: language, catalog: workspace.catalog)
         var lines = renderer.render(inspectionCase, through: stage)
         if let key { lines += renderer.render(key) }
         print(lines.joined(separator: "\n"))

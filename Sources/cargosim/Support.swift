@@ -65,9 +65,35 @@ func printErrors(_ error: any Error) {
         printError(single.description)
     } else if let generation = error as? GenerationError {
         printError("error: " + generation.description)
+    } else if let file = fileError(error) {
+        printError(file.description)
     } else {
         printError("error: \(error)")
     }
+}
+
+/// A file system error of Foundation's as a `BundleError` naming the file and the system's reason, with what to
+/// do (never Foundation's error domain and codes); nil for any other error.
+func fileError(_ error: any Error) -> BundleError? {
+    let ns = error as NSError
+    guard ns.domain == NSCocoaErrorDomain || ns.domain == NSPOSIXErrorDomain else { return nil }
+    let path = (ns.userInfo[NSFilePathErrorKey] as? String) ?? (ns.userInfo[NSURLErrorKey] as? URL)?.path
+    let underlying = (ns.userInfo[NSUnderlyingErrorKey] as? any Error).map { $0 as NSError }
+    let code =
+        ns.domain == NSPOSIXErrorDomain
+        ? Int32(ns.code) : underlying.flatMap { $0.domain == NSPOSIXErrorDomain ? Int32($0.code) : nil }
+    let fallback = ns.code == CocoaError.fileReadNoSuchFile.rawValue || ns.code == CocoaError.fileNoSuchFile.rawValue
+        ? "no such file or folder" : "the file system refused"
+    let reason = code.map { String(cString: strerror($0)) } ?? fallback
+    let reading = [
+        CocoaError.fileReadNoSuchFile.rawValue, CocoaError.fileReadNoPermission.rawValue,
+        CocoaError.fileReadUnknown.rawValue, CocoaError.fileReadCorruptFile.rawValue,
+    ].contains(ns.code)
+    return BundleError(
+        code: reading ? "io.unreadable" : "io.unwritable", file: path,
+        message: reading
+            ? "Cannot read this file (\(reason)); check the path and that you may read it."
+            : "Cannot write here (\(reason)); check that the folder exists, that you may write in it, and free space.")
 }
 
 func printError(_ text: String) {
@@ -106,12 +132,6 @@ struct ProgressBar {
     }
 }
 
-/// Seconds from an arbitrary monotonic origin.
-func monotonicSeconds() -> Double {
-    var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
-    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
-}
 
 /// A file mapped read-only into memory (unmapped when released): large inputs are read in place, without a copy.
 final class MappedFile {

@@ -38,6 +38,7 @@ struct ValidateCommand: ParsableCommand {
             guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 printError("\(path): error: No such file or folder; check the path.")
                 failures += 1
+                checked += 1
                 continue
             }
             let url = URL(fileURLWithPath: path)
@@ -98,7 +99,10 @@ struct ValidateCommand: ParsableCommand {
             }
         }
         if failures > 0 {
-            printError("\(failures) of \(checked) failed.")
+            printError(
+                checked == 1
+                    ? "The check failed; correct what is named above and run validate again."
+                    : "\(failures) of \(checked) failed; correct what is named above and run validate again.")
             throw ExitCode(1)
         }
     }

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// The starter library in `Cases/`, read as an instructor's files are: with the real catalogue.
-private enum Library {
+enum Library {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let assets = root.appendingPathComponent("Assets", isDirectory: true)

@@ -75,6 +75,21 @@ import Testing
         #expect(plan.filter(\.pinned).count == 2)
     }
 
+    @Test func includedSpecsCountTowardThePrevalence() throws {
+        // The foundation curriculum: 40 cases at prevalence 0.5 with two included concealments gave 21 + 19.
+        var mix = CurriculumMix(count: 40, prevalence: 0.5)
+        let pinned = [CaseSpec(scenario: .ripOnRipOff), CaseSpec(scenario: .falseFrontWall)]
+        for seed: CourseSeed in [1, 2, 3] {
+            let plan = planCourse(mix, included: pinned, seed: seed)
+            let irregular = plan.filter { $0.spec.scenario?.isIrregularByDefault == true }.count
+            #expect(irregular == 20 && plan.count - irregular == 20)
+        }
+        mix.count = 5
+        mix.prevalence = 0.2
+        let crowded = planCourse(mix, included: pinned, seed: 1)
+        #expect(crowded.filter { $0.spec.scenario?.isIrregularByDefault == true }.count == 2, "never fewer than included")
+    }
+
     @Test func mixValidationNamesTheField() {
         var mix = CurriculumMix(count: 0, prevalence: 1.5)
         mix.difficultyEnd = 9

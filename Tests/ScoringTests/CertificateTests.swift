@@ -132,5 +132,12 @@ import Testing
         let html = Certificates.html(payload, file: Self.file) { key, _ in key }
         #expect(html.contains(code))
         #expect(!html.contains("<script>") && html.contains("&lt;script&gt;"))
+        // The figures in reading order (not alphabetical), and lines for the signature and the place and date.
+        payload.figures = ["alpha": "0.8", "dPrime": "2.1", "cleanCases": "20", "hitRate": "0.9", "concealmentCases": "20"]
+        let ordered = Certificates.html(payload, file: Self.file) { key, _ in key }
+        let positions = ["figure.concealmentCases", "figure.cleanCases", "figure.hitRate", "figure.dPrime", "figure.alpha"]
+            .map { ordered.range(of: $0)!.lowerBound }
+        #expect(positions == positions.sorted())
+        #expect(ordered.contains("certificate.signature") && ordered.contains("certificate.placeAndDate"))
     }
 }

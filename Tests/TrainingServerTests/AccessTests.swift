@@ -25,6 +25,22 @@ import Testing
         let signedIn: [Who: Int] = [.otherTrainee: 200, .instructor: 200, .admin: 200, .owner: 200]
         let staff: [Who: Int] = [.instructor: 200, .admin: 200]
         let ownerOnly: (Int) -> [Who: Int] = { [.owner: $0] }
+        // Accounts no client signs in with, so that resetting their passwords ends no session of the walk.
+        var spare: [Role: User] = [:]
+        for (name, role) in [("spare-trainee", Role.trainee), ("spare-instructor", .instructor)] {
+            let input = AccountInput(
+                username: name, displayName: name, role: role, password: TestWorld.password, language: "en")
+            spare[role] = try await world.storage.createUser(input.newUser(cost: 4), at: world.clock.now())
+        }
+        // A class of the two trainees on the training course, for the class routes.
+        let (group, groupAssignments) = try await world.storage.createGroup(
+            NewAssignmentGroup(courseId: world.course.courseId, mode: .training, createdBy: "instructor"),
+            userIds: [world.users["trainee1"]!.id, world.users["trainee2"]!.id], overridingModeConflict: false,
+            at: world.clock.now())
+        let groupAid = groupAssignments[0].id
+        let firstCase = try world.inspectionCase(caseId)
+        let scanned = firstCase.screening == nil ? [:] : staff
+        let examined = firstCase.examination == nil ? [:] : staff
         let newUser: [String: Any] = [
             "username": "newbie", "displayName": "New Bie", "role": "trainee", "password": "long enough 1",
             "language": "pt",
@@ -45,7 +61,20 @@ import Testing
             Route(method: .post, path: base + "/decisions", body: decisionBody(.targeting), expected: ownerOnly(201)),
             Route(method: .get, path: "/api/courses", expected: staff),
             Route(method: .get, path: "/api/users", expected: staff),
-            Route(method: .post, path: "/api/users", body: newUser, expected: [.admin: 201]),
+            // Instructors enrol trainees (the second try of the same username is a conflict); staff accounts are
+            // the admin's.
+            Route(method: .post, path: "/api/users", body: newUser, expected: [.instructor: 201, .admin: 409]),
+            Route(
+                method: .post, path: "/api/users",
+                body: newUser.merging(["username": "newstaff", "role": "instructor"]) { $1 },
+                expected: [.instructor: 403, .admin: 201]),
+            Route(method: .get, path: "/api/cohorts", expected: staff),
+            Route(
+                method: .post, path: "/api/users/\(spare[.trainee]!.id)/password",
+                expected: [.instructor: 200, .admin: 200]),
+            Route(
+                method: .post, path: "/api/users/\(spare[.instructor]!.id)/password",
+                expected: [.instructor: 403, .admin: 200]),
             Route(
                 method: .post, path: "/api/assignments",
                 body: ["courseId": world.testCourse.courseId, "userIds": [world.users["trainee2"]!.id], "mode": "test"],
@@ -54,6 +83,18 @@ import Testing
             Route(method: .get, path: "/api/assignments/\(aid)/attempts.jsonl", expected: staff),
             Route(method: .post, path: "/api/assignments/\(aid)/release", expected: [.instructor: 204, .admin: 204]),
             Route(method: .get, path: "/api/audit?limit=5", expected: [.admin: 200]),
+            // Watching a class, the debrief and the printed packs: staff only.
+            Route(method: .get, path: "/api/groups/\(group.id)/progress", expected: staff),
+            Route(method: .get, path: "/api/groups/\(group.id)/report", expected: staff),
+            Route(method: .get, path: "/api/groups/\(group.id)/report.csv", expected: staff),
+            Route(method: .get, path: "/api/groups/\(group.id)/attempts/\(groupAid)/cases/\(caseId)", expected: staff),
+            Route(method: .get, path: "/api/groups/\(group.id)/cases/\(caseId)/files/scan.png", expected: scanned),
+            Route(method: .get, path: "/api/groups/\(group.id)/debrief/\(caseId)", expected: staff),
+            Route(method: .get, path: "/api/courses/\(world.course.courseId)/print/exercise", expected: staff),
+            Route(method: .get, path: "/api/courses/\(world.course.courseId)/print/guide", expected: staff),
+            Route(
+                method: .get, path: "/api/courses/\(world.course.courseId)/print/cases/\(caseId)/door.svg",
+                expected: examined),
             Route(method: .post, path: "/api/logout", expected: signedIn.mapValues { _ in 204 }),
         ]
         try await world.test { anonymous in

@@ -135,6 +135,10 @@ import Testing
             let trainee = try await anonymous.signedIn("trainee1")
             for stage in stages {
                 #expect(try await trainee.get(base).status == .ok)
+                if stage == .examination {
+                    let points = try world.inspectionCase(caseId).examination!.points
+                    _ = try await trainee.post(base + "/examine", ["points": [points[0].rawValue]])
+                }
                 let decided = try await trainee.post(base + "/decisions", decisionBody(stage))
                 #expect(decided.status == .created, "\(stage): \(decided.text)")
             }

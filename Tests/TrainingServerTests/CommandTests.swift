@@ -1,3 +1,4 @@
+import CargoModel
 import Foundation
 import Storage
 import Testing
@@ -66,6 +67,39 @@ import Testing
         #expect(users.map(\.displayName) == ["Pérez, Ana", "Bruno \"B\" Silva"])
         #expect(try await storage.assignments(userId: nil).count == 2)
         #expect(try await storage.credentials(username: "bruno")?.passwordHash.hasPrefix("$2") == true)
+    }
+
+    /// The password rule of the API holds for the command line too: blanks, the username, over 72 bytes.
+    @Test(arguments: ["        ", "carla-is-me", String(repeating: "ab", count: 36) + "c"])
+    func usersAddRefusesAWeakPassword(password: String) async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("db.sqlite").path
+        let (status, _, err) = try Binary.run([
+            "users", "add", "carla", "--password", password, "--bcrypt-cost", "4", "--db", db,
+        ])
+        #expect(status != 0 && err.contains("password"), "\(err)")
+        #expect(try await SQLiteStorage(path: db).users().isEmpty)
+    }
+
+    /// `users unlock` clears a username's failed sign-ins from every address.
+    @Test func usersUnlockClearsTheFailures() async throws {
+        let folder = try Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let db = folder.appendingPathComponent("db.sqlite").path
+        #expect(try Binary.run(["users", "add", "dora", "--bcrypt-cost", "4", "--db", db]).0 == 0)
+        let storage = try SQLiteStorage(path: db)
+        let time = Instant(millisecondsSinceEpoch: 1_790_000_000_000)
+        for address in ["10.0.0.7", "10.0.0.8"] {
+            try await storage.recordLoginFailure(username: "dora", address: address, at: time)
+        }
+        let (status, out, err) = try Binary.run(["users", "unlock", "dora", "--db", db])
+        #expect(status == 0 && out.contains("dora"), "\(err)")
+        let left = try await storage.loginFailures(
+            username: "dora", address: "10.0.0.7", since: Instant(millisecondsSinceEpoch: 0))
+        #expect(left.username == 0)
+        let unknown = try Binary.run(["users", "unlock", "nobody", "--db", db])
+        #expect(unknown.0 != 0 && unknown.2.contains("nobody"))
     }
 
     @Test func aCourseWithoutItsKeysIsNotImported() async throws {

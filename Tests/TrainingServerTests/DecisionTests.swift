@@ -160,6 +160,13 @@ import Testing
             #expect(try await instructor.request(.post, "/api/assignments/\(aid)/release").status == .noContent)
             let shown = try await trainee.get(base + "/feedback")
             #expect(shown.object["released"] as? Bool == true && shown.object["regions"] != nil)
+            // A region's box also comes in the shape a decision's marks use.
+            for region in shown.object["regions"] as? [[String: Any]] ?? [] {
+                let shape = region["shape"] as? [String: Any]
+                #expect(shape?["type"] as? String == "rectangle" && shape?["x"] as? Double == region["x"] as? Double)
+            }
+            let stages = shown.object["stages"] as? [[String: Any]] ?? []
+            #expect(stages.allSatisfy { ($0["acceptable"] as? [String])?.first == $0["expected"] as? String })
         }
     }
 

@@ -57,6 +57,10 @@ import Testing
         let forbidden = try Self.forbiddenStrings(world)
         #expect(forbidden.count > 16, "the fixture's keys should give distinctive strings: \(forbidden)")
         let other = world.assignments["trainee2"]![.training]!
+        // trainee1 is in a class too: its routes are the instructor's.
+        let (classGroup, _) = try await world.storage.createGroup(
+            NewAssignmentGroup(courseId: world.course.courseId, mode: .training, createdBy: "instructor"),
+            userIds: [world.users["trainee1"]!.id], overridingModeConflict: false, at: world.clock.now())
         try await world.test { anonymous in
             let trainee = try await anonymous.signedIn("trainee1")
             var seen: [(String, Client.Answer)] = []
@@ -69,6 +73,18 @@ import Testing
             try await fetch(.get, "/api/assignments/999999")
             try await fetch(.get, "/api/courses")
             try await fetch(.get, "/api/audit")
+            // The console's class and print routes: a trainee reaches none of them.
+            for gid in [classGroup.id, 999] {
+                for route in ["progress", "report", "report.csv", "debrief/\(world.caseIds()[0])"] {
+                    try await fetch(.get, "/api/groups/\(gid)/\(route)")
+                }
+                let aid = world.assignments["trainee1"]![.training]!
+                try await fetch(.get, "/api/groups/\(gid)/attempts/\(aid)/cases/\(world.caseIds()[0])")
+                try await fetch(.get, "/api/groups/\(gid)/cases/\(world.caseIds()[0])/files/scan.png")
+            }
+            for print in ["exercise", "guide", "cases/\(world.caseIds()[0])/scan.png"] {
+                try await fetch(.get, "/api/courses/\(world.course.courseId)/print/\(print)")
+            }
             for mode in AttemptMode.allCases {
                 let aid = world.assignments["trainee1"]![mode]!
                 try await fetch(.get, "/api/assignments/\(aid)")

@@ -185,7 +185,8 @@ struct TestWorld {
     let assignments: [String: [AttemptMode: Int64]]
     static let password = "correct horse 42"
 
-    static func make() async throws -> TestWorld {
+    /// `making`: the server can make courses (paperwork only, in a temporary work folder).
+    static func make(making: Bool = false) async throws -> TestWorld {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "cargosim-test-\(UUID().uuidString).sqlite"
         ).path
@@ -214,7 +215,14 @@ struct TestWorld {
         let server = TrainingServer(
             .init(
                 storage: storage, assets: Checkout.assets, localizer: Fixture.localizer,
-                clock: { [clock] in clock.now() }, bcryptCost: 4, version: "test"))
+                clock: { [clock] in clock.now() }, bcryptCost: 4, version: "test",
+                making: making
+                    ? CourseMaking(
+                        catalog: try CatalogLoader().load(from: Checkout.assets),
+                        materials: try MaterialTableLoader.load(from: Checkout.assets),
+                        curricula: Checkout.root.appendingPathComponent("Cases/curricula"),
+                        workDirectory: URL(fileURLWithPath: path + ".work"), renderScans: false)
+                    : nil))
         return TestWorld(
             server: server, storage: storage, clock: clock, course: course, testCourse: testCourse, users: users,
             assignments: assignments)

@@ -388,6 +388,10 @@ class WorkspaceTest:
 
     def submit_decision(self, expect_stage):
         b = self.b
+        # The button is in view without scrolling the page (it was pushed below the fold by 17 indicators).
+        b.d.execute_script("window.scrollTo(0, 0)")
+        bottom = b.js("return document.getElementById('decision-submit').getBoundingClientRect().bottom")
+        check(bottom <= b.js("return window.innerHeight"), f"the decision's button is below the fold ({bottom} px)")
         b.find("#decision-confirm").click()
         b.find("#decision-submit").click()
         if expect_stage == "feedback":
@@ -568,6 +572,20 @@ class WorkspaceTest:
         rows = b.finds("#feedback-stages tbody tr")
         check(len(rows) == 4, f"the feedback lists the four stages, not {len(rows)}")
         check("%" in b.find("#feedback-score").text, "the score is a percentage")
+        # "Right" exactly when the key accepts the decision, and the total's weighting is shown.
+        feedback_now = self.api("GET", f"/api/assignments/{aid}/cases/{cid}/feedback")["body"]
+        for row, stage in zip(rows, feedback_now["stages"]):
+            from selenium.webdriver.common.by import By
+
+            right = row.find_element(By.CSS_SELECTOR, "[data-right]").get_attribute("data-right") == "true"
+            accepted = stage["disposition"] in stage["acceptable"]
+            # A referral to the wrong agency is not right though referring is accepted.
+            check(right == accepted or (accepted and stage["disposition"] == "referToAgency"),
+                  f"{stage['stage']}: right only when accepted ({stage})")
+        parts = feedback_now["parts"]
+        check(abs(sum(p["score"] * p["share"] for p in parts) - feedback_now["score"]) < 1e-9,
+              f"the parts make the total: {parts} vs {feedback_now['score']}")
+        check(b.finds("#feedback-parts"), "the total's weighting is shown")
         b.wait(lambda: b.js("const l = document.querySelector('.viewer-loading'); return l && l.hidden;"),
                "the feedback scan", timeout=60)
         feedback = self.api("GET", f"/api/assignments/{aid}/cases/{cid}/feedback")["body"]
@@ -800,7 +818,7 @@ class WorkspaceTest:
         self.press("3")
         b.wait(lambda: b.find("#scan-canvas").get_attribute("data-view") == "colour", "the colour view")
         b.wait(lambda: b.js("const l = document.querySelector('.viewer-loading'); return l && l.hidden;"), "scan.png")
-        colour_path = os.path.join(self.server.course, "cases", cid, "scan.png")
+        colour_path = os.path.join(self.server.course, "stages", "screening", cid, "scan.png")
         cw, ch, channels, _, rows = read_png(colour_path, max(y for _, y in pixels))
         for x, y in pixels:
             want = list(rows[y][x * channels : x * channels + 3])
@@ -890,6 +908,21 @@ class WorkspaceTest:
         return (t["ox"] + (ix + 0.5) * t["zoom"], t["oy"] + (iy + 0.5) * t["zoom"])
 
 
+def report_failure(what, error, browser, server):
+    """Says what failed, with a screenshot of the moment, the browser's console and the server's log."""
+    print(f"{what} FAILED: {error}", file=sys.stderr)
+    if not isinstance(error, Failure):
+        traceback.print_exc()
+    if browser:
+        try:
+            print(f"screenshot of the failure: {browser.shot('failure')}", file=sys.stderr)
+        except Exception as shot_error:
+            print(f"(no screenshot: {shot_error})", file=sys.stderr)
+        for line in browser.console()[-20:]:
+            print(f"console: {line}", file=sys.stderr)
+    print(f"server log ({server.log_path}):\n{server.log_tail()}", file=sys.stderr)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cargosim", default=os.path.join(ROOT, ".build", "debug", "cargosim"))
@@ -926,17 +959,7 @@ def main():
             print(f"{name}: {value:,} bytes")
         return 0
     except Exception as error:
-        print(f"BROWSER TEST FAILED: {error}", file=sys.stderr)
-        if not isinstance(error, Failure):
-            traceback.print_exc()
-        if browser:
-            try:
-                print(f"screenshot of the failure: {browser.shot('failure')}", file=sys.stderr)
-            except Exception as shot_error:
-                print(f"(no screenshot: {shot_error})", file=sys.stderr)
-            for line in browser.console()[-20:]:
-                print(f"console: {line}", file=sys.stderr)
-        print(f"server log ({server.log_path}):\n{server.log_tail()}", file=sys.stderr)
+        report_failure("BROWSER TEST", error, browser, server)
         args.keep = True
         return 1
     finally:

@@ -9,6 +9,8 @@ export class APIError extends Error {
     this.status = status;
     this.code = body?.error?.code || 'internal';
     this.field = body?.error?.field;
+    /** Every problem of a refused form or file: [{field?, line?, message}] (console routes). */
+    this.problems = body?.error?.problems || [];
   }
 }
 
@@ -38,8 +40,31 @@ async function request(method, path, body) {
   return json;
 }
 
+/** Any JSON route of the API (the console's): `http.get('/api/groups')`, `http.post(path, body)`. */
+export const http = {
+  get: (path) => request('GET', path),
+  post: (path, body = {}) => request('POST', path, body),
+  put: (path, body = {}) => request('PUT', path, body),
+  del: (path) => request('DELETE', path),
+  /** A POST of raw bytes (an upload) with its content type. */
+  upload: async (path, blob, contentType) => {
+    const headers = { Accept: 'application/json', 'Content-Type': contentType };
+    if (csrfToken) headers['X-CSRF-Token'] = csrfToken;
+    const response = await fetch(path, { method: 'POST', headers, body: blob, credentials: 'same-origin' });
+    const text = await response.text();
+    let json = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (!response.ok) throw new APIError(response.status, json);
+    return json;
+  },
+};
+
 /** Raw bytes of a file route (scans); throws APIError on a non-2xx answer. */
-async function bytes(path) {
+export async function bytes(path) {
   const response = await fetch(path, { credentials: 'same-origin' });
   if (!response.ok) {
     let body = null;

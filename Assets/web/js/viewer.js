@@ -602,30 +602,38 @@ export class ScanViewer {
     this.drawOverlays(ctx);
   }
 
+  /** A rectangle in `colour` over a dark halo, so that it shows on the white open beam and on dark steel alike. */
+  outlinedRect(ctx, x, y, width, height, colour, dash = []) {
+    ctx.save();
+    ctx.setLineDash(dash);
+    ctx.lineWidth = 4;
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.75)';
+    ctx.strokeRect(x, y, width, height);
+    ctx.lineWidth = 2;
+    ctx.strokeStyle = colour;
+    ctx.strokeRect(x, y, width, height);
+    ctx.restore();
+  }
+
   drawOverlays(ctx) {
     ctx.lineWidth = 2;
     ctx.font = '600 12px system-ui, sans-serif';
     for (const region of this.regions) {
       const a = this.imageToScreen(region.x, region.y);
-      ctx.strokeStyle = '#ff3b3b';
-      ctx.setLineDash([6, 4]);
-      ctx.strokeRect(a.x, a.y, region.width * this.zoom, region.height * this.zoom);
-      ctx.setLineDash([]);
+      this.outlinedRect(ctx, a.x, a.y, region.width * this.zoom, region.height * this.zoom, '#ff3b3b', [6, 4]);
       if (region.label) this.label(ctx, region.label, a.x, a.y - 4, '#ff3b3b');
     }
     this.marks.forEach((mark, index) => {
       const a = this.imageToScreen(mark.x, mark.y);
-      ctx.strokeStyle = index === this.selected ? '#ffffff' : '#ffd23f';
-      ctx.strokeRect(a.x, a.y, mark.width * this.zoom, mark.height * this.zoom);
-      this.label(ctx, String(index + 1), a.x + 2, a.y + 14, ctx.strokeStyle);
+      // The selected mark in magenta: white vanished over the open beam.
+      const colour = index === this.selected ? '#ff4fd8' : '#ffd23f';
+      this.outlinedRect(ctx, a.x, a.y, mark.width * this.zoom, mark.height * this.zoom, colour);
+      this.label(ctx, String(index + 1), a.x + 2, a.y + 14, colour);
     });
     if (this.drag?.kind === 'mark') {
       const box = this.dragBox();
       const a = this.imageToScreen(box.x, box.y);
-      ctx.strokeStyle = '#ffd23f';
-      ctx.setLineDash([4, 3]);
-      ctx.strokeRect(a.x, a.y, box.width * this.zoom, box.height * this.zoom);
-      ctx.setLineDash([]);
+      this.outlinedRect(ctx, a.x, a.y, box.width * this.zoom, box.height * this.zoom, '#ffd23f', [4, 3]);
     }
     if (this.ruler) {
       const a = this.imageToScreen(this.ruler.x0, this.ruler.y0);

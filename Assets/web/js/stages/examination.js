@@ -12,7 +12,7 @@ export function observationText(o) {
   return t(`observation.${o.code}`, params);
 }
 
-function sealPanel(seal) {
+export function sealPanel(seal) {
   if (!seal) return null;
   const vvtt = seal.check ? ['view', 'verify', 'tug', 'twist'].map((k) => `${t(`label.${k}`)} ${seal.check[k] ? '✓' : '✗'}`).join(' · ') : null;
   return panel(

@@ -1,7 +1,7 @@
 // Screening: the radiation portal reading and the scan viewer on the real 16-bit data; the decision
 // carries the regions marked on the scan.
-import { el, facts } from '../dom.js';
-import { t, number } from '../i18n.js';
+import { el, facts, table } from '../dom.js';
+import { t, number, localized } from '../i18n.js';
 import { ScanViewer } from '../viewer.js';
 import { decodePNG } from '../png.js';
 import { loadCalibration } from '../materials.js';
@@ -78,7 +78,7 @@ export async function renderScreening(work, context) {
     return {};
   }
   const host = el('section', { 'aria-label': t('web.viewer.title'), id: 'viewer' });
-  work.append(host);
+  work.append(host, declaredPanel(context.view.case.targeting.billOfLading));
   const viewer = await mountViewer(host, context, {
     marks: savedMarks(context),
     readOnly: context.readOnly,
@@ -86,6 +86,23 @@ export async function renderScreening(work, context) {
   });
   viewer.canvas.focus({ preventScroll: true });
   return { viewer, teardown: () => viewer.destroy() };
+}
+
+/** What the papers declare, next to the scan: an analyst reads the image against the manifest. */
+function declaredPanel(bl) {
+  const rows = bl.goods.map((g) => [
+    localized(g.description),
+    g.hsCode,
+    `${number(g.packageCount)} ${t(`package.${g.packageKind}`)}`,
+    el('span', { class: 'num' }, number(g.grossKG)),
+    el('span', { class: 'num' }, number(g.volumeM3, 1)),
+  ]);
+  return el(
+    'details',
+    { class: 'panel compact', id: 'screening-papers', open: true },
+    el('summary', {}, el('strong', {}, t('web.screening.declared')), ' ', el('span', { class: 'muted' }, `${bl.containerType} · ${t('label.vgm')} ${number(bl.vgm.kg)} kg · ${t('label.totalGross')} ${number(bl.declaredCargoGrossKG)} kg`)),
+    table([t('label.description'), t('label.hsCode'), t('label.packages'), t('label.grossKG'), t('web.targeting.volumeM3')], rows, { class: 'compact' }),
+  );
 }
 
 export function screeningDecision(form, context, desk) {

@@ -187,7 +187,8 @@ export function targetingDecision(form) {
     { legend: t('web.decision.indicators') },
   );
   flags.node.querySelectorAll('label').forEach((label, i) => label.setAttribute('title', t(`indicator.${INDICATORS[i]}.help`)));
-  form.append(el('p', { class: 'hint' }, t('web.decision.indicatorsHint')), flags.node, choice.node);
+  // The decision first: with 17 indicators below it the disposition and the button stay in view.
+  form.append(choice.node, el('p', { class: 'hint' }, t('web.decision.indicatorsHint')), flags.node);
   return () => {
     const disposition = choice.value();
     if (!disposition) return { error: t('web.decision.chooseDisposition') };

@@ -1,24 +1,50 @@
 import CargoModel
 import CaseBundle
+import CaseGeneration
+import Scoring
 
-/// Renders a case (and, for instructors, its key) as text a person reads, in one language.
-struct CaseText {
-    let localizer: Localizer
-    let lang: String
+/// Renders a case (and, for instructors, its key) as text a person reads, in one language: the lines `cargosim show`
+/// prints, and the phrases the printed packs (`PaperExercise`, `MarkingGuide`) put in their tables.
+public struct CaseText: Sendable {
+    /// The translation tables.
+    public let localizer: Localizer
+    /// `en`, `es` or `pt`.
+    public let lang: String
     /// Seal makers' names by id, from the catalogue.
-    var makerNames: [String: String] = [:]
+    public var makerNames: [String: String] = [:]
     /// Goods descriptions by their English text, to quote documents in the reader's language.
-    var goodsTexts: [String: LocalizedText] = [:]
+    public var goodsTexts: [String: LocalizedText] = [:]
 
-    private func quoted(_ text: String) -> String { goodsTexts[text]?.text(in: lang) ?? text }
+    /// Text in `lang`, naming seal makers and quoting goods through the given maps (ids and English text otherwise).
+    public init(
+        localizer: Localizer, lang: String, makerNames: [String: String] = [:],
+        goodsTexts: [String: LocalizedText] = [:]
+    ) {
+        self.localizer = localizer
+        self.lang = lang
+        self.makerNames = makerNames
+        self.goodsTexts = goodsTexts
+    }
 
-    private func maker(_ id: String) -> String { makerNames[id] ?? id }
-    private func font(_ name: String) -> String { localizer.has("font." + name) ? t("font." + name) : name }
+    /// The names the catalogue gives seal makers and goods, for quoting documents in the reader's language.
+    public init(localizer: Localizer, lang: String, catalog: Catalog) {
+        self.init(
+            localizer: localizer, lang: lang,
+            makerNames: Dictionary(catalog.sealMakers.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a }),
+            goodsTexts: Dictionary(
+                (catalog.commodities.map(\.description) + catalog.vagueDescriptions).map { ($0.en, $0) },
+                uniquingKeysWith: { a, _ in a }))
+    }
 
-    private func t(_ key: String, _ parameters: [String: String] = [:]) -> String {
+    func quoted(_ text: String) -> String { goodsTexts[text]?.text(in: lang) ?? text }
+
+    func maker(_ id: String) -> String { makerNames[id] ?? id }
+    func font(_ name: String) -> String { localizer.has("font." + name) ? t("font." + name) : name }
+
+    func t(_ key: String, _ parameters: [String: String] = [:]) -> String {
         localizer.text(key, lang, parameters)
     }
-    private func label(_ name: String) -> String { t("label." + name) }
+    func label(_ name: String) -> String { t("label." + name) }
 
     func number(_ value: Int) -> String {
         let separator: Character = lang == "en" ? "," : "."
@@ -44,7 +70,7 @@ struct CaseText {
         return number(thousandths / 1000) + (lang == "en" ? "." : ",") + fraction
     }
 
-    private func party(_ party: Party) -> String {
+    func party(_ party: Party) -> String {
         var facts = ["\(party.city), \(party.country)"]
         if party.trustedTrader != .none { facts.append(t("trustedTrader." + party.trustedTrader.rawValue)) }
         facts.append("\(label("yearsTrading")): \(party.yearsTrading)")
@@ -53,12 +79,17 @@ struct CaseText {
         return party.name + " (" + facts.joined(separator: " · ") + ")"
     }
 
-    private func port(_ port: PortRef) -> String { "\(port.name) (\(port.locode))" }
+    func port(_ port: PortRef) -> String { "\(port.name) (\(port.locode))" }
+
+    /// An instant to the minute, for reading on paper: `2026-04-26 18:29 UTC`.
+    func time(_ instant: Instant) -> String {
+        String(instant.description.prefix(16)).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
 
     private func heading(_ text: String) -> String { "\n== " + text + " ==" }
 
     /// The case up to and including `through` (all stages by default).
-    func render(_ c: InspectionCase, through last: Stage? = nil) -> [String] {
+    public func render(_ c: InspectionCase, through last: Stage? = nil) -> [String] {
         var lines: [String] = []
         let shown = c.stages.filter { last == nil || $0 <= last! }
         lines.append(
@@ -138,7 +169,7 @@ struct CaseText {
         if !bl.amendments.isEmpty {
             lines.append(
                 "\(label("amendments")): "
-                    + bl.amendments.map { "\(amendedField($0.field)) (\($0.filedAt))" }
+                    + bl.amendments.map { "\(amendedField($0.field)) (\(readable($0.filedAt)))" }
                     .joined(separator: "; "))
         }
         for seal in c.targeting.seals {
@@ -149,7 +180,7 @@ struct CaseText {
         lines.append("\(label("sealLog")):")
         for entry in c.targeting.sealLog {
             var row =
-                "  \(entry.time) · \(t("sealEvent." + entry.event.rawValue)) · \(t("sealActor." + entry.actor.rawValue)) · "
+                "  \(readable(entry.time)) · \(t("sealEvent." + entry.event.rawValue)) · \(t("sealActor." + entry.actor.rawValue)) · "
                 + "\(entry.place) · \(label("numberRead")): \(entry.numberRead)"
             if let check = entry.check { row += " · \(label("vvtt")): " + vvtt(check) }
             row += " · \(label("recordedBy")): \(entry.recordedBy)"
@@ -171,22 +202,11 @@ struct CaseText {
             for point in exam.points {
                 lines.append("\(t("point." + point.rawValue)):")
                 for observation in exam.observations where observation.point == point {
-                    var parameters = observation.parameters(in: lang)
-                    if let found = parameters["found"] {
-                        if observation.code == .sealMakerMarkDiffers { parameters["found"] = maker(found) }
-                        if observation.code == .sealFontDiffers { parameters["found"] = font(found) }
-                    }
-                    lines.append("  - " + t("observation." + observation.code.rawValue, parameters))
+                    lines.append("  - " + self.observation(observation))
                 }
             }
-            let s = exam.seal
-            var seal =
-                "\(label("sealAsFound")): \(s.numberRead) · \(t("sealClass." + s.securityClass.rawValue)) · \(t("sealKind." + s.kind.rawValue)) · "
-                + "\(label("makerMark")): \(maker(s.makerMark)) · \(label("font")): \(font(s.font))"
-            if let bolt = s.boltNumber { seal += " · \(label("boltNumber")): \(bolt)" }
-            if let bush = s.bushNumber { seal += " · \(label("bushNumber")): \(bush)" }
-            lines.append(seal)
-            lines.append("\(label("vvtt")): " + vvtt(s.check))
+            lines.append("\(label("sealAsFound")): " + sealAsFound(exam.seal))
+            lines.append("\(label("vvtt")): " + vvtt(exam.seal.check))
             if let m = exam.doorMarkings {
                 lines.append(
                     "\(label("doorMarkings")): \(label("maxGross")) \(number(m.maxGrossKG)) kg · \(label("containerTare")) "
@@ -212,93 +232,134 @@ struct CaseText {
         return lines
     }
 
+    /// An instant as people read it in a log: `2026-06-27 18:38 UTC` (the case's times are UTC).
+    func readable(_ instant: Instant) -> String {
+        let text = instant.description  // 2026-06-27T18:38:00.000Z
+        guard text.count >= 16 else { return text }
+        return text.prefix(10) + " " + text.dropFirst(11).prefix(5) + " UTC"
+    }
+
+    /// What an examination point showed, as a sentence.
+    func observation(_ observation: Observation) -> String {
+        var parameters = observation.parameters(in: lang)
+        if let found = parameters["found"] {
+            if observation.code == .sealMakerMarkDiffers { parameters["found"] = maker(found) }
+            if observation.code == .sealFontDiffers { parameters["found"] = font(found) }
+        }
+        return t("observation." + observation.code.rawValue, parameters)
+    }
+
+    /// The seal as read at the door: number, class, kind, maker's mark, lettering, bolt and bush numbers.
+    func sealAsFound(_ s: ObservedSeal) -> String {
+        var seal =
+            "\(s.numberRead) · \(t("sealClass." + s.securityClass.rawValue)) · \(t("sealKind." + s.kind.rawValue)) · "
+            + "\(label("makerMark")): \(maker(s.makerMark)) · \(label("font")): \(font(s.font))"
+        if let bolt = s.boltNumber { seal += " · \(label("boltNumber")): \(bolt)" }
+        if let bush = s.bushNumber { seal += " · \(label("bushNumber")): \(bush)" }
+        return seal
+    }
+
     /// The label of an amended field (`goods[0].description` → the word for description).
-    private func amendedField(_ field: String) -> String {
+    func amendedField(_ field: String) -> String {
         let name = field.split(separator: ".").last.map(String.init) ?? field
         let key = "label." + (name.contains("[") ? String(name.prefix { $0 != "[" }) : name)
         return localizer.has(key) ? t(key) : field
     }
 
-    private func vvtt(_ check: VVTTCheck) -> String {
+    func vvtt(_ check: VVTTCheck) -> String {
         [("view", check.view), ("verify", check.verify), ("tug", check.tug), ("twist", check.twist)]
             .map { "\(label($0.0)) \($0.1 ? "✓" : "✗")" }.joined(separator: " ")
     }
 
     /// The answer key, for the instructor.
-    func render(_ key: AnswerKey) -> [String] {
+    public func render(_ key: AnswerKey) -> [String] {
         var lines = [heading(label("answerKey"))]
         lines.append(
             "\(label("scenario")): \(t("scenario." + key.scenario)) · \(label("irregular")): \(label(key.irregular ? "yes" : "no"))"
                 + (key.threat.map { " · \(label("threat")): \(t("threat." + $0.rawValue))" } ?? ""))
-        lines.append(
-            "\(label("difficulty")): \(key.difficulty.level)/5 ("
-                + key.difficulty.factors.filter { $0.value > 0 }
-                .map { "\(t("difficultyFactor." + $0.code.rawValue)) \(decimal($0.value))" }.joined(separator: ", ")
-                + ")")
+        lines.append("\(label("difficulty")): " + difficulty(key))
         lines.append("\(label("expectations")):")
-        for stage in Stage.allCases {
-            guard let e = key.expectations[stage] else { continue }
-            func name(_ disposition: Disposition) -> String {
-                t("disposition." + disposition.rawValue)
-                    + (disposition == .referToAgency ? e.agency.map { " (\(t("agency." + $0.rawValue)))" } ?? "" : "")
-            }
-            let others = e.acceptable.filter { $0 != e.best }.map(name)
-            lines.append(
-                "  \(t("stage." + stage.rawValue)): \(label("best")) \(name(e.best))"
-                    + (others.isEmpty ? "" : " · \(label("acceptable")): " + others.joined(separator: ", ")))
+        for (stage, expectation) in expectations(key) {
+            lines.append("  \(t("stage." + stage.rawValue)): \(expectation)")
         }
-        lines.append(
-            "\(label("indicators")): "
-                + (key.indicators.isEmpty
-                    ? label("none")
-                    : key.indicators.map {
-                        t("indicator." + $0.code.rawValue) + ($0.harmless ? " (\(label("harmless")))" : "")
-                    }.joined(separator: "; ")))
+        lines.append("\(label("indicators")): " + indicators(key))
         lines.append("\(label("anomalies")):" + (key.anomalies.isEmpty ? " " + label("none") : ""))
-        for a in key.anomalies {
-            lines.append(
-                "  \(a.id) \(t("anomaly." + a.kind.rawValue)) · \(label("zone")): \(t("zone." + a.zone.rawValue)) · "
-                    + "\(label("material")): \(a.material) · \(label("massKG")): \(number(a.massKG)) · \(label("geometryMM")): "
-                    + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height)")
-        }
+        for a in key.anomalies { lines.append("  \(a.id) " + anomaly(a)) }
         lines.append("\(label("discrepancies")):" + (key.discrepancies.isEmpty ? " " + label("none") : ""))
-        for d in key.discrepancies {
-            let observed =
-                localizer.has("observation." + d.observed) ? t("observation." + d.observed) : quoted(d.observed)
-            lines.append(
-                "  \(t("discrepancy." + d.code.rawValue)): \(d.documentedIn) = \(quoted(d.documented)) ≠ \(d.observedIn) = \(observed)"
-            )
-        }
-        lines.append(
-            "\(label("sealFindings")): "
-                + key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", "))
-        lines.append(
-            "\(label("essentialPoints")): "
-                + key.examination.essentialPoints.map { t("point." + $0.rawValue) }.joined(separator: ", "))
-        lines.append(
-            "\(label("evidenceSteps")): "
-                + key.evidenceSteps.enumerated().map { "\($0.offset + 1). " + t("evidenceStep." + $0.element.rawValue) }
-                .joined(separator: " "))
+        for d in key.discrepancies { lines.append("  " + discrepancy(d)) }
+        lines.append("\(label("sealFindings")): " + sealFindings(key))
+        lines.append("\(label("essentialPoints")): " + essentialPoints(key))
+        lines.append("\(label("evidenceSteps")): " + evidenceSteps(key))
         lines.append("\(label("rationale")):")
-        for item in key.rationale {
-            var parameters = item.parameters(in: lang)
-            if let indicator = parameters["indicator"] { parameters["indicator"] = t("indicator." + indicator) }
-            if let explanation = parameters["explanation"] {
-                parameters["explanation"] = t("explanation." + explanation)
-            }
-            for name in ["kind"] { if let v = parameters[name] { parameters[name] = t("anomaly." + v) } }
-            for name in ["zone"] { if let v = parameters[name] { parameters[name] = t("zone." + v) } }
-            for name in ["threat"] { if let v = parameters[name] { parameters[name] = t("threat." + v) } }
-            if let v = parameters["agency"] { parameters["agency"] = t("agency." + v) }
-            if let v = parameters["method"] { parameters["method"] = t("observation." + v) }
-            if let v = parameters["programme"] { parameters["programme"] = t("trustedTrader." + v) }
-            if let v = parameters["signs"] {
-                parameters["signs"] = v.split(separator: ",").map { t("observation." + $0) }.joined(separator: "; ")
-            }
-            lines.append("  - " + t("rationale." + item.code.rawValue, parameters))
-        }
+        for line in rationale(key) { lines.append("  - " + line) }
         lines.append("\(label("seed")): \(key.seed)")
         return lines
+    }
+
+    // MARK: Phrases of the key (the text above and the marking guide's tables)
+
+    /// "3/5 (factor 0.40, …)".
+    func difficulty(_ key: AnswerKey) -> String {
+        "\(key.difficulty.level)/5 ("
+            + key.difficulty.factors.filter { $0.value > 0 }
+            .map { "\(t("difficultyFactor." + $0.code.rawValue)) \(decimal($0.value))" }.joined(separator: ", ") + ")"
+    }
+
+    /// Per stage the key expects a decision at, in stage order: the best disposition and the others it accepts.
+    func expectations(_ key: AnswerKey) -> [(Stage, String)] {
+        Stage.allCases.compactMap { stage in
+            guard let e = key.expectations[stage] else { return nil }
+            let others = e.acceptable.filter { $0 != e.best }.map { disposition($0, agency: e.agency) }
+            return (
+                stage,
+                "\(label("best")): \(disposition(e.best, agency: e.agency))"
+                    + (others.isEmpty ? "" : " · \(label("acceptable")): " + others.joined(separator: ", "))
+            )
+        }
+    }
+
+    /// A disposition's name, with the agency for a referral.
+    func disposition(_ disposition: Disposition, agency: Agency?) -> String {
+        t("disposition." + disposition.rawValue)
+            + (disposition == .referToAgency ? agency.map { " (\(t("agency." + $0.rawValue)))" } ?? "" : "")
+    }
+
+    func indicators(_ key: AnswerKey) -> String {
+        key.indicators.isEmpty
+            ? label("none")
+            : key.indicators.map { t("indicator." + $0.code.rawValue) + ($0.harmless ? " (\(label("harmless")))" : "") }
+                .joined(separator: "; ")
+    }
+
+    /// An anomaly's kind, zone, material, mass and box in container millimetres.
+    func anomaly(_ a: Anomaly) -> String {
+        "\(t("anomaly." + a.kind.rawValue)) · \(label("zone")): \(t("zone." + a.zone.rawValue)) · "
+            + "\(label("material")): \(a.material) · \(label("massKG")): \(number(a.massKG)) · \(label("geometryMM")): "
+            + "x \(a.box.x) y \(a.box.y) z \(a.box.z), \(a.box.length)×\(a.box.width)×\(a.box.height)"
+    }
+
+    func discrepancy(_ d: Discrepancy) -> String {
+        let observed = localizer.has("observation." + d.observed) ? t("observation." + d.observed) : quoted(d.observed)
+        return
+            "\(t("discrepancy." + d.code.rawValue)): \(d.documentedIn) = \(quoted(d.documented)) ≠ \(d.observedIn) = \(observed)"
+    }
+
+    func sealFindings(_ key: AnswerKey) -> String {
+        key.sealFindings.map { t("sealFinding." + $0.rawValue) }.joined(separator: ", ")
+    }
+
+    func essentialPoints(_ key: AnswerKey) -> String {
+        key.examination.essentialPoints.map { t("point." + $0.rawValue) }.joined(separator: ", ")
+    }
+
+    func evidenceSteps(_ key: AnswerKey) -> String {
+        key.evidenceSteps.enumerated().map { "\($0.offset + 1). " + t("evidenceStep." + $0.element.rawValue) }
+            .joined(separator: " ")
+    }
+
+    /// The key's reasons as sentences, as the feedback gives them (`Feedback.line`).
+    public func rationale(_ key: AnswerKey) -> [String] {
+        key.rationale.map { Feedback.line(of: $0, language: lang) { localizer.text($0, lang, $1) } }
     }
 }
 
