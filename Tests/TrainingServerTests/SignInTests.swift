@@ -197,7 +197,7 @@ import Testing
     /// The store's failures outlive the server: a new server on the same database keeps the lock-out.
     @Test func aLockOutOutlivesARestart() async throws {
         let world = try await TestWorld.make()
-        try await Application(router: world.server.router()).test(.router) { raw in
+        try await Application(router: world.server.router(), logger: quietLogger).test(.router) { raw in
             let client = Client(client: raw)
             for _ in 0..<5 {
                 _ = try await client.post("/api/login", ["username": "trainee1", "password": "nope nope"])
@@ -209,7 +209,7 @@ import Testing
             .init(
                 storage: storage, assets: Checkout.assets, localizer: Fixture.localizer,
                 clock: { [clock = world.clock] in clock.now() }, bcryptCost: 4, version: "test"))
-        try await Application(router: restarted.router()).test(.router) { raw in
+        try await Application(router: restarted.router(), logger: quietLogger).test(.router) { raw in
             let client = Client(client: raw)
             let answer = try await client.post("/api/login", ["username": "trainee1", "password": TestWorld.password])
             #expect(answer.status == .tooManyRequests)
