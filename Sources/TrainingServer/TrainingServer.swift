@@ -101,6 +101,8 @@ public final class TrainingServer: Sendable {
     /// `Secure` (served over HTTPS).
     public func router(secureCookies: Bool = false) -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
+        // Outermost: the line is written with the status the error middleware gave.
+        router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: StaticFilesMiddleware(assets: configuration.assets))
         addAccountRoutes(to: router, secureCookies: secureCookies)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 
 #if canImport(CMalloc)
     import CMalloc
@@ -29,6 +30,8 @@ struct CargoSim: AsyncParsableCommand {
 
     static func main() async {
         keepFreedMemory()
+        // Logs (the server's request lines, warnings) go to standard error; standard output stays for results.
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         await main(nil)
     }
 }

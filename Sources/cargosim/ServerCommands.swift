@@ -60,6 +60,11 @@ struct ServeCommand: AsyncParsableCommand {
             Listen on the local network (0.0.0.0) over HTTPS with a self-signed certificate kept beside the \
             database (<db>.tls/), and print the addresses trainees open with the certificate's fingerprint.
             """) var lan = false
+    @Option(
+        help: ArgumentHelp(
+            "What the server logs on standard error: info (a line per request: method, path, status, time), "
+                + "warning, error, or debug.", valueName: "level"))
+    var logLevel: String = "info"
     @Option(help: "Open connections at most (new ones wait while all are taken).") var maxConnections = 512
     @Option(help: "Open connections from one address at most (more are closed at once).")
     var maxConnectionsPerAddress = 64
@@ -67,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Give --port from 0 to 65535 (got \(port)).") }
+        guard ["debug", "info", "warning", "error"].contains(logLevel) else {
+            throw ValidationError("Give --log-level as debug, info, warning or error (got \(logLevel)).")
+        }
         if lan && host != "127.0.0.1" { throw ValidationError("Give either --lan or --host, not both.") }
         guard maxConnections >= 16 else { throw ValidationError("Give --max-connections of 16 or more.") }
         guard maxConnectionsPerAddress >= 8 else {
@@ -105,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
                 storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,
                 version: generatorVersionText, connections: connections, making: making))
         var logger = Logger(label: "cargosim.serve")
-        logger.logLevel = .warning
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let bindHost = lan ? "0.0.0.0" : host
         let lan = self.lan, db = database.db
         let localizer = workspace.localizer, language = userLanguage()

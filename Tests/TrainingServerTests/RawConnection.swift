@@ -219,7 +219,7 @@ extension TestWorld {
     func live<T: Sendable>(_ body: @Sendable (_ port: Int) async throws -> T) async throws -> T {
         defer { removeDatabase(storage.path) }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try server.application(host: "127.0.0.1", port: 0) { port in continuation.yield(port) }
+        let app = try server.application(host: "127.0.0.1", port: 0, logger: quietLogger) { port in continuation.yield(port) }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             let services = ServiceGroup(
                 configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))

@@ -1,3 +1,4 @@
+import Logging
 import CargoModel
 import CaseBundle
 import Foundation
@@ -228,7 +229,7 @@ struct TestWorld {
             assignments: assignments)
     }
 
-    var application: some ApplicationProtocol { Application(router: server.router()) }
+    var application: some ApplicationProtocol { Application(router: server.router(), logger: quietLogger) }
 
     /// Runs `body` against the router in process, then deletes the temporary database.
     func test<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
@@ -304,3 +305,10 @@ func decisionBody(_ stage: Stage, disposition: Disposition? = nil) -> [String: A
     let chosen = disposition ?? Disposition.options(at: stage).first { $0 != .referToAgency }!
     return ["stage": stage.rawValue, "disposition": chosen.rawValue]
 }
+
+/// The tests' server logger: warnings and errors only (a line per request at `info` would bury the test output).
+let quietLogger: Logger = {
+    var logger = Logger(label: "cargosim.test")
+    logger.logLevel = .warning
+    return logger
+}()
