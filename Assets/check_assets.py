@@ -121,6 +121,10 @@ SCORING_KEYS = {
                                       "supervisedDelivery", "pass", "fail"]},
     "reason.casesOfKind": {"kind"},
     "decision.granted": {"subject", "role", "policy"}, "decision.refused": {"subject", "role", "policy"},
+    "evidence.notCounted": {"trainee", "attempts", "distinct", "training", "repeats", "lines"},
+    "evidence.ignored.trainingMode": {"file", "line", "caseId"},
+    "evidence.ignored.repeatedCase": {"file", "line", "caseId", "counted"},
+    "evidence.counted": {"distinct", "ignored"},
 }
 
 # ---------------------------------------------------------------------------------------------

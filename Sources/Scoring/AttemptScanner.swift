@@ -798,7 +798,13 @@ public struct AttemptScanner {
         guard hasCase else { throw missing("caseId") }
         guard hasHash else { throw missing("courseHash") }
         guard hasTrainee else { throw missing("traineeId") }
-        guard hasMode else { throw missing("mode") }
+        // Every attempt CargoSim has ever written states its mode (a required field of `Attempt` from the first
+        // version), and certification counts test-mode attempts only: a line without it is refused, not guessed.
+        guard hasMode else {
+            throw fail(
+                "The field `mode` (training or test) is missing; certification counts test-mode attempts only, so the mode cannot be guessed — export the attempts again."
+            )
+        }
         guard hasDecisions else { throw missing("decisions") }
     }
 

@@ -21,6 +21,9 @@ public struct BulkGradingError: Error, Hashable, Sendable, CustomStringConvertib
 public struct BulkGradingResult: Sendable {
     public var attempts: Int
     public var report: CohortReport
+    /// Per trainee (sorted by id): how the attempts stand as certification evidence (repeats, training mode).
+    /// The report itself counts every attempt: it is a record of practice, and learning curves need repeats.
+    public var evidence: [TraineeEvidence] = []
 }
 
 /// Reads attempts as JSON lines, grades each against its prepared key and adds it to its trainee's tally, in
@@ -119,6 +122,9 @@ public struct BulkGrader: Sendable {
         /// By fact index: (trainee id, correct) per attempt, in order.
         var outcomes: [[(trainee: Int32, correct: Bool)]] = []
         var count = 0
+        /// By interned trainee id: the interned case ids attempted in test mode, training attempts, repeats.
+        var testCases: [Set<Int>] = []
+        var trainingAttempts: [Int] = [], repeatedLines: [[Int]] = [], repeats: [Int] = []
         while true {
             do throws(AttemptReadError) {
                 guard try scanner.next() else { break }
@@ -169,6 +175,19 @@ public struct BulkGrader: Sendable {
             }
             tallies[trainee].add(item)
             cohort.add(item)
+            if trainee >= testCases.count {
+                let more = trainee + 1 - testCases.count
+                testCases += repeatElement([], count: more)
+                trainingAttempts += repeatElement(0, count: more)
+                repeats += repeatElement(0, count: more)
+                repeatedLines += repeatElement([], count: more)
+            }
+            if scanner.record.mode == .training {
+                trainingAttempts[trainee] += 1
+            } else if !testCases[trainee].insert(caseId).inserted {
+                repeats[trainee] += 1
+                if repeatedLines[trainee].count < 10 { repeatedLines[trainee].append(line) }
+            }
             if itemAnalysis {
                 outcomes[slot].append((Int32(trainee), figures.signal == figures.alarm))
             }
@@ -193,9 +212,16 @@ public struct BulkGrader: Sendable {
                         }))
             }
         }
+        let evidence = order.map { t in
+            TraineeEvidence(
+                traineeId: traineeIds.string(t), attempts: tallies[t].attempts, distinctTestCases: testCases[t].count,
+                trainingAttempts: trainingAttempts[t], repeatedTestAttempts: repeats[t],
+                repeatedLines: repeatedLines[t])
+        }
         return BulkGradingResult(
             attempts: count,
-            report: CohortReport(trainees: trainees, cohort: cohort.report("cohort", names: names), items: items))
+            report: CohortReport(trainees: trainees, cohort: cohort.report("cohort", names: names), items: items),
+            evidence: evidence)
     }
 
     /// The reference path, for its error (or, should the fast path have been too cautious, the grade).

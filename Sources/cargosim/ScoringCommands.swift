@@ -17,15 +17,18 @@ let scoringCommands: [any ParsableCommand.Type] = [
 /// The current time, for stamping and expiry (the pure modules take it as a parameter).
 func now() -> Instant { Instant(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)) }
 
-/// Reads attempts as JSON lines; prints `file:line: field: message` and exits on the first bad line.
-func readAttempts(_ path: String) -> [Attempt] {
+/// Reads attempts as JSON lines with their line numbers (blank lines are skipped, so the index is not the line);
+/// prints `file:line: error: field: message` and exits on the first bad line.
+func readAttempts(_ path: String) -> [(attempt: Attempt, line: Int)] {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
         fail(BundleError(code: "io.unreadable", file: path, message: "Cannot read the attempts file; check the path."))
     }
+    var out: [(attempt: Attempt, line: Int)] = []
     // A Result rather than a typed do-catch: the release compiler (6.3.1) crashes on the latter here.
-    switch Result(catching: { () throws(AttemptReadError) in try AttemptLines.decode(data) }) {
-    case .success(let attempts): return attempts
+    switch Result(catching: { () throws(AttemptReadError) in try AttemptLines.forEach(data) { out.append(($0, $1)) } })
+    {
+    case .success: return out
     case .failure(let error):
         fail(
             BundleError(
@@ -103,13 +106,15 @@ final class KeyFolder {
     }
 }
 
-/// Grades every attempt (all read first); exits naming the line of the first attempt that cannot be graded.
-func gradeAttempts(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Grade, AttemptSummary)] {
+/// Grades every attempt (all read first); exits naming the file and line of the first attempt that cannot be graded.
+func gradeAttempts(_ attempts: [(attempt: Attempt, line: Int)], keys: KeyFolder, file: String)
+    -> [(Grade, AttemptSummary)]
+{
     var sequence: [String: Int] = [:]
     var out: [(Grade, AttemptSummary)] = []
-    for (i, attempt) in attempts.enumerated() {
+    for (attempt, line) in attempts {
         do {
-            let prepared = try keys.preparedKey(attempt.caseId, line: i + 1)
+            let prepared = try keys.preparedKey(attempt.caseId, line: line)
             let key = prepared.key
             let graded = try grade(
                 attempt, against: prepared, regions: keys.geometry(attempt.caseId), courseHash: keys.courseHash)
@@ -124,7 +129,7 @@ func gradeAttempts(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Gr
         } catch let error as GradingError {
             fail(
                 BundleError(
-                    code: error.code, file: file, line: i + 1, field: error.field, value: error.value,
+                    code: error.code, file: file, line: line, field: error.field, value: error.value,
                     message: error.message))
         } catch {
             fail(error)
@@ -212,7 +217,7 @@ struct GradingInputs: ParsableArguments {
     /// Reads, grades and aggregates the attempts in one pass over the mapped file (`BulkGrader`: the same
     /// report as grading every attempt in full, without keeping them); exits naming the line of the first
     /// attempt that cannot be read or graded.
-    func aggregateAll(blockSize: Int) -> CohortReport {
+    func aggregateAll(blockSize: Int) -> BulkGradingResult {
         let folder = keyFolder()
         do {
             let file = try MappedFile(path: attempts)
@@ -223,7 +228,7 @@ struct GradingInputs: ParsableArguments {
                         vantage: folder.inspectionCase(id)?.vantage)
                 }
             }
-            return result.report
+            return result
         } catch let error as BulkGradingError {
             fail(
                 BundleError(
@@ -305,15 +310,36 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let workspace = try Workspace(assetOptions)
         let language = lang ?? userLanguage()
-        let report = inputs.aggregateAll(blockSize: blockSize)
+        let result = inputs.aggregateAll(blockSize: blockSize)
+        let report = result.report
         let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters)
         }
+        // Repeated and training-mode attempts are said, on standard error whatever the format, and in the text.
+        let notes = evidenceNotes(result.evidence, text)
+        for note in notes { printError(note) }
         switch format {
         case .json: write(report.json() + Data("\n".utf8), to: out)
         case .csv: write(Data(report.csv().utf8), to: out)
-        case .text: write(Data(report.text(text).utf8), to: out)
+        case .text:
+            write(Data((report.text(text) + notes.map { "\n" + $0 }.joined() + (notes.isEmpty ? "" : "\n")).utf8), to: out)
         case .html: write(Data(report.html(language: language, text).utf8), to: out)
         }
+    }
+}
+
+/// One line per trainee whose attempts are not all certification evidence (training mode, repeated cases).
+func evidenceNotes(_ evidence: [TraineeEvidence], _ text: (String, [String: String]) -> String) -> [String] {
+    evidence.filter { !$0.isClean }.map { e in
+        text(
+            "evidence.notCounted",
+            [
+                "trainee": e.traineeId, "attempts": "\(e.attempts)", "distinct": "\(e.distinctTestCases)",
+                "training": "\(e.trainingAttempts)", "repeats": "\(e.repeatedTestAttempts)",
+                "lines": e.repeatedLines.isEmpty
+                    ? "—"
+                    : e.repeatedLines.map(String.init).joined(separator: ", ")
+                        + (e.repeatedTestAttempts > e.repeatedLines.count ? ", …" : ""),
+            ])
     }
 }
 
@@ -514,12 +540,33 @@ struct CertifyCommand: ParsableCommand {
         let folder = KeyFolder(keys)
         folder.rubric = readRubric(rubric)
         readRegions(regions, into: folder)
-        let own = readAttempts(attempts).filter { $0.traineeId == subject }
+        let all = readAttempts(attempts)
+        guard all.contains(where: { $0.attempt.traineeId == subject }) else {
+            fail(
+                BundleError(
+                    code: "certify.noAttempts", file: attempts, field: "traineeId", value: subject,
+                    message: "No attempt by this subject; check --subject against the traineeId in the file."))
+        }
+        let l = workspace.localizer
+        // Only the first test-mode attempt of each distinct case counts; every other one is said, with its line.
+        let evidence = EvidenceSelection.select(all, subject: subject)
+        for ignored in evidence.ignored {
+            print(
+                l.text(
+                    "evidence.ignored.\(ignored.reason.rawValue)", language,
+                    [
+                        "file": attempts, "line": "\(ignored.line)", "caseId": ignored.caseId,
+                        "counted": ignored.countedLine.map(String.init) ?? "",
+                    ]))
+        }
+        let own = evidence.counted.map { all[$0] }
         guard !own.isEmpty else {
             fail(
                 BundleError(
-                    code: "certify.noAttempts", file: attempts, value: subject,
-                    message: "No attempt by this subject; check --subject against the traineeId in the file."))
+                    code: "certify.noTestAttempts", file: attempts, field: "mode", value: "training",
+                    message:
+                        "This subject made no attempt in test mode; training attempts (feedback with the key shown) are not evidence for certification."
+                ))
         }
         let graded = gradeAttempts(own, keys: folder, file: attempts)
         let traineeReport = Scoring.report(subject, graded.map(\.1))
@@ -553,9 +600,12 @@ struct CertifyCommand: ParsableCommand {
             let signOff = delivery.map { expertTrust.verify($0) }
             decision = policy.evaluateTrainer(traineeReport, calibration: agreement, delivery: signOff)
         }
-        let l = workspace.localizer
         let roleText = l.text("certificate.role.\(role.rawValue)", language)
         print(l.text("certify.gradedUnder", language, ["rubric": folder.rubric.version, "attempts": "\(own.count)"]))
+        print(
+            l.text(
+                "evidence.counted", language,
+                ["distinct": "\(evidence.distinctCases)", "ignored": "\(evidence.ignored.count)"]))
         print(
             l.text(
                 decision.granted ? "decision.granted" : "decision.refused", language,

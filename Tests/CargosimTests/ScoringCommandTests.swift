@@ -62,6 +62,45 @@ import Testing
         }
     }
 
+    /// Issue 19: repeated attempts and training attempts are not evidence. The file of T001's attempts three times
+    /// over, and once more in training mode, certifies on exactly the figures of the file with each once, and
+    /// `certify` and `report` say what they left out, with the lines.
+    @Test func certifyCountsEachTestCaseOnceAndSaysWhatItLeftOut() throws {
+        try Sandbox.with { box in
+            try Self.prepare(box)
+            let text = String(decoding: try Data(contentsOf: box.path("attempts.jsonl")), as: UTF8.self)
+            let own = text.split(separator: "\n").map(String.init).filter { $0.contains("\"traineeId\":\"T001\"") }
+            try #require(own.count > 4)
+            let training = own.map { $0.replacingOccurrences(of: "\"mode\":\"test\"", with: "\"mode\":\"training\"") }
+            _ = try box.write(own.joined(separator: "\n") + "\n", to: "once.jsonl")
+            _ = try box.write((own + own + own + training).joined(separator: "\n") + "\n", to: "gamed.jsonl")
+            func certify(_ file: String) throws -> CommandResult {
+                try box.cargosim(
+                    "certify", "--attempts", file, "--keys", "course/keys", "--subject", "T001", "--lang", "en")
+            }
+            func reasons(_ result: CommandResult) -> [String] {
+                result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  [") }
+            }
+            let once = try certify("once.jsonl"), gamed = try certify("gamed.jsonl")
+            #expect(!reasons(once).isEmpty, "\(once)")
+            #expect(reasons(gamed) == reasons(once), "\(gamed)")
+            #expect(gamed.stdout.contains("Evidence: \(own.count) distinct cases"), "\(gamed)")
+            #expect(gamed.stdout.contains("Not counted: gamed.jsonl:\(own.count + 1): case"), "\(gamed)")
+            #expect(gamed.stdout.contains("only its first attempt counts (line 1)"), "\(gamed)")
+            #expect(gamed.stdout.contains("Not counted: gamed.jsonl:\(3 * own.count + 1): case"), "\(gamed)")
+            #expect(gamed.stdout.contains("training mode"), "\(gamed)")
+            // Only training attempts: refused, saying why.
+            _ = try box.write(training.joined(separator: "\n") + "\n", to: "training.jsonl")
+            let practice = try certify("training.jsonl")
+            #expect(!practice.succeeded && practice.stderr.contains("test mode"), "\(practice)")
+            // `report` counts every attempt but says which are not evidence, with their lines.
+            let report = try box.cargosim("report", "gamed.jsonl", "--keys", "course/keys", "--lang", "en")
+            #expect(report.succeeded, "\(report)")
+            #expect(report.stderr.contains("T001: \(4 * own.count) attempts, \(own.count) distinct cases"), "\(report)")
+            #expect(report.stderr.contains("lines \(own.count + 1), "), "\(report)")
+        }
+    }
+
     /// The shipped policy with every bar lowered to nothing, so that any simulated trainee is certified.
     static func lenientPolicy(_ box: Sandbox) throws -> URL {
         let text = try String(
