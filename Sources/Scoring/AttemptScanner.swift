@@ -425,9 +425,10 @@ public struct AttemptScanner {
 
     mutating func instant() throws(ParseFailure) -> Instant {
         if let value = plainInstant() { return value }
-        guard let (r, _) = try plainString(), let value = fastInstant(r) else {
-            throw fail("Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC.", here)
-        }
+        let message = "Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC."
+        // The value named is the string read, not the bytes after it.
+        guard let (r, _) = try plainString() else { throw fail(message, try escapedString()) }
+        guard let value = fastInstant(r) else { throw fail(message, String(decoding: b[r], as: UTF8.self)) }
         return value
     }
 

@@ -65,27 +65,34 @@ final class KeyFolder {
         courseDirectory = courseReader == nil ? nil : course
     }
 
-    func key(_ caseId: String, line: Int? = nil) throws -> AnswerKey {
+    /// The key of a case id read from an attempts file.
+    ///
+    /// A case id that is not one, or has no key here, is the attempt's fault: the error names the attempts file,
+    /// its line, the field `caseId` and the id, and says where the key was looked for. A key file that cannot be
+    /// read is the key's fault: that error names the key file (and no line of the attempts file).
+    func key(_ caseId: String, attemptsFile: String? = nil, line: Int? = nil) throws -> AnswerKey {
         if let key = keys[caseId] { return key }
         guard CourseNames.isValidCaseId(caseId) else {
             throw BundleError(
-                code: "grade.caseId", file: url.path, line: line, field: "caseId", value: caseId,
+                code: "grade.caseId", file: attemptsFile, line: line, field: "caseId", value: caseId,
                 message: "Not a case id; the attempt is corrupt.")
         }
         let file = url.appendingPathComponent(caseId + ".json")
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw BundleError(
-                code: "grade.keyMissing", file: file.path, line: line, field: "caseId", value: caseId,
-                message: "No answer key for this case; give the keys/ folder of the course the attempt was made on.")
+                code: "grade.keyMissing", file: attemptsFile, line: line, field: "caseId", value: caseId,
+                message:
+                    "No answer key for this case in \(url.path) (no \(file.lastPathComponent)); give the keys/ folder of the course the attempt was made on."
+            )
         }
         let key = try CanonicalJSON.decode(AnswerKey.self, from: Data(contentsOf: file), file: file.path)
         keys[caseId] = key
         return key
     }
 
-    func preparedKey(_ caseId: String, line: Int? = nil) throws -> PreparedKey {
+    func preparedKey(_ caseId: String, attemptsFile: String? = nil, line: Int? = nil) throws -> PreparedKey {
         if let p = prepared[caseId] { return p }
-        let p = PreparedKey(try key(caseId, line: line), rubric: rubric)
+        let p = PreparedKey(try key(caseId, attemptsFile: attemptsFile, line: line), rubric: rubric)
         prepared[caseId] = p
         return p
     }
@@ -114,7 +121,7 @@ func gradeAttempts(_ attempts: [(attempt: Attempt, line: Int)], keys: KeyFolder,
     var out: [(Grade, AttemptSummary)] = []
     for (attempt, line) in attempts {
         do {
-            let prepared = try keys.preparedKey(attempt.caseId, line: line)
+            let prepared = try keys.preparedKey(attempt.caseId, attemptsFile: file, line: line)
             let key = prepared.key
             let graded = try grade(
                 attempt, against: prepared, regions: keys.geometry(attempt.caseId), courseHash: keys.courseHash)
@@ -224,7 +231,7 @@ struct GradingInputs: ParsableArguments {
             let result = try file.withBytes { bytes in
                 try BulkGrader(courseHash: folder.courseHash, blockSize: blockSize).grade(bytes) { id, line in
                     BulkGrader.Case(
-                        prepared: try folder.preparedKey(id, line: line), regions: folder.geometry(id),
+                        prepared: try folder.preparedKey(id, attemptsFile: attempts, line: line), regions: folder.geometry(id),
                         vantage: folder.inspectionCase(id)?.vantage)
                 }
             }
@@ -424,23 +431,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Departures to list per candidate.") var top = 5
 
     func run() throws {
-        let record: CalibrationRecord
-        do {
-            record = try JSONDecoder().decode(
-                CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: round)))
-        } catch {
-            fail(
-                BundleError(
-                    code: "calibration.read", file: round, message: "Cannot read the calibration round: \(error)."))
-        }
-        let results: CalibrationResults
-        switch Result(catching: { () throws(CalibrationError) in try record.run() }) {
-        case .success(let value): results = value
-        case .failure(let error):
-            fail(
-                BundleError(
-                    code: error.code, file: round, field: error.field, value: error.value, message: error.message))
-        }
+        let record = readCalibrationRecord(round)
+        let results = readCalibration(round)
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -469,6 +461,36 @@ struct CalibrateCommand: ParsableCommand {
                 )
             }
         }
+    }
+}
+
+/// Reads a calibration round file, or prints why not (file, field, value) and exits.
+func readCalibrationRecord(_ path: String) -> CalibrationRecord {
+    do {
+        return try JSONDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    } catch let DecodingError.keyNotFound(key, context) {
+        fail(
+            BundleError(
+                code: "calibration.read", file: path,
+                field: (context.codingPath + [key]).map(\.stringValue).joined(separator: "."),
+                message: "Cannot read the calibration round: this field is missing."))
+    } catch let DecodingError.typeMismatch(_, context) {
+        fail(
+            BundleError(
+                code: "calibration.read", file: path, field: context.codingPath.map(\.stringValue).joined(separator: "."),
+                message: "Cannot read the calibration round: \(context.debugDescription)"))
+    } catch {
+        fail(BundleError(code: "calibration.read", file: path, message: "Cannot read the calibration round: \(error)."))
+    }
+}
+
+/// Reads and runs a calibration round, or prints the refusal (file, field, value) and exits.
+func readCalibration(_ path: String) -> CalibrationResults {
+    let record = readCalibrationRecord(path)
+    switch Result(catching: { () throws(CalibrationError) in try record.run() }) {
+    case .success(let value): return value
+    case .failure(let error):
+        fail(BundleError(code: error.code, file: path, field: error.field, value: error.value, message: error.message))
     }
 }
 
@@ -577,17 +599,8 @@ struct CertifyCommand: ParsableCommand {
         case .trainer:
             var agreement: CandidateAgreement?
             if let calibration {
-                do {
-                    let record = try JSONDecoder().decode(
-                        CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: calibration)))
-                    let results = try record.run()
-                    agreement = results.candidates.first { $0.candidate == (candidate ?? subject) }
-                } catch {
-                    fail(
-                        BundleError(
-                            code: "calibration.read", file: calibration,
-                            message: "Cannot use the calibration round: \(error)."))
-                }
+                let results = readCalibration(calibration)
+                agreement = results.candidates.first { $0.candidate == (candidate ?? subject) }
                 if agreement == nil {
                     fail(
                         BundleError(

@@ -101,6 +101,38 @@ import Testing
         }
     }
 
+    /// Issue 19: every refusal names the file, the line, the field and the value read.
+    @Test func gradeReportAndCertifyNameFileLineFieldAndValue() throws {
+        try Sandbox.with { box in
+            try Self.prepare(box)
+            let text = String(decoding: try Data(contentsOf: box.path("attempts.jsonl")), as: UTF8.self)
+            var lines = text.split(separator: "\n").map(String.init)
+            let caseId = try #require(lines[1].split(separator: "\"").dropFirst(3).first).description
+            lines[1] = lines[1].replacingOccurrences(of: "\"caseId\":\"\(caseId)\"", with: "\"caseId\":\"NO-SUCH-CASE\"")
+            _ = try box.write(lines.joined(separator: "\n") + "\n", to: "unknown.jsonl")
+            for command in [["grade", "unknown.jsonl"], ["report", "unknown.jsonl"]] {
+                let result = try box.cargosim(command + ["--keys", "course/keys"])
+                #expect(!result.succeeded)
+                #expect(
+                    result.stderr.contains("unknown.jsonl:2: error: caseId: No answer key")
+                        && result.stderr.contains("(value: \"NO-SUCH-CASE\")"), "\(command): \(result)")
+                #expect(!result.stderr.contains("NO-SUCH-CASE.json:"), "not reported against a key file that does not exist")
+            }
+            // A bad time names the time read, and the field, with the line.
+            lines = text.split(separator: "\n").map(String.init)
+            let time = try #require(lines[2].range(of: #""shownAt":"[^"]*""#, options: .regularExpression))
+            lines[2].replaceSubrange(time, with: "\"shownAt\":\"2026-02-30T10:00:00Z\"")
+            _ = try box.write(lines.joined(separator: "\n") + "\n", to: "time.jsonl")
+            let subject = lines[2].contains("\"T001\"") ? "T001" : "T002"
+            let certify = try box.cargosim(
+                "certify", "--attempts", "time.jsonl", "--keys", "course/keys", "--subject", subject)
+            #expect(!certify.succeeded)
+            #expect(
+                certify.stderr.contains("time.jsonl:3: error: decisions[0].shownAt: ")
+                    && certify.stderr.contains("(value: \"2026-02-30T10:00:00Z\")"), "\(certify)")
+        }
+    }
+
     /// The shipped policy with every bar lowered to nothing, so that any simulated trainee is certified.
     static func lenientPolicy(_ box: Sandbox) throws -> URL {
         let text = try String(
