@@ -74,19 +74,34 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
     public var version: String
     /// How long a certificate is valid, in days.
     public var validityDays: Int
+    /// The oldest revocation list a verifier accepts, in days before the time of verification (left out: the
+    /// standard 30). The issuer must publish a list at least this often (`certificate refresh-list`).
+    public var revocationListMaximumAgeDays: Int?
     public var trainee: TraineeRequirements
     public var trainer: TrainerRequirements
 
-    public init(version: String, validityDays: Int, trainee: TraineeRequirements, trainer: TrainerRequirements) {
+    public init(
+        version: String, validityDays: Int, revocationListMaximumAgeDays: Int? = nil, trainee: TraineeRequirements,
+        trainer: TrainerRequirements
+    ) {
         self.version = version
         self.validityDays = validityDays
+        self.revocationListMaximumAgeDays = revocationListMaximumAgeDays
         self.trainee = trainee
         self.trainer = trainer
     }
 
+    /// The limit when a policy leaves it out.
+    public static let standardRevocationListMaximumAgeDays = 30
+
+    /// The limit in force.
+    public var maximumRevocationListAgeDays: Int {
+        revocationListMaximumAgeDays ?? Self.standardRevocationListMaximumAgeDays
+    }
+
     /// The values shipped in `Assets/policies/default.yaml` (kept equal by a test).
     public static let standard = CertificationPolicy(
-        version: "cargosim-2026.1", validityDays: 730,
+        version: "cargosim-2026.1", validityDays: 730, revocationListMaximumAgeDays: 30,
         trainee: TraineeRequirements(
             minimumConcealmentCases: 20, minimumCleanCases: 20, minimumCasesPerKind: 2,
             kinds: [], minimumHitRate: 0.80, maximumFalseAlarmRate: 0.30,
@@ -107,6 +122,11 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
         r.check(
             validityDays >= 1 && validityDays <= 3660, code: "policy.validity", field: "validityDays",
             value: "\(validityDays)", "Give a validity between 1 and 3660 days.")
+        if let days = revocationListMaximumAgeDays {
+            r.check(
+                days >= 0 && days <= 3660, code: "policy.revocationListAge", field: "revocationListMaximumAgeDays",
+                value: "\(days)", "Give the oldest revocation list accepted as 0 to 3660 days.")
+        }
         func rate(_ value: Double?, _ field: String) {
             guard let value else { return }
             r.check(

@@ -715,17 +715,30 @@ struct KeysInitCommand: ParsableCommand {
 struct CertificateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate", abstract: "Verify and revoke certificates.",
-        subcommands: [CertificateVerifyCommand.self, CertificateRevokeCommand.self])
+        subcommands: [CertificateVerifyCommand.self, CertificateRevokeCommand.self, CertificateRefreshListCommand.self])
 }
 
 struct CertificateVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a certificate offline: the issuer's signature, its validity today, and the revocation list.")
+        abstract: "Check a certificate offline: the issuer's signature, its validity today, and a fresh revocation list.",
+        discussion: """
+            Exit status 0: VALID — signature and dates good, and a revocation list issued within the limit \
+            (--max-list-age-days, default the shipped policy's \(CertificationPolicy.standardRevocationListMaximumAgeDays)) \
+            does not name it. 2: SIGNATURE VALID, REVOCATION NOT CHECKED — no list was given, or the list is older \
+            than the limit (get the issuer's current list). 1: INVALID — altered, forged, expired, not yet valid, or \
+            revoked (a list that names the certificate refuses it whatever its age).
+            """)
 
     @Argument(help: ArgumentHelp("The certificate file.", valueName: "file")) var file: String
     @Option(help: ArgumentHelp("The issuer's public key (.pub).", valueName: "key")) var publicKey: String
     @Option(help: ArgumentHelp("The issuer's signed revocation list.", valueName: "file")) var revocations: String?
+    @Option(help: "Oldest revocation list accepted, in days before now.")
+    var maxListAgeDays = CertificationPolicy.standardRevocationListMaximumAgeDays
+
+    func validate() throws {
+        if maxListAgeDays < 0 { throw ValidationError("Give --max-list-age-days of 0 or more.") }
+    }
 
     func run() throws {
         do {
@@ -736,18 +749,34 @@ struct CertificateVerifyCommand: ParsableCommand {
                 list = try Certificates.openRevocations(
                     Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: key)
             }
-            let payload = try Certificates.verify(data, publicKey: key, revocations: list, now: now())
-            print(
-                "VALID: \(payload.subjectName) (\(payload.subject)), \(payload.role.rawValue), policy \(payload.policyVersion)"
-            )
+            let verified = try Certificates.verify(
+                data, publicKey: key, revocations: list, maximumListAgeDays: maxListAgeDays, now: now())
+            let payload = verified.payload
+            let who = "\(payload.subjectName) (\(payload.subject)), \(payload.role.rawValue), policy \(payload.policyVersion)"
+            switch verified.revocation {
+            case .notRevoked(let sequence, let issuedAt):
+                print("VALID: \(who)")
+                print("Not revoked: revocation list no. \(sequence) issued \(issuedAt) (limit \(maxListAgeDays) days)")
+            case .notChecked:
+                print("SIGNATURE VALID, REVOCATION NOT CHECKED: \(who)")
+                print("No revocation list was given (--revocations FILE); the certificate may have been revoked.")
+            case .listTooOld(let sequence, let issuedAt, let days):
+                print("SIGNATURE VALID, REVOCATION NOT CHECKED: \(who)")
+                print(
+                    "The revocation list no. \(sequence) was issued \(issuedAt), more than \(days) days ago; get the issuer's current list."
+                )
+            }
             print(
                 "Issued \(payload.issuedAt.date) by \(payload.issuer), valid until \(payload.expiresAt.date); certificate \(payload.certificateId), key \(payload.keyId)"
             )
             print("Verification code \(Certificates.verificationCode(data)) (must match the printed certificate)")
             for (k, v) in payload.figures.sorted(by: { $0.key < $1.key }) { print("  \(k): \(v)") }
+            if !verified.revocation.isChecked { throw ExitCode(2) }
         } catch let error as CertificateError {
             printError("INVALID: \(file): \(error.message)")
             throw ExitCode(1)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             printErrors(error)
             throw ExitCode(1)
@@ -755,10 +784,27 @@ struct CertificateVerifyCommand: ParsableCommand {
     }
 }
 
+/// Reads the issuer's list to update, or starts the first one.
+private func openOwnList(_ path: String, _ identity: SigningIdentity) throws -> RevocationList {
+    guard FileManager.default.fileExists(atPath: path) else {
+        return RevocationList(keyId: identity.keyId, updatedAt: now(), sequence: 0, revocations: [])
+    }
+    return try Certificates.openRevocations(Data(contentsOf: URL(fileURLWithPath: path)), publicKey: identity.publicKey)
+}
+
+/// Signs the list again as the next in sequence, issued now.
+private func reissue(_ list: RevocationList, _ identity: SigningIdentity, to path: String) -> RevocationList {
+    var next = list
+    next.sequence = (list.sequence ?? 0) + 1
+    next.updatedAt = now()
+    write(Certificates.sign(next, with: identity), to: path)
+    return next
+}
+
 struct CertificateRevokeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "Add a certificate to the issuer's signed revocation list (made when missing).")
+        abstract: "Add a certificate to the issuer's signed revocation list (made when missing); the list's number goes up by one.")
 
     @Argument(help: ArgumentHelp("The certificate file, or its certificate id.", valueName: "certificate"))
     var certificate: String
@@ -780,7 +826,7 @@ struct CertificateRevokeCommand: ParsableCommand {
                     throw CertificateError(
                         code: "certificate.malformed", field: "file", message: "Not a CargoSim certificate.")
                 }
-                _ = try Certificates.verify(data, publicKey: identity.publicKey, now: payload.issuedAt)
+                _ = try Certificates.verifySignature(data, publicKey: identity.publicKey, now: payload.issuedAt)
                 id = payload.certificateId
             }
             guard id.utf8.count == 16, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
@@ -790,17 +836,39 @@ struct CertificateRevokeCommand: ParsableCommand {
                         "No certificate file at \(certificate), and it is not a certificate id (16 hex digits); give the file or the id that `certificate verify` prints."
                 )
             }
-            var list = RevocationList(keyId: identity.keyId, updatedAt: now(), revocations: [])
-            if FileManager.default.fileExists(atPath: revocations) {
-                list = try Certificates.openRevocations(
-                    Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: identity.publicKey)
-                list.updatedAt = now()
-            }
+            var list = try openOwnList(revocations, identity)
             if !list.revocations.contains(where: { $0.certificateId == id }) {
                 list.revocations.append(Revocation(certificateId: id, revokedAt: now(), reason: reason))
             }
-            write(Certificates.sign(list, with: identity), to: revocations)
-            print("Revoked \(id); \(list.revocations.count) certificate(s) on the list \(revocations)")
+            let signed = reissue(list, identity, to: revocations)
+            print(
+                "Revoked \(id); \(signed.revocations.count) certificate(s) on the list \(revocations), no. \(signed.sequence ?? 0)"
+            )
+        } catch let error as CertificateError {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct CertificateRefreshListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refresh-list",
+        abstract: "Sign the revocation list again, unchanged, as the next number issued now (verifiers want a fresh list).",
+        discussion:
+            "Publish a list at least as often as the policy's revocationListMaximumAgeDays; verifiers refuse to call a certificate valid on an older one.")
+
+    @Option(help: ArgumentHelp("The issuer's private key.", valueName: "file")) var signingKey: String
+    @Option(help: ArgumentHelp("The revocation list to re-sign (made when missing).", valueName: "file"))
+    var revocations: String
+
+    func run() throws {
+        do {
+            let identity = try SigningIdentity(privateKeyText: String(contentsOfFile: signingKey, encoding: .utf8))
+            let signed = reissue(try openOwnList(revocations, identity), identity, to: revocations)
+            print(
+                "Revocation list \(revocations) no. \(signed.sequence ?? 0) issued \(signed.updatedAt) (\(signed.revocations.count) certificate(s))"
+            )
         } catch let error as CertificateError {
             printError("error: \(error.message)")
             throw ExitCode(1)

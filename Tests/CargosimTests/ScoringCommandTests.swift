@@ -49,8 +49,26 @@ import Testing
                 ["--rubric", "strict.yaml", "--signing-key", "keys/centre.key", "--out", "T001.cert"],
                 policy: try Self.lenientPolicy(box).path)
             #expect(signed.succeeded, "\(signed)")
-            let verified = try box.cargosim("certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub")
-            #expect(verified.succeeded, "\(verified)")
+            // Without a revocation list the signature is good but revocation is unknown: said, exit 2.
+            let unchecked = try box.cargosim("certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub")
+            #expect(unchecked.status == 2 && unchecked.stdout.contains("REVOCATION NOT CHECKED"), "\(unchecked)")
+            let published = try box.cargosim(
+                "certificate", "refresh-list", "--signing-key", "keys/centre.key", "--revocations", "centre.revoked")
+            #expect(published.succeeded && published.stdout.contains("no. 1"), "\(published)")
+            let verified = try box.cargosim(
+                "certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub", "--revocations",
+                "centre.revoked")
+            #expect(verified.succeeded && verified.stdout.contains("VALID: "), "\(verified)")
+            #expect(verified.stdout.contains("revocation list no. 1"), "\(verified)")
+            // Revoked: the list's number goes up and the certificate is refused.
+            let revoked = try box.cargosim(
+                "certificate", "revoke", "T001.cert", "--signing-key", "keys/centre.key", "--revocations",
+                "centre.revoked", "--reason", "issued in error")
+            #expect(revoked.succeeded && revoked.stdout.contains("no. 2"), "\(revoked)")
+            let refused = try box.cargosim(
+                "certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub", "--revocations",
+                "centre.revoked")
+            #expect(refused.status == 1 && refused.stderr.contains("revoked"), "\(refused)")
             #expect(verified.stdout.contains("rubric: centre-strict-2"), "\(verified)")
             #expect(verified.stdout.contains("meanScore: "), "\(verified)")
             // A broken rubric is refused naming its field and line.
