@@ -125,6 +125,10 @@ SCORING_KEYS = {
     "evidence.ignored.trainingMode": {"file", "line", "caseId"},
     "evidence.ignored.repeatedCase": {"file", "line", "caseId", "counted"},
     "evidence.counted": {"distinct", "ignored"},
+    "accuracy.form": {"concealment", "clean", "trainees", "kr20", "sem"},
+    "accuracy.cut": {"bar", "se"},
+    "accuracy.rates": {"falsePass", "below", "falseFail", "above", "atBar"},
+    "accuracy.curve": {"curve"},
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -15,15 +15,16 @@ public struct TraineeRequirements: Hashable, Sendable, Codable {
     public var minimumHitRate: Double
     public var maximumFalseAlarmRate: Double
     public var minimumDPrime: Double
-    /// The lower end of d′'s 95 % interval must reach this: enough cases, not luck.
-    public var minimumDPrimeLowerBound: Double
+    /// The lower end of d′'s 95 % interval must reach this (left out: not gated; the shipped policy leaves it
+    /// out: `decisionConfidence` sets how the d′ bar itself is compared, and `certify` reports the error rates).
+    public var minimumDPrimeLowerBound: Double?
     /// Share of anomalies found on the scans (left out: not required).
     public var minimumLocalisationRate: Double?
 
     public init(
         minimumConcealmentCases: Int, minimumCleanCases: Int, minimumCasesPerKind: Int, kinds: [AnomalyKind],
         minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
-        minimumDPrimeLowerBound: Double, minimumLocalisationRate: Double?
+        minimumDPrimeLowerBound: Double?, minimumLocalisationRate: Double?
     ) {
         self.minimumConcealmentCases = minimumConcealmentCases
         self.minimumCleanCases = minimumCleanCases
@@ -77,16 +78,23 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
     /// The oldest revocation list a verifier accepts, in days before the time of verification (left out: the
     /// standard 30). The issuer must publish a list at least this often (`certificate refresh-list`).
     public var revocationListMaximumAgeDays: Int?
+    /// The one-sided confidence of the bounds the hit-rate, false-alarm-rate and d′ gates compare with their
+    /// thresholds (left out: 0.5). At 0.5 the bounds are the estimates themselves, so a trainee exactly at the bar
+    /// passes about half the time; at 0.975 they are the ends of the 95 % intervals (lower for H and d′, upper
+    /// for F), so a trainee at the bar passes about 2.5 % of the time and must be about two standard errors
+    /// above it to pass half the time. `certify` reports the resulting false-pass and false-fail rates.
+    public var decisionConfidence: Double?
     public var trainee: TraineeRequirements
     public var trainer: TrainerRequirements
 
     public init(
-        version: String, validityDays: Int, revocationListMaximumAgeDays: Int? = nil, trainee: TraineeRequirements,
-        trainer: TrainerRequirements
+        version: String, validityDays: Int, revocationListMaximumAgeDays: Int? = nil, decisionConfidence: Double? = nil,
+        trainee: TraineeRequirements, trainer: TrainerRequirements
     ) {
         self.version = version
         self.validityDays = validityDays
         self.revocationListMaximumAgeDays = revocationListMaximumAgeDays
+        self.decisionConfidence = decisionConfidence
         self.trainee = trainee
         self.trainer = trainer
     }
@@ -100,12 +108,16 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
     }
 
     /// The values shipped in `Assets/policies/default.yaml` (kept equal by a test).
+    ///
+    /// Chosen by the exact operating characteristic (`passProbability`, docs/certification-statistics.md): on
+    /// 30 + 30 distinct test cases, an unbiased trainee exactly at the d′ bar of 1.5 passes about half the time
+    /// (0.49), one 0.5 above it 0.91 of the time, one 1.0 above it 0.996; 0.5 below the bar 0.075, 1.0 below 0.002.
     public static let standard = CertificationPolicy(
-        version: "cargosim-2026.1", validityDays: 730, revocationListMaximumAgeDays: 30,
+        version: "cargosim-2026.2", validityDays: 730, revocationListMaximumAgeDays: 30, decisionConfidence: 0.5,
         trainee: TraineeRequirements(
-            minimumConcealmentCases: 20, minimumCleanCases: 20, minimumCasesPerKind: 2,
-            kinds: [], minimumHitRate: 0.80, maximumFalseAlarmRate: 0.30,
-            minimumDPrime: 1.5, minimumDPrimeLowerBound: 0.8, minimumLocalisationRate: nil),
+            minimumConcealmentCases: 30, minimumCleanCases: 30, minimumCasesPerKind: 2,
+            kinds: [], minimumHitRate: 0.70, maximumFalseAlarmRate: 0.30,
+            minimumDPrime: 1.5, minimumDPrimeLowerBound: nil, minimumLocalisationRate: nil),
         trainer: TrainerRequirements(
             minimumHitRate: 0.90, maximumFalseAlarmRate: 0.20, minimumDPrime: 2.0,
             minimumDPrimeLowerBound: 1.2, minimumKappa: 0.61, minimumWeightedKappa: 0.61,
@@ -157,7 +169,13 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
         rate(t.maximumFalseAlarmRate, "trainee.maximumFalseAlarmRate")
         rate(t.minimumLocalisationRate, "trainee.minimumLocalisationRate")
         dPrime(t.minimumDPrime, "trainee.minimumDPrime")
-        dPrime(t.minimumDPrimeLowerBound, "trainee.minimumDPrimeLowerBound")
+        if let bound = t.minimumDPrimeLowerBound { dPrime(bound, "trainee.minimumDPrimeLowerBound") }
+        if let confidence = decisionConfidence {
+            r.check(
+                confidence.isFinite && confidence >= 0.5 && confidence < 1, code: "policy.impossible",
+                field: "decisionConfidence", value: "\(confidence)",
+                "Give the confidence of the decision bounds from 0.5 (the estimates themselves) to below 1 (0.975: the ends of the 95 % intervals).")
+        }
         r.check(
             t.minimumConcealmentCases >= 1 && t.minimumCleanCases >= 1, code: "policy.impossible",
             field: t.minimumConcealmentCases < 1 ? "trainee.minimumConcealmentCases" : "trainee.minimumCleanCases",
@@ -189,9 +207,11 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
             tr.maximumFalseAlarmRate <= t.maximumFalseAlarmRate, "trainer.maximumFalseAlarmRate",
             tr.maximumFalseAlarmRate, t.maximumFalseAlarmRate)
         above(tr.minimumDPrime >= t.minimumDPrime, "trainer.minimumDPrime", tr.minimumDPrime, t.minimumDPrime)
-        above(
-            tr.minimumDPrimeLowerBound >= t.minimumDPrimeLowerBound, "trainer.minimumDPrimeLowerBound",
-            tr.minimumDPrimeLowerBound, t.minimumDPrimeLowerBound)
+        if let bound = t.minimumDPrimeLowerBound {
+            above(
+                tr.minimumDPrimeLowerBound >= bound, "trainer.minimumDPrimeLowerBound", tr.minimumDPrimeLowerBound,
+                bound)
+        }
         return r
     }
 }
@@ -370,25 +390,59 @@ extension CertificationPolicy {
         return reasons
     }
 
+    /// The z of the one-sided bounds the gates compare (0: the estimates themselves).
+    var decisionZ: Double {
+        let confidence = decisionConfidence ?? 0.5
+        return confidence > 0.5 ? Normal.quantile(confidence) : 0
+    }
+
     private func proficiencyReasons(
         _ report: TraineeReport, hit: Double, falseAlarm: Double, dPrime: Double,
-        lowerBound: Double
+        lowerBound: Double?
     ) -> [DecisionReason] {
-        let d = report.detection
-        return [
+        Self.proficiencyReasons(
+            report.detection, hit: hit, falseAlarm: falseAlarm, dPrime: dPrime, lowerBound: lowerBound, z: decisionZ,
+            confidence: decisionConfidence ?? 0.5)
+    }
+
+    /// The hit-rate, false-alarm-rate and d′ gates (and the 95 % lower bound of d′ when asked) on a set of trials.
+    /// With z > 0 each gate compares a one-sided bound: the Wilson lower bound of H, the Wilson upper bound of F,
+    /// d′ − z·SE(d′) (SE from the Gourevitch & Galanter variance, as the interval); with z = 0 the estimates.
+    static func proficiencyReasons(
+        _ d: DetectionStatistics, hit: Double, falseAlarm: Double, dPrime: Double, lowerBound: Double?, z: Double,
+        confidence: Double
+    ) -> [DecisionReason] {
+        let c = d.counts
+        let bounded = z > 0
+        let note = bounded ? " (" + String(format: "%.1f", confidence * 100) + " % bound)" : ""
+        var hitFigure = d.hitRate, falseAlarmFigure = d.falseAlarmRate, dPrimeFigure = d.dPrime
+        if bounded {
+            hitFigure = c.signalTrials > 0 ? DetectionStatistics.wilson(successes: c.hits, trials: c.signalTrials, z: z).lower : nil
+            falseAlarmFigure =
+                c.noiseTrials > 0
+                ? DetectionStatistics.wilson(successes: c.falseAlarms, trials: c.noiseTrials, z: z).upper : nil
+            if let e = d.dPrime, let i = d.dPrimeInterval {
+                dPrimeFigure = e - z * (i.upper - i.lower) / (2 * DetectionStatistics.z95)
+            }
+        }
+        var reasons = [
             DecisionReason(
-                code: "hitRate", passed: (d.hitRate ?? -1) >= hit, figure: fixed(d.hitRate),
-                threshold: "≥ " + fixed(hit)),
+                code: "hitRate", passed: (hitFigure ?? -1) >= hit, figure: fixed(hitFigure),
+                threshold: "≥ " + fixed(hit) + note),
             DecisionReason(
-                code: "falseAlarmRate", passed: (d.falseAlarmRate ?? 2) <= falseAlarm, figure: fixed(d.falseAlarmRate),
-                threshold: "≤ " + fixed(falseAlarm)),
+                code: "falseAlarmRate", passed: (falseAlarmFigure ?? 2) <= falseAlarm, figure: fixed(falseAlarmFigure),
+                threshold: "≤ " + fixed(falseAlarm) + note),
             DecisionReason(
-                code: "dPrime", passed: (d.dPrime ?? -.infinity) >= dPrime, figure: fixed(d.dPrime),
-                threshold: "≥ " + fixed(dPrime)),
-            DecisionReason(
-                code: "dPrimeLowerBound", passed: (d.dPrimeInterval?.lower ?? -.infinity) >= lowerBound,
-                figure: fixed(d.dPrimeInterval?.lower), threshold: "≥ " + fixed(lowerBound)),
+                code: "dPrime", passed: (dPrimeFigure ?? -.infinity) >= dPrime, figure: fixed(dPrimeFigure),
+                threshold: "≥ " + fixed(dPrime) + note),
         ]
+        if let lowerBound {
+            reasons.append(
+                DecisionReason(
+                    code: "dPrimeLowerBound", passed: (d.dPrimeInterval?.lower ?? -.infinity) >= lowerBound,
+                    figure: fixed(d.dPrimeInterval?.lower), threshold: "≥ " + fixed(lowerBound)))
+        }
+        return reasons
     }
 
     private func decision(

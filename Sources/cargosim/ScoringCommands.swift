@@ -633,6 +633,8 @@ struct CertifyCommand: ParsableCommand {
                 "  [\(reason.passed ? "✓" : "✗")] \(label): \(reason.figure) (\(reason.threshold)) — \(l.text(reason.passed ? "reason.pass" : "reason.fail", language))"
             )
         }
+        printAccuracy(
+            policy, subjectGraded: graded, all: all, file: attempts, folder: folder, l: l, language: language)
         guard decision.granted else { throw ExitCode(1) }
         guard let signingKey, let out else { return }
         let identity = loadSigningKey(signingKey)
@@ -653,6 +655,56 @@ struct CertifyCommand: ParsableCommand {
             print("Printable certificate: \(html)")
         }
     }
+}
+
+/// Prints how far the decision can be trusted: the form's reliability (KR-20 over the trainees in the file who
+/// took every case the subject took, first test-mode attempt each), the standard error of d′ at the cut, and the
+/// policy's false-pass and false-fail rates on a form of the subject's size (exact binomial).
+func printAccuracy(
+    _ policy: CertificationPolicy, subjectGraded: [(Grade, AttemptSummary)], all: [(attempt: Attempt, line: Int)],
+    file: String, folder: KeyFolder, l: Localizer, language: String
+) {
+    let form = subjectGraded.map(\.1.caseId)
+    let concealment = subjectGraded.filter { $0.1.signal }.count, clean = subjectGraded.count - concealment
+    let formSet = Set(form)
+    var answers: [[Bool]] = []
+    for trainee in Set(all.map(\.attempt.traineeId)).sorted() {
+        let evidence = EvidenceSelection.select(all, subject: trainee)
+        let chosen = evidence.counted.map { all[$0] }.filter { formSet.contains($0.attempt.caseId) }
+        guard Set(chosen.map(\.attempt.caseId)).count == formSet.count else { continue }
+        let graded = gradeAttempts(chosen, keys: folder, file: file)
+        let right = Dictionary(uniqueKeysWithValues: graded.map { ($0.1.caseId, $0.1.outcome.isCorrect) })
+        answers.append(form.map { right[$0]! })
+    }
+    let reliability = formReliability(answers)
+    let accuracy = policy.traineeDecisionAccuracy(concealmentCases: concealment, cleanCases: clean)
+    func f(_ x: Double?, _ digits: Int = 2) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
+    func pct(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
+    print(
+        l.text(
+            "accuracy.form", language,
+            [
+                "concealment": "\(concealment)", "clean": "\(clean)", "trainees": "\(reliability.trainees)",
+                "kr20": f(reliability.kr20), "sem": f(reliability.standardErrorOfMeasurement),
+            ]))
+    print(l.text("accuracy.cut", language, ["bar": f(accuracy.bar), "se": f(accuracy.standardErrorAtCut)]))
+    print(
+        l.text(
+            "accuracy.rates", language,
+            [
+                "falsePass": pct(accuracy.falsePassRate), "below": f(accuracy.bar - accuracy.margin),
+                "falseFail": pct(accuracy.falseFailRate), "above": f(accuracy.bar + accuracy.margin),
+                "atBar": pct(accuracy.passAtBar),
+            ]))
+    print(
+        l.text(
+            "accuracy.curve", language,
+            [
+                "curve": accuracy.curve.map { p in
+                    "d′ \(f(p.trueDPrime))" + (p.criterion == 0 ? "" : " c \(String(format: "%+.1f", p.criterion))")
+                        + " → \(pct(p.passProbability))"
+                }.joined(separator: "; ")
+            ]))
 }
 
 /// Reads a private key file, or prints why not and exits.
