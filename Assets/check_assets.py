@@ -118,7 +118,7 @@ SCORING_KEYS = {
                                       "kappa", "weightedKappa", "alpha"]},
     **{f"reason.{r}": set() for r in ["concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime",
                                       "dPrimeLowerBound", "localisationRate", "kappa", "weightedKappa", "alpha",
-                                      "supervisedDelivery", "pass", "fail"]},
+                                      "supervisedDelivery", "pass", "fail", "calibrationItems", "calibrationTrainees"]},
     "reason.casesOfKind": {"kind"},
     "decision.granted": {"subject", "role", "policy"}, "decision.refused": {"subject", "role", "policy"},
     "evidence.notCounted": {"trainee", "attempts", "distinct", "training", "repeats", "lines"},

@@ -49,15 +49,23 @@ public struct TrainerRequirements: Hashable, Sendable, Codable {
     public var minimumKappa: Double
     /// Quadratic weighted κ, at least.
     public var minimumWeightedKappa: Double
-    /// Krippendorff's α (ordinal) with the panel, at least (Krippendorff: 0.667 tentative, 0.800 reliable).
+    /// Krippendorff's α (ordinal) of the candidate against the panel's reference, at least (Krippendorff: 0.667
+    /// tentative, 0.800 reliable). Not α over the panel plus the candidate: the panel's agreement would carry it.
     public var minimumAlpha: Double
     public var requireSupervisedDelivery: Bool
+    /// The calibration round must have at least this many items (left out: not gated) …
+    public var minimumCalibrationItems: Int? = nil
+    /// … drawn from at least this many distinct trainees' attempts (left out: not gated).
+    public var minimumCalibrationTrainees: Int? = nil
 
     public init(
         minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
         minimumDPrimeLowerBound: Double, minimumKappa: Double, minimumWeightedKappa: Double,
-        minimumAlpha: Double, requireSupervisedDelivery: Bool
+        minimumAlpha: Double, requireSupervisedDelivery: Bool, minimumCalibrationItems: Int? = nil,
+        minimumCalibrationTrainees: Int? = nil
     ) {
+        self.minimumCalibrationItems = minimumCalibrationItems
+        self.minimumCalibrationTrainees = minimumCalibrationTrainees
         self.minimumHitRate = minimumHitRate
         self.maximumFalseAlarmRate = maximumFalseAlarmRate
         self.minimumDPrime = minimumDPrime
@@ -121,7 +129,8 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
         trainer: TrainerRequirements(
             minimumHitRate: 0.90, maximumFalseAlarmRate: 0.20, minimumDPrime: 2.0,
             minimumDPrimeLowerBound: 1.2, minimumKappa: 0.61, minimumWeightedKappa: 0.61,
-            minimumAlpha: 0.667, requireSupervisedDelivery: true))
+            minimumAlpha: 0.667, requireSupervisedDelivery: true, minimumCalibrationItems: 20,
+            minimumCalibrationTrainees: 5))
 
     /// Checks that the policy can be met and makes sense: rates in [0, 1], counts not negative, agreement
     /// thresholds in (−1, 1], d′ thresholds finite, and the trainer's bar at or above the trainee's.
@@ -323,7 +332,8 @@ extension CertificationPolicy {
     ///   (forged, altered, signed by an unknown key, revoked — the reason cites why), or nil when none was given.
     ///   Only a verified sign-off for this trainer with the outcome `signedOff` meets the requirement.
     public func evaluateTrainer(
-        _ report: TraineeReport, calibration: CandidateAgreement?, delivery: Result<VerifiedDelivery, CertificateError>?
+        _ report: TraineeReport, calibration: CandidateAgreement?, delivery: Result<VerifiedDelivery, CertificateError>?,
+        round: CalibrationResults? = nil
     )
         -> CertificationDecision
     {
@@ -339,7 +349,26 @@ extension CertificationPolicy {
         }
         agreement("kappa", calibration?.kappa, trainer.minimumKappa)
         agreement("weightedKappa", calibration?.weightedKappaQuadratic, trainer.minimumWeightedKappa)
-        agreement("alpha", calibration?.alphaOrdinal, trainer.minimumAlpha)
+        agreement("alpha", calibration?.alphaWithReference, trainer.minimumAlpha)
+        // The round's size counts the items this candidate graded: a missing grade is less evidence, and the
+        // figure names the items missing (never dropped silently).
+        if let minimum = trainer.minimumCalibrationItems {
+            var figure = calibration.map { "\($0.itemsGraded)" } ?? "n/a"
+            if let c = calibration, c.itemsMissing > 0 {
+                figure += " (\(c.itemsMissing) missing: " + c.missingItems.prefix(5).joined(separator: ", ")
+                    + (c.missingItems.count > 5 ? ", …" : "") + ")"
+            }
+            reasons.append(
+                DecisionReason(
+                    code: "calibrationItems", passed: (calibration?.itemsGraded ?? -1) >= minimum, figure: figure,
+                    threshold: "≥ \(minimum)"))
+        }
+        if let minimum = trainer.minimumCalibrationTrainees {
+            reasons.append(
+                DecisionReason(
+                    code: "calibrationTrainees", passed: (round?.distinctTrainees ?? -1) >= minimum,
+                    figure: round.map { "\($0.distinctTrainees)" } ?? "n/a", threshold: "≥ \(minimum)"))
+        }
         if trainer.requireSupervisedDelivery {
             let passed: Bool
             let figure: String
@@ -366,7 +395,7 @@ extension CertificationPolicy {
         var result = decision(report.traineeId, .trainer, reasons, report)
         result.figures["kappa"] = fixed(calibration?.kappa, 3)
         result.figures["weightedKappa"] = fixed(calibration?.weightedKappaQuadratic, 3)
-        result.figures["alpha"] = fixed(calibration?.alphaOrdinal, 3)
+        result.figures["alpha"] = fixed(calibration?.alphaWithReference, 3)
         return result
     }
 

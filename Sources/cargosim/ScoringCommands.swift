@@ -446,13 +446,21 @@ struct CalibrateCommand: ParsableCommand {
         print(
             "Panel α (ordinal): \(f(results.panelAlphaOrdinal)); all graders α nominal \(f(results.allAlphaNominal)), ordinal \(f(results.allAlphaOrdinal))"
         )
+        print(
+            "\(results.itemCount) items from \(results.distinctTrainees) distinct trainees; intervals: 95 % bootstrap percentile, \(results.bootstrapResamples) resamples of the items, seed \(results.bootstrapSeed)"
+        )
+        func interval(_ i: Interval?) -> String { i.map { "[\(f($0.lower)), \(f($0.upper))]" } ?? "[n/a]" }
         for c in results.candidates {
             print("\n\(c.candidate): \(c.itemsGraded) graded, \(c.itemsMissing) missing")
+            if !c.missingItems.isEmpty { print("  Missing grades: " + c.missingItems.joined(separator: ", ")) }
+            print(
+                "  Against the reference: quadratic weighted κ \(f(c.weightedKappaQuadratic)) \(interval(c.weightedKappaQuadraticInterval)), Krippendorff's α (ordinal) \(f(c.alphaWithReference)) \(interval(c.alphaWithReferenceInterval))"
+            )
             print(
                 "  Cohen's κ \(f(c.kappa)) (\(c.kappa.map(Agreement.landisKochBand) ?? "n/a")), weighted κ linear \(f(c.weightedKappaLinear)), quadratic \(f(c.weightedKappaQuadratic))"
             )
             print(
-                "  Krippendorff's α with the panel: nominal \(f(c.alphaNominal)), ordinal \(f(c.alphaOrdinal)); mean bias \(String(format: "%+.2f", c.meanBias)) steps"
+                "  Krippendorff's α over the panel and this candidate: nominal \(f(c.alphaNominal)), ordinal \(f(c.alphaOrdinal)); mean bias \(String(format: "%+.2f", c.meanBias)) steps"
             )
             if c.departures.isEmpty { print("  Grades every item as the panel does.") }
             for d in c.departures.prefix(top) {
@@ -598,8 +606,10 @@ struct CertifyCommand: ParsableCommand {
             decision = policy.evaluateTrainee(traineeReport)
         case .trainer:
             var agreement: CandidateAgreement?
+            var round: CalibrationResults?
             if let calibration {
                 let results = readCalibration(calibration)
+                round = results
                 agreement = results.candidates.first { $0.candidate == (candidate ?? subject) }
                 if agreement == nil {
                     fail(
@@ -611,7 +621,8 @@ struct CertifyCommand: ParsableCommand {
                 }
             }
             let signOff = delivery.map { expertTrust.verify($0) }
-            decision = policy.evaluateTrainer(traineeReport, calibration: agreement, delivery: signOff)
+            decision = policy.evaluateTrainer(
+                traineeReport, calibration: agreement, delivery: signOff, round: round)
         }
         let roleText = l.text("certificate.role.\(role.rawValue)", language)
         print(l.text("certify.gradedUnder", language, ["rubric": folder.rubric.version, "attempts": "\(own.count)"]))
