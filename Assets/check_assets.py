@@ -119,7 +119,7 @@ SCORING_KEYS = {
     **{f"reason.{r}": set() for r in ["concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime",
                                       "dPrimeLowerBound", "localisationRate", "kappa", "weightedKappa", "alpha",
                                       "supervisedDelivery", "pass", "fail", "calibrationItems", "calibrationTrainees"]},
-    "reason.casesOfKind": {"kind"},
+    "reason.casesOfKind": {"kind"}, "reason.stageDPrime": {"stage"},
     "decision.granted": {"subject", "role", "policy"}, "decision.refused": {"subject", "role", "policy"},
     "evidence.notCounted": {"trainee", "attempts", "distinct", "training", "repeats", "lines"},
     "evidence.ignored.trainingMode": {"file", "line", "caseId"},

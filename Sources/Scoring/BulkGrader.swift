@@ -24,6 +24,17 @@ public struct BulkGradingResult: Sendable {
     /// Per trainee (sorted by id): how the attempts stand as certification evidence (repeats, training mode).
     /// The report itself counts every attempt: it is a record of practice, and learning curves need repeats.
     public var evidence: [TraineeEvidence] = []
+    /// Signal detection per decision stage, per trainee (by id) and for the cohort (`StageDetection`).
+    public var stages: [String: [StageDetection]] = [:]
+    public var cohortStages: [StageDetection] = []
+
+    /// The report with each trainee's and the cohort's `byStage` filled in.
+    public var reportWithStages: CohortReport {
+        var r = report
+        for i in r.trainees.indices { r.trainees[i].byStage = stages[r.trainees[i].traineeId] }
+        r.cohort.byStage = cohortStages
+        return r
+    }
 }
 
 /// Reads attempts as JSON lines, grades each against its prepared key and adds it to its trainee's tally, in
@@ -125,6 +136,9 @@ public struct BulkGrader: Sendable {
         /// By interned trainee id: the interned case ids attempted in test mode, training attempts, repeats.
         var testCases: [Set<Int>] = []
         var trainingAttempts: [Int] = [], repeatedLines: [[Int]] = [], repeats: [Int] = []
+        /// By interned trainee id, then stage ordinal: the stage's detection counts; and the cohort's.
+        var stageCounts: [[DetectionCounts]] = []
+        var cohortStageCounts = [DetectionCounts](repeating: DetectionCounts(), count: Stage.allCases.count)
         while true {
             do throws(AttemptReadError) {
                 guard try scanner.next() else { break }
@@ -181,6 +195,13 @@ public struct BulkGrader: Sendable {
                 trainingAttempts += repeatElement(0, count: more)
                 repeats += repeatElement(0, count: more)
                 repeatedLines += repeatElement([], count: more)
+                stageCounts += repeatElement(
+                    [DetectionCounts](repeating: DetectionCounts(), count: Stage.allCases.count), count: more)
+            }
+            for d in scanner.record.decisions {
+                let stage = ordinal(d.stage), stopped = d.disposition != .release
+                stageCounts[trainee][stage].record(signal: figures.signal, alarm: stopped)
+                cohortStageCounts[stage].record(signal: figures.signal, alarm: stopped)
             }
             if scanner.record.mode == .training {
                 trainingAttempts[trainee] += 1
@@ -218,10 +239,17 @@ public struct BulkGrader: Sendable {
                 trainingAttempts: trainingAttempts[t], repeatedTestAttempts: repeats[t],
                 repeatedLines: repeatedLines[t])
         }
+        func detection(_ counts: [DetectionCounts]) -> [StageDetection] {
+            zip(Stage.allCases, counts).compactMap { stage, c in
+                c.total > 0 ? StageDetection(stage: stage, detection: DetectionStatistics(c)) : nil
+            }
+        }
+        var stages: [String: [StageDetection]] = [:]
+        for t in order { stages[traineeIds.string(t)] = detection(stageCounts[t]) }
         return BulkGradingResult(
             attempts: count,
             report: CohortReport(trainees: trainees, cohort: cohort.report("cohort", names: names), items: items),
-            evidence: evidence)
+            evidence: evidence, stages: stages, cohortStages: detection(cohortStageCounts))
     }
 
     /// The reference path, for its error (or, should the fast path have been too cautious, the grade).

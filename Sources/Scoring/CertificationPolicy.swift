@@ -20,6 +20,10 @@ public struct TraineeRequirements: Hashable, Sendable, Codable {
     public var minimumDPrimeLowerBound: Double?
     /// Share of anomalies found on the scans (left out: not required).
     public var minimumLocalisationRate: Double?
+    /// d′ bars per decision stage, by stage name (`targeting`, `screening`, `examination`, `evidence`), on that
+    /// stage's own hits and false alarms (`StageDetection`); compared as the overall d′ is (`decisionConfidence`).
+    /// Left out: no stage is gated on its own.
+    public var minimumStageDPrime: [String: Double]? = nil
 
     public init(
         minimumConcealmentCases: Int, minimumCleanCases: Int, minimumCasesPerKind: Int, kinds: [AnomalyKind],
@@ -190,6 +194,12 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
             field: t.minimumConcealmentCases < 1 ? "trainee.minimumConcealmentCases" : "trainee.minimumCleanCases",
             value: "\(min(t.minimumConcealmentCases, t.minimumCleanCases))",
             "d′ needs both concealment and clean cases; ask for at least 1 of each.")
+        for (name, value) in t.minimumStageDPrime ?? [:] {
+            r.check(
+                Stage(rawValue: name) != nil, code: "policy.stage", field: "trainee.minimumStageDPrime",
+                value: name, "Name a stage: targeting, screening, examination or evidence.")
+            dPrime(value, "trainee.minimumStageDPrime.\(name)")
+        }
         r.check(
             t.kinds.count == Set(t.kinds).count, code: "policy.duplicate", field: "trainee.kinds",
             value: t.kinds.map(\.rawValue).joined(separator: ","), "Name each kind once.")
@@ -315,6 +325,16 @@ extension CertificationPolicy {
             report, hit: trainee.minimumHitRate, falseAlarm: trainee.maximumFalseAlarmRate,
             dPrime: trainee.minimumDPrime, lowerBound: trainee.minimumDPrimeLowerBound)
         reasons.insert(contentsOf: countReasons(report), at: 0)
+        for (name, minimum) in (trainee.minimumStageDPrime ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let stage = report.byStage?.first { $0.stage.rawValue == name }?.detection
+            var reason = stage.map {
+                Self.proficiencyReasons(
+                    $0, hit: 0, falseAlarm: 1, dPrime: minimum, lowerBound: nil, z: decisionZ,
+                    confidence: decisionConfidence ?? 0.5)[2]
+            } ?? DecisionReason(code: "", passed: false, figure: "n/a", threshold: "≥ " + fixed(minimum))
+            reason.code = "stageDPrime.\(name)"
+            reasons.append(reason)
+        }
         if let minimum = trainee.minimumLocalisationRate {
             let rate = report.localisation.hitRate
             reasons.append(

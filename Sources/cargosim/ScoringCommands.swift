@@ -318,7 +318,7 @@ struct ReportCommand: ParsableCommand {
         let workspace = try Workspace(assetOptions)
         let language = lang ?? userLanguage()
         let result = inputs.aggregateAll(blockSize: blockSize)
-        let report = result.report
+        let report = result.reportWithStages
         let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters)
         }
         // Repeated and training-mode attempts are said, on standard error whatever the format, and in the text.
@@ -599,7 +599,8 @@ struct CertifyCommand: ParsableCommand {
                 ))
         }
         let graded = gradeAttempts(own, keys: folder, file: attempts)
-        let traineeReport = Scoring.report(subject, graded.map(\.1))
+        var traineeReport = Scoring.report(subject, graded.map(\.1))
+        traineeReport.byStage = stageDetection(graded.map(\.0))
         let decision: CertificationDecision
         switch role {
         case .trainee:
@@ -638,7 +639,9 @@ struct CertifyCommand: ParsableCommand {
             let parts = reason.code.split(separator: ".", maxSplits: 1).map(String.init)
             let label =
                 parts.count == 2
-                ? l.text("reason.\(parts[0])", language, ["kind": l.text("anomaly.\(parts[1])", language)])
+                ? (parts[0] == "stageDPrime"
+                    ? l.text("reason.stageDPrime", language, ["stage": l.text("stage.\(parts[1])", language)])
+                    : l.text("reason.\(parts[0])", language, ["kind": l.text("anomaly.\(parts[1])", language)]))
                 : l.text("reason.\(reason.code)", language)
             print(
                 "  [\(reason.passed ? "✓" : "✗")] \(label): \(reason.figure) (\(reason.threshold)) — \(l.text(reason.passed ? "reason.pass" : "reason.fail", language))"

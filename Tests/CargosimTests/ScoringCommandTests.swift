@@ -116,6 +116,10 @@ import Testing
             #expect(report.succeeded, "\(report)")
             #expect(report.stderr.contains("T001: \(4 * own.count) attempts, \(own.count) distinct cases"), "\(report)")
             #expect(report.stderr.contains("lines \(own.count + 1), "), "\(report)")
+            // Per decision stage, each stage's own signal detection (issue 19, part 3).
+            #expect(report.stdout.contains("By decision stage") && report.stdout.contains("Targeting"), "\(report)")
+            let json = try box.cargosim("report", "once.jsonl", "--keys", "course/keys", "--format", "json")
+            #expect(json.succeeded && json.stdout.contains("\"byStage\""), "\(json)")
         }
     }
 
