@@ -358,7 +358,7 @@ struct SimulateCohortCommand: ParsableCommand {
         abstract: "Make plausible attempts by simulated trainees of varying skill over a generated course.",
         discussion: """
             Writes JSON lines of Attempt, ready for `grade`, `report` and `certify`. With --calibration-out, also a \
-            calibration round: the first attempts graded by a simulated panel and by trainer candidates of \
+            calibration round: 30 attempts drawn from the file, graded by a simulated panel and by trainer candidates of \
             varying care, ready for `calibrate`.
             """)
 
@@ -398,7 +398,12 @@ struct SimulateCohortCommand: ParsableCommand {
         print("Wrote \(all.count) attempts by \(trainees) trainees to \(out)")
         if let calibrationOut {
             let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
-            let items = all.prefix(30).compactMap { a -> (id: String, score: Double)? in
+            // 30 attempts drawn at random (seeded) from the whole file, so that the items come from many trainees and
+            // cases (the first 30 were one trainee's: a round that no minimumCalibrationTrainees would accept).
+            var picked = Set<Int>()
+            while picked.count < min(30, all.count) { picked.insert(Int(rng.next() % UInt64(all.count))) }
+            let spread = picked.sorted().map { all[$0] }
+            let items = spread.compactMap { a -> (id: String, score: Double)? in
                 guard let key = keyById[a.caseId], let g = try? grade(a, against: key) else { return nil }
                 return ("\(a.traineeId)/\(a.caseId)", g.score)
             }
