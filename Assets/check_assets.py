@@ -118,9 +118,17 @@ SCORING_KEYS = {
                                       "kappa", "weightedKappa", "alpha"]},
     **{f"reason.{r}": set() for r in ["concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime",
                                       "dPrimeLowerBound", "localisationRate", "kappa", "weightedKappa", "alpha",
-                                      "supervisedDelivery", "pass", "fail"]},
-    "reason.casesOfKind": {"kind"},
+                                      "supervisedDelivery", "pass", "fail", "calibrationItems", "calibrationTrainees"]},
+    "reason.casesOfKind": {"kind"}, "reason.stageDPrime": {"stage"},
     "decision.granted": {"subject", "role", "policy"}, "decision.refused": {"subject", "role", "policy"},
+    "evidence.notCounted": {"trainee", "attempts", "distinct", "training", "repeats", "lines"},
+    "evidence.ignored.trainingMode": {"file", "line", "caseId"},
+    "evidence.ignored.repeatedCase": {"file", "line", "caseId", "counted"},
+    "evidence.counted": {"distinct", "ignored"},
+    "accuracy.form": {"concealment", "clean", "trainees", "kr20", "sem"},
+    "accuracy.cut": {"bar", "se"},
+    "accuracy.rates": {"falsePass", "below", "falseFail", "above", "atBar"},
+    "accuracy.curve": {"curve"},
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -57,7 +57,8 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// `file:line:column: error: message (value: "…")`, then the source line and a caret under the column.
     ///
-    /// Without a line the field path stands in for it (`file: error: goods[1]: message`). Lines longer
+    /// The field path follows the location unless a column is given (`file: error: goods[1]: message`,
+    /// `attempts.jsonl:7: error: decisions[0].shownAt: message`). Lines longer
     /// than 160 characters are shown as a window around the column; control characters are shown as `�`
     /// so that binary input cannot garble a terminal.
     public var description: String {
@@ -68,7 +69,9 @@ public struct BundleError: Error, Hashable, Sendable, CustomStringConvertible {
             if let column { location += ":\(column)" }
         }
         var text = location.isEmpty ? "error: " : location + ": error: "
-        if line == nil, let field, !field.isEmpty { text += field + ": " }
+        // The field path is named unless a column points at it (YAML errors show the line with a caret):
+        // an attempts file's error has a line and no column, and needs both (`attempts.jsonl:7: error: mode: …`).
+        if column == nil, let field, !field.isEmpty { text += field + ": " }
         text += message
         if let value { text += " (value: \"\(Self.displayValue(value))\")" }
         if let sourceLine, line != nil {

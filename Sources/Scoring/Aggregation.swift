@@ -133,6 +133,9 @@ public struct TraineeReport: Hashable, Sendable, Codable {
     public var byVantage: [GroupStatistics]
     public var byDifficulty: [GroupStatistics]
     public var learningCurve: [LearningPoint]
+    /// Signal detection per decision stage (`StageDetection`), when the caller had the stage decisions (`report`,
+    /// `certify`; left out of `aggregate`, which sees only the final outcome).
+    public var byStage: [StageDetection]? = nil
 }
 
 /// Why an item (case) needs a look.

@@ -425,9 +425,10 @@ public struct AttemptScanner {
 
     mutating func instant() throws(ParseFailure) -> Instant {
         if let value = plainInstant() { return value }
-        guard let (r, _) = try plainString(), let value = fastInstant(r) else {
-            throw fail("Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC.", here)
-        }
+        let message = "Write the time as YYYY-MM-DDTHH:MM:SS.sssZ in UTC."
+        // The value named is the string read, not the bytes after it.
+        guard let (r, _) = try plainString() else { throw fail(message, try escapedString()) }
+        guard let value = fastInstant(r) else { throw fail(message, String(decoding: b[r], as: UTF8.self)) }
         return value
     }
 
@@ -798,7 +799,13 @@ public struct AttemptScanner {
         guard hasCase else { throw missing("caseId") }
         guard hasHash else { throw missing("courseHash") }
         guard hasTrainee else { throw missing("traineeId") }
-        guard hasMode else { throw missing("mode") }
+        // Every attempt CargoSim has ever written states its mode (a required field of `Attempt` from the first
+        // version), and certification counts test-mode attempts only: a line without it is refused, not guessed.
+        guard hasMode else {
+            throw fail(
+                "The field `mode` (training or test) is missing; certification counts test-mode attempts only, so the mode cannot be guessed — export the attempts again."
+            )
+        }
         guard hasDecisions else { throw missing("decisions") }
     }
 

@@ -21,6 +21,20 @@ public struct BulkGradingError: Error, Hashable, Sendable, CustomStringConvertib
 public struct BulkGradingResult: Sendable {
     public var attempts: Int
     public var report: CohortReport
+    /// Per trainee (sorted by id): how the attempts stand as certification evidence (repeats, training mode).
+    /// The report itself counts every attempt: it is a record of practice, and learning curves need repeats.
+    public var evidence: [TraineeEvidence] = []
+    /// Signal detection per decision stage, per trainee (by id) and for the cohort (`StageDetection`).
+    public var stages: [String: [StageDetection]] = [:]
+    public var cohortStages: [StageDetection] = []
+
+    /// The report with each trainee's and the cohort's `byStage` filled in.
+    public var reportWithStages: CohortReport {
+        var r = report
+        for i in r.trainees.indices { r.trainees[i].byStage = stages[r.trainees[i].traineeId] }
+        r.cohort.byStage = cohortStages
+        return r
+    }
 }
 
 /// Reads attempts as JSON lines, grades each against its prepared key and adds it to its trainee's tally, in
@@ -119,6 +133,12 @@ public struct BulkGrader: Sendable {
         /// By fact index: (trainee id, correct) per attempt, in order.
         var outcomes: [[(trainee: Int32, correct: Bool)]] = []
         var count = 0
+        /// By interned trainee id: the interned case ids attempted in test mode, training attempts, repeats.
+        var testCases: [Set<Int>] = []
+        var trainingAttempts: [Int] = [], repeatedLines: [[Int]] = [], repeats: [Int] = []
+        /// By interned trainee id, then stage ordinal: the stage's detection counts; and the cohort's.
+        var stageCounts: [[DetectionCounts]] = []
+        var cohortStageCounts = [DetectionCounts](repeating: DetectionCounts(), count: Stage.allCases.count)
         while true {
             do throws(AttemptReadError) {
                 guard try scanner.next() else { break }
@@ -169,6 +189,26 @@ public struct BulkGrader: Sendable {
             }
             tallies[trainee].add(item)
             cohort.add(item)
+            if trainee >= testCases.count {
+                let more = trainee + 1 - testCases.count
+                testCases += repeatElement([], count: more)
+                trainingAttempts += repeatElement(0, count: more)
+                repeats += repeatElement(0, count: more)
+                repeatedLines += repeatElement([], count: more)
+                stageCounts += repeatElement(
+                    [DetectionCounts](repeating: DetectionCounts(), count: Stage.allCases.count), count: more)
+            }
+            for d in scanner.record.decisions {
+                let stage = ordinal(d.stage), stopped = d.disposition != .release
+                stageCounts[trainee][stage].record(signal: figures.signal, alarm: stopped)
+                cohortStageCounts[stage].record(signal: figures.signal, alarm: stopped)
+            }
+            if scanner.record.mode == .training {
+                trainingAttempts[trainee] += 1
+            } else if !testCases[trainee].insert(caseId).inserted {
+                repeats[trainee] += 1
+                if repeatedLines[trainee].count < 10 { repeatedLines[trainee].append(line) }
+            }
             if itemAnalysis {
                 outcomes[slot].append((Int32(trainee), figures.signal == figures.alarm))
             }
@@ -193,9 +233,23 @@ public struct BulkGrader: Sendable {
                         }))
             }
         }
+        let evidence = order.map { t in
+            TraineeEvidence(
+                traineeId: traineeIds.string(t), attempts: tallies[t].attempts, distinctTestCases: testCases[t].count,
+                trainingAttempts: trainingAttempts[t], repeatedTestAttempts: repeats[t],
+                repeatedLines: repeatedLines[t])
+        }
+        func detection(_ counts: [DetectionCounts]) -> [StageDetection] {
+            zip(Stage.allCases, counts).compactMap { stage, c in
+                c.total > 0 ? StageDetection(stage: stage, detection: DetectionStatistics(c)) : nil
+            }
+        }
+        var stages: [String: [StageDetection]] = [:]
+        for t in order { stages[traineeIds.string(t)] = detection(stageCounts[t]) }
         return BulkGradingResult(
             attempts: count,
-            report: CohortReport(trainees: trainees, cohort: cohort.report("cohort", names: names), items: items))
+            report: CohortReport(trainees: trainees, cohort: cohort.report("cohort", names: names), items: items),
+            evidence: evidence, stages: stages, cohortStages: detection(cohortStageCounts))
     }
 
     /// The reference path, for its error (or, should the fast path have been too cautious, the grade).

@@ -26,13 +26,22 @@ public struct CandidateAgreement: Hashable, Sendable, Codable {
     public var kappa: Double?
     public var weightedKappaLinear: Double?
     public var weightedKappaQuadratic: Double?
-    /// Krippendorff's α over the panel and this candidate.
+    /// Krippendorff's α over the panel and this candidate (carried by the panel: shown, not gated).
     public var alphaNominal: Double?
     public var alphaOrdinal: Double?
     /// Mean signed steps from the reference (positive: more lenient).
     public var meanBias: Double
     /// The items graded differently, largest departure first.
     public var departures: [Departure]
+    /// Krippendorff's α (ordinal) of the candidate against the reference alone (two coders): what the trainer
+    /// policy gates, so that the panel's own agreement cannot carry a candidate who disagrees with it.
+    public var alphaWithReference: Double? = nil
+    /// 95 % bootstrap percentile intervals (items resampled, `CalibrationBootstrap`) of the quadratic weighted κ
+    /// and of `alphaWithReference`; nil when too few items.
+    public var weightedKappaQuadraticInterval: Interval? = nil
+    public var alphaWithReferenceInterval: Interval? = nil
+    /// The items this candidate left ungraded (reported, never dropped silently).
+    public var missingItems: [String] = []
 
     public init(
         candidate: String, itemsGraded: Int, itemsMissing: Int, kappa: Double?, weightedKappaLinear: Double?,
@@ -65,6 +74,67 @@ public struct CalibrationResults: Hashable, Sendable, Codable {
     public var allAlphaNominal: Double?
     public var allAlphaOrdinal: Double?
     public var candidates: [CandidateAgreement]
+    /// Items in the round, and the distinct trainees whose attempts they are (`CalibrationRecord.itemTrainees`,
+    /// else the part of the item id before its first "/").
+    public var itemCount: Int = 0
+    public var distinctTrainees: Int = 0
+    /// The bootstrap's resamples and seed (the intervals are reproducible).
+    public var bootstrapResamples: Int = 0
+    public var bootstrapSeed: UInt64 = 0
+
+    public init(
+        roundId: String, rubricVersion: String, scale: [String], reference: [String: String],
+        panelAlphaOrdinal: Double?, allAlphaNominal: Double?, allAlphaOrdinal: Double?,
+        candidates: [CandidateAgreement], itemCount: Int = 0, distinctTrainees: Int = 0, bootstrapResamples: Int = 0,
+        bootstrapSeed: UInt64 = 0
+    ) {
+        self.roundId = roundId
+        self.rubricVersion = rubricVersion
+        self.scale = scale
+        self.reference = reference
+        self.panelAlphaOrdinal = panelAlphaOrdinal
+        self.allAlphaNominal = allAlphaNominal
+        self.allAlphaOrdinal = allAlphaOrdinal
+        self.candidates = candidates
+        self.itemCount = itemCount
+        self.distinctTrainees = distinctTrainees
+        self.bootstrapResamples = bootstrapResamples
+        self.bootstrapSeed = bootstrapSeed
+    }
+}
+
+/// Bootstrap intervals of a candidate's agreement with the reference: the round's items resampled with
+/// replacement (Efron & Tibshirani 1993, percentile method), from a fixed seed so that the same round gives the
+/// same interval every time.
+public enum CalibrationBootstrap {
+    public static let resamples = 2000
+    public static let seed: UInt64 = 19
+
+    /// The 2.5 % and 97.5 % percentiles of `statistic` over `resamples` resamples of the paired grades (pairs
+    /// with a missing grade are left out first); nil with fewer than 5 pairs or when the statistic is undefined
+    /// in more than half the resamples.
+    public static func interval(
+        _ pairs: [(Int, Int)], resamples: Int = resamples, seed: UInt64 = seed, _ statistic: ([(Int, Int)]) -> Double?
+    ) -> Interval? {
+        guard pairs.count >= 5 else { return nil }
+        var rng = SplitMix64(seed: seed)
+        var values: [Double] = []
+        values.reserveCapacity(resamples)
+        var sample = pairs
+        for _ in 0..<resamples {
+            for k in sample.indices { sample[k] = pairs[Int(rng.next() % UInt64(pairs.count))] }
+            if let v = statistic(sample) { values.append(v) }
+        }
+        guard values.count * 2 >= resamples else { return nil }
+        values.sort()
+        func quantile(_ q: Double) -> Double {
+            // Type 7 (linear interpolation between order statistics).
+            let h = q * Double(values.count - 1)
+            let lo = Int(h.rounded(.down)), hi = min(values.count - 1, lo + 1)
+            return values[lo] + (h - Double(lo)) * (values[hi] - values[lo])
+        }
+        return Interval(lower: quantile(0.025), upper: quantile(0.975))
+    }
 }
 
 /// A calibration round for trainer candidates, as a state machine (no I/O).
@@ -99,6 +169,8 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
     /// panelist → item → index into `scale`.
     public private(set) var panel: [String: [String: Int]] = [:]
     public private(set) var candidates: [String: [String: Int]] = [:]
+    /// The trainee of each item, when known (for the round's count of distinct trainees).
+    public var itemTrainees: [String: String]? = nil
 
     public init(id: String, rubricVersion: String, scale: [String], items: [String], minimumPanel: Int = 2)
         throws(CalibrationError)
@@ -186,6 +258,22 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
             : .awaitCandidateGrades(candidate: candidate, items: remaining)
     }
 
+    /// Enters a candidate who may have graded nothing, so that a candidate whose grades are all missing is
+    /// reported (every item missing, no figures) instead of disappearing.
+    public mutating func registerCandidate(_ candidate: String) throws(CalibrationError) {
+        guard phase == .candidates else {
+            throw CalibrationError(
+                code: "calibration.phase", field: "candidate", value: candidate,
+                message: "Open the round to candidates once the reference is complete.")
+        }
+        guard panel[candidate] == nil else {
+            throw CalibrationError(
+                code: "calibration.panelist", field: "candidate", value: candidate,
+                message: "A panelist cannot be a candidate in the same round.")
+        }
+        if candidates[candidate] == nil { candidates[candidate] = [:] }
+    }
+
     /// The reference grade index of each item: the panel's (lower) median.
     public var referenceIndexes: [String: Int] {
         var out: [String: Int] = [:]
@@ -205,6 +293,11 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
         }
         phase = .closed
         return results()
+    }
+
+    /// The trainee of an item id written `TRAINEE/CASE` (as `simulate-cohort` writes them); the id itself otherwise.
+    public static func trainee(ofItem item: String) -> String {
+        item.split(separator: "/", maxSplits: 1).first.map(String.init) ?? item
     }
 
     /// The agreement figures as they stand (also after closing).
@@ -230,8 +323,17 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
                 }
             }
             departures.sort { abs($0.steps) != abs($1.steps) ? abs($0.steps) > abs($1.steps) : $0.item < $1.item }
-            agreements.append(
-                CandidateAgreement(
+            var pairs: [(Int, Int)] = []
+            for (c, r) in zip(column, referenceColumn) { if let c, let r { pairs.append((c, r)) } }
+            let k = scale.count
+            func quadratic(_ p: [(Int, Int)]) -> Double? {
+                Agreement.kappa(p.map { $0.0 }, p.map { $0.1 }, categories: k, weighting: .quadratic)
+            }
+            func alpha(_ p: [(Int, Int)]) -> Double? {
+                Agreement.krippendorffAlpha(
+                    [p.map { Double($0.0) }, p.map { Double($0.1) }], metric: .ordinal)
+            }
+            var agreement = CandidateAgreement(
                     candidate: name, itemsGraded: column.compactMap { $0 }.count,
                     itemsMissing: column.filter { $0 == nil }.count,
                     kappa: Agreement.kappa(column, referenceColumn, categories: scale.count),
@@ -241,7 +343,12 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
                         column, referenceColumn, categories: scale.count, weighting: .quadratic),
                     alphaNominal: Agreement.krippendorffAlpha(panelRows + [row], metric: .nominal),
                     alphaOrdinal: Agreement.krippendorffAlpha(panelRows + [row], metric: .ordinal),
-                    meanBias: paired > 0 ? bias / Double(paired) : 0, departures: departures))
+                    meanBias: paired > 0 ? bias / Double(paired) : 0, departures: departures)
+            agreement.alphaWithReference = pairs.isEmpty ? nil : alpha(pairs)
+            agreement.weightedKappaQuadraticInterval = CalibrationBootstrap.interval(pairs, quadratic)
+            agreement.alphaWithReferenceInterval = CalibrationBootstrap.interval(pairs, alpha)
+            agreement.missingItems = items.filter { grades[$0] == nil }
+            agreements.append(agreement)
         }
         let candidateRows = candidates.keys.sorted().map { c in items.map { candidates[c]![$0].map(Double.init) } }
         return CalibrationResults(
@@ -250,7 +357,9 @@ public struct CalibrationRound: Hashable, Sendable, Codable {
             panelAlphaOrdinal: panelRows.count >= 2 ? Agreement.krippendorffAlpha(panelRows, metric: .ordinal) : nil,
             allAlphaNominal: Agreement.krippendorffAlpha(panelRows + candidateRows, metric: .nominal),
             allAlphaOrdinal: Agreement.krippendorffAlpha(panelRows + candidateRows, metric: .ordinal),
-            candidates: agreements)
+            candidates: agreements, itemCount: items.count,
+            distinctTrainees: Set(items.map { itemTrainees?[$0] ?? Self.trainee(ofItem: $0) }).count,
+            bootstrapResamples: CalibrationBootstrap.resamples, bootstrapSeed: CalibrationBootstrap.seed)
     }
 }
 
@@ -264,6 +373,8 @@ public struct CalibrationRecord: Hashable, Sendable, Codable {
     public var reference: [String: [String: String]]
     /// candidate → item → grade (items left out are missing grades).
     public var candidates: [String: [String: String]]
+    /// item → the trainee whose attempt it is (left out: the part of the item id before its first "/").
+    public var itemTrainees: [String: String]? = nil
 
     public init(
         id: String, rubricVersion: String, scale: [String], items: [String], reference: [String: [String: String]],
@@ -295,8 +406,10 @@ public struct CalibrationRecord: Hashable, Sendable, Codable {
                 }
             }
         }
+        round.itemTrainees = itemTrainees
         try round.openToCandidates()
         for candidate in candidates.keys.sorted() {
+            do { try round.registerCandidate(candidate) } catch { throw named(error, "candidates", candidate) }
             for (item, grade) in candidates[candidate]!.sorted(by: { $0.key < $1.key }) {
                 do { try round.recordCandidate(candidate, item: item, grade: grade) } catch {
                     throw named(error, "candidates.\(candidate)", item)

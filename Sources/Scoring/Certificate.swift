@@ -71,16 +71,48 @@ public struct Revocation: Hashable, Sendable, Codable {
 }
 
 /// The issuer's list of revoked certificates, signed like a certificate so that nobody can strip an entry.
+///
+/// Each list the issuer signs carries a sequence number (one more than the list it replaces) and its issue
+/// time (`updatedAt`). A verifier accepts a list only when it is fresh: issued within the policy's limit
+/// (`CertificationPolicy.revocationListMaximumAgeDays`) before the time of verification, so that an older
+/// genuine list, from before a revocation, cannot be kept and shown to make a revoked certificate pass.
 public struct RevocationList: Hashable, Sendable, Codable {
     public var keyId: String
+    /// When the issuer signed this list (its issue time).
     public var updatedAt: Instant
+    /// 1 for the first list, one more for each list signed after it. Lists signed before sequence numbers
+    /// existed have none and read as 0.
+    public var sequence: Int?
     public var revocations: [Revocation]
 
-    public init(keyId: String, updatedAt: Instant, revocations: [Revocation]) {
+    public init(keyId: String, updatedAt: Instant, sequence: Int? = nil, revocations: [Revocation]) {
         self.keyId = keyId
         self.updatedAt = updatedAt
+        self.sequence = sequence
         self.revocations = revocations
     }
+
+    /// The issue time.
+    public var issuedAt: Instant { updatedAt }
+}
+
+/// Whether a certificate's revocation was checked, and against which list.
+public enum RevocationStatus: Hashable, Sendable {
+    /// A fresh list (number, issue time) does not name the certificate.
+    case notRevoked(sequence: Int, issuedAt: Instant)
+    /// No list was given: the signature and dates are good, but nobody knows whether it was revoked.
+    case notChecked
+    /// The list given is older than the limit: the signature and dates are good, revocation is unknown.
+    case listTooOld(sequence: Int, issuedAt: Instant, maximumAgeDays: Int)
+
+    /// Only a fresh list that does not name the certificate makes it valid.
+    public var isChecked: Bool { if case .notRevoked = self { true } else { false } }
+}
+
+/// A certificate whose signature and dates verified, and what is known of its revocation.
+public struct VerifiedCertificate: Hashable, Sendable {
+    public var payload: CertificatePayload
+    public var revocation: RevocationStatus
 }
 
 /// A signing key pair (Ed25519) and its id. Keys come in and go out as text; nothing here touches a file.
@@ -241,22 +273,15 @@ public enum Certificates {
         }
     }
 
-    /// Verifies a certificate file: form, key, signature, validity at `now`, and the revocation list.
-    public static func verify(
-        _ data: Data, publicKey: Curve25519.Signing.PublicKey, revocations: RevocationList? = nil,
-        now: Instant
-    ) throws(CertificateError) -> CertificatePayload {
+    /// Verifies a certificate file's form, key, signature and validity at `now`: **not its revocation**. Use
+    /// `verify(_:publicKey:revocations:maximumListAgeDays:now:)` to say whether a certificate holds.
+    public static func verifySignature(_ data: Data, publicKey: Curve25519.Signing.PublicKey, now: Instant)
+        throws(CertificateError) -> CertificatePayload
+    {
         let payload = try open(
             CertificatePayload.self, data, header: certificateHeader, kind: "certificate",
             publicKey: publicKey
         ) { $0.keyId }
-        if let revocations,
-            let entry = revocations.revocations.first(where: { $0.certificateId == payload.certificateId })
-        {
-            throw CertificateError(
-                code: "certificate.revoked", field: "certificateId",
-                message: "Certificate \(payload.certificateId) was revoked on \(entry.revokedAt): \(entry.reason).")
-        }
         guard now >= payload.issuedAt else {
             throw CertificateError(
                 code: "certificate.notYetValid", field: "issuedAt",
@@ -268,6 +293,47 @@ public enum Certificates {
                 message: "The certificate expired on \(payload.expiresAt); the holder must recertify.")
         }
         return payload
+    }
+
+    /// Verifies a certificate: form, key, signature, validity at `now`, and revocation.
+    ///
+    /// The revocation list (already opened with the same key) must be fresh: issued at most `maximumListAgeDays`
+    /// before `now` and not after it. A list that names the certificate refuses it whatever its age (a revocation
+    /// never lapses). Without a list, or with one too old, the result says so (`.notChecked`, `.listTooOld`):
+    /// never "valid" silently.
+    /// - Throws: `certificate.*` for a bad, expired or revoked certificate; `revocations.unknownKey` for a list of
+    ///   another issuer; `revocations.notYetValid` for a list dated after `now`.
+    public static func verify(
+        _ data: Data, publicKey: Curve25519.Signing.PublicKey, revocations: RevocationList?, maximumListAgeDays: Int,
+        now: Instant
+    ) throws(CertificateError) -> VerifiedCertificate {
+        let payload = try verifySignature(data, publicKey: publicKey, now: now)
+        guard let revocations else { return VerifiedCertificate(payload: payload, revocation: .notChecked) }
+        guard revocations.keyId == payload.keyId else {
+            throw CertificateError(
+                code: "revocations.unknownKey", field: "keyId",
+                message: "The revocation list is signed by key \(revocations.keyId), not the certificate's (\(payload.keyId)).")
+        }
+        if let entry = revocations.revocations.first(where: { $0.certificateId == payload.certificateId }) {
+            throw CertificateError(
+                code: "certificate.revoked", field: "certificateId",
+                message: "Certificate \(payload.certificateId) was revoked on \(entry.revokedAt): \(entry.reason).")
+        }
+        guard revocations.issuedAt <= now else {
+            throw CertificateError(
+                code: "revocations.notYetValid", field: "updatedAt",
+                message: "The revocation list is dated \(revocations.issuedAt), after now (\(now)); check the clock.")
+        }
+        let sequence = revocations.sequence ?? 0
+        let age = now.millisecondsSinceEpoch - revocations.issuedAt.millisecondsSinceEpoch
+        guard age <= Int64(maximumListAgeDays) * 86_400_000 else {
+            return VerifiedCertificate(
+                payload: payload,
+                revocation: .listTooOld(
+                    sequence: sequence, issuedAt: revocations.issuedAt, maximumAgeDays: maximumListAgeDays))
+        }
+        return VerifiedCertificate(
+            payload: payload, revocation: .notRevoked(sequence: sequence, issuedAt: revocations.issuedAt))
     }
 
     /// The first line of a supervised-delivery sign-off file.

@@ -15,15 +15,20 @@ public struct TraineeRequirements: Hashable, Sendable, Codable {
     public var minimumHitRate: Double
     public var maximumFalseAlarmRate: Double
     public var minimumDPrime: Double
-    /// The lower end of d′'s 95 % interval must reach this: enough cases, not luck.
-    public var minimumDPrimeLowerBound: Double
+    /// The lower end of d′'s 95 % interval must reach this (left out: not gated; the shipped policy leaves it
+    /// out: `decisionConfidence` sets how the d′ bar itself is compared, and `certify` reports the error rates).
+    public var minimumDPrimeLowerBound: Double?
     /// Share of anomalies found on the scans (left out: not required).
     public var minimumLocalisationRate: Double?
+    /// d′ bars per decision stage, by stage name (`targeting`, `screening`, `examination`, `evidence`), on that
+    /// stage's own hits and false alarms (`StageDetection`); compared as the overall d′ is (`decisionConfidence`).
+    /// Left out: no stage is gated on its own.
+    public var minimumStageDPrime: [String: Double]? = nil
 
     public init(
         minimumConcealmentCases: Int, minimumCleanCases: Int, minimumCasesPerKind: Int, kinds: [AnomalyKind],
         minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
-        minimumDPrimeLowerBound: Double, minimumLocalisationRate: Double?
+        minimumDPrimeLowerBound: Double?, minimumLocalisationRate: Double?
     ) {
         self.minimumConcealmentCases = minimumConcealmentCases
         self.minimumCleanCases = minimumCleanCases
@@ -48,15 +53,23 @@ public struct TrainerRequirements: Hashable, Sendable, Codable {
     public var minimumKappa: Double
     /// Quadratic weighted κ, at least.
     public var minimumWeightedKappa: Double
-    /// Krippendorff's α (ordinal) with the panel, at least (Krippendorff: 0.667 tentative, 0.800 reliable).
+    /// Krippendorff's α (ordinal) of the candidate against the panel's reference, at least (Krippendorff: 0.667
+    /// tentative, 0.800 reliable). Not α over the panel plus the candidate: the panel's agreement would carry it.
     public var minimumAlpha: Double
     public var requireSupervisedDelivery: Bool
+    /// The calibration round must have at least this many items (left out: not gated) …
+    public var minimumCalibrationItems: Int? = nil
+    /// … drawn from at least this many distinct trainees' attempts (left out: not gated).
+    public var minimumCalibrationTrainees: Int? = nil
 
     public init(
         minimumHitRate: Double, maximumFalseAlarmRate: Double, minimumDPrime: Double,
         minimumDPrimeLowerBound: Double, minimumKappa: Double, minimumWeightedKappa: Double,
-        minimumAlpha: Double, requireSupervisedDelivery: Bool
+        minimumAlpha: Double, requireSupervisedDelivery: Bool, minimumCalibrationItems: Int? = nil,
+        minimumCalibrationTrainees: Int? = nil
     ) {
+        self.minimumCalibrationItems = minimumCalibrationItems
+        self.minimumCalibrationTrainees = minimumCalibrationTrainees
         self.minimumHitRate = minimumHitRate
         self.maximumFalseAlarmRate = maximumFalseAlarmRate
         self.minimumDPrime = minimumDPrime
@@ -74,27 +87,54 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
     public var version: String
     /// How long a certificate is valid, in days.
     public var validityDays: Int
+    /// The oldest revocation list a verifier accepts, in days before the time of verification (left out: the
+    /// standard 30). The issuer must publish a list at least this often (`certificate refresh-list`).
+    public var revocationListMaximumAgeDays: Int?
+    /// The one-sided confidence of the bounds the hit-rate, false-alarm-rate and d′ gates compare with their
+    /// thresholds (left out: 0.5). At 0.5 the bounds are the estimates themselves, so a trainee exactly at the bar
+    /// passes about half the time; at 0.975 they are the ends of the 95 % intervals (lower for H and d′, upper
+    /// for F), so a trainee at the bar passes about 2.5 % of the time and must be about two standard errors
+    /// above it to pass half the time. `certify` reports the resulting false-pass and false-fail rates.
+    public var decisionConfidence: Double?
     public var trainee: TraineeRequirements
     public var trainer: TrainerRequirements
 
-    public init(version: String, validityDays: Int, trainee: TraineeRequirements, trainer: TrainerRequirements) {
+    public init(
+        version: String, validityDays: Int, revocationListMaximumAgeDays: Int? = nil, decisionConfidence: Double? = nil,
+        trainee: TraineeRequirements, trainer: TrainerRequirements
+    ) {
         self.version = version
         self.validityDays = validityDays
+        self.revocationListMaximumAgeDays = revocationListMaximumAgeDays
+        self.decisionConfidence = decisionConfidence
         self.trainee = trainee
         self.trainer = trainer
     }
 
+    /// The limit when a policy leaves it out.
+    public static let standardRevocationListMaximumAgeDays = 30
+
+    /// The limit in force.
+    public var maximumRevocationListAgeDays: Int {
+        revocationListMaximumAgeDays ?? Self.standardRevocationListMaximumAgeDays
+    }
+
     /// The values shipped in `Assets/policies/default.yaml` (kept equal by a test).
+    ///
+    /// Chosen by the exact operating characteristic (`passProbability`, docs/certification-statistics.md): on
+    /// 30 + 30 distinct test cases, an unbiased trainee exactly at the d′ bar of 1.5 passes about half the time
+    /// (0.49), one 0.5 above it 0.91 of the time, one 1.0 above it 0.996; 0.5 below the bar 0.075, 1.0 below 0.002.
     public static let standard = CertificationPolicy(
-        version: "cargosim-2026.1", validityDays: 730,
+        version: "cargosim-2026.2", validityDays: 730, revocationListMaximumAgeDays: 30, decisionConfidence: 0.5,
         trainee: TraineeRequirements(
-            minimumConcealmentCases: 20, minimumCleanCases: 20, minimumCasesPerKind: 2,
-            kinds: [], minimumHitRate: 0.80, maximumFalseAlarmRate: 0.30,
-            minimumDPrime: 1.5, minimumDPrimeLowerBound: 0.8, minimumLocalisationRate: nil),
+            minimumConcealmentCases: 30, minimumCleanCases: 30, minimumCasesPerKind: 2,
+            kinds: [], minimumHitRate: 0.70, maximumFalseAlarmRate: 0.30,
+            minimumDPrime: 1.5, minimumDPrimeLowerBound: nil, minimumLocalisationRate: nil),
         trainer: TrainerRequirements(
             minimumHitRate: 0.90, maximumFalseAlarmRate: 0.20, minimumDPrime: 2.0,
             minimumDPrimeLowerBound: 1.2, minimumKappa: 0.61, minimumWeightedKappa: 0.61,
-            minimumAlpha: 0.667, requireSupervisedDelivery: true))
+            minimumAlpha: 0.667, requireSupervisedDelivery: true, minimumCalibrationItems: 20,
+            minimumCalibrationTrainees: 5))
 
     /// Checks that the policy can be met and makes sense: rates in [0, 1], counts not negative, agreement
     /// thresholds in (−1, 1], d′ thresholds finite, and the trainer's bar at or above the trainee's.
@@ -107,6 +147,11 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
         r.check(
             validityDays >= 1 && validityDays <= 3660, code: "policy.validity", field: "validityDays",
             value: "\(validityDays)", "Give a validity between 1 and 3660 days.")
+        if let days = revocationListMaximumAgeDays {
+            r.check(
+                days >= 0 && days <= 3660, code: "policy.revocationListAge", field: "revocationListMaximumAgeDays",
+                value: "\(days)", "Give the oldest revocation list accepted as 0 to 3660 days.")
+        }
         func rate(_ value: Double?, _ field: String) {
             guard let value else { return }
             r.check(
@@ -137,12 +182,24 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
         rate(t.maximumFalseAlarmRate, "trainee.maximumFalseAlarmRate")
         rate(t.minimumLocalisationRate, "trainee.minimumLocalisationRate")
         dPrime(t.minimumDPrime, "trainee.minimumDPrime")
-        dPrime(t.minimumDPrimeLowerBound, "trainee.minimumDPrimeLowerBound")
+        if let bound = t.minimumDPrimeLowerBound { dPrime(bound, "trainee.minimumDPrimeLowerBound") }
+        if let confidence = decisionConfidence {
+            r.check(
+                confidence.isFinite && confidence >= 0.5 && confidence < 1, code: "policy.impossible",
+                field: "decisionConfidence", value: "\(confidence)",
+                "Give the confidence of the decision bounds from 0.5 (the estimates themselves) to below 1 (0.975: the ends of the 95 % intervals).")
+        }
         r.check(
             t.minimumConcealmentCases >= 1 && t.minimumCleanCases >= 1, code: "policy.impossible",
             field: t.minimumConcealmentCases < 1 ? "trainee.minimumConcealmentCases" : "trainee.minimumCleanCases",
             value: "\(min(t.minimumConcealmentCases, t.minimumCleanCases))",
             "d′ needs both concealment and clean cases; ask for at least 1 of each.")
+        for (name, value) in t.minimumStageDPrime ?? [:] {
+            r.check(
+                Stage(rawValue: name) != nil, code: "policy.stage", field: "trainee.minimumStageDPrime",
+                value: name, "Name a stage: targeting, screening, examination or evidence.")
+            dPrime(value, "trainee.minimumStageDPrime.\(name)")
+        }
         r.check(
             t.kinds.count == Set(t.kinds).count, code: "policy.duplicate", field: "trainee.kinds",
             value: t.kinds.map(\.rawValue).joined(separator: ","), "Name each kind once.")
@@ -169,9 +226,11 @@ public struct CertificationPolicy: Hashable, Sendable, Codable {
             tr.maximumFalseAlarmRate <= t.maximumFalseAlarmRate, "trainer.maximumFalseAlarmRate",
             tr.maximumFalseAlarmRate, t.maximumFalseAlarmRate)
         above(tr.minimumDPrime >= t.minimumDPrime, "trainer.minimumDPrime", tr.minimumDPrime, t.minimumDPrime)
-        above(
-            tr.minimumDPrimeLowerBound >= t.minimumDPrimeLowerBound, "trainer.minimumDPrimeLowerBound",
-            tr.minimumDPrimeLowerBound, t.minimumDPrimeLowerBound)
+        if let bound = t.minimumDPrimeLowerBound {
+            above(
+                tr.minimumDPrimeLowerBound >= bound, "trainer.minimumDPrimeLowerBound", tr.minimumDPrimeLowerBound,
+                bound)
+        }
         return r
     }
 }
@@ -266,6 +325,16 @@ extension CertificationPolicy {
             report, hit: trainee.minimumHitRate, falseAlarm: trainee.maximumFalseAlarmRate,
             dPrime: trainee.minimumDPrime, lowerBound: trainee.minimumDPrimeLowerBound)
         reasons.insert(contentsOf: countReasons(report), at: 0)
+        for (name, minimum) in (trainee.minimumStageDPrime ?? [:]).sorted(by: { $0.key < $1.key }) {
+            let stage = report.byStage?.first { $0.stage.rawValue == name }?.detection
+            var reason = stage.map {
+                Self.proficiencyReasons(
+                    $0, hit: 0, falseAlarm: 1, dPrime: minimum, lowerBound: nil, z: decisionZ,
+                    confidence: decisionConfidence ?? 0.5)[2]
+            } ?? DecisionReason(code: "", passed: false, figure: "n/a", threshold: "≥ " + fixed(minimum))
+            reason.code = "stageDPrime.\(name)"
+            reasons.append(reason)
+        }
         if let minimum = trainee.minimumLocalisationRate {
             let rate = report.localisation.hitRate
             reasons.append(
@@ -283,7 +352,8 @@ extension CertificationPolicy {
     ///   (forged, altered, signed by an unknown key, revoked — the reason cites why), or nil when none was given.
     ///   Only a verified sign-off for this trainer with the outcome `signedOff` meets the requirement.
     public func evaluateTrainer(
-        _ report: TraineeReport, calibration: CandidateAgreement?, delivery: Result<VerifiedDelivery, CertificateError>?
+        _ report: TraineeReport, calibration: CandidateAgreement?, delivery: Result<VerifiedDelivery, CertificateError>?,
+        round: CalibrationResults? = nil
     )
         -> CertificationDecision
     {
@@ -299,7 +369,26 @@ extension CertificationPolicy {
         }
         agreement("kappa", calibration?.kappa, trainer.minimumKappa)
         agreement("weightedKappa", calibration?.weightedKappaQuadratic, trainer.minimumWeightedKappa)
-        agreement("alpha", calibration?.alphaOrdinal, trainer.minimumAlpha)
+        agreement("alpha", calibration?.alphaWithReference, trainer.minimumAlpha)
+        // The round's size counts the items this candidate graded: a missing grade is less evidence, and the
+        // figure names the items missing (never dropped silently).
+        if let minimum = trainer.minimumCalibrationItems {
+            var figure = calibration.map { "\($0.itemsGraded)" } ?? "n/a"
+            if let c = calibration, c.itemsMissing > 0 {
+                figure += " (\(c.itemsMissing) missing: " + c.missingItems.prefix(5).joined(separator: ", ")
+                    + (c.missingItems.count > 5 ? ", …" : "") + ")"
+            }
+            reasons.append(
+                DecisionReason(
+                    code: "calibrationItems", passed: (calibration?.itemsGraded ?? -1) >= minimum, figure: figure,
+                    threshold: "≥ \(minimum)"))
+        }
+        if let minimum = trainer.minimumCalibrationTrainees {
+            reasons.append(
+                DecisionReason(
+                    code: "calibrationTrainees", passed: (round?.distinctTrainees ?? -1) >= minimum,
+                    figure: round.map { "\($0.distinctTrainees)" } ?? "n/a", threshold: "≥ \(minimum)"))
+        }
         if trainer.requireSupervisedDelivery {
             let passed: Bool
             let figure: String
@@ -326,7 +415,7 @@ extension CertificationPolicy {
         var result = decision(report.traineeId, .trainer, reasons, report)
         result.figures["kappa"] = fixed(calibration?.kappa, 3)
         result.figures["weightedKappa"] = fixed(calibration?.weightedKappaQuadratic, 3)
-        result.figures["alpha"] = fixed(calibration?.alphaOrdinal, 3)
+        result.figures["alpha"] = fixed(calibration?.alphaWithReference, 3)
         return result
     }
 
@@ -350,25 +439,59 @@ extension CertificationPolicy {
         return reasons
     }
 
+    /// The z of the one-sided bounds the gates compare (0: the estimates themselves).
+    var decisionZ: Double {
+        let confidence = decisionConfidence ?? 0.5
+        return confidence > 0.5 ? Normal.quantile(confidence) : 0
+    }
+
     private func proficiencyReasons(
         _ report: TraineeReport, hit: Double, falseAlarm: Double, dPrime: Double,
-        lowerBound: Double
+        lowerBound: Double?
     ) -> [DecisionReason] {
-        let d = report.detection
-        return [
+        Self.proficiencyReasons(
+            report.detection, hit: hit, falseAlarm: falseAlarm, dPrime: dPrime, lowerBound: lowerBound, z: decisionZ,
+            confidence: decisionConfidence ?? 0.5)
+    }
+
+    /// The hit-rate, false-alarm-rate and d′ gates (and the 95 % lower bound of d′ when asked) on a set of trials.
+    /// With z > 0 each gate compares a one-sided bound: the Wilson lower bound of H, the Wilson upper bound of F,
+    /// d′ − z·SE(d′) (SE from the Gourevitch & Galanter variance, as the interval); with z = 0 the estimates.
+    static func proficiencyReasons(
+        _ d: DetectionStatistics, hit: Double, falseAlarm: Double, dPrime: Double, lowerBound: Double?, z: Double,
+        confidence: Double
+    ) -> [DecisionReason] {
+        let c = d.counts
+        let bounded = z > 0
+        let note = bounded ? " (" + String(format: "%.1f", confidence * 100) + " % bound)" : ""
+        var hitFigure = d.hitRate, falseAlarmFigure = d.falseAlarmRate, dPrimeFigure = d.dPrime
+        if bounded {
+            hitFigure = c.signalTrials > 0 ? DetectionStatistics.wilson(successes: c.hits, trials: c.signalTrials, z: z).lower : nil
+            falseAlarmFigure =
+                c.noiseTrials > 0
+                ? DetectionStatistics.wilson(successes: c.falseAlarms, trials: c.noiseTrials, z: z).upper : nil
+            if let e = d.dPrime, let i = d.dPrimeInterval {
+                dPrimeFigure = e - z * (i.upper - i.lower) / (2 * DetectionStatistics.z95)
+            }
+        }
+        var reasons = [
             DecisionReason(
-                code: "hitRate", passed: (d.hitRate ?? -1) >= hit, figure: fixed(d.hitRate),
-                threshold: "≥ " + fixed(hit)),
+                code: "hitRate", passed: (hitFigure ?? -1) >= hit, figure: fixed(hitFigure),
+                threshold: "≥ " + fixed(hit) + note),
             DecisionReason(
-                code: "falseAlarmRate", passed: (d.falseAlarmRate ?? 2) <= falseAlarm, figure: fixed(d.falseAlarmRate),
-                threshold: "≤ " + fixed(falseAlarm)),
+                code: "falseAlarmRate", passed: (falseAlarmFigure ?? 2) <= falseAlarm, figure: fixed(falseAlarmFigure),
+                threshold: "≤ " + fixed(falseAlarm) + note),
             DecisionReason(
-                code: "dPrime", passed: (d.dPrime ?? -.infinity) >= dPrime, figure: fixed(d.dPrime),
-                threshold: "≥ " + fixed(dPrime)),
-            DecisionReason(
-                code: "dPrimeLowerBound", passed: (d.dPrimeInterval?.lower ?? -.infinity) >= lowerBound,
-                figure: fixed(d.dPrimeInterval?.lower), threshold: "≥ " + fixed(lowerBound)),
+                code: "dPrime", passed: (dPrimeFigure ?? -.infinity) >= dPrime, figure: fixed(dPrimeFigure),
+                threshold: "≥ " + fixed(dPrime) + note),
         ]
+        if let lowerBound {
+            reasons.append(
+                DecisionReason(
+                    code: "dPrimeLowerBound", passed: (d.dPrimeInterval?.lower ?? -.infinity) >= lowerBound,
+                    figure: fixed(d.dPrimeInterval?.lower), threshold: "≥ " + fixed(lowerBound)))
+        }
+        return reasons
     }
 
     private func decision(

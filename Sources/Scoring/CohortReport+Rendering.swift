@@ -6,7 +6,7 @@ public enum ReportLabel: String, Sendable, CaseIterable {
     case title, trainee, attempts, hits, misses, falseAlarms, correctRejections, hitRate, falseAlarmRate, dPrime
     case aPrime, criterion, meanScore, localisation, responseTime, cohort, items, item, difficulty, discrimination
     case flags, rocTitle, dPrimeTitle, learningTitle, missByKindTitle, block, missRate, kind, interval, noFlaggedItems
-    case intervalsNote, topic, glanceTitle, cohortMean
+    case intervalsNote, topic, glanceTitle, cohortMean, stagesTitle, stage
 }
 
 extension CohortReport {
@@ -75,6 +75,23 @@ extension CohortReport {
                         g.detection.hitRate.map { num(1 - $0) } ?? "n/a",
                     ]
                 })
+        if cohort.byStage != nil {
+            // Per decision stage: each stage's own hits and false alarms (alarm = not released at that stage).
+            out += "\n" + L(.stagesTitle) + "\n"
+            var stageRows: [[String]] = [[L(.trainee), L(.stage), "H", "F", "d′ [95 %]"]]
+            for t in trainees + [cohort] {
+                for s in t.byStage ?? [] {
+                    let d = s.detection
+                    stageRows.append([
+                        t.traineeId == "cohort" ? L(.cohort) : t.traineeId, text("stage.\(s.stage.rawValue)", [:]),
+                        "\(num(d.hitRate)) (\(d.counts.hits)/\(d.counts.signalTrials))",
+                        "\(num(d.falseAlarmRate)) (\(d.counts.falseAlarms)/\(d.counts.noiseTrials))",
+                        "\(num(d.dPrime)) [\(num(d.dPrimeInterval?.lower)), \(num(d.dPrimeInterval?.upper))]",
+                    ])
+                }
+            }
+            out += table(stageRows)
+        }
         let flagged = items.filter { !$0.flags.isEmpty && !$0.flags.contains(.tooFewAttempts) }
         out += "\n" + L(.items) + "\n"
         if flagged.isEmpty {

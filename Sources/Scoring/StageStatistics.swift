@@ -17,6 +17,37 @@ public struct StageStatistics: Hashable, Sendable, Codable {
     /// Mean and median time from the stage's showing to its decision, in seconds.
     public var meanResponseSeconds: Double
     public var medianResponseSeconds: Double
+    /// Signal detection at this stage alone: signal = the case is irregular, alarm = the stage's decision was not
+    /// `release` (a referral for scanning, a stop for examination, a seizure …), over the attempts that reached it.
+    public var detection: DetectionStatistics
+}
+
+/// Signal detection of one decision stage: targeting (the referral on papers), screening (the image
+/// interpretation), examination (the findings) and evidence (the final disposition) are different skills, so each
+/// gets its own hits, false alarms and d′. Signal: the case is irregular; alarm: the stage's decision was not
+/// `release`. Counted over the attempts that reached the stage (a box released at targeting has no screening).
+public struct StageDetection: Hashable, Sendable, Codable {
+    public var stage: Stage
+    public var detection: DetectionStatistics
+
+    public init(stage: Stage, detection: DetectionStatistics) {
+        self.stage = stage
+        self.detection = detection
+    }
+}
+
+/// Per stage (in stage order; stages no attempt reached are left out), from full grades.
+public func stageDetection(_ grades: [Grade]) -> [StageDetection] {
+    var counts: [Stage: DetectionCounts] = [:]
+    for grade in grades {
+        for result in grade.stages {
+            counts[result.stage, default: DetectionCounts()].record(
+                signal: grade.signal, alarm: result.chosen != .release)
+        }
+    }
+    return Stage.allCases.compactMap { stage in
+        counts[stage].map { StageDetection(stage: stage, detection: DetectionStatistics($0)) }
+    }
 }
 
 /// Per stage, in stage order, over the stages the grades decided (stages no attempt decided are left out).
@@ -24,8 +55,13 @@ public struct StageStatistics: Hashable, Sendable, Codable {
 /// - Complexity: O(n log n) for n stage results.
 public func stageStatistics(_ grades: [Grade]) -> [StageStatistics] {
     var byStage: [Stage: [StageResult]] = [:]
+    var counts: [Stage: DetectionCounts] = [:]
     for grade in grades {
-        for result in grade.stages { byStage[result.stage, default: []].append(result) }
+        for result in grade.stages {
+            byStage[result.stage, default: []].append(result)
+            counts[result.stage, default: DetectionCounts()].record(
+                signal: grade.signal, alarm: result.chosen != .release)
+        }
     }
     return Stage.allCases.compactMap { stage in
         guard let results = byStage[stage], !results.isEmpty else { return nil }
@@ -36,7 +72,8 @@ public func stageStatistics(_ grades: [Grade]) -> [StageStatistics] {
             interval: DetectionStatistics.wilson(successes: acceptable, trials: n),
             meanScore: results.map(\.score).reduce(0, +) / Double(n),
             meanResponseSeconds: results.map(\.responseSeconds).reduce(0, +) / Double(n),
-            medianResponseSeconds: median(results.map(\.responseSeconds)) ?? 0)
+            medianResponseSeconds: median(results.map(\.responseSeconds)) ?? 0,
+            detection: DetectionStatistics(counts[stage] ?? DetectionCounts()))
     }
 }
 

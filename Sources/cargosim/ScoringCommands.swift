@@ -17,15 +17,18 @@ let scoringCommands: [any ParsableCommand.Type] = [
 /// The current time, for stamping and expiry (the pure modules take it as a parameter).
 func now() -> Instant { Instant(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)) }
 
-/// Reads attempts as JSON lines; prints `file:line: field: message` and exits on the first bad line.
-func readAttempts(_ path: String) -> [Attempt] {
+/// Reads attempts as JSON lines with their line numbers (blank lines are skipped, so the index is not the line);
+/// prints `file:line: error: field: message` and exits on the first bad line.
+func readAttempts(_ path: String) -> [(attempt: Attempt, line: Int)] {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
         fail(BundleError(code: "io.unreadable", file: path, message: "Cannot read the attempts file; check the path."))
     }
+    var out: [(attempt: Attempt, line: Int)] = []
     // A Result rather than a typed do-catch: the release compiler (6.3.1) crashes on the latter here.
-    switch Result(catching: { () throws(AttemptReadError) in try AttemptLines.decode(data) }) {
-    case .success(let attempts): return attempts
+    switch Result(catching: { () throws(AttemptReadError) in try AttemptLines.forEach(data) { out.append(($0, $1)) } })
+    {
+    case .success: return out
     case .failure(let error):
         fail(
             BundleError(
@@ -62,27 +65,34 @@ final class KeyFolder {
         courseDirectory = courseReader == nil ? nil : course
     }
 
-    func key(_ caseId: String, line: Int? = nil) throws -> AnswerKey {
+    /// The key of a case id read from an attempts file.
+    ///
+    /// A case id that is not one, or has no key here, is the attempt's fault: the error names the attempts file,
+    /// its line, the field `caseId` and the id, and says where the key was looked for. A key file that cannot be
+    /// read is the key's fault: that error names the key file (and no line of the attempts file).
+    func key(_ caseId: String, attemptsFile: String? = nil, line: Int? = nil) throws -> AnswerKey {
         if let key = keys[caseId] { return key }
         guard CourseNames.isValidCaseId(caseId) else {
             throw BundleError(
-                code: "grade.caseId", file: url.path, line: line, field: "caseId", value: caseId,
+                code: "grade.caseId", file: attemptsFile, line: line, field: "caseId", value: caseId,
                 message: "Not a case id; the attempt is corrupt.")
         }
         let file = url.appendingPathComponent(caseId + ".json")
         guard FileManager.default.fileExists(atPath: file.path) else {
             throw BundleError(
-                code: "grade.keyMissing", file: file.path, line: line, field: "caseId", value: caseId,
-                message: "No answer key for this case; give the keys/ folder of the course the attempt was made on.")
+                code: "grade.keyMissing", file: attemptsFile, line: line, field: "caseId", value: caseId,
+                message:
+                    "No answer key for this case in \(url.path) (no \(file.lastPathComponent)); give the keys/ folder of the course the attempt was made on."
+            )
         }
         let key = try CanonicalJSON.decode(AnswerKey.self, from: Data(contentsOf: file), file: file.path)
         keys[caseId] = key
         return key
     }
 
-    func preparedKey(_ caseId: String, line: Int? = nil) throws -> PreparedKey {
+    func preparedKey(_ caseId: String, attemptsFile: String? = nil, line: Int? = nil) throws -> PreparedKey {
         if let p = prepared[caseId] { return p }
-        let p = PreparedKey(try key(caseId, line: line), rubric: rubric)
+        let p = PreparedKey(try key(caseId, attemptsFile: attemptsFile, line: line), rubric: rubric)
         prepared[caseId] = p
         return p
     }
@@ -103,13 +113,15 @@ final class KeyFolder {
     }
 }
 
-/// Grades every attempt (all read first); exits naming the line of the first attempt that cannot be graded.
-func gradeAttempts(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Grade, AttemptSummary)] {
+/// Grades every attempt (all read first); exits naming the file and line of the first attempt that cannot be graded.
+func gradeAttempts(_ attempts: [(attempt: Attempt, line: Int)], keys: KeyFolder, file: String)
+    -> [(Grade, AttemptSummary)]
+{
     var sequence: [String: Int] = [:]
     var out: [(Grade, AttemptSummary)] = []
-    for (i, attempt) in attempts.enumerated() {
+    for (attempt, line) in attempts {
         do {
-            let prepared = try keys.preparedKey(attempt.caseId, line: i + 1)
+            let prepared = try keys.preparedKey(attempt.caseId, attemptsFile: file, line: line)
             let key = prepared.key
             let graded = try grade(
                 attempt, against: prepared, regions: keys.geometry(attempt.caseId), courseHash: keys.courseHash)
@@ -124,7 +136,7 @@ func gradeAttempts(_ attempts: [Attempt], keys: KeyFolder, file: String) -> [(Gr
         } catch let error as GradingError {
             fail(
                 BundleError(
-                    code: error.code, file: file, line: i + 1, field: error.field, value: error.value,
+                    code: error.code, file: file, line: line, field: error.field, value: error.value,
                     message: error.message))
         } catch {
             fail(error)
@@ -212,18 +224,18 @@ struct GradingInputs: ParsableArguments {
     /// Reads, grades and aggregates the attempts in one pass over the mapped file (`BulkGrader`: the same
     /// report as grading every attempt in full, without keeping them); exits naming the line of the first
     /// attempt that cannot be read or graded.
-    func aggregateAll(blockSize: Int) -> CohortReport {
+    func aggregateAll(blockSize: Int) -> BulkGradingResult {
         let folder = keyFolder()
         do {
             let file = try MappedFile(path: attempts)
             let result = try file.withBytes { bytes in
                 try BulkGrader(courseHash: folder.courseHash, blockSize: blockSize).grade(bytes) { id, line in
                     BulkGrader.Case(
-                        prepared: try folder.preparedKey(id, line: line), regions: folder.geometry(id),
+                        prepared: try folder.preparedKey(id, attemptsFile: attempts, line: line), regions: folder.geometry(id),
                         vantage: folder.inspectionCase(id)?.vantage)
                 }
             }
-            return result.report
+            return result
         } catch let error as BulkGradingError {
             fail(
                 BundleError(
@@ -305,15 +317,36 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let workspace = try Workspace(assetOptions)
         let language = lang ?? userLanguage()
-        let report = inputs.aggregateAll(blockSize: blockSize)
+        let result = inputs.aggregateAll(blockSize: blockSize)
+        let report = result.reportWithStages
         let text = { (key: String, parameters: [String: String]) in workspace.localizer.text(key, language, parameters)
         }
+        // Repeated and training-mode attempts are said, on standard error whatever the format, and in the text.
+        let notes = evidenceNotes(result.evidence, text)
+        for note in notes { printError(note) }
         switch format {
         case .json: write(report.json() + Data("\n".utf8), to: out)
         case .csv: write(Data(report.csv().utf8), to: out)
-        case .text: write(Data(report.text(text).utf8), to: out)
+        case .text:
+            write(Data((report.text(text) + notes.map { "\n" + $0 }.joined() + (notes.isEmpty ? "" : "\n")).utf8), to: out)
         case .html: write(Data(report.html(language: language, text).utf8), to: out)
         }
+    }
+}
+
+/// One line per trainee whose attempts are not all certification evidence (training mode, repeated cases).
+func evidenceNotes(_ evidence: [TraineeEvidence], _ text: (String, [String: String]) -> String) -> [String] {
+    evidence.filter { !$0.isClean }.map { e in
+        text(
+            "evidence.notCounted",
+            [
+                "trainee": e.traineeId, "attempts": "\(e.attempts)", "distinct": "\(e.distinctTestCases)",
+                "training": "\(e.trainingAttempts)", "repeats": "\(e.repeatedTestAttempts)",
+                "lines": e.repeatedLines.isEmpty
+                    ? "—"
+                    : e.repeatedLines.map(String.init).joined(separator: ", ")
+                        + (e.repeatedTestAttempts > e.repeatedLines.count ? ", …" : ""),
+            ])
     }
 }
 
@@ -325,7 +358,7 @@ struct SimulateCohortCommand: ParsableCommand {
         abstract: "Make plausible attempts by simulated trainees of varying skill over a generated course.",
         discussion: """
             Writes JSON lines of Attempt, ready for `grade`, `report` and `certify`. With --calibration-out, also a \
-            calibration round: the first attempts graded by a simulated panel and by trainer candidates of \
+            calibration round: 30 attempts drawn from the file, graded by a simulated panel and by trainer candidates of \
             varying care, ready for `calibrate`.
             """)
 
@@ -365,7 +398,12 @@ struct SimulateCohortCommand: ParsableCommand {
         print("Wrote \(all.count) attempts by \(trainees) trainees to \(out)")
         if let calibrationOut {
             let keyById = Dictionary(uniqueKeysWithValues: keys.map { ($0.caseId, PreparedKey($0)) })
-            let items = all.prefix(30).compactMap { a -> (id: String, score: Double)? in
+            // 30 attempts drawn at random (seeded) from the whole file, so that the items come from many trainees and
+            // cases (the first 30 were one trainee's: a round that no minimumCalibrationTrainees would accept).
+            var picked = Set<Int>()
+            while picked.count < min(30, all.count) { picked.insert(Int(rng.next() % UInt64(all.count))) }
+            let spread = picked.sorted().map { all[$0] }
+            let items = spread.compactMap { a -> (id: String, score: Double)? in
                 guard let key = keyById[a.caseId], let g = try? grade(a, against: key) else { return nil }
                 return ("\(a.traineeId)/\(a.caseId)", g.score)
             }
@@ -398,23 +436,8 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Departures to list per candidate.") var top = 5
 
     func run() throws {
-        let record: CalibrationRecord
-        do {
-            record = try JSONDecoder().decode(
-                CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: round)))
-        } catch {
-            fail(
-                BundleError(
-                    code: "calibration.read", file: round, message: "Cannot read the calibration round: \(error)."))
-        }
-        let results: CalibrationResults
-        switch Result(catching: { () throws(CalibrationError) in try record.run() }) {
-        case .success(let value): results = value
-        case .failure(let error):
-            fail(
-                BundleError(
-                    code: error.code, file: round, field: error.field, value: error.value, message: error.message))
-        }
+        let record = readCalibrationRecord(round)
+        let results = readCalibration(round)
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
@@ -428,13 +451,21 @@ struct CalibrateCommand: ParsableCommand {
         print(
             "Panel α (ordinal): \(f(results.panelAlphaOrdinal)); all graders α nominal \(f(results.allAlphaNominal)), ordinal \(f(results.allAlphaOrdinal))"
         )
+        print(
+            "\(results.itemCount) items from \(results.distinctTrainees) distinct trainees; intervals: 95 % bootstrap percentile, \(results.bootstrapResamples) resamples of the items, seed \(results.bootstrapSeed)"
+        )
+        func interval(_ i: Interval?) -> String { i.map { "[\(f($0.lower)), \(f($0.upper))]" } ?? "[n/a]" }
         for c in results.candidates {
             print("\n\(c.candidate): \(c.itemsGraded) graded, \(c.itemsMissing) missing")
+            if !c.missingItems.isEmpty { print("  Missing grades: " + c.missingItems.joined(separator: ", ")) }
+            print(
+                "  Against the reference: quadratic weighted κ \(f(c.weightedKappaQuadratic)) \(interval(c.weightedKappaQuadraticInterval)), Krippendorff's α (ordinal) \(f(c.alphaWithReference)) \(interval(c.alphaWithReferenceInterval))"
+            )
             print(
                 "  Cohen's κ \(f(c.kappa)) (\(c.kappa.map(Agreement.landisKochBand) ?? "n/a")), weighted κ linear \(f(c.weightedKappaLinear)), quadratic \(f(c.weightedKappaQuadratic))"
             )
             print(
-                "  Krippendorff's α with the panel: nominal \(f(c.alphaNominal)), ordinal \(f(c.alphaOrdinal)); mean bias \(String(format: "%+.2f", c.meanBias)) steps"
+                "  Krippendorff's α over the panel and this candidate: nominal \(f(c.alphaNominal)), ordinal \(f(c.alphaOrdinal)); mean bias \(String(format: "%+.2f", c.meanBias)) steps"
             )
             if c.departures.isEmpty { print("  Grades every item as the panel does.") }
             for d in c.departures.prefix(top) {
@@ -443,6 +474,36 @@ struct CalibrateCommand: ParsableCommand {
                 )
             }
         }
+    }
+}
+
+/// Reads a calibration round file, or prints why not (file, field, value) and exits.
+func readCalibrationRecord(_ path: String) -> CalibrationRecord {
+    do {
+        return try JSONDecoder().decode(CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    } catch let DecodingError.keyNotFound(key, context) {
+        fail(
+            BundleError(
+                code: "calibration.read", file: path,
+                field: (context.codingPath + [key]).map(\.stringValue).joined(separator: "."),
+                message: "Cannot read the calibration round: this field is missing."))
+    } catch let DecodingError.typeMismatch(_, context) {
+        fail(
+            BundleError(
+                code: "calibration.read", file: path, field: context.codingPath.map(\.stringValue).joined(separator: "."),
+                message: "Cannot read the calibration round: \(context.debugDescription)"))
+    } catch {
+        fail(BundleError(code: "calibration.read", file: path, message: "Cannot read the calibration round: \(error)."))
+    }
+}
+
+/// Reads and runs a calibration round, or prints the refusal (file, field, value) and exits.
+func readCalibration(_ path: String) -> CalibrationResults {
+    let record = readCalibrationRecord(path)
+    switch Result(catching: { () throws(CalibrationError) in try record.run() }) {
+    case .success(let value): return value
+    case .failure(let error):
+        fail(BundleError(code: error.code, file: path, field: error.field, value: error.value, message: error.message))
     }
 }
 
@@ -514,33 +575,48 @@ struct CertifyCommand: ParsableCommand {
         let folder = KeyFolder(keys)
         folder.rubric = readRubric(rubric)
         readRegions(regions, into: folder)
-        let own = readAttempts(attempts).filter { $0.traineeId == subject }
+        let all = readAttempts(attempts)
+        guard all.contains(where: { $0.attempt.traineeId == subject }) else {
+            fail(
+                BundleError(
+                    code: "certify.noAttempts", file: attempts, field: "traineeId", value: subject,
+                    message: "No attempt by this subject; check --subject against the traineeId in the file."))
+        }
+        let l = workspace.localizer
+        // Only the first test-mode attempt of each distinct case counts; every other one is said, with its line.
+        let evidence = EvidenceSelection.select(all, subject: subject)
+        for ignored in evidence.ignored {
+            print(
+                l.text(
+                    "evidence.ignored.\(ignored.reason.rawValue)", language,
+                    [
+                        "file": attempts, "line": "\(ignored.line)", "caseId": ignored.caseId,
+                        "counted": ignored.countedLine.map(String.init) ?? "",
+                    ]))
+        }
+        let own = evidence.counted.map { all[$0] }
         guard !own.isEmpty else {
             fail(
                 BundleError(
-                    code: "certify.noAttempts", file: attempts, value: subject,
-                    message: "No attempt by this subject; check --subject against the traineeId in the file."))
+                    code: "certify.noTestAttempts", file: attempts, field: "mode", value: "training",
+                    message:
+                        "This subject made no attempt in test mode; training attempts (feedback with the key shown) are not evidence for certification."
+                ))
         }
         let graded = gradeAttempts(own, keys: folder, file: attempts)
-        let traineeReport = Scoring.report(subject, graded.map(\.1))
+        var traineeReport = Scoring.report(subject, graded.map(\.1))
+        traineeReport.byStage = stageDetection(graded.map(\.0))
         let decision: CertificationDecision
         switch role {
         case .trainee:
             decision = policy.evaluateTrainee(traineeReport)
         case .trainer:
             var agreement: CandidateAgreement?
+            var round: CalibrationResults?
             if let calibration {
-                do {
-                    let record = try JSONDecoder().decode(
-                        CalibrationRecord.self, from: Data(contentsOf: URL(fileURLWithPath: calibration)))
-                    let results = try record.run()
-                    agreement = results.candidates.first { $0.candidate == (candidate ?? subject) }
-                } catch {
-                    fail(
-                        BundleError(
-                            code: "calibration.read", file: calibration,
-                            message: "Cannot use the calibration round: \(error)."))
-                }
+                let results = readCalibration(calibration)
+                round = results
+                agreement = results.candidates.first { $0.candidate == (candidate ?? subject) }
                 if agreement == nil {
                     fail(
                         BundleError(
@@ -551,11 +627,15 @@ struct CertifyCommand: ParsableCommand {
                 }
             }
             let signOff = delivery.map { expertTrust.verify($0) }
-            decision = policy.evaluateTrainer(traineeReport, calibration: agreement, delivery: signOff)
+            decision = policy.evaluateTrainer(
+                traineeReport, calibration: agreement, delivery: signOff, round: round)
         }
-        let l = workspace.localizer
         let roleText = l.text("certificate.role.\(role.rawValue)", language)
         print(l.text("certify.gradedUnder", language, ["rubric": folder.rubric.version, "attempts": "\(own.count)"]))
+        print(
+            l.text(
+                "evidence.counted", language,
+                ["distinct": "\(evidence.distinctCases)", "ignored": "\(evidence.ignored.count)"]))
         print(
             l.text(
                 decision.granted ? "decision.granted" : "decision.refused", language,
@@ -564,12 +644,16 @@ struct CertifyCommand: ParsableCommand {
             let parts = reason.code.split(separator: ".", maxSplits: 1).map(String.init)
             let label =
                 parts.count == 2
-                ? l.text("reason.\(parts[0])", language, ["kind": l.text("anomaly.\(parts[1])", language)])
+                ? (parts[0] == "stageDPrime"
+                    ? l.text("reason.stageDPrime", language, ["stage": l.text("stage.\(parts[1])", language)])
+                    : l.text("reason.\(parts[0])", language, ["kind": l.text("anomaly.\(parts[1])", language)]))
                 : l.text("reason.\(reason.code)", language)
             print(
                 "  [\(reason.passed ? "✓" : "✗")] \(label): \(reason.figure) (\(reason.threshold)) — \(l.text(reason.passed ? "reason.pass" : "reason.fail", language))"
             )
         }
+        printAccuracy(
+            policy, subjectGraded: graded, all: all, file: attempts, folder: folder, l: l, language: language)
         guard decision.granted else { throw ExitCode(1) }
         guard let signingKey, let out else { return }
         let identity = loadSigningKey(signingKey)
@@ -590,6 +674,56 @@ struct CertifyCommand: ParsableCommand {
             print("Printable certificate: \(html)")
         }
     }
+}
+
+/// Prints how far the decision can be trusted: the form's reliability (KR-20 over the trainees in the file who
+/// took every case the subject took, first test-mode attempt each), the standard error of d′ at the cut, and the
+/// policy's false-pass and false-fail rates on a form of the subject's size (exact binomial).
+func printAccuracy(
+    _ policy: CertificationPolicy, subjectGraded: [(Grade, AttemptSummary)], all: [(attempt: Attempt, line: Int)],
+    file: String, folder: KeyFolder, l: Localizer, language: String
+) {
+    let form = subjectGraded.map(\.1.caseId)
+    let concealment = subjectGraded.filter { $0.1.signal }.count, clean = subjectGraded.count - concealment
+    let formSet = Set(form)
+    var answers: [[Bool]] = []
+    for trainee in Set(all.map(\.attempt.traineeId)).sorted() {
+        let evidence = EvidenceSelection.select(all, subject: trainee)
+        let chosen = evidence.counted.map { all[$0] }.filter { formSet.contains($0.attempt.caseId) }
+        guard Set(chosen.map(\.attempt.caseId)).count == formSet.count else { continue }
+        let graded = gradeAttempts(chosen, keys: folder, file: file)
+        let right = Dictionary(uniqueKeysWithValues: graded.map { ($0.1.caseId, $0.1.outcome.isCorrect) })
+        answers.append(form.map { right[$0]! })
+    }
+    let reliability = formReliability(answers)
+    let accuracy = policy.traineeDecisionAccuracy(concealmentCases: concealment, cleanCases: clean)
+    func f(_ x: Double?, _ digits: Int = 2) -> String { x.map { String(format: "%.\(digits)f", $0) } ?? "n/a" }
+    func pct(_ x: Double) -> String { String(format: "%.1f %%", x * 100) }
+    print(
+        l.text(
+            "accuracy.form", language,
+            [
+                "concealment": "\(concealment)", "clean": "\(clean)", "trainees": "\(reliability.trainees)",
+                "kr20": f(reliability.kr20), "sem": f(reliability.standardErrorOfMeasurement),
+            ]))
+    print(l.text("accuracy.cut", language, ["bar": f(accuracy.bar), "se": f(accuracy.standardErrorAtCut)]))
+    print(
+        l.text(
+            "accuracy.rates", language,
+            [
+                "falsePass": pct(accuracy.falsePassRate), "below": f(accuracy.bar - accuracy.margin),
+                "falseFail": pct(accuracy.falseFailRate), "above": f(accuracy.bar + accuracy.margin),
+                "atBar": pct(accuracy.passAtBar),
+            ]))
+    print(
+        l.text(
+            "accuracy.curve", language,
+            [
+                "curve": accuracy.curve.map { p in
+                    "d′ \(f(p.trueDPrime))" + (p.criterion == 0 ? "" : " c \(String(format: "%+.1f", p.criterion))")
+                        + " → \(pct(p.passProbability))"
+                }.joined(separator: "; ")
+            ]))
 }
 
 /// Reads a private key file, or prints why not and exits.
@@ -652,17 +786,30 @@ struct KeysInitCommand: ParsableCommand {
 struct CertificateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "certificate", abstract: "Verify and revoke certificates.",
-        subcommands: [CertificateVerifyCommand.self, CertificateRevokeCommand.self])
+        subcommands: [CertificateVerifyCommand.self, CertificateRevokeCommand.self, CertificateRefreshListCommand.self])
 }
 
 struct CertificateVerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a certificate offline: the issuer's signature, its validity today, and the revocation list.")
+        abstract: "Check a certificate offline: the issuer's signature, its validity today, and a fresh revocation list.",
+        discussion: """
+            Exit status 0: VALID — signature and dates good, and a revocation list issued within the limit \
+            (--max-list-age-days, default the shipped policy's \(CertificationPolicy.standardRevocationListMaximumAgeDays)) \
+            does not name it. 2: SIGNATURE VALID, REVOCATION NOT CHECKED — no list was given, or the list is older \
+            than the limit (get the issuer's current list). 1: INVALID — altered, forged, expired, not yet valid, or \
+            revoked (a list that names the certificate refuses it whatever its age).
+            """)
 
     @Argument(help: ArgumentHelp("The certificate file.", valueName: "file")) var file: String
     @Option(help: ArgumentHelp("The issuer's public key (.pub).", valueName: "key")) var publicKey: String
     @Option(help: ArgumentHelp("The issuer's signed revocation list.", valueName: "file")) var revocations: String?
+    @Option(help: "Oldest revocation list accepted, in days before now.")
+    var maxListAgeDays = CertificationPolicy.standardRevocationListMaximumAgeDays
+
+    func validate() throws {
+        if maxListAgeDays < 0 { throw ValidationError("Give --max-list-age-days of 0 or more.") }
+    }
 
     func run() throws {
         do {
@@ -673,18 +820,34 @@ struct CertificateVerifyCommand: ParsableCommand {
                 list = try Certificates.openRevocations(
                     Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: key)
             }
-            let payload = try Certificates.verify(data, publicKey: key, revocations: list, now: now())
-            print(
-                "VALID: \(payload.subjectName) (\(payload.subject)), \(payload.role.rawValue), policy \(payload.policyVersion)"
-            )
+            let verified = try Certificates.verify(
+                data, publicKey: key, revocations: list, maximumListAgeDays: maxListAgeDays, now: now())
+            let payload = verified.payload
+            let who = "\(payload.subjectName) (\(payload.subject)), \(payload.role.rawValue), policy \(payload.policyVersion)"
+            switch verified.revocation {
+            case .notRevoked(let sequence, let issuedAt):
+                print("VALID: \(who)")
+                print("Not revoked: revocation list no. \(sequence) issued \(issuedAt) (limit \(maxListAgeDays) days)")
+            case .notChecked:
+                print("SIGNATURE VALID, REVOCATION NOT CHECKED: \(who)")
+                print("No revocation list was given (--revocations FILE); the certificate may have been revoked.")
+            case .listTooOld(let sequence, let issuedAt, let days):
+                print("SIGNATURE VALID, REVOCATION NOT CHECKED: \(who)")
+                print(
+                    "The revocation list no. \(sequence) was issued \(issuedAt), more than \(days) days ago; get the issuer's current list."
+                )
+            }
             print(
                 "Issued \(payload.issuedAt.date) by \(payload.issuer), valid until \(payload.expiresAt.date); certificate \(payload.certificateId), key \(payload.keyId)"
             )
             print("Verification code \(Certificates.verificationCode(data)) (must match the printed certificate)")
             for (k, v) in payload.figures.sorted(by: { $0.key < $1.key }) { print("  \(k): \(v)") }
+            if !verified.revocation.isChecked { throw ExitCode(2) }
         } catch let error as CertificateError {
             printError("INVALID: \(file): \(error.message)")
             throw ExitCode(1)
+        } catch let exit as ExitCode {
+            throw exit
         } catch {
             printErrors(error)
             throw ExitCode(1)
@@ -692,10 +855,27 @@ struct CertificateVerifyCommand: ParsableCommand {
     }
 }
 
+/// Reads the issuer's list to update, or starts the first one.
+private func openOwnList(_ path: String, _ identity: SigningIdentity) throws -> RevocationList {
+    guard FileManager.default.fileExists(atPath: path) else {
+        return RevocationList(keyId: identity.keyId, updatedAt: now(), sequence: 0, revocations: [])
+    }
+    return try Certificates.openRevocations(Data(contentsOf: URL(fileURLWithPath: path)), publicKey: identity.publicKey)
+}
+
+/// Signs the list again as the next in sequence, issued now.
+private func reissue(_ list: RevocationList, _ identity: SigningIdentity, to path: String) -> RevocationList {
+    var next = list
+    next.sequence = (list.sequence ?? 0) + 1
+    next.updatedAt = now()
+    write(Certificates.sign(next, with: identity), to: path)
+    return next
+}
+
 struct CertificateRevokeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "Add a certificate to the issuer's signed revocation list (made when missing).")
+        abstract: "Add a certificate to the issuer's signed revocation list (made when missing); the list's number goes up by one.")
 
     @Argument(help: ArgumentHelp("The certificate file, or its certificate id.", valueName: "certificate"))
     var certificate: String
@@ -717,7 +897,7 @@ struct CertificateRevokeCommand: ParsableCommand {
                     throw CertificateError(
                         code: "certificate.malformed", field: "file", message: "Not a CargoSim certificate.")
                 }
-                _ = try Certificates.verify(data, publicKey: identity.publicKey, now: payload.issuedAt)
+                _ = try Certificates.verifySignature(data, publicKey: identity.publicKey, now: payload.issuedAt)
                 id = payload.certificateId
             }
             guard id.utf8.count == 16, id.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
@@ -727,17 +907,39 @@ struct CertificateRevokeCommand: ParsableCommand {
                         "No certificate file at \(certificate), and it is not a certificate id (16 hex digits); give the file or the id that `certificate verify` prints."
                 )
             }
-            var list = RevocationList(keyId: identity.keyId, updatedAt: now(), revocations: [])
-            if FileManager.default.fileExists(atPath: revocations) {
-                list = try Certificates.openRevocations(
-                    Data(contentsOf: URL(fileURLWithPath: revocations)), publicKey: identity.publicKey)
-                list.updatedAt = now()
-            }
+            var list = try openOwnList(revocations, identity)
             if !list.revocations.contains(where: { $0.certificateId == id }) {
                 list.revocations.append(Revocation(certificateId: id, revokedAt: now(), reason: reason))
             }
-            write(Certificates.sign(list, with: identity), to: revocations)
-            print("Revoked \(id); \(list.revocations.count) certificate(s) on the list \(revocations)")
+            let signed = reissue(list, identity, to: revocations)
+            print(
+                "Revoked \(id); \(signed.revocations.count) certificate(s) on the list \(revocations), no. \(signed.sequence ?? 0)"
+            )
+        } catch let error as CertificateError {
+            printError("error: \(error.message)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct CertificateRefreshListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "refresh-list",
+        abstract: "Sign the revocation list again, unchanged, as the next number issued now (verifiers want a fresh list).",
+        discussion:
+            "Publish a list at least as often as the policy's revocationListMaximumAgeDays; verifiers refuse to call a certificate valid on an older one.")
+
+    @Option(help: ArgumentHelp("The issuer's private key.", valueName: "file")) var signingKey: String
+    @Option(help: ArgumentHelp("The revocation list to re-sign (made when missing).", valueName: "file"))
+    var revocations: String
+
+    func run() throws {
+        do {
+            let identity = try SigningIdentity(privateKeyText: String(contentsOfFile: signingKey, encoding: .utf8))
+            let signed = reissue(try openOwnList(revocations, identity), identity, to: revocations)
+            print(
+                "Revocation list \(revocations) no. \(signed.sequence ?? 0) issued \(signed.updatedAt) (\(signed.revocations.count) certificate(s))"
+            )
         } catch let error as CertificateError {
             printError("error: \(error.message)")
             throw ExitCode(1)

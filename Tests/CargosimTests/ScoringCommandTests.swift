@@ -49,8 +49,26 @@ import Testing
                 ["--rubric", "strict.yaml", "--signing-key", "keys/centre.key", "--out", "T001.cert"],
                 policy: try Self.lenientPolicy(box).path)
             #expect(signed.succeeded, "\(signed)")
-            let verified = try box.cargosim("certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub")
-            #expect(verified.succeeded, "\(verified)")
+            // Without a revocation list the signature is good but revocation is unknown: said, exit 2.
+            let unchecked = try box.cargosim("certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub")
+            #expect(unchecked.status == 2 && unchecked.stdout.contains("REVOCATION NOT CHECKED"), "\(unchecked)")
+            let published = try box.cargosim(
+                "certificate", "refresh-list", "--signing-key", "keys/centre.key", "--revocations", "centre.revoked")
+            #expect(published.succeeded && published.stdout.contains("no. 1"), "\(published)")
+            let verified = try box.cargosim(
+                "certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub", "--revocations",
+                "centre.revoked")
+            #expect(verified.succeeded && verified.stdout.contains("VALID: "), "\(verified)")
+            #expect(verified.stdout.contains("revocation list no. 1"), "\(verified)")
+            // Revoked: the list's number goes up and the certificate is refused.
+            let revoked = try box.cargosim(
+                "certificate", "revoke", "T001.cert", "--signing-key", "keys/centre.key", "--revocations",
+                "centre.revoked", "--reason", "issued in error")
+            #expect(revoked.succeeded && revoked.stdout.contains("no. 2"), "\(revoked)")
+            let refused = try box.cargosim(
+                "certificate", "verify", "T001.cert", "--public-key", "keys/centre.pub", "--revocations",
+                "centre.revoked")
+            #expect(refused.status == 1 && refused.stderr.contains("revoked"), "\(refused)")
             #expect(verified.stdout.contains("rubric: centre-strict-2"), "\(verified)")
             #expect(verified.stdout.contains("meanScore: "), "\(verified)")
             // A broken rubric is refused naming its field and line.
@@ -59,6 +77,81 @@ import Testing
             let bad = try certify(["--rubric", "bad.yaml"])
             #expect(!bad.succeeded)
             #expect(bad.stderr.contains("bad.yaml") && bad.stderr.contains("iouThreshold"), "\(bad)")
+        }
+    }
+
+    /// Issue 19: repeated attempts and training attempts are not evidence. The file of T001's attempts three times
+    /// over, and once more in training mode, certifies on exactly the figures of the file with each once, and
+    /// `certify` and `report` say what they left out, with the lines.
+    @Test func certifyCountsEachTestCaseOnceAndSaysWhatItLeftOut() throws {
+        try Sandbox.with { box in
+            try Self.prepare(box)
+            let text = String(decoding: try Data(contentsOf: box.path("attempts.jsonl")), as: UTF8.self)
+            let own = text.split(separator: "\n").map(String.init).filter { $0.contains("\"traineeId\":\"T001\"") }
+            try #require(own.count > 4)
+            let training = own.map { $0.replacingOccurrences(of: "\"mode\":\"test\"", with: "\"mode\":\"training\"") }
+            _ = try box.write(own.joined(separator: "\n") + "\n", to: "once.jsonl")
+            _ = try box.write((own + own + own + training).joined(separator: "\n") + "\n", to: "gamed.jsonl")
+            func certify(_ file: String) throws -> CommandResult {
+                try box.cargosim(
+                    "certify", "--attempts", file, "--keys", "course/keys", "--subject", "T001", "--lang", "en")
+            }
+            func reasons(_ result: CommandResult) -> [String] {
+                result.stdout.split(separator: "\n").map(String.init).filter { $0.hasPrefix("  [") }
+            }
+            let once = try certify("once.jsonl"), gamed = try certify("gamed.jsonl")
+            #expect(!reasons(once).isEmpty, "\(once)")
+            #expect(reasons(gamed) == reasons(once), "\(gamed)")
+            #expect(gamed.stdout.contains("Evidence: \(own.count) distinct cases"), "\(gamed)")
+            #expect(gamed.stdout.contains("Not counted: gamed.jsonl:\(own.count + 1): case"), "\(gamed)")
+            #expect(gamed.stdout.contains("only its first attempt counts (line 1)"), "\(gamed)")
+            #expect(gamed.stdout.contains("Not counted: gamed.jsonl:\(3 * own.count + 1): case"), "\(gamed)")
+            #expect(gamed.stdout.contains("training mode"), "\(gamed)")
+            // Only training attempts: refused, saying why.
+            _ = try box.write(training.joined(separator: "\n") + "\n", to: "training.jsonl")
+            let practice = try certify("training.jsonl")
+            #expect(!practice.succeeded && practice.stderr.contains("test mode"), "\(practice)")
+            // `report` counts every attempt but says which are not evidence, with their lines.
+            let report = try box.cargosim("report", "gamed.jsonl", "--keys", "course/keys", "--lang", "en")
+            #expect(report.succeeded, "\(report)")
+            #expect(report.stderr.contains("T001: \(4 * own.count) attempts, \(own.count) distinct cases"), "\(report)")
+            #expect(report.stderr.contains("lines \(own.count + 1), "), "\(report)")
+            // Per decision stage, each stage's own signal detection (issue 19, part 3).
+            #expect(report.stdout.contains("By decision stage") && report.stdout.contains("Targeting"), "\(report)")
+            let json = try box.cargosim("report", "once.jsonl", "--keys", "course/keys", "--format", "json")
+            #expect(json.succeeded && json.stdout.contains("\"byStage\""), "\(json)")
+        }
+    }
+
+    /// Issue 19: every refusal names the file, the line, the field and the value read.
+    @Test func gradeReportAndCertifyNameFileLineFieldAndValue() throws {
+        try Sandbox.with { box in
+            try Self.prepare(box)
+            let text = String(decoding: try Data(contentsOf: box.path("attempts.jsonl")), as: UTF8.self)
+            var lines = text.split(separator: "\n").map(String.init)
+            let caseId = try #require(lines[1].split(separator: "\"").dropFirst(3).first).description
+            lines[1] = lines[1].replacingOccurrences(of: "\"caseId\":\"\(caseId)\"", with: "\"caseId\":\"NO-SUCH-CASE\"")
+            _ = try box.write(lines.joined(separator: "\n") + "\n", to: "unknown.jsonl")
+            for command in [["grade", "unknown.jsonl"], ["report", "unknown.jsonl"]] {
+                let result = try box.cargosim(command + ["--keys", "course/keys"])
+                #expect(!result.succeeded)
+                #expect(
+                    result.stderr.contains("unknown.jsonl:2: error: caseId: No answer key")
+                        && result.stderr.contains("(value: \"NO-SUCH-CASE\")"), "\(command): \(result)")
+                #expect(!result.stderr.contains("NO-SUCH-CASE.json:"), "not reported against a key file that does not exist")
+            }
+            // A bad time names the time read, and the field, with the line.
+            lines = text.split(separator: "\n").map(String.init)
+            let time = try #require(lines[2].range(of: #""shownAt":"[^"]*""#, options: .regularExpression))
+            lines[2].replaceSubrange(time, with: "\"shownAt\":\"2026-02-30T10:00:00Z\"")
+            _ = try box.write(lines.joined(separator: "\n") + "\n", to: "time.jsonl")
+            let subject = lines[2].contains("\"T001\"") ? "T001" : "T002"
+            let certify = try box.cargosim(
+                "certify", "--attempts", "time.jsonl", "--keys", "course/keys", "--subject", subject)
+            #expect(!certify.succeeded)
+            #expect(
+                certify.stderr.contains("time.jsonl:3: error: decisions[0].shownAt: ")
+                    && certify.stderr.contains("(value: \"2026-02-30T10:00:00Z\")"), "\(certify)")
         }
     }
 

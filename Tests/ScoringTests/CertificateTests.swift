@@ -27,7 +27,7 @@ import Testing
     var now: Instant { Self.issued.adding(minutes: 60 * 24 * 30) }
 
     @Test func aSignedCertificateVerifiesAndGivesBackItsPayload() throws {
-        let read = try Certificates.verify(Self.file, publicKey: Self.issuer.publicKey, now: now)
+        let read = try Certificates.verifySignature(Self.file, publicKey: Self.issuer.publicKey, now: now)
         #expect(read == Self.payload)
         #expect(read.expiresAt == Self.issued.adding(minutes: 730 * 24 * 60))
     }
@@ -40,7 +40,7 @@ import Testing
             where replacement != original[index] {
                 var bytes = original
                 bytes[index] = replacement
-                if (try? Certificates.verify(Data(bytes), publicKey: Self.issuer.publicKey, now: now)) != nil {
+                if (try? Certificates.verifySignature(Data(bytes), publicKey: Self.issuer.publicKey, now: now)) != nil {
                     accepted.append(index)
                 }
             }
@@ -50,9 +50,9 @@ import Testing
         for index in stride(from: 0, to: original.count, by: 7) {
             var shorter = original
             shorter.remove(at: index)
-            #expect((try? Certificates.verify(Data(shorter), publicKey: Self.issuer.publicKey, now: now)) == nil)
+            #expect((try? Certificates.verifySignature(Data(shorter), publicKey: Self.issuer.publicKey, now: now)) == nil)
         }
-        #expect((try? Certificates.verify(Data(original + [10]), publicKey: Self.issuer.publicKey, now: now)) == nil)
+        #expect((try? Certificates.verifySignature(Data(original + [10]), publicKey: Self.issuer.publicKey, now: now)) == nil)
     }
 
     @Test func aCertificateSignedByAnotherKeyIsRefusedNamingTheKey() {
@@ -60,7 +60,7 @@ import Testing
         forged.keyId = Self.stranger.keyId
         let file = Certificates.issue(forged, with: Self.stranger)
         do {
-            _ = try Certificates.verify(file, publicKey: Self.issuer.publicKey, now: now)
+            _ = try Certificates.verifySignature(file, publicKey: Self.issuer.publicKey, now: now)
             Issue.record("accepted a stranger's certificate")
         } catch { #expect(error.code == "certificate.unknownKey") }
         // A stranger's signature over a payload naming the issuer's key id.
@@ -68,7 +68,7 @@ import Testing
             Self.file.prefix(Self.file.count - 130)
             + Data(("\n" + Self.hex(try! Self.stranger.privateKey.signature(for: Self.payloadLine)) + "\n").utf8)
         do {
-            _ = try Certificates.verify(Data(impostor), publicKey: Self.issuer.publicKey, now: now)
+            _ = try Certificates.verifySignature(Data(impostor), publicKey: Self.issuer.publicKey, now: now)
             Issue.record("accepted a forged signature")
         } catch { #expect(error.code == "certificate.signature") }
     }
@@ -85,7 +85,8 @@ import Testing
         let signed = Certificates.sign(list, with: Self.issuer)
         let opened = try Certificates.openRevocations(signed, publicKey: Self.issuer.publicKey)
         do {
-            _ = try Certificates.verify(Self.file, publicKey: Self.issuer.publicKey, revocations: opened, now: now)
+            _ = try Certificates.verify(
+                Self.file, publicKey: Self.issuer.publicKey, revocations: opened, maximumListAgeDays: 30, now: now)
             Issue.record("accepted a revoked certificate")
         } catch { #expect(error.code == "certificate.revoked") }
         // Editing the list (dropping the entry) breaks its signature.
@@ -103,13 +104,61 @@ import Testing
         }
     }
 
+    /// Issue 19: a revoked certificate must not verify against an older genuine list, nor with none.
+    @Test func onlyAFreshListMakesACertificateValidAndNoListIsSaid() throws {
+        func list(_ sequence: Int, _ at: Instant, revoked: Bool) throws -> RevocationList {
+            let entries =
+                revoked ? [Revocation(certificateId: Self.payload.certificateId, revokedAt: at, reason: "fraud")] : []
+            let signed = Certificates.sign(
+                RevocationList(keyId: Self.issuer.keyId, updatedAt: at, sequence: sequence, revocations: entries),
+                with: Self.issuer)
+            return try Certificates.openRevocations(signed, publicKey: Self.issuer.publicKey)
+        }
+        let day = 24 * 60
+        let older = try list(1, Self.issued.adding(minutes: 2 * day), revoked: false)
+        let newer = try list(2, Self.issued.adding(minutes: 50 * day), revoked: true)
+        let later = Self.issued.adding(minutes: 60 * day)
+        func verify(_ l: RevocationList?, at time: Instant) throws(CertificateError) -> RevocationStatus {
+            try Certificates.verify(
+                Self.file, publicKey: Self.issuer.publicKey, revocations: l, maximumListAgeDays: 30, now: time
+            ).revocation
+        }
+        // Without a list: never "valid" silently.
+        #expect(try verify(nil, at: later) == .notChecked)
+        #expect(try !verify(nil, at: later).isChecked)
+        // The older list, from before the revocation, is 58 days old: too old to vouch for anything.
+        #expect(
+            try verify(older, at: later)
+                == .listTooOld(sequence: 1, issuedAt: Self.issued.adding(minutes: 2 * day), maximumAgeDays: 30))
+        // Within its own time it vouched.
+        #expect(
+            try verify(older, at: Self.issued.adding(minutes: 10 * day))
+                == .notRevoked(sequence: 1, issuedAt: Self.issued.adding(minutes: 2 * day)))
+        // The newer list refuses the certificate.
+        do {
+            _ = try verify(newer, at: later)
+            Issue.record("a revoked certificate passed")
+        } catch { #expect(error.code == "certificate.revoked") }
+        // A list dated after the time of verification is refused (a clock is wrong).
+        #expect(throws: CertificateError.self) {
+            _ = try verify(try list(3, later.adding(minutes: day), revoked: false), at: later)
+        }
+        // A list made before sequence numbers reads, as number 0.
+        let legacy = try list(0, later, revoked: false)
+        var noSequence = legacy
+        noSequence.sequence = nil
+        let reopened = try Certificates.openRevocations(
+            Certificates.sign(noSequence, with: Self.issuer), publicKey: Self.issuer.publicKey)
+        #expect(try verify(reopened, at: later) == .notRevoked(sequence: 0, issuedAt: later))
+    }
+
     @Test func anExpiredOrNotYetValidCertificateFails() {
         let expired = Self.issued.adding(minutes: 731 * 24 * 60)
         #expect(throws: CertificateError.self) {
-            try Certificates.verify(Self.file, publicKey: Self.issuer.publicKey, now: expired)
+            try Certificates.verifySignature(Self.file, publicKey: Self.issuer.publicKey, now: expired)
         }
         #expect(throws: CertificateError.self) {
-            try Certificates.verify(Self.file, publicKey: Self.issuer.publicKey, now: Self.issued.adding(minutes: -1))
+            try Certificates.verifySignature(Self.file, publicKey: Self.issuer.publicKey, now: Self.issued.adding(minutes: -1))
         }
     }
 

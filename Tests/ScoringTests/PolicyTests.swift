@@ -21,11 +21,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("  minimumHitRate: 0.80", "  minimumHitRate: 1.2", "trainee.minimumHitRate"),
+        ("  minimumHitRate: 0.70", "  minimumHitRate: 1.2", "trainee.minimumHitRate"),
         ("  maximumFalseAlarmRate: 0.30", "  maximumFalseAlarmRate: -0.1", "trainee.maximumFalseAlarmRate"),
         ("  minimumKappa: 0.61", "  minimumKappa: 1.5", "trainer.minimumKappa"),
         ("  minimumDPrime: 2.0", "  minimumDPrime: 1.0", "trainer.minimumDPrime"),
-        ("  minimumCleanCases: 20", "  minimumCleanCases: 0", "trainee.minimumCleanCases"),
+        ("  minimumCleanCases: 30", "  minimumCleanCases: 0", "trainee.minimumCleanCases"),
         ("validityDays: 730", "validityDays: 0", "validityDays"),
     ])
     func anImpossibleThresholdIsAnErrorNamingTheFieldAndLine(original: String, replacement: String, field: String)
@@ -128,19 +128,22 @@ import Testing
     @Test func everyReasonCitesItsFigureAndThreshold() throws {
         let decision = CertificationPolicy.standard.evaluateTrainee(report)
         let hit = try #require(reason(decision, "hitRate"))
-        #expect(hit.figure == "0.87" && hit.threshold == "≥ 0.80")
+        #expect(hit.figure == "0.87" && hit.threshold == "≥ 0.70")
+        // The shipped policy gates d′ itself at the bar (decisionConfidence 0.5), not the interval's lower end.
         #expect(
-            decision.reasons.map(\.code) == [
-                "concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime", "dPrimeLowerBound",
-            ])
+            decision.reasons.map(\.code) == ["concealmentCases", "cleanCases", "hitRate", "falseAlarmRate", "dPrime"])
         #expect(decision.figures["dPrime"] == String(format: "%.2f", report.detection.dPrime!))
     }
 
     @Test func aTrainerNeedsAgreementAndASignedOffDelivery() throws {
         let strong = Scoring.report("T9", summaries("T9", hits: 29, misses: 1, falseAlarms: 2, correctRejections: 28))
-        let agreement = CandidateAgreement(
+        var agreement = CandidateAgreement(
             candidate: "T9", itemsGraded: 20, itemsMissing: 0, kappa: 0.7, weightedKappaLinear: 0.75,
             weightedKappaQuadratic: 0.8, alphaNominal: 0.68, alphaOrdinal: 0.7, meanBias: 0, departures: [])
+        agreement.alphaWithReference = 0.7
+        let round = CalibrationResults(
+            roundId: "r", rubricVersion: "x", scale: ["a", "b"], reference: [:], panelAlphaOrdinal: nil,
+            allAlphaNominal: nil, allAlphaOrdinal: nil, candidates: [agreement], itemCount: 20, distinctTrainees: 5)
         let expert = SignOffTests.expert
         let signed = Certificates.signOff(
             SignOffTests.signOff(trainer: "T9", keyId: expert.keyId), with: expert)
@@ -148,17 +151,17 @@ import Testing
             try Certificates.verifySignOff(signed, trustedKeys: [expert.publicKey], now: SignOffTests.later)
         }
         let policy = CertificationPolicy.standard
-        #expect(policy.evaluateTrainer(strong, calibration: agreement, delivery: delivery).granted)
-        let unsigned = policy.evaluateTrainer(strong, calibration: agreement, delivery: nil)
+        #expect(policy.evaluateTrainer(strong, calibration: agreement, delivery: delivery, round: round).granted)
+        let unsigned = policy.evaluateTrainer(strong, calibration: agreement, delivery: nil, round: round)
         #expect(!unsigned.granted && unsigned.reasons.filter { !$0.passed }.map(\.code) == ["supervisedDelivery"])
         var weak = agreement
         weak.kappa = 0.6
-        let disagreeing = policy.evaluateTrainer(strong, calibration: weak, delivery: delivery)
+        let disagreeing = policy.evaluateTrainer(strong, calibration: weak, delivery: delivery, round: round)
         #expect(disagreeing.reasons.filter { !$0.passed }.map(\.code) == ["kappa"])
         // A trainee-level d′ is not enough for a trainer.
         let traineeLevel = Scoring.report(
             "T9", summaries("T9", hits: 26, misses: 4, falseAlarms: 5, correctRejections: 25))
-        #expect(!policy.evaluateTrainer(traineeLevel, calibration: agreement, delivery: delivery).granted)
+        #expect(!policy.evaluateTrainer(traineeLevel, calibration: agreement, delivery: delivery, round: round).granted)
         #expect(policy.evaluateTrainee(traineeLevel).granted)
     }
 

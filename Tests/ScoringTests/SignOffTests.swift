@@ -40,9 +40,17 @@ import Testing
 
     static let strong = Scoring.report(
         "T9", summaries("T9", hits: 29, misses: 1, falseAlarms: 2, correctRejections: 28))
-    static let agreement = CandidateAgreement(
-        candidate: "T9", itemsGraded: 20, itemsMissing: 0, kappa: 0.7, weightedKappaLinear: 0.75,
-        weightedKappaQuadratic: 0.8, alphaNominal: 0.68, alphaOrdinal: 0.7, meanBias: 0, departures: [])
+    static let agreement: CandidateAgreement = {
+        var a = CandidateAgreement(
+            candidate: "T9", itemsGraded: 20, itemsMissing: 0, kappa: 0.7, weightedKappaLinear: 0.75,
+            weightedKappaQuadratic: 0.8, alphaNominal: 0.68, alphaOrdinal: 0.7, meanBias: 0, departures: [])
+        a.alphaWithReference = 0.7
+        return a
+    }()
+    /// A round of 20 items from 5 trainees (the standard policy's minimums).
+    static let round = CalibrationResults(
+        roundId: "r", rubricVersion: "x", scale: ["a", "b"], reference: [:], panelAlphaOrdinal: nil,
+        allAlphaNominal: nil, allAlphaOrdinal: nil, candidates: [agreement], itemCount: 20, distinctTrainees: 5)
 
     func deliveryReason(_ delivery: Result<VerifiedDelivery, CertificateError>?) throws -> DecisionReason {
         let decision = CertificationPolicy.standard.evaluateTrainer(
@@ -60,7 +68,7 @@ import Testing
         #expect(reason.figure.contains("E-ROSSI") && reason.figure.contains(Self.expert.keyId))
         #expect(
             CertificationPolicy.standard.evaluateTrainer(
-                Self.strong, calibration: Self.agreement, delivery: .success(verified)
+                Self.strong, calibration: Self.agreement, delivery: .success(verified), round: Self.round
             )
             .granted)
     }
