@@ -390,9 +390,12 @@ extension TrainingServer {
                 schemaDirectory: configuration.assets.appendingPathComponent("schema"))
             _ = try await storage.importCourse(loaded, at: now())
             try await storage.setCourseSeed(courseId: loaded.courseId, seed: seed.text)
+            // The keys leave the work folder before the job says it is done.
+            try? FileManager.default.removeItem(at: folder)
             await update(.done, courseId: loaded.courseId)
             await audit(user.username, "course.import", "\(loaded.courseId) (\(loaded.cases.count) cases, generated)")
         } catch {
+            try? FileManager.default.removeItem(at: folder)
             await update(.failed, error: Self.jobError(error))
         }
     }
@@ -455,6 +458,9 @@ extension TrainingServer {
                 throw BundleError(code: "course.conflict", message: error.message)
             }
             if let seed { try await storage.setCourseSeed(courseId: course.courseId, seed: seed) }
+            // Nothing of the upload is left once the job says it is done (or failed, below).
+            try? FileManager.default.removeItem(at: upload)
+            try? FileManager.default.removeItem(at: folder)
             try await storage.updateJob(
                 id: job, state: .done, done: 1, total: 1, courseId: course.courseId,
                 errorJSON: outcome == .unchanged
@@ -462,6 +468,8 @@ extension TrainingServer {
                 at: now())
             await audit(user.username, "course.import", "\(course.courseId) (\(course.cases.count) cases, uploaded)")
         } catch {
+            try? FileManager.default.removeItem(at: upload)
+            try? FileManager.default.removeItem(at: folder)
             try? await storage.updateJob(
                 id: job, state: .failed, done: 0, total: 1, courseId: nil, errorJSON: Self.jobError(error), at: now())
         }

@@ -10,8 +10,9 @@ import Testing
 
 /// The console's course library, course making in the browser (generation and upload), and case authoring.
 @Suite struct CourseConsoleTests {
-    /// Polls a job until it ends (at most `seconds`).
-    static func finished(_ client: Client, _ job: Int, seconds: Double = 120) async throws -> [String: Any] {
+    /// Polls a job until it ends (at most `seconds`). The bound is generous on purpose: it catches a job that never
+    /// ends, not a slow one (in a parallel test run on two cores, a six-case job waited over 120 s for a thread).
+    static func finished(_ client: Client, _ job: Int, seconds: Double = 900) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             let answer = try await client.get("/api/jobs/\(job)").object
