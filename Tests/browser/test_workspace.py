@@ -260,6 +260,32 @@ class Server:
 
 # ---- the browser --------------------------------------------------------------------------------
 
+# The screenshots of the README and the guides: with CARGOSIM_SCREENSHOTS=docs/images (`make screenshots`), each
+# shot named here is also written there under its docs name, 1,024 px wide and cut to 256 colours (ImageMagick's
+# convert, when installed) so that the repository stays small. All three browser tests take their shots here.
+DOC_SHOTS = {
+    "assignments": "workspace-assignments", "targeting": "workspace-targeting", "screening": "workspace-screening",
+    "examination": "workspace-examination", "feedback": "workspace-feedback",
+    "people": "console-people", "courses-library": "console-courses", "spec-preview": "console-authoring",
+    "class-released": "console-classes", "console-progress": "console-progress",
+    "console-results": "console-results", "debrief": "console-debrief",
+}
+
+
+def keep_for_docs(path, name):
+    folder = os.environ.get("CARGOSIM_SCREENSHOTS")
+    if not folder or name not in DOC_SHOTS:
+        return
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, DOC_SHOTS[name] + ".png")
+    convert = shutil.which("convert")
+    if convert:
+        subprocess.run([convert, path, "-resize", "1024x>", "-strip", "+dither", "-colors", "256",
+                        "-define", "png:compression-level=9", target], check=True)
+    else:
+        shutil.copyfile(path, target)
+
+
 
 class Browser:
     def __init__(self, out):
@@ -288,6 +314,7 @@ class Browser:
         path = os.path.join(self.out, f"{len(self.shots) + 1:02d}-{name}.png")
         self.d.save_screenshot(path)
         self.shots.append(path)
+        keep_for_docs(path, name)
         return path
 
     def js(self, script, *args):
