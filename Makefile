@@ -59,6 +59,9 @@ screenshots: deps browser-deps
 	CARGOSIM_SCREENSHOTS=docs/images python3 Tests/browser/test_workspace.py --cargosim $(BIN)
 	CARGOSIM_SCREENSHOTS=docs/images python3 Tests/browser/test_console_pages.py --cargosim $(BIN)
 	CARGOSIM_SCREENSHOTS=docs/images python3 Tests/browser/test_console.py --cargosim $(BIN)
+	rm -rf .build/doc-scans
+	$(BIN) generate --seed 12 --count 4 --mix Cases/curricula/foundation-40.yaml --out .build/doc-scans --quiet
+	$(BIN) contact-sheet .build/doc-scans --out docs/images/scans.png --columns 2 --thumbnail-width 480
 
 api-deps:
 	@./scripts/install-api-deps.sh
