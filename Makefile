@@ -6,7 +6,8 @@ RELEASE_BIN = .build/release/cargosim
 DEMO ?= demo-course
 SEED ?= 7
 
-.PHONY: build release run test test-browser browser-deps bench bench-server format lint clean deps dist dist-check
+.PHONY: build release run test test-browser browser-deps test-api api-deps test-readme screenshots bench bench-server \
+	format lint clean deps dist dist-check
 
 deps:
 	@./scripts/install-deps.sh
@@ -38,6 +39,8 @@ test: deps
 	$(SWIFT) test --parallel --num-workers 2
 	python3 Assets/check_assets.py
 	$(MAKE) test-browser
+	$(MAKE) test-api
+	$(MAKE) test-readme
 
 browser-deps:
 	@./scripts/install-browser-deps.sh
@@ -49,6 +52,30 @@ test-browser: deps browser-deps
 	python3 Tests/browser/test_workspace.py --cargosim $(BIN)
 	python3 Tests/browser/test_console_pages.py --cargosim $(BIN)
 	python3 Tests/browser/test_console.py --cargosim $(BIN)
+
+# The browser tests again, saving the pictures of the README and the guides into docs/images/ (commit them).
+screenshots: deps browser-deps
+	$(SWIFT) build --product cargosim
+	CARGOSIM_SCREENSHOTS=docs/images python3 Tests/browser/test_workspace.py --cargosim $(BIN)
+	CARGOSIM_SCREENSHOTS=docs/images python3 Tests/browser/test_console_pages.py --cargosim $(BIN)
+	CARGOSIM_SCREENSHOTS=docs/images python3 Tests/browser/test_console.py --cargosim $(BIN)
+	rm -rf .build/doc-scans
+	$(BIN) generate --seed 12 --count 4 --mix Cases/curricula/foundation-40.yaml --out .build/doc-scans --quiet
+	$(BIN) contact-sheet .build/doc-scans --out docs/images/scans.png --columns 2 --thumbnail-width 480
+
+api-deps:
+	@./scripts/install-api-deps.sh
+
+# docs/openapi.yaml against the real answers of `cargosim serve`, then schemathesis with a trainee's session
+# (Tests/api/).
+test-api: deps api-deps
+	$(SWIFT) build --product cargosim
+	python3 Tests/api/test_openapi.py --cargosim $(BIN)
+
+# The README's example blocks, run exactly as written in a fresh folder (Tests/readme/).
+test-readme: deps
+	$(SWIFT) build --product cargosim
+	python3 Tests/readme/run_examples.py --cargosim $(BIN)
 
 bench: deps
 	$(SWIFT) build -c release

@@ -18,7 +18,7 @@ import CLibPNG
 /// **Fixed settings.** Every image is written the same way, so the same pixels always give the same
 /// bytes on one platform and libpng and zlib version: non-interlaced, one row filter for the whole image
 /// (`Sub` for the 16-bit grey scans, `None` for 8-bit RGB), zlib level 4 with the default strategy and a
-/// 32 KiB window. Chosen by measurement on the scans (see the README's "Speed"): against libpng's adaptive
+/// 32 KiB window. Chosen by measurement on the scans (see docs/performance.md#png-settings): against libpng's adaptive
 /// filtering at level 6 (tried per row from all five filters) the three images of a loaded 40 ft case
 /// take a sixth of the time and 11 % fewer bytes: the display image's dithered colours compress better
 /// unfiltered, and at level 6 zlib spent most of its time searching the photon noise for matches. Only

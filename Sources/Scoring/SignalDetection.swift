@@ -53,7 +53,7 @@ public struct Interval: Hashable, Sendable, Codable {
 
 /// Signal-detection measures of a set of trials, with intervals and the raw counts.
 ///
-/// Formulas (sources in `../shared/reference/domain-anchors.md` §1.7 and §4.1):
+/// Formulas (sources in `docs/sources.md#signal-detection`):
 /// - hit rate H = hits / signal trials, false-alarm rate F = false alarms / noise trials (raw, as reported);
 ///   their 95 % intervals are Wilson score intervals (Wilson 1927), which stay inside [0, 1] at 0 and 1.
 /// - d′ = z(H′) − z(F′) and c = −½[z(H′) + z(F′)] on the log-linear corrected rates of Hautus (1995):

@@ -118,7 +118,7 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
     /// Spectra: Kramers bremsstrahlung from 6 and 4 MeV electrons on 1.5 mm W + 5 mm Cu, CdWO₄ 30 mm
     /// detector (`spectra.py`: 6 MV fluence mean 1.48 MeV, detected-signal mean 2.18 MeV; 4 MV 1.13 and
     /// 1.53 MeV). Penetration 300 mm steel: 6 MeV dual-energy gantries quote 280–350 mm (Nuctech MB1215HL
-    /// 330 mm; linacs in general 200–450 mm; domain-anchors.md §2.3, peers-and-physics.md §5). The floor is
+    /// 330 mm; linacs in general 200–450 mm; docs/sources.md#scanner-specifications). The floor is
     /// the 6 MV transmission through 300 mm of iron from `spectra.py` (1.29 × 10⁻⁴).
     public static let dualEnergyLinac = ScannerProfile(
         name: "linac-6-4mv",
@@ -141,12 +141,12 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         blurSigmaPixels: 0.6,
         transmissionFloor: 1.29e-4, steelPenetrationMM: 300,
         source:
-            "Kramers spectrum model (spectra.py); penetration from OSTI 21289597 and Nuctech MB1215HL (domain-anchors.md §2.3)"
+            "Kramers spectrum model (spectra.py); penetration from OSTI 21289597 and Nuctech MB1215HL (docs/sources.md#scanner-specifications)"
     )
 
     /// A Co-60 gamma-ray portal (1.17 and 1.33 MeV lines), single energy, 5 mm pixels.
     ///
-    /// Penetration 165 mm steel: Co-60 systems quote 150–180 mm (domain-anchors.md §2.3; VACIS). The floor is
+    /// Penetration 165 mm steel: Co-60 systems quote 150–180 mm (docs/sources.md#scanner-specifications; VACIS). The floor is
     /// the transmission through 165 mm of iron (9.9 × 10⁻⁴, `spectra.py`); a source's limited activity gives
     /// fewer photons per pixel than a linac.
     public static let cobalt60 = ScannerProfile(
@@ -159,13 +159,13 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         photonsPerPixelHigh: 40_000, photonsPerPixelLow: 40_000,
         blurSigmaPixels: 0.5,
         transmissionFloor: 9.87e-4, steelPenetrationMM: 165,
-        source: "Co-60 lines (ENSDF); penetration 150–180 mm from domain-anchors.md §2.3")
+        source: "Co-60 lines (ENSDF); penetration 150–180 mm from docs/sources.md#scanner-specifications")
 
     /// A 450 kV X-ray tube with a dual-layer detector (front layer 0.5 mm CdWO₄ = low channel, back layer
     /// 5 mm behind 1 mm Cu = high channel), 3 mm pixels: the pallet and air-cargo class.
     ///
     /// Spectrum: Kramers, 450 kVp, 2 mm Cu filtration (`spectra.py`). Penetration 80 mm steel: tubes up to
-    /// about 450 kV penetrate under 100 mm (domain-anchors.md §2.3); the floor is the back layer's
+    /// about 450 kV penetrate under 100 mm (docs/sources.md#scanner-specifications); the floor is the back layer's
     /// transmission through 80 mm of iron (4.6 × 10⁻⁴).
     public static let tube450kV = ScannerProfile(
         name: "tube-450kv",
@@ -187,7 +187,7 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         photonsPerPixelHigh: 100_000, photonsPerPixelLow: 100_000,
         blurSigmaPixels: 0.7,
         transmissionFloor: 4.6e-4, steelPenetrationMM: 80,
-        source: "Kramers spectrum model (spectra.py); tubes penetrate under 100 mm steel (domain-anchors.md §2.3)")
+        source: "Kramers spectrum model (spectra.py); tubes penetrate under 100 mm steel (docs/sources.md#scanner-specifications)")
 
     /// Every built-in profile; the first is the default.
     public static let all: [ScannerProfile] = [dualEnergyLinac, cobalt60, tube450kV]

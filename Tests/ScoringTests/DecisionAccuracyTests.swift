@@ -42,7 +42,7 @@ import Testing
     }
 
     /// The default is chosen so that a trainee at the bar passes about half the time and one clearly above almost
-    /// always. Figures also computed in Python (statistics.NormalDist, math.comb), as the README quotes them.
+    /// always. Figures also computed in Python (statistics.NormalDist, math.comb), as docs/certification.md quotes them.
     @Test func theDefaultPolicyIsCalibratedAtTheBar() {
         let accuracy = CertificationPolicy.standard.traineeDecisionAccuracy(concealmentCases: 30, cleanCases: 30)
         let expected: [Double] = [0.001897658571863305, 0.07496125508662688, 0.4893537544531139, 0.9094276348827964,

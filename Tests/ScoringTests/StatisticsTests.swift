@@ -40,7 +40,7 @@ import Testing
 }
 
 /// Expected values computed independently in Python (statistics.NormalDist) from the formulas in
-/// domain-anchors §1.7: log-linear H′ = (h + ½)/(N_s + 1), F′ = (f + ½)/(N_n + 1); d′ = z(H′) − z(F′);
+/// docs/sources.md#signal-detection: log-linear H′ = (h + ½)/(N_s + 1), F′ = (f + ½)/(N_n + 1); d′ = z(H′) − z(F′);
 /// c = −½(z(H′) + z(F′)); A′ (Grier 1971) on H′, F′; 95 % interval d′ ± 1.96·√Var, Var of Gourevitch &
 /// Galanter (1967).
 @Suite struct SignalDetectionTests {

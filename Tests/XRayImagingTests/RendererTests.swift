@@ -90,7 +90,7 @@ struct RendererTests {
     @Test func thinObjectsAreHardToTellOnTheLinac() throws {
         // At low areal density (τ ≈ 0.5) the photoelectric share of the soft bins of both channels lifts
         // aluminium's ratio to polyethylene's and lead's towards steel's: the known failure of MeV
-        // discrimination on thin objects (peers-and-physics.md §6). The curves nearly meet.
+        // discrimination on thin objects (docs/sources.md#dual-energy-material-discrimination). The curves nearly meet.
         let ladder = try ["polyethylene", "aluminium", "steel", "lead"].map {
             try ratio($0, tau: 0.5, profile: .dualEnergyLinac)
         }
@@ -140,7 +140,7 @@ struct RendererTests {
     }
 
     @Test func stepWedgeSaturatesWhereEachProfilesPenetrationSays() throws {
-        // domain-anchors.md §2.3 / scanner-tests.md §0: linacs 200–450 mm (6 MeV gantries 280–350 mm),
+        // docs/sources.md#scanner-specifications and #scanner-tests: linacs 200–450 mm (6 MeV gantries 280–350 mm),
         // Co-60 150–180 mm, 450 kV tubes under 100 mm.
         let linac = try saturationThickness(.dualEnergyLinac)
         let cobalt = try saturationThickness(.cobalt60)

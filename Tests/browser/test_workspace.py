@@ -260,6 +260,38 @@ class Server:
 
 # ---- the browser --------------------------------------------------------------------------------
 
+# The screenshots of the README and the guides: with CARGOSIM_SCREENSHOTS=docs/images (`make screenshots`), each
+# shot named here is also written there under its docs name, taken again by Chromium at three quarters of the
+# viewport's size (1,024 px wide) so that the repository stays small. All three browser tests take their shots here.
+DOC_SHOTS = {
+    "assignments": "workspace-assignments", "targeting": "workspace-targeting", "screening": "workspace-screening",
+    "examination": "workspace-examination", "feedback": "workspace-feedback",
+    "people": "console-people", "courses-library": "console-courses", "spec-preview-scan": "console-authoring",
+    "class-released": "console-classes", "console-progress": "console-progress",
+    "console-results": "console-results", "debrief": "console-debrief",
+}
+
+
+def keep_for_docs(driver, name):
+    folder = os.environ.get("CARGOSIM_SCREENSHOTS")
+    if not folder or name not in DOC_SHOTS:
+        return
+    import base64
+    os.makedirs(folder, exist_ok=True)
+    target = os.path.join(folder, DOC_SHOTS[name] + ".png")
+    try:
+        time.sleep(0.5)  # a smooth scroll or a toast's entrance settles
+        viewport = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssVisualViewport"]
+        shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+            "format": "png", "captureBeyondViewport": True,
+            "clip": {"x": viewport["pageX"], "y": viewport["pageY"], "width": viewport["clientWidth"],
+                     "height": viewport["clientHeight"], "scale": 0.75}})
+        with open(target, "wb") as out:
+            out.write(base64.b64decode(shot["data"]))
+    except Exception as error:  # the documentation's picture is not what the test checks
+        print(f"warning: could not write {target}: {error}", file=sys.stderr)
+
+
 
 class Browser:
     def __init__(self, out):
@@ -288,6 +320,7 @@ class Browser:
         path = os.path.join(self.out, f"{len(self.shots) + 1:02d}-{name}.png")
         self.d.save_screenshot(path)
         self.shots.append(path)
+        keep_for_docs(self.d, name)
         return path
 
     def js(self, script, *args):
