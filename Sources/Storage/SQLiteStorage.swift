@@ -188,6 +188,7 @@ public final class SQLiteStorage: Storage {
                     """)
         }
         registerConsoleMigration(&migrator)
+        registerCertificationMigration(&migrator)
         return migrator
     }
 

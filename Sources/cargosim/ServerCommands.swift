@@ -68,9 +68,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Open connections at most (new ones wait while all are taken).") var maxConnections = 512
     @Option(help: "Open connections from one address at most (more are closed at once).")
     var maxConnectionsPerAddress = 64
+    @Option(
+        help: ArgumentHelp(
+            "Sign certificates with this existing programme key (a .key file from `keys init`), copied into "
+                + "<db>.certification/; without it the server makes its own key there on first start.",
+            valueName: "file"))
+    var importSigningKey: String?
+    @Option(help: "The issuer printed on the certificates the server signs (the training centre).")
+    var issuer = "CargoSim training centre"
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
+        if issuer.trimmingCharacters(in: .whitespaces).isEmpty || issuer.count > 120 {
+            throw ValidationError("Give --issuer as the training centre's name, 1 to 120 characters.")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("Give --port from 0 to 65535 (got \(port)).") }
         guard ["debug", "info", "warning", "error"].contains(logLevel) else {
             throw ValidationError("Give --log-level as debug, info, warning or error (got \(logLevel)).")
@@ -108,10 +119,34 @@ struct ServeCommand: AsyncParsableCommand {
             making = nil
         }
         _ = await storageCall(database.db) { try await storage.failUnfinishedJobs(at: now()) }
+        // The certification office's signing key: kept beside the database (folder 700, key 600), never served.
+        let keyFolder = CertificationSettings.keyFolder(besideDatabase: database.db)
+        let signingIdentity: SigningIdentity
+        do {
+            if let importSigningKey {
+                let text: String
+                do { text = try String(contentsOfFile: importSigningKey, encoding: .utf8) } catch {
+                    throw SigningKeyError(
+                        code: "key.unreadable", path: importSigningKey,
+                        message: "Cannot read the key file (\(error)); check the path.")
+                }
+                signingIdentity = try SigningKeyStore.importKey(text, from: importSigningKey, into: keyFolder)
+            } else {
+                let (identity, created) = try SigningKeyStore.loadOrCreate(in: keyFolder)
+                if created { print(workspace.localizer.text("cli.signingKeyCreated", userLanguage(), ["path": keyFolder.path])) }
+                signingIdentity = identity
+            }
+        } catch let error as SigningKeyError {
+            fail(BundleError(code: error.code, file: error.path, message: error.message))
+        }
+        print(
+            workspace.localizer.text(
+                "cli.signingKey", userLanguage(), ["keyId": signingIdentity.keyId, "path": keyFolder.path]))
         let server = TrainingServer(
             .init(
                 storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,
-                version: generatorVersionText, connections: connections, making: making))
+                version: generatorVersionText, connections: connections, making: making,
+                certification: CertificationSettings(keyFolder: keyFolder, issuer: issuer)))
         var logger = Logger(label: "cargosim.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let bindHost = lan ? "0.0.0.0" : host

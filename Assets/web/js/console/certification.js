@@ -1,0 +1,222 @@
+// The certification office: evaluate a person against a policy from their test-mode work in the database (every
+// reason with its figure and threshold, and how far the decision can be trusted), issue a signed certificate when
+// it is granted (administrators), and list, download, print and revoke the certificates issued. Anyone checks a
+// certificate at the public page /verify. Route: #/console/certification.
+
+import { http, APIError } from '../api.js';
+import { el, clear, table, facts } from '../dom.js';
+import { t, instant, number } from '../i18n.js';
+import { pageHead, showProblems } from './shell.js';
+import { reasonDialog } from './dialogs.js';
+
+export async function render(body, parts, context) {
+  context.setTitle(t('web.console.nav.certification'));
+  const [users, policies] = await Promise.all([http.get('/api/users'), http.get('/api/certification/policies')]);
+  const admin = context.user.role === 'admin';
+  const certificates = el('div', { id: 'certificate-list' });
+  const refresh = async () => renderCertificates(certificates, await http.get('/api/certification/certificates'), admin, context, refresh);
+  clear(body).append(
+    pageHead(
+      t('web.console.nav.certification'),
+      el('a', { class: 'button small', href: '/verify', target: '_blank', rel: 'noopener', id: 'open-verify' }, t('web.cert.verifyPage')),
+      el('a', { class: 'button small', href: '/api/certification/public-key', id: 'download-public-key' }, t('web.cert.publicKey')),
+    ),
+    el('p', { class: 'hint' }, t('web.cert.intro')),
+    evaluationPanel(users, policies, admin, context, refresh),
+    el('div', { class: 'panel' }, el('h2', {}, t('web.cert.certificates')), certificates),
+  );
+  await refresh();
+}
+
+/** A share as a percentage with one decimal. */
+function percent(x) {
+  return `${number(x * 100, 1)} %`;
+}
+
+function reasonLabel(code) {
+  const [head, tail] = code.split('.');
+  if (head === 'stageDPrime' && tail) return t('reason.stageDPrime', { stage: t(`stage.${tail}`) });
+  if (head === 'casesOfKind' && tail) return t('reason.casesOfKind', { kind: t(`anomaly.${tail}`) });
+  return t(`reason.${code}`);
+}
+
+function evaluationPanel(users, policies, admin, context, refresh) {
+  const people = users.filter((u) => !u.disabled).sort((a, b) => (a.role === 'trainee' ? 0 : 1) - (b.role === 'trainee' ? 0 : 1) || a.displayName.localeCompare(b.displayName));
+  const person = el('select', { id: 'cert-person', required: true }, ...people.map((u) => el('option', { value: u.id }, `${u.displayName} (${u.username})`)));
+  const policy = el('select', { id: 'cert-policy' }, ...policies.map((p) => el('option', { value: p.name }, `${p.name} · ${p.policy.version}`)));
+  const general = el('div', { id: 'cert-errors', role: 'alert' });
+  const result = el('div', { id: 'cert-evaluation', 'aria-live': 'polite' });
+  const submit = el('button', { type: 'submit', class: 'primary', id: 'cert-evaluate' }, t('web.cert.evaluate'));
+  const form = el(
+    'form',
+    { class: 'panel', id: 'cert-form', novalidate: true },
+    el('h2', {}, t('web.cert.evaluateTitle')),
+    el(
+      'div',
+      { class: 'form-grid' },
+      el('div', { class: 'field', 'data-field': 'userId' }, el('label', { for: 'cert-person' }, t('web.cert.person')), person),
+      el('div', { class: 'field', 'data-field': 'policy' }, el('label', { for: 'cert-policy' }, t('web.cert.policy')), policy, el('p', { class: 'hint' }, t('web.cert.policyHint'))),
+    ),
+    general,
+    submit,
+    result,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    general.replaceChildren();
+    result.replaceChildren();
+    try {
+      const evaluation = await http.post('/api/certification/evaluations', { userId: Number(person.value), policy: policy.value });
+      showEvaluation(result, evaluation, admin, context, refresh);
+    } catch (error) {
+      if (error instanceof APIError) showProblems(form, [{ field: error.field, message: error.message }], general);
+      else general.replaceChildren(el('p', { class: 'error-text' }, context.describe(error)));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+function showEvaluation(out, e, admin, context, refresh) {
+  const reasons = e.reasons.map((r) =>
+    el(
+      'tr',
+      { 'data-reason': r.code, 'data-passed': String(r.passed) },
+      el('td', {}, reasonLabel(r.code)),
+      el('td', { class: 'num' }, r.figure),
+      el('td', { class: 'num nowrap' }, r.threshold),
+      el('td', {}, el('span', { class: `badge ${r.passed ? 'done' : 'wrong'}` }, t(r.passed ? 'reason.pass' : 'reason.fail'))),
+    ),
+  );
+  const ignored = e.evidence.ignored;
+  const training = ignored.filter((i) => i.reason === 'trainingMode').length;
+  const repeats = ignored.length - training;
+  const a = e.accuracy;
+  const kr20 = e.reliability.kr20 === null || e.reliability.kr20 === undefined ? t('web.cert.notAvailable') : number(e.reliability.kr20, 2);
+  const stages = e.byStage.map((s) =>
+    el(
+      'tr',
+      { 'data-stage': s.stage },
+      el('td', {}, t(`stage.${s.stage}`)),
+      el('td', { class: 'num' }, s.detection.hitRate === null || s.detection.hitRate === undefined ? '—' : number(s.detection.hitRate, 2)),
+      el('td', { class: 'num' }, s.detection.falseAlarmRate === null || s.detection.falseAlarmRate === undefined ? '—' : number(s.detection.falseAlarmRate, 2)),
+      el('td', { class: 'num' }, s.detection.dPrime === null || s.detection.dPrime === undefined ? '—' : number(s.detection.dPrime, 2)),
+    ),
+  );
+  const parts = [
+    el(
+      'div',
+      { class: `verdict ${e.granted ? 'good' : 'bad'}`, id: 'cert-verdict', 'data-granted': String(e.granted), role: 'status' },
+      el('strong', {}, t(e.granted ? 'web.cert.granted' : 'web.cert.refused', { name: e.subject.displayName, policy: e.policyVersion })),
+    ),
+    table([t('web.cert.requirement'), t('web.cert.figure'), t('web.cert.threshold'), t('web.cert.met')], reasons, { id: 'cert-reasons', class: 'dense' }),
+    facts(
+      [
+        [t('web.cert.evidence'), t('web.cert.evidenceText', { distinct: e.evidence.distinctCases, concealment: e.evidence.concealmentCases, clean: e.evidence.cleanCases })],
+        [t('web.cert.notCounted'), ignored.length ? t('web.cert.notCountedText', { training, repeats }) : '—'],
+        [t('web.cert.errorRates'), t('web.cert.errorRatesText', { falsePass: percent(a.falsePassRate), below: number(a.bar - a.margin, 2), falseFail: percent(a.falseFailRate), above: number(a.bar + a.margin, 2), atBar: percent(a.passAtBar) })],
+        [t('web.cert.reliability'), t('web.cert.reliabilityText', { kr20, trainees: e.reliability.trainees })],
+        [t('web.cert.rubric'), `${e.rubric} · ${t('web.cert.meanScore', { score: number(e.meanScore, 2) })}`],
+      ],
+      { id: 'cert-facts' },
+    ),
+  ];
+  if (stages.length) parts.push(el('h3', {}, t('web.cert.byStage')), table([t('web.cert.stage'), 'H', 'F', 'd′'], stages, { id: 'cert-stages', class: 'dense' }));
+  if (e.granted && admin) parts.push(issueForm(e, context, refresh));
+  else if (e.granted) parts.push(el('p', { class: 'hint' }, t('web.cert.adminIssues')));
+  out.replaceChildren(...parts);
+}
+
+function issueForm(e, context, refresh) {
+  const name = el('input', { type: 'text', id: 'cert-name', maxlength: 120, value: e.subject.displayName });
+  const general = el('div', { id: 'cert-issue-errors', role: 'alert' });
+  const submit = el('button', { type: 'submit', class: 'primary', id: 'cert-issue' }, t('web.cert.issue'));
+  const form = el(
+    'form',
+    { class: 'issue-form', id: 'cert-issue-form', novalidate: true },
+    el('div', { class: 'field', 'data-field': 'name' }, el('label', { for: 'cert-name' }, t('web.cert.printedName')), name, el('p', { class: 'hint' }, t('web.cert.issueHint'))),
+    general,
+    submit,
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    submit.disabled = true;
+    try {
+      const issued = await http.post('/api/certification/certificates', { userId: e.subject.userId, policy: e.policy, name: name.value.trim() });
+      context.toast(t('web.cert.issued', { code: issued.verificationCode }), 'info');
+      form.replaceChildren(el('p', { class: 'ok-text', id: 'cert-issued' }, t('web.cert.issued', { code: issued.verificationCode })));
+      await refresh();
+    } catch (error) {
+      submit.disabled = false;
+      if (error instanceof APIError) showProblems(form, error.problems.length ? error.problems : [{ field: error.field, message: error.message }], general);
+      else general.replaceChildren(el('p', { class: 'error-text' }, context.describe(error)));
+    }
+  });
+  return form;
+}
+
+function renderCertificates(holder, certificates, admin, context, refresh) {
+  if (!certificates.length) {
+    holder.replaceChildren(el('p', { class: 'muted', id: 'certificates-none' }, t('web.cert.none')));
+    return;
+  }
+  const rows = certificates.map((c) => {
+    const base = `/api/certification/certificates/${encodeURIComponent(c.id)}`;
+    const actions = el(
+      'div',
+      { class: 'row-actions' },
+      el('a', { class: 'button small', href: `${base}/file`, download: `certificate-${c.id}.txt`, 'data-download': c.id }, t('web.cert.file')),
+      el('a', { class: 'button small', href: `${base}/print`, target: '_blank', rel: 'noopener', 'data-print': c.id }, t('web.cert.print')),
+    );
+    if (admin && c.status !== 'revoked') {
+      actions.append(
+        el(
+          'button',
+          {
+            type: 'button',
+            class: 'small danger',
+            'data-revoke': c.id,
+            onclick: async () => {
+              const reason = await reasonDialog(t('web.cert.revokeMessage', { name: c.subjectName, code: c.verificationCode }), { title: t('web.cert.revokeTitle'), label: t('web.cert.revokeReason'), confirm: t('web.cert.revoke'), danger: true });
+              if (reason === null) return;
+              try {
+                await http.post(`${base}/revoke`, { reason });
+                context.toast(t('web.cert.revoked', { code: c.verificationCode }), 'info');
+              } catch (error) {
+                context.toast(context.describe(error), 'error');
+              }
+              await refresh();
+            },
+          },
+          t('web.cert.revoke'),
+        ),
+      );
+    }
+    const status = c.status === 'revoked' ? t('web.cert.status.revokedOn', { at: instant(c.revokedAt), reason: c.revocationReason || '—' }) : t(`web.cert.status.${c.status}`);
+    return el(
+      'tr',
+      { 'data-certificate': c.id, 'data-status': c.status },
+      el('td', {}, el('strong', {}, c.subjectName), el('div', { class: 'muted mono' }, c.subject)),
+      el('td', {}, t(`certificate.role.${c.role}`)),
+      el('td', { class: 'mono' }, c.policyVersion),
+      el('td', { class: 'nowrap' }, instant(c.issuedAt), el('div', { class: 'muted' }, c.issuedBy)),
+      el('td', { class: 'nowrap' }, instant(c.expiresAt)),
+      el('td', { class: 'mono nowrap', 'data-code': c.verificationCode }, c.verificationCode),
+      el('td', {}, el('span', { class: `badge ${c.status === 'valid' ? 'done' : 'wrong'}` }, t(`web.cert.status.${c.status}`)), c.status === 'revoked' ? el('div', { class: 'muted small' }, status) : null),
+      el('td', {}, actions),
+    );
+  });
+  holder.replaceChildren(
+    el(
+      'div',
+      { class: 'scroll-x' },
+      table(
+        [t('web.cert.holder'), t('web.cert.role'), t('web.cert.policy'), t('certificate.issued'), t('certificate.expires'), t('web.cert.code'), t('web.cert.statusLabel'), t('web.cert.actions')],
+        rows,
+        { id: 'certificate-table', class: 'dense' },
+      ),
+    ),
+  );
+}
