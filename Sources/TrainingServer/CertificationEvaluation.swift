@@ -50,6 +50,9 @@ struct CertificationEvaluation: Codable, Sendable {
     /// The rubric the attempts were graded under, and the mean score.
     var rubric: String
     var meanScore: Double
+    /// A trainer's agreement with the panel's reference on the calibration round given (bootstrap intervals,
+    /// missing grades); absent for a trainee.
+    var calibration: CandidateAgreement?
     var evaluatedAt: Instant
 
     /// One graded case of a person, as stored.
@@ -66,10 +69,14 @@ struct CertificationEvaluation: Codable, Sendable {
     /// - Parameters:
     ///   - keys: the answer key of each counted case, by `courseId/caseId`.
     ///   - vantages: the vantage of each counted case, by `courseId/caseId`.
+    ///   - role: `trainee` (`evaluateTrainee`), or `trainer` with the candidate's agreement on a calibration round,
+    ///     the round, and the supervised delivery's sign-off as `Certificates.verifySignOff` found it
+    ///     (`evaluateTrainer`).
     /// - Returns: nil when no attempt counts (only training attempts, or none at all).
     static func make(
         subject: Subject, policyName: String, policy: CertificationPolicy, graded: [Graded],
-        cohort: [String: [Graded]], keys: [String: AnswerKey], vantages: [String: Vantage], at time: Instant
+        cohort: [String: [Graded]], keys: [String: AnswerKey], vantages: [String: Vantage], role: Role = .trainee,
+        at time: Instant
     ) -> CertificationEvaluation? {
         let selection = EvidenceSelection.select(
             graded.enumerated().map { ($1.attempt, $0 + 1) }, subject: subject.username)
@@ -88,7 +95,15 @@ struct CertificationEvaluation: Codable, Sendable {
         }
         var report = Scoring.report(subject.username, summaries)
         report.byStage = stageDetection(counted.map(\.grade))
-        let decision = policy.evaluateTrainee(report)
+        let decision: CertificationDecision
+        var agreement: CandidateAgreement?
+        switch role {
+        case .trainee:
+            decision = policy.evaluateTrainee(report)
+        case .trainer(let calibration, let round, let delivery):
+            decision = policy.evaluateTrainer(report, calibration: calibration, delivery: delivery, round: round)
+            agreement = calibration
+        }
         let counts = report.detection.counts
         let form = counted.map(\.grade.caseId)
         var answers: [[Bool]] = []
@@ -104,7 +119,7 @@ struct CertificationEvaluation: Codable, Sendable {
         figures["rubric"] = counted.first?.grade.rubricVersion ?? ""
         figures["meanScore"] = String(format: "%.2f", report.meanScore)
         return CertificationEvaluation(
-            subject: subject, role: .trainee, policy: policyName, policyVersion: policy.version,
+            subject: subject, role: decision.role, policy: policyName, policyVersion: policy.version,
             granted: decision.granted, reasons: decision.reasons, figures: figures,
             evidence: Evidence(
                 distinctCases: selection.distinctCases, concealmentCases: counts.signalTrials,
@@ -113,6 +128,14 @@ struct CertificationEvaluation: Codable, Sendable {
             accuracy: policy.traineeDecisionAccuracy(
                 concealmentCases: counts.signalTrials, cleanCases: counts.noiseTrials),
             reliability: formReliability(answers), rubric: figures["rubric"] ?? "", meanScore: report.meanScore,
-            evaluatedAt: time)
+            calibration: agreement, evaluatedAt: time)
+    }
+
+    /// What the decision is about: a trainee, or a trainer with the evidence only a trainer brings.
+    enum Role {
+        case trainee
+        /// The candidate's agreement (nil: they are not in the round), the round, and the sign-off (nil: none given).
+        case trainer(
+            calibration: CandidateAgreement?, round: CalibrationResults, delivery: Result<VerifiedDelivery, CertificateError>?)
     }
 }

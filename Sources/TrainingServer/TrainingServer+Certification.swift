@@ -22,6 +22,15 @@ extension TrainingServer {
         /// The policy's name (default: `default`).
         var policy: String?
         var role: CertificationRole?
+        /// A trainer's evidence (see `TrainerEvidence`).
+        var calibration: CalibrationRecord?
+        var candidate: String?
+        var delivery: String?
+        var expertKeys: [String]?
+
+        var trainer: TrainerEvidence {
+            TrainerEvidence(calibration: calibration, candidate: candidate, delivery: delivery, expertKeys: expertKeys ?? [])
+        }
     }
 
     struct IssueInput: Decodable {
@@ -30,6 +39,30 @@ extension TrainingServer {
         var role: CertificationRole?
         /// The name printed (default: the account's display name).
         var name: String?
+        var calibration: CalibrationRecord?
+        var candidate: String?
+        var delivery: String?
+        var expertKeys: [String]?
+
+        var trainer: TrainerEvidence {
+            TrainerEvidence(calibration: calibration, candidate: candidate, delivery: delivery, expertKeys: expertKeys ?? [])
+        }
+    }
+
+    /// The fields of the evaluation and issue bodies.
+    static let evaluationFields: Set<String> = [
+        "userId", "policy", "role", "calibration", "candidate", "delivery", "expertKeys",
+    ]
+
+    /// What a trainer brings beyond their own test-mode work: a calibration round's file (as `cargosim calibrate`
+    /// reads it) with their name in it (default: their username), and the expert's signed sign-off of their
+    /// supervised delivery (the file `cargosim signoff sign` writes, with the expert's own key) with the public keys
+    /// of the experts the certifier trusts.
+    struct TrainerEvidence: Sendable {
+        var calibration: CalibrationRecord?
+        var candidate: String?
+        var delivery: String?
+        var expertKeys: [String]
     }
 
     struct RevokeInput: Decodable {
@@ -197,18 +230,62 @@ extension TrainingServer {
         return out
     }
 
-    /// Evaluates an account against a policy from the database; 409 `no-evidence` when no test-mode attempt of it
-    /// was graded.
-    func evaluate(userId: Int64, policyName: String, role: CertificationRole) async throws -> CertificationEvaluation {
-        guard role == .trainee else {
+    /// A trainer's evidence checked: the round run (`CalibrationRecord.run`), the candidate found in it, the sign-off
+    /// verified against the trusted expert keys. 400 naming the field at fault (`calibration.<who>.<item>`,
+    /// `candidate`, `expertKeys[i]`); a sign-off that does not verify is not an error here but a reason not met.
+    func trainerRole(_ evidence: TrainerEvidence, username: String) throws -> CertificationEvaluation.Role {
+        guard let record = evidence.calibration else {
             throw APIError.badRequest(
-                "The server evaluates trainees only; a trainer's certification also needs a calibration round and an "
-                    + "expert's signed delivery: decide it with `cargosim certify --role trainer`.", field: "role")
+                "A trainer is evaluated on a calibration round: give calibration, the round's file as `cargosim "
+                    + "calibrate` reads it.", field: "calibration")
+        }
+        let round: CalibrationResults
+        switch Result(catching: { () throws(CalibrationError) -> CalibrationResults in try record.run() }) {
+        case .success(let results): round = results
+        case .failure(let error):
+            throw APIError.badRequest(
+                "\(error.message) (value \"\(error.value)\")", field: "calibration" + (error.field.isEmpty ? "" : "." + error.field))
+        }
+        let name = evidence.candidate ?? username
+        guard let agreement = round.candidates.first(where: { $0.candidate == name }) else {
+            throw APIError.badRequest(
+                "\(name) is not a candidate of round \(round.roundId); give candidate as the round names them ("
+                    + round.candidates.map(\.candidate).joined(separator: ", ") + ").", field: "candidate")
+        }
+        var delivery: Result<VerifiedDelivery, CertificateError>?
+        if let text = evidence.delivery {
+            var keys: [Curve25519.Signing.PublicKey] = []
+            for (index, keyText) in evidence.expertKeys.enumerated() {
+                switch Result(catching: { () throws(CertificateError) -> Curve25519.Signing.PublicKey in
+                    try SigningIdentity.publicKey(fromText: keyText)
+                }) {
+                case .success(let key): keys.append(key)
+                case .failure(let error): throw APIError.badRequest(error.message, field: "expertKeys[\(index)]")
+                }
+            }
+            let time = now()
+            delivery = Result(catching: { () throws(CertificateError) -> VerifiedDelivery in
+                try Certificates.verifySignOff(Data(text.utf8), trustedKeys: keys, now: time)
+            })
+        }
+        return .trainer(calibration: agreement, round: round, delivery: delivery)
+    }
+
+    /// Evaluates an account against a policy from the database (a trainer with `trainer`'s evidence as well); 409
+    /// `no-evidence` when no test-mode attempt of it was graded.
+    func evaluate(
+        userId: Int64, policyName: String, role: CertificationRole, trainer: TrainerEvidence
+    ) async throws -> CertificationEvaluation {
+        if role == .trainee, trainer.calibration != nil || trainer.delivery != nil {
+            throw APIError.badRequest(
+                "A calibration round and a delivery sign-off are a trainer's evidence; give role trainer.", field: "role")
         }
         let chosen = try self.policy(named: policyName)
         guard let subject = try await storage.user(id: userId) else {
             throw APIError(.notFound, "not-found", "No account with this id; choose a person from the list.")
         }
+        var evaluationRole = CertificationEvaluation.Role.trainee
+        if role == .trainer { evaluationRole = try trainerRole(trainer, username: subject.username) }
         let graded = try await gradedCases(of: subject, testOnly: false)
         var cohort: [String: [CertificationEvaluation.Graded]] = [:]
         let testTakers = Set(try await storage.assignments(userId: nil).filter { $0.mode == .test }.map(\.userId))
@@ -239,7 +316,7 @@ extension TrainingServer {
             let evaluation = CertificationEvaluation.make(
                 subject: .init(userId: subject.id, username: subject.username, displayName: subject.displayName),
                 policyName: policyName, policy: chosen, graded: graded, cohort: cohort, keys: keys,
-                vantages: vantages, at: now())
+                vantages: vantages, role: evaluationRole, at: now())
         else {
             throw APIError(
                 .conflict, "no-evidence",
@@ -387,10 +464,11 @@ extension TrainingServer {
             let (user, _) = try await self.authenticateChange(request)
             try self.requireStaff(user)
             let input = try await self.decodeBody(
-                EvaluationInput.self, from: request, allowedFields: ["userId", "policy", "role"])
+                EvaluationInput.self, from: request, allowedFields: Self.evaluationFields)
             return jsonResponse(
                 try await self.evaluate(
-                    userId: input.userId, policyName: input.policy ?? "default", role: input.role ?? .trainee))
+                    userId: input.userId, policyName: input.policy ?? "default", role: input.role ?? .trainee,
+                    trainer: input.trainer))
         }
 
         router.get("/api/certification/certificates") { request, _ in
@@ -404,14 +482,15 @@ extension TrainingServer {
             let (user, _) = try await self.authenticateChange(request)
             try self.requireCertifier(user)
             let input = try await self.decodeBody(
-                IssueInput.self, from: request, allowedFields: ["userId", "policy", "role", "name"])
+                IssueInput.self, from: request, allowedFields: Self.evaluationFields.union(["name"]))
             let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines)
             if let name, name.isEmpty || name.count > 120 {
                 throw APIError.badRequest("Give the name as printed, 1 to 120 characters, or leave it out.", field: "name")
             }
             // Decided again here, never taken from the browser: only a decision the server made is signed.
             let evaluation = try await self.evaluate(
-                userId: input.userId, policyName: input.policy ?? "default", role: input.role ?? .trainee)
+                userId: input.userId, policyName: input.policy ?? "default", role: input.role ?? .trainee,
+                trainer: input.trainer)
             guard evaluation.granted else {
                 throw APIError(
                     .conflict, "not-granted",

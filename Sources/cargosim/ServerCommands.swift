@@ -133,15 +133,23 @@ struct ServeCommand: AsyncParsableCommand {
                 signingIdentity = try SigningKeyStore.importKey(text, from: importSigningKey, into: keyFolder)
             } else {
                 let (identity, created) = try SigningKeyStore.loadOrCreate(in: keyFolder)
-                if created { print(workspace.localizer.text("cli.signingKeyCreated", userLanguage(), ["path": keyFolder.path])) }
+                if created {
+                    FileHandle.standardOutput.write(
+                        Data(
+                            (workspace.localizer.text("cli.signingKeyCreated", userLanguage(), ["path": keyFolder.path])
+                                + "\n").utf8))
+                }
                 signingIdentity = identity
             }
         } catch let error as SigningKeyError {
             fail(BundleError(code: error.code, file: error.path, message: error.message))
         }
-        print(
-            workspace.localizer.text(
-                "cli.signingKey", userLanguage(), ["keyId": signingIdentity.keyId, "path": keyFolder.path]))
+        // Written at once (not buffered by print), so that it comes before the address the server prints.
+        FileHandle.standardOutput.write(
+            Data(
+                (workspace.localizer.text(
+                    "cli.signingKey", userLanguage(), ["keyId": signingIdentity.keyId, "path": keyFolder.path]) + "\n")
+                    .utf8))
         let server = TrainingServer(
             .init(
                 storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,

@@ -34,6 +34,11 @@ import Testing
             .replacingOccurrences(of: "minimumHitRate: 0.70", with: "minimumHitRate: 0.50")
             .replacingOccurrences(of: "maximumFalseAlarmRate: 0.30", with: "maximumFalseAlarmRate: 0.50")
             .replacingOccurrences(of: "minimumDPrime: 1.5", with: "minimumDPrime: 0.5")
+            // The trainer's own bar, lowered to what four cases can show (the agreement and delivery gates stay).
+            .replacingOccurrences(of: "minimumHitRate: 0.90", with: "minimumHitRate: 0.50")
+            .replacingOccurrences(of: "maximumFalseAlarmRate: 0.20", with: "maximumFalseAlarmRate: 0.50")
+            .replacingOccurrences(of: "minimumDPrime: 2.0", with: "minimumDPrime: 0.5")
+            .replacingOccurrences(of: "minimumDPrimeLowerBound: 1.2", with: "minimumDPrimeLowerBound: -5")
         try small.write(to: policies.appendingPathComponent("small.yaml"), atomically: true, encoding: .utf8)
         return folder
     }
@@ -296,6 +301,90 @@ import Testing
             #expect(audit.contains("certificate.issue") && audit.contains("certificate.revoke"))
             let listed = try await instructor.get("/api/certification/certificates")
             #expect((listed.json() as? [[String: Any]])?.first?["status"] as? String == "revoked")
+        }
+    }
+
+    /// A calibration round of 20 items from 5 trainees' attempts, graded across the scale by a panel of three and by
+    /// `candidate`, who grades every item as the panel does, and by a careless grader one step low on every item.
+    static func calibrationRound(candidate: String) throws -> [String: Any] {
+        let scale = ["fail", "weak", "pass", "good", "excellent"]
+        let items = (0..<20).map { "T00\($0 % 5 + 1)/case-\($0)" }
+        let grades = Dictionary(uniqueKeysWithValues: items.enumerated().map { ($1, $0 % scale.count) })
+        let panel = grades.mapValues { scale[$0] }
+        let record = CalibrationRecord(
+            id: "round-19", rubricVersion: "cargosim-default-1", scale: scale, items: items,
+            reference: ["panel-1": panel, "panel-2": panel, "panel-3": panel],
+            candidates: [candidate: panel, "careless": grades.mapValues { scale[max(0, $0 - 1)] }])
+        return try JSONSerialization.jsonObject(with: try JSONEncoder().encode(record)) as! [String: Any]
+    }
+
+    @Test func aTrainerIsEvaluatedOnTheRoundAndAnExpertsSignedDelivery() async throws {
+        let keys = try Fixture.testImported.get().cases.map { try JSONDecoder().decode(AnswerKey.self, from: Data($0.key)) }
+        let concealment = keys.filter(\.irregular).count, clean = keys.count - concealment
+        try #require(concealment >= 1 && clean >= 1, "the fixture course needs a concealment and a clean case")
+        let assets = try Self.assetsWithSmallPolicy(concealment: concealment, clean: clean)
+        defer { try? FileManager.default.removeItem(at: assets) }
+        let world = try await TestWorld.make(assets: assets)
+        try await Self.storeAttempts(world, "trainee1", mode: .test)
+        let userId = world.users["trainee1"]!.id
+        let expert = SigningIdentity.generate(), stranger = SigningIdentity.generate()
+        let signOff = SupervisedDelivery(
+            keyId: expert.keyId, expert: "expert1", trainer: "trainee1", course: "Foundation course, Callao, cohort 3",
+            deliveredOn: CalendarDate(year: 2026, month: 9, day: 1), outcome: .signedOff, signedAt: world.clock.now())
+        let delivery = String(decoding: Certificates.signOff(signOff, with: expert), as: UTF8.self)
+        let expertKey = expert.publicKeyText, strangerKey = stranger.publicKeyText
+        try await world.test { anonymous in
+            let body: [String: Any] = [
+                "userId": userId, "policy": "small", "role": "trainer",
+                "calibration": try Self.calibrationRound(candidate: "trainee1"), "delivery": delivery,
+                "expertKeys": [expertKey],
+            ]
+            let admin = try await anonymous.signedIn("admin")
+            let answer = try await admin.post("/api/certification/evaluations", body)
+            #expect(answer.status == .ok, "\(answer.text)")
+            #expect(answer.object["role"] as? String == "trainer")
+            let reasons = answer.object["reasons"] as? [[String: Any]] ?? []
+            func reason(_ code: String) -> [String: Any]? { reasons.first { $0["code"] as? String == code } }
+            for code in ["kappa", "weightedKappa", "alpha", "calibrationItems", "calibrationTrainees", "supervisedDelivery"] {
+                #expect(reason(code)?["passed"] as? Bool == true, "\(code): \(reason(code) ?? [:])")
+            }
+            #expect(reason("weightedKappa")?["figure"] as? String == "1.000")
+            #expect(reason("calibrationTrainees")?["figure"] as? String == "5")
+            #expect((reason("supervisedDelivery")?["figure"] as? String)?.contains("signed off by expert1") == true)
+            #expect(answer.object["granted"] as? Bool == true, "\(reasons.filter { $0["passed"] as? Bool == false })")
+            #expect((answer.object["calibration"] as? [String: Any])?["candidate"] as? String == "trainee1")
+
+            // Signed by a key the certifier does not trust: the delivery is not met, and nothing is granted.
+            var untrusted = body
+            untrusted["expertKeys"] = [strangerKey]
+            let refused = try await admin.post("/api/certification/evaluations", untrusted)
+            let refusedReasons = refused.object["reasons"] as? [[String: Any]] ?? []
+            let deliveryReason = refusedReasons.first { $0["code"] as? String == "supervisedDelivery" }
+            #expect(deliveryReason?["passed"] as? Bool == false && refused.object["granted"] as? Bool == false)
+            #expect((deliveryReason?["figure"] as? String)?.contains("not accepted") == true)
+            // A grader who is not in the round, a trainer without a round, a trainee with one: each names its field.
+            var stranger1 = body
+            stranger1["candidate"] = "nobody"
+            let noCandidate = try await admin.post("/api/certification/evaluations", stranger1)
+            #expect(noCandidate.status == .badRequest && (noCandidate.object["error"] as? [String: Any])?["field"] as? String == "candidate")
+            var noRound = body
+            noRound["calibration"] = nil
+            let missing = try await admin.post("/api/certification/evaluations", noRound)
+            #expect(missing.status == .badRequest && (missing.object["error"] as? [String: Any])?["field"] as? String == "calibration")
+            var asTrainee = body
+            asTrainee["role"] = "trainee"
+            let wrongRole = try await admin.post("/api/certification/evaluations", asTrainee)
+            #expect(wrongRole.status == .badRequest && (wrongRole.object["error"] as? [String: Any])?["field"] as? String == "role")
+
+            // Issued as a trainer: the certificate says so, and carries the agreement figures.
+            let issued = try await admin.post("/api/certification/certificates", body)
+            #expect(issued.status == .created && issued.object["role"] as? String == "trainer", "\(issued.text)")
+            let id = try #require(issued.object["id"] as? String)
+            let file = try await admin.get("/api/certification/certificates/\(id)/file")
+            let verified = try await anonymous.post("/api/verify", ["certificate": file.text])
+            let facts = verified.object["certificate"] as? [String: Any] ?? [:]
+            #expect(verified.object["result"] as? String == "valid" && facts["role"] as? String == "trainer")
+            #expect((facts["figures"] as? [String: String])?["weightedKappa"] == "1.000")
         }
     }
 

@@ -67,7 +67,12 @@ class CertificationServer(Server):
                     .replace("minimumConcealmentCases: 30", f"minimumConcealmentCases: {irregular}")
                     .replace("minimumCleanCases: 30", f"minimumCleanCases: {clean}")
                     .replace("minimumCasesPerKind: 2", "minimumCasesPerKind: 0")
-                    .replace("minimumDPrime: 1.5", "minimumDPrime: 1.0"))
+                    .replace("minimumDPrime: 1.5", "minimumDPrime: 1.0")
+                    # The trainer's own bar, at what four cases can show; agreement and the delivery stay as shipped.
+                    .replace("minimumHitRate: 0.90", "minimumHitRate: 0.70")
+                    .replace("maximumFalseAlarmRate: 0.20", "maximumFalseAlarmRate: 0.30")
+                    .replace("minimumDPrime: 2.0", "minimumDPrime: 1.0")
+                    .replace("minimumDPrimeLowerBound: 1.2", "minimumDPrimeLowerBound: -5"))
         open(os.path.join(self.assets, "policies", "workshop.yaml"), "w").write(workshop)
         db = ["--db", self.db]
         for user, role, display in (("certifier", "admin", "Carla Certifier"), ("trainee1", "trainee", "Tomás Trainee")):
@@ -75,6 +80,21 @@ class CertificationServer(Server):
                  "--password", PASSWORD, "--bcrypt-cost", "4", *db], cwd=ROOT)
         run([self.cargosim, "course", "import", self.course, "--keys", os.path.join(self.course, "keys"), *db], cwd=ROOT)
         run([self.cargosim, "assign", "--course", self.course_id, "--users", "trainee1", "--mode", "test", *db], cwd=ROOT)
+        # A trainer's evidence: a calibration round of 20 items from 5 trainees' attempts in which trainee1 grades as
+        # the panel does, and an expert's sign-off of their supervised delivery, signed with the expert's own key.
+        scale = ["fail", "weak", "pass", "good", "excellent"]
+        items = [f"T00{i % 5 + 1}/case-{i}" for i in range(20)]
+        panel = {item: scale[i % len(scale)] for i, item in enumerate(items)}
+        self.round_file = os.path.join(self.work, "round.json")
+        json.dump({"id": "round-1", "rubricVersion": "cargosim-default-1", "scale": scale, "items": items,
+                   "reference": {"panel-1": panel, "panel-2": panel, "panel-3": panel},
+                   "candidates": {"trainee1": panel}}, open(self.round_file, "w"))
+        run([self.cargosim, "keys", "init", "--out", self.work, "--name", "expert"], cwd=ROOT)
+        self.expert_key = os.path.join(self.work, "expert.pub")
+        self.signoff_file = os.path.join(self.work, "signoff.txt")
+        run([self.cargosim, "signoff", "sign", "--signing-key", os.path.join(self.work, "expert.key"), "--expert",
+             "expert1", "--trainer", "trainee1", "--course", "Foundation course, Callao, cohort 3", "--delivered-on",
+             time.strftime("%Y-%m-%d", time.gmtime()), "--out", self.signoff_file], cwd=ROOT)
 
     def start(self):
         # The server reads its policies (and everything else) from the linked folder.
@@ -168,7 +188,7 @@ class CertificationTest:
         b.find("#cert-issue").click()
         self.wait_for("#cert-issued", "the issued certificate's code")
         self.wait_for("#certificate-table tbody tr[data-status='valid']", "the certificate in the list")
-        row = b.find("#certificate-table tbody tr[data-status='valid']")
+        row = b.find("#certificate-table tbody tr[data-status='valid']")  # the only one so far
         cert_id = row.get_attribute("data-certificate")
         code = row.find_element("css selector", "[data-code]").get_attribute("data-code")
         check(code in b.find("#cert-issued").text, f"the code {code} is announced")
@@ -176,6 +196,23 @@ class CertificationTest:
         b.shot("issued")
         audit = staff.get("/api/audit?limit=5")
         check(any(e["action"] == "certificate.issue" and cert_id in e["detail"] for e in audit), f"audited: {audit}")
+
+        # A trainer: the same work, plus the calibration round and the expert's sign-off as files.
+        b.js("const s = document.getElementById('cert-role'); s.value = 'trainer'; s.dispatchEvent(new Event('change'))")
+        self.wait_for("#cert-trainer-fields:not([hidden])", "the trainer's evidence fields")
+        b.find("#cert-round").send_keys(s.round_file)
+        b.find("#cert-delivery").send_keys(s.signoff_file)
+        b.find("#cert-expert-keys").send_keys(s.expert_key)
+        check(self.evaluate("workshop"), f"the trainer granted: {b.find('#cert-verdict').text}")
+        codes = [r.get_attribute("data-reason") for r in b.finds("#cert-reasons tbody tr")]
+        for reason in ("kappa", "weightedKappa", "alpha", "calibrationItems", "calibrationTrainees", "supervisedDelivery"):
+            check(reason in codes, f"trainer reason {reason} listed: {codes}")
+        check("expert1" in b.find("#cert-reasons [data-reason='supervisedDelivery']").text, "the sign-off's expert shown")
+        check(b.finds("#cert-agreement"), "the agreement with the panel's reference")
+        b.shot("trainer-granted")
+        b.find("#cert-issue").click()
+        self.wait_for("#certificate-table tbody tr:nth-child(2)", "the trainer's certificate in the list")
+        check(any("Certified trainer" in r.text for r in b.finds("#certificate-table tbody tr")), "a trainer certificate listed")
 
         # The printable certificate carries the code.
         b.d.get(f"{s.url}/api/certification/certificates/{cert_id}/print")

@@ -1,6 +1,7 @@
 // The certification office: evaluate a person against a policy from their test-mode work in the database (every
-// reason with its figure and threshold, and how far the decision can be trusted), issue a signed certificate when
-// it is granted (administrators), and list, download, print and revoke the certificates issued. Anyone checks a
+// reason with its figure and threshold, and how far the decision can be trusted) — a trainer also on a calibration
+// round's file and an expert's signed sign-off of their supervised delivery — issue a signed certificate when it
+// is granted (administrators), and list, download, print and revoke the certificates issued. Anyone checks a
 // certificate at the public page /verify. Route: #/console/certification.
 
 import { http, APIError } from '../api.js';
@@ -44,6 +45,39 @@ function evaluationPanel(users, policies, admin, context, refresh) {
   const people = users.filter((u) => !u.disabled).sort((a, b) => (a.role === 'trainee' ? 0 : 1) - (b.role === 'trainee' ? 0 : 1) || a.displayName.localeCompare(b.displayName));
   const person = el('select', { id: 'cert-person', required: true }, ...people.map((u) => el('option', { value: u.id }, `${u.displayName} (${u.username})`)));
   const policy = el('select', { id: 'cert-policy' }, ...policies.map((p) => el('option', { value: p.name }, `${p.name} · ${p.policy.version}`)));
+  const role = el('select', { id: 'cert-role' }, el('option', { value: 'trainee' }, t('certificate.role.trainee')), el('option', { value: 'trainer' }, t('certificate.role.trainer')));
+  // A trainer's evidence: the calibration round's file, their name in it, and the expert's signed sign-off with the
+  // public keys of the experts the certifier trusts.
+  const round = el('input', { type: 'file', id: 'cert-round', accept: '.json,application/json' });
+  const candidate = el('input', { type: 'text', id: 'cert-candidate', maxlength: 120, placeholder: t('web.cert.candidateHint') });
+  const delivery = el('input', { type: 'file', id: 'cert-delivery', accept: '.txt,text/plain' });
+  const expertKeys = el('input', { type: 'file', id: 'cert-expert-keys', multiple: true, accept: '.pub,text/plain' });
+  const trainerFields = el(
+    'div',
+    { class: 'form-grid', id: 'cert-trainer-fields', hidden: true },
+    el('div', { class: 'field', 'data-field': 'calibration' }, el('label', { for: 'cert-round' }, t('web.cert.round')), round, el('p', { class: 'hint' }, t('web.cert.roundHint'))),
+    el('div', { class: 'field', 'data-field': 'candidate' }, el('label', { for: 'cert-candidate' }, t('web.cert.candidate')), candidate),
+    el('div', { class: 'field', 'data-field': 'delivery' }, el('label', { for: 'cert-delivery' }, t('web.cert.delivery')), delivery, el('p', { class: 'hint' }, t('web.cert.deliveryHint'))),
+    el('div', { class: 'field', 'data-field': 'expertKeys' }, el('label', { for: 'cert-expert-keys' }, t('web.cert.expertKeys')), expertKeys, el('p', { class: 'hint' }, t('web.cert.expertKeysHint'))),
+  );
+  role.addEventListener('change', () => (trainerFields.hidden = role.value !== 'trainer'));
+  /** The request body: the person, the policy, and for a trainer the files' contents. */
+  const evidence = async () => {
+    const body = { userId: Number(person.value), policy: policy.value, role: role.value };
+    if (role.value !== 'trainer') return body;
+    const file = round.files?.[0];
+    if (file) {
+      try {
+        body.calibration = JSON.parse(await file.text());
+      } catch {
+        throw new APIError(400, { error: { code: 'bad-request', field: 'calibration', message: t('web.cert.roundUnreadable') } });
+      }
+    }
+    if (candidate.value.trim()) body.candidate = candidate.value.trim();
+    if (delivery.files?.[0]) body.delivery = (await delivery.files[0].text()).replace(/\r\n/g, '\n');
+    body.expertKeys = await Promise.all([...(expertKeys.files || [])].map((f) => f.text()));
+    return body;
+  };
   const general = el('div', { id: 'cert-errors', role: 'alert' });
   const result = el('div', { id: 'cert-evaluation', 'aria-live': 'polite' });
   const submit = el('button', { type: 'submit', class: 'primary', id: 'cert-evaluate' }, t('web.cert.evaluate'));
@@ -56,7 +90,9 @@ function evaluationPanel(users, policies, admin, context, refresh) {
       { class: 'form-grid' },
       el('div', { class: 'field', 'data-field': 'userId' }, el('label', { for: 'cert-person' }, t('web.cert.person')), person),
       el('div', { class: 'field', 'data-field': 'policy' }, el('label', { for: 'cert-policy' }, t('web.cert.policy')), policy, el('p', { class: 'hint' }, t('web.cert.policyHint'))),
+      el('div', { class: 'field', 'data-field': 'role' }, el('label', { for: 'cert-role' }, t('web.cert.role')), role),
     ),
+    trainerFields,
     general,
     submit,
     result,
@@ -67,10 +103,11 @@ function evaluationPanel(users, policies, admin, context, refresh) {
     general.replaceChildren();
     result.replaceChildren();
     try {
-      const evaluation = await http.post('/api/certification/evaluations', { userId: Number(person.value), policy: policy.value });
-      showEvaluation(result, evaluation, admin, context, refresh);
+      const body = await evidence();
+      const evaluation = await http.post('/api/certification/evaluations', body);
+      showEvaluation(result, evaluation, body, admin, context, refresh);
     } catch (error) {
-      if (error instanceof APIError) showProblems(form, [{ field: error.field, message: error.message }], general);
+      if (error instanceof APIError) showProblems(form, [{ field: error.field?.split(/[.[]/)[0], message: error.message }], general);
       else general.replaceChildren(el('p', { class: 'error-text' }, context.describe(error)));
     } finally {
       submit.disabled = false;
@@ -79,7 +116,7 @@ function evaluationPanel(users, policies, admin, context, refresh) {
   return form;
 }
 
-function showEvaluation(out, e, admin, context, refresh) {
+function showEvaluation(out, e, body, admin, context, refresh) {
   const reasons = e.reasons.map((r) =>
     el(
       'tr',
@@ -124,12 +161,28 @@ function showEvaluation(out, e, admin, context, refresh) {
     ),
   ];
   if (stages.length) parts.push(el('h3', {}, t('web.cert.byStage')), table([t('web.cert.stage'), 'H', 'F', 'd′'], stages, { id: 'cert-stages', class: 'dense' }));
-  if (e.granted && admin) parts.push(issueForm(e, context, refresh));
+  if (e.calibration) {
+    const c = e.calibration;
+    const interval = (i) => (i ? ` [${number(i.lower, 2)}, ${number(i.upper, 2)}]` : '');
+    parts.push(
+      el('h3', {}, t('web.cert.agreement')),
+      facts(
+        [
+          [t('reason.weightedKappa'), c.weightedKappaQuadratic === null || c.weightedKappaQuadratic === undefined ? '—' : `${number(c.weightedKappaQuadratic, 3)}${interval(c.weightedKappaQuadraticInterval)}`],
+          [t('reason.alpha'), c.alphaWithReference === null || c.alphaWithReference === undefined ? '—' : `${number(c.alphaWithReference, 3)}${interval(c.alphaWithReferenceInterval)}`],
+          [t('web.cert.graded'), t('web.cert.gradedText', { graded: c.itemsGraded, missing: c.itemsMissing })],
+          [t('web.cert.missing'), c.missingItems.length ? c.missingItems.join(', ') : null],
+        ],
+        { id: 'cert-agreement' },
+      ),
+    );
+  }
+  if (e.granted && admin) parts.push(issueForm(e, body, context, refresh));
   else if (e.granted) parts.push(el('p', { class: 'hint' }, t('web.cert.adminIssues')));
   out.replaceChildren(...parts);
 }
 
-function issueForm(e, context, refresh) {
+function issueForm(e, body, context, refresh) {
   const name = el('input', { type: 'text', id: 'cert-name', maxlength: 120, value: e.subject.displayName });
   const general = el('div', { id: 'cert-issue-errors', role: 'alert' });
   const submit = el('button', { type: 'submit', class: 'primary', id: 'cert-issue' }, t('web.cert.issue'));
@@ -144,7 +197,8 @@ function issueForm(e, context, refresh) {
     event.preventDefault();
     submit.disabled = true;
     try {
-      const issued = await http.post('/api/certification/certificates', { userId: e.subject.userId, policy: e.policy, name: name.value.trim() });
+      // The same evidence again: the server decides afresh before it signs.
+      const issued = await http.post('/api/certification/certificates', { ...body, name: name.value.trim() });
       context.toast(t('web.cert.issued', { code: issued.verificationCode }), 'info');
       form.replaceChildren(el('p', { class: 'ok-text', id: 'cert-issued' }, t('web.cert.issued', { code: issued.verificationCode })));
       await refresh();
