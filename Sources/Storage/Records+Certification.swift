@@ -71,3 +71,71 @@ public struct RevocationListRecord: Hashable, Sendable, Codable {
         self.file = file
     }
 }
+
+/// An attempt graded in a calibration round: a trainee's case in a class, as they made it.
+public struct CalibrationItem: Hashable, Sendable, Codable {
+    /// The item's id in the round: `<trainee username>/<case id>`.
+    public var id: String
+    public var groupId: Int64
+    public var assignmentId: Int64
+    public var caseId: String
+    /// The username of the trainee whose attempt it is.
+    public var trainee: String
+
+    public init(id: String, groupId: Int64, assignmentId: Int64, caseId: String, trainee: String) {
+        self.id = id
+        self.groupId = groupId
+        self.assignmentId = assignmentId
+        self.caseId = caseId
+        self.trainee = trainee
+    }
+}
+
+/// A calibration round run on the server: the panel and the candidate trainers grade the same attempts on one scale;
+/// when it is closed the grades are compared (`CalibrationRecord.run`).
+public struct CalibrationRoundRecord: Hashable, Sendable, Codable {
+    public var id: Int64
+    public var name: String
+    public var rubricVersion: String
+    /// The grades, lowest first.
+    public var scale: [String]
+    public var items: [CalibrationItem]
+    /// Usernames of the reference panel and of the candidates.
+    public var panel: [String]
+    public var candidates: [String]
+    public var createdBy: String
+    public var createdAt: Instant
+    /// Set when the round is closed: no grade changes after it.
+    public var closedAt: Instant?
+
+    public init(
+        id: Int64, name: String, rubricVersion: String, scale: [String], items: [CalibrationItem], panel: [String],
+        candidates: [String], createdBy: String, createdAt: Instant, closedAt: Instant?
+    ) {
+        self.id = id
+        self.name = name
+        self.rubricVersion = rubricVersion
+        self.scale = scale
+        self.items = items
+        self.panel = panel
+        self.candidates = candidates
+        self.createdBy = createdBy
+        self.createdAt = createdAt
+        self.closedAt = closedAt
+    }
+}
+
+/// One grade given in a calibration round.
+public struct CalibrationGrade: Hashable, Sendable, Codable {
+    public var grader: String
+    public var item: String
+    public var grade: String
+    public var gradedAt: Instant
+
+    public init(grader: String, item: String, grade: String, gradedAt: Instant) {
+        self.grader = grader
+        self.item = item
+        self.grade = grade
+        self.gradedAt = gradedAt
+    }
+}

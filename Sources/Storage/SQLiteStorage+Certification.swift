@@ -144,3 +144,126 @@ extension SQLiteStorage {
             arguments: [list.keyId, list.sequence, list.issuedAt.millisecondsSinceEpoch, Data(list.file)])
     }
 }
+
+/// Calibration rounds run on the server: the round and every grade given in it.
+extension SQLiteStorage {
+    static func registerCalibrationMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v4-calibration") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE calibrationRound (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        name TEXT NOT NULL,
+                        rubricVersion TEXT NOT NULL,
+                        scaleJSON TEXT NOT NULL,
+                        itemsJSON TEXT NOT NULL,
+                        panelJSON TEXT NOT NULL,
+                        candidatesJSON TEXT NOT NULL,
+                        createdBy TEXT NOT NULL,
+                        createdAt INTEGER NOT NULL,
+                        closedAt INTEGER
+                    );
+                    CREATE TABLE calibrationGrade (
+                        roundId INTEGER NOT NULL REFERENCES calibrationRound(id) ON DELETE CASCADE,
+                        grader TEXT NOT NULL,
+                        item TEXT NOT NULL,
+                        grade TEXT NOT NULL,
+                        gradedAt INTEGER NOT NULL,
+                        PRIMARY KEY (roundId, grader, item)
+                    );
+                    """)
+        }
+    }
+
+    private static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func calibrationRound(_ row: Row) throws -> CalibrationRoundRecord {
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ type: T.Type, _ column: String) throws -> T {
+            try decoder.decode(type, from: Data((row[column] as String).utf8))
+        }
+        return CalibrationRoundRecord(
+            id: row["id"], name: row["name"], rubricVersion: row["rubricVersion"], scale: try decode([String].self, "scaleJSON"),
+            items: try decode([CalibrationItem].self, "itemsJSON"), panel: try decode([String].self, "panelJSON"),
+            candidates: try decode([String].self, "candidatesJSON"), createdBy: row["createdBy"],
+            createdAt: Instant(millisecondsSinceEpoch: row["createdAt"]),
+            closedAt: (row["closedAt"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)))
+    }
+
+    public func createCalibrationRound(_ round: CalibrationRoundRecord) async throws -> CalibrationRoundRecord {
+        try await write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO calibrationRound (name, rubricVersion, scaleJSON, itemsJSON, panelJSON, candidatesJSON,
+                        createdBy, createdAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    round.name, round.rubricVersion, try Self.json(round.scale), try Self.json(round.items),
+                    try Self.json(round.panel), try Self.json(round.candidates), round.createdBy,
+                    round.createdAt.millisecondsSinceEpoch,
+                ])
+            var saved = round
+            saved.id = db.lastInsertedRowID
+            saved.closedAt = nil
+            return saved
+        }
+    }
+
+    public func calibrationRounds() async throws -> [CalibrationRoundRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM calibrationRound ORDER BY id DESC").map(Self.calibrationRound)
+        }
+    }
+
+    public func calibrationRound(id: Int64) async throws -> CalibrationRoundRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM calibrationRound WHERE id = ?", arguments: [id]).map(
+                Self.calibrationRound)
+        }
+    }
+
+    public func saveCalibrationGrade(roundId: Int64, _ grade: CalibrationGrade) async throws {
+        try await write { db in
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT closedAt FROM calibrationRound WHERE id = ?", arguments: [roundId])
+            else { throw StorageError.notFound("No calibration round \(roundId).") }
+            if (row["closedAt"] as Int64?) != nil {
+                throw StorageError.conflict("Calibration round \(roundId) is closed; its grades no longer change.")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO calibrationGrade (roundId, grader, item, grade, gradedAt) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (roundId, grader, item) DO UPDATE SET grade = excluded.grade, gradedAt = excluded.gradedAt
+                    """,
+                arguments: [roundId, grade.grader, grade.item, grade.grade, grade.gradedAt.millisecondsSinceEpoch])
+        }
+    }
+
+    public func calibrationGrades(roundId: Int64) async throws -> [CalibrationGrade] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM calibrationGrade WHERE roundId = ? ORDER BY grader, item", arguments: [roundId]
+            ).map {
+                CalibrationGrade(
+                    grader: $0["grader"], item: $0["item"], grade: $0["grade"],
+                    gradedAt: Instant(millisecondsSinceEpoch: $0["gradedAt"]))
+            }
+        }
+    }
+
+    public func closeCalibrationRound(id: Int64, at time: Instant) async throws {
+        try await write { db in
+            try db.execute(
+                sql: "UPDATE calibrationRound SET closedAt = ? WHERE id = ? AND closedAt IS NULL",
+                arguments: [time.millisecondsSinceEpoch, id])
+            guard db.changesCount == 1 else {
+                throw StorageError.conflict("Calibration round \(id) is already closed, or there is no such round.")
+            }
+        }
+    }
+}

@@ -189,6 +189,7 @@ public final class SQLiteStorage: Storage {
         }
         registerConsoleMigration(&migrator)
         registerCertificationMigration(&migrator)
+        registerCalibrationMigration(&migrator)
         return migrator
     }
 

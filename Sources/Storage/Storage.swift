@@ -166,6 +166,19 @@ public protocol Storage: Sendable {
     /// The newest revocation list signed with the key; nil before the first.
     func latestRevocationList(keyId: String) async throws -> RevocationListRecord?
 
+    // MARK: Calibration rounds
+
+    /// Keeps a new calibration round (its `id` and `closedAt` are set here) and returns it.
+    func createCalibrationRound(_ round: CalibrationRoundRecord) async throws -> CalibrationRoundRecord
+    /// Every round, newest first.
+    func calibrationRounds() async throws -> [CalibrationRoundRecord]
+    func calibrationRound(id: Int64) async throws -> CalibrationRoundRecord?
+    /// Records (or replaces) a grader's grade of an item; `not-found` for no such round, `conflict` once it is closed.
+    func saveCalibrationGrade(roundId: Int64, _ grade: CalibrationGrade) async throws
+    func calibrationGrades(roundId: Int64) async throws -> [CalibrationGrade]
+    /// Closes a round; `conflict` when it is already closed or does not exist.
+    func closeCalibrationRound(id: Int64, at time: Instant) async throws
+
     // MARK: Audit
 
     func audit(_ entry: AuditEntry) async throws

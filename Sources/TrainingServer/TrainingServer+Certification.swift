@@ -24,12 +24,15 @@ extension TrainingServer {
         var role: CertificationRole?
         /// A trainer's evidence (see `TrainerEvidence`).
         var calibration: CalibrationRecord?
+        var roundId: Int64?
         var candidate: String?
         var delivery: String?
         var expertKeys: [String]?
 
         var trainer: TrainerEvidence {
-            TrainerEvidence(calibration: calibration, candidate: candidate, delivery: delivery, expertKeys: expertKeys ?? [])
+            TrainerEvidence(
+                calibration: calibration, roundId: roundId, candidate: candidate, delivery: delivery,
+                expertKeys: expertKeys ?? [])
         }
     }
 
@@ -40,26 +43,32 @@ extension TrainingServer {
         /// The name printed (default: the account's display name).
         var name: String?
         var calibration: CalibrationRecord?
+        var roundId: Int64?
         var candidate: String?
         var delivery: String?
         var expertKeys: [String]?
 
         var trainer: TrainerEvidence {
-            TrainerEvidence(calibration: calibration, candidate: candidate, delivery: delivery, expertKeys: expertKeys ?? [])
+            TrainerEvidence(
+                calibration: calibration, roundId: roundId, candidate: candidate, delivery: delivery,
+                expertKeys: expertKeys ?? [])
         }
     }
 
     /// The fields of the evaluation and issue bodies.
     static let evaluationFields: Set<String> = [
-        "userId", "policy", "role", "calibration", "candidate", "delivery", "expertKeys",
+        "userId", "policy", "role", "calibration", "roundId", "candidate", "delivery", "expertKeys",
     ]
 
-    /// What a trainer brings beyond their own test-mode work: a calibration round's file (as `cargosim calibrate`
-    /// reads it) with their name in it (default: their username), and the expert's signed sign-off of their
+    /// What a trainer brings beyond their own test-mode work: a calibration round — a closed round of the console
+    /// (`roundId`) or a round's file (as `cargosim calibrate` reads it) — with their name in it (default: their
+    /// username), and the expert's signed sign-off of their
     /// supervised delivery (the file `cargosim signoff sign` writes, with the expert's own key) with the public keys
     /// of the experts the certifier trusts.
     struct TrainerEvidence: Sendable {
         var calibration: CalibrationRecord?
+        /// A closed calibration round of the console, instead of a round's file.
+        var roundId: Int64?
         var candidate: String?
         var delivery: String?
         var expertKeys: [String]
@@ -276,9 +285,24 @@ extension TrainingServer {
     func evaluate(
         userId: Int64, policyName: String, role: CertificationRole, trainer: TrainerEvidence
     ) async throws -> CertificationEvaluation {
-        if role == .trainee, trainer.calibration != nil || trainer.delivery != nil {
+        if role == .trainee, trainer.calibration != nil || trainer.roundId != nil || trainer.delivery != nil {
             throw APIError.badRequest(
                 "A calibration round and a delivery sign-off are a trainer's evidence; give role trainer.", field: "role")
+        }
+        var trainer = trainer
+        if let roundId = trainer.roundId {
+            guard trainer.calibration == nil else {
+                throw APIError.badRequest("Give either calibration (a round's file) or roundId, not both.", field: "roundId")
+            }
+            guard let round = try await storage.calibrationRound(id: roundId) else {
+                throw APIError.badRequest("No calibration round \(roundId); choose one from the list.", field: "roundId")
+            }
+            guard round.closedAt != nil else {
+                throw APIError.badRequest(
+                    "Calibration round \(round.name) is still open; close it first, so that its grades are final.",
+                    field: "roundId")
+            }
+            trainer.calibration = Self.calibrationRecord(round, grades: try await storage.calibrationGrades(roundId: roundId))
         }
         let chosen = try self.policy(named: policyName)
         guard let subject = try await storage.user(id: userId) else {

@@ -124,6 +124,7 @@ public final class TrainingServer: Sendable {
         addWatchRoutes(to: router)
         addDebriefRoutes(to: router)
         addCertificationRoutes(to: router)
+        addCalibrationRoutes(to: router)
         return router
     }
 

@@ -58,6 +58,17 @@ import Testing
                 decisionJSON: Array("{}".utf8), issuedBy: "admin", issuedAt: payload.issuedAt,
                 expiresAt: payload.expiresAt))
         let certificate = "/api/certification/certificates/\(payload.certificateId)"
+        // A calibration round of one attempt of the class: the admin and the instructor grade it as its panel.
+        let round = try await world.storage.createCalibrationRound(
+            CalibrationRoundRecord(
+                id: 0, name: "Access round", rubricVersion: "cargosim-default-1", scale: ["fail", "pass"],
+                items: [
+                    CalibrationItem(
+                        id: "trainee1/\(caseId)", groupId: group.id, assignmentId: groupAid, caseId: caseId,
+                        trainee: "trainee1")
+                ], panel: ["admin", "instructor"], candidates: ["spare-instructor"], createdBy: "admin",
+                createdAt: world.clock.now(), closedAt: nil))
+        let rounds = "/api/certification/rounds"
         let everyone: [Who: Int] = [.anonymous: 200].merging(signedIn) { a, _ in a }
         let newUser: [String: Any] = [
             "username": "newbie", "displayName": "New Bie", "role": "trainee", "password": "long enough 1",
@@ -129,6 +140,18 @@ import Testing
             Route(
                 method: .post, path: certificate + "/revoke", body: ["reason": "test"],
                 expected: [.instructor: 403, .admin: 200]),
+            Route(method: .get, path: rounds, expected: staff),
+            Route(method: .get, path: "\(rounds)/\(round.id)", expected: staff),
+            Route(
+                method: .put, path: "\(rounds)/\(round.id)/grades", body: ["item": "trainee1/\(caseId)", "grade": "pass"],
+                expected: [.instructor: 204, .admin: 204]),
+            // The instructor did not make the round (403); the admin closes it.
+            Route(method: .post, path: "\(rounds)/\(round.id)/close", expected: [.instructor: 403, .admin: 200]),
+            // The class has no graded case yet: nothing to draw items from.
+            Route(
+                method: .post, path: rounds,
+                body: ["name": "R", "groupId": group.id, "panel": ["admin", "instructor"], "candidates": ["spare-instructor"]],
+                expected: [.instructor: 409, .admin: 409]),
             Route(method: .get, path: "/api/certification/revocations", expected: everyone),
             Route(method: .get, path: "/api/certification/public-key", expected: everyone),
             Route(method: .post, path: "/api/verify", body: ["code": "AAAAA-BBBBB"], expected: everyone),

@@ -53,7 +53,8 @@ import Testing
     /// Stores graded attempts of `username` on every case of their `mode` assignment, as the server keeps a finished
     /// case (the attempt and its grade): a simulated trainee, able (d′ 20, unbiased) unless told otherwise.
     static func storeAttempts(
-        _ world: TestWorld, _ username: String, mode: AttemptMode, sensitivity: Double = 20, seed: UInt64 = 19
+        _ world: TestWorld, _ username: String, mode: AttemptMode, sensitivity: Double = 20, seed: UInt64 = 19,
+        assignmentId: Int64? = nil
     ) async throws {
         let course = mode == .test ? world.testCourse : world.course
         let keys = try keys(world, mode)
@@ -69,7 +70,8 @@ import Testing
             let graded = try grade(attempt, against: key)
             try await world.storage.saveGrade(
                 GradeRecord(
-                    assignmentId: world.assignments[username]![mode]!, userId: user.id, caseId: attempt.caseId,
+                    assignmentId: assignmentId ?? world.assignments[username]![mode]!, userId: user.id,
+                    caseId: attempt.caseId,
                     score: graded.score, outcome: graded.outcome.rawValue,
                     gradeJSON: Array(try encoder.encode(graded)), attemptJSON: Array(try encoder.encode(attempt)),
                     gradedAt: world.clock.now()))
@@ -385,6 +387,100 @@ import Testing
             let facts = verified.object["certificate"] as? [String: Any] ?? [:]
             #expect(verified.object["result"] as? String == "valid" && facts["role"] as? String == "trainer")
             #expect((facts["figures"] as? [String: String])?["weightedKappa"] == "1.000")
+        }
+    }
+
+    @Test func aCalibrationRoundIsGradedBlindAndComparedWhenClosed() async throws {
+        let world = try await TestWorld.make()
+        for name in ["panel2", "cand"] {
+            let input = AccountInput(
+                username: name, displayName: name.capitalized, role: .instructor, password: TestWorld.password,
+                language: "en")
+            _ = try await world.storage.createUser(input.newUser(cost: 4), at: world.clock.now())
+        }
+        let (group, assignments) = try await world.storage.createGroup(
+            NewAssignmentGroup(courseId: world.course.courseId, mode: .training, createdBy: "instructor"),
+            userIds: [world.users["trainee1"]!.id, world.users["trainee2"]!.id], overridingModeConflict: false,
+            at: world.clock.now())
+        for (name, assignment) in zip(["trainee1", "trainee2"], assignments) {
+            try await Self.storeAttempts(world, name, mode: .training, assignmentId: assignment.id)
+        }
+        try await Self.storeAttempts(world, "trainee1", mode: .test)
+        let caseCount = world.course.cases.count
+        try await world.test { anonymous in
+            let admin = try await anonymous.signedIn("admin")
+            let instructor = try await anonymous.signedIn("instructor")
+            let candidate = try await anonymous.signedIn("cand")
+            let outsider = try await anonymous.signedIn("panel2")
+            let trainee = try await anonymous.signedIn("trainee1")
+            let made = try await admin.post(
+                "/api/certification/rounds",
+                ["name": "Workshop round", "groupId": group.id, "panel": ["admin", "instructor"], "candidates": ["cand"]])
+            #expect(made.status == .created, "\(made.text)")
+            let rid = try #require(made.object["id"] as? Int)
+            let items = (made.object["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
+            #expect(items.count == 2 * caseCount)
+            // Taken in turn from each trainee.
+            #expect(items.prefix(2).map { $0.split(separator: "/")[0] } == ["trainee1", "trainee2"])
+            #expect(try await trainee.get("/api/certification/rounds/\(rid)").status == .notFound)
+            let badGrader = try await admin.post(
+                "/api/certification/rounds",
+                ["name": "x", "groupId": group.id, "panel": ["admin", "trainee1"], "candidates": ["cand"]])
+            #expect(badGrader.status == .badRequest && (badGrader.object["error"] as? [String: Any])?["field"] as? String == "panel[1]")
+
+            let scale = ["fail", "weak", "pass", "good", "excellent"]
+            for (index, item) in items.enumerated() {
+                for grader in [admin, instructor] {
+                    let put = try await grader.request(
+                        .put, "/api/certification/rounds/\(rid)/grades", json: ["item": item, "grade": scale[index % 5]])
+                    #expect(put.status == .noContent, "\(put.text)")
+                }
+                if index > 0 {  // the candidate leaves the first item ungraded
+                    _ = try await candidate.request(
+                        .put, "/api/certification/rounds/\(rid)/grades", json: ["item": item, "grade": scale[index % 5]])
+                }
+            }
+            let notInRound = try await outsider.request(
+                .put, "/api/certification/rounds/\(rid)/grades", json: ["item": items[0], "grade": "pass"])
+            #expect(notInRound.status == .forbidden)
+            let offScale = try await candidate.request(
+                .put, "/api/certification/rounds/\(rid)/grades", json: ["item": items[0], "grade": "superb"])
+            #expect(offScale.status == .badRequest)
+            // While open a grader sees their own grades only, and everyone's counts.
+            let seen = try await candidate.get("/api/certification/rounds/\(rid)").object
+            #expect((seen["yourGrades"] as? [String: String])?.count == items.count - 1)
+            #expect(seen["yourRole"] as? String == "candidate" && seen["results"] == nil)
+            let progress = seen["progress"] as? [[String: Any]] ?? []
+            #expect(progress.first { $0["grader"] as? String == "admin" }?["graded"] as? Int == items.count)
+
+            let early = try await admin.post(
+                "/api/certification/evaluations",
+                ["userId": world.users["trainee1"]!.id, "role": "trainer", "roundId": rid, "candidate": "cand"])
+            #expect(early.status == .badRequest && (early.object["error"] as? [String: Any])?["field"] as? String == "roundId")
+            #expect(try await instructor.post("/api/certification/rounds/\(rid)/close", [:]).status == .forbidden)
+            let closed = try await admin.post("/api/certification/rounds/\(rid)/close", [:])
+            #expect(closed.status == .ok && closed.object["status"] as? String == "closed", "\(closed.text)")
+            let results = closed.object["results"] as? [String: Any] ?? [:]
+            let agreement = (results["candidates"] as? [[String: Any]])?.first ?? [:]
+            #expect(agreement["candidate"] as? String == "cand")
+            #expect(agreement["itemsMissing"] as? Int == 1 && agreement["missingItems"] as? [String] == [items[0]])
+            #expect(agreement["weightedKappaQuadratic"] as? Double == 1)
+            #expect(results["distinctTrainees"] as? Int == 2)
+            let late = try await candidate.request(
+                .put, "/api/certification/rounds/\(rid)/grades", json: ["item": items[0], "grade": "pass"])
+            #expect(late.status == .conflict)
+
+            // The closed round is a trainer's calibration evidence.
+            let evaluation = try await admin.post(
+                "/api/certification/evaluations",
+                ["userId": world.users["trainee1"]!.id, "role": "trainer", "roundId": rid, "candidate": "cand"])
+            #expect(evaluation.status == .ok, "\(evaluation.text)")
+            let reasons = evaluation.object["reasons"] as? [[String: Any]] ?? []
+            let itemsReason = reasons.first { $0["code"] as? String == "calibrationItems" }
+            #expect((itemsReason?["figure"] as? String)?.hasPrefix("\(items.count - 1) (1 missing: \(items[0])") == true)
+            #expect(reasons.first { $0["code"] as? String == "weightedKappa" }?["figure"] as? String == "1.000")
+            let audit = try await world.storage.auditLog(limit: 5).map(\.action)
+            #expect(audit.contains("calibration.create") && audit.contains("calibration.close"))
         }
     }
 
