@@ -16,8 +16,13 @@ shipped default with the course's own case counts as minimums). Then, at 1366×7
   * checks the signed file with `cargosim certificate verify` against the server's public key and revocation list;
   * on the public page /verify, with no account: checks the code (valid, holder, role, policy), the file's content,
     an altered file (not valid, nothing of it shown), and the page in Spanish;
+  * evaluates and issues a trainer on the same work with a calibration round's file and an expert's signed sign-off
+    uploaded;
   * revokes the certificate from the console with a reason, and sees /verify?code=… say REVOKED with the reason,
-    and the command line refuse it with the new list.
+    and the command line refuse it with the new list;
+  * runs a calibration round in the console: the certifier grades the class's attempts in the browser, a panelist
+    and a candidate trainer through the API (each sees only their own grades), and the closed round shows the
+    candidate's agreement with the panel's reference, and is offered as a trainer's evidence.
 
 Screenshots go to --out (default: .build/browser-test/certification, emptied first). Fails on any script error in
 the browser's console.
@@ -26,6 +31,7 @@ the browser's console.
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,7 +81,8 @@ class CertificationServer(Server):
                     .replace("minimumDPrimeLowerBound: 1.2", "minimumDPrimeLowerBound: -5"))
         open(os.path.join(self.assets, "policies", "workshop.yaml"), "w").write(workshop)
         db = ["--db", self.db]
-        for user, role, display in (("certifier", "admin", "Carla Certifier"), ("trainee1", "trainee", "Tomás Trainee")):
+        for user, role, display in (("certifier", "admin", "Carla Certifier"), ("trainee1", "trainee", "Tomás Trainee"),
+                                    ("panelist", "instructor", "Paula Panel"), ("candidate", "instructor", "Carlos Candidate")):
             run([self.cargosim, "users", "add", user, "--name", display, "--role", role, "--language", "en",
                  "--password", PASSWORD, "--bcrypt-cost", "4", *db], cwd=ROOT)
         run([self.cargosim, "course", "import", self.course, "--keys", os.path.join(self.course, "keys"), *db], cwd=ROOT)
@@ -130,6 +137,16 @@ class CertificationTest:
             [self.server.cargosim, "certificate", "verify", files["certificate.txt"], "--public-key", files["programme.pub"],
              "--revocations", files["revocations.txt"]], cwd=ROOT, capture_output=True, text=True, timeout=120)
         return process.returncode, process.stdout + process.stderr
+
+    def sign_in(self):
+        """Signs the certifier in again (after the public page's visits without cookies)."""
+        b = self.b
+        b.d.get(self.server.url + "/")
+        self.wait_for("#login-form", "the log-in form")
+        b.find("#username").send_keys("certifier")
+        b.find("#password").send_keys(PASSWORD)
+        b.find("#login-button").click()
+        self.wait_for(".console-nav [data-section='certification']", "the console")
 
     def evaluate(self, policy):
         b = self.b
@@ -252,12 +269,7 @@ class CertificationTest:
         b.wait(lambda: "Verificar un certificado" in b.find("h1").text, "the page in Spanish")
 
         # Revoke from the console.
-        b.d.get(s.url + "/")
-        self.wait_for("#login-form", "the log-in form again")
-        b.find("#username").send_keys("certifier")
-        b.find("#password").send_keys(PASSWORD)
-        b.find("#login-button").click()
-        self.wait_for(".console-nav [data-section='certification']", "the console again")
+        self.sign_in()
         b.d.get(s.url + "/#/console/certification")
         self.wait_for(f"#certificate-table [data-revoke='{cert_id}']", "the revoke button")
         b.find(f"#certificate-table [data-revoke='{cert_id}']").click()
@@ -278,6 +290,51 @@ class CertificationTest:
         revocations = fetch(s.url + "/api/certification/revocations")
         status, output = self.cli_verify(certificate, revocations)
         check(status == 1 and "revoked" in output, f"the command line refuses it with the new list: {status} {output}")
+
+        # A calibration round of the class's attempts: the certifier and a panelist grade them as the panel, a
+        # candidate trainer grades them too (one step lenient on one item), each seeing only their own grades; closed,
+        # the candidate is compared with the panel's reference.
+        self.sign_in()
+        b.d.get(s.url + "/#/console/certification/rounds")
+        self.wait_for("#round-form", "the new round form")
+        b.find("#round-name").send_keys("Workshop calibration")
+        b.find("#round-panel input[data-username='certifier']").click()
+        b.find("#round-panel input[data-username='panelist']").click()
+        b.find("#round-candidates input[data-username='candidate']").click()
+        b.find("#round-submit").click()
+        self.wait_for("#round-grades select[data-item]", "the round's grading page")
+        selects = b.finds("#round-grades select[data-item]")
+        items = [x.get_attribute("data-item") for x in selects]
+        check(len(items) == len(s.case_ids), f"one item per graded case: {items}")
+        scale = ["fail", "weak", "pass", "good", "excellent"]
+        for index, item in enumerate(items):
+            b.js("const x = document.querySelector(`#round-grades select[data-item='${arguments[0]}']`); x.value = arguments[1];"
+                 "x.dispatchEvent(new Event('change'))", item, scale[index % 5])
+            b.wait(lambda: item in b.find("#grade-status").text, f"the grade of {item} saved")
+        rid = b.d.current_url.rstrip("/").split("/")[-1]
+        panelist, candidate = Session(s.url, "panelist"), Session(s.url, "candidate")
+        seen = candidate.get(f"/api/certification/rounds/{rid}")
+        check(seen["yourGrades"] == {} and "results" not in seen, f"a candidate sees no one else's grades: {seen['yourGrades']}")
+        for index, item in enumerate(items):
+            panelist.send("PUT", f"/api/certification/rounds/{rid}/grades", {"item": item, "grade": scale[index % 5]})
+            lenient = scale[min(4, index % 5 + 1)] if index == 0 else scale[index % 5]
+            candidate.send("PUT", f"/api/certification/rounds/{rid}/grades", {"item": item, "grade": lenient})
+        b.d.refresh()
+        self.wait_for("#round-progress [data-grader='candidate']", "the round's progress")
+        check(f"{len(items)} / {len(items)}" in b.find("#round-progress [data-grader='candidate']").text, "the candidate's count")
+        b.shot("round-grading")
+        b.find("#round-close").click()
+        self.wait_for("#round-results-table [data-candidate='candidate']", "the round's results")
+        result = b.find("#round-results-table [data-candidate='candidate']").text
+        # Four items are too few for a bootstrap interval; the figures themselves are shown.
+        check(f"{len(items)} / {len(items)}" in result and re.search(r"\b0\.\d{3}\b", result), f"the candidate's agreement: {result}")
+        check(not b.finds("#round-grades"), "no grading once closed")
+        b.shot("round-results")
+        # The closed round is offered as a trainer's calibration evidence.
+        b.d.get(s.url + "/#/console/certification")
+        self.wait_for("#cert-round-choice", "the evaluation form")
+        options = [o.text for o in b.finds("#cert-round-choice option")]
+        check(any("Workshop calibration" in o for o in options), f"the closed round offered: {options}")
 
         # Expected: /api/me answers 401 while signed out, and the printed page (no scripts, no links) has no icon.
         expected = ("/api/me - Failed to load resource", "/favicon.ico - Failed to load resource")

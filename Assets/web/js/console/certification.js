@@ -11,19 +11,21 @@ import { pageHead, showProblems } from './shell.js';
 import { reasonDialog } from './dialogs.js';
 
 export async function render(body, parts, context) {
+  if (parts[0] === 'rounds') return parts[1] ? renderRound(body, parts[1], context) : renderRounds(body, context);
   context.setTitle(t('web.console.nav.certification'));
-  const [users, policies] = await Promise.all([http.get('/api/users'), http.get('/api/certification/policies')]);
+  const [users, policies, rounds] = await Promise.all([http.get('/api/users'), http.get('/api/certification/policies'), http.get('/api/certification/rounds')]);
   const admin = context.user.role === 'admin';
   const certificates = el('div', { id: 'certificate-list' });
   const refresh = async () => renderCertificates(certificates, await http.get('/api/certification/certificates'), admin, context, refresh);
   clear(body).append(
     pageHead(
       t('web.console.nav.certification'),
+      el('a', { class: 'button small', href: '#/console/certification/rounds', id: 'open-rounds' }, t('web.rounds.title')),
       el('a', { class: 'button small', href: '/verify', target: '_blank', rel: 'noopener', id: 'open-verify' }, t('web.cert.verifyPage')),
       el('a', { class: 'button small', href: '/api/certification/public-key', id: 'download-public-key' }, t('web.cert.publicKey')),
     ),
     el('p', { class: 'hint' }, t('web.cert.intro')),
-    evaluationPanel(users, policies, admin, context, refresh),
+    evaluationPanel(users, policies, rounds.filter((r) => r.status === 'closed'), admin, context, refresh),
     el('div', { class: 'panel' }, el('h2', {}, t('web.cert.certificates')), certificates),
   );
   await refresh();
@@ -41,21 +43,28 @@ function reasonLabel(code) {
   return t(`reason.${code}`);
 }
 
-function evaluationPanel(users, policies, admin, context, refresh) {
+function evaluationPanel(users, policies, closedRounds, admin, context, refresh) {
   const people = users.filter((u) => !u.disabled).sort((a, b) => (a.role === 'trainee' ? 0 : 1) - (b.role === 'trainee' ? 0 : 1) || a.displayName.localeCompare(b.displayName));
   const person = el('select', { id: 'cert-person', required: true }, ...people.map((u) => el('option', { value: u.id }, `${u.displayName} (${u.username})`)));
   const policy = el('select', { id: 'cert-policy' }, ...policies.map((p) => el('option', { value: p.name }, `${p.name} · ${p.policy.version}`)));
   const role = el('select', { id: 'cert-role' }, el('option', { value: 'trainee' }, t('certificate.role.trainee')), el('option', { value: 'trainer' }, t('certificate.role.trainer')));
   // A trainer's evidence: the calibration round's file, their name in it, and the expert's signed sign-off with the
   // public keys of the experts the certifier trusts.
+  const roundChoice = el(
+    'select',
+    { id: 'cert-round-choice' },
+    el('option', { value: '' }, t('web.cert.roundFromFile')),
+    ...closedRounds.map((r) => el('option', { value: r.id }, `${r.name} (${t('web.rounds.itemCount', { count: r.items.length })})`)),
+  );
   const round = el('input', { type: 'file', id: 'cert-round', accept: '.json,application/json' });
+  roundChoice.addEventListener('change', () => (round.hidden = roundChoice.value !== ''));
   const candidate = el('input', { type: 'text', id: 'cert-candidate', maxlength: 120, placeholder: t('web.cert.candidateHint') });
   const delivery = el('input', { type: 'file', id: 'cert-delivery', accept: '.txt,text/plain' });
   const expertKeys = el('input', { type: 'file', id: 'cert-expert-keys', multiple: true, accept: '.pub,text/plain' });
   const trainerFields = el(
     'div',
     { class: 'form-grid', id: 'cert-trainer-fields', hidden: true },
-    el('div', { class: 'field', 'data-field': 'calibration' }, el('label', { for: 'cert-round' }, t('web.cert.round')), round, el('p', { class: 'hint' }, t('web.cert.roundHint'))),
+    el('div', { class: 'field', 'data-field': 'calibration' }, el('label', { for: 'cert-round-choice' }, t('web.cert.round')), roundChoice, round, el('p', { class: 'hint' }, t('web.cert.roundHint'))),
     el('div', { class: 'field', 'data-field': 'candidate' }, el('label', { for: 'cert-candidate' }, t('web.cert.candidate')), candidate),
     el('div', { class: 'field', 'data-field': 'delivery' }, el('label', { for: 'cert-delivery' }, t('web.cert.delivery')), delivery, el('p', { class: 'hint' }, t('web.cert.deliveryHint'))),
     el('div', { class: 'field', 'data-field': 'expertKeys' }, el('label', { for: 'cert-expert-keys' }, t('web.cert.expertKeys')), expertKeys, el('p', { class: 'hint' }, t('web.cert.expertKeysHint'))),
@@ -66,7 +75,8 @@ function evaluationPanel(users, policies, admin, context, refresh) {
     const body = { userId: Number(person.value), policy: policy.value, role: role.value };
     if (role.value !== 'trainer') return body;
     const file = round.files?.[0];
-    if (file) {
+    if (roundChoice.value) body.roundId = Number(roundChoice.value);
+    else if (file) {
       try {
         body.calibration = JSON.parse(await file.text());
       } catch {
@@ -273,4 +283,194 @@ function renderCertificates(holder, certificates, admin, context, refresh) {
       ),
     ),
   );
+}
+
+// ---- calibration rounds ------------------------------------------------------------------------
+
+/** A number with `digits` decimals and its interval, or a dash. */
+function withInterval(value, interval, digits = 3) {
+  if (value === null || value === undefined) return '—';
+  return `${number(value, digits)}${interval ? ` [${number(interval.lower, 2)}, ${number(interval.upper, 2)}]` : ''}`;
+}
+
+async function renderRounds(body, context) {
+  context.setTitle(t('web.rounds.title'));
+  const [rounds, groups, users] = await Promise.all([http.get('/api/certification/rounds'), http.get('/api/groups'), http.get('/api/users')]);
+  const staff = users.filter((u) => u.role !== 'trainee' && !u.disabled);
+  const rows = rounds.map((r) =>
+    el(
+      'tr',
+      { 'data-round': r.id, 'data-status': r.status },
+      el('td', {}, el('a', { href: `#/console/certification/rounds/${r.id}` }, r.name)),
+      el('td', {}, el('span', { class: `badge ${r.status === 'open' ? 'inprogress' : 'done'}` }, t(`web.rounds.status.${r.status}`))),
+      el('td', { class: 'num' }, String(r.items.length)),
+      el('td', {}, r.panel.join(', ')),
+      el('td', {}, r.candidates.join(', ')),
+      el('td', {}, r.yourRole ? t(`web.rounds.role.${r.yourRole}`) : '—'),
+      el('td', { class: 'muted' }, `${instant(r.createdAt)} · ${r.createdBy}`),
+    ),
+  );
+  const name = el('input', { type: 'text', id: 'round-name', maxlength: 120, required: true });
+  const group = el('select', { id: 'round-group' }, ...groups.map((g) => el('option', { value: g.id }, `${g.title} · ${g.cohort || t('web.console.classes.people', { count: g.traineeCount })}`)));
+  const pick = () => staff.map((u) => ({ user: u, box: el('input', { type: 'checkbox', value: u.username, 'data-username': u.username }) }));
+  const panel = pick(), candidates = pick();
+  const list = (id, boxes) => el('div', { class: 'flag-list', id }, ...boxes.map(({ user, box }) => el('label', { class: 'check' }, box, el('span', {}, `${user.displayName} (${user.username})`))));
+  const maxItems = el('input', { type: 'number', id: 'round-max', min: 1, max: 200, value: 30 });
+  const general = el('div', { id: 'round-errors', role: 'alert' });
+  const submit = el('button', { type: 'submit', class: 'primary', id: 'round-submit' }, t('web.rounds.create'));
+  const form = el(
+    'form',
+    { class: 'panel', id: 'round-form', novalidate: true },
+    el('h2', {}, t('web.rounds.new')),
+    el('p', { class: 'hint' }, t('web.rounds.newHint')),
+    el(
+      'div',
+      { class: 'form-grid' },
+      el('div', { class: 'field', 'data-field': 'name' }, el('label', { for: 'round-name' }, t('web.rounds.name')), name),
+      el('div', { class: 'field', 'data-field': 'groupId' }, el('label', { for: 'round-group' }, t('web.rounds.class')), group),
+      el('div', { class: 'field', 'data-field': 'maxItems' }, el('label', { for: 'round-max' }, t('web.rounds.maxItems')), maxItems),
+      el('fieldset', { class: 'field wide', 'data-field': 'panel' }, el('legend', {}, t('web.rounds.panel')), list('round-panel', panel)),
+      el('fieldset', { class: 'field wide', 'data-field': 'candidates' }, el('legend', {}, t('web.rounds.candidates')), list('round-candidates', candidates)),
+    ),
+    general,
+    submit,
+  );
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    submit.disabled = true;
+    const payload = {
+      name: name.value.trim(),
+      groupId: Number(group.value),
+      panel: panel.filter((p) => p.box.checked).map((p) => p.box.value),
+      candidates: candidates.filter((p) => p.box.checked).map((p) => p.box.value),
+      maxItems: Number(maxItems.value),
+    };
+    try {
+      const made = await http.post('/api/certification/rounds', payload);
+      location.hash = `#/console/certification/rounds/${made.id}`;
+    } catch (error) {
+      submit.disabled = false;
+      if (error instanceof APIError) showProblems(form, [{ field: error.field?.split(/[.[]/)[0], message: error.message }], general);
+      else general.replaceChildren(el('p', { class: 'error-text' }, context.describe(error)));
+    }
+  });
+  clear(body).append(
+    el('p', {}, el('a', { href: '#/console/certification' }, `← ${t('web.console.nav.certification')}`)),
+    pageHead(t('web.rounds.title')),
+    el('p', { class: 'hint' }, t('web.rounds.intro')),
+    rounds.length
+      ? el('div', { class: 'panel' }, table([t('web.rounds.name'), t('web.cert.statusLabel'), t('web.rounds.items'), t('web.rounds.panel'), t('web.rounds.candidates'), t('web.rounds.yourRole'), t('web.console.classes.made')], rows, { id: 'round-table', class: 'dense' }))
+      : el('p', { class: 'muted', id: 'rounds-none' }, t('web.rounds.none')),
+    groups.length ? form : el('p', { class: 'muted' }, t('web.rounds.noClass')),
+  );
+}
+
+async function renderRound(body, id, context) {
+  const round = await http.get(`/api/certification/rounds/${encodeURIComponent(id)}`);
+  context.setTitle(round.name);
+  const base = `/api/certification/rounds/${round.id}`;
+  const parts = [
+    el('p', {}, el('a', { href: '#/console/certification/rounds' }, `← ${t('web.rounds.title')}`)),
+    pageHead(round.name),
+    facts(
+      [
+        [t('web.cert.statusLabel'), t(`web.rounds.status.${round.status}`)],
+        [t('web.rounds.scale'), round.scale.join(' < ')],
+        [t('web.rounds.items'), String(round.items.length)],
+        [t('web.rounds.panel'), round.panel.join(', ')],
+        [t('web.rounds.candidates'), round.candidates.join(', ')],
+        [t('web.rounds.yourRole'), round.yourRole ? t(`web.rounds.role.${round.yourRole}`) : '—'],
+      ],
+      { id: 'round-facts' },
+    ),
+  ];
+  if (round.status === 'open' && round.yourRole) {
+    const status = el('p', { class: 'hint', role: 'status', id: 'grade-status' });
+    const rows = round.items.map((item) => {
+      const select = el(
+        'select',
+        { 'data-item': item.id, 'aria-label': t('web.rounds.gradeOf', { item: item.id }) },
+        el('option', { value: '' }, '—'),
+        ...round.scale.map((g) => el('option', { value: g, selected: round.yourGrades[item.id] === g }, g)),
+      );
+      select.addEventListener('change', async () => {
+        if (!select.value) return;
+        try {
+          await http.put(`${base}/grades`, { item: item.id, grade: select.value });
+          status.textContent = t('web.rounds.saved', { item: item.id, grade: select.value });
+        } catch (error) {
+          status.textContent = context.describe(error);
+        }
+      });
+      return el(
+        'tr',
+        { 'data-item': item.id },
+        el('td', { class: 'mono' }, item.id),
+        el('td', {}, el('a', { href: `#/console/classes/${item.groupId}/attempts/${item.assignmentId}/${encodeURIComponent(item.caseId)}`, target: '_blank', rel: 'noopener' }, t('web.rounds.openAttempt'))),
+        el('td', {}, select),
+      );
+    });
+    parts.push(
+      el(
+        'div',
+        { class: 'panel' },
+        el('h2', {}, t('web.rounds.yourGrades')),
+        el('p', { class: 'hint' }, t('web.rounds.gradeHint')),
+        table([t('web.rounds.item'), t('web.rounds.attempt'), t('web.rounds.grade')], rows, { id: 'round-grades', class: 'dense' }),
+        status,
+      ),
+    );
+  }
+  parts.push(
+    el(
+      'div',
+      { class: 'panel' },
+      el('h2', {}, t('web.rounds.progress')),
+      table(
+        [t('web.rounds.grader'), t('web.cert.role'), t('web.rounds.graded')],
+        round.progress.map((p) => el('tr', { 'data-grader': p.grader }, el('td', {}, p.grader), el('td', {}, t(`web.rounds.role.${p.role}`)), el('td', { class: 'num' }, `${p.graded} / ${round.items.length}`))),
+        { id: 'round-progress', class: 'dense' },
+      ),
+    ),
+  );
+  if (round.status === 'open' && (round.createdBy === context.user.username || context.user.role === 'admin')) {
+    const error = el('p', { class: 'error-text', role: 'alert', id: 'round-close-error' });
+    const close = el('button', { type: 'button', class: 'primary', id: 'round-close' }, t('web.rounds.close'));
+    close.addEventListener('click', async () => {
+      close.disabled = true;
+      try {
+        await http.post(`${base}/close`, {});
+        await renderRound(body, id, context);
+      } catch (e) {
+        close.disabled = false;
+        error.textContent = context.describe(e);
+      }
+    });
+    parts.push(el('div', { class: 'form-actions' }, close, el('span', { class: 'hint' }, t('web.rounds.closeHint'))), error);
+  }
+  if (round.results) {
+    const r = round.results;
+    const rows = r.candidates.map((c) =>
+      el(
+        'tr',
+        { 'data-candidate': c.candidate },
+        el('td', {}, c.candidate),
+        el('td', { class: 'num' }, `${c.itemsGraded} / ${c.itemsGraded + c.itemsMissing}`),
+        el('td', { class: 'num' }, withInterval(c.weightedKappaQuadratic, c.weightedKappaQuadraticInterval)),
+        el('td', { class: 'num' }, withInterval(c.alphaWithReference, c.alphaWithReferenceInterval)),
+        el('td', { class: 'num' }, withInterval(c.kappa, null)),
+        el('td', {}, c.missingItems.length ? c.missingItems.join(', ') : '—'),
+      ),
+    );
+    parts.push(
+      el(
+        'div',
+        { class: 'panel', id: 'round-results' },
+        el('h2', {}, t('web.rounds.results')),
+        el('p', { class: 'hint' }, t('web.rounds.resultsHint', { items: r.itemCount, trainees: r.distinctTrainees, panelAlpha: r.panelAlphaOrdinal === null || r.panelAlphaOrdinal === undefined ? '—' : number(r.panelAlphaOrdinal, 3) })),
+        table([t('web.rounds.candidate'), t('web.rounds.graded'), t('reason.weightedKappa'), t('reason.alpha'), t('reason.kappa'), t('web.cert.missing')], rows, { id: 'round-results-table', class: 'dense' }),
+      ),
+    );
+  }
+  clear(body).append(...parts);
 }
