@@ -187,7 +187,8 @@ extension SQLiteStorage {
             try decoder.decode(type, from: Data((row[column] as String).utf8))
         }
         return CalibrationRoundRecord(
-            id: row["id"], name: row["name"], rubricVersion: row["rubricVersion"], scale: try decode([String].self, "scaleJSON"),
+            id: row["id"], name: row["name"], rubricVersion: row["rubricVersion"],
+            scale: try decode([String].self, "scaleJSON"),
             items: try decode([CalibrationItem].self, "itemsJSON"), panel: try decode([String].self, "panelJSON"),
             candidates: try decode([String].self, "candidatesJSON"), createdBy: row["createdBy"],
             createdAt: Instant(millisecondsSinceEpoch: row["createdAt"]),

@@ -136,6 +136,7 @@ struct CertificationEvaluation: Codable, Sendable {
         case trainee
         /// The candidate's agreement (nil: they are not in the round), the round, and the sign-off (nil: none given).
         case trainer(
-            calibration: CandidateAgreement?, round: CalibrationResults, delivery: Result<VerifiedDelivery, CertificateError>?)
+            calibration: CandidateAgreement?, round: CalibrationResults,
+            delivery: Result<VerifiedDelivery, CertificateError>?)
     }
 }

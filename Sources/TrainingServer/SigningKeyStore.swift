@@ -121,7 +121,8 @@ public enum SigningKeyStore {
 
     /// The key in a private key file's text (a Result: the 6.3.1 compiler crashes on some typed do-catch blocks).
     private static func parse(_ text: String) -> Result<SigningIdentity, CertificateError> {
-        Result(catching: { () throws(CertificateError) -> SigningIdentity in try SigningIdentity(privateKeyText: text) })
+        Result(catching: { () throws(CertificateError) -> SigningIdentity in try SigningIdentity(privateKeyText: text) }
+        )
     }
 
     private static func store(_ identity: SigningIdentity, in folder: URL) throws {

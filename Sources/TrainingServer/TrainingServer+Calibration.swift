@@ -89,7 +89,8 @@ extension TrainingServer {
 
     func roundView(_ round: CalibrationRoundRecord, for user: User) async throws -> RoundView {
         let grades = try await storage.calibrationGrades(roundId: round.id)
-        let role = round.panel.contains(user.username) ? "panel" : round.candidates.contains(user.username) ? "candidate" : nil
+        let role =
+            round.panel.contains(user.username) ? "panel" : round.candidates.contains(user.username) ? "candidate" : nil
         var own: [String: String] = [:]
         for grade in grades where grade.grader == user.username { own[grade.item] = grade.grade }
         let counts = Dictionary(grouping: grades, by: \.grader).mapValues(\.count)
@@ -110,7 +111,11 @@ extension TrainingServer {
         User, CalibrationRoundRecord
     ) {
         let user: User
-        if change { user = try await authenticateChange(request).user } else { user = try await authenticate(request).user }
+        if change {
+            user = try await authenticateChange(request).user
+        } else {
+            user = try await authenticate(request).user
+        }
         try requireStaff(user)
         guard let round = try await storage.calibrationRound(id: try pathId(context, "rid")) else {
             throw APIError.notFound
@@ -173,13 +178,16 @@ extension TrainingServer {
             let panel = try graders(input.panel, "panel", minimum: 2)
             let candidates = try graders(input.candidates, "candidates", minimum: 1)
             if let both = candidates.first(where: panel.contains) {
-                throw APIError.badRequest("\(both) is both on the panel and a candidate; choose one.", field: "candidates")
+                throw APIError.badRequest(
+                    "\(both) is both on the panel and a candidate; choose one.", field: "candidates")
             }
             // The class's graded attempts, taken in turn from each trainee, so that the items come from as many
             // trainees as there are (the policy asks for a minimum number of them).
             let names = Dictionary(people.map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
             var byTrainee: [(String, [GradeRecord])] = []
-            for (userId, records) in Dictionary(grouping: try await self.storage.grades(groupId: group.id), by: \.userId) {
+            for (userId, records) in Dictionary(
+                grouping: try await self.storage.grades(groupId: group.id), by: \.userId)
+            {
                 byTrainee.append((names[userId] ?? "\(userId)", records.sorted { $0.gradedAt < $1.gradedAt }))
             }
             byTrainee.sort { $0.0 < $1.0 }
@@ -207,7 +215,8 @@ extension TrainingServer {
                     closedAt: nil))
             await self.audit(
                 user.username, "calibration.create",
-                "round \(round.id) \(name): \(items.count) items of class \(group.id); panel \(panel.joined(separator: ", ")); candidates \(candidates.joined(separator: ", "))")
+                "round \(round.id) \(name): \(items.count) items of class \(group.id); panel \(panel.joined(separator: ", ")); candidates \(candidates.joined(separator: ", "))"
+            )
             return jsonResponse(try await self.roundView(round, for: user), status: .created)
         }
 

@@ -253,7 +253,8 @@ extension TrainingServer {
         case .success(let results): round = results
         case .failure(let error):
             throw APIError.badRequest(
-                "\(error.message) (value \"\(error.value)\")", field: "calibration" + (error.field.isEmpty ? "" : "." + error.field))
+                "\(error.message) (value \"\(error.value)\")",
+                field: "calibration" + (error.field.isEmpty ? "" : "." + error.field))
         }
         let name = evidence.candidate ?? username
         guard let agreement = round.candidates.first(where: { $0.candidate == name }) else {
@@ -287,22 +288,26 @@ extension TrainingServer {
     ) async throws -> CertificationEvaluation {
         if role == .trainee, trainer.calibration != nil || trainer.roundId != nil || trainer.delivery != nil {
             throw APIError.badRequest(
-                "A calibration round and a delivery sign-off are a trainer's evidence; give role trainer.", field: "role")
+                "A calibration round and a delivery sign-off are a trainer's evidence; give role trainer.",
+                field: "role")
         }
         var trainer = trainer
         if let roundId = trainer.roundId {
             guard trainer.calibration == nil else {
-                throw APIError.badRequest("Give either calibration (a round's file) or roundId, not both.", field: "roundId")
+                throw APIError.badRequest(
+                    "Give either calibration (a round's file) or roundId, not both.", field: "roundId")
             }
             guard let round = try await storage.calibrationRound(id: roundId) else {
-                throw APIError.badRequest("No calibration round \(roundId); choose one from the list.", field: "roundId")
+                throw APIError.badRequest(
+                    "No calibration round \(roundId); choose one from the list.", field: "roundId")
             }
             guard round.closedAt != nil else {
                 throw APIError.badRequest(
                     "Calibration round \(round.name) is still open; close it first, so that its grades are final.",
                     field: "roundId")
             }
-            trainer.calibration = Self.calibrationRecord(round, grades: try await storage.calibrationGrades(roundId: roundId))
+            trainer.calibration = Self.calibrationRecord(
+                round, grades: try await storage.calibrationGrades(roundId: roundId))
         }
         let chosen = try self.policy(named: policyName)
         guard let subject = try await storage.user(id: userId) else {
@@ -372,13 +377,15 @@ extension TrainingServer {
             let file = [UInt8](Certificates.sign(next, with: identity))
             do {
                 try await storage.saveRevocationList(
-                    RevocationListRecord(keyId: identity.keyId, sequence: next.sequence ?? 1, issuedAt: time, file: file))
+                    RevocationListRecord(
+                        keyId: identity.keyId, sequence: next.sequence ?? 1, issuedAt: time, file: file))
                 return (next, file)
             } catch let error as StorageError where error.code == "conflict" {
                 continue
             }
         }
-        throw APIError(.serviceUnavailable, "busy", "The revocation list is being signed; try again.", retryAfterSeconds: 1)
+        throw APIError(
+            .serviceUnavailable, "busy", "The revocation list is being signed; try again.", retryAfterSeconds: 1)
     }
 
     // MARK: Verification
@@ -509,7 +516,8 @@ extension TrainingServer {
                 IssueInput.self, from: request, allowedFields: Self.evaluationFields.union(["name"]))
             let name = input.name?.trimmingCharacters(in: .whitespacesAndNewlines)
             if let name, name.isEmpty || name.count > 120 {
-                throw APIError.badRequest("Give the name as printed, 1 to 120 characters, or leave it out.", field: "name")
+                throw APIError.badRequest(
+                    "Give the name as printed, 1 to 120 characters, or leave it out.", field: "name")
             }
             // Decided again here, never taken from the browser: only a decision the server made is signed.
             let evaluation = try await self.evaluate(
@@ -538,19 +546,22 @@ extension TrainingServer {
                 decisionJSON: [UInt8](jsonBody(evaluation).readableBytesView), issuedBy: user.username,
                 issuedAt: payload.issuedAt, expiresAt: payload.expiresAt)
             do { try await self.storage.saveCertificate(record) } catch let error as StorageError
-            where error.code == "conflict" {
+                where error.code == "conflict"
+            {
                 throw APIError.conflict(error.message)
             }
             await self.audit(
                 user.username, "certificate.issue",
-                "\(record.id) for \(record.subject) (\(record.role), policy \(record.policyVersion), code \(record.verificationCode))")
+                "\(record.id) for \(record.subject) (\(record.role), policy \(record.policyVersion), code \(record.verificationCode))"
+            )
             return jsonResponse(CertificateView(record, at: self.now()), status: .created)
         }
 
         router.get("/api/certification/certificates/:cert") { request, context in
             let (_, record) = try await self.staffCertificate(request, context)
             let evaluation = try? JSONDecoder().decode(CertificationEvaluation.self, from: Data(record.decisionJSON))
-            return jsonResponse(CertificateDetail(certificate: CertificateView(record, at: self.now()), evaluation: evaluation))
+            return jsonResponse(
+                CertificateDetail(certificate: CertificateView(record, at: self.now()), evaluation: evaluation))
         }
 
         router.get("/api/certification/certificates/:cert/file") { request, context in
@@ -612,7 +623,9 @@ extension TrainingServer {
                 }
             }
             guard let revokedList else {
-                throw APIError(.serviceUnavailable, "busy", "The revocation list is being signed; try again.", retryAfterSeconds: 1)
+                throw APIError(
+                    .serviceUnavailable, "busy", "The revocation list is being signed; try again.", retryAfterSeconds: 1
+                )
             }
             await self.audit(
                 user.username, "certificate.revoke",
@@ -646,7 +659,8 @@ extension TrainingServer {
                     .tooManyRequests, "throttled",
                     "Too many verifications from this address; try again in \(wait) seconds.", retryAfterSeconds: wait)
             }
-            let input = try await self.decodeBody(VerifyInput.self, from: request, allowedFields: ["certificate", "code"])
+            let input = try await self.decodeBody(
+                VerifyInput.self, from: request, allowedFields: ["certificate", "code"])
             switch (input.certificate, input.code) {
             case (let text?, nil):
                 return jsonResponse(try await self.verification(of: Data(text.utf8)))
@@ -660,7 +674,8 @@ extension TrainingServer {
                     return jsonResponse(
                         Verification(
                             result: "unknown",
-                            message: "No certificate with the code \(code) was issued here; check the code, or ask for the certificate file.",
+                            message:
+                                "No certificate with the code \(code) was issued here; check the code, or ask for the certificate file.",
                             certificate: nil, revocation: nil))
                 }
                 return jsonResponse(try await self.verification(of: Data(record.file)))

@@ -18,7 +18,8 @@ import Testing
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for name in try FileManager.default.contentsOfDirectory(atPath: Checkout.assets.path) where name != "policies" {
             try FileManager.default.createSymbolicLink(
-                at: folder.appendingPathComponent(name), withDestinationURL: Checkout.assets.appendingPathComponent(name))
+                at: folder.appendingPathComponent(name),
+                withDestinationURL: Checkout.assets.appendingPathComponent(name))
         }
         let policies = folder.appendingPathComponent("policies", isDirectory: true)
         try FileManager.default.createDirectory(at: policies, withIntermediateDirectories: true)
@@ -152,7 +153,8 @@ import Testing
         #expect(malformed?.code == "key.malformed" && malformed?.path == "bad.key")
         // Into an empty folder, the programme's key is the one the server signs with.
         let empty = folder.appendingPathComponent("imported", isDirectory: true)
-        #expect(try SigningKeyStore.importKey(other.privateKeyText, from: "other.key", into: empty).keyId == other.keyId)
+        #expect(
+            try SigningKeyStore.importKey(other.privateKeyText, from: "other.key", into: empty).keyId == other.keyId)
         #expect(try SigningKeyStore.loadOrCreate(in: empty).identity.keyId == other.keyId)
         #expect(try Self.mode(empty.appendingPathComponent(SigningKeyStore.privateKeyName)) == 0o600)
     }
@@ -207,7 +209,9 @@ import Testing
             #expect(none.status == .conflict && none.errorCode == "no-evidence")
             let unknown = try await instructor.post(
                 "/api/certification/evaluations", ["userId": world.users["trainee1"]!.id, "policy": "../default"])
-            #expect(unknown.status == .badRequest && (unknown.object["error"] as? [String: Any])?["field"] as? String == "policy")
+            #expect(
+                unknown.status == .badRequest
+                    && (unknown.object["error"] as? [String: Any])?["field"] as? String == "policy")
             // A refused decision is never signed.
             let admin = try await anonymous.signedIn("admin")
             let refused = try await admin.post(
@@ -220,7 +224,9 @@ import Testing
     // MARK: Issue, verify, revoke
 
     @Test func anIssuedCertificateVerifiesWithTheCommandLineUntilItIsRevoked() async throws {
-        let keys = try Fixture.testImported.get().cases.map { try JSONDecoder().decode(AnswerKey.self, from: Data($0.key)) }
+        let keys = try Fixture.testImported.get().cases.map {
+            try JSONDecoder().decode(AnswerKey.self, from: Data($0.key))
+        }
         let concealment = keys.filter(\.irregular).count, clean = keys.count - concealment
         try #require(concealment >= 1 && clean >= 1, "the fixture course needs a concealment and a clean case")
         let assets = try Self.assetsWithSmallPolicy(concealment: concealment, clean: clean)
@@ -263,7 +269,8 @@ import Testing
             #expect(out.contains("VALID: Ana Trainee (trainee1), trainee, policy test-small-1"), "\(out)")
             #expect(out.contains(code))
 
-            let byCode = try await anonymous.post("/api/verify", ["code": code.lowercased().replacingOccurrences(of: "-", with: "")])
+            let byCode = try await anonymous.post(
+                "/api/verify", ["code": code.lowercased().replacingOccurrences(of: "-", with: "")])
             #expect(byCode.status == .ok && byCode.object["result"] as? String == "valid", "\(byCode.text)")
             let facts = byCode.object["certificate"] as? [String: Any] ?? [:]
             #expect(facts["holder"] as? String == "Ana Trainee" && facts["role"] as? String == "trainee")
@@ -321,7 +328,9 @@ import Testing
     }
 
     @Test func aTrainerIsEvaluatedOnTheRoundAndAnExpertsSignedDelivery() async throws {
-        let keys = try Fixture.testImported.get().cases.map { try JSONDecoder().decode(AnswerKey.self, from: Data($0.key)) }
+        let keys = try Fixture.testImported.get().cases.map {
+            try JSONDecoder().decode(AnswerKey.self, from: Data($0.key))
+        }
         let concealment = keys.filter(\.irregular).count, clean = keys.count - concealment
         try #require(concealment >= 1 && clean >= 1, "the fixture course needs a concealment and a clean case")
         let assets = try Self.assetsWithSmallPolicy(concealment: concealment, clean: clean)
@@ -347,7 +356,9 @@ import Testing
             #expect(answer.object["role"] as? String == "trainer")
             let reasons = answer.object["reasons"] as? [[String: Any]] ?? []
             func reason(_ code: String) -> [String: Any]? { reasons.first { $0["code"] as? String == code } }
-            for code in ["kappa", "weightedKappa", "alpha", "calibrationItems", "calibrationTrainees", "supervisedDelivery"] {
+            for code in [
+                "kappa", "weightedKappa", "alpha", "calibrationItems", "calibrationTrainees", "supervisedDelivery",
+            ] {
                 #expect(reason(code)?["passed"] as? Bool == true, "\(code): \(reason(code) ?? [:])")
             }
             #expect(reason("weightedKappa")?["figure"] as? String == "1.000")
@@ -368,15 +379,21 @@ import Testing
             var stranger1 = body
             stranger1["candidate"] = "nobody"
             let noCandidate = try await admin.post("/api/certification/evaluations", stranger1)
-            #expect(noCandidate.status == .badRequest && (noCandidate.object["error"] as? [String: Any])?["field"] as? String == "candidate")
+            #expect(
+                noCandidate.status == .badRequest
+                    && (noCandidate.object["error"] as? [String: Any])?["field"] as? String == "candidate")
             var noRound = body
             noRound["calibration"] = nil
             let missing = try await admin.post("/api/certification/evaluations", noRound)
-            #expect(missing.status == .badRequest && (missing.object["error"] as? [String: Any])?["field"] as? String == "calibration")
+            #expect(
+                missing.status == .badRequest
+                    && (missing.object["error"] as? [String: Any])?["field"] as? String == "calibration")
             var asTrainee = body
             asTrainee["role"] = "trainee"
             let wrongRole = try await admin.post("/api/certification/evaluations", asTrainee)
-            #expect(wrongRole.status == .badRequest && (wrongRole.object["error"] as? [String: Any])?["field"] as? String == "role")
+            #expect(
+                wrongRole.status == .badRequest
+                    && (wrongRole.object["error"] as? [String: Any])?["field"] as? String == "role")
 
             // Issued as a trainer: the certificate says so, and carries the agreement figures.
             let issued = try await admin.post("/api/certification/certificates", body)
@@ -415,7 +432,10 @@ import Testing
             let trainee = try await anonymous.signedIn("trainee1")
             let made = try await admin.post(
                 "/api/certification/rounds",
-                ["name": "Workshop round", "groupId": group.id, "panel": ["admin", "instructor"], "candidates": ["cand"]])
+                [
+                    "name": "Workshop round", "groupId": group.id, "panel": ["admin", "instructor"],
+                    "candidates": ["cand"],
+                ])
             #expect(made.status == .created, "\(made.text)")
             let rid = try #require(made.object["id"] as? Int)
             let items = (made.object["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
@@ -426,18 +446,22 @@ import Testing
             let badGrader = try await admin.post(
                 "/api/certification/rounds",
                 ["name": "x", "groupId": group.id, "panel": ["admin", "trainee1"], "candidates": ["cand"]])
-            #expect(badGrader.status == .badRequest && (badGrader.object["error"] as? [String: Any])?["field"] as? String == "panel[1]")
+            #expect(
+                badGrader.status == .badRequest
+                    && (badGrader.object["error"] as? [String: Any])?["field"] as? String == "panel[1]")
 
             let scale = ["fail", "weak", "pass", "good", "excellent"]
             for (index, item) in items.enumerated() {
                 for grader in [admin, instructor] {
                     let put = try await grader.request(
-                        .put, "/api/certification/rounds/\(rid)/grades", json: ["item": item, "grade": scale[index % 5]])
+                        .put, "/api/certification/rounds/\(rid)/grades",
+                        json: ["item": item, "grade": scale[index % 5]])
                     #expect(put.status == .noContent, "\(put.text)")
                 }
                 if index > 0 {  // the candidate leaves the first item ungraded
                     _ = try await candidate.request(
-                        .put, "/api/certification/rounds/\(rid)/grades", json: ["item": item, "grade": scale[index % 5]])
+                        .put, "/api/certification/rounds/\(rid)/grades",
+                        json: ["item": item, "grade": scale[index % 5]])
                 }
             }
             let notInRound = try await outsider.request(
@@ -456,7 +480,9 @@ import Testing
             let early = try await admin.post(
                 "/api/certification/evaluations",
                 ["userId": world.users["trainee1"]!.id, "role": "trainer", "roundId": rid, "candidate": "cand"])
-            #expect(early.status == .badRequest && (early.object["error"] as? [String: Any])?["field"] as? String == "roundId")
+            #expect(
+                early.status == .badRequest
+                    && (early.object["error"] as? [String: Any])?["field"] as? String == "roundId")
             #expect(try await instructor.post("/api/certification/rounds/\(rid)/close", [:]).status == .forbidden)
             let closed = try await admin.post("/api/certification/rounds/\(rid)/close", [:])
             #expect(closed.status == .ok && closed.object["status"] as? String == "closed", "\(closed.text)")
@@ -477,7 +503,8 @@ import Testing
             #expect(evaluation.status == .ok, "\(evaluation.text)")
             let reasons = evaluation.object["reasons"] as? [[String: Any]] ?? []
             let itemsReason = reasons.first { $0["code"] as? String == "calibrationItems" }
-            #expect((itemsReason?["figure"] as? String)?.hasPrefix("\(items.count - 1) (1 missing: \(items[0])") == true)
+            #expect(
+                (itemsReason?["figure"] as? String)?.hasPrefix("\(items.count - 1) (1 missing: \(items[0])") == true)
             #expect(reasons.first { $0["code"] as? String == "weightedKappa" }?["figure"] as? String == "1.000")
             let audit = try await world.storage.auditLog(limit: 5).map(\.action)
             #expect(audit.contains("calibration.create") && audit.contains("calibration.close"))
@@ -546,7 +573,8 @@ import Testing
         let world = try await TestWorld.make()
         defer { removeDatabase(world.storage.path) }
         let time = world.clock.now()
-        let list = { (n: Int) in RevocationListRecord(keyId: "00000000000000aa", sequence: n, issuedAt: time, file: [1]) }
+        let list = { (n: Int) in RevocationListRecord(keyId: "00000000000000aa", sequence: n, issuedAt: time, file: [1])
+        }
         try await world.storage.saveRevocationList(list(1))
         await #expect(throws: StorageError.self) { try await world.storage.saveRevocationList(list(1)) }
         await #expect(throws: StorageError.self) { try await world.storage.saveRevocationList(list(3)) }
