@@ -49,7 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
             first start beside the database (<db>.tls/, renewed when it expires or the addresses change), and \
             prints this machine's addresses on the local network, a join code for each and the certificate's \
             SHA-256 fingerprint to compare with the browser's warning. Stop it with Ctrl-C. Accounts, courses \
-            and assignments come from `cargosim users`, `course import` and `assign`.
+            and assignments come from `cargosim users`, `course import` and `assign`. The certification office \
+            signs certificates with the programme's Ed25519 key, kept beside the database (<db>.certification/, \
+            folder 700, key 600, never served): made on first start, or an existing programme key copied in with \
+            --import-signing-key; anyone checks a certificate at /verify.
             """)
 
     @OptionGroup var database: DatabaseOptions

@@ -159,6 +159,30 @@ import Testing
         #expect(try Self.mode(empty.appendingPathComponent(SigningKeyStore.privateKeyName)) == 0o600)
     }
 
+    @Test func serveRefusesToImportAnotherKeyOverTheServersOwn() throws {
+        let db = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cargosim-cert-\(UUID().uuidString).sqlite")
+        defer { removeDatabase(db.path) }
+        let own = try SigningKeyStore.loadOrCreate(in: CertificationSettings.keyFolder(besideDatabase: db.path))
+            .identity
+        let other = try Self.write(Array(SigningIdentity.generate().privateKeyText.utf8), "other-key")
+        let broken = try Self.write(Array("CARGOSIM ED25519 PRIVATE KEY\nnot hex\n".utf8), "broken-key")
+        defer { for f in [other, broken] { try? FileManager.default.removeItem(at: f) } }
+        let (status, _, err) = try Binary.run([
+            "serve", "--db", db.path, "--port", "0", "--import-signing-key", other.path,
+        ])
+        #expect(status == 1 && err.contains("already signs with key \(own.keyId)"), "\(err)")
+        let (brokenStatus, _, brokenErr) = try Binary.run([
+            "serve", "--db", db.path, "--port", "0", "--import-signing-key", broken.path,
+        ])
+        #expect(
+            brokenStatus == 1 && brokenErr.contains(broken.path) && brokenErr.contains("not a CargoSim private key"))
+        // The server's own key is untouched.
+        #expect(
+            try SigningKeyStore.loadOrCreate(in: CertificationSettings.keyFolder(besideDatabase: db.path)).identity
+                .keyId == own.keyId)
+    }
+
     // MARK: Evaluation
 
     @Test func anEvaluationGivesEveryReasonWithItsFigureAndThreshold() async throws {
