@@ -45,13 +45,14 @@ test: deps
 browser-deps:
 	@./scripts/install-browser-deps.sh
 
-# The trainee workspace, the instructor console's pages and its class views in a real headless Chromium against
-# `cargosim serve` (Tests/browser/).
+# The trainee workspace, the instructor console's pages, its class views and the certification office (with the
+# public /verify page) in a real headless Chromium against `cargosim serve` (Tests/browser/).
 test-browser: deps browser-deps
 	$(SWIFT) build --product cargosim
 	python3 Tests/browser/test_workspace.py --cargosim $(BIN)
 	python3 Tests/browser/test_console_pages.py --cargosim $(BIN)
 	python3 Tests/browser/test_console.py --cargosim $(BIN)
+	python3 Tests/browser/test_certification.py --cargosim $(BIN)
 
 # The browser tests again, saving the pictures of the README and the guides into docs/images/ (commit them).
 screenshots: deps browser-deps

@@ -188,6 +188,8 @@ public final class SQLiteStorage: Storage {
                     """)
         }
         registerConsoleMigration(&migrator)
+        registerCertificationMigration(&migrator)
+        registerCalibrationMigration(&migrator)
         return migrator
     }
 

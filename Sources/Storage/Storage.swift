@@ -1,7 +1,8 @@
 import CargoModel
 
 /// Everything the training server keeps: people and their sessions, courses with their cases and keys,
-/// assignments, the decisions trainees submit, grades and the audit log.
+/// assignments, the decisions trainees submit, grades, the certificates issued with their revocation lists, and the
+/// audit log.
 ///
 /// The protocol speaks only in the value types below (no database types), so that another store
 /// (PostgreSQL for a national deployment) can implement it without touching the server. Every method is
@@ -146,6 +147,37 @@ public protocol Storage: Sendable {
     func grades(groupId: Int64) async throws -> [GradeRecord]
     /// Every decision on one case by the group's assignments, in stage order per assignment.
     func decisions(groupId: Int64, caseId: String) async throws -> [DecisionRecord]
+
+    // MARK: Certification
+
+    /// Records a certificate the server issued; `conflict` when its id is already recorded.
+    func saveCertificate(_ record: CertificateRecord) async throws
+    /// Every certificate issued, newest first.
+    func certificates() async throws -> [CertificateRecord]
+    func certificate(id: String) async throws -> CertificateRecord?
+    /// The certificate whose printed verification code this is.
+    func certificate(verificationCode: String) async throws -> CertificateRecord?
+    /// Marks a certificate revoked and keeps the revocation list that names it, both or neither: `not-found` for no
+    /// such certificate, `conflict` when it is already revoked or `list` is not the next of its key.
+    func revokeCertificate(id: String, by actor: String, reason: String, at time: Instant, list: RevocationListRecord)
+        async throws
+    /// Keeps a newly signed revocation list; `conflict` unless its number is one more than the newest of its key.
+    func saveRevocationList(_ list: RevocationListRecord) async throws
+    /// The newest revocation list signed with the key; nil before the first.
+    func latestRevocationList(keyId: String) async throws -> RevocationListRecord?
+
+    // MARK: Calibration rounds
+
+    /// Keeps a new calibration round (its `id` and `closedAt` are set here) and returns it.
+    func createCalibrationRound(_ round: CalibrationRoundRecord) async throws -> CalibrationRoundRecord
+    /// Every round, newest first.
+    func calibrationRounds() async throws -> [CalibrationRoundRecord]
+    func calibrationRound(id: Int64) async throws -> CalibrationRoundRecord?
+    /// Records (or replaces) a grader's grade of an item; `not-found` for no such round, `conflict` once it is closed.
+    func saveCalibrationGrade(roundId: Int64, _ grade: CalibrationGrade) async throws
+    func calibrationGrades(roundId: Int64) async throws -> [CalibrationGrade]
+    /// Closes a round; `conflict` when it is already closed or does not exist.
+    func closeCalibrationRound(id: Int64, at time: Instant) async throws
 
     // MARK: Audit
 

@@ -40,7 +40,9 @@ struct StaticFilesMiddleware: RouterMiddleware {
             file = i18n.appendingPathComponent(String(relative.dropFirst("i18n/".count)))
         } else {
             root = web
-            file = web.appendingPathComponent(relative.isEmpty ? "index.html" : relative)
+            // The public verification page has a short address of its own, to print on certificates.
+            let name = relative.isEmpty ? "index.html" : (relative == "verify" ? "verify.html" : relative)
+            file = web.appendingPathComponent(name)
         }
         let resolved = file.standardizedFileURL.resolvingSymlinksInPath()
         var isDirectory: ObjCBool = false

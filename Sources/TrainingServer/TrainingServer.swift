@@ -43,12 +43,14 @@ public final class TrainingServer: Sendable {
         public var connections: ConnectionLimits
         /// What the server needs to make courses itself (console generation and import); nil: it cannot.
         public var making: CourseMaking?
+        /// The certification office's signing-key folder and issuer; nil: the server issues no certificates.
+        public var certification: CertificationSettings?
 
         public init(
             storage: any Storage, assets: URL, localizer: Localizer, rubric: Rubric = .standard,
             clock: @escaping @Sendable () -> Instant = TrainingServer.systemClock, bcryptCost: UInt8 = 12,
             version: String, signIn: SignInLimits = .init(), connections: ConnectionLimits = .init(),
-            making: CourseMaking? = nil
+            making: CourseMaking? = nil, certification: CertificationSettings? = nil
         ) {
             self.storage = storage
             self.assets = assets
@@ -60,6 +62,7 @@ public final class TrainingServer: Sendable {
             self.signIn = signIn
             self.connections = connections
             self.making = making
+            self.certification = certification
         }
     }
 
@@ -79,6 +82,10 @@ public final class TrainingServer: Sendable {
     let connectionRegistry: ConnectionRegistry
     /// The catalogue the printed packs name seal makers and goods from, loaded when first needed.
     let catalog = NIOLockedValueBox<Catalog?>(nil)
+    /// The programme's signing key (its raw private bytes), read from the certification folder on first use.
+    let signingKey = NIOLockedValueBox<Data?>(nil)
+    /// Public verifications per address and minute.
+    let verifyThrottle: NIOLockedValueBox<VerifyThrottle>
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
@@ -87,6 +94,8 @@ public final class TrainingServer: Sendable {
             concurrent: configuration.signIn.concurrentPasswordChecks,
             waiting: configuration.signIn.waitingPasswordChecks)
         throttle = NIOLockedValueBox(SignInThrottle(rules: configuration.signIn.rules))
+        verifyThrottle = NIOLockedValueBox(
+            VerifyThrottle(perMinute: configuration.certification?.verificationsPerMinute ?? 30))
         connectionRegistry = ConnectionRegistry(
             maximumPerAddress: configuration.connections.maximumConnectionsPerAddress)
     }
@@ -114,6 +123,8 @@ public final class TrainingServer: Sendable {
         addSpecRoutes(to: router)
         addWatchRoutes(to: router)
         addDebriefRoutes(to: router)
+        addCertificationRoutes(to: router)
+        addCalibrationRoutes(to: router)
         return router
     }
 

@@ -49,7 +49,10 @@ struct ServeCommand: AsyncParsableCommand {
             first start beside the database (<db>.tls/, renewed when it expires or the addresses change), and \
             prints this machine's addresses on the local network, a join code for each and the certificate's \
             SHA-256 fingerprint to compare with the browser's warning. Stop it with Ctrl-C. Accounts, courses \
-            and assignments come from `cargosim users`, `course import` and `assign`.
+            and assignments come from `cargosim users`, `course import` and `assign`. The certification office \
+            signs certificates with the programme's Ed25519 key, kept beside the database (<db>.certification/, \
+            folder 700, key 600, never served): made on first start, or an existing programme key copied in with \
+            --import-signing-key; anyone checks a certificate at /verify.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -68,9 +71,20 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Open connections at most (new ones wait while all are taken).") var maxConnections = 512
     @Option(help: "Open connections from one address at most (more are closed at once).")
     var maxConnectionsPerAddress = 64
+    @Option(
+        help: ArgumentHelp(
+            "Sign certificates with this existing programme key (a .key file from `keys init`), copied into "
+                + "<db>.certification/; without it the server makes its own key there on first start.",
+            valueName: "file"))
+    var importSigningKey: String?
+    @Option(help: "The issuer printed on the certificates the server signs (the training centre).")
+    var issuer = "CargoSim training centre"
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
+        if issuer.trimmingCharacters(in: .whitespaces).isEmpty || issuer.count > 120 {
+            throw ValidationError("Give --issuer as the training centre's name, 1 to 120 characters.")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("Give --port from 0 to 65535 (got \(port)).") }
         guard ["debug", "info", "warning", "error"].contains(logLevel) else {
             throw ValidationError("Give --log-level as debug, info, warning or error (got \(logLevel)).")
@@ -108,10 +122,42 @@ struct ServeCommand: AsyncParsableCommand {
             making = nil
         }
         _ = await storageCall(database.db) { try await storage.failUnfinishedJobs(at: now()) }
+        // The certification office's signing key: kept beside the database (folder 700, key 600), never served.
+        let keyFolder = CertificationSettings.keyFolder(besideDatabase: database.db)
+        let signingIdentity: SigningIdentity
+        do {
+            if let importSigningKey {
+                let text: String
+                do { text = try String(contentsOfFile: importSigningKey, encoding: .utf8) } catch {
+                    throw SigningKeyError(
+                        code: "key.unreadable", path: importSigningKey,
+                        message: "Cannot read the key file (\(error)); check the path.")
+                }
+                signingIdentity = try SigningKeyStore.importKey(text, from: importSigningKey, into: keyFolder)
+            } else {
+                let (identity, created) = try SigningKeyStore.loadOrCreate(in: keyFolder)
+                if created {
+                    FileHandle.standardOutput.write(
+                        Data(
+                            (workspace.localizer.text("cli.signingKeyCreated", userLanguage(), ["path": keyFolder.path])
+                                + "\n").utf8))
+                }
+                signingIdentity = identity
+            }
+        } catch let error as SigningKeyError {
+            fail(BundleError(code: error.code, file: error.path, message: error.message))
+        }
+        // Written at once (not buffered by print), so that it comes before the address the server prints.
+        FileHandle.standardOutput.write(
+            Data(
+                (workspace.localizer.text(
+                    "cli.signingKey", userLanguage(), ["keyId": signingIdentity.keyId, "path": keyFolder.path]) + "\n")
+                    .utf8))
         let server = TrainingServer(
             .init(
                 storage: storage, assets: workspace.assets, localizer: workspace.localizer, rubric: rubric,
-                version: generatorVersionText, connections: connections, making: making))
+                version: generatorVersionText, connections: connections, making: making,
+                certification: CertificationSettings(keyFolder: keyFolder, issuer: issuer)))
         var logger = Logger(label: "cargosim.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let bindHost = lan ? "0.0.0.0" : host

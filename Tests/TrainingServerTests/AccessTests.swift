@@ -1,5 +1,7 @@
 import CargoModel
+import Foundation
 import HTTPTypes
+import Scoring
 import Storage
 import Testing
 
@@ -41,6 +43,33 @@ import Testing
         let firstCase = try world.inspectionCase(caseId)
         let scanned = firstCase.screening == nil ? [:] : staff
         let examined = firstCase.examination == nil ? [:] : staff
+        // A certificate signed with the server's key, for the certificate routes (issuing one needs a decision the
+        // fixture's few cases cannot earn under the shipped policy; `CertificationTests` issues through the route).
+        let identity = try world.server.signingIdentity()
+        let payload = CertificatePayload(
+            keyId: identity.keyId, issuer: "Test", subject: "trainee1", subjectName: "Trainee1", role: .trainee,
+            policyVersion: "cargosim-2026.2", issuedAt: world.clock.now(), validityDays: 730, figures: [:])
+        let certificateFile = [UInt8](Certificates.issue(payload, with: identity))
+        try await world.storage.saveCertificate(
+            CertificateRecord(
+                id: payload.certificateId, userId: world.users["trainee1"]!.id, subject: "trainee1",
+                subjectName: "Trainee1", role: "trainee", policyVersion: payload.policyVersion, keyId: identity.keyId,
+                verificationCode: Certificates.verificationCode(Data(certificateFile)), file: certificateFile,
+                decisionJSON: Array("{}".utf8), issuedBy: "admin", issuedAt: payload.issuedAt,
+                expiresAt: payload.expiresAt))
+        let certificate = "/api/certification/certificates/\(payload.certificateId)"
+        // A calibration round of one attempt of the class: the admin and the instructor grade it as its panel.
+        let round = try await world.storage.createCalibrationRound(
+            CalibrationRoundRecord(
+                id: 0, name: "Access round", rubricVersion: "cargosim-default-1", scale: ["fail", "pass"],
+                items: [
+                    CalibrationItem(
+                        id: "trainee1/\(caseId)", groupId: group.id, assignmentId: groupAid, caseId: caseId,
+                        trainee: "trainee1")
+                ], panel: ["admin", "instructor"], candidates: ["spare-instructor"], createdBy: "admin",
+                createdAt: world.clock.now(), closedAt: nil))
+        let rounds = "/api/certification/rounds"
+        let everyone: [Who: Int] = [.anonymous: 200].merging(signedIn) { a, _ in a }
         let newUser: [String: Any] = [
             "username": "newbie", "displayName": "New Bie", "role": "trainee", "password": "long enough 1",
             "language": "pt",
@@ -95,6 +124,37 @@ import Testing
             Route(
                 method: .get, path: "/api/courses/\(world.course.courseId)/print/cases/\(caseId)/door.svg",
                 expected: examined),
+            // The certification office: staff evaluate and list; only an administrator issues and revokes (an
+            // instructor is told so); the public key, the revocation list and verification need no account.
+            Route(method: .get, path: "/api/certification/policies", expected: staff),
+            Route(
+                method: .post, path: "/api/certification/evaluations", body: ["userId": world.users["trainee2"]!.id],
+                expected: [.instructor: 409, .admin: 409]),
+            Route(method: .get, path: "/api/certification/certificates", expected: staff),
+            Route(
+                method: .post, path: "/api/certification/certificates", body: ["userId": world.users["trainee2"]!.id],
+                expected: [.instructor: 403, .admin: 409]),
+            Route(method: .get, path: certificate, expected: staff),
+            Route(method: .get, path: certificate + "/file", expected: staff),
+            Route(method: .get, path: certificate + "/print", expected: staff),
+            Route(
+                method: .post, path: certificate + "/revoke", body: ["reason": "test"],
+                expected: [.instructor: 403, .admin: 200]),
+            Route(method: .get, path: rounds, expected: staff),
+            Route(method: .get, path: "\(rounds)/\(round.id)", expected: staff),
+            Route(
+                method: .put, path: "\(rounds)/\(round.id)/grades", body: ["item": "trainee1/\(caseId)", "grade": "pass"],
+                expected: [.instructor: 204, .admin: 204]),
+            // The instructor did not make the round (403); the admin closes it.
+            Route(method: .post, path: "\(rounds)/\(round.id)/close", expected: [.instructor: 403, .admin: 200]),
+            // The class has no graded case yet: nothing to draw items from.
+            Route(
+                method: .post, path: rounds,
+                body: ["name": "R", "groupId": group.id, "panel": ["admin", "instructor"], "candidates": ["spare-instructor"]],
+                expected: [.instructor: 409, .admin: 409]),
+            Route(method: .get, path: "/api/certification/revocations", expected: everyone),
+            Route(method: .get, path: "/api/certification/public-key", expected: everyone),
+            Route(method: .post, path: "/api/verify", body: ["code": "AAAAA-BBBBB"], expected: everyone),
             Route(method: .post, path: "/api/logout", expected: signedIn.mapValues { _ in 204 }),
         ]
         try await world.test { anonymous in

@@ -75,9 +75,10 @@ enum Binary {
     }
 }
 
-/// Deletes a test database and its WAL files (each holds a copy of the fixture course's scans).
+/// Deletes a test database and its WAL files (each holds a copy of the fixture course's scans), and the signing-key
+/// folder beside it.
 func removeDatabase(_ path: String) {
-    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    for suffix in ["", "-wal", "-shm", ".certification"] { try? FileManager.default.removeItem(atPath: path + suffix) }
 }
 
 /// An empty file in the temporary folder.
@@ -186,8 +187,10 @@ struct TestWorld {
     let assignments: [String: [AttemptMode: Int64]]
     static let password = "correct horse 42"
 
-    /// `making`: the server can make courses (paperwork only, in a temporary work folder).
-    static func make(making: Bool = false) async throws -> TestWorld {
+    /// `making`: the server can make courses (paperwork only, in a temporary work folder). `assets`: the `Assets/`
+    /// folder the server reads (its policies, web pages and translations); the checkout's unless given. The signing
+    /// key of the certification office is made on first use in `<db>.certification/`.
+    static func make(making: Bool = false, assets: URL = Checkout.assets) async throws -> TestWorld {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent(
             "cargosim-test-\(UUID().uuidString).sqlite"
         ).path
@@ -215,7 +218,7 @@ struct TestWorld {
         }
         let server = TrainingServer(
             .init(
-                storage: storage, assets: Checkout.assets, localizer: Fixture.localizer,
+                storage: storage, assets: assets, localizer: Fixture.localizer,
                 clock: { [clock] in clock.now() }, bcryptCost: 4, version: "test",
                 making: making
                     ? CourseMaking(
@@ -223,7 +226,9 @@ struct TestWorld {
                         materials: try MaterialTableLoader.load(from: Checkout.assets),
                         curricula: Checkout.root.appendingPathComponent("Cases/curricula"),
                         workDirectory: URL(fileURLWithPath: path + ".work"), renderScans: false)
-                    : nil))
+                    : nil,
+                certification: CertificationSettings(
+                    keyFolder: CertificationSettings.keyFolder(besideDatabase: path), issuer: "Test training centre")))
         return TestWorld(
             server: server, storage: storage, clock: clock, course: course, testCourse: testCourse, users: users,
             assignments: assignments)

@@ -98,3 +98,32 @@ export function passwordDialog(rows, { title, intro } = {}) {
   (dialog.querySelector('[data-copy]') || close).focus();
   return closed;
 }
+
+/** Asks for a short text (a reason) before an action; resolves with the text, or null when cancelled. */
+export async function reasonDialog(message, { title, label, confirm, danger = false, maxLength = 300 } = {}) {
+  const input = el('textarea', { id: 'reason-input', rows: 3, maxlength: maxLength, required: true });
+  const error = el('p', { class: 'error-text', role: 'alert', id: 'reason-error' });
+  const yes = el('button', { type: 'button', class: danger ? 'primary danger-fill' : 'primary', id: 'reason-yes' }, confirm || t('web.console.confirm'));
+  const no = el('button', { type: 'button', id: 'reason-no' }, t('web.console.cancel'));
+  const dialog = el(
+    'dialog',
+    { class: 'console-dialog', 'aria-labelledby': 'reason-title', id: 'reason-dialog' },
+    el('h2', { id: 'reason-title' }, title || t('web.console.areYouSure')),
+    el('p', {}, message),
+    el('div', { class: 'field' }, el('label', { for: 'reason-input' }, label || t('web.console.reason')), input),
+    error,
+    el('div', { class: 'dialog-actions' }, no, yes),
+  );
+  yes.addEventListener('click', () => {
+    if (!input.value.trim()) {
+      error.textContent = t('web.console.reasonMissing');
+      input.focus();
+      return;
+    }
+    dialog.close('yes');
+  });
+  no.addEventListener('click', () => dialog.close('no'));
+  const answer = open(dialog);
+  input.focus();
+  return (await answer) === 'yes' ? input.value.trim() : null;
+}

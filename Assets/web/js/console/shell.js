@@ -1,6 +1,6 @@
-// The instructor console (instructors and admins): courses, authoring, people, classes, and the class
-// views (watching, debrief). Routes in the URL's hash: #/console/<section>/...; each section is a module of
-// this folder exporting `render(body, parts, context)`.
+// The instructor console (instructors and admins): courses, authoring, people, classes, the class views
+// (watching, debrief) and the certification office. Routes in the URL's hash: #/console/<section>/...; each
+// section is a module of this folder exporting `render(body, parts, context)`.
 
 import { el, clear } from '../dom.js';
 import { t } from '../i18n.js';
@@ -11,6 +11,7 @@ const SECTIONS = [
   { id: 'courses' },
   { id: 'authoring' },
   { id: 'people' },
+  { id: 'certification' },
   { id: 'audit', admin: true },
 ];
 const MODULES = {
@@ -18,6 +19,7 @@ const MODULES = {
   courses: () => import('./courses.js'),
   authoring: () => import('./authoring.js'),
   people: () => import('./people.js'),
+  certification: () => import('./certification.js'),
   audit: () => import('./audit.js'),
 };
 
