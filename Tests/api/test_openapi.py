@@ -131,6 +131,37 @@ class Document:
                               f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}")
 
 
+def routes_in_sources():
+    """Every (method, path) the server registers (Sources/TrainingServer/*.swift), paths in the document's form."""
+    found = set()
+    folder = os.path.join(ROOT, "Sources", "TrainingServer")
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".swift"):
+            continue
+        text = open(os.path.join(folder, name), encoding="utf-8").read()
+        for method, path in re.findall(r'router\.(get|post|put|delete|patch)\("(/[^"]*)"', text):
+            path = re.sub(r":(\w+)", r"{\1}", path)
+            if "\\(" in path:  # a path made in a loop (`/api/users/:uid/\(path)`): its literal values follow
+                loop = re.search(r'for \(path, \w+\) in \[(.*?)\]', text)
+                check(loop, f"{name}: cannot read the values of the interpolated route {path}")
+                for value in re.findall(r'\("(\w+)"', loop.group(1)):
+                    found.add((method.upper(), re.sub(r"\\\(path\)", value, path)))
+            else:
+                found.add((method.upper(), path))
+    return found
+
+
+def every_route_documented(document):
+    """The document names every route the server has, and nothing it lacks (parameter names aside)."""
+    shape = lambda path: re.sub(r"\{[^}]+\}", "{}", path)
+    documented = {(m, shape(t)) for (m, t) in document.operations}
+    served = {(m, shape(p)) for (m, p) in routes_in_sources()}
+    missing = sorted(f"{m} {p}" for (m, p) in served - documented)
+    extra = sorted(f"{m} {p}" for (m, p) in documented - served)
+    check(not missing, "routes the server has and docs/openapi.yaml does not describe:\n  " + "\n  ".join(missing))
+    check(not extra, "routes docs/openapi.yaml describes and the server does not have:\n  " + "\n  ".join(extra))
+
+
 # ---- the server ----------------------------------------------------------------------------------------------------
 
 class Server:
@@ -452,6 +483,7 @@ def main():
     started = time.time()
     try:
         document = Document(SPEC_PATH)
+        every_route_documented(document)
         server.prepare()
         server.start()
         trainee, aid, cid = conformance(server, document)
