@@ -470,7 +470,7 @@ def schemathesis(server, document, trainee, aid, cid, examples, work):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cargosim", default=os.path.join(ROOT, ".build", "debug", "cargosim"))
-    parser.add_argument("--examples", type=int, default=20, help="schemathesis examples per operation")
+    parser.add_argument("--examples", type=int, default=15, help="schemathesis examples per operation")
     parser.add_argument("--no-schemathesis", action="store_true", help="only the conformance of real answers")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course and database")
     args = parser.parse_args()
