@@ -73,6 +73,12 @@ class Document:
 
     def __init__(self, path):
         self.doc = yaml.safe_load(open(path, encoding="utf-8"))
+        try:  # the document against the OpenAPI 3.1 meta-schema (scripts/install-api-deps.sh installs the checker)
+            from openapi_spec_validator import validate
+        except ImportError:
+            print("warning: openapi-spec-validator is missing; the document's own form is not checked", file=sys.stderr)
+        else:
+            validate(self.doc)
         jsonschema.Draft202012Validator.check_schema({"$ref": "#/components/schemas/Error", **self.doc})
         self.operations = {}
         for template, item in self.doc["paths"].items():
