@@ -73,6 +73,12 @@ class Document:
 
     def __init__(self, path):
         self.doc = yaml.safe_load(open(path, encoding="utf-8"))
+        try:  # the document against the OpenAPI 3.1 meta-schema (scripts/install-api-deps.sh installs the checker)
+            from openapi_spec_validator import validate
+        except ImportError:
+            print("warning: openapi-spec-validator is missing; the document's own form is not checked", file=sys.stderr)
+        else:
+            validate(self.doc)
         jsonschema.Draft202012Validator.check_schema({"$ref": "#/components/schemas/Error", **self.doc})
         self.operations = {}
         for template, item in self.doc["paths"].items():
@@ -129,6 +135,37 @@ class Document:
                 e = errors[0]
                 raise Failure(f"{method} {path} → {status}: the body does not conform to docs/openapi.yaml at "
                               f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message[:300]}")
+
+
+def routes_in_sources():
+    """Every (method, path) the server registers (Sources/TrainingServer/*.swift), paths in the document's form."""
+    found = set()
+    folder = os.path.join(ROOT, "Sources", "TrainingServer")
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith(".swift"):
+            continue
+        text = open(os.path.join(folder, name), encoding="utf-8").read()
+        for method, path in re.findall(r'router\.(get|post|put|delete|patch)\("(/[^"]*)"', text):
+            path = re.sub(r":(\w+)", r"{\1}", path)
+            if "\\(" in path:  # a path made in a loop (`/api/users/:uid/\(path)`): its literal values follow
+                loop = re.search(r'for \(path, \w+\) in \[(.*?)\]', text)
+                check(loop, f"{name}: cannot read the values of the interpolated route {path}")
+                for value in re.findall(r'\("(\w+)"', loop.group(1)):
+                    found.add((method.upper(), re.sub(r"\\\(path\)", value, path)))
+            else:
+                found.add((method.upper(), path))
+    return found
+
+
+def every_route_documented(document):
+    """The document names every route the server has, and nothing it lacks (parameter names aside)."""
+    shape = lambda path: re.sub(r"\{[^}]+\}", "{}", path)
+    documented = {(m, shape(t)) for (m, t) in document.operations}
+    served = {(m, shape(p)) for (m, p) in routes_in_sources()}
+    missing = sorted(f"{m} {p}" for (m, p) in served - documented)
+    extra = sorted(f"{m} {p}" for (m, p) in documented - served)
+    check(not missing, "routes the server has and docs/openapi.yaml does not describe:\n  " + "\n  ".join(missing))
+    check(not extra, "routes docs/openapi.yaml describes and the server does not have:\n  " + "\n  ".join(extra))
 
 
 # ---- the server ----------------------------------------------------------------------------------------------------
@@ -439,7 +476,7 @@ def schemathesis(server, document, trainee, aid, cid, examples, work):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cargosim", default=os.path.join(ROOT, ".build", "debug", "cargosim"))
-    parser.add_argument("--examples", type=int, default=20, help="schemathesis examples per operation")
+    parser.add_argument("--examples", type=int, default=15, help="schemathesis examples per operation")
     parser.add_argument("--no-schemathesis", action="store_true", help="only the conformance of real answers")
     parser.add_argument("--keep", action="store_true", help="keep the temporary course and database")
     args = parser.parse_args()
@@ -452,6 +489,7 @@ def main():
     started = time.time()
     try:
         document = Document(SPEC_PATH)
+        every_route_documented(document)
         server.prepare()
         server.start()
         trainee, aid, cid = conformance(server, document)
