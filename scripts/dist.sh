@@ -59,6 +59,9 @@ mkdir -p "$stage/Assets" "$stage/Cases"
 cp -R Assets/. "$stage/Assets/"
 rm -f "$stage/Assets/check_assets.py"
 cp -R Cases/. "$stage/Cases/"
+# The guides (trainee, instructor, certification, operations, in their languages) travel with the program.
+mkdir -p "$stage/docs"
+cp -R docs/. "$stage/docs/"
 sed -e "s/@VERSION@/$version/g" -e "s/@NAME@/$name/g" scripts/dist/README.md >"$stage/README.md"
 find "$stage" -name '.DS_Store' -delete
 

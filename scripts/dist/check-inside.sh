@@ -32,6 +32,11 @@ cargosim --version
 cargosim --help >"$work/help.txt"
 grep -q 'generate' "$work/help.txt" || fail "--help does not list generate"
 
+step "the guides travel with the program"
+for guide in trainee-guide.md trainee-guide.es.md instructor-guide.pt.md certification.md operations.md; do
+    [ -s "$pkg/docs/$guide" ] || fail "docs/$guide is not in the package"
+done
+
 cd "$work"
 step "generate a small course with scans"
 cargosim generate --seed 20261129 --count 4 --mix "$pkg/Cases/curricula/foundation-40.yaml" --out course
