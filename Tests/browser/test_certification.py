@@ -174,6 +174,7 @@ class CertificationTest:
         self.wait_for(".console-nav [data-section='certification']", "the console's navigation")
         b.find(".console-nav [data-section='certification']").click()
         self.wait_for("#cert-form", "the evaluation form")
+        check(not b.find("#cert-trainer-fields").is_displayed(), "a trainee's evaluation shows no trainer fields")
         self.wait_for("#certificates-none", "the empty certificate list")
         b.js("const s = document.getElementById('cert-person'); s.value = arguments[0]; s.dispatchEvent(new Event('change'))",
              str(users["trainee1"]["id"]))
@@ -216,7 +217,7 @@ class CertificationTest:
 
         # A trainer: the same work, plus the calibration round and the expert's sign-off as files.
         b.js("const s = document.getElementById('cert-role'); s.value = 'trainer'; s.dispatchEvent(new Event('change'))")
-        self.wait_for("#cert-trainer-fields:not([hidden])", "the trainer's evidence fields")
+        b.wait(lambda: b.find("#cert-trainer-fields").is_displayed(), "the trainer's evidence fields")
         b.find("#cert-round").send_keys(s.round_file)
         b.find("#cert-delivery").send_keys(s.signoff_file)
         b.find("#cert-expert-keys").send_keys(s.expert_key)
@@ -333,7 +334,7 @@ class CertificationTest:
         # The closed round is offered as a trainer's calibration evidence.
         b.d.get(s.url + "/#/console/certification")
         self.wait_for("#cert-round-choice", "the evaluation form")
-        options = [o.text for o in b.finds("#cert-round-choice option")]
+        options = [o.get_attribute("textContent") for o in b.finds("#cert-round-choice option")]
         check(any("Workshop calibration" in o for o in options), f"the closed round offered: {options}")
 
         # Expected: /api/me answers 401 while signed out, and the printed page (no scripts, no links) has no icon.

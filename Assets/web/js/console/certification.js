@@ -141,7 +141,9 @@ function showEvaluation(out, e, body, admin, context, refresh) {
   const training = ignored.filter((i) => i.reason === 'trainingMode').length;
   const repeats = ignored.length - training;
   const a = e.accuracy;
-  const kr20 = e.reliability.kr20 === null || e.reliability.kr20 === undefined ? t('web.cert.notAvailable') : number(e.reliability.kr20, 2);
+  const reliability = e.reliability.kr20 === null || e.reliability.kr20 === undefined
+    ? t('web.cert.notAvailable', { trainees: e.reliability.trainees })
+    : t('web.cert.reliabilityText', { kr20: number(e.reliability.kr20, 2), trainees: e.reliability.trainees });
   const stages = e.byStage.map((s) =>
     el(
       'tr',
@@ -164,7 +166,7 @@ function showEvaluation(out, e, body, admin, context, refresh) {
         [t('web.cert.evidence'), t('web.cert.evidenceText', { distinct: e.evidence.distinctCases, concealment: e.evidence.concealmentCases, clean: e.evidence.cleanCases })],
         [t('web.cert.notCounted'), ignored.length ? t('web.cert.notCountedText', { training, repeats }) : '—'],
         [t('web.cert.errorRates'), t('web.cert.errorRatesText', { falsePass: percent(a.falsePassRate), below: number(a.bar - a.margin, 2), falseFail: percent(a.falseFailRate), above: number(a.bar + a.margin, 2), atBar: percent(a.passAtBar) })],
-        [t('web.cert.reliability'), t('web.cert.reliabilityText', { kr20, trainees: e.reliability.trainees })],
+        [t('web.cert.reliability'), reliability],
         [t('web.cert.rubric'), `${e.rubric} · ${t('web.cert.meanScore', { score: number(e.meanScore, 2) })}`],
       ],
       { id: 'cert-facts' },
