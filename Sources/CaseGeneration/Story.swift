@@ -79,6 +79,10 @@ struct Story {
         gammaCountsPerSecond: 0, backgroundCountsPerSecond: 0, gammaAlarm: false, neutronAlarm: false)
     var rationale: [RationaleItem] = []
     var discrepancies: [Discrepancy] = []
+    /// False when a targeted examination does not reach the concealment (see `EvidenceCatalog.reach`).
+    var examinationReached = true
+    /// Findings planted at the evidence catalogue's rates on top of the story (depot repairs, seal wear, residues).
+    var incidental: [Observation] = []
 
     init(spec: CaseSpec, seed: UInt64, generator: CaseGenerator) throws(GenerationError) {
         self.spec = spec
@@ -183,34 +187,43 @@ struct Story {
         var planned = Set(inherent).union(spec.indicators ?? []).union(pinnedFlags)
         if story == .changedAtTranshipment { planned.formUnion([.sealChangedWithoutRecord, .sealNumberMismatch]) }
         if redFlags, planned.isEmpty {
-            var pool: [RiskIndicator] =
-                irregular
-                ? [
-                    .highRiskOrigin, .newConsignee, .forwarderAsConsignee, .cashFreightPayment, .lateAmendment,
-                    .circuitousRouting,
-                ]
-                : [
-                    .newConsignee, .forwarderAsConsignee, .circuitousRouting, .highRiskOrigin, .cashFreightPayment,
-                    .lateAmendment, .reeferNonPerishable, .sealNumberMismatch,
-                ]
+            // Evidence, not rules: every indicator can show in both classes, each at the rate the evidence catalogue
+            // (`indicator-evidence.json`) gives for the case's class.
+            var pool = RiskIndicator.allCases.filter { $0 != .radiationAlarm }
             if vantage == .export { pool.removeAll { $0 == .highRiskOrigin } }
             if vantage != .import { pool.removeAll { $0 == .lateAmendment } }
             // An export inspection comes before any transhipment: no seal replaced on the way yet.
-            if vantage == .export { pool.removeAll { $0 == .sealNumberMismatch } }
-            if !irregular, spec.containerType.flatMap(ContainerType.named).map({ $0.family != .reefer }) ?? false {
+            if vantage == .export { pool.removeAll { $0 == .sealNumberMismatch || $0 == .sealChangedWithoutRecord } }
+            if spec.containerType.flatMap(ContainerType.named).map({ $0.family != .reefer }) ?? false {
                 pool.removeAll { $0 == .reeferNonPerishable }
             }
             if spec.route?.via?.isEmpty == true {
-                pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting }
+                pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting || $0 == .sealChangedWithoutRecord }
             }
             // A scheduled precursor on the papers: lawful trade under a pre-export notification in a clean case, a
             // cover load in an irregular one. Only stories whose goods are drawn from ordinary trade can carry it.
-            if scenario.carriesOrdinaryGoods, spec.goods == nil, spec.containerType == nil {
-                pool.append(.controlledPrecursor)
+            if !(scenario.carriesOrdinaryGoods && spec.goods == nil && spec.containerType == nil) {
+                pool.removeAll { $0 == .controlledPrecursor }
             }
-            // Harder clean cases carry more harmless flags to see through.
-            let count = irregular ? plan.int(in: 1...2) : max(1, min(3, (difficultyTarget + plan.int(in: 0...1)) / 2))
-            planned = Set(plan.sample(pool, count: count))
+            // Goods and seal stories of their own leave no room for a flag that rewrites them.
+            if !scenario.carriesOrdinaryGoods || spec.goods != nil {
+                pool.removeAll { [.reeferNonPerishable, .vagueDescription, .hsDescriptionMismatch].contains($0) }
+            }
+            if irregular, ![.intact].contains(story) || vantage == .export {
+                pool.removeAll { [.sealNumberMismatch, .sealChangedWithoutRecord, .nonCompliantSealClass].contains($0) }
+            }
+            if irregular { pool.removeAll { $0 == .sealChangedWithoutRecord } }
+            if [.vgmMismatch, .emptyDeclaredFull, .fullDeclaredEmpty].contains(scenario) || spec.goods != nil {
+                pool.removeAll { $0 == .vgmMismatch || $0 == .implausibleDensity }
+            }
+            let evidence = generator.catalog.evidence
+            let isIrregular = irregular
+            let rates = pool.map { ($0, evidence.indicator($0)?.rate(irregular: isIrregular) ?? 0.1) }
+            var drawn = Set<RiskIndicator>()
+            for (code, rate) in rates where plan.chance(rate) { drawn.insert(code) }
+            if drawn.isEmpty, let one = plan.weighted(rates.filter { $0.1 > 0 }) { drawn.insert(one) }
+            if drawn.contains(.sealChangedWithoutRecord) { drawn.insert(.sealNumberMismatch) }
+            planned = drawn
         }
         self.planned = planned
         if scenario == .structuralEntry {
