@@ -36,9 +36,11 @@ extension Story {
             if planned.contains(.reeferNonPerishable) { return dry.filter { $0.densityKGPerM3 < 600 } }
             // The goods smugglers hide behind are mostly shipped lawfully: a clean box carries them about as often as
             // an irregular one does (evidence catalogue, `coverGoodsInLawfulTrade`).
-            let cover = (index.tagged("drug-cover") + index.tagged("firearm-cover") + index.tagged("cigarette-cover"))
-                .filter { !$0.liquidBulk }
-            if !cover.isEmpty, paperwork.chance(generator.catalog.evidence.coverGoodsInLawfulTrade) { return cover }
+            // They sail the same lanes as the concealments that use them (`scenarioPorts`).
+            if !drugCover.isEmpty, paperwork.chance(generator.catalog.evidence.coverGoodsInLawfulTrade) {
+                lawfulCoverTrade = true
+                return drugCover
+            }
             return generator.catalog.commodities.filter { !$0.isControlledPrecursor }
         default:
             return paperwork.chance(0.6) ? nonEmpty(drugCover, else: dry) : dry + index.perishables
@@ -291,7 +293,7 @@ extension Story {
                 ["westAfrica", "middleEast"].contains($0.region) || latinRegions.contains($0.region)
             }
         default:
-            if threat == .drugs {
+            if threat == .drugs || lawfulCoverTrade {
                 origins = seaports.filter { latinRegions.contains($0.region) }
                 if scenario == .contaminatedExport {
                     origins = origins.filter { $0.riskTags.contains("cocaine-source") }

@@ -64,6 +64,8 @@ struct Story {
     var actualCargoKG = 0
     /// Innocent explanations of indicators (`explanation.*` keys).
     var explanations: [RiskIndicator: String] = [:]
+    /// A clean case carrying goods that smugglers use as cover, on the lanes they use (see `candidateGoods`).
+    var lawfulCoverTrade = false
 
     // Seal.
     var seal: Seal!
@@ -182,8 +184,6 @@ struct Story {
                 message: "A seal changed at transhipment cannot be seen at export; set vantage: import or transhipment."
             )
         }
-        sealStory = story
-
         var planned = Set(inherent).union(spec.indicators ?? []).union(pinnedFlags)
         if story == .changedAtTranshipment { planned.formUnion([.sealChangedWithoutRecord, .sealNumberMismatch]) }
         if redFlags, planned.isEmpty {
@@ -218,13 +218,20 @@ struct Story {
             }
             let evidence = generator.catalog.evidence
             let isIrregular = irregular
-            let rates = pool.map { ($0, evidence.indicator($0)?.rate(irregular: isIrregular) ?? 0.1) }
+            // Harder clean cases carry more harmless flags to see through: clean rates scaled 0.6–1.4 with difficulty.
+            let scale = irregular ? 1 : 0.6 + 0.2 * Double(difficultyTarget - 1)
+            let rates = pool.map { ($0, scale * (evidence.indicator($0)?.rate(irregular: isIrregular) ?? 0.1)) }
             var drawn = Set<RiskIndicator>()
             for (code, rate) in rates where plan.chance(rate) { drawn.insert(code) }
             if drawn.isEmpty, let one = plan.weighted(rates.filter { $0.1 > 0 }) { drawn.insert(one) }
             if drawn.contains(.sealChangedWithoutRecord) { drawn.insert(.sealNumberMismatch) }
+            // A seal number mistyped on the manifest happens to boxes with something hidden as well.
+            if irregular, drawn.contains(.sealNumberMismatch), story == .intact, scenario != .structuralEntry, plan.chance(0.6) {
+                story = .numberMismatch
+            }
             planned = drawn
         }
+        sealStory = story
         self.planned = planned
         if scenario == .structuralEntry {
             bypass = plan.pick([.hingePinsReplaced, .hingeRivetsReplaced, .panelCutAndRewelded])
