@@ -68,6 +68,7 @@ OBSERVATION_PARAMETERS = {
     "radiationIsotopeIdentified": {"nuclide"},
     "loadCountShort": {"counted", "declared"},
     "loadExtraPackages": {"counted", "declared"},
+    "repairRecordOnFile": {"reference", "depot", "month"},
     "loadDiffersFromManifest": {"found"},
     "loadCartonsContainOtherGoods": {"found"},
     "loadPersonsFound": {"count"},
@@ -75,7 +76,12 @@ OBSERVATION_PARAMETERS = {
 }
 EXPLANATIONS = ["newBusinessVerified", "forwarderConsolidation", "hubTranshipment", "carrierNetworkRouting",
                 "nonOperatingReefer", "typoCorrectedByAmendment", "smallForwarderCashAccount", "mixedLoadDensity",
-                "seasonalExporter", "sealReplacedWithRecord"]
+                "seasonalExporter", "sealReplacedWithRecord", "consolidatedHouseBills", "hsCodeKeyingError",
+                "vgmCorrectedByTerminal", "volumeKeyingError", "replacementRecordLate", "indicativeSealOnLane",
+                "checkDigitTypo", "naturallyRadioactiveGoods", "newExporterVerified", "depotRepairOnRecord",
+                "depotRepairRecordMissing", "doorPanelReinforced", "reeferServiced", "wetInsulation",
+                "sealHandlingMarks", "paintOverspray", "sealDesignRotates", "makerBatchLettering",
+                "sealRecordNamesDistributor", "fumigationResidue", "tallyError", "precursorAuthorised"]
 LABELS = """case vantage inspectionPort inspectionDate billOfLading issued shipper consignee notifyParty carrier vessel
 voyage placeOfReceipt portOfLoading transhipment portOfDischarge placeOfDelivery onBoard eta freightTerms
 freightPayment container containerType seals goods hsCode description packages grossKG netKG volumeM3 marks
@@ -725,6 +731,50 @@ def check_glossary():
             problem("i18n/glossary.md", f"table row {n} needs English, Español, Português and a definition")
 
 
+def check_evidence(src):
+    """indicator-evidence.json: every code is a RiskIndicator or ObservationCode, rates are shares, each entry has a
+    source, and its explanations are explanation.* keys; every RiskIndicator has an entry."""
+    data = load_json(CATALOG / "indicator-evidence.json")
+    if not isinstance(data, dict):
+        problem("indicator-evidence.json", "write a JSON object with indicators, observations and reach")
+        return
+    indicators = set(enum_cases(src, "RiskIndicator") or [])
+    observations = set(enum_cases(src, "ObservationCode") or [])
+    kinds = set(enum_cases(src, "AnomalyKind") or []) | {"sealBypass"}
+    points = set(enum_cases(src, "ExaminationPoint") or []) | {"sides"}
+    for section, codes in (("indicators", indicators), ("observations", observations)):
+        for i, entry in enumerate(data.get(section) or []):
+            where = f"indicator-evidence.json {section}[{i}] ({entry.get('code')})"
+            if codes and entry.get("code") not in codes:
+                problem(where, f"{entry.get('code')!r} is not a {'RiskIndicator' if section == 'indicators' else 'ObservationCode'}")
+            for rate in ("clean", "irregular"):
+                value = entry.get(rate)
+                if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+                    problem(where, f"{rate} must be a share from 0 to 1, not {value!r}")
+            if not str(entry.get("source") or "").strip():
+                problem(where, "give the source of the rates, or the reasoning behind them")
+            for e in entry.get("explanations") or []:
+                if e not in EXPLANATIONS:
+                    problem(where, f"explanation {e!r} is not in EXPLANATIONS (and explanation.{e} in Assets/i18n)")
+            if section == "observations" and points and entry.get("point") not in points:
+                problem(where, f"point {entry.get('point')!r} is not an ExaminationPoint (or 'sides')")
+    named = {e.get("code") for e in data.get("indicators") or []}
+    for code in sorted(indicators - named):
+        problem("indicator-evidence.json", f"indicator {code} has no entry; give its rates and source")
+    for i, entry in enumerate(data.get("reach") or []):
+        where = f"indicator-evidence.json reach[{i}] ({entry.get('kind')})"
+        if kinds and entry.get("kind") not in kinds:
+            problem(where, f"{entry.get('kind')!r} is not an AnomalyKind (or sealBypass)")
+        if not isinstance(entry.get("reach"), (int, float)) or not 0 <= entry["reach"] <= 1:
+            problem(where, "reach must be a share from 0 to 1")
+        if not str(entry.get("source") or "").strip():
+            problem(where, "give the source or the reasoning")
+    for name in ("frontWallBlocked", "ceilingBlocked", "repairRecordOnFile", "forgedRecord"):
+        value = data.get(name)
+        if not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            problem("indicator-evidence.json", f"{name} must be a share from 0 to 1, not {value!r}")
+
+
 # ---------------------------------------------------------------------------------------------
 
 def main():
@@ -739,6 +789,7 @@ def main():
     check_seal_makers(seal_kinds)
     covered = check_name_styles()
     check_vague()
+    check_evidence(src)
     if covered:
         for c in commodities:
             if isinstance(c, dict):

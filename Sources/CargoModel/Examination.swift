@@ -67,6 +67,12 @@ public enum ObservationCode: String, Codable, Sendable, CaseIterable {
     case loadAsDeclared, loadBagsBehindDoors, loadDiffersFromManifest, loadCartonsContainOtherGoods
     case loadWallOfCargoHidesVehicle, loadPersonsFound, loadSpaceEmpty, loadFirearmsInGoods, loadChemicalOdour
     case loadCountShort, loadExtraPackages
+    // Added in generator 1.9: records and reach.
+    /// The owner's depot repair record (estimate of repair, EOR) for work at this point is on file.
+    /// Parameters: `reference`, `depot` (UN/LOCODE), `month` (`YYYY-MM`).
+    case repairRecordOnFile
+    /// The point could not be looked at without devanning: the load is in the way. Parameters: none.
+    case notReachableLoadInTheWay
 }
 
 /// What the examining officer sees of the seal at the door.

@@ -76,6 +76,15 @@ public enum RationaleCode: String, Codable, Sendable, CaseIterable {
     case handToAgency
     /// Alert the destination port rather than stop the box here. Parameters: `port`.
     case alertDestination
+    /// A clean case whose flags or findings all have harmless explanations (each given in its own item): nothing is
+    /// hidden. Used instead of `consistentShipment` whenever the case shows anything at all. Parameters: none.
+    case nothingHidden
+    /// An examination finding with an innocent explanation. Parameters: `point`, `explanation` (an `explanation.*`
+    /// key); the finding's observation code is kept as well, under the name observation, for graders' tools.
+    case harmlessFinding
+    /// The examination did not reach the concealment (the load in the way, cartons not sampled): the scan's
+    /// evidence stands unexplained, so the box is devanned in full. Parameters: `kind` (an anomaly kind).
+    case examinationDidNotReach
 }
 
 /// Discrepancies the generator plants between two sources. Stable codes.

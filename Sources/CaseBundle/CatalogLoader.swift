@@ -21,7 +21,7 @@ public struct CatalogLoader: Sendable {
     /// The catalogue files, in the order they are read.
     public static let fileNames = [
         "commodities.json", "ports.json", "carriers.json", "seal-makers.json", "name-styles.json",
-        "vague-descriptions.json", "sea-lanes.json", "harmonized-system.csv",
+        "vague-descriptions.json", "sea-lanes.json", "indicator-evidence.json", "harmonized-system.csv",
     ]
 
     /// Loads and checks the catalogue in `assetsDirectory/catalog/`.
@@ -80,6 +80,7 @@ public struct CatalogLoader: Sendable {
         let nameStyles = read("name-styles.json", as: NameStyle.self)
         let vague = read("vague-descriptions.json", as: LocalizedText.self)
         let seaLanes = readObject("sea-lanes.json", as: SeaLanes.self) ?? .empty
+        let evidence = readObject("indicator-evidence.json", as: EvidenceCatalog.self) ?? .empty
         var hs: [String: String] = [:]
         let hsFile = display("harmonized-system.csv")
         if let data = readData(folder.appendingPathComponent("harmonized-system.csv"), file: hsFile, errors: &errors) {
@@ -94,7 +95,8 @@ public struct CatalogLoader: Sendable {
 
         let catalog = Catalog(
             commodities: commodities, ports: ports, carriers: carriers, sealMakers: sealMakers,
-            nameStyles: nameStyles, vagueDescriptions: vague, hsSubheadings: hs, seaLanes: seaLanes)
+            nameStyles: nameStyles, vagueDescriptions: vague, hsSubheadings: hs, seaLanes: seaLanes,
+            evidence: evidence)
         errors += Self.check(catalog, file: display, checkHSCodes: !hs.isEmpty)
         if !errors.isEmpty { throw BundleErrors(errors) }
         return catalog

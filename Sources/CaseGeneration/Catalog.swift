@@ -349,12 +349,15 @@ public struct Catalog: Sendable {
     public var hsSubheadings: [String: String]
     /// The sea-lane graph that voyages are measured on.
     public var seaLanes: SeaLanes
+    /// How often each indicator and examination finding shows in clean and irregular cases (`indicator-evidence.json`).
+    public var evidence: EvidenceCatalog
 
     public init(
         commodities: [Commodity], ports: [PortInfo], carriers: [Carrier], sealMakers: [SealMaker],
         nameStyles: [NameStyle], vagueDescriptions: [LocalizedText], hsSubheadings: [String: String],
-        seaLanes: SeaLanes = .empty
+        seaLanes: SeaLanes = .empty, evidence: EvidenceCatalog = .empty
     ) {
+        self.evidence = evidence
         self.vagueDescriptions = vagueDescriptions
         self.commodities = commodities
         self.ports = ports

@@ -27,7 +27,7 @@ public enum DoorEndDrawing {
         let makerName = sealMakers.first { $0.id == seal.makerMark }?.name ?? seal.makerMark
 
         var s = SVGText()
-        let width = 1000, height = 1100
+        let width = 1000, height = 1370
         s.line("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
         s.line(
             "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" "
@@ -223,6 +223,7 @@ public enum DoorEndDrawing {
         drawSealInset(
             &s, seal: seal, makerName: makerName, codes: codes, random: &random, x: 40, y: bottom + 60, width: 920,
             height: 230)
+        drawSealReading(&s, seal: seal, makerName: makerName, random: &random, x: 40, y: bottom + 310, width: 920)
         s.line("</svg>")
         return s.text
     }
@@ -358,6 +359,49 @@ public enum DoorEndDrawing {
         s.line("</g>")
     }
 
+    /// The seal as read through a magnifier: the maker's name, the class mark and the number(s) large enough to read
+    /// when the drawing is shown 480 px wide (numbers at 56 px in the 1000 px drawing: about 20 px tall there).
+    private static func drawSealReading(
+        _ s: inout SVGText, seal: ObservedSeal, makerName: String, random: inout CaseRandom, x: Int, y: Int, width: Int
+    ) {
+        let height = 240
+        s.line("<g id=\"seal-reading\">")
+        s.line(
+            "<rect x=\"\(x)\" y=\"\(y)\" width=\"\(width)\" height=\"\(height)\" fill=\"#ffffff\" stroke=\"#222\" stroke-width=\"3\" rx=\"10\"/>"
+        )
+        // A magnifier symbol at the corner says what the panel is.
+        s.line(
+            "<g id=\"magnifier\" fill=\"none\" stroke=\"#555\" stroke-width=\"5\"><circle cx=\"\(x + 40)\" cy=\"\(y + 40)\" r=\"18\"/>"
+                + "<line x1=\"\(x + 53)\" y1=\"\(y + 53)\" x2=\"\(x + 70)\" y2=\"\(y + 70)\"/></g>")
+        s.line(
+            "<text id=\"reading-maker\" x=\"\(x + 100)\" y=\"\(y + 68)\" font-size=\"\(fitted(makerName, width: 620, largest: 46))\" font-weight=\"bold\" fill=\"#111\">\(escape(makerName))</text>"
+        )
+        s.line(
+            "<circle cx=\"\(x + width - 80)\" cy=\"\(y + 55)\" r=\"40\" fill=\"\(sealColour(seal))\" stroke=\"#222\" stroke-width=\"3\"/>")
+        s.line(
+            "<text id=\"reading-class\" class=\"class-mark\" x=\"\(x + width - 80)\" y=\"\(y + 76)\" font-size=\"60\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#111\">\(escape(seal.securityClass.rawValue))</text>"
+        )
+        if seal.kind == .bolt {
+            let bolt = seal.boltNumber ?? seal.numberRead, bush = seal.bushNumber ?? seal.numberRead
+            for (i, (label, value)) in [("BOLT", bolt), ("BUSH", bush)].enumerated() {
+                let cx = x + width / 4 + i * width / 2
+                s.line(
+                    "<text x=\"\(cx)\" y=\"\(y + 130)\" font-size=\"24\" text-anchor=\"middle\" fill=\"#444\">\(label)</text>")
+                s.line(
+                    number(
+                        value, font: seal.font, x: cx, y: y + 200, size: min(56, fitted(value, width: 420, largest: 56)),
+                        id: "reading-\(label.lowercased())-number", random: &random))
+            }
+        } else {
+            s.line(
+                number(
+                    seal.numberRead, font: seal.font, x: x + width / 2, y: y + 195,
+                    size: min(60, fitted(seal.numberRead, width: 800, largest: 60)), id: "reading-number",
+                    random: &random))
+        }
+        s.line("</g>")
+    }
+
     /// A seal number in the lettering the seal carries. Stamped numbers sit a little crooked,
     /// as hand-stamped replicas do; laser-dot numbers are dotted outlines.
     private static func number(
@@ -367,8 +411,12 @@ public enum DoorEndDrawing {
         var rotate = ""
         switch font {
         case "laser-dot":
+            // Dotted outlines; magnified numbers get strokes to match their size so the dots stay legible.
+            let dot = size >= 36 ? size / 14 : 1
             style =
-                "font-family=\"DejaVu Sans Mono, monospace\" fill=\"none\" stroke=\"#111\" stroke-width=\"1\" stroke-dasharray=\"1 1.5\""
+                size >= 36
+                ? "font-family=\"DejaVu Sans Mono, monospace\" fill=\"#555\" stroke=\"#111\" stroke-width=\"\(dot)\" stroke-dasharray=\"\(dot) \(dot)\""
+                : "font-family=\"DejaVu Sans Mono, monospace\" fill=\"none\" stroke=\"#111\" stroke-width=\"1\" stroke-dasharray=\"1 1.5\""
         case "laser-solid": style = "font-family=\"DejaVu Sans Mono, monospace\" fill=\"#111\""
         case "stamped":
             style = "font-family=\"DejaVu Serif, serif\" font-weight=\"bold\" fill=\"#222\""

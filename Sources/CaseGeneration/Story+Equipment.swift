@@ -90,6 +90,16 @@ extension Story {
             // Papers that must look clean are not weighed: whoever hid the mass summed the declared packages.
             billOfLading.vgm.method = .method2
             weighContainer()
+            return
+        }
+        if planned.contains(.vgmMismatch), scenario != .vgmMismatch,
+            abs(Double(billOfLading.vgm.kg) - expected) / expected <= IndicatorDetector.vgmTolerance + 0.005
+        {
+            // A VGM outside tolerance with a harmless cause (a keying slip the terminal's reweighing corrected), or
+            // beside a concealment whose mass the papers do not show.
+            let sign = paperwork.chance(0.5) ? 1.0 : -1.0
+            billOfLading.vgm.kg = Int((expected * (1 + sign * paperwork.double(in: 0.065...0.18))).rounded())
+            explanations[.vgmMismatch] = "vgmCorrectedByTerminal"
         }
     }
 }

@@ -112,6 +112,10 @@ extension Story {
             }
             return StageExpectation(best: .release)
         case .examination:
+            if irregular, !examinationReached {
+                // Nothing found at the points examined, but the scan's evidence is unexplained: devan in full.
+                return StageExpectation(best: .fullDevanning, acceptable: [.detain])
+            }
             return irregular
                 ? StageExpectation(best: .detain, acceptable: [.fullDevanning]) : StageExpectation(best: .release)
         case .evidence:
@@ -151,16 +155,16 @@ extension Story {
                     documented: manifest, observedIn: "targeting.sealLog[\(sealLog.count - 1)].numberRead",
                     observed: last.numberRead))
         }
-        if observedSeal.makerMark != seal.maker {
-            if sealStory == .cloned {
-                list.append(
-                    Discrepancy(
-                        code: .sealMaker, documentedIn: "targeting.seals[0].maker", documented: seal.maker,
-                        observedIn: "examination.seal.makerMark", observed: observedSeal.makerMark))
-            }
+        // The door's seal against its own record (a seal replaced on the way has no record among the seals to compare).
+        let sameSeal = observedSeal.numberRead == seal.number
+        if sameSeal, observedSeal.makerMark != seal.maker {
+            list.append(
+                Discrepancy(
+                    code: .sealMaker, documentedIn: "targeting.seals[0].maker", documented: seal.maker,
+                    observedIn: "examination.seal.makerMark", observed: observedSeal.makerMark))
         }
         let recordedFont = generator.catalog.sealMakers.first { $0.id == seal.maker }?.font ?? ""
-        if sealStory == .cloned, observedSeal.font != recordedFont {
+        if sameSeal, observedSeal.font != recordedFont {
             list.append(
                 Discrepancy(
                     code: .sealFont, documentedIn: "targeting.seals[0].maker", documented: recordedFont,
@@ -195,7 +199,9 @@ extension Story {
                     documented: line.hsCode, observedIn: "targeting.billOfLading.goods[0].description",
                     observed: line.description.en))
         }
-        for observation in significant {
+        // A tally that differs is a discrepancy whatever its cause (a tally error in a clean box, undeclared goods).
+        let counted = observations.filter { $0.code == .loadExtraPackages && !significant.contains($0) }
+        for observation in significant + counted {
             switch observation.code {
             case .internalLengthMeasured:
                 list.append(
@@ -245,7 +251,18 @@ extension Story {
                         ]))
             }
             for flag in flags {
-                if let explanation = explanations[flag] {
+                // The story's own explanation, else the evidence catalogue's first for the flag (a clean box from a
+                // source region whose route no rule asked for still needs its reason written down).
+                let specific: [RiskIndicator: Bool] = [
+                    .invalidCheckDigit: planned.contains(.invalidCheckDigit),
+                    .sealNumberMismatch: scenario == .sealNumberDiscrepancy,
+                    .nonCompliantSealClass: scenario == .nonCompliantSeal || sealStory == .indicativeOnly,
+                    .radiationAlarm: scenario == .radiationNORM,
+                ]
+                if specific[flag] == true { continue }
+                if let explanation = explanations[flag]
+                    ?? generator.catalog.evidence.indicator(flag)?.explanations.first
+                {
                     items.append(
                         RationaleItem(
                             code: .harmlessRedFlag,
@@ -278,7 +295,25 @@ extension Story {
                         code: .naturalRadioactivity, parameters: ["nuclide": nuclide],
                         localizedParameters: ["goods": bl.goods.first?.description ?? LocalizedText(invariant: "")]))
             }
-            items.append(RationaleItem(code: .consistentShipment))
+            let explainedPoints = Set(observations.filter { $0.code == .repairRecordOnFile }.map(\.point))
+            for finding in incidental {
+                let entry = generator.catalog.evidence.observations.first { $0.code == finding.code.rawValue }
+                var explanation = entry?.explanations.first ?? "depotRepairOnRecord"
+                if explanation == "depotRepairOnRecord", !explainedPoints.contains(finding.point) {
+                    explanation = "depotRepairRecordMissing"
+                }
+                items.append(
+                    RationaleItem(
+                        code: .harmlessFinding,
+                        parameters: [
+                            "point": finding.point.rawValue, "observation": finding.code.rawValue,
+                            "explanation": explanation,
+                        ]))
+            }
+            // "All agree" only when nothing at all stands out; otherwise the items above explain each thing that does.
+            let quiet =
+                flags.isEmpty && incidental.isEmpty && Set(sealFindings).isSubset(of: [.intact]) && !radiation.gammaAlarm
+            items.append(RationaleItem(code: quiet ? .consistentShipment : .nothingHidden))
             rationale = items
             return
         }
@@ -318,7 +353,12 @@ extension Story {
                     code: .sealClassNonCompliant, parameters: ["found": seal.securityClass.rawValue, "required": "H"]))
         case .numberMismatch, .intact: break
         }
-        if let bypass { items.append(RationaleItem(code: .sealBypassed, parameters: ["method": bypass.rawValue])) }
+        if let bypass, sealFindings.contains(.bypassed) {
+            items.append(RationaleItem(code: .sealBypassed, parameters: ["method": bypass.rawValue]))
+        }
+        if !examinationReached, let anomaly = anomalies.first, stages.contains(.examination) {
+            items.append(RationaleItem(code: .examinationDidNotReach, parameters: ["kind": anomaly.kind.rawValue]))
+        }
         if let anomaly = anomalies.first {
             if anomaly.kind == .ripOnRipOff {
                 items.append(

@@ -34,6 +34,13 @@ extension Story {
             return dry.filter { !$0.tags.contains("scrap") }
         case .clean, .aeoLowRisk, .harmlessRedFlags, .invalidCheckDigit, .sealNumberDiscrepancy, .nonCompliantSeal:
             if planned.contains(.reeferNonPerishable) { return dry.filter { $0.densityKGPerM3 < 600 } }
+            // The goods smugglers hide behind are mostly shipped lawfully: a clean box carries them about as often as
+            // an irregular one does (evidence catalogue, `coverGoodsInLawfulTrade`).
+            // They sail the same lanes as the concealments that use them (`scenarioPorts`).
+            if !drugCover.isEmpty, paperwork.chance(generator.catalog.evidence.coverGoodsInLawfulTrade) {
+                lawfulCoverTrade = true
+                return drugCover
+            }
             return generator.catalog.commodities.filter { !$0.isControlledPrecursor }
         default:
             return paperwork.chance(0.6) ? nonEmpty(drugCover, else: dry) : dry + index.perishables
@@ -286,7 +293,7 @@ extension Story {
                 ["westAfrica", "middleEast"].contains($0.region) || latinRegions.contains($0.region)
             }
         default:
-            if threat == .drugs {
+            if threat == .drugs || lawfulCoverTrade {
                 origins = seaports.filter { latinRegions.contains($0.region) }
                 if scenario == .contaminatedExport {
                     origins = origins.filter { $0.riskTags.contains("cocaine-source") }
@@ -485,14 +492,18 @@ extension Story {
             trusted = origin.country == "US" ? .ctpat : .aeo
             shipperYears = paperwork.int(in: 10...45)
             shipperShipments = paperwork.int(in: 60...400)
-        case .contaminatedExport:
-            trusted = paperwork.chance(0.5) ? .aeo : .none
+        case .contaminatedExport, .ripOnRipOff:
+            // Door-end concealments use a legitimate exporter's box: trusted traders are a favourite target.
+            let rate = generator.catalog.evidence.trustedShipper?.irregular ?? 0.45
+            if paperwork.chance(rate) { trusted = origin.country == "US" ? .ctpat : .aeo }
         default:
-            if paperwork.chance(0.15) { trusted = origin.country == "US" ? .ctpat : .aeo }
+            let rate = generator.catalog.evidence.trustedShipper?.clean ?? 0.15
+            if paperwork.chance(rate) { trusted = origin.country == "US" ? .ctpat : .aeo }
         }
         if planned.contains(.newShipper) {
             shipperYears = 0
             shipperShipments = 0
+            explanations[.newShipper] = "newExporterVerified"
         }
         shipper = Party(
             name: spec.shipper?.name
@@ -516,7 +527,8 @@ extension Story {
             city: city(country: consigneeCountry, fallback: discharge.name),
             country: consigneeCountry,
             trustedTrader: spec.consignee?.trustedTrader
-                ?? (scenario == .aeoLowRisk && paperwork.chance(0.5) ? .aeo : .none),
+                ?? (paperwork.chance(scenario == .aeoLowRisk ? 0.5 : generator.catalog.evidence.trustedConsignee)
+                    ? .aeo : .none),
             yearsTrading: isNew ? 0 : (spec.consignee?.yearsTrading ?? paperwork.int(in: 1...40)),
             shipmentsLast12Months: isNew ? 0 : paperwork.int(in: 1...150),
             isFreightForwarder: forwarder)
@@ -612,19 +624,28 @@ extension Story {
             var hsCode = commodity.hsCode
             if i == 0, planned.contains(.vagueDescription), !generator.catalog.vagueDescriptions.isEmpty {
                 description = paperwork.pick(generator.catalog.vagueDescriptions)
+                explanations[.vagueDescription] = "consolidatedHouseBills"
+            }
+            var volumeKeyed = volume
+            if i == 0, planned.contains(.implausibleDensity) {
+                // The shipper's estimate of the volume, or a figure keyed in the wrong unit.
+                let over = volume * 2.3 < containerType.internalVolumeM3 * 0.95 && paperwork.chance(0.5)
+                volumeKeyed = (volume * (over ? 2.3 : 0.45) * 1000).rounded() / 1000
+                explanations[.implausibleDensity] = "volumeKeyingError"
             }
             if i == 0, planned.contains(.hsDescriptionMismatch), let actual = actualGoods {
                 hsCode = actual.hsCode
             } else if i == 0, planned.contains(.hsDescriptionMismatch) {
                 let others = index.dryGoods.filter { $0.hsCode.prefix(2) != commodity.hsCode.prefix(2) }
                 hsCode = others.isEmpty ? hsCode : paperwork.pick(others).hsCode
+                explanations[.hsDescriptionMismatch] = "hsCodeKeyingError"
             }
             lines.append(
                 GoodsLine(
                     hsCode: hsCode, description: description, packageCount: packages,
                     packageKind: commodity.packageKind,
                     grossKG: gross, netKG: max(1, Int((Double(gross) * commodity.netRatio).rounded())),
-                    volumeM3: max(0.001, volume),
+                    volumeM3: max(0.001, volumeKeyed),
                     marks:
                         "\(consigneeInitials.isEmpty ? "N/M" : consigneeInitials)/\(discharge.name.uppercased())/1-\(packages)",
                     dangerousGoods: commodity.dangerousGoods,
@@ -655,7 +676,9 @@ extension Story {
         // its papers must look clean; the vgmMismatch story is told by a weighed VGM.
         var method: VGMMethod = paperwork.chance(0.55) ? .method1 : .method2
         if scenario == .vgmMismatch { method = .method1 }
-        vgmError = paperwork.double(in: -0.012...0.022)
+        // Weighing and summing errors within the ±5 % most states tolerate: scales, wet pallets, dunnage and lashing a
+        // Method 2 sum leaves out (MSC.1/Circ.1475; WSC/ICHCA VGM guidance).
+        vgmError = paperwork.double(in: -0.03...0.042)
         vgmErrorKG = paperwork.int(in: -40...40)
         var payment: FreightPayment = paperwork.chance(0.6) ? .account : .bankTransfer
         if planned.contains(.cashFreightPayment) {
@@ -693,7 +716,10 @@ extension Story {
         var reefer: ReeferInstruction?
         if containerType.family == .reefer {
             let regimes = declared.compactMap(\.0.reefer)
-            if planned.contains(.reeferNonPerishable) && !irregular && regimes.isEmpty {
+            // A non-operating reefer (NOR) repositioned with dry goods: common practice, and a cover as well.
+            let nonOperating =
+                !irregular || (scenario != .reeferNonPerishable && paperwork.chance(0.5))
+            if planned.contains(.reeferNonPerishable) && nonOperating && regimes.isEmpty {
                 reefer = .nonOperatingReefer
             } else if let first = regimes.first {
                 // The booked set point: the first line's, within what every line tolerates; the least fresh air.

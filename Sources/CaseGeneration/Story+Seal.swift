@@ -47,7 +47,13 @@ extension Story {
         for i in 0..<inspectedVia {
             let when = Instant(
                 date: viaArrivals[i], hour: sealRandom.int(in: 0...23), minute: sealRandom.int(in: 0...59))
-            if i == 0, sealStory == .changedAtTranshipment {
+            let lateRecord = planned.contains(.sealChangedWithoutRecord) && sealStory == .intact && !irregular
+            if i == 0, sealStory == .changedAtTranshipment || lateRecord {
+                if lateRecord {
+                    // A clean box whose seal a terminal replaced after an inspection: the record reaches the file late.
+                    explanations[.sealChangedWithoutRecord] = "replacementRecordLate"
+                    explanations[.sealNumberMismatch] = "replacementRecordLate"
+                }
                 let other = makers.filter {
                     $0.id != maker.id && ($0.kinds.contains(.bolt) || $0.kinds.contains(.cable))
                 }
@@ -132,9 +138,11 @@ extension Story {
         case .intact:
             sealFindings = explanations[.sealNumberMismatch] != nil ? [.numberMismatch] : [.intact]
             if bypass != nil { sealFindings = [.bypassed] }
+            if irregular, bypass == nil, explanations[.sealNumberMismatch] != nil { sealFindings = [.numberMismatch] }
         }
         if planned.contains(.nonCompliantSealClass), sealStory != .indicativeOnly {
             sealFindings.insert(.nonCompliantClass)
+            explanations[.nonCompliantSealClass] = "indicativeSealOnLane"
         }
         observedSeal = observed
     }

@@ -64,6 +64,8 @@ struct Story {
     var actualCargoKG = 0
     /// Innocent explanations of indicators (`explanation.*` keys).
     var explanations: [RiskIndicator: String] = [:]
+    /// A clean case carrying goods that smugglers use as cover, on the lanes they use (see `candidateGoods`).
+    var lawfulCoverTrade = false
 
     // Seal.
     var seal: Seal!
@@ -79,6 +81,10 @@ struct Story {
         gammaCountsPerSecond: 0, backgroundCountsPerSecond: 0, gammaAlarm: false, neutronAlarm: false)
     var rationale: [RationaleItem] = []
     var discrepancies: [Discrepancy] = []
+    /// False when a targeted examination does not reach the concealment (see `EvidenceCatalog.reach`).
+    var examinationReached = true
+    /// Findings planted at the evidence catalogue's rates on top of the story (depot repairs, seal wear, residues).
+    var incidental: [Observation] = []
 
     init(spec: CaseSpec, seed: UInt64, generator: CaseGenerator) throws(GenerationError) {
         self.spec = spec
@@ -178,40 +184,54 @@ struct Story {
                 message: "A seal changed at transhipment cannot be seen at export; set vantage: import or transhipment."
             )
         }
-        sealStory = story
-
         var planned = Set(inherent).union(spec.indicators ?? []).union(pinnedFlags)
         if story == .changedAtTranshipment { planned.formUnion([.sealChangedWithoutRecord, .sealNumberMismatch]) }
         if redFlags, planned.isEmpty {
-            var pool: [RiskIndicator] =
-                irregular
-                ? [
-                    .highRiskOrigin, .newConsignee, .forwarderAsConsignee, .cashFreightPayment, .lateAmendment,
-                    .circuitousRouting,
-                ]
-                : [
-                    .newConsignee, .forwarderAsConsignee, .circuitousRouting, .highRiskOrigin, .cashFreightPayment,
-                    .lateAmendment, .reeferNonPerishable, .sealNumberMismatch,
-                ]
+            // Evidence, not rules: every indicator can show in both classes, each at the rate the evidence catalogue
+            // (`indicator-evidence.json`) gives for the case's class.
+            var pool = RiskIndicator.allCases.filter { $0 != .radiationAlarm }
             if vantage == .export { pool.removeAll { $0 == .highRiskOrigin } }
             if vantage != .import { pool.removeAll { $0 == .lateAmendment } }
             // An export inspection comes before any transhipment: no seal replaced on the way yet.
-            if vantage == .export { pool.removeAll { $0 == .sealNumberMismatch } }
-            if !irregular, spec.containerType.flatMap(ContainerType.named).map({ $0.family != .reefer }) ?? false {
+            if vantage == .export { pool.removeAll { $0 == .sealNumberMismatch || $0 == .sealChangedWithoutRecord } }
+            if spec.containerType.flatMap(ContainerType.named).map({ $0.family != .reefer }) ?? false {
                 pool.removeAll { $0 == .reeferNonPerishable }
             }
             if spec.route?.via?.isEmpty == true {
-                pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting }
+                pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting || $0 == .sealChangedWithoutRecord }
             }
             // A scheduled precursor on the papers: lawful trade under a pre-export notification in a clean case, a
             // cover load in an irregular one. Only stories whose goods are drawn from ordinary trade can carry it.
-            if scenario.carriesOrdinaryGoods, spec.goods == nil, spec.containerType == nil {
-                pool.append(.controlledPrecursor)
+            if !(scenario.carriesOrdinaryGoods && spec.goods == nil && spec.containerType == nil) {
+                pool.removeAll { $0 == .controlledPrecursor }
             }
-            // Harder clean cases carry more harmless flags to see through.
-            let count = irregular ? plan.int(in: 1...2) : max(1, min(3, (difficultyTarget + plan.int(in: 0...1)) / 2))
-            planned = Set(plan.sample(pool, count: count))
+            // Goods and seal stories of their own leave no room for a flag that rewrites them.
+            if !scenario.carriesOrdinaryGoods || spec.goods != nil {
+                pool.removeAll { [.reeferNonPerishable, .vagueDescription, .hsDescriptionMismatch].contains($0) }
+            }
+            if irregular, ![.intact].contains(story) || vantage == .export {
+                pool.removeAll { [.sealNumberMismatch, .sealChangedWithoutRecord, .nonCompliantSealClass].contains($0) }
+            }
+            if irregular { pool.removeAll { $0 == .sealChangedWithoutRecord } }
+            if [.vgmMismatch, .emptyDeclaredFull, .fullDeclaredEmpty].contains(scenario) || spec.goods != nil {
+                pool.removeAll { $0 == .vgmMismatch || $0 == .implausibleDensity }
+            }
+            let evidence = generator.catalog.evidence
+            let isIrregular = irregular
+            // Harder clean cases carry more harmless flags to see through: clean rates scaled 0.6–1.4 with difficulty.
+            let scale = irregular ? 1 : 0.6 + 0.2 * Double(difficultyTarget - 1)
+            let rates = pool.map { ($0, scale * (evidence.indicator($0)?.rate(irregular: isIrregular) ?? 0.1)) }
+            var drawn = Set<RiskIndicator>()
+            for (code, rate) in rates where plan.chance(rate) { drawn.insert(code) }
+            if drawn.isEmpty, let one = plan.weighted(rates.filter { $0.1 > 0 }) { drawn.insert(one) }
+            if drawn.contains(.sealChangedWithoutRecord) { drawn.insert(.sealNumberMismatch) }
+            // A seal number mistyped on the manifest happens to boxes with something hidden as well.
+            if irregular, drawn.contains(.sealNumberMismatch), story == .intact, scenario != .structuralEntry, plan.chance(0.6) {
+                story = .numberMismatch
+            }
+            planned = drawn
         }
+        sealStory = story
         self.planned = planned
         if scenario == .structuralEntry {
             bypass = plan.pick([.hingePinsReplaced, .hingeRivetsReplaced, .panelCutAndRewelded])

@@ -90,6 +90,7 @@ enum CatalogFixture {
             "name-styles.json": try encoder.encode(nameStyles),
             "vague-descriptions.json": try encoder.encode(vague),
             "sea-lanes.json": try encoder.encode(seaLanes),
+            "indicator-evidence.json": try encoder.encode(EvidenceCatalog.empty),
             "harmonized-system.csv": Data(hsCSV.utf8),
         ]
         edit(&files)

@@ -133,7 +133,8 @@ import Testing
             if key.irregular {
                 #expect(key.expectations[.evidence]?.best != .release)
                 #expect(
-                    key.examination.significant.contains { $0.point != .seal } || key.anomalies[0].kind == .ripOnRipOff,
+                    key.examination.significant.contains { $0.point != .seal } || key.anomalies[0].kind == .ripOnRipOff
+                        || key.rationale.contains { $0.code == .examinationDidNotReach },
                     "an irregular case whose examination shows nothing: \(key.scenario)")
             } else {
                 #expect(key.expectations[.evidence]?.best == .release)

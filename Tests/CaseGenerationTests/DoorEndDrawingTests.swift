@@ -73,6 +73,35 @@ import Testing
         }
     }
 
+    /// Issue 24: the seal close-up's maker, class mark and number must be readable. A magnified reading panel prints
+    /// them at 56–60 px in the 1,000 px drawing: digits about 20 px tall when the drawing is shown 480 px wide
+    /// (DejaVu Sans Mono digits are 0.73 em tall).
+    @Test func theSealReadingPanelPrintsMakerClassAndNumberLargeEnoughToRead() throws {
+        for (scenario, made) in try casesOfEveryScenario(count: 1, seed: 406) {
+            guard let exam = made.inspectionCase.examination else { continue }
+            let svg = try #require(
+                DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers))
+            let parsed = try #require(parse(svg), "\(scenario): not well-formed")
+            #expect(parsed.ids.contains("seal-reading"), "\(scenario)")
+            let maker = Repository.catalog.sealMakers.first { $0.id == exam.seal.makerMark }?.name ?? exam.seal.makerMark
+            #expect(parsed.texts["reading-maker"] == maker, "\(scenario)")
+            #expect(parsed.texts["reading-class"] == exam.seal.securityClass.rawValue, "\(scenario)")
+            let numbers =
+                exam.seal.kind == .bolt
+                ? [("reading-bolt-number", exam.seal.boltNumber), ("reading-bush-number", exam.seal.bushNumber)]
+                : [("reading-number", exam.seal.numberRead)]
+            for (id, number) in numbers {
+                #expect(parsed.texts[id] == number, "\(scenario) \(id)")
+                // The font size written on the element: shown 480 px wide, its digits stand about 0.73 × size × 0.48.
+                let element = try #require(svg.split(separator: "\n").first { $0.contains("id=\"\(id)\"") })
+                let size = try #require(
+                    element.firstMatch(of: /font-size="(\d+)"/).flatMap { Double(String($0.1)) })
+                #expect(size * 0.73 * 0.48 >= 18, "\(scenario) \(id): digits \(size * 0.73 * 0.48) px at 480 px")
+            }
+            #expect(svg.contains("height=\"1370\""))
+        }
+    }
+
     @Test func theDrawingShowsNothingOfTheKey() throws {
         for (scenario, made) in try casesOfEveryScenario(count: 2, seed: 405) {
             guard let svg = DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers)
