@@ -42,7 +42,7 @@ extension Story {
 
         var expectations: [Stage: StageExpectation] = [:]
         for stage in stages { expectations[stage] = expectation(at: stage, flags: flagCodes) }
-        let evidenceSteps: [EvidenceStep] =
+        var evidenceSteps: [EvidenceStep] =
             irregular
             ? [
                 .witnessPresent, .photographSealInPlace, .recordSealNumber, .cutSeal, .retainRemovedSeal,
@@ -54,6 +54,20 @@ extension Story {
                 .photographSealInPlace, .recordSealNumber, .cutSeal, .retainRemovedSeal, .affixNewSeal,
                 .recordNewSealNumber,
             ]
+        // Hazards first (IAEA Nuclear Security Series No. 21; UNODC-WCO CCP): a radioactive source is isolated,
+        // located and identified with a handheld from outside and handed to the regulator with the seal on; a NORM
+        // alarm is resolved from outside and the box released sealed; people inside are let out at once, before the
+        // seal is photographed.
+        if threat == .radioactive {
+            evidenceSteps = [.witnessPresent, .photographSealInPlace, .recordSealNumber, .completeCustodyForm]
+        } else if threat == .persons {
+            evidenceSteps = [
+                .cutSeal, .witnessPresent, .retainRemovedSeal, .photographInSitu, .completeCustodyForm, .affixNewSeal,
+                .recordNewSealNumber,
+            ]
+        } else if scenario == .radiationNORM {
+            evidenceSteps = [.photographSealInPlace, .recordSealNumber]
+        }
         var essential = Set(significant.map(\.point))
         essential.insert(.seal)
         writeDiscrepancies()
@@ -462,7 +476,8 @@ extension Story {
         default: break
         }
         if stages.contains(.evidence) {
-            items.append(RationaleItem(code: .custodyOrder))
+            // The custody order speaks of a removed seal; a radioactive source is handed over with the seal on.
+            if threat != .radioactive { items.append(RationaleItem(code: .custodyOrder)) }
             if let final = expectations[.evidence] {
                 if final.best == .alertDestinationPort {
                     items.append(RationaleItem(code: .alertDestination, parameters: ["port": discharge.locode]))

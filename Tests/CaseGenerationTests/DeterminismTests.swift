@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "3aaa9750365f93da3f4142fa534eb36bf554512f642c3ee30a54930e24caacb2"
+    static let golden = "81d27e16bc707b83b3f7fc170dfa7e025e8229a17ffdb0dc3f6ee28888d0606a"
 }

@@ -97,6 +97,21 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) keys contradict themselves, e.g. \(failures.prefix(5))")
     }
 
+    /// Issue 20, item 5: a radioactive source is handed to the regulator with the seal on and the packages closed; a
+    /// NORM alarm is resolved from outside; people inside are let out before anything else.
+    @Test func hazardCasesKeyTheProceduresTheirRationalesDescribe() {
+        for (c, key) in PropertyCourse.cases where key.expectations[.evidence] != nil {
+            let steps = key.evidenceSteps
+            if key.threat == .radioactive {
+                #expect(!steps.contains(.cutSeal) && !steps.contains(.inventoryGoods), "\(c.id): \(steps)")
+                #expect(!key.rationale.contains { $0.code == .custodyOrder }, "\(c.id)")
+                #expect(key.expectations[.evidence]?.agency == .nuclearRegulator, "\(c.id)")
+            }
+            if key.scenario == "radiationNORM" { #expect(!steps.contains(.cutSeal), "\(c.id): \(steps)") }
+            if key.threat == .persons { #expect(steps.first == .cutSeal, "\(c.id): \(steps)") }
+        }
+    }
+
     /// The examination's lines say nothing by their number: clean and irregular cases have about as many.
     @Test func theNumberOfObservationLinesSaysLittleAboutTheAnswer() {
         func mean(_ irregular: Bool) -> Double {
