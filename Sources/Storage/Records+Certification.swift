@@ -139,3 +139,43 @@ public struct CalibrationGrade: Hashable, Sendable, Codable {
         self.gradedAt = gradedAt
     }
 }
+
+/// A supervised delivery's sign-off that the certifier recorded: the file the expert signed with their own key, and
+/// the expert's public key it was verified against (the certifier's decision to trust that key).
+public struct SignOffRecord: Hashable, Sendable, Codable {
+    /// The sign-off's id (`SupervisedDelivery.signOffId`).
+    public var id: String
+    /// The candidate trainer's id and the expert's, as the sign-off names them.
+    public var trainer: String
+    public var expert: String
+    /// The expert's key id, and the public key file's text.
+    public var keyId: String
+    public var expertPublicKey: String
+    public var course: String
+    /// The day the delivery ended (YYYY-MM-DD), and the expert's verdict (`signedOff`, `furtherSupervision`).
+    public var deliveredOn: String
+    public var outcome: String
+    public var signedAt: Instant
+    /// The signed file, byte for byte.
+    public var file: [UInt8]
+    public var recordedBy: String
+    public var recordedAt: Instant
+
+    public init(
+        id: String, trainer: String, expert: String, keyId: String, expertPublicKey: String, course: String,
+        deliveredOn: String, outcome: String, signedAt: Instant, file: [UInt8], recordedBy: String, recordedAt: Instant
+    ) {
+        self.id = id
+        self.trainer = trainer
+        self.expert = expert
+        self.keyId = keyId
+        self.expertPublicKey = expertPublicKey
+        self.course = course
+        self.deliveredOn = deliveredOn
+        self.outcome = outcome
+        self.signedAt = signedAt
+        self.file = file
+        self.recordedBy = recordedBy
+        self.recordedAt = recordedAt
+    }
+}

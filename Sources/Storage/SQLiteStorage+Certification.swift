@@ -268,3 +268,69 @@ extension SQLiteStorage {
         }
     }
 }
+
+/// Supervised delivery sign-offs the certifier recorded.
+extension SQLiteStorage {
+    static func registerSignOffMigration(_ migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5-signoff") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE deliverySignOff (
+                        id TEXT PRIMARY KEY,
+                        trainer TEXT NOT NULL,
+                        expert TEXT NOT NULL,
+                        keyId TEXT NOT NULL,
+                        expertPublicKey TEXT NOT NULL,
+                        course TEXT NOT NULL,
+                        deliveredOn TEXT NOT NULL,
+                        outcome TEXT NOT NULL,
+                        signedAt INTEGER NOT NULL,
+                        file BLOB NOT NULL,
+                        recordedBy TEXT NOT NULL,
+                        recordedAt INTEGER NOT NULL
+                    );
+                    CREATE INDEX deliverySignOffByTrainer ON deliverySignOff(trainer);
+                    """)
+        }
+    }
+
+    static func signOff(_ row: Row) -> SignOffRecord {
+        SignOffRecord(
+            id: row["id"], trainer: row["trainer"], expert: row["expert"], keyId: row["keyId"],
+            expertPublicKey: row["expertPublicKey"], course: row["course"], deliveredOn: row["deliveredOn"],
+            outcome: row["outcome"], signedAt: Instant(millisecondsSinceEpoch: row["signedAt"]),
+            file: [UInt8](row["file"] as Data), recordedBy: row["recordedBy"],
+            recordedAt: Instant(millisecondsSinceEpoch: row["recordedAt"]))
+    }
+
+    public func saveSignOff(_ record: SignOffRecord) async throws {
+        try await write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM deliverySignOff WHERE id = ?", arguments: [record.id]) ?? false
+            {
+                throw StorageError.conflict("Sign-off \(record.id) is already recorded.")
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO deliverySignOff (id, trainer, expert, keyId, expertPublicKey, course, deliveredOn,
+                        outcome, signedAt, file, recordedBy, recordedAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.id, record.trainer, record.expert, record.keyId, record.expertPublicKey, record.course,
+                    record.deliveredOn, record.outcome, record.signedAt.millisecondsSinceEpoch, Data(record.file),
+                    record.recordedBy, record.recordedAt.millisecondsSinceEpoch,
+                ])
+        }
+    }
+
+    public func signOffs() async throws -> [SignOffRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM deliverySignOff ORDER BY recordedAt DESC, id").map(Self.signOff)
+        }
+    }
+
+    public func signOff(id: String) async throws -> SignOffRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM deliverySignOff WHERE id = ?", arguments: [id]).map(Self.signOff)
+        }
+    }
+}

@@ -190,6 +190,7 @@ public final class SQLiteStorage: Storage {
         registerConsoleMigration(&migrator)
         registerCertificationMigration(&migrator)
         registerCalibrationMigration(&migrator)
+        registerSignOffMigration(&migrator)
         return migrator
     }
 

@@ -179,6 +179,14 @@ public protocol Storage: Sendable {
     /// Closes a round; `conflict` when it is already closed or does not exist.
     func closeCalibrationRound(id: Int64, at time: Instant) async throws
 
+    // MARK: Supervised delivery sign-offs
+
+    /// Keeps a sign-off the certifier verified and accepted; `conflict` when its id is already recorded.
+    func saveSignOff(_ record: SignOffRecord) async throws
+    /// Every sign-off recorded, newest first.
+    func signOffs() async throws -> [SignOffRecord]
+    func signOff(id: String) async throws -> SignOffRecord?
+
     // MARK: Audit
 
     func audit(_ entry: AuditEntry) async throws

@@ -27,12 +27,13 @@ extension TrainingServer {
         var roundId: Int64?
         var candidate: String?
         var delivery: String?
+        var signOffId: String?
         var expertKeys: [String]?
 
         var trainer: TrainerEvidence {
             TrainerEvidence(
                 calibration: calibration, roundId: roundId, candidate: candidate, delivery: delivery,
-                expertKeys: expertKeys ?? [])
+                signOffId: signOffId, expertKeys: expertKeys ?? [])
         }
     }
 
@@ -46,18 +47,19 @@ extension TrainingServer {
         var roundId: Int64?
         var candidate: String?
         var delivery: String?
+        var signOffId: String?
         var expertKeys: [String]?
 
         var trainer: TrainerEvidence {
             TrainerEvidence(
                 calibration: calibration, roundId: roundId, candidate: candidate, delivery: delivery,
-                expertKeys: expertKeys ?? [])
+                signOffId: signOffId, expertKeys: expertKeys ?? [])
         }
     }
 
     /// The fields of the evaluation and issue bodies.
     static let evaluationFields: Set<String> = [
-        "userId", "policy", "role", "calibration", "roundId", "candidate", "delivery", "expertKeys",
+        "userId", "policy", "role", "calibration", "roundId", "candidate", "delivery", "signOffId", "expertKeys",
     ]
 
     /// What a trainer brings beyond their own test-mode work: a calibration round — a closed round of the console
@@ -71,7 +73,11 @@ extension TrainingServer {
         var roundId: Int64?
         var candidate: String?
         var delivery: String?
+        /// A sign-off the certifier recorded, instead of a sign-off's file with trusted keys.
+        var signOffId: String?
         var expertKeys: [String]
+        /// The recorded sign-off, verified again (set by `evaluate` from `signOffId`).
+        var recorded: Result<VerifiedDelivery, CertificateError>? = nil
     }
 
     struct RevokeInput: Decodable {
@@ -262,7 +268,7 @@ extension TrainingServer {
                 "\(name) is not a candidate of round \(round.roundId); give candidate as the round names them ("
                     + round.candidates.map(\.candidate).joined(separator: ", ") + ").", field: "candidate")
         }
-        var delivery: Result<VerifiedDelivery, CertificateError>?
+        var delivery = evidence.recorded
         if let text = evidence.delivery {
             var keys: [Curve25519.Signing.PublicKey] = []
             for (index, keyText) in evidence.expertKeys.enumerated() {
@@ -286,12 +292,24 @@ extension TrainingServer {
     func evaluate(
         userId: Int64, policyName: String, role: CertificationRole, trainer: TrainerEvidence
     ) async throws -> CertificationEvaluation {
-        if role == .trainee, trainer.calibration != nil || trainer.roundId != nil || trainer.delivery != nil {
+        if role == .trainee,
+            trainer.calibration != nil || trainer.roundId != nil || trainer.delivery != nil || trainer.signOffId != nil
+        {
             throw APIError.badRequest(
                 "A calibration round and a delivery sign-off are a trainer's evidence; give role trainer.",
                 field: "role")
         }
         var trainer = trainer
+        if let signOffId = trainer.signOffId {
+            guard trainer.delivery == nil else {
+                throw APIError.badRequest(
+                    "Give either delivery (a sign-off's file) or signOffId, not both.", field: "signOffId")
+            }
+            guard let record = try await storage.signOff(id: signOffId) else {
+                throw APIError.badRequest("No sign-off \(signOffId) was recorded; record it first.", field: "signOffId")
+            }
+            trainer.recorded = recordedDelivery(record)
+        }
         if let roundId = trainer.roundId {
             guard trainer.calibration == nil else {
                 throw APIError.badRequest(

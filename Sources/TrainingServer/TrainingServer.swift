@@ -125,6 +125,7 @@ public final class TrainingServer: Sendable {
         addDebriefRoutes(to: router)
         addCertificationRoutes(to: router)
         addCalibrationRoutes(to: router)
+        addSignOffRoutes(to: router)
         return router
     }
 

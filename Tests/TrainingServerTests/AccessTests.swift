@@ -152,6 +152,10 @@ import Testing
                 method: .post, path: rounds,
                 body: ["name": "R", "groupId": group.id, "panel": ["admin", "instructor"], "candidates": ["spare-instructor"]],
                 expected: [.instructor: 409, .admin: 409]),
+            Route(method: .get, path: "/api/certification/signoffs", expected: staff),
+            Route(
+                method: .post, path: "/api/certification/signoffs", body: ["delivery": "x", "expertKey": "y"],
+                expected: [.instructor: 403, .admin: 400]),
             Route(method: .get, path: "/api/certification/revocations", expected: everyone),
             Route(method: .get, path: "/api/certification/public-key", expected: everyone),
             Route(method: .post, path: "/api/verify", body: ["code": "AAAAA-BBBBB"], expected: everyone),

@@ -419,6 +419,44 @@ import Testing
                 wrongRole.status == .badRequest
                     && (wrongRole.object["error"] as? [String: Any])?["field"] as? String == "role")
 
+            // The certifier records the sign-off once, verified against the expert's key; it is then evidence by id.
+            let recorded = try await admin.post(
+                "/api/certification/signoffs", ["delivery": delivery, "expertKey": expertKey])
+            #expect(
+                recorded.status == .created && recorded.object["trainer"] as? String == "trainee1", "\(recorded.text)")
+            let signOffId = try #require(recorded.object["id"] as? String)
+            #expect(
+                try await admin.post("/api/certification/signoffs", ["delivery": delivery, "expertKey": expertKey])
+                    .status
+                    == .conflict)
+            let forged = try await admin.post(
+                "/api/certification/signoffs", ["delivery": delivery, "expertKey": strangerKey])
+            #expect(
+                forged.status == .badRequest
+                    && (forged.object["error"] as? [String: Any])?["field"] as? String == "delivery")
+            let instructor = try await anonymous.signedIn("instructor")
+            #expect(
+                try await instructor.post(
+                    "/api/certification/signoffs", ["delivery": delivery, "expertKey": expertKey]
+                )
+                .status == .forbidden)
+            #expect((try await instructor.get("/api/certification/signoffs").json() as? [Any])?.count == 1)
+            var byId = body
+            byId["delivery"] = nil
+            byId["expertKeys"] = nil
+            byId["signOffId"] = signOffId
+            let fromRecord = try await admin.post("/api/certification/evaluations", byId)
+            let recordedReason = (fromRecord.object["reasons"] as? [[String: Any]] ?? []).first {
+                $0["code"] as? String == "supervisedDelivery"
+            }
+            #expect(recordedReason?["passed"] as? Bool == true, "\(fromRecord.text)")
+            var both = body
+            both["signOffId"] = signOffId
+            let twice = try await admin.post("/api/certification/evaluations", both)
+            #expect(
+                twice.status == .badRequest
+                    && (twice.object["error"] as? [String: Any])?["field"] as? String == "signOffId")
+
             // Issued as a trainer: the certificate says so, and carries the agreement figures.
             let issued = try await admin.post("/api/certification/certificates", body)
             #expect(issued.status == .created && issued.object["role"] as? String == "trainer", "\(issued.text)")

@@ -13,8 +13,8 @@ course's own case counts, open bars) beside the shipped default. Then:
    admin and calls every staff route (people, cohorts, courses, previews, curricula, specs, classes, progress,
    report, attempt view, debrief, printed packs, jobs, audit, and the certification office: the test-mode trainee
    works every case, is evaluated, certified under `demo`, the certificate downloaded, printed, verified, revoked;
-   a calibration round is graded and closed), and asks for the usual errors (401, 403 `csrf`,
-   404 for a trainee on a staff route, 409 `stage-locked`). Each answer's status must be documented for its
+   a calibration round is graded and closed, an expert's sign-off recorded and used), and asks for the usual
+   errors (401, 403 `csrf`, 404 for a trainee on a staff route, 409 `stage-locked`). Each answer's status must be documented for its
    operation and its body must validate against the operation's schema (JSON Schema 2020-12, as OpenAPI 3.1
    says); every route of the document must have been called at least once.
 2. **Schemathesis** (`scripts/install-api-deps.sh`) against the live server with the trainee's session cookie
@@ -199,6 +199,14 @@ class Server:
         self.cli("assign", "--course", self.course_id, "--users", "trainee1", "--mode", "training", *db)
         self.cli("assign", "--course", self.course_id, "--users", "trainee2", "--mode", "test", *db)
         self.assets = self.assets_with_demo_policy()
+        # A supervised delivery signed off by an expert with their own key, for the certifier to record.
+        expert = os.path.join(self.work, "expert")
+        self.cli("keys", "init", "--out", expert, "--name", "expert")
+        self.expert_key = open(os.path.join(expert, "expert.pub"), encoding="utf-8").read()
+        self.cli("signoff", "sign", "--signing-key", os.path.join(expert, "expert.key"), "--expert", "API expert",
+                 "--trainer", "trainee2", "--course", "API course", "--out", os.path.join(expert, "signoff.txt"),
+                 "--delivered-on", time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400)))
+        self.signoff = open(os.path.join(expert, "signoff.txt"), encoding="utf-8").read()
 
     def assets_with_demo_policy(self):
         """An Assets folder whose entries link to the checkout's, with the shipped default policy and `demo`, which
@@ -452,6 +460,22 @@ def certification_routes(teacher, admin, server, ids, test_gid):
     teacher.call("GET", f"/api/certification/rounds/{rid}", expect=200)
     admin.call("PUT", f"/api/certification/rounds/{rid}/grades", {"item": made["items"][0]["id"], "grade": "fail"},
                expect=409)
+
+    # The expert's sign-off recorded by the certifier, then a trainer's evidence with the closed round.
+    signoff = {"delivery": server.signoff, "expertKey": server.expert_key}
+    teacher.call("POST", "/api/certification/signoffs", signoff, expect=403)
+    admin.call("POST", "/api/certification/signoffs", {**signoff, "delivery": server.signoff.replace("API course",
+                                                                                                   "Other course")},
+               expect=400)
+    recorded = admin.call("POST", "/api/certification/signoffs", signoff, expect=201)["json"]
+    check(recorded["trainer"] == "trainee2" and recorded["outcome"] == "signedOff", f"the sign-off: {recorded}")
+    admin.call("POST", "/api/certification/signoffs", signoff, expect=409)
+    listed = teacher.call("GET", "/api/certification/signoffs", expect=200)["json"]
+    check([s["id"] for s in listed] == [recorded["id"]], f"the sign-offs: {listed}")
+    trainer = teacher.call("POST", "/api/certification/evaluations",
+                           {"userId": subject, "policy": "demo", "role": "trainer", "roundId": rid,
+                            "candidate": "boss", "signOffId": recorded["id"]}, expect=200)["json"]
+    check(trainer["role"] == "trainer" and "calibration" in trainer, f"a trainer's evaluation: {trainer['reasons']}")
 
 
 def staff_routes(teacher, admin, server, trainee_aid, cid):

@@ -17,7 +17,7 @@ shipped default with the course's own case counts as minimums). Then, at 1366×7
   * on the public page /verify, with no account: checks the code (valid, holder, role, policy), the file's content,
     an altered file (not valid, nothing of it shown), and the page in Spanish;
   * evaluates and issues a trainer on the same work with a calibration round's file and an expert's signed sign-off
-    uploaded;
+    uploaded, and records the sign-off (verified against the expert's key) for later evaluations;
   * revokes the certificate from the console with a reason, and sees /verify?code=… say REVOKED with the reason,
     and the command line refuse it with the new list;
   * runs a calibration round in the console: the certifier grades the class's attempts in the browser, a panelist
@@ -174,6 +174,7 @@ class CertificationTest:
         self.wait_for(".console-nav [data-section='certification']", "the console's navigation")
         b.find(".console-nav [data-section='certification']").click()
         self.wait_for("#cert-form", "the evaluation form")
+        check(not b.find("#cert-trainer-fields").is_displayed(), "a trainee's evaluation shows no trainer fields")
         self.wait_for("#certificates-none", "the empty certificate list")
         b.js("const s = document.getElementById('cert-person'); s.value = arguments[0]; s.dispatchEvent(new Event('change'))",
              str(users["trainee1"]["id"]))
@@ -216,7 +217,7 @@ class CertificationTest:
 
         # A trainer: the same work, plus the calibration round and the expert's sign-off as files.
         b.js("const s = document.getElementById('cert-role'); s.value = 'trainer'; s.dispatchEvent(new Event('change'))")
-        self.wait_for("#cert-trainer-fields:not([hidden])", "the trainer's evidence fields")
+        b.wait(lambda: b.find("#cert-trainer-fields").is_displayed(), "the trainer's evidence fields")
         b.find("#cert-round").send_keys(s.round_file)
         b.find("#cert-delivery").send_keys(s.signoff_file)
         b.find("#cert-expert-keys").send_keys(s.expert_key)
@@ -230,6 +231,16 @@ class CertificationTest:
         b.find("#cert-issue").click()
         self.wait_for("#certificate-table tbody tr:nth-child(2)", "the trainer's certificate in the list")
         check(any("Certified trainer" in r.text for r in b.finds("#certificate-table tbody tr")), "a trainer certificate listed")
+
+        # The sign-off recorded once (verified against the expert's key), then offered as the delivery evidence.
+        b.find("#signoff-file").send_keys(s.signoff_file)
+        b.find("#signoff-key").send_keys(s.expert_key)
+        b.find("#signoff-submit").click()
+        self.wait_for("#signoff-table tbody tr[data-signoff]", "the recorded sign-off")
+        check("expert1" in b.find("#signoff-table tbody tr").text, "the expert named in the list")
+        offered = [o.get_attribute("textContent") for o in b.finds("#cert-delivery-choice option")]
+        check(any("expert1" in o for o in offered), f"the recorded sign-off offered: {offered}")
+        b.shot("signoff-recorded")
 
         # The printable certificate carries the code.
         b.d.get(f"{s.url}/api/certification/certificates/{cert_id}/print")
@@ -333,7 +344,7 @@ class CertificationTest:
         # The closed round is offered as a trainer's calibration evidence.
         b.d.get(s.url + "/#/console/certification")
         self.wait_for("#cert-round-choice", "the evaluation form")
-        options = [o.text for o in b.finds("#cert-round-choice option")]
+        options = [o.get_attribute("textContent") for o in b.finds("#cert-round-choice option")]
         check(any("Workshop calibration" in o for o in options), f"the closed round offered: {options}")
 
         # Expected: /api/me answers 401 while signed out, and the printed page (no scripts, no links) has no icon.

@@ -13,7 +13,12 @@ import { reasonDialog } from './dialogs.js';
 export async function render(body, parts, context) {
   if (parts[0] === 'rounds') return parts[1] ? renderRound(body, parts[1], context) : renderRounds(body, context);
   context.setTitle(t('web.console.nav.certification'));
-  const [users, policies, rounds] = await Promise.all([http.get('/api/users'), http.get('/api/certification/policies'), http.get('/api/certification/rounds')]);
+  const [users, policies, rounds, signOffs] = await Promise.all([
+    http.get('/api/users'),
+    http.get('/api/certification/policies'),
+    http.get('/api/certification/rounds'),
+    http.get('/api/certification/signoffs'),
+  ]);
   const admin = context.user.role === 'admin';
   const certificates = el('div', { id: 'certificate-list' });
   const refresh = async () => renderCertificates(certificates, await http.get('/api/certification/certificates'), admin, context, refresh);
@@ -25,8 +30,9 @@ export async function render(body, parts, context) {
       el('a', { class: 'button small', href: '/api/certification/public-key', id: 'download-public-key' }, t('web.cert.publicKey')),
     ),
     el('p', { class: 'hint' }, t('web.cert.intro')),
-    evaluationPanel(users, policies, rounds.filter((r) => r.status === 'closed'), admin, context, refresh),
+    evaluationPanel(users, policies, rounds.filter((r) => r.status === 'closed'), signOffs, admin, context, refresh),
     el('div', { class: 'panel' }, el('h2', {}, t('web.cert.certificates')), certificates),
+    signOffPanel(signOffs, admin, context),
   );
   await refresh();
 }
@@ -43,7 +49,7 @@ function reasonLabel(code) {
   return t(`reason.${code}`);
 }
 
-function evaluationPanel(users, policies, closedRounds, admin, context, refresh) {
+function evaluationPanel(users, policies, closedRounds, signOffs, admin, context, refresh) {
   const people = users.filter((u) => !u.disabled).sort((a, b) => (a.role === 'trainee' ? 0 : 1) - (b.role === 'trainee' ? 0 : 1) || a.displayName.localeCompare(b.displayName));
   const person = el('select', { id: 'cert-person', required: true }, ...people.map((u) => el('option', { value: u.id }, `${u.displayName} (${u.username})`)));
   const policy = el('select', { id: 'cert-policy' }, ...policies.map((p) => el('option', { value: p.name }, `${p.name} · ${p.policy.version}`)));
@@ -59,14 +65,24 @@ function evaluationPanel(users, policies, closedRounds, admin, context, refresh)
   const round = el('input', { type: 'file', id: 'cert-round', accept: '.json,application/json' });
   roundChoice.addEventListener('change', () => (round.hidden = roundChoice.value !== ''));
   const candidate = el('input', { type: 'text', id: 'cert-candidate', maxlength: 120, placeholder: t('web.cert.candidateHint') });
+  const deliveryChoice = el(
+    'select',
+    { id: 'cert-delivery-choice' },
+    el('option', { value: '' }, t('web.cert.deliveryFromFile')),
+    ...signOffs.map((d) => el('option', { value: d.id }, `${d.trainer} · ${d.expert} · ${d.deliveredOn} (${t(`web.cert.outcome.${d.outcome}`)})`)),
+  );
   const delivery = el('input', { type: 'file', id: 'cert-delivery', accept: '.txt,text/plain' });
   const expertKeys = el('input', { type: 'file', id: 'cert-expert-keys', multiple: true, accept: '.pub,text/plain' });
+  deliveryChoice.addEventListener('change', () => {
+    delivery.hidden = deliveryChoice.value !== '';
+    expertKeys.hidden = deliveryChoice.value !== '';
+  });
   const trainerFields = el(
     'div',
     { class: 'form-grid', id: 'cert-trainer-fields', hidden: true },
     el('div', { class: 'field', 'data-field': 'calibration' }, el('label', { for: 'cert-round-choice' }, t('web.cert.round')), roundChoice, round, el('p', { class: 'hint' }, t('web.cert.roundHint'))),
     el('div', { class: 'field', 'data-field': 'candidate' }, el('label', { for: 'cert-candidate' }, t('web.cert.candidate')), candidate),
-    el('div', { class: 'field', 'data-field': 'delivery' }, el('label', { for: 'cert-delivery' }, t('web.cert.delivery')), delivery, el('p', { class: 'hint' }, t('web.cert.deliveryHint'))),
+    el('div', { class: 'field', 'data-field': 'delivery' }, el('label', { for: 'cert-delivery-choice' }, t('web.cert.delivery')), deliveryChoice, delivery, el('p', { class: 'hint' }, t('web.cert.deliveryHint'))),
     el('div', { class: 'field', 'data-field': 'expertKeys' }, el('label', { for: 'cert-expert-keys' }, t('web.cert.expertKeys')), expertKeys, el('p', { class: 'hint' }, t('web.cert.expertKeysHint'))),
   );
   role.addEventListener('change', () => (trainerFields.hidden = role.value !== 'trainer'));
@@ -84,6 +100,10 @@ function evaluationPanel(users, policies, closedRounds, admin, context, refresh)
       }
     }
     if (candidate.value.trim()) body.candidate = candidate.value.trim();
+    if (deliveryChoice.value) {
+      body.signOffId = deliveryChoice.value;
+      return body;
+    }
     if (delivery.files?.[0]) body.delivery = (await delivery.files[0].text()).replace(/\r\n/g, '\n');
     body.expertKeys = await Promise.all([...(expertKeys.files || [])].map((f) => f.text()));
     return body;
@@ -141,7 +161,9 @@ function showEvaluation(out, e, body, admin, context, refresh) {
   const training = ignored.filter((i) => i.reason === 'trainingMode').length;
   const repeats = ignored.length - training;
   const a = e.accuracy;
-  const kr20 = e.reliability.kr20 === null || e.reliability.kr20 === undefined ? t('web.cert.notAvailable') : number(e.reliability.kr20, 2);
+  const reliability = e.reliability.kr20 === null || e.reliability.kr20 === undefined
+    ? t('web.cert.notAvailable', { trainees: e.reliability.trainees })
+    : t('web.cert.reliabilityText', { kr20: number(e.reliability.kr20, 2), trainees: e.reliability.trainees });
   const stages = e.byStage.map((s) =>
     el(
       'tr',
@@ -164,7 +186,7 @@ function showEvaluation(out, e, body, admin, context, refresh) {
         [t('web.cert.evidence'), t('web.cert.evidenceText', { distinct: e.evidence.distinctCases, concealment: e.evidence.concealmentCases, clean: e.evidence.cleanCases })],
         [t('web.cert.notCounted'), ignored.length ? t('web.cert.notCountedText', { training, repeats }) : '—'],
         [t('web.cert.errorRates'), t('web.cert.errorRatesText', { falsePass: percent(a.falsePassRate), below: number(a.bar - a.margin, 2), falseFail: percent(a.falseFailRate), above: number(a.bar + a.margin, 2), atBar: percent(a.passAtBar) })],
-        [t('web.cert.reliability'), t('web.cert.reliabilityText', { kr20, trainees: e.reliability.trainees })],
+        [t('web.cert.reliability'), reliability],
         [t('web.cert.rubric'), `${e.rubric} · ${t('web.cert.meanScore', { score: number(e.meanScore, 2) })}`],
       ],
       { id: 'cert-facts' },
@@ -473,4 +495,67 @@ async function renderRound(body, id, context) {
     );
   }
   clear(body).append(...parts);
+}
+
+// ---- supervised delivery sign-offs -----------------------------------------------------------------
+
+/** The sign-offs recorded, and (administrators) a form to record one: the expert's signed file and public key. */
+function signOffPanel(signOffs, admin, context) {
+  const rows = signOffs.map((d) =>
+    el(
+      'tr',
+      { 'data-signoff': d.id },
+      el('td', {}, d.trainer),
+      el('td', {}, d.expert, el('div', { class: 'muted mono' }, d.keyId)),
+      el('td', {}, d.course),
+      el('td', { class: 'nowrap' }, d.deliveredOn),
+      el('td', {}, el('span', { class: `badge ${d.outcome === 'signedOff' ? 'done' : 'wrong'}` }, t(`web.cert.outcome.${d.outcome}`))),
+      el('td', { class: 'muted' }, `${instant(d.recordedAt)} · ${d.recordedBy}`),
+    ),
+  );
+  const parts = [
+    el('h2', {}, t('web.cert.signOffs')),
+    el('p', { class: 'hint' }, t('web.cert.signOffsIntro')),
+    signOffs.length
+      ? table([t('web.cert.trainer'), t('web.cert.expert'), t('web.cert.course'), t('web.cert.deliveredOn'), t('web.cert.outcome'), t('web.cert.recorded')], rows, { id: 'signoff-table', class: 'dense' })
+      : el('p', { class: 'muted', id: 'signoffs-none' }, t('web.cert.signOffsNone')),
+  ];
+  if (admin) {
+    const file = el('input', { type: 'file', id: 'signoff-file', accept: '.txt,text/plain' });
+    const key = el('input', { type: 'file', id: 'signoff-key', accept: '.pub,text/plain' });
+    const general = el('div', { id: 'signoff-errors', role: 'alert' });
+    const submit = el('button', { type: 'submit', class: 'primary', id: 'signoff-submit' }, t('web.cert.recordSignOff'));
+    const form = el(
+      'form',
+      { class: 'issue-form', id: 'signoff-form', novalidate: true },
+      el(
+        'div',
+        { class: 'form-grid' },
+        el('div', { class: 'field', 'data-field': 'delivery' }, el('label', { for: 'signoff-file' }, t('web.cert.delivery')), file),
+        el('div', { class: 'field', 'data-field': 'expertKey' }, el('label', { for: 'signoff-key' }, t('web.cert.expertKey')), key),
+      ),
+      general,
+      submit,
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (!file.files?.[0] || !key.files?.[0]) {
+        general.replaceChildren(el('p', { class: 'error-text' }, t('web.cert.signOffMissing')));
+        return;
+      }
+      submit.disabled = true;
+      try {
+        const payload = { delivery: (await file.files[0].text()).replace(/\r\n/g, '\n'), expertKey: await key.files[0].text() };
+        const recorded = await http.post('/api/certification/signoffs', payload);
+        context.toast(t('web.cert.signOffRecorded', { trainer: recorded.trainer, expert: recorded.expert }), 'info');
+        location.reload();
+      } catch (error) {
+        submit.disabled = false;
+        if (error instanceof APIError) showProblems(form, [{ field: error.field, message: error.message }], general);
+        else general.replaceChildren(el('p', { class: 'error-text' }, context.describe(error)));
+      }
+    });
+    parts.push(form);
+  }
+  return el('div', { class: 'panel', id: 'signoff-panel' }, ...parts);
 }
