@@ -4,20 +4,24 @@
     python3 Tests/api/test_openapi.py [--cargosim .build/debug/cargosim] [--examples 8] [--keep]
 
 Generates a 3-case course with scans, creates a database with two trainees (one in training mode, one in test
-mode), an instructor and an admin, imports and assigns the course as classes, and starts `cargosim serve` on a
-free port. Then:
+mode), two instructors and an admin, imports and assigns the course as classes, and starts `cargosim serve` on a
+free port with an Assets folder linking to the checkout's plus a demonstration certification policy (`demo`: the
+course's own case counts, open bars) beside the shipped default. Then:
 
 1. **Conformance**: signs in as the trainee and works a case through every stage as the browser does (case view,
    scans, probe, door drawing, examination, decisions with a mark, feedback), signs in as the instructor and the
    admin and calls every staff route (people, cohorts, courses, previews, curricula, specs, classes, progress,
-   report, attempt view, debrief, printed packs, jobs, audit), and asks for the usual errors (401, 403 `csrf`,
-   404 for a trainee on a staff route, 409 `stage-locked`). Each answer's status must be documented for its
+   report, attempt view, debrief, printed packs, jobs, audit, and the certification office: the test-mode trainee
+   works every case, is evaluated, certified under `demo`, the certificate downloaded, printed, verified, revoked;
+   a calibration round is graded and closed, an expert's sign-off recorded and used), and asks for the usual
+   errors (401, 403 `csrf`, 404 for a trainee on a staff route, 409 `stage-locked`). Each answer's status must be documented for its
    operation and its body must validate against the operation's schema (JSON Schema 2020-12, as OpenAPI 3.1
    says); every route of the document must have been called at least once.
 2. **Schemathesis** (`scripts/install-api-deps.sh`) against the live server with the trainee's session cookie
    and CSRF token, on a copy of the document whose path parameters carry the trainee's real ids as examples:
    no 5xx, every status documented, every body and content type conforming. `--examples` bounds the examples
-   per operation (the run takes about a minute). Sign-out is left out: it would end the session the run uses.
+   per operation (the run takes about a minute). Sign-out is left out: it would end the session the run uses; so
+   is `POST /api/verify`, which allows 30 verifications a minute per address (schemathesis would meet its 429).
 
 On failure it prints what failed and the server's log, and exits 1.
 """
@@ -188,18 +192,58 @@ class Server:
         self.course_id = index["courseId"]
         db = ["--db", self.db]
         for user, role in (("trainee1", "trainee"), ("trainee2", "trainee"), ("teacher", "instructor"),
-                           ("boss", "admin")):
+                           ("teacher2", "instructor"), ("boss", "admin")):
             self.cli("users", "add", user, "--name", f"API {user}", "--role", role, "--language", "en",
                      "--password", PASSWORD, "--bcrypt-cost", "4", *db)
         self.cli("course", "import", self.course, "--keys", os.path.join(self.course, "keys"), *db)
         self.cli("assign", "--course", self.course_id, "--users", "trainee1", "--mode", "training", *db)
         self.cli("assign", "--course", self.course_id, "--users", "trainee2", "--mode", "test", *db)
+        self.assets = self.assets_with_demo_policy()
+        # A supervised delivery signed off by an expert with their own key, for the certifier to record.
+        expert = os.path.join(self.work, "expert")
+        self.cli("keys", "init", "--out", expert, "--name", "expert")
+        self.expert_key = open(os.path.join(expert, "expert.pub"), encoding="utf-8").read()
+        self.cli("signoff", "sign", "--signing-key", os.path.join(expert, "expert.key"), "--expert", "API expert",
+                 "--trainer", "trainee2", "--course", "API course", "--out", os.path.join(expert, "signoff.txt"),
+                 "--delivered-on", time.strftime("%Y-%m-%d", time.gmtime(time.time() - 86400)))
+        self.signoff = open(os.path.join(expert, "signoff.txt"), encoding="utf-8").read()
+
+    def assets_with_demo_policy(self):
+        """An Assets folder whose entries link to the checkout's, with the shipped default policy and `demo`, which
+        the 3-case course can meet (as CertificationTests.swift does): its minimums are the course's own counts of
+        irregular and clean cases, and its rate and d′ bars are open, so that whatever trainee2 decides is granted."""
+        root = os.path.join(self.work, "checkout")
+        assets = os.path.join(root, "Assets")
+        os.makedirs(os.path.join(assets, "policies"))
+        os.symlink(os.path.join(ROOT, "Cases"), os.path.join(root, "Cases"))  # the curricula, beside Assets/
+        for name in os.listdir(os.path.join(ROOT, "Assets")):
+            if name != "policies":
+                os.symlink(os.path.join(ROOT, "Assets", name), os.path.join(assets, name))
+        shipped = open(os.path.join(ROOT, "Assets", "policies", "default.yaml"), encoding="utf-8").read()
+        open(os.path.join(assets, "policies", "default.yaml"), "w", encoding="utf-8").write(shipped)
+        keys = os.path.join(self.course, "keys")
+        irregular = [json.load(open(os.path.join(keys, name)))["irregular"] for name in sorted(os.listdir(keys))
+                     if re.fullmatch(r"[A-Za-z0-9-]+\.json", name) and name != "course-seed.json"]
+        check(any(irregular) and not all(irregular), f"the course has irregular and clean cases: {irregular}")
+        demo = shipped
+        for old, new in (("version: cargosim-2026.2", "version: api-demo-1"),
+                         ("minimumConcealmentCases: 30", f"minimumConcealmentCases: {sum(irregular)}"),
+                         ("minimumCleanCases: 30", f"minimumCleanCases: {len(irregular) - sum(irregular)}"),
+                         ("minimumCasesPerKind: 2", "minimumCasesPerKind: 0"),
+                         ("minimumHitRate: 0.70", "minimumHitRate: 0.0"),
+                         ("maximumFalseAlarmRate: 0.30", "maximumFalseAlarmRate: 1.0"),
+                         ("minimumDPrime: 1.5", "minimumDPrime: -10")):
+            check(old in demo, f"Assets/policies/default.yaml has {old!r}")
+            demo = demo.replace(old, new)
+        open(os.path.join(assets, "policies", "demo.yaml"), "w", encoding="utf-8").write(demo)
+        return assets
 
     def start(self):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([self.cargosim, "serve", "--db", self.db, "--port", str(self.port)],
+        self.process = subprocess.Popen([self.cargosim, "serve", "--db", self.db, "--port", str(self.port),
+                                         "--assets", self.assets],
                                         cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -320,6 +364,120 @@ def work_a_case(trainee, document):
     return aid, cid, fresh
 
 
+def finish_test_cases(server, document):
+    """trainee2 decides every stage of every case of their test-mode course, as trainee1 did: graded evidence."""
+    trainee = Client(server, document, "trainee2")
+    aid = trainee.call("GET", "/api/assignments", expect=200)["json"][0]["id"]
+    decisions = {"targeting": {"disposition": "referForScan"},
+                 "screening": {"disposition": "targetedExamination"},
+                 "examination": {"disposition": "detain", "sealFindings": ["intact"]},
+                 "evidence": {"disposition": "detain", "evidenceSteps": ["witnessPresent"]}}
+    for case in trainee.call("GET", f"/api/assignments/{aid}", expect=200)["json"]["cases"]:
+        base = f"/api/assignments/{aid}/cases/{case['caseId']}"
+        for stage in case["stages"]:
+            view = trainee.call("GET", base, expect=200)["json"]
+            if stage == "examination":
+                trainee.call("POST", base + "/examine", {"points": view["case"]["examination"]["points"][:2]},
+                             expect=200)
+            trainee.call("POST", base + "/decisions", {"stage": stage, **decisions[stage]}, expect=201)
+    trainee.call("GET", "/api/certification/policies", expect=404)
+    trainee.call("POST", "/api/certification/certificates", {"userId": trainee.user["id"]}, expect=404)
+    return trainee.user["id"]
+
+
+def certification_routes(teacher, admin, server, ids, test_gid):
+    """The certification office: policies, evaluations, a certificate issued, printed, verified and revoked, the
+    revocation list, and a calibration round graded and closed."""
+    document = teacher.document
+    anonymous = Client(server, document)
+    subject = finish_test_cases(server, document)
+    policies = teacher.call("GET", "/api/certification/policies", expect=200)["json"]
+    check({p["name"] for p in policies} == {"default", "demo"}, f"the policies: {[p['name'] for p in policies]}")
+    teacher.call("POST", "/api/certification/evaluations", {"userId": ids["trainee1"]}, expect=409)  # training only
+    teacher.call("POST", "/api/certification/evaluations", {"userId": subject, "policy": "nope"}, expect=400)
+    teacher.call("POST", "/api/certification/evaluations", {"userId": 999999}, expect=404)
+    shipped = teacher.call("POST", "/api/certification/evaluations", {"userId": subject}, expect=200)["json"]
+    check(not shipped["granted"], "three cases do not meet the shipped default")
+    demo = teacher.call("POST", "/api/certification/evaluations", {"userId": subject, "policy": "demo"},
+                        expect=200)["json"]
+    check(demo["granted"], f"the demonstration policy is met: {demo['reasons']}")
+    admin.call("POST", "/api/certification/certificates", {"userId": subject}, expect=409)  # not-granted
+    teacher.call("POST", "/api/certification/certificates", {"userId": subject, "policy": "demo"}, expect=403)
+    admin.call("POST", "/api/certification/certificates", {"userId": subject, "policy": "demo", "name": ""},
+               expect=400)
+    issued = admin.call("POST", "/api/certification/certificates",
+                        {"userId": subject, "policy": "demo", "name": "API Trainee Two"}, expect=201)["json"]
+    check(issued["status"] == "valid" and issued["subjectName"] == "API Trainee Two", f"issued: {issued}")
+    cert = issued["id"]
+    listed = teacher.call("GET", "/api/certification/certificates", expect=200)["json"]
+    check([c["id"] for c in listed] == [cert], f"the certificates: {listed}")
+    detail = teacher.call("GET", f"/api/certification/certificates/{cert}", expect=200)["json"]
+    check(detail["evaluation"]["policy"] == "demo", "the certificate's evaluation")
+    teacher.call("GET", "/api/certification/certificates/0000000000000000", expect=404)
+    text = teacher.call("GET", f"/api/certification/certificates/{cert}/file", expect=200)["bytes"].decode()
+    teacher.call("GET", f"/api/certification/certificates/{cert}/print?lang=es", expect=200)
+    anonymous.call("GET", "/api/certification/public-key", expect=200)
+    # /api/verify allows 30 a minute per address (the schemathesis stage leaves it out): four calls.
+    valid = anonymous.call("POST", "/api/verify", {"certificate": text}, expect=200)["json"]
+    check(valid["result"] == "valid" and valid["certificate"]["certificateId"] == cert, f"verified: {valid}")
+    forged = anonymous.call("POST", "/api/verify", {"certificate": text.replace("API Trainee Two", "Someone Else")},
+                            expect=200)["json"]
+    check(forged["result"] == "invalid" and "certificate" not in forged, f"an altered file: {forged}")
+    anonymous.call("POST", "/api/verify", {"code": "not a code"}, expect=400)
+    teacher.call("POST", f"/api/certification/certificates/{cert}/revoke", {"reason": "API test"}, expect=403)
+    revoked = admin.call("POST", f"/api/certification/certificates/{cert}/revoke", {"reason": "API test"},
+                         expect=200)["json"]
+    check(revoked["status"] == "revoked" and revoked["revocationReason"] == "API test", f"revoked: {revoked}")
+    admin.call("POST", f"/api/certification/certificates/{cert}/revoke", {"reason": "again"}, expect=409)
+    listed = anonymous.call("GET", "/api/certification/revocations", expect=200)["bytes"].decode()
+    check(cert in listed, f"the revocation list names {cert}: {listed[:300]}")
+    again = anonymous.call("POST", "/api/verify", {"code": issued["verificationCode"].lower()}, expect=200)["json"]
+    check(again["result"] == "revoked" and again["revocation"]["reason"] == "API test", f"after revoking: {again}")
+
+    # A calibration round on the test class's three graded attempts: two panelists, one candidate.
+    round_body = {"name": "API round", "groupId": test_gid, "panel": ["teacher", "teacher2"],
+                  "candidates": ["boss"], "scale": ["fail", "pass", "good"]}
+    teacher.call("POST", "/api/certification/rounds", {**round_body, "panel": ["teacher"]}, expect=400)
+    made = teacher.call("POST", "/api/certification/rounds", round_body, expect=201)["json"]
+    rid = made["id"]
+    check(made["status"] == "open" and len(made["items"]) == 3, f"the round: {made}")
+    teacher2 = Client(server, document, "teacher2")
+    grades = ["fail", "pass", "good"]
+    for grader in (teacher, teacher2, admin):
+        for item, grade in zip(made["items"], grades):
+            grader.call("PUT", f"/api/certification/rounds/{rid}/grades", {"item": item["id"], "grade": grade},
+                        expect=204)
+    teacher.call("PUT", f"/api/certification/rounds/{rid}/grades", {"item": made["items"][0]["id"],
+                                                                   "grade": "excellent"}, expect=400)
+    teacher.call("GET", "/api/certification/rounds", expect=200)
+    seen = teacher2.call("GET", f"/api/certification/rounds/{rid}", expect=200)["json"]
+    check(seen["yourRole"] == "panel" and len(seen["yourGrades"]) == 3, f"the round as teacher2 sees it: {seen}")
+    teacher2.call("POST", f"/api/certification/rounds/{rid}/close", expect=403)
+    closed = teacher.call("POST", f"/api/certification/rounds/{rid}/close", expect=200)["json"]
+    check(closed["status"] == "closed" and closed["results"]["candidates"][0]["candidate"] == "boss",
+          f"the closed round: {closed}")
+    teacher.call("POST", f"/api/certification/rounds/{rid}/close", expect=409)
+    teacher.call("GET", f"/api/certification/rounds/{rid}", expect=200)
+    admin.call("PUT", f"/api/certification/rounds/{rid}/grades", {"item": made["items"][0]["id"], "grade": "fail"},
+               expect=409)
+
+    # The expert's sign-off recorded by the certifier, then a trainer's evidence with the closed round.
+    signoff = {"delivery": server.signoff, "expertKey": server.expert_key}
+    teacher.call("POST", "/api/certification/signoffs", signoff, expect=403)
+    admin.call("POST", "/api/certification/signoffs", {**signoff, "delivery": server.signoff.replace("API course",
+                                                                                                   "Other course")},
+               expect=400)
+    recorded = admin.call("POST", "/api/certification/signoffs", signoff, expect=201)["json"]
+    check(recorded["trainer"] == "trainee2" and recorded["outcome"] == "signedOff", f"the sign-off: {recorded}")
+    admin.call("POST", "/api/certification/signoffs", signoff, expect=409)
+    listed = teacher.call("GET", "/api/certification/signoffs", expect=200)["json"]
+    check([s["id"] for s in listed] == [recorded["id"]], f"the sign-offs: {listed}")
+    trainer = teacher.call("POST", "/api/certification/evaluations",
+                           {"userId": subject, "policy": "demo", "role": "trainer", "roundId": rid,
+                            "candidate": "boss", "signOffId": recorded["id"]}, expect=200)["json"]
+    check(trainer["role"] == "trainer" and "calibration" in trainer, f"a trainer's evaluation: {trainer['reasons']}")
+
+
 def staff_routes(teacher, admin, server, trainee_aid, cid):
     cid_path = cid
     users = teacher.call("GET", "/api/users", expect=200)["json"]
@@ -385,6 +543,7 @@ def staff_routes(teacher, admin, server, trainee_aid, cid):
     teacher.call("GET", f"/api/groups/{gid}/cases/{cid_path}/files/scan.png", expect=200)
     teacher.call("GET", f"/api/groups/{gid}/debrief/{cid_path}?lang=pt&names=true", expect=200)
     teacher.call("GET", f"/api/groups/{gid}/debrief/{cid_path}?lang=xx", expect=400)
+    certification_routes(teacher, admin, server, ids, test_gid)
     teacher.call("POST", f"/api/groups/{test_gid}/release", expect=204)
     made = teacher.call("POST", "/api/groups", {"courseId": course_id, "cohort": "api", "mode": "training"},
                         expect=201)["json"]
@@ -457,6 +616,8 @@ def schemathesis(server, document, trainee, aid, cid, examples, work):
                     "ignored_auth,missing_required_header,use_after_free,"
                     "ensure_resource_availability",
         "--exclude-path", "/api/logout",
+        # 30 verifications a minute per address: schemathesis would meet 429 (the conformance stage checks it).
+        "--exclude-path", "/api/verify",
         "--max-examples", str(examples), "--seed", "7", "--workers", "2",
         "--phases", "examples,coverage,fuzzing",
         "--suppress-health-check", "all", "--request-timeout", "30",
