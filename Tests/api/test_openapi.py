@@ -618,7 +618,10 @@ def schemathesis(server, document, trainee, aid, cid, examples, work):
         "--exclude-path", "/api/logout",
         # 30 verifications a minute per address: schemathesis would meet 429 (the conformance stage checks it).
         "--exclude-path", "/api/verify",
-        "--max-examples", str(examples), "--seed", "7", "--workers", "2",
+        # One worker: with two threads, Python 3.11.7's ast.parse (hypothesis describing a filter) races and fails
+        # with "AST constructor recursion depth mismatch" now and then (seen on this machine), a runtime error of the
+        # tool and not a finding about the server.
+        "--max-examples", str(examples), "--seed", "7", "--workers", "1",
         "--phases", "examples,coverage,fuzzing",
         "--suppress-health-check", "all", "--request-timeout", "30",
     ]
