@@ -1,23 +1,68 @@
 extension Renderer {
-    /// Photon noise, the floor, the 16-bit log encoding, material classes and the display image, in one pass
-    /// over eight pixels at a time.
+    /// Dose and gain, photon noise, clipping, the 16-bit log encoding, material classes and the display image.
     ///
-    /// Noise: the signal of a pixel is N·T photons (N the open-beam flux per pixel) with variance
-    /// N·T + σₑ², σₑ the electronic noise (a third of the floor's signal); drawn as a Gaussian of that
-    /// variance (the Poisson distribution's normal approximation), the deviates taken four at a time from
-    /// `NormalDeviates.quadruples` (one 64-bit draw per eight pixels). The measured transmission never falls below
-    /// the floor.
-    /// Display: grey = 1 − τ_high / τ_floor (white = open beam, black = the floor), tinted by the class
-    /// colour at 65 % saturation.
+    /// Signal: the noise-free transmission T (scatter included), times the column's pulse dose (1 + σ_p·z) and the
+    /// row's channel gain (1 + σ_g·z) when seeded (`DetectorChain`). Noise: a Gaussian (the Poisson distribution's
+    /// normal approximation) of variance T·f(τ)/N + (σₑ/N)², N the open-beam flux per pixel, σₑ the electronic
+    /// noise (a third of the floor's signal) and f(τ) = Ē(τ)/(Ē₀·A_S): the signal-weighted mean energy behind a
+    /// steel depth τ over the open beam's (an energy-integrating detector's variance per unit of signal grows with
+    /// the energy per photon, so beam hardening raises it), over the Swank factor A_S; f = 1 with the effects off.
+    /// The deviates come four at a time from `NormalDeviates.quadruples` (one 64-bit draw per eight pixels), then,
+    /// with `correlatedNoise`, are convolved with the detector's 3 × 3 kernel. Clipping: at the floor, or at
+    /// `DetectorChain.minimumTransmission` when the penetration emerges; at 1 above.
+    /// Classes: on the two channels' optical depths averaged over the chain's window, so that a pixel's class is
+    /// that of the window's mean ratio (saturated when the window's mean depth reaches the floor's).
+    /// Display: grey = 1 − τ_high / τ_floor of the pixel itself (white = open beam, black = the floor), tinted by
+    /// the class colour at 65 % saturation.
     ///
-    /// Reads the noise-free transmissions `cleanHigh` and `cleanLow` (row-major, as `scan`) and writes every
-    /// buffer of `scan` but the regions. All arithmetic is lane-wise on vectors (no lane-by-lane work but the
-    /// table look-ups, which baseline x86-64 has no gather for); divisions by constants are multiplications.
+    /// Reads the transmissions `cleanHigh` and `cleanLow` (row-major, as `scan`) and writes every buffer of `scan`
+    /// but the regions. Arithmetic is lane-wise on eight pixels at a time but for the table look-ups.
     static func detect(
         _ scan: inout RenderedScan, cleanHigh: [Float], cleanLow: [Float], profile: ScannerProfile,
-        classifier: MaterialClassifier, noiseSeed: UInt64?
+        classifier: MaterialClassifier, noise: NoiseModel, noiseSeed: UInt64?
     ) {
-        let count = scan.width * scan.height
+        let width = scan.width, height = scan.height, count = width * height
+        let padded = (count + 7) & ~7
+        let chain = profile.detector
+        // Padded working images: the signal, the deviates, the measured depths and their local means.
+        let work = UnsafeMutablePointer<Float>.allocate(capacity: 6 * padded)
+        defer { work.deallocate() }
+        let signalHigh = work, signalLow = work + padded
+        let deviatesHigh = work + 2 * padded, deviatesLow = work + 3 * padded
+        let tauHigh = work + 4 * padded, tauLow = work + 5 * padded
+        cleanHigh.withUnsafeBufferPointer { signalHigh.update(from: $0.baseAddress!, count: count) }
+        cleanLow.withUnsafeBufferPointer { signalLow.update(from: $0.baseAddress!, count: count) }
+        (signalHigh + count).update(repeating: 1, count: padded - count)
+        (signalLow + count).update(repeating: 1, count: padded - count)
+        if let seed = noiseSeed {
+            var random = NoiseRandom(seed: seed)
+            NormalDeviates.draw(high: deviatesHigh, low: deviatesLow, count: padded, using: &random)
+            if !profile.isDualEnergy { deviatesLow.update(from: deviatesHigh, count: padded) }
+            if chain.correlatedNoise, profile.blurSigmaPixels > 0 {
+                let kernel = NoiseModel.correlationKernel(sigma: profile.blurSigmaPixels)
+                for deviates in profile.isDualEnergy ? [deviatesHigh, deviatesLow] : [deviatesHigh] {
+                    NoiseModel.correlate(deviates, width: width, height: height, kernel: kernel)
+                }
+                if !profile.isDualEnergy { deviatesLow.update(from: deviatesHigh, count: padded) }
+            }
+            if chain.pulseDoseSigma > 0 || chain.channelGainSigma > 0 {
+                // Independent streams for the two channels (interlaced pulses, their own amplifiers); a single-energy
+                // scanner's low channel is its high one.
+                var variations = NoiseRandom(seed: seed ^ 0x5851_F42D_4C95_7F2D)
+                let dose = DetectorVariations.factors(count: width, sigma: chain.pulseDoseSigma, using: &variations)
+                let gain = DetectorVariations.factors(count: height, sigma: chain.channelGainSigma, using: &variations)
+                let doseLow = DetectorVariations.factors(
+                    count: width, sigma: chain.pulseDoseSigma, using: &variations)
+                let gainLow = DetectorVariations.factors(
+                    count: height, sigma: chain.channelGainSigma, using: &variations)
+                DetectorVariations.apply(dose: dose, gain: gain, to: signalHigh, width: width, height: height)
+                if profile.isDualEnergy {
+                    DetectorVariations.apply(dose: doseLow, gain: gainLow, to: signalLow, width: width, height: height)
+                } else {
+                    signalLow.update(from: signalHigh, count: count)
+                }
+            }
+        }
         // Per class: the factors on grey for red, green and blue, × 255 (and 0 for the unused lane).
         var palette = [SIMD4<Float>](repeating: SIMD4(255, 255, 255, 0), count: 8)
         for kind in MaterialClass.allCases where kind != .unknown && kind != .saturated {
@@ -26,37 +71,55 @@ extension Renderer {
             palette[Int(kind.rawValue)] = SIMD4(
                 (1 - s + s * tint.red) * 255, (1 - s + s * tint.green) * 255, (1 - s + s * tint.blue) * 255, 0)
         }
-        let deviates = NormalDeviates.quadruples
-        cleanHigh.withUnsafeBufferPointer { cleanHigh in
-            cleanLow.withUnsafeBufferPointer { cleanLow in
-                scan.transmissionHigh.withUnsafeMutableBufferPointer { th in
-                    scan.transmissionLow.withUnsafeMutableBufferPointer { tl in
-                        scan.high.withUnsafeMutableBufferPointer { high in
-                            scan.low.withUnsafeMutableBufferPointer { low in
-                                scan.display.withUnsafeMutableBufferPointer { display in
-                                    scan.materialClasses.withUnsafeMutableBufferPointer { classes in
-                                        classifier.stepTable.withUnsafeBufferPointer { steps in
-                                            deviates.withUnsafeBufferPointer { deviates in
-                                                palette.withUnsafeBufferPointer { palette in
-                                                    var detector = Detector(
-                                                        profile: profile, classifier: classifier,
-                                                        noiseSeed: noiseSeed, deviates: deviates.baseAddress!,
-                                                        steps: steps.baseAddress!, palette: palette.baseAddress!)
-                                                    let output = DetectorOutput(
-                                                        transmissionHigh: th.baseAddress!,
-                                                        transmissionLow: tl.baseAddress!, high: high.baseAddress!,
-                                                        low: low.baseAddress!, display: display.baseAddress!,
-                                                        classes: UnsafeMutableRawPointer(classes.baseAddress!))
-                                                    detector.run(
-                                                        high: cleanHigh.baseAddress!, low: cleanLow.baseAddress!,
-                                                        count: count, into: output)
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
+        scan.transmissionHigh.withUnsafeMutableBufferPointer { th in
+            scan.transmissionLow.withUnsafeMutableBufferPointer { tl in
+                scan.high.withUnsafeMutableBufferPointer { high in
+                    scan.low.withUnsafeMutableBufferPointer { low in
+                        noise.factorsHigh.withUnsafeBufferPointer { factorsHigh in
+                            noise.factorsLow.withUnsafeBufferPointer { factorsLow in
+                                var detector = Detector(
+                                    profile: profile, classifier: classifier, noisy: noiseSeed != nil,
+                                    factorsHigh: factorsHigh.baseAddress!, factorsLow: factorsLow.baseAddress!,
+                                    lastFactor: noise.factorsHigh.count - 1, hardening: noise.varies)
+                                detector.measure(
+                                    signalHigh: signalHigh, signalLow: signalLow, deviatesHigh: deviatesHigh,
+                                    deviatesLow: deviatesLow, count: count,
+                                    into: MeasuredOutput(
+                                        transmissionHigh: th.baseAddress!, transmissionLow: tl.baseAddress!,
+                                        high: high.baseAddress!, low: low.baseAddress!, tauHigh: tauHigh,
+                                        tauLow: tauLow))
                             }
                         }
+                    }
+                }
+            }
+        }
+        // The depths' local means (into the signal's buffers, no longer needed), for the classes.
+        var meanHigh = UnsafePointer(tauHigh), meanLow = UnsafePointer(tauLow)
+        let window = profile.isDualEnergy ? chain.classificationWindow : 1
+        if window > 1 {
+            NoiseModel.boxMean(of: tauHigh, into: signalHigh, width: width, height: height, window: window)
+            NoiseModel.boxMean(of: tauLow, into: signalLow, width: width, height: height, window: window)
+            meanHigh = UnsafePointer(signalHigh)
+            meanLow = UnsafePointer(signalLow)
+            for i in count..<padded {
+                signalHigh[i] = 0
+                signalLow[i] = 0
+            }
+        }
+        for i in count..<padded {
+            tauHigh[i] = 0
+            tauLow[i] = 0
+        }
+        scan.display.withUnsafeMutableBufferPointer { display in
+            scan.materialClasses.withUnsafeMutableBufferPointer { classes in
+                classifier.stepTable.withUnsafeBufferPointer { steps in
+                    palette.withUnsafeBufferPointer { palette in
+                        let painter = Painter(
+                            classifier: classifier, steps: steps.baseAddress!, palette: palette.baseAddress!)
+                        painter.paint(
+                            tauHigh: tauHigh, meanHigh: meanHigh, meanLow: meanLow, count: count,
+                            display: display.baseAddress!, classes: UnsafeMutableRawPointer(classes.baseAddress!))
                     }
                 }
             }
@@ -64,57 +127,44 @@ extension Renderer {
     }
 }
 
-/// Where `Detector` writes: `count` samples of each buffer (`display`: 3 × `count` bytes), row-major.
-struct DetectorOutput {
+/// Where `Detector.measure` writes: `count` samples of each buffer, row-major; `tauHigh` and `tauLow` padded to a
+/// whole number of eight.
+struct MeasuredOutput {
     var transmissionHigh: UnsafeMutablePointer<Float>
     var transmissionLow: UnsafeMutablePointer<Float>
     var high: UnsafeMutablePointer<UInt16>
     var low: UnsafeMutablePointer<UInt16>
-    var display: UnsafeMutablePointer<UInt8>
-    /// `MaterialClass` raw values, one byte each.
-    var classes: UnsafeMutableRawPointer
-
-    /// The same buffers from pixel `offset` on.
-    @inline(__always) func advanced(by offset: Int) -> DetectorOutput {
-        DetectorOutput(
-            transmissionHigh: transmissionHigh + offset, transmissionLow: transmissionLow + offset,
-            high: high + offset, low: low + offset, display: display + 3 * offset, classes: classes + offset)
-    }
+    var tauHigh: UnsafeMutablePointer<Float>
+    var tauLow: UnsafeMutablePointer<Float>
 }
 
-/// The detector's constants and noise generator, for `Renderer.detect`.
+/// The detector's constants, for `Renderer.detect`: noise, clipping and encodings.
 struct Detector {
     typealias V = SIMD8<Float>
     typealias U = SIMD8<UInt32>
     typealias I = SIMD8<Int32>
-
-    let floor: V
-    let fluxHigh: V, fluxLow: V
-    /// 1 / N and (σₑ / N)², per channel: the transmission's noise variance is T / N + (σₑ / N)².
-    let inverseFluxHigh: V, inverseFluxLow: V
-    let darkHigh2: V, darkLow2: V
-    /// σₑ² in photons², per channel.
-    let darkPhotonsHigh2: V, darkPhotonsLow2: V
+    let floor: V, fluxHigh: V, fluxLow: V, inverseFluxHigh: V, inverseFluxLow: V
+    /// (σₑ/N)² per channel, and σₑ² in photons.
+    let darkHigh2: V, darkLow2: V, darkPhotonsHigh2: V, darkPhotonsLow2: V
     /// 65535 / opticalDepthFullScale.
     let scale: V
-    let greyScale: V
-    let saturationLimitHigh: V, saturationLimitLow: V, minimumDepth: V
-    let lastStep: I
     let noisy: Bool, lowIsHigh: Bool
-    var random: NoiseRandom
-    let deviates: UnsafePointer<SIMD4<Float>>
-    let steps: UnsafePointer<SIMD4<UInt32>>
-    let palette: UnsafePointer<SIMD4<Float>>
+    /// The noise's variance factor f(τ) per channel, by τ × `NoiseModel.stepsPerUnit` (0…`lastFactor`).
+    let factorsHigh: UnsafePointer<Float>, factorsLow: UnsafePointer<Float>
+    let lastFactor: I
+    /// False when the factors are one constant (no look-up needed).
+    let hardening: Bool
 
     init(
-        profile: ScannerProfile, classifier: MaterialClassifier, noiseSeed: UInt64?,
-        deviates: UnsafePointer<SIMD4<Float>>,
-        steps: UnsafePointer<SIMD4<UInt32>>, palette: UnsafePointer<SIMD4<Float>>
+        profile: ScannerProfile, classifier: MaterialClassifier, noisy: Bool, factorsHigh: UnsafePointer<Float>,
+        factorsLow: UnsafePointer<Float>, lastFactor: Int, hardening: Bool
     ) {
+        self.hardening = hardening
         let floor = Float(profile.transmissionFloor)
         let fluxHigh = Float(profile.photonsPerPixelHigh), fluxLow = Float(profile.photonsPerPixelLow)
         let darkHigh = floor * fluxHigh / 3, darkLow = floor * fluxLow / 3
-        self.floor = V(repeating: floor)
+        self.floor = V(
+            repeating: profile.detector.emergentPenetration ? Float(DetectorChain.minimumTransmission) : floor)
         self.fluxHigh = V(repeating: fluxHigh)
         self.fluxLow = V(repeating: fluxLow)
         inverseFluxHigh = V(repeating: 1 / fluxHigh)
@@ -123,126 +173,149 @@ struct Detector {
         darkLow2 = V(repeating: (darkLow / fluxLow) * (darkLow / fluxLow))
         darkPhotonsHigh2 = V(repeating: darkHigh * darkHigh)
         darkPhotonsLow2 = V(repeating: darkLow * darkLow)
-        let scale = Float(65535 / RenderedScan.opticalDepthFullScale)
-        self.scale = V(repeating: scale)
+        scale = V(repeating: Float(65535 / RenderedScan.opticalDepthFullScale))
+        self.noisy = noisy
+        lowIsHigh = !profile.isDualEnergy
+        self.factorsHigh = factorsHigh
+        self.factorsLow = factorsLow
+        self.lastFactor = I(repeating: Int32(lastFactor))
+    }
+
+    /// The variance factors of eight pixels from their noise-free depths.
+    @inline(__always)
+    func factors(_ table: UnsafePointer<Float>, signal: V) -> V {
+        let tau = V.zero - fastLog(maximum(signal, V(repeating: 1e-30)))
+        var index = unsafeBitCast(
+            tau * V(repeating: NoiseModel.stepsPerUnit) + V(repeating: 8_388_608), to: I.self) & I(repeating: 0x7F_FFFF)
+        index = index.replacing(with: lastFactor, where: index .> lastFactor)
+        return V(
+            table[Int(index[0])], table[Int(index[1])], table[Int(index[2])], table[Int(index[3])],
+            table[Int(index[4])], table[Int(index[5])], table[Int(index[6])], table[Int(index[7])])
+    }
+
+    /// Measures `count` pixels of the signals (padded to eight) with the deviates: transmissions, 16-bit samples
+    /// and the measured depths.
+    mutating func measure(
+        signalHigh: UnsafePointer<Float>, signalLow: UnsafePointer<Float>, deviatesHigh: UnsafePointer<Float>,
+        deviatesLow: UnsafePointer<Float>, count: Int, into output: MeasuredOutput
+    ) {
+        let one = V(repeating: 1)
+        var staging = (V.zero, V.zero, SIMD8<UInt16>(), SIMD8<UInt16>())
+        var i = 0
+        while i < count {
+            @inline(__always) func load(_ p: UnsafePointer<Float>) -> V {
+                UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+            }
+            var h = load(signalHigh), l = load(signalLow)
+            if noisy {
+                // N·T + σ·z photons over N: T + √(f·T / N + (σₑ / N)²)·z.
+                let fh = hardening ? factors(factorsHigh, signal: h) : V(repeating: factorsHigh[0])
+                let nh = squareRoot(maximum(h, V.zero) * fh * inverseFluxHigh + darkHigh2) * load(deviatesHigh)
+                if lowIsHigh {
+                    h += nh
+                    l = h
+                } else {
+                    let fl = hardening ? factors(factorsLow, signal: l) : V(repeating: factorsLow[0])
+                    l += squareRoot(maximum(l, V.zero) * fl * inverseFluxLow + darkLow2) * load(deviatesLow)
+                    h += nh
+                }
+            }
+            h = minimum(maximum(h, floor), one)
+            l = minimum(maximum(l, floor), one)
+            let tauHigh = V.zero - fastLog(h), tauLow = V.zero - fastLog(l)
+            // With noise, samples keep only the bits above the noise: a step of the largest power of two up to half
+            // the photon noise's σ there.
+            var stepHigh = I.zero, stepLow = I.zero
+            if noisy {
+                stepHigh = quantisationStepExponent(transmission: h, flux: fluxHigh, dark2: darkPhotonsHigh2)
+                stepLow = quantisationStepExponent(transmission: l, flux: fluxLow, dark2: darkPhotonsLow2)
+            }
+            let sampleHigh = SIMD8<UInt16>(
+                truncatingIfNeeded: sixteenBitSamples(tauHigh, scale: scale, stepExponent: stepHigh))
+            let sampleLow = SIMD8<UInt16>(
+                truncatingIfNeeded: sixteenBitSamples(tauLow, scale: scale, stepExponent: stepLow))
+            UnsafeMutableRawPointer(output.tauHigh + i).storeBytes(of: tauHigh, as: V.self)
+            UnsafeMutableRawPointer(output.tauLow + i).storeBytes(of: tauLow, as: V.self)
+            if i + 8 <= count {
+                UnsafeMutableRawPointer(output.transmissionHigh + i).storeBytes(of: h, as: V.self)
+                UnsafeMutableRawPointer(output.transmissionLow + i).storeBytes(of: l, as: V.self)
+                UnsafeMutableRawPointer(output.high + i).storeBytes(of: sampleHigh, as: SIMD8<UInt16>.self)
+                UnsafeMutableRawPointer(output.low + i).storeBytes(of: sampleLow, as: SIMD8<UInt16>.self)
+            } else {
+                staging = (h, l, sampleHigh, sampleLow)
+                for k in 0..<(count - i) {
+                    output.transmissionHigh[i + k] = staging.0[k]
+                    output.transmissionLow[i + k] = staging.1[k]
+                    output.high[i + k] = staging.2[k]
+                    output.low[i + k] = staging.3[k]
+                }
+            }
+            i += 8
+        }
+    }
+}
+
+/// Classes and display colours from the measured depths and their local means.
+struct Painter {
+    typealias V = SIMD8<Float>
+    typealias U = SIMD8<UInt32>
+    typealias I = SIMD8<Int32>
+    let greyScale: V
+    let saturationLimitHigh: V, saturationLimitLow: V, minimumDepth: V
+    let lastStep: I
+    let steps: UnsafePointer<SIMD4<UInt32>>
+    let palette: UnsafePointer<SIMD4<Float>>
+
+    init(classifier: MaterialClassifier, steps: UnsafePointer<SIMD4<UInt32>>, palette: UnsafePointer<SIMD4<Float>>) {
         greyScale = V(repeating: 1 / classifier.saturationDepthHigh)
         saturationLimitHigh = V(repeating: classifier.saturationLimitHigh)
         saturationLimitLow = V(repeating: classifier.saturationLimitLow)
         minimumDepth = V(repeating: classifier.minimumDepth)
         lastStep = I(repeating: Int32(classifier.steps - 1))
-        noisy = noiseSeed != nil
-        lowIsHigh = !profile.isDualEnergy
-        random = NoiseRandom(seed: noiseSeed ?? 0)
-        self.deviates = deviates
         self.steps = steps
         self.palette = palette
     }
 
-    /// The results for eight pixels: measured transmissions, 16-bit samples, class raw values, and display
-    /// colours as 0x00BBGGRR words.
-    struct Pixels {
-        var transmissionHigh: V, transmissionLow: V
-        var high: U, low: U
-        var classes: U
-        var display: U
-    }
-
-    /// Detects `count` pixels of the noise-free transmissions `high` and `low`: eight at a time straight into
-    /// `output`, the last ones (fewer than eight) through a staging area.
-    mutating func run(high: UnsafePointer<Float>, low: UnsafePointer<Float>, count: Int, into output: DetectorOutput) {
+    /// Classes from the local means, display from the pixel's own high depth; `count` pixels, the inputs padded.
+    func paint(
+        tauHigh: UnsafePointer<Float>, meanHigh: UnsafePointer<Float>, meanLow: UnsafePointer<Float>, count: Int,
+        display: UnsafeMutablePointer<UInt8>, classes: UnsafeMutableRawPointer
+    ) {
         var i = 0
-        while i + 8 <= count {
-            let h = UnsafeRawPointer(high + i).loadUnaligned(as: V.self)
-            let l = UnsafeRawPointer(low + i).loadUnaligned(as: V.self)
-            store(eight(high: h, low: l), to: output.advanced(by: i))
+        let one = V(repeating: 1)
+        while i < count {
+            @inline(__always) func load(_ p: UnsafePointer<Float>) -> V {
+                UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+            }
+            let kinds = MaterialClassifier.classify(
+                tauHigh: load(meanHigh), tauLow: load(meanLow), steps: steps, lastStep: lastStep,
+                minimumDepth: minimumDepth, saturationLimitHigh: saturationLimitHigh,
+                saturationLimitLow: saturationLimitLow)
+            let grey = maximum(one - load(tauHigh) * greyScale, V.zero)
+            let colour = colours(grey: grey, kinds: kinds)
+            let bytes = SIMD8<UInt8>(truncatingIfNeeded: kinds)
+            if i + 8 <= count {
+                classes.storeBytes(of: bytes, toByteOffset: i, as: SIMD8<UInt8>.self)
+                let out = UnsafeMutableRawPointer(display + 3 * i)
+                out.storeBytes(of: packedRGB(colour.lowHalf), as: SIMD4<UInt32>.self)
+                let next = packedRGB(colour.highHalf)
+                if i + 8 < count {
+                    out.storeBytes(of: next, toByteOffset: 12, as: SIMD4<UInt32>.self)
+                } else {
+                    out.storeBytes(of: SIMD2(next.x, next.y), toByteOffset: 12, as: SIMD2<UInt32>.self)
+                    out.storeBytes(of: next.z, toByteOffset: 20, as: UInt32.self)
+                }
+            } else {
+                for k in 0..<(count - i) {
+                    classes.storeBytes(of: bytes[k], toByteOffset: i + k, as: UInt8.self)
+                    let word = colour[k]
+                    display[3 * (i + k)] = UInt8(truncatingIfNeeded: word)
+                    display[3 * (i + k) + 1] = UInt8(truncatingIfNeeded: word >> 8)
+                    display[3 * (i + k) + 2] = UInt8(truncatingIfNeeded: word >> 16)
+                }
+            }
             i += 8
         }
-        let n = count - i
-        guard n > 0 else { return }
-        var h = V(repeating: 1), l = V(repeating: 1)
-        for k in 0..<n {
-            h[k] = high[i + k]
-            l[k] = low[i + k]
-        }
-        let last = eight(high: h, low: l)
-        let staging = UnsafeMutableRawPointer.allocate(byteCount: 160, alignment: 16)
-        defer { staging.deallocate() }
-        let staged = DetectorOutput(
-            transmissionHigh: staging.bindMemory(to: Float.self, capacity: 8),
-            transmissionLow: (staging + 32).bindMemory(to: Float.self, capacity: 8),
-            high: (staging + 64).bindMemory(to: UInt16.self, capacity: 8),
-            low: (staging + 80).bindMemory(to: UInt16.self, capacity: 8),
-            display: (staging + 96).bindMemory(to: UInt8.self, capacity: 24), classes: staging + 128)
-        store(last, to: staged)
-        let out = output.advanced(by: i)
-        out.transmissionHigh.update(from: staged.transmissionHigh, count: n)
-        out.transmissionLow.update(from: staged.transmissionLow, count: n)
-        out.high.update(from: staged.high, count: n)
-        out.low.update(from: staged.low, count: n)
-        out.display.update(from: staged.display, count: 3 * n)
-        out.classes.copyMemory(from: staged.classes, byteCount: n)
-    }
-
-    /// Stores eight pixels' results at the start of `output`.
-    @inline(__always)
-    func store(_ pixels: Pixels, to output: DetectorOutput) {
-        UnsafeMutableRawPointer(output.transmissionHigh).storeBytes(of: pixels.transmissionHigh, as: V.self)
-        UnsafeMutableRawPointer(output.transmissionLow).storeBytes(of: pixels.transmissionLow, as: V.self)
-        UnsafeMutableRawPointer(output.high).storeBytes(
-            of: SIMD8<UInt16>(truncatingIfNeeded: pixels.high), as: SIMD8<UInt16>.self)
-        UnsafeMutableRawPointer(output.low).storeBytes(
-            of: SIMD8<UInt16>(truncatingIfNeeded: pixels.low), as: SIMD8<UInt16>.self)
-        output.classes.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: pixels.classes), as: SIMD8<UInt8>.self)
-        // Twelve bytes of colour per four pixels: the first four pixels' sixteen bytes (the last four zero), then
-        // the next four's over those four and beyond, as eight and four bytes (none past the eighth pixel).
-        let display = UnsafeMutableRawPointer(output.display)
-        display.storeBytes(of: packedRGB(pixels.display.lowHalf), as: SIMD4<UInt32>.self)
-        let next = packedRGB(pixels.display.highHalf)
-        display.storeBytes(of: SIMD2(next.x, next.y), toByteOffset: 12, as: SIMD2<UInt32>.self)
-        display.storeBytes(of: next.z, toByteOffset: 20, as: UInt32.self)
-    }
-
-    /// Noise, floor, encodings, classes and display colours of eight pixels of noise-free transmissions.
-    @inline(__always)
-    mutating func eight(high cleanHigh: V, low cleanLow: V) -> Pixels {
-        let one = V(repeating: 1)
-        var h = cleanHigh, l = cleanLow
-        if noisy {
-            // Four quadruples of deviates per draw: two for the high channel, two for the low.
-            let bits = random.next()
-            @inline(__always) func z(_ shift: UInt64) -> SIMD4<Float> {
-                deviates[Int(truncatingIfNeeded: bits >> shift) & 0xFFF]
-            }
-            // N·T + σ·z photons over N: T + √(T / N + (σₑ / N)²)·z.
-            let zHigh = V(lowHalf: z(0), highHalf: z(16))
-            h += squareRoot(h * inverseFluxHigh + darkHigh2) * zHigh
-            if lowIsHigh {
-                l = h
-            } else {
-                let zLow = V(lowHalf: z(32), highHalf: z(48))
-                l += squareRoot(l * inverseFluxLow + darkLow2) * zLow
-            }
-        }
-        h = minimum(maximum(h, floor), one)
-        l = minimum(maximum(l, floor), one)
-        let tauHigh = V.zero - fastLog(h), tauLow = V.zero - fastLog(l)
-        // With noise, samples keep only the bits above the noise: a step of the largest power of two up to half
-        // the photon noise's σ there.
-        var stepHigh = I.zero, stepLow = I.zero
-        if noisy {
-            stepHigh = quantisationStepExponent(transmission: h, flux: fluxHigh, dark2: darkPhotonsHigh2)
-            stepLow = quantisationStepExponent(transmission: l, flux: fluxLow, dark2: darkPhotonsLow2)
-        }
-        let kinds = MaterialClassifier.classify(
-            tauHigh: tauHigh, tauLow: tauLow, steps: steps, lastStep: lastStep, minimumDepth: minimumDepth,
-            saturationLimitHigh: saturationLimitHigh, saturationLimitLow: saturationLimitLow)
-        var grey = one - tauHigh * greyScale
-        grey = maximum(grey, V.zero)
-        return Pixels(
-            transmissionHigh: h, transmissionLow: l,
-            high: sixteenBitSamples(tauHigh, scale: scale, stepExponent: stepHigh),
-            low: sixteenBitSamples(tauLow, scale: scale, stepExponent: stepLow), classes: kinds,
-            display: colours(grey: grey, kinds: kinds))
     }
 
     /// Grey × the class's factors, each rounded to the nearest integer (0…255) by the 2²³ trick, as 0x00BBGGRR.

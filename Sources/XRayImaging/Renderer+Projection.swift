@@ -23,6 +23,17 @@ struct ProjectedShape {
     var order: Int
 }
 
+/// A band of a row that a box covers (its top or bottom edge inside the row), for averaging the row's
+/// transmission over its bands: `a`…`b` the band as fractions of the row from its top, `value` the box's optical
+/// depths, `share` what was added to the row's depths for it (`value` × the band's width).
+struct PartialRow {
+    var row: Int32
+    var next: Int32
+    var a: Float, b: Float
+    var value: SIMD16<Float>
+    var share: SIMD16<Float>
+}
+
 extension Renderer {
     /// The scene's shapes that land in the image, in sweep order, and the attenuation per mm at fill 1 of each
     /// curved material (indexed by `ProjectedShape.material`).
@@ -162,6 +173,20 @@ extension Renderer {
         // The last pixel exponentiated bin by bin.
         var exactTau = SIMD16<Float>(repeating: -1)
         var exactHigh: Float = 1, exactLow: Float = 1
+        // Rows a box covers only in part (its top or bottom edge inside the row): the covered band of the row and the
+        // box's optical depths, linked per row from `partialHead`, so that such a row's transmission is the mean
+        // of the transmissions of its bands (intensity averaged over the pixel, as a detector integrates).
+        var partialHead = [Int32](repeating: -1, count: height + 1)
+        var partials: [PartialRow] = []
+        var bands: [Float] = []
+        // A column split at the box edges inside it: each part projected into the scratch column, the parts'
+        // transmissions summed by width.
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 4 * height)
+        scratch.initialize(repeating: 0, count: 4 * height)
+        defer { scratch.deallocate() }
+        let scratchHigh = scratch, scratchLow = scratch + height
+        let sumHigh = scratch + 2 * height, sumLow = scratch + 3 * height
+        var edges: [Double] = []
         difference.withUnsafeMutableBufferPointer { difference in
             direct.withUnsafeMutableBufferPointer { direct in
                 marks.withUnsafeMutableBufferPointer { marks in
@@ -178,21 +203,39 @@ extension Renderer {
                                 mark(ra)
                                 mark(ra + 1)
                                 if ra == rb {
-                                    direct[ra] += value * Float(ub - ua)
+                                    let share = value * Float(ub - ua)
+                                    direct[ra] += share
+                                    partial(ra, ua - Double(ra), ub - Double(ra), value, share)
                                     return
                                 }
-                                direct[ra] += value * Float(Double(ra + 1) - ua)
+                                let topShare = value * Float(Double(ra + 1) - ua)
+                                direct[ra] += topShare
+                                partial(ra, ua - Double(ra), 1, value, topShare)
                                 if ra + 1 < rb {
                                     let step = quantised(value)
                                     difference[ra + 1] += step
                                     difference[rb] -= step
                                     mark(rb)
                                 }
-                                if rb < height {
-                                    direct[rb] += value * Float(ub - Double(rb))
+                                if rb < height, ub > Double(rb) {
+                                    let bottomShare = value * Float(ub - Double(rb))
+                                    direct[rb] += bottomShare
+                                    partial(rb, 0, ub - Double(rb), value, bottomShare)
                                     mark(rb)
                                     mark(rb + 1)
                                 }
+                            }
+                            /// Notes that `value` covers the band a…b (fractions of the row from its top) of row
+                            /// `row`, having added `share` to its direct depths; a band of the whole row is uniform.
+                            @inline(__always) func partial(
+                                _ row: Int, _ a: Double, _ b: Double, _ value: SIMD16<Float>, _ share: SIMD16<Float>
+                            ) {
+                                guard b - a < 1 - 1e-9 else { return }
+                                partials.append(
+                                    PartialRow(
+                                        row: Int32(row), next: partialHead[row], a: Float(a), b: Float(b), value: value,
+                                        share: share))
+                                partialHead[row] = Int32(partials.count - 1)
                             }
                             /// The rows whose band overlaps heights z0…z1 and the start of `material`'s lengths
                             /// down the column, noting that the column uses the material on those rows.
@@ -235,6 +278,335 @@ extension Renderer {
                                 return (exactHigh, exactLow)
                             }
 
+                            /// Projects the part colX0…colX1 of a column (all of it, or the part between two box edges)
+                            /// into `high` and `low` (`height` samples each).
+                            func projectPart(
+                                _ colX0: Double, _ colX1: Double, high outHigh: UnsafeMutablePointer<Float>,
+                                low outLow: UnsafeMutablePointer<Float>
+                            ) {
+                                let columnWidth = colX1 - colX0
+                                let colCentre = (colX0 + colX1) / 2
+                                for index in active {
+                                    let s = shapes[index]
+                                    switch s.kind {
+                                    case .box:
+                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / columnWidth
+                                        if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * min(1, cover))) }
+                                    case .cylinderAlongZ:
+                                        let mean =
+                                            chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / columnWidth
+                                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
+                                    case .cylinderAlongX:
+                                        let cover = min(1, (min(colX1, s.x1) - max(colX0, s.x0)) / columnWidth)
+                                        guard cover > 0 else { continue }
+                                        let (range, length) = curved(s.material, s.z0, s.z1)
+                                        for row in range {
+                                            let top = geometry.topZ - Double(row) * pitch
+                                            let mean =
+                                                chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz)
+                                                / pitch
+                                            lengthen(length, row, by: Float(mean * cover * s.fill), s.material)
+                                        }
+                                    case .cylinderAlongY:
+                                        guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
+                                        // Four heights per row: a disc's rim rows are not point-sampled.
+                                        let samples = 4
+                                        let (range, length) = curved(s.material, s.z0, s.z1)
+                                        for row in range {
+                                            let top = geometry.topZ - Double(row) * pitch
+                                            var cover = 0.0
+                                            for j in 0..<samples {
+                                                let dz =
+                                                    top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
+                                                let h2 = s.rx * s.rx - dz * dz
+                                                guard h2 > 0 else { continue }
+                                                let h = h2.squareRoot()
+                                                cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
+                                            }
+                                            lengthen(
+                                                length, row,
+                                                by: Float(s.depth * cover / (columnWidth * Double(samples)) * s.fill),
+                                                s.material)
+                                        }
+                                    case .ellipsoid:
+                                        let factor = s.ry / s.rx
+                                        /// Rows `rows`: the chord's mean over the column's width exactly, at eight
+                                        /// heights per row (not point-sampled: the rim's chord changes steeply).
+                                        @inline(__always) func exactRows(_ rows: Range<Int>) {
+                                            let length = lengthsOf(s.material)
+                                            for row in rows {
+                                                let top = geometry.topZ - Double(row) * pitch
+                                                var sum = 0.0
+                                                for j in 0..<8 {
+                                                    let dz = (top - (Double(j) + 0.5) * pitch / 8 - s.cz) / s.rz
+                                                    let share = 1 - dz * dz
+                                                    guard share > 0 else { continue }
+                                                    sum +=
+                                                        factor
+                                                        * chordIntegral(
+                                                            colX0 - s.cx, colX1 - s.cx,
+                                                            radius: s.rx * share.squareRoot())
+                                                        / columnWidth
+                                                }
+                                                lengthen(length, row, by: Float(sum / 8 * s.fill), s.material)
+                                            }
+                                        }
+                                        let dx = colCentre - s.cx
+                                        if s.rx < 1.5 * pitch || abs(dx) > s.rx - 2 * pitch {
+                                            // Narrow, or within two pixels of the rim in x: every row exactly.
+                                            guard abs(dx) < s.rx + columnWidth else { continue }
+                                            let (range, _) = curved(s.material, s.z0, s.z1)
+                                            exactRows(range)
+                                            continue
+                                        }
+                                        // At the column's centre, offset dx from the ellipsoid's, and height offset u
+                                        // from its centre the chord along y is 2·(ry/rx)·√(rx² − dx² − (rx/rz)²·u²):
+                                        // four rows at a time, the square in Double (near the rim the difference
+                                        // cancels), its root in Float (a correctly rounded root of a Float-rounded
+                                        // square: 10⁻⁷ of the chord). Rows within two pixels of the rim in z are
+                                        // taken exactly (`exactRows`).
+                                        let q0 = s.rx * s.rx - dx * dx
+                                        guard q0 > 0 else { continue }
+                                        typealias D = SIMD4<Double>
+                                        let samples = s.rz < 2 * pitch ? 4 : 1
+                                        let scale = 2 * factor * s.fill / Double(samples)
+                                        let k = (s.rx / s.rz) * (s.rx / s.rz)
+                                        // Only the rows this column's ellipse reaches (|u| < √(q0/k)): elsewhere
+                                        // every chord is 0.
+                                        let reachZ = (q0 / k).squareRoot()
+                                        // The exact rows reach as far as the ellipse does anywhere in the column (its
+                                        // point nearest the centre in x), further than at the column's centre.
+                                        let nearest = max(0, abs(dx) - columnWidth / 2)
+                                        let reachNear = max(0, (s.rx * s.rx - nearest * nearest) / k).squareRoot()
+                                        let (range, length) = curved(s.material, s.cz - reachNear, s.cz + reachNear)
+                                        // The interior: rows wholly within reachZ − 2 pixels of the centre.
+                                        let inner = max(0, reachZ - 2 * pitch)
+                                        let innerTop = min(
+                                            range.upperBound,
+                                            max(
+                                                range.lowerBound,
+                                                Int(geometry.rowCoordinate(ofZ: s.cz + inner).rounded(.up))))
+                                        let innerEnd = max(
+                                            innerTop,
+                                            min(range.upperBound, Int(geometry.rowCoordinate(ofZ: s.cz - inner).rounded(.down))))
+                                        exactRows(range.lowerBound..<innerTop)
+                                        exactRows(innerEnd..<range.upperBound)
+                                        let top = geometry.topZ - s.cz
+                                        // The heights sampled in a row, from its top edge, in pixels.
+                                        let offsets =
+                                            samples == 1
+                                            ? SIMD4<Double>(0.5, 0, 0, 0) : SIMD4(0.125, 0.375, 0.625, 0.875)
+                                        typealias F = SIMD4<Float>
+                                        let scaleF = F(repeating: Float(scale))
+                                        /// The chords at four rows.
+                                        @inline(__always) func chords(_ rows: D) -> F {
+                                            var sum = F.zero
+                                            for j in 0..<samples {
+                                                let u = top - (rows + offsets[j]) * pitch
+                                                var v = q0 - k * u * u
+                                                v = v.replacing(with: D.zero, where: v .< D.zero)
+                                                sum += squareRoot(floats(v))
+                                            }
+                                            return scaleF * sum
+                                        }
+                                        let lanes = D(0, 1, 2, 3)
+                                        var row = innerTop
+                                        var reached = F.zero
+                                        while row + 4 <= innerEnd {
+                                            let at = UnsafeMutableRawPointer(length + row)
+                                            let sum = at.loadUnaligned(as: F.self) + chords(lanes + Double(row))
+                                            at.storeBytes(of: sum, as: F.self)
+                                            reached = reached.replacing(with: sum, where: sum .> reached)
+                                            row += 4
+                                        }
+                                        longest[s.material] = max(
+                                            longest[s.material],
+                                            max(max(reached[0], reached[1]), max(reached[2], reached[3])))
+                                        if row < innerEnd {
+                                            let c = chords(lanes + Double(row))
+                                            for lane in 0..<(innerEnd - row) {
+                                                lengthen(length, row + lane, by: c[lane], s.material)
+                                            }
+                                        }
+                                    }
+                                }
+                                // Curved materials in a fixed order (their index), whatever order the shapes came in.
+                                columnMaterials.sort()
+
+                                /// Row `row`, whose boxes give depths `b` averaged over the row, some of them only over a
+                                /// band of it: the mean of the transmissions of the bands between the edges (the curved
+                                /// materials' paths taken as even across the row).
+                                func bandedRow(_ row: Int, _ b: SIMD16<Float>) {
+                                    bands.removeAll(keepingCapacity: true)
+                                    bands.append(0)
+                                    bands.append(1)
+                                    var base = b
+                                    var index = Int(partialHead[row])
+                                    while index >= 0 {
+                                        let band = partials[index]
+                                        base -= band.share
+                                        bands.append(band.a)
+                                        bands.append(band.b)
+                                        index = Int(band.next)
+                                    }
+                                    for material in columnMaterials {
+                                        let length = lengthsOf(material)[row]
+                                        if length != 0 { base += curvedMaterials[material] * length }
+                                        lengthsOf(material)[row] = 0
+                                    }
+                                    base = base.replacing(with: SIMD16<Float>.zero, where: base .< SIMD16<Float>.zero)
+                                    bands.sort()
+                                    var sumHigh: Float = 0, sumLow: Float = 0
+                                    for k in 0..<(bands.count - 1) {
+                                        let top = bands[k], bottom = bands[k + 1]
+                                        guard bottom > top else { continue }
+                                        let middle = (top + bottom) / 2
+                                        var tau = base
+                                        var index = Int(partialHead[row])
+                                        while index >= 0 {
+                                            let band = partials[index]
+                                            if band.a <= middle && band.b >= middle { tau += band.value }
+                                            index = Int(band.next)
+                                        }
+                                        let (h, l) = exact(tau)
+                                        sumHigh += (bottom - top) * h
+                                        sumLow += (bottom - top) * l
+                                    }
+                                    outHigh[row] = sumHigh
+                                    outLow[row] = sumLow
+                                }
+
+                                /// Rows start..<end, whose boxes give depths `b`.
+                                @inline(__always) func walk(_ start: Int, _ end: Int, _ b: SIMD16<Float>) {
+                                    if partialHead[start] >= 0 {
+                                        // A row a box's edge crosses (a run of its own: the row and the next are
+                                        // marked).
+                                        bandedRow(start, b)
+                                        return
+                                    }
+                                    overlapping.removeAll(keepingCapacity: true)
+                                    for material in columnMaterials
+                                    where reach[material].first < end && reach[material].end > start {
+                                        overlapping.append(material)
+                                    }
+                                    if overlapping.isEmpty {
+                                        if !sameBits(b, constantBase) {
+                                            let e = expNegative(b)
+                                            constantHigh = pairwiseSum(e * weightsHigh)
+                                            constantLow = pairwiseSum(e * weightsLow)
+                                            constantBase = b
+                                        }
+                                        (outHigh + start).update(
+                                            repeating: constantHigh, count: end - start)
+                                        (outLow + start).update(
+                                            repeating: constantLow, count: end - start)
+                                        return
+                                    }
+                                    if overlapping.count == 1 {
+                                        // One curved material: its table, as far as the column's longest path
+                                        // needs (below the limit: longer paths are computed exactly). The
+                                        // table's entries are pure functions of its key, so one grown further
+                                        // than this run needs gives the same pixels.
+                                        let material = overlapping[0]
+                                        let length = lengthsOf(material)
+                                        let limit = tables.limits[material]
+                                        let inverseStep = tables.inverseSteps[material]
+                                        let table = tables.table(base: b, material: material)
+                                        let intervals = tables.intervals(
+                                            table,
+                                            through: min(
+                                                LengthTables.maximumPoints - 1,
+                                                Int(min(longest[material], limit) * inverseStep) + 1))
+                                        let mu = curvedMaterials[material]
+                                        var row = start
+                                        // Four rows at a time while their paths fit the table.
+                                        while row + 4 <= end {
+                                            let at = UnsafeMutableRawPointer(length + row)
+                                            let l = at.loadUnaligned(as: SIMD4<Float>.self)
+                                            guard all(l .< SIMD4(repeating: limit)) else { break }
+                                            at.storeBytes(of: .zero, as: SIMD4<Float>.self)
+                                            let (h, w) = interpolate4(
+                                                intervals, lengths: l, inverseStep: inverseStep)
+                                            UnsafeMutableRawPointer(outHigh + row).storeBytes(
+                                                of: h, as: SIMD4<Float>.self)
+                                            UnsafeMutableRawPointer(outLow + row).storeBytes(
+                                                of: w, as: SIMD4<Float>.self)
+                                            row += 4
+                                        }
+                                        for row in row..<end {
+                                            let l = length[row]
+                                            length[row] = 0
+                                            let (h, w) =
+                                                l < limit
+                                                ? interpolate(intervals, length: l, inverseStep: inverseStep)
+                                                : exact(b + mu * l)
+                                            outHigh[row] = h
+                                            outLow[row] = w
+                                        }
+                                        return
+                                    }
+                                    // Several: pixel by pixel, by how many have a path there.
+                                    for material in overlapping { segmentTables[material] = -1 }
+                                    for row in start..<end {
+                                        var count = 0, only = 0
+                                        for material in overlapping where lengthsOf(material)[row] != 0 {
+                                            count += 1
+                                            only = material
+                                        }
+                                        let values: (Float, Float)
+                                        let l = lengthsOf(only)[row]
+                                        if count == 1, l < tables.limits[only] {
+                                            if segmentTables[only] < 0 {
+                                                segmentTables[only] = tables.table(base: b, material: only)
+                                            }
+                                            let inverseStep = tables.inverseSteps[only]
+                                            let intervals = tables.intervals(
+                                                segmentTables[only], through: Int(l * inverseStep) + 1)
+                                            values = interpolate(intervals, length: l, inverseStep: inverseStep)
+                                        } else {
+                                            var tau = b
+                                            for material in overlapping {
+                                                let length = lengthsOf(material)[row]
+                                                if length != 0 { tau += curvedMaterials[material] * length }
+                                            }
+                                            values = exact(tau)
+                                        }
+                                        for material in overlapping { lengthsOf(material)[row] = 0 }
+                                        outHigh[row] = values.0
+                                        outLow[row] = values.1
+                                    }
+                                }
+
+                                // Walk the marked rows in order: each run from one mark to the next has the boxes'
+                                // depths of its first row.
+                                var depth = SIMD16<Float>.zero
+                                var runDepths = SIMD16<Float>.zero
+                                var start = 0
+                                mark(0)
+                                for word in 0..<marks.count {
+                                    var bits = marks[word]
+                                    marks[word] = 0
+                                    while bits != 0 {
+                                        let row = word << 6 + bits.trailingZeroBitCount
+                                        bits &= bits - 1
+                                        guard row < height else { break }
+                                        if row > start { walk(start, row, runDepths) }
+                                        depth += difference[row]
+                                        runDepths = depth + direct[row]
+                                        difference[row] = .zero
+                                        direct[row] = .zero
+                                        start = row
+                                    }
+                                }
+                                walk(start, height, runDepths)
+                                difference[height] = .zero
+                                direct[height] = .zero
+                                for material in columnMaterials { touched[material] = false }
+                                columnMaterials.removeAll(keepingCapacity: true)
+                                for band in partials { partialHead[Int(band.row)] = -1 }
+                                partials.removeAll(keepingCapacity: true)
+                            }
+
                             for column in 0..<width {
                                 var changed = false
                                 while next < shapes.count, shapes[next].firstColumn <= column {
@@ -266,258 +638,49 @@ extension Renderer {
                                     columnDone(column)
                                     continue
                                 }
-                                let (colX0, colX1) = geometry.xRange(ofColumn: column)
-                                let colCentre = (colX0 + colX1) / 2
-                                for index in active {
-                                    let s = shapes[index]
-                                    switch s.kind {
-                                    case .box:
-                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                        if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
-                                    case .cylinderAlongZ:
-                                        let mean =
-                                            chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
-                                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
-                                    case .cylinderAlongX:
-                                        let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                        guard cover > 0 else { continue }
-                                        let (range, length) = curved(s.material, s.z0, s.z1)
-                                        for row in range {
-                                            let top = geometry.topZ - Double(row) * pitch
-                                            let mean =
-                                                chordIntegral(top - pitch - s.cz, top - s.cz, radius: s.rz)
-                                                / pitch
-                                            lengthen(length, row, by: Float(mean * cover * s.fill), s.material)
-                                        }
-                                    case .cylinderAlongY:
-                                        guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
-                                        let samples = s.rz < 2 * pitch ? 4 : 1
-                                        let (range, length) = curved(s.material, s.z0, s.z1)
-                                        for row in range {
-                                            let top = geometry.topZ - Double(row) * pitch
-                                            var cover = 0.0
-                                            for j in 0..<samples {
-                                                let dz =
-                                                    top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
-                                                let h2 = s.rx * s.rx - dz * dz
-                                                guard h2 > 0 else { continue }
-                                                let h = h2.squareRoot()
-                                                cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
-                                            }
-                                            lengthen(
-                                                length, row,
-                                                by: Float(s.depth * cover / (pitch * Double(samples)) * s.fill),
-                                                s.material)
-                                        }
-                                    case .ellipsoid:
-                                        let samples = s.rz < 2 * pitch ? 4 : 1
-                                        let factor = s.ry / s.rx
-                                        if s.rx < 1.5 * pitch {
-                                            // Narrow: the chord's mean over the column, exactly.
-                                            let (range, length) = curved(s.material, s.z0, s.z1)
-                                            for row in range {
-                                                let top = geometry.topZ - Double(row) * pitch
-                                                var sum = 0.0
-                                                for j in 0..<samples {
-                                                    let dz =
-                                                        (top - (Double(j) + 0.5) * pitch / Double(samples)
-                                                            - s.cz)
-                                                        / s.rz
-                                                    let share = 1 - dz * dz
-                                                    guard share > 0 else { continue }
-                                                    sum +=
-                                                        factor
-                                                        * chordIntegral(
-                                                            colX0 - s.cx, colX1 - s.cx,
-                                                            radius: s.rx * share.squareRoot())
-                                                        / pitch
-                                                }
-                                                lengthen(
-                                                    length, row, by: Float(sum / Double(samples) * s.fill),
-                                                    s.material)
-                                            }
-                                            continue
-                                        }
-                                        // At the column's centre, offset dx from the ellipsoid's, and height offset u
-                                        // from its centre the chord along y is 2·(ry/rx)·√(rx² − dx² − (rx/rz)²·u²):
-                                        // four rows at a time, the square in Double (near the rim the difference
-                                        // cancels), its root in Float (a correctly rounded root of a Float-rounded
-                                        // square: 10⁻⁷ of the chord).
-                                        let dx = colCentre - s.cx
-                                        let q0 = s.rx * s.rx - dx * dx
-                                        guard q0 > 0 else { continue }
-                                        typealias D = SIMD4<Double>
-                                        let scale = 2 * factor * s.fill / Double(samples)
-                                        let k = (s.rx / s.rz) * (s.rx / s.rz)
-                                        // Only the rows this column's ellipse reaches (|u| < √(q0/k)): elsewhere
-                                        // every chord is 0.
-                                        let reachZ = (q0 / k).squareRoot()
-                                        let (range, length) = curved(s.material, s.cz - reachZ, s.cz + reachZ)
-                                        let top = geometry.topZ - s.cz
-                                        // The heights sampled in a row, from its top edge, in pixels.
-                                        let offsets =
-                                            samples == 1
-                                            ? SIMD4<Double>(0.5, 0, 0, 0) : SIMD4(0.125, 0.375, 0.625, 0.875)
-                                        typealias F = SIMD4<Float>
-                                        let scaleF = F(repeating: Float(scale))
-                                        /// The chords at four rows.
-                                        @inline(__always) func chords(_ rows: D) -> F {
-                                            var sum = F.zero
-                                            for j in 0..<samples {
-                                                let u = top - (rows + offsets[j]) * pitch
-                                                var v = q0 - k * u * u
-                                                v = v.replacing(with: D.zero, where: v .< D.zero)
-                                                sum += squareRoot(floats(v))
-                                            }
-                                            return scaleF * sum
-                                        }
-                                        let lanes = D(0, 1, 2, 3)
-                                        var row = range.lowerBound
-                                        var reached = F.zero
-                                        while row + 4 <= range.upperBound {
-                                            let at = UnsafeMutableRawPointer(length + row)
-                                            let sum = at.loadUnaligned(as: F.self) + chords(lanes + Double(row))
-                                            at.storeBytes(of: sum, as: F.self)
-                                            reached = reached.replacing(with: sum, where: sum .> reached)
-                                            row += 4
-                                        }
-                                        longest[s.material] = max(
-                                            longest[s.material],
-                                            max(max(reached[0], reached[1]), max(reached[2], reached[3])))
-                                        if row < range.upperBound {
-                                            let c = chords(lanes + Double(row))
-                                            for lane in 0..<(range.upperBound - row) {
-                                                lengthen(length, row + lane, by: c[lane], s.material)
-                                            }
-                                        }
+                                let (columnX0, columnX1) = geometry.xRange(ofColumn: column)
+                                // The edges of boxes and rods along x inside the column: the column is projected
+                                // part by part between them (each part then covered by each box wholly or not at
+                                // all), and the parts' transmissions averaged by width.
+                                edges.removeAll(keepingCapacity: true)
+                                let tolerance = 1e-9 * pitch
+                                for index in active where shapes[index].kind == .box || shapes[index].kind == .cylinderAlongX {
+                                    for x in [shapes[index].x0, shapes[index].x1]
+                                    where x > columnX0 + tolerance && x < columnX1 - tolerance {
+                                        edges.append(x)
                                     }
                                 }
-                                // Curved materials in a fixed order (their index), whatever order the shapes came in.
-                                columnMaterials.sort()
-
-                                /// Rows start..<end, whose boxes give depths `b`.
-                                @inline(__always) func walk(_ start: Int, _ end: Int, _ b: SIMD16<Float>) {
-                                    overlapping.removeAll(keepingCapacity: true)
-                                    for material in columnMaterials
-                                    where reach[material].first < end && reach[material].end > start {
-                                        overlapping.append(material)
-                                    }
-                                    if overlapping.isEmpty {
-                                        if !sameBits(b, constantBase) {
-                                            let e = expNegative(b)
-                                            constantHigh = pairwiseSum(e * weightsHigh)
-                                            constantLow = pairwiseSum(e * weightsLow)
-                                            constantBase = b
-                                        }
-                                        (high.baseAddress! + base + start).update(
-                                            repeating: constantHigh, count: end - start)
-                                        (low.baseAddress! + base + start).update(
-                                            repeating: constantLow, count: end - start)
-                                        return
-                                    }
-                                    if overlapping.count == 1 {
-                                        // One curved material: its table, as far as the column's longest path
-                                        // needs (below the limit: longer paths are computed exactly). The
-                                        // table's entries are pure functions of its key, so one grown further
-                                        // than this run needs gives the same pixels.
-                                        let material = overlapping[0]
-                                        let length = lengthsOf(material)
-                                        let limit = tables.limits[material]
-                                        let inverseStep = tables.inverseSteps[material]
-                                        let table = tables.table(base: b, material: material)
-                                        let intervals = tables.intervals(
-                                            table,
-                                            through: min(
-                                                LengthTables.maximumPoints - 1,
-                                                Int(min(longest[material], limit) * inverseStep) + 1))
-                                        let mu = curvedMaterials[material]
-                                        var row = start
-                                        // Four rows at a time while their paths fit the table.
-                                        while row + 4 <= end {
-                                            let at = UnsafeMutableRawPointer(length + row)
-                                            let l = at.loadUnaligned(as: SIMD4<Float>.self)
-                                            guard all(l .< SIMD4(repeating: limit)) else { break }
-                                            at.storeBytes(of: .zero, as: SIMD4<Float>.self)
-                                            let (h, w) = interpolate4(
-                                                intervals, lengths: l, inverseStep: inverseStep)
-                                            UnsafeMutableRawPointer(high.baseAddress! + base + row).storeBytes(
-                                                of: h, as: SIMD4<Float>.self)
-                                            UnsafeMutableRawPointer(low.baseAddress! + base + row).storeBytes(
-                                                of: w, as: SIMD4<Float>.self)
-                                            row += 4
-                                        }
-                                        for row in row..<end {
-                                            let l = length[row]
-                                            length[row] = 0
-                                            let (h, w) =
-                                                l < limit
-                                                ? interpolate(intervals, length: l, inverseStep: inverseStep)
-                                                : exact(b + mu * l)
-                                            high[base + row] = h
-                                            low[base + row] = w
-                                        }
-                                        return
-                                    }
-                                    // Several: pixel by pixel, by how many have a path there.
-                                    for material in overlapping { segmentTables[material] = -1 }
-                                    for row in start..<end {
-                                        var count = 0, only = 0
-                                        for material in overlapping where lengthsOf(material)[row] != 0 {
-                                            count += 1
-                                            only = material
-                                        }
-                                        let values: (Float, Float)
-                                        let l = lengthsOf(only)[row]
-                                        if count == 1, l < tables.limits[only] {
-                                            if segmentTables[only] < 0 {
-                                                segmentTables[only] = tables.table(base: b, material: only)
+                                if edges.isEmpty {
+                                    projectPart(
+                                        columnX0, columnX1, high: high.baseAddress! + base, low: low.baseAddress! + base)
+                                } else {
+                                    edges.sort()
+                                    var x0 = columnX0
+                                    for x1 in edges + [columnX1] where x1 > x0 {
+                                        projectPart(
+                                            x0, x1, high: scratchHigh, low: scratchLow)
+                                        let share = Float((x1 - x0) / pitch)
+                                        if x0 == columnX0 {
+                                            for row in 0..<height {
+                                                sumHigh[row] = share * scratchHigh[row]
+                                                sumLow[row] = share * scratchLow[row]
                                             }
-                                            let inverseStep = tables.inverseSteps[only]
-                                            let intervals = tables.intervals(
-                                                segmentTables[only], through: Int(l * inverseStep) + 1)
-                                            values = interpolate(intervals, length: l, inverseStep: inverseStep)
                                         } else {
-                                            var tau = b
-                                            for material in overlapping {
-                                                let length = lengthsOf(material)[row]
-                                                if length != 0 { tau += curvedMaterials[material] * length }
+                                            for row in 0..<height {
+                                                sumHigh[row] += share * scratchHigh[row]
+                                                sumLow[row] += share * scratchLow[row]
                                             }
-                                            values = exact(tau)
                                         }
-                                        for material in overlapping { lengthsOf(material)[row] = 0 }
-                                        high[base + row] = values.0
-                                        low[base + row] = values.1
+                                        x0 = x1
+                                    }
+                                    for row in 0..<height {
+                                        high[base + row] = sumHigh[row]
+                                        low[base + row] = sumLow[row]
                                     }
                                 }
-
-                                // Walk the marked rows in order: each run from one mark to the next has the boxes'
-                                // depths of its first row.
-                                var depth = SIMD16<Float>.zero
-                                var runDepths = SIMD16<Float>.zero
-                                var start = 0
-                                mark(0)
-                                for word in 0..<marks.count {
-                                    var bits = marks[word]
-                                    marks[word] = 0
-                                    while bits != 0 {
-                                        let row = word << 6 + bits.trailingZeroBitCount
-                                        bits &= bits - 1
-                                        guard row < height else { break }
-                                        if row > start { walk(start, row, runDepths) }
-                                        depth += difference[row]
-                                        runDepths = depth + direct[row]
-                                        difference[row] = .zero
-                                        direct[row] = .zero
-                                        start = row
-                                    }
-                                }
-                                walk(start, height, runDepths)
-                                difference[height] = .zero
-                                direct[height] = .zero
-                                for material in columnMaterials { touched[material] = false }
-                                columnMaterials.removeAll(keepingCapacity: true)
                                 columnDone(column)
                             }
+
                         }
                     }
                 }
@@ -536,7 +699,10 @@ extension Renderer {
         for index in active {
             let s = shapes[index]
             guard s.kind == .box || s.kind == .cylinderAlongX else { return false }
-            if min(x1, s.x1) - max(x0, s.x0) != min(p1, s.x1) - max(p0, s.x0) { return false }
+            let cover = min(x1, s.x1) - max(x0, s.x0)
+            if cover != min(p1, s.x1) - max(p0, s.x0) { return false }
+            // A box covering part of the column splits it at its edge, and where the edge lies decides the pixels.
+            if cover > 0 && cover < x1 - x0 { return false }
         }
         return true
     }

@@ -6,9 +6,11 @@ import CargoModel
 /// a channel's transmission is T = Σ_bins wₑ·exp(−Σᵢ μᵢ(E)·ℓᵢ) with μ = (μ/ρ)(E)·ρ·fill from the material
 /// table and ℓᵢ the path length through shape i. Boxes (and cylinders standing along z) are averaged
 /// exactly over each pixel's area; horizontal cylinders are averaged exactly over each row; ellipsoids and
-/// discs are sampled at the pixel centre in x (exactly when narrower than 3 pixels) and at 1 or 4 heights
-/// per row (4 when thinner than 2 pixels). Then detector blur, photon noise on the finite flux, and the
-/// detector floor (saturation behind thick steel).
+/// discs are averaged exactly over the column within two pixels of their rim (and when narrower than 3 pixels), at
+/// 4 heights per row, and sampled at the column's centre inside. Partial pixels are averaged in transmitted
+/// intensity, as a detector integrates: a column a box edge crosses is projected part by part between the edges,
+/// and a row a box's top or bottom crosses band by band. Then detector blur, the detector chain
+/// (`DetectorChain`: scatter, dose and gain, noise, clipping, classes on local means).
 ///
 /// Cost: the boxes go through a difference array down each column (O(1) per box and column), the curved shapes
 /// add one path length per row to their material's (ellipsoids of one material over one footprint, a row of sacks
@@ -89,6 +91,17 @@ public struct Renderer: Sendable {
             }
         }
 
+        let chain = profile.detector
+        if chain.scatterAmplitude > 0 {
+            ScatterModel.add(
+                to: &cleanHigh, width: width, height: height, pitch: pitch, amplitude: chain.scatterAmplitude,
+                sigmaMM: chain.scatterSigmaMM)
+            ScatterModel.add(
+                to: &cleanLow, width: width, height: height, pitch: pitch, amplitude: chain.scatterAmplitude,
+                sigmaMM: chain.scatterSigmaMM)
+        }
+        let noise = try noiseModel(for: profile)
+
         // Every buffer of the scan is written in full by `detect`.
         var scan = RenderedScan(
             width: width, height: height, pixelPitchMM: pitch, profileName: profile.name,
@@ -99,12 +112,29 @@ public struct Renderer: Sendable {
             materialClasses: uninitializedArray(count: width * height),
             regions: [:])
         Self.detect(
-            &scan, cleanHigh: cleanHigh, cleanLow: cleanLow, profile: profile, classifier: classifier,
+            &scan, cleanHigh: cleanHigh, cleanLow: cleanLow, profile: profile, classifier: classifier, noise: noise,
             noiseSeed: noiseSeed)
         scan.regions = Self.regions(
             of: scene, geometry: geometry, scan: scan, clean: cleanHigh, profile: profile,
             seeded: noiseSeed != nil)
         return scan
+    }
+
+    /// The noise model's tables for `profile`, the beam hardening taken behind steel.
+    func noiseModel(for profile: ScannerProfile) throws(XRayImagingError) -> NoiseModel {
+        func steel(_ bins: [ScannerProfile.EnergyBin]) throws(XRayImagingError) -> [Double] {
+            var mu: [Double] = []
+            for bin in bins {
+                guard let value = materials.linearAttenuation(of: "steel", at: bin.energyMeV) else {
+                    throw XRayImagingError(
+                        code: "material.unknown",
+                        message: "Add steel to the material table (the noise model's beam hardening is taken behind it).")
+                }
+                mu.append(value / 10)
+            }
+            return mu
+        }
+        return NoiseModel(profile: profile, steelHigh: try steel(profile.highEnergy), steelLow: try steel(profile.lowEnergy))
     }
 
     /// Linear attenuation per mm at fill 1 for each bin (high in lanes 0–7, low in 8–15), per material.

@@ -8,7 +8,8 @@
 /// prints them; the figures are copied below.
 ///
 /// Geometry is an idealised side view: a parallel beam across the container's width (the fan beam's
-/// magnification and scatter are not modelled).
+/// magnification is not modelled). The detector chain (`detector`: scatter, noise, banding, stripes, clipping,
+/// classification window) is in `DetectorChain` and `docs/scanner-model.md`.
 public struct ScannerProfile: Hashable, Sendable, Codable {
     /// One energy bin of a channel.
     public struct EnergyBin: Hashable, Sendable, Codable {
@@ -51,11 +52,13 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
     public var steelPenetrationMM: Double
     /// Where the figures come from.
     public var source: String
+    /// The detector chain's effects and their parameters (`DetectorChain.ideal` for none).
+    public var detector: DetectorChain
 
     public init(
         name: String, summary: String, pixelPitchMM: Double, highEnergy: [EnergyBin], lowEnergy: [EnergyBin],
         isDualEnergy: Bool, photonsPerPixelHigh: Double, photonsPerPixelLow: Double, blurSigmaPixels: Double,
-        transmissionFloor: Double, steelPenetrationMM: Double, source: String
+        transmissionFloor: Double, steelPenetrationMM: Double, source: String, detector: DetectorChain = .ideal
     ) {
         self.name = name
         self.summary = summary
@@ -69,6 +72,14 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         self.transmissionFloor = transmissionFloor
         self.steelPenetrationMM = steelPenetrationMM
         self.source = source
+        self.detector = detector
+    }
+
+    /// The same profile with every effect of the detector chain switched off (`DetectorChain.ideal`).
+    public var withIdealDetector: ScannerProfile {
+        var copy = self
+        copy.detector = .ideal
+        return copy
     }
 
     /// Signal-weighted mean energy of the high channel in MeV.
@@ -111,6 +122,7 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         guard blurSigmaPixels >= 0, blurSigmaPixels <= 5 else {
             throw fail("give a blur of 0–5 pixels (got \(blurSigmaPixels)).")
         }
+        try detector.validate(profile: name)
     }
 
     /// The default: a 6/4 MV interlaced dual-energy linac, 4 mm pixels.
@@ -141,7 +153,11 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         blurSigmaPixels: 0.6,
         transmissionFloor: 1.29e-4, steelPenetrationMM: 300,
         source:
-            "Kramers spectrum model (spectra.py); penetration from OSTI 21289597 and Nuctech MB1215HL (domain-anchors.md §2.3)"
+            "Kramers spectrum model (spectra.py); penetration from OSTI 21289597 and Nuctech MB1215HL (domain-anchors.md §2.3)",
+        detector: DetectorChain(
+            scatterAmplitude: 2e-4, scatterSigmaMM: 150, swankFactor: 0.75, beamHardeningNoise: true,
+            correlatedNoise: true, pulseDoseSigma: 0.002, channelGainSigma: 0.001, emergentPenetration: true,
+            classificationWindow: 7)
     )
 
     /// A Co-60 gamma-ray portal (1.17 and 1.33 MeV lines), single energy, 5 mm pixels.
@@ -159,7 +175,11 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         photonsPerPixelHigh: 40_000, photonsPerPixelLow: 40_000,
         blurSigmaPixels: 0.5,
         transmissionFloor: 9.87e-4, steelPenetrationMM: 165,
-        source: "Co-60 lines (ENSDF); penetration 150–180 mm from domain-anchors.md §2.3")
+        source: "Co-60 lines (ENSDF); penetration 150–180 mm from domain-anchors.md §2.3",
+        detector: DetectorChain(
+            scatterAmplitude: 1e-3, scatterSigmaMM: 150, swankFactor: 0.8, beamHardeningNoise: true,
+            correlatedNoise: true, pulseDoseSigma: 0, channelGainSigma: 0.001, emergentPenetration: true,
+            classificationWindow: 1))
 
     /// A 450 kV X-ray tube with a dual-layer detector (front layer 0.5 mm CdWO₄ = low channel, back layer
     /// 5 mm behind 1 mm Cu = high channel), 3 mm pixels: the pallet and air-cargo class.
@@ -187,7 +207,11 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         photonsPerPixelHigh: 100_000, photonsPerPixelLow: 100_000,
         blurSigmaPixels: 0.7,
         transmissionFloor: 4.6e-4, steelPenetrationMM: 80,
-        source: "Kramers spectrum model (spectra.py); tubes penetrate under 100 mm steel (domain-anchors.md §2.3)")
+        source: "Kramers spectrum model (spectra.py); tubes penetrate under 100 mm steel (domain-anchors.md §2.3)",
+        detector: DetectorChain(
+            scatterAmplitude: 7e-4, scatterSigmaMM: 100, swankFactor: 0.85, beamHardeningNoise: true,
+            correlatedNoise: true, pulseDoseSigma: 0, channelGainSigma: 0.001, emergentPenetration: true,
+            classificationWindow: 5))
 
     /// Every built-in profile; the first is the default.
     public static let all: [ScannerProfile] = [dualEnergyLinac, cobalt60, tube450kV]

@@ -184,8 +184,9 @@ struct RendererTests {
         #expect(box.y == (2391 - 900) / 4 && box.height == 75 + 1)
     }
 
+    /// Without the detector chain's scatter, which spreads any change over its kernel's width.
     @Test func blurredChangesStayWithinAPixelOrTwoOfTheBox() throws {
-        let profile = ScannerProfile.dualEnergyLinac
+        let profile = ScannerProfile.dualEnergyLinac.withIdealDetector
         let with = try renderer.render(TestScenes.loaded(withAnomalies: true), with: profile, noiseSeed: nil)
         let without = try renderer.render(TestScenes.loaded(withAnomalies: false), with: profile, noiseSeed: nil)
         let boxes = ["A1", "A2"].compactMap { with.region(of: $0)?.box }
@@ -390,9 +391,11 @@ struct RendererTests {
 
 extension RendererTests {
     /// Seeded scenes of random boxes (many sharing edges and columns, as stacked cartons do) against a
-    /// direct computation: each pixel's optical depth per bin is Σ μ·depth·(overlap area / pixel area) over
-    /// the boxes, then Beer–Lambert per bin in Double. Holds the renderer's shortcuts (columns and rows that
-    /// repeat are copied, not recomputed) to the physics pixel by pixel.
+    /// direct computation: each pixel is cut into the cells between the box edges inside it, each cell's optical
+    /// depth per bin is Σ μ·depth over the boxes covering it, and the pixel's transmission is the cells' Beer–Lambert
+    /// transmissions (Double) averaged by area, as a detector integrates intensity. Holds the renderer's shortcuts
+    /// (columns and rows that repeat are copied, not recomputed, columns and rows split at the edges) to the
+    /// physics pixel by pixel.
     @Test func randomBoxScenesMatchADirectPixelByPixelComputation() throws {
         let profile = ScannerProfile.dualEnergyLinac.sharp.withPixelPitch(5)
         let materials = ["water", "steel", "fruit", "aluminium", "wood"]
@@ -422,18 +425,34 @@ extension RendererTests {
             for row in 0..<scan.height {
                 for column in 0..<scan.width {
                     let (px0, pz1) = (Double(column) * pitch, 600 - Double(row) * pitch)
+                    var xs = [px0, px0 + pitch], zs = [pz1 - pitch, pz1]
+                    for shape in scene.shapes {
+                        guard case let .box(b) = shape.geometry else { continue }
+                        for x in [Double(b.x), Double(b.x + b.length)] where x > px0 && x < px0 + pitch { xs.append(x) }
+                        for z in [Double(b.z), Double(b.z + b.height)] where z > pz1 - pitch && z < pz1 { zs.append(z) }
+                    }
+                    xs.sort()
+                    zs.sort()
                     var high = 0.0
-                    for bin in profile.highEnergy {
-                        var tau = 0.0
-                        for shape in scene.shapes {
-                            guard case let .box(b) = shape.geometry else { continue }
-                            let dx = min(px0 + pitch, Double(b.x + b.length)) - max(px0, Double(b.x))
-                            let dz = min(pz1, Double(b.z + b.height)) - max(pz1 - pitch, Double(b.z))
-                            guard dx > 0, dz > 0 else { continue }
-                            let mu = Repository.materials.linearAttenuation(of: shape.material, at: bin.energyMeV)!
-                            tau += mu / 10 * shape.fill * Double(b.width) * dx * dz / (pitch * pitch)
+                    for i in 0..<(xs.count - 1) {
+                        for j in 0..<(zs.count - 1) {
+                            let area = (xs[i + 1] - xs[i]) * (zs[j + 1] - zs[j]) / (pitch * pitch)
+                            guard area > 0 else { continue }
+                            let (x, z) = ((xs[i] + xs[i + 1]) / 2, (zs[j] + zs[j + 1]) / 2)
+                            for bin in profile.highEnergy {
+                                var tau = 0.0
+                                for shape in scene.shapes {
+                                    guard case let .box(b) = shape.geometry else { continue }
+                                    guard x > Double(b.x), x < Double(b.x + b.length), z > Double(b.z),
+                                        z < Double(b.z + b.height)
+                                    else { continue }
+                                    let mu = Repository.materials.linearAttenuation(
+                                        of: shape.material, at: bin.energyMeV)!
+                                    tau += mu / 10 * shape.fill * Double(b.width)
+                                }
+                                high += area * bin.weight * exp(-tau)
+                            }
                         }
-                        high += bin.weight * exp(-tau)
                     }
                     let expected = max(profile.transmissionFloor, high)
                     worst = max(worst, abs(Double(scan.transmissionHigh[row * scan.width + column]) / expected - 1))
@@ -449,9 +468,12 @@ extension ScannerProfile: CustomTestStringConvertible {
 }
 
 extension RendererTests {
-    /// Overlapping ellipsoids (sacks: two materials, each sack with its own fill) against the chord through each
-    /// pixel centre: τ per bin = Σ μ·fill·2·ry·√(1 − (dx/rx)² − (dz/rz)²), then Beer–Lambert per bin in Double.
-    /// Holds the per-material path lengths and the eight-rows-at-a-time chords to the geometry.
+    /// Overlapping ellipsoids (sacks: two materials, each sack with its own fill) against the chords averaged over
+    /// each pixel (8 × 8 points): τ per bin = Σ μ·fill·2·ry·√(1 − (dx/rx)² − (dz/rz)²), then Beer–Lambert per bin
+    /// in Double. Holds the per-material path lengths, the four-rows-at-a-time chords inside and the exact
+    /// rims to the geometry: inside, where the renderer takes the chord at the column's centre, within 0.5 %;
+    /// within two pixels of a rim, where it averages the chord exactly across the column at eight heights, 2 % (the
+    /// 8 × 8 points themselves sample a rim coarsely).
     @Test func overlappingEllipsoidsMatchTheChordsThroughEachPixelCentre() throws {
         let profile = ScannerProfile.dualEnergyLinac.sharp.withPixelPitch(5)
         var scene = TestScenes.empty(length: 1500, height: 700)
@@ -468,29 +490,49 @@ extension RendererTests {
         }
         let scan = try renderer.render(scene, with: profile, noiseSeed: nil)
         let pitch = profile.pixelPitchMM
-        var worst = 0.0
+        var worstInside = 0.0, worstRim = 0.0
         for row in 0..<scan.height {
             for column in 0..<scan.width {
-                let (x, z) = ((Double(column) + 0.5) * pitch, 700 - (Double(row) + 0.5) * pitch)
+                // Per shape: the chord's mean over 8 × 8 points of the pixel, and whether the pixel lies two pixels
+                // clear of its rim (the square two pixels wider on each side wholly inside, or the pixel outside).
+                var chords: [Double] = [], nearRim = false
+                for shape in scene.shapes {
+                    guard case let .ellipsoid(b) = shape.geometry else { continue }
+                    let (rx, ry, rz) = (Double(b.length) / 2, Double(b.width) / 2, Double(b.height) / 2)
+                    func inside(_ x: Double, _ z: Double) -> Double {
+                        let dx = (x - Double(b.x) - rx) / rx, dz = (z - Double(b.z) - rz) / rz
+                        return 1 - dx * dx - dz * dz
+                    }
+                    var sum = 0.0
+                    for sx in 0..<8 {
+                        for sz in 0..<8 {
+                            let x = (Double(column) + (Double(sx) + 0.5) / 8) * pitch
+                            let z = 700 - (Double(row) + (Double(sz) + 0.5) / 8) * pitch
+                            sum += 2 * ry * max(0, inside(x, z)).squareRoot() / 64
+                        }
+                    }
+                    let (cx, cz) = ((Double(column) + 0.5) * pitch, 700 - (Double(row) + 0.5) * pitch)
+                    let clear = [(-1.0, -1.0), (-1, 1), (1, -1), (1, 1)].allSatisfy {
+                        inside(cx + $0.0 * 2.5 * pitch, cz + $0.1 * 2.5 * pitch) > 0
+                    }
+                    if sum > 0 && !clear { nearRim = true }
+                    chords.append(sum * shape.fill)
+                }
                 var high = 0.0
                 for bin in profile.highEnergy {
                     var tau = 0.0
-                    for shape in scene.shapes {
-                        guard case let .ellipsoid(b) = shape.geometry else { continue }
-                        let (rx, ry, rz) = (Double(b.length) / 2, Double(b.width) / 2, Double(b.height) / 2)
-                        let dx = (x - Double(b.x) - rx) / rx, dz = (z - Double(b.z) - rz) / rz
-                        let share = 1 - dx * dx - dz * dz
-                        guard share > 0 else { continue }
-                        let mu = Repository.materials.linearAttenuation(of: shape.material, at: bin.energyMeV)!
-                        tau += mu / 10 * shape.fill * 2 * ry * share.squareRoot()
+                    for (shape, chord) in zip(scene.shapes, chords) {
+                        tau += Repository.materials.linearAttenuation(of: shape.material, at: bin.energyMeV)! / 10 * chord
                     }
                     high += bin.weight * exp(-tau)
                 }
                 let expected = max(profile.transmissionFloor, high)
-                worst = max(worst, abs(Double(scan.transmissionHigh[row * scan.width + column]) / expected - 1))
+                let error = abs(Double(scan.transmissionHigh[row * scan.width + column]) / expected - 1)
+                if nearRim { worstRim = max(worstRim, error) } else { worstInside = max(worstInside, error) }
             }
         }
-        #expect(worst < 3e-4, "worst relative error \(worst)")
+        #expect(worstInside < 5e-3, "inside: worst relative error \(worstInside)")
+        #expect(worstRim < 2e-2, "near the rims: worst relative error \(worstRim)")
     }
 
     /// The detector blur against a direct computation: the sharp image convolved with the normalised Gaussian
@@ -537,7 +579,7 @@ extension RendererTests {
     /// The largest difference between `scene` rendered noise-free with a blur of `sigma` pixels (5 mm pixels) and
     /// its sharp render convolved in Double with the normalised Gaussian of radius ⌈3σ⌉, edges clamped.
     func worstBlurError(_ scene: Scene, sigma: Double) throws -> Double {
-        var profile = ScannerProfile.dualEnergyLinac.withPixelPitch(5)
+        var profile = ScannerProfile.dualEnergyLinac.withPixelPitch(5).withIdealDetector
         profile.blurSigmaPixels = sigma
         // Weights summing to 1 exactly (the profile's sum to 1.00001): the open beam is not clipped to 1 in the
         // sharp image while its blur keeps the excess.
@@ -600,6 +642,13 @@ extension RendererTests {
                 let (x, z) = ((Double(column) + 0.5) * pitch, 700 - (Double(row) + 0.5) * pitch)
                 let (rx, ry, rz) = (Double(sack.length) / 2, Double(sack.width) / 2, Double(sack.height) / 2)
                 let dx = (x - Double(sack.x) - rx) / rx, dz = (z - Double(sack.z) - rz) / rz
+                // Inside only, two pixels clear of the rim (there the renderer averages the chord over the pixel).
+                let clear = [(-1.0, -1.0), (-1, 1), (1, -1), (1, 1)].allSatisfy { (sx, sz) in
+                    let ex = (x + sx * 2.5 * pitch - Double(sack.x) - rx) / rx
+                    let ez = (z + sz * 2.5 * pitch - Double(sack.z) - rz) / rz
+                    return ex * ex + ez * ez < 1
+                }
+                guard clear else { continue }
                 let chord = 2 * ry * max(0, 1 - dx * dx - dz * dz).squareRoot() * 0.9
                 var high = 0.0
                 for bin in profile.highEnergy {
@@ -612,7 +661,7 @@ extension RendererTests {
                 worst = max(worst, abs(Double(scan.transmissionHigh[row * scan.width + column]) / high - 1))
             }
         }
-        #expect(compared > 10_000)
+        #expect(compared > 1_000)
         #expect(worst < 2e-5, "\(material): worst relative error \(worst)")
     }
 

@@ -25,6 +25,7 @@ extension ScannerProfile {
     var sharp: ScannerProfile {
         var copy = self
         copy.blurSigmaPixels = 0
+        copy.detector = .ideal
         return copy
     }
 }

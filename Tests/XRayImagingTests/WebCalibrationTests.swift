@@ -29,6 +29,7 @@ import XRayImaging
             "saturationDepthHigh": Double(String(classifier.saturationDepthHigh))!,
             "saturationDepthLow": Double(String(classifier.saturationDepthLow))!,
             "isDualEnergy": classifier.isEnabled,
+            "classificationWindow": profile.isDualEnergy ? profile.detector.classificationWindow : 1,
             "references": MaterialClassifier.references.map(\.material),
             "curves": curves,
         ]
@@ -51,6 +52,7 @@ import XRayImaging
         #expect(found["profile"] as? String == profileName)
         #expect(found["stepsPerUnit"] as? Int == expected["stepsPerUnit"] as? Int)
         #expect(found["isDualEnergy"] as? Bool == expected["isDualEnergy"] as? Bool)
+        #expect(found["classificationWindow"] as? Int == expected["classificationWindow"] as? Int)
         #expect(found["references"] as? [String] == expected["references"] as? [String])
         for field in ["minimumOpticalDepth", "saturationDepthHigh", "saturationDepthLow"] {
             let a = try #require(found[field] as? Double, "\(field) missing")

@@ -355,7 +355,7 @@ export class ScanViewer {
       this.data[view] = image.samples;
     }
     if (this.data.high && this.data.low && !this.classes && this.options.calibration) {
-      this.classes = classify(this.data.high, this.data.low, this.options.calibration);
+      this.classes = classify(this.data.high, this.data.low, this.options.calibration, this.width);
     }
     return this.data[view];
   }
