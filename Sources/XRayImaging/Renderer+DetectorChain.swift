@@ -76,19 +76,36 @@ struct NoiseModel {
     /// Convolves `values` (a `width × height` row-major image) in place with the separable 3 × 3 kernel
     /// (c₁, c₀, c₁) in each direction, edges repeated.
     static func correlate(_ values: UnsafeMutablePointer<Float>, width: Int, height: Int, kernel: (Float, Float)) {
-        let (c0, c1) = kernel
-        let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * width + 2)
+        typealias V = SIMD8<Float>
+        let c0 = V(repeating: kernel.0), c1 = V(repeating: kernel.1)
+        let padded = (width + 7) & ~7
+        let rows = UnsafeMutablePointer<Float>.allocate(capacity: 2 * padded + 16)
+        rows.initialize(repeating: 0, count: 2 * padded + 16)
         defer { rows.deallocate() }
-        // Down the columns: the previous row's original values kept aside.
-        let previous = rows, line = rows + width
+        @inline(__always) func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<Float>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+        }
+        // Down the columns: the previous row's original values kept aside; eight columns at a time, the last ones
+        // one by one.
+        let previous = rows, line = rows + padded
         previous.update(from: values, count: width)
+        let whole = width & ~7
         for row in 0..<height {
             let current = values + row * width
             let below = values + min(height - 1, row + 1) * width
-            for x in 0..<width {
+            var x = 0
+            while x < whole {
+                let original = load(current + x)
+                store(c0 * original + c1 * (load(previous + x) + load(below + x)), current + x)
+                store(original, previous + x)
+                x += 8
+            }
+            while x < width {
                 let original = current[x]
-                current[x] = c0 * original + c1 * (previous[x] + below[x])
+                current[x] = kernel.0 * original + kernel.1 * (previous[x] + below[x])
                 previous[x] = original
+                x += 1
             }
         }
         // Along the rows, from a copy of each row with its edges repeated.
@@ -97,7 +114,15 @@ struct NoiseModel {
             line[0] = current[0]
             (line + 1).update(from: current, count: width)
             line[width + 1] = current[width - 1]
-            for x in 0..<width { current[x] = c0 * line[x + 1] + c1 * (line[x] + line[x + 2]) }
+            var x = 0
+            while x < whole {
+                store(c0 * load(line + x + 1) + c1 * (load(line + x) + load(line + x + 2)), current + x)
+                x += 8
+            }
+            while x < width {
+                current[x] = kernel.0 * line[x + 1] + kernel.1 * (line[x] + line[x + 2])
+                x += 1
+            }
         }
     }
 
@@ -118,12 +143,14 @@ struct NoiseModel {
                 line[half + width + k] = source[width - 1]
             }
             (line + half).update(from: source, count: width)
+            // Tap by tap along the whole row (contiguous, so vectorised), then scaled.
             let target = scratch + row * width
-            for x in 0..<width {
-                var sum: Float = 0
-                for k in 0..<window { sum += line[x + k] }
-                target[x] = sum * inverse
+            target.update(from: line, count: width)
+            for k in 1..<window {
+                let tap = line + k
+                for x in 0..<width { target[x] += tap[x] }
             }
+            for x in 0..<width { target[x] *= inverse }
         }
         for row in 0..<height {
             let target = means + row * width
