@@ -137,6 +137,32 @@ private func runRenderBench(_ context: BenchContext) throws {
             "render (no encoding)     \(ms(cpuTimes.sorted()[6])) ms CPU  (median of 12, fastest \(ms(cpuTimes.min()!)), 1 core; \(containerType), \(made.scene.shapes.count) shapes, \(scan.width) × \(scan.height) px; aim < 50 ms in release)"
         )
     }
+    // What each effect of the detector chain costs: the bench case with none of them, each alone, and all (the
+    // profile's own chain), this thread's CPU time, median of 12 (docs/scanner-model.md).
+    let made = try benchmarkCase(generator, seed: context.seed)
+    let full = profile.detector
+    var variants: [(String, DetectorChain)] = [("none (ideal detector)", .ideal)]
+    variants.append(("scatter", DetectorChain(scatterAmplitude: full.scatterAmplitude, scatterSigmaMM: full.scatterSigmaMM)))
+    variants.append(
+        ("noise: hardening, Swank, correlation",
+            DetectorChain(swankFactor: full.swankFactor, beamHardeningNoise: true, correlatedNoise: true)))
+    variants.append(("dose and gain", DetectorChain(pulseDoseSigma: full.pulseDoseSigma, channelGainSigma: full.channelGainSigma)))
+    variants.append(("emergent penetration", DetectorChain(emergentPenetration: true)))
+    variants.append(("classes on \(full.classificationWindow) × \(full.classificationWindow) means", DetectorChain(classificationWindow: full.classificationWindow)))
+    variants.append(("all (the profile's chain)", full))
+    for (name, chain) in variants {
+        var variant = profile
+        variant.detector = chain
+        _ = try renderer.render(made.scene, with: variant, noiseSeed: noise)
+        var cpuTimes: [Double] = []
+        for _ in 0..<12 {
+            let start = threadCPUSeconds()
+            _ = try renderer.render(made.scene, with: variant, noiseSeed: noise)
+            cpuTimes.append(threadCPUSeconds() - start)
+        }
+        print(
+            "  chain: \(name.padding(toLength: 38, withPad: " ", startingAt: 0)) \(ms(cpuTimes.sorted()[6])) ms CPU (median of 12, fastest \(ms(cpuTimes.min()!)))")
+    }
     // A digest of what the render gives (both channels' samples, the display, the classes): equal before and after
     // a change that should leave the pixels alone.
     var digest: UInt64 = 0xCBF2_9CE4_8422_2325
