@@ -131,7 +131,9 @@ import Testing
             // its close cannot reset the connection under an answer still on its way (a loaded machine, writing
             // chunk by chunk, saw that once).
             let piece = "2000\r\n" + String(repeating: "x", count: 8192) + "\r\n"
-            try await connection.send(Self.chunked(Array(repeating: piece, count: 10) + ["0\r\n\r\n"]))
+            // The server may answer and close before the write completes ("I/O on closed channel"): its answer is
+            // what is checked.
+            try? await connection.send(Self.chunked(Array(repeating: piece, count: 10) + ["0\r\n\r\n"]))
             let answer = await connection.response(timeout: .seconds(60))
             #expect(answer?.status == 413 && answer?.errorCode == "too-large", "\(answer?.text ?? "no answer")")
             await connection.close()
@@ -145,7 +147,9 @@ import Testing
         let world = try await Self.world()
         try await world.live { port in
             let connection = try await RawConnection.open(port: port)
-            try await connection.send(Self.chunked(chunks))
+            // The server may refuse and close before the write completes ("I/O on closed channel", seen once): its
+            // answer is what is checked.
+            try? await connection.send(Self.chunked(chunks))
             let answer = await connection.response()
             #expect(answer?.status == 400, "\(chunks): \(answer.map { "\($0.status) \($0.text)" } ?? "no answer")")
             await connection.close()
