@@ -377,7 +377,8 @@ public enum DoorEndDrawing {
             "<text id=\"reading-maker\" x=\"\(x + 100)\" y=\"\(y + 68)\" font-size=\"\(fitted(makerName, width: 620, largest: 46))\" font-weight=\"bold\" fill=\"#111\">\(escape(makerName))</text>"
         )
         s.line(
-            "<circle cx=\"\(x + width - 80)\" cy=\"\(y + 55)\" r=\"40\" fill=\"\(sealColour(seal))\" stroke=\"#222\" stroke-width=\"3\"/>")
+            "<circle cx=\"\(x + width - 80)\" cy=\"\(y + 55)\" r=\"40\" fill=\"\(sealColour(seal))\" stroke=\"#222\" stroke-width=\"3\"/>"
+        )
         s.line(
             "<text id=\"reading-class\" class=\"class-mark\" x=\"\(x + width - 80)\" y=\"\(y + 76)\" font-size=\"60\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#111\">\(escape(seal.securityClass.rawValue))</text>"
         )
@@ -386,10 +387,12 @@ public enum DoorEndDrawing {
             for (i, (label, value)) in [("BOLT", bolt), ("BUSH", bush)].enumerated() {
                 let cx = x + width / 4 + i * width / 2
                 s.line(
-                    "<text x=\"\(cx)\" y=\"\(y + 130)\" font-size=\"24\" text-anchor=\"middle\" fill=\"#444\">\(label)</text>")
+                    "<text x=\"\(cx)\" y=\"\(y + 130)\" font-size=\"24\" text-anchor=\"middle\" fill=\"#444\">\(label)</text>"
+                )
                 s.line(
                     number(
-                        value, font: seal.font, x: cx, y: y + 200, size: min(56, fitted(value, width: 420, largest: 56)),
+                        value, font: seal.font, x: cx, y: y + 200,
+                        size: min(56, fitted(value, width: 420, largest: 56)),
                         id: "reading-\(label.lowercased())-number", random: &random))
             }
         } else {

@@ -326,7 +326,8 @@ extension Story {
             }
             // "All agree" only when nothing at all stands out; otherwise the items above explain each thing that does.
             let quiet =
-                flags.isEmpty && incidental.isEmpty && Set(sealFindings).isSubset(of: [.intact]) && !radiation.gammaAlarm
+                flags.isEmpty && incidental.isEmpty && Set(sealFindings).isSubset(of: [.intact])
+                && !radiation.gammaAlarm
             items.append(RationaleItem(code: quiet ? .consistentShipment : .nothingHidden))
             rationale = items
             return

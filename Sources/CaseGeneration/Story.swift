@@ -198,7 +198,9 @@ struct Story {
                 pool.removeAll { $0 == .reeferNonPerishable }
             }
             if spec.route?.via?.isEmpty == true {
-                pool.removeAll { $0 == .sealNumberMismatch || $0 == .circuitousRouting || $0 == .sealChangedWithoutRecord }
+                pool.removeAll {
+                    $0 == .sealNumberMismatch || $0 == .circuitousRouting || $0 == .sealChangedWithoutRecord
+                }
             }
             // A scheduled precursor on the papers: lawful trade under a pre-export notification in a clean case, a
             // cover load in an irregular one. Only stories whose goods are drawn from ordinary trade can carry it.
@@ -210,7 +212,9 @@ struct Story {
                 pool.removeAll { [.reeferNonPerishable, .vagueDescription, .hsDescriptionMismatch].contains($0) }
             }
             if irregular, ![.intact].contains(story) || vantage == .export {
-                pool.removeAll { [.sealNumberMismatch, .sealChangedWithoutRecord, .nonCompliantSealClass].contains($0) }
+                pool.removeAll {
+                    [.sealNumberMismatch, .sealChangedWithoutRecord, .nonCompliantSealClass].contains($0)
+                }
             }
             if irregular { pool.removeAll { $0 == .sealChangedWithoutRecord } }
             if [.vgmMismatch, .emptyDeclaredFull, .fullDeclaredEmpty].contains(scenario) || spec.goods != nil {
@@ -226,7 +230,9 @@ struct Story {
             if drawn.isEmpty, let one = plan.weighted(rates.filter { $0.1 > 0 }) { drawn.insert(one) }
             if drawn.contains(.sealChangedWithoutRecord) { drawn.insert(.sealNumberMismatch) }
             // A seal number mistyped on the manifest happens to boxes with something hidden as well.
-            if irregular, drawn.contains(.sealNumberMismatch), story == .intact, scenario != .structuralEntry, plan.chance(0.6) {
+            if irregular, drawn.contains(.sealNumberMismatch), story == .intact, scenario != .structuralEntry,
+                plan.chance(0.6)
+            {
                 story = .numberMismatch
             }
             planned = drawn

@@ -490,7 +490,9 @@ public final class SQLiteStorage: Storage {
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM user WHERE id = ?", arguments: [userId]) ?? false else {
                 throw StorageError.notFound("No user with id \(userId); add the user first.")
             }
-            if !overridingModeConflict, let other = try Self.modeConflict(db, courseId: courseId, userId: userId, mode: mode) {
+            if !overridingModeConflict,
+                let other = try Self.modeConflict(db, courseId: courseId, userId: userId, mode: mode)
+            {
                 throw StorageError.modeConflict(other, courseId: courseId, mode: mode)
             }
             try db.execute(
@@ -694,7 +696,8 @@ public final class SQLiteStorage: Storage {
         GradeRecord(
             assignmentId: row["assignmentId"], userId: row["userId"], caseId: row["caseId"], score: row["score"],
             outcome: row["outcome"], gradeJSON: [UInt8](row["gradeJSON"] as Data),
-            attemptJSON: [UInt8](row["attemptJSON"] as Data), gradedAt: Instant(millisecondsSinceEpoch: row["gradedAt"]))
+            attemptJSON: [UInt8](row["attemptJSON"] as Data), gradedAt: Instant(millisecondsSinceEpoch: row["gradedAt"])
+        )
     }
 
     // MARK: Audit

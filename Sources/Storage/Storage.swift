@@ -127,7 +127,8 @@ public protocol Storage: Sendable {
 
     func createJob(kind: String, total: Int, createdBy: String, at time: Instant) async throws -> JobRecord
     func updateJob(
-        id: Int64, state: JobRecord.State, done: Int, total: Int, courseId: String?, errorJSON: String?, at time: Instant
+        id: Int64, state: JobRecord.State, done: Int, total: Int, courseId: String?, errorJSON: String?,
+        at time: Instant
     ) async throws
     func job(id: Int64) async throws -> JobRecord?
     func jobs(limit: Int) async throws -> [JobRecord]

@@ -37,23 +37,24 @@ extension TrainingServer {
         }
     }
 
+    /// Evaluates the body's subject against its policy (default `default`) in its role (default trainee).
+    func evaluate(_ input: EvaluationInput) async throws -> CertificationEvaluation {
+        try await evaluate(
+            userId: input.userId, policyName: input.policy ?? "default", role: input.role ?? .trainee,
+            trainer: input.trainer)
+    }
+
+    /// The issue body: the evaluation's fields and the name printed.
     struct IssueInput: Decodable {
-        var userId: Int64
-        var policy: String?
-        var role: CertificationRole?
+        var evaluation: EvaluationInput
         /// The name printed (default: the account's display name).
         var name: String?
-        var calibration: CalibrationRecord?
-        var roundId: Int64?
-        var candidate: String?
-        var delivery: String?
-        var signOffId: String?
-        var expertKeys: [String]?
 
-        var trainer: TrainerEvidence {
-            TrainerEvidence(
-                calibration: calibration, roundId: roundId, candidate: candidate, delivery: delivery,
-                signOffId: signOffId, expertKeys: expertKeys ?? [])
+        private enum CodingKeys: String, CodingKey { case name }
+
+        init(from decoder: any Decoder) throws {
+            evaluation = try EvaluationInput(from: decoder)
+            name = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .name)
         }
     }
 
@@ -514,10 +515,7 @@ extension TrainingServer {
             try self.requireStaff(user)
             let input = try await self.decodeBody(
                 EvaluationInput.self, from: request, allowedFields: Self.evaluationFields)
-            return jsonResponse(
-                try await self.evaluate(
-                    userId: input.userId, policyName: input.policy ?? "default", role: input.role ?? .trainee,
-                    trainer: input.trainer))
+            return jsonResponse(try await self.evaluate(input))
         }
 
         router.get("/api/certification/certificates") { request, _ in
@@ -538,9 +536,7 @@ extension TrainingServer {
                     "Give the name as printed, 1 to 120 characters, or leave it out.", field: "name")
             }
             // Decided again here, never taken from the browser: only a decision the server made is signed.
-            let evaluation = try await self.evaluate(
-                userId: input.userId, policyName: input.policy ?? "default", role: input.role ?? .trainee,
-                trainer: input.trainer)
+            let evaluation = try await self.evaluate(input.evaluation)
             guard evaluation.granted else {
                 throw APIError(
                     .conflict, "not-granted",

@@ -20,7 +20,9 @@ public struct CourseMaking: Sendable {
     /// Scans are rendered unless false (tests make paperwork-only courses quickly).
     public var renderScans: Bool
 
-    public init(catalog: Catalog, materials: MaterialTable, curricula: URL?, workDirectory: URL, renderScans: Bool = true) {
+    public init(
+        catalog: Catalog, materials: MaterialTable, curricula: URL?, workDirectory: URL, renderScans: Bool = true
+    ) {
         self.catalog = catalog
         self.materials = materials
         self.curricula = curricula
@@ -150,7 +152,8 @@ extension TrainingServer {
                 Self.scanFiles.contains(name) || name == "door.svg",
                 let bytes = try await self.cases.file(courseId: id, caseId: cid, name: name, storage: self.storage)
             else { throw APIError.notFound }
-            return fileResponse(bytes, contentType: name.hasSuffix(".svg") ? "image/svg+xml" : "image/png", cacheable: true)
+            return fileResponse(
+                bytes, contentType: name.hasSuffix(".svg") ? "image/svg+xml" : "image/png", cacheable: true)
         }
 
         // The seed of a course made on the server: whoever has it has every key. Shown to staff, audited.
@@ -192,10 +195,13 @@ extension TrainingServer {
                 try? FileManager.default.removeItem(at: upload)
                 throw error
             }
-            let job = try await self.storage.createJob(kind: "import", total: 1, createdBy: user.username, at: self.now())
+            let job = try await self.storage.createJob(
+                kind: "import", total: 1, createdBy: user.username, at: self.now())
             await self.audit(user.username, "course.upload", "job \(job.id)")
             Task.detached { [self] in
-                await self.jobs.runOne { await self.importUpload(job: job.id, upload: upload, making: making, by: user) }
+                await self.jobs.runOne {
+                    await self.importUpload(job: job.id, upload: upload, making: making, by: user)
+                }
             }
             return jsonResponse(JobView(job), status: .accepted)
         }
@@ -278,7 +284,9 @@ extension TrainingServer {
     /// The mix of a form, written as YAML and read back by the curriculum reader: the same rules and messages
     /// as `cargosim validate`, each problem naming its field.
     func readMix(_ value: JSONValue, field: String = "mix") throws -> CurriculumMix {
-        guard case .object(let members) = value else { throw APIError.badRequest("Give the mix as an object.", field: field) }
+        guard case .object(let members) = value else {
+            throw APIError.badRequest("Give the mix as an object.", field: field)
+        }
         let text = YAMLWriter.yaml(members, order: YAMLWriter.mixOrder)
         do { return try YAMLSpecReader().readMix(yaml: text, file: "mix") } catch {
             throw APIError.fromBundle(error, prefix: field)
@@ -295,14 +303,18 @@ extension TrainingServer {
         }
         let mix = try readMix(input.mix)
         guard mix.count <= 400 else {
-            throw APIError.badRequest("Make at most 400 cases at once in the browser (the command line makes more).", field: "mix.count")
+            throw APIError.badRequest(
+                "Make at most 400 cases at once in the browser (the command line makes more).", field: "mix.count")
         }
         var included: [CaseSpec] = []
         for (i, id) in (input.includeSpecIds ?? []).enumerated() {
             guard let record = try await storage.spec(id: id) else {
                 throw APIError.badRequest("No such spec in the library.", field: "includeSpecIds[\(i)]")
             }
-            do { included.append(try YAMLSpecReader().readSpec(yaml: record.yaml, file: record.name, catalog: making.catalog)) } catch {
+            do {
+                included.append(
+                    try YAMLSpecReader().readSpec(yaml: record.yaml, file: record.name, catalog: making.catalog))
+            } catch {
                 throw APIError.badRequest(
                     "The spec \(record.name) no longer reads (\(error)); open it in authoring and correct it.",
                     field: "includeSpecIds[\(i)]")
@@ -323,14 +335,16 @@ extension TrainingServer {
             seed = .random()
         }
         if try await storage.course(id: seed.courseId) != nil {
-            throw APIError.conflict("A course with this seed is already in the library (\(seed.courseId)).", field: "seed")
+            throw APIError.conflict(
+                "A course with this seed is already in the library (\(seed.courseId)).", field: "seed")
         }
         let job = try await storage.createJob(kind: "generate", total: mix.count, createdBy: user.username, at: now())
         await audit(user.username, "course.generate", "job \(job.id): \(title), \(mix.count) cases")
         let plan = planCourse(mix, included: included, seed: seed)
         Task.detached { [self] in
             await self.jobs.runOne {
-                await self.produce(job: job.id, plan: plan, mix: mix, title: title, seed: seed, making: making, by: user)
+                await self.produce(
+                    job: job.id, plan: plan, mix: mix, title: title, seed: seed, making: making, by: user)
             }
         }
         return JobView(job)
@@ -426,7 +440,8 @@ extension TrainingServer {
             try? FileManager.default.removeItem(at: upload)
             try? FileManager.default.removeItem(at: folder)
         }
-        try? await storage.updateJob(id: job, state: .running, done: 0, total: 1, courseId: nil, errorJSON: nil, at: now())
+        try? await storage.updateJob(
+            id: job, state: .running, done: 0, total: 1, courseId: nil, errorJSON: nil, at: now())
         do {
             let loaded: (CourseImport, String?) = try await withCheckedThrowingContinuation { continuation in
                 DispatchQueue.global(qos: .utility).async { [configuration] in
@@ -454,7 +469,8 @@ extension TrainingServer {
             let (course, seed) = loaded
             let outcome: CourseImportOutcome
             do { outcome = try await storage.importCourse(course, at: now()) } catch let error as StorageError
-            where error.code == "conflict" {
+                where error.code == "conflict"
+            {
                 throw BundleError(code: "course.conflict", message: error.message)
             }
             if let seed { try await storage.setCourseSeed(courseId: course.courseId, seed: seed) }

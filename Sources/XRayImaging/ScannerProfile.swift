@@ -187,7 +187,9 @@ public struct ScannerProfile: Hashable, Sendable, Codable {
         photonsPerPixelHigh: 100_000, photonsPerPixelLow: 100_000,
         blurSigmaPixels: 0.7,
         transmissionFloor: 4.6e-4, steelPenetrationMM: 80,
-        source: "Kramers spectrum model (spectra.py); tubes penetrate under 100 mm steel (docs/sources.md#scanner-specifications)")
+        source:
+            "Kramers spectrum model (spectra.py); tubes penetrate under 100 mm steel (docs/sources.md#scanner-specifications)"
+    )
 
     /// Every built-in profile; the first is the default.
     public static let all: [ScannerProfile] = [dualEnergyLinac, cobalt60, tube450kV]

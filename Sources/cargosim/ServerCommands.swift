@@ -106,8 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
         let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
         let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
         let connections = ConnectionLimits(
-            maximumConnections: maxConnections, maximumConnectionsPerAddress: maxConnectionsPerAddress)
-            .clamped(toDescriptorLimit: raiseDescriptorLimit())
+            maximumConnections: maxConnections, maximumConnectionsPerAddress: maxConnectionsPerAddress
+        )
+        .clamped(toDescriptorLimit: raiseDescriptorLimit())
         // Course making in the console: the catalogue and materials of Assets/, the starter curricula of Cases/
         // next to it, and a private work folder beside the database.
         let curricula = workspace.assets.deletingLastPathComponent().appendingPathComponent("Cases/curricula")
@@ -292,7 +293,6 @@ struct UsersCommand: ParsableCommand {
 }
 
 extension Role: ExpressibleByArgument {}
-
 
 struct UsersAddCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -668,7 +668,8 @@ struct DemoSetupCommand: AsyncParsableCommand {
                 guard !existing.contains(where: { $0.courseId == courseId && $0.mode == mode }) else { continue }
                 guard
                     await storageCall(
-                        database.db, { try await storage.modeConflict(courseId: courseId, userId: user.id, mode: mode) })
+                        database.db, { try await storage.modeConflict(courseId: courseId, userId: user.id, mode: mode) }
+                    )
                         == nil
                 else { continue }
                 newcomers.append(user.id)

@@ -83,7 +83,8 @@ import Testing
                 DoorEndDrawing.svg(for: made.inspectionCase, sealMakers: Repository.catalog.sealMakers))
             let parsed = try #require(parse(svg), "\(scenario): not well-formed")
             #expect(parsed.ids.contains("seal-reading"), "\(scenario)")
-            let maker = Repository.catalog.sealMakers.first { $0.id == exam.seal.makerMark }?.name ?? exam.seal.makerMark
+            let maker =
+                Repository.catalog.sealMakers.first { $0.id == exam.seal.makerMark }?.name ?? exam.seal.makerMark
             #expect(parsed.texts["reading-maker"] == maker, "\(scenario)")
             #expect(parsed.texts["reading-class"] == exam.seal.securityClass.rawValue, "\(scenario)")
             let numbers =

@@ -54,8 +54,10 @@ import Testing
                 }
                 let devanned = key.expectations[.examination]?.best == .fullDevanning
                 if devanned != codes.contains(.examinationDidNotReach), key.expectations[.examination] != nil {
-                    failures.append("\(c.id): examination keyed \(String(describing: key.expectations[.examination]?.best)) "
-                        + "but the rationale says \(codes.contains(.examinationDidNotReach) ? "" : "not ")unreached")
+                    failures.append(
+                        "\(c.id): examination keyed \(String(describing: key.expectations[.examination]?.best)) "
+                            + "but the rationale says \(codes.contains(.examinationDidNotReach) ? "" : "not ")unreached"
+                    )
                 }
                 continue
             }
@@ -66,8 +68,9 @@ import Testing
                 !key.indicators.isEmpty || key.sealFindings.contains { $0 != .intact }
                 || codes.contains(.harmlessFinding) || codes.contains(.sealNumberClericalError)
             if agrees && standsOut {
-                failures.append("\(c.id): says all agree, yet shows \(key.indicators.map(\.code.rawValue)) "
-                    + "\(key.sealFindings.map(\.rawValue)) \(codes.map(\.rawValue))")
+                failures.append(
+                    "\(c.id): says all agree, yet shows \(key.indicators.map(\.code.rawValue)) "
+                        + "\(key.sealFindings.map(\.rawValue)) \(codes.map(\.rawValue))")
             }
             for indicator in key.indicators.map(\.code) {
                 let explained = key.rationale.contains {
@@ -115,8 +118,10 @@ import Testing
     /// The examination's lines say nothing by their number: clean and irregular cases have about as many.
     @Test func theNumberOfObservationLinesSaysLittleAboutTheAnswer() {
         func mean(_ irregular: Bool) -> Double {
-            let counts = PropertyCourse.cases.filter { $0.key.irregular == irregular && $0.inspectionCase.examination != nil }
-                .map { Double($0.inspectionCase.examination!.observations.count) }
+            let counts = PropertyCourse.cases.filter {
+                $0.key.irregular == irregular && $0.inspectionCase.examination != nil
+            }
+            .map { Double($0.inspectionCase.examination!.observations.count) }
             return counts.reduce(0, +) / Double(max(1, counts.count))
         }
         #expect(abs(mean(true) - mean(false)) < 1.0, "irregular \(mean(true)) lines, clean \(mean(false))")
@@ -131,7 +136,8 @@ import Testing
         let papers = measure.figure(.papers)!.auc
         let examined = measure.figure(.papersAndExamination)!.auc
         #expect(papers > 0.55 && papers < EvidenceBounds.papers, "papers alone: AUC \(papers)")
-        #expect(examined > papers && examined < EvidenceBounds.papersAndExamination, "papers + examination: \(examined)")
+        #expect(
+            examined > papers && examined < EvidenceBounds.papersAndExamination, "papers + examination: \(examined)")
     }
 }
 

@@ -32,7 +32,8 @@ import Testing
             // A within-load concealment across the box's whole width displaces goods that a dense load cannot make up
             // (fills stay at most twice the nominal): a known limit of the planner, bounded at 10 %.
             let fullWidth = made.key.anomalies.contains {
-                $0.kind == .withinLoad && $0.box.width >= ContainerType.named(made.scene.containerType)!.internalWidthMM - 50
+                $0.kind == .withinLoad
+                    && $0.box.width >= ContainerType.named(made.scene.containerType)!.internalWidthMM - 50
             }
             #expect(
                 abs(load - declared) / declared < (fullWidth ? 0.1 : 0.05),

@@ -16,14 +16,17 @@ import Testing
             for i in 0..<k { r = r * Double(n - i) / Double(i + 1) }
             return r
         }
-        func pmf(_ k: Int, _ n: Int, _ p: Double) -> Double { choose(n, k) * pow(p, Double(k)) * pow(1 - p, Double(n - k)) }
+        func pmf(_ k: Int, _ n: Int, _ p: Double) -> Double {
+            choose(n, k) * pow(p, Double(k)) * pow(1 - p, Double(n - k))
+        }
         let h = 0.5 * erfc(-(d / 2 - c) / 2.0.squareRoot()), f = 0.5 * erfc(-(-d / 2 - c) / 2.0.squareRoot())
         var total = 0.0
         for k in 0...ns {
             for j in 0...nn {
                 let stats = DetectionStatistics(
                     DetectionCounts(hits: k, misses: ns - k, falseAlarms: j, correctRejections: nn - j))
-                var pass = stats.dPrime! >= bar && Double(k) / Double(ns) >= minimumHit
+                var pass =
+                    stats.dPrime! >= bar && Double(k) / Double(ns) >= minimumHit
                     && Double(j) / Double(nn) <= maximumFalseAlarm
                 if let lowerBound { pass = pass && stats.dPrimeInterval!.lower >= lowerBound }
                 if pass { total += pmf(k, ns, h) * pmf(j, nn, f) }
@@ -45,8 +48,10 @@ import Testing
     /// always. Figures also computed in Python (statistics.NormalDist, math.comb), as docs/certification.md quotes them.
     @Test func theDefaultPolicyIsCalibratedAtTheBar() {
         let accuracy = CertificationPolicy.standard.traineeDecisionAccuracy(concealmentCases: 30, cleanCases: 30)
-        let expected: [Double] = [0.001897658571863305, 0.07496125508662688, 0.4893537544531139, 0.9094276348827964,
-                                  0.9958499137452281, 0.15050721006328902, 0.1505072100632887]
+        let expected: [Double] = [
+            0.001897658571863305, 0.07496125508662688, 0.4893537544531139, 0.9094276348827964,
+            0.9958499137452281, 0.15050721006328902, 0.1505072100632887,
+        ]
         for (point, value) in zip(accuracy.curve, expected) {
             #expect(abs(point.passProbability - value) < 1e-9, "\(point)")
         }

@@ -106,7 +106,9 @@ import Testing
                 expected: [.instructor: 403, .admin: 200]),
             Route(
                 method: .post, path: "/api/assignments",
-                body: ["courseId": world.testCourse.courseId, "userIds": [world.users["trainee2"]!.id], "mode": "test"],
+                body: [
+                    "courseId": world.testCourse.courseId, "userIds": [world.users["trainee2"]!.id], "mode": "test",
+                ],
                 expected: [.instructor: 201, .admin: 201]),
             Route(method: .get, path: "/api/assignments/\(aid)/results", expected: staff),
             Route(method: .get, path: "/api/assignments/\(aid)/attempts.jsonl", expected: staff),
@@ -143,14 +145,18 @@ import Testing
             Route(method: .get, path: rounds, expected: staff),
             Route(method: .get, path: "\(rounds)/\(round.id)", expected: staff),
             Route(
-                method: .put, path: "\(rounds)/\(round.id)/grades", body: ["item": "trainee1/\(caseId)", "grade": "pass"],
+                method: .put, path: "\(rounds)/\(round.id)/grades",
+                body: ["item": "trainee1/\(caseId)", "grade": "pass"],
                 expected: [.instructor: 204, .admin: 204]),
             // The instructor did not make the round (403); the admin closes it.
             Route(method: .post, path: "\(rounds)/\(round.id)/close", expected: [.instructor: 403, .admin: 200]),
             // The class has no graded case yet: nothing to draw items from.
             Route(
                 method: .post, path: rounds,
-                body: ["name": "R", "groupId": group.id, "panel": ["admin", "instructor"], "candidates": ["spare-instructor"]],
+                body: [
+                    "name": "R", "groupId": group.id, "panel": ["admin", "instructor"],
+                    "candidates": ["spare-instructor"],
+                ],
                 expected: [.instructor: 409, .admin: 409]),
             Route(method: .get, path: "/api/certification/signoffs", expected: staff),
             Route(

@@ -39,7 +39,10 @@ import Testing
             #expect((preview["case"] as? [String: Any])?["examination"] != nil, "every stage, unlike a trainee's view")
             // A trainee reaches none of it.
             let trainee = try await anonymous.signedIn("trainee1")
-            for path in ["/api/courses", "/api/courses/\(world.course.courseId)", "/api/courses/\(world.course.courseId)/cases/\(caseId)", "/api/jobs", "/api/specs", "/api/curricula"] {
+            for path in [
+                "/api/courses", "/api/courses/\(world.course.courseId)",
+                "/api/courses/\(world.course.courseId)/cases/\(caseId)", "/api/jobs", "/api/specs", "/api/curricula",
+            ] {
                 #expect(try await trainee.get(path).status == .notFound, "\(path)")
             }
         }
@@ -111,18 +114,24 @@ import Testing
             let instructor = try await anonymous.signedIn("instructor")
             let before = try await world.storage.courses().count
             let type = zip ? "application/zip" : "application/gzip"
-            let failed = try await instructor.request(.post, "/api/courses/import", raw: broken, headers: [.contentType: type])
+            let failed = try await instructor.request(
+                .post, "/api/courses/import", raw: broken, headers: [.contentType: type])
             #expect(failed.status == .accepted, "\(failed.text)")
             let failure = try await Self.finished(instructor, try #require(failed.object["id"] as? Int))
             #expect(failure["state"] as? String == "failed")
             let problems = ((failure["error"] as? [String: Any])?["problems"] as? [[String: Any]]) ?? []
-            #expect(problems.contains { ($0["file"] as? String)?.hasSuffix("cases/\(index.caseIds[0])/case.json") == true }, "\(failure)")
+            #expect(
+                problems.contains { ($0["file"] as? String)?.hasSuffix("cases/\(index.caseIds[0])/case.json") == true },
+                "\(failure)")
             #expect(try await world.storage.courses().count == before, "nothing stored")
-            let ok = try await instructor.request(.post, "/api/courses/import", raw: good, headers: [.contentType: type])
+            let ok = try await instructor.request(
+                .post, "/api/courses/import", raw: good, headers: [.contentType: type])
             let done = try await Self.finished(instructor, try #require(ok.object["id"] as? Int))
             #expect(done["state"] as? String == "done", "\(done)")
             #expect(done["courseId"] as? String == index.index.courseId)
-            #expect(try await world.storage.courseSeed(courseId: index.index.courseId) != nil, "the seed came with the keys")
+            #expect(
+                try await world.storage.courseSeed(courseId: index.index.courseId) != nil, "the seed came with the keys"
+            )
             let notArchive = try await instructor.request(.post, "/api/courses/import", raw: Array("hello".utf8))
             let refused = try await Self.finished(instructor, try #require(notArchive.object["id"] as? Int))
             #expect(refused["state"] as? String == "failed")

@@ -1,10 +1,10 @@
-import Logging
 import CargoModel
 import CaseBundle
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Storage
 import Testing
@@ -152,7 +152,8 @@ enum Fixture {
             }
             return .success(
                 CourseImport(
-                    courseId: base.courseId + "-TEST", title: "Fixture test", courseHash: String(repeating: "7e", count: 32),
+                    courseId: base.courseId + "-TEST", title: "Fixture test",
+                    courseHash: String(repeating: "7e", count: 32),
                     index: base.index, cases: cases))
         } catch {
             return .failure(FixtureError(description: "\(error)"))
@@ -243,7 +244,9 @@ struct TestWorld {
     }
 
     /// The case ids of the course of the `mode` assignments.
-    func caseIds(_ mode: AttemptMode = .training) -> [String] { (mode == .test ? testCourse : course).cases.map(\.caseId) }
+    func caseIds(_ mode: AttemptMode = .training) -> [String] {
+        (mode == .test ? testCourse : course).cases.map(\.caseId)
+    }
 
     /// The case's full document (as the fixture course or its copy holds it).
     func inspectionCase(_ id: String) throws -> InspectionCase {
