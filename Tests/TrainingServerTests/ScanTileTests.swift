@@ -37,7 +37,8 @@ import XRayImaging
         #expect(level == [3, 6, 65535, 101, 7, 9])
         #expect(ScanTiles.reduce(samples, width: 5, height: 3, channels: 1, level: 0) == samples)
         // Three channels are averaged each on its own.
-        #expect(ScanTiles.reduce([10, 20, 30, 11, 21, 255], width: 2, height: 1, channels: 3, level: 1) == [11, 21, 143])
+        #expect(
+            ScanTiles.reduce([10, 20, 30, 11, 21, 255], width: 2, height: 1, channels: 3, level: 1) == [11, 21, 143])
     }
 
     @Test(arguments: [(0, 0), (1, 0), (0, 1), (1, 1)])
