@@ -111,6 +111,7 @@ let package = Package(
             name: "TrainingServerTests",
             dependencies: [
                 "TrainingServer", "Storage", "CargoModel", "CaseBundle", "CaseGeneration", "XRayImaging", "Scoring",
+                "PNGEncoding",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

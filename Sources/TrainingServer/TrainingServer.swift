@@ -69,6 +69,8 @@ public final class TrainingServer: Sendable {
     public let configuration: Configuration
     var storage: any Storage { configuration.storage }
     let cases = CaseCache()
+    /// Reduced levels, tiles and class maps of the scans (the viewer over a slow network).
+    let tiles = TileCache()
     let work = WorkCache()
     /// Course making, one job at a time.
     let jobs = JobQueue()
@@ -116,6 +118,7 @@ public final class TrainingServer: Sendable {
         router.add(middleware: StaticFilesMiddleware(assets: configuration.assets))
         addAccountRoutes(to: router, secureCookies: secureCookies)
         addTraineeRoutes(to: router)
+        addScanTileRoutes(to: router)
         addStaffRoutes(to: router)
         addGroupRoutes(to: router)
         addPeopleRoutes(to: router)

@@ -84,6 +84,7 @@ import Testing
             Route(method: .get, path: base, expected: ownerOnly(200)),
             Route(method: .get, path: base + "/scans/scan.png", expected: ownerOnly(409)),
             Route(method: .get, path: base + "/scans/scan-high.png/probe?x=1&y=1", expected: ownerOnly(409)),
+            Route(method: .get, path: base + "/scans/scan-high.png/tiles/0/0/0", expected: ownerOnly(409)),
             Route(method: .get, path: base + "/door.svg", expected: ownerOnly(409)),
             Route(method: .post, path: base + "/examine", body: ["points": ["doors"]], expected: ownerOnly(409)),
             Route(method: .get, path: base + "/feedback", expected: ownerOnly(409)),

@@ -101,6 +101,11 @@ import Testing
                         for scan in TrainingServer.scanFiles { try await fetch(.get, base + "/scans/\(scan)") }
                         try await fetch(.get, base + "/scans/scan-high.png/probe?x=3&y=2")
                         try await fetch(.get, base + "/scans/scan-low.png/probe?x=99999&y=0")
+                        for scan in TrainingServer.scanFiles {
+                            try await fetch(.get, base + "/scans/\(scan)/tiles/0/0/0")
+                        }
+                        try await fetch(.get, base + "/scans/scan-high.png/tiles/99/0/0")
+                        try await fetch(.get, base + "/classes.png")
                         try await fetch(.get, base + "/door.svg")
                         try await fetch(.get, base + "/feedback")
                         try await fetch(.post, base + "/decisions", decisionBody(c.stages.last!))

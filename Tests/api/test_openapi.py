@@ -9,7 +9,7 @@ free port with an Assets folder linking to the checkout's plus a demonstration c
 course's own case counts, open bars) beside the shipped default. Then:
 
 1. **Conformance**: signs in as the trainee and works a case through every stage as the browser does (case view,
-   scans, probe, door drawing, examination, decisions with a mark, feedback), signs in as the instructor and the
+   scans, their tiles and class map, probe, door drawing, examination, decisions with a mark, feedback), signs in as the instructor and the
    admin and calls every staff route (people, cohorts, courses, previews, curricula, specs, classes, progress,
    report, attempt view, debrief, printed packs, jobs, audit, and the certification office: the test-mode trainee
    works every case, is evaluated, certified under `demo`, the certificate downloaded, printed, verified, revoked;
@@ -326,6 +326,8 @@ def work_a_case(trainee, document):
     base = f"/api/assignments/{aid}/cases/{cid}"
     view = trainee.call("GET", base, expect=200)["json"]
     trainee.call("GET", base + "/scans/scan.png", expect=409)
+    trainee.call("GET", base + "/scans/scan-high.png/tiles/0/0/0", expect=409)
+    trainee.call("GET", base + "/classes.png", expect=409)
     trainee.call("GET", base + "/door.svg", expect=409)
     trainee.call("GET", base + "/feedback", expect=409)
     trainee.call("POST", base + "/decisions", {"stage": "screening", "disposition": "release"}, expect=409)
@@ -337,6 +339,14 @@ def work_a_case(trainee, document):
     for scan in scans:
         answer = trainee.call("GET", f"{base}/scans/{scan['file']}", expect=200)
         check(answer["bytes"][:8] == b"\x89PNG\r\n\x1a\n", f"{scan['file']} is a PNG")
+    for scan in scans:
+        answer = trainee.call("GET", f"{base}/scans/{scan['file']}/tiles/0/0/0", expect=200)
+        check(answer["bytes"][:8] == b"\x89PNG\r\n\x1a\n", f"a tile of {scan['file']} is a PNG")
+        check("immutable" in (answer["headers"].get("Cache-Control") or "") and answer["headers"].get("ETag"),
+              f"a tile of {scan['file']} is cacheable for good: {dict(answer['headers'])}")
+    trainee.call("GET", f"{base}/scans/scan-high.png/tiles/99/0/0", expect=400)
+    # the class map needs both energies (a cobalt-60 scan has one: 404)
+    trainee.call("GET", f"{base}/classes.png", expect=200 if any(s["file"] == "scan-low.png" for s in scans) else 404)
     trainee.call("GET", f"{base}/scans/scan-high.png/probe?x=10&y=10", expect=200)
     trainee.call("GET", f"{base}/scans/scan-high.png/probe?x=-1&y=10", expect=400)
     trainee.call("GET", f"{base}/scans/scan.png/probe?x=1&y=1", expect=400)

@@ -15,6 +15,9 @@ the course with its keys, assigns it (training mode to one, test mode to the oth
     the classes the profile's calibration gives for probed samples, the probe read-out against /probe,
     the ruler in mm, a marked region, the help overlay), examination (points, observations, door.svg,
     seal findings), evidence (custody steps in order, referral with the agency) and submits;
+  * measures the bytes before the first view of the scan (tiles of a reduced level, not whole scans: it must stay
+    under FIRST_VIEW_BUDGET), checks that the probe reads the server's exact sample where the view shows a reduced
+    level, and that zooming in fetches the full resolution of the part in view only;
   * checks that nothing of the feedback was requested before the last stage was decided, reads the
     feedback with the key's regions drawn over the scan, and measures the bytes the case took;
   * switches the language to Spanish (Spanish text appears, and stays after a reload);
@@ -41,6 +44,10 @@ import urllib.request
 import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Bytes from opening the screening stage to the first view of its scan (issue 21: "a few hundred kilobytes").
+FIRST_VIEW_BUDGET = 400_000
+# A training room: a class of CLASS_SIZE trainees opening the same stage at once on one shared link.
+CLASS_SIZE, LINK_BITS_PER_SECOND = 20, 10_000_000
 PASSWORD = os.environ.get("CARGOSIM_TEST_PASSWORD", "browser-test-pw-1")
 
 
@@ -479,6 +486,15 @@ class WorkspaceTest:
     def press(self, keys):
         self.b.find("#scan-canvas").send_keys(keys)
 
+    def wait_complete(self, what):
+        """Until the viewer shows the data its zoom asks for (the tiles in view have arrived)."""
+        b = self.b
+        b.wait(lambda: b.find("#scan-canvas").get_attribute("data-complete") == "true", f"the tiles in view ({what})")
+
+    def class_wait(self, size):
+        """Seconds a class of CLASS_SIZE waits when each trainee fetches `size` bytes over the shared link."""
+        return CLASS_SIZE * size * 8 / LINK_BITS_PER_SECOND
+
     def probe(self, aid, cid, scan, x, y):
         answer = self.api("GET", f"/api/assignments/{aid}/cases/{cid}/scans/{scan}/probe?x={x}&y={y}")
         check(answer["status"] == 200, f"/probe {scan} ({x}, {y}) answered {answer}")
@@ -544,11 +560,23 @@ class WorkspaceTest:
         b.wait(lambda: "disposition" in b.find("#decision-error").text.lower() or b.find("#decision-error").text,
                "an error when no disposition is chosen")
         self.choose("disposition", "referForScan")
+        seen = len(self.resources())
         self.submit_decision("screening")
 
-        # screening: the scan viewer
+        # screening: the scan viewer; its first view from a reduced level's tiles, not whole scans
         b.wait(lambda: b.js("const l = document.querySelector('.viewer-loading'); return l && l.hidden;"),
                "the scan to load", timeout=60)
+        first = self.resources()[seen:]
+        whole = [r["name"] for r in first if r["name"].split("?")[0].endswith(".png") and "/tiles/" not in r["name"]]
+        check(not whole, f"the first view downloads whole scans: {whole}")
+        first_view = sum(r["size"] for r in first)
+        first_scan = sum(r["size"] for r in first if "/scans/" in r["name"])
+        check(any("/tiles/" in r["name"] for r in first), "the first view comes from tiles")
+        self.figures["bytes before the first view of the scan (decision, case view, calibration, tiles)"] = first_view
+        self.figures["  of which tiles"] = first_scan
+        check(first_view <= FIRST_VIEW_BUDGET,
+              f"the first view of the scan took {first_view:,} bytes, over the {FIRST_VIEW_BUDGET:,} budget")
+        self.first_view = first_view
         check("Gamma (counts/s)" in b.text() or "gamma" in b.text().lower(), "the radiation reading is shown")
         b.shot("screening")
         self.viewer_checks(aid, cid, case)
@@ -636,17 +664,30 @@ class WorkspaceTest:
         # the bytes one case took, all stages (the UI's own files were loaded before the case opened)
         entries = self.resources()
         total = sum(r["size"] for r in entries)
+
+        def kind(name):
+            path = name.split("?")[0]
+            if "/tiles/" in path:
+                scan = path.split("/scans/")[1].split("/")[0]
+                return f"tiles of {scan} (level {path.split('/tiles/')[1].split('/')[0]})"
+            last = path.rsplit("/", 1)[-1]
+            return last if last.endswith((".png", ".svg")) else "api and other"
+
         by_kind = {}
         for r in entries:
-            name = r["name"].split("?")[0].rsplit("/", 1)[-1]
-            key = name if name.endswith(".png") or name.endswith(".svg") else "api and other"
-            by_kind[key] = by_kind.get(key, 0) + r["size"]
+            by_kind[kind(r["name"])] = by_kind.get(kind(r["name"]), 0) + r["size"]
         self.figures["bytes per case (all stages, feedback included, every viewer tool used)"] = total
-        self.figures["bytes per case with the high-energy view only (low and colour never opened)"] = total - sum(
-            r["size"] for r in entries if r["name"].split("?")[0].endswith(("/scan-low.png", "/scan.png")))
+        high_only = total - sum(r["size"] for r in entries
+                                if any(f in r["name"] for f in ("/scan-low.png", "/scan.png", "/classes.png")))
+        self.figures["bytes per case with the high-energy view only (low, colour and classes never opened)"] = high_only
         for k, v in sorted(by_kind.items()):
             self.figures[f"  of which {k}"] = v
         check(total < 20_000_000, f"one case took {total} bytes, over the 20 MB budget")
+        self.waits = {
+            "the first view of a scan": self.class_wait(self.first_view),
+            "a case worked through, high-energy view only": self.class_wait(high_only),
+            "a case worked through, every viewer tool used": self.class_wait(total),
+        }
 
         # language: Spanish, persisted
         from selenium.webdriver.support.ui import Select
@@ -756,6 +797,30 @@ class WorkspaceTest:
         ref = scans["scan-high.png"]
         width, height, pitch = ref["widthPixels"], ref["heightPixels"], ref["pixelPitchMM"]
 
+        # the whole scan in view shows a reduced level; the probe still reads the server's exact samples, and the
+        # material class those samples give
+        self.press("0")
+        t = self.transform()
+        check(t["zoom"] < 1, f"the whole scan is in view at fit (zoom {t['zoom']})")
+        calibration = json.loads(urllib.request.urlopen(f"{self.server.url}/calibration/{ref['profile']}.json").read())
+        for fx, fy in ((0.31, 0.43), (0.62, 0.57)):
+            sx, sy = t["ox"] + fx * width * t["zoom"], t["oy"] + fy * height * t["zoom"]
+            x, y = math.floor((sx + 0.5 - t["ox"]) / t["zoom"]), math.floor((sy + 0.5 - t["oy"]) / t["zoom"])
+            self.hover(math.floor(sx), math.floor(sy))
+            b.wait(lambda: b.find("#viewer-probe").get_attribute("data-x") is not None, f"the probe near ({x}, {y})")
+            shown = b.find("#viewer-probe")
+            px, py = int(shown.get_attribute("data-x")), int(shown.get_attribute("data-y"))
+            check(abs(px - x) <= 4 and abs(py - y) <= 4, f"the probe reads ({px}, {py}) under the pointer at ({x}, {y})")
+            hi = self.probe(aid, cid, "scan-high.png", px, py)["value"]
+            check(int(shown.get_attribute("data-value")) == hi,
+                  f"probe at fit ({px}, {py}): the viewer reads {shown.get_attribute('data-value')}, the server {hi}")
+            if "scan-low.png" in scans and calibration["isDualEnergy"]:
+                lo = self.probe(aid, cid, "scan-low.png", px, py)["value"]
+                names = ["unknown", "organic", "mixed", "inorganic", "heavyMetal", "saturated"]
+                want = names[material_class(hi, lo, calibration)]
+                check(shown.get_attribute("data-material") == want,
+                      f"probe at fit ({px}, {py}): class {shown.get_attribute('data-material')}, the samples give {want}")
+
         # zoom to at least 3 screen pixels per image pixel, around the centre
         self.press("0")
         for _ in range(30):
@@ -764,6 +829,12 @@ class WorkspaceTest:
             self.press("+")
         t = self.transform()
         check(t["zoom"] >= 3, f"the + key zooms in (zoom {t['zoom']})")
+        self.wait_complete("zoomed in")
+        fetched = {r["name"] for r in self.resources() if "/scan-high.png/tiles/0/" in r["name"]}
+        check(fetched, "zooming in fetches full-resolution tiles")
+        columns, rows = math.ceil(width / 256), math.ceil(height / 256)
+        check(len(fetched) < columns * rows,
+              f"zooming in fetches only the part in view: {len(fetched)} of {columns * rows} tiles")
         centre = ((t["w"] / 2 - t["ox"]) / t["zoom"], (t["h"] / 2 - t["oy"]) / t["zoom"])
         pixels = [(int(centre[0]) + dx, int(centre[1]) + dy) for dx, dy in ((0, 0), (7, -5), (-9, 4), (13, 9))]
         pixels = [(min(width - 2, max(1, x)), min(height - 2, max(1, y))) for x, y in pixels]
@@ -837,6 +908,7 @@ class WorkspaceTest:
         # the low channel (key 2): the probe reads scan-low.png
         self.press("2")
         b.wait(lambda: b.find("#scan-canvas").get_attribute("data-view") == "low", "the low-energy view")
+        self.wait_complete("the low view")
         x, y = pixels[2]
         self.hover(*self.screen_of(x, y))
         b.wait(lambda: b.find("#viewer-probe").get_attribute("data-file") == "scan-low.png", "the probe on scan-low.png")
@@ -851,6 +923,7 @@ class WorkspaceTest:
         self.press("3")
         b.wait(lambda: b.find("#scan-canvas").get_attribute("data-view") == "colour", "the colour view")
         b.wait(lambda: b.js("const l = document.querySelector('.viewer-loading'); return l && l.hidden;"), "scan.png")
+        self.wait_complete("the colour view")
         colour_path = os.path.join(self.server.course, "stages", "screening", cid, "scan.png")
         cw, ch, channels, _, rows = read_png(colour_path, max(y for _, y in pixels))
         for x, y in pixels:
@@ -859,7 +932,6 @@ class WorkspaceTest:
             check(all(abs(a - b_) <= 1 for a, b_ in zip(got, want)), f"colour view at ({x}, {y}): canvas {got}, scan.png {want}")
 
         # the organic filter: a pixel stays as it was when the calibration classes it organic, else goes white
-        calibration = json.loads(urllib.request.urlopen(f"{self.server.url}/calibration/{ref['profile']}.json").read())
         from selenium.webdriver.support.ui import Select
 
         Select(b.find("#viewer-filter")).select_by_value("organic")
@@ -990,6 +1062,8 @@ def main():
             print(f"  {name}")
         for name, value in test.figures.items():
             print(f"{name}: {value:,} bytes")
+        for name, seconds in getattr(test, "waits", {}).items():
+            print(f"a class of {CLASS_SIZE} on a shared {LINK_BITS_PER_SECOND / 1e6:g} Mbit/s link waits {seconds:.1f} s for {name}")
         return 0
     except Exception as error:
         report_failure("BROWSER TEST", error, browser, server)

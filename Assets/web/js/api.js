@@ -90,6 +90,11 @@ export const api = {
   caseView: (aid, cid) => request('GET', casePath(aid, cid)),
   scanURL: (aid, cid, name) => `${casePath(aid, cid)}/scans/${encodeURIComponent(name)}`,
   scan: (aid, cid, name) => bytes(`${casePath(aid, cid)}/scans/${encodeURIComponent(name)}`),
+  /** One tile of a scan's level (docs/API.md): a PNG, cached by the browser for good. */
+  tile: (aid, cid, name, level, column, row) =>
+    bytes(`${casePath(aid, cid)}/scans/${encodeURIComponent(name)}/tiles/${level}/${column}/${row}`),
+  /** The material class of every pixel of the case's scans (a 16-bit grey PNG of class codes). */
+  classMap: (aid, cid) => bytes(`${casePath(aid, cid)}/classes.png`),
   probe: (aid, cid, name, x, y) =>
     request('GET', `${casePath(aid, cid)}/scans/${encodeURIComponent(name)}/probe?x=${x}&y=${y}`),
   doorURL: (aid, cid) => `${casePath(aid, cid)}/door.svg`,

@@ -8,12 +8,36 @@
 // so the canvas pixel of a sample is exactly that (the browser test checks it against the server's /probe).
 // Material classes come from the dual-energy ratio R = ln T_low / ln T_high through the scanner
 // profile's calibration curves (materials.js); the colour view is the server's 8-bit scan.png.
+//
+// Over a slow network (the trainee workspace) the viewer does not download whole scans. The server cuts each
+// scan into levels (level k: the scan reduced 2^k times, each pixel the mean of its block) and tiles of
+// TILE_SIZE × TILE_SIZE level pixels (TrainingServer's ScanTiles). The first view fetches the level that suits
+// the whole-scan view; zooming in fetches finer tiles for the part in view only, down to level 0 (the exact
+// 16-bit data). The image in memory keeps the full size: a coarse level fills whole blocks, level 0 exact pixels.
+// The probe reads exact values only: from level-0 tiles already here, else from the server's /probe. The material
+// filter reads the server's class map (every pixel's class from the exact channels, by the rule of materials.js).
 
 import { t, number } from './i18n.js';
 import { el as element } from './dom.js';
-import { classify, MATERIAL, MATERIAL_NAMES } from './materials.js';
+import { classify, classifyPixel, opticalDepthOfSample, MATERIAL, MATERIAL_NAMES } from './materials.js';
 
 export const OPTICAL_DEPTH_FULL_SCALE = 12;
+
+/** Tiles are this many level pixels square (ScanTiles.tileSize). */
+export const TILE_SIZE = 256;
+/**
+ * The level shown at a zoom is the coarsest whose pixel is at most 2^LEVEL_BIAS screen pixels: a little under the
+ * screen's resolution for the whole-scan view (a first view from a few hundred kB), full resolution from zoom
+ * 2^−LEVEL_BIAS up.
+ */
+export const LEVEL_BIAS = 0.8;
+
+/** The number of levels of a scan: the coarsest is the first that fits one tile. */
+export function levelCount(width, height) {
+  let count = 1;
+  while (Math.ceil(width / 2 ** (count - 1)) > TILE_SIZE || Math.ceil(height / 2 ** (count - 1)) > TILE_SIZE) count++;
+  return count;
+}
 
 /** The transmission a 16-bit sample stands for (RenderedScan.transmission(ofSample:)). */
 export function transmissionOfSample(sample) {
@@ -60,6 +84,10 @@ const FILTERS = ['all', 'organic', 'inorganic', 'metal'];
  *  load(name)  → Promise<ArrayBuffer> of a scan file
  *  decode(buf) → Promise<{width,height,channels,bitDepth,samples}> (png.js)
  *  calibration the profile's classification curves (materials.js), or null
+ *  tile(name, level, column, row) → Promise<ArrayBuffer> of one tile's PNG: given, the viewer works on tiles
+ *              (the trainee workspace); without it, on whole files from load()
+ *  classMap()  → Promise<ArrayBuffer> of the class map PNG (with tile)
+ *  probe(name, x, y) → Promise<{value}> of one exact sample (with tile)
  *  marks       initial marks [{x,y,width,height}] in scan pixels
  *  readOnly    no marking (feedback)
  *  regions     key regions to draw [{x,y,width,height,label}] (feedback)
@@ -93,6 +121,16 @@ export class ScanViewer {
     this.ruler = null;
     this.drag = null;
     this.data = {};
+    this.tiled = typeof options.tile === 'function';
+    if (this.tiled) {
+      this.levels = levelCount(this.width, this.height);
+      this.columns0 = Math.ceil(this.width / TILE_SIZE);
+      this.rows0 = Math.ceil(this.height / TILE_SIZE);
+      // per view, the finest level written over each level-0 tile (255: nothing yet)
+      this.filled = {};
+      this.inflight = new Map();
+      this.serverSamples = new Map();
+    }
     this.build();
   }
 
@@ -323,6 +361,11 @@ export class ScanViewer {
   /** Fetches and decodes what the first view needs; the other channel follows. */
   async load() {
     try {
+      if (this.tiled) {
+        this.resizeCanvas();
+        this.fitTransform();
+        this.baseLevel = this.levelForZoom();
+      }
       await this.ensure(this.state.view);
       this.autoWindow(false);
       this.loading.hidden = true;
@@ -335,6 +378,7 @@ export class ScanViewer {
   }
 
   async ensure(view) {
+    if (this.tiled) return this.ensureTiled(view);
     if (this.data[view]) return this.data[view];
     const file = this.fileOfView(view);
     const buffer = await this.options.load(file);
@@ -358,6 +402,179 @@ export class ScanViewer {
       this.classes = classify(this.data.high, this.data.low, this.options.calibration);
     }
     return this.data[view];
+  }
+
+  // ---- tiles (the trainee workspace) ----------------------------------------------------------
+
+  /** The level for the current zoom (see LEVEL_BIAS). */
+  levelForZoom(zoom = this.zoom) {
+    const k = Math.floor(Math.log2(1 / zoom) + LEVEL_BIAS);
+    return Math.min(this.levels - 1, Math.max(0, k));
+  }
+
+  /** A view's image at full size, filled at the base level over the whole scan the first time. */
+  async ensureTiled(view) {
+    if (!this.data[view]) {
+      this.data[view] = view === 'colour' ? new Uint8ClampedArray(this.width * this.height * 4) : new Uint16Array(this.width * this.height);
+      this.filled[view] = new Uint8Array(this.columns0 * this.rows0).fill(255);
+    }
+    await this.fetchTiles(view, this.baseLevel, 0, 0, this.width, this.height);
+    await this.fetchVisible(view);
+    return this.data[view];
+  }
+
+  /** The part of the scan in view, in image pixels, clamped to the scan. */
+  visibleRegion() {
+    const a = this.screenToImage(0, 0);
+    const b = this.screenToImage(this.viewWidth, this.viewHeight);
+    return {
+      x0: Math.max(0, Math.floor(a.x)),
+      y0: Math.max(0, Math.floor(a.y)),
+      x1: Math.min(this.width, Math.ceil(b.x)),
+      y1: Math.min(this.height, Math.ceil(b.y)),
+    };
+  }
+
+  /** The tiles of `level` over a region that some part of still lacks (coarser data only, or none). */
+  missingTiles(view, level, x0, y0, x1, y1) {
+    const filled = this.filled[view];
+    if (!filled || x1 <= x0 || y1 <= y0) return [];
+    const span = TILE_SIZE << level;
+    const per = 1 << level; // level-0 tiles per tile of this level, each way
+    const out = [];
+    for (let r = Math.floor(y0 / span); r <= Math.floor((y1 - 1) / span); r++) {
+      for (let c = Math.floor(x0 / span); c <= Math.floor((x1 - 1) / span); c++) {
+        let needed = false;
+        for (let r0 = r * per; r0 < Math.min(this.rows0, (r + 1) * per) && !needed; r0++) {
+          for (let c0 = c * per; c0 < Math.min(this.columns0, (c + 1) * per); c0++) {
+            if (filled[r0 * this.columns0 + c0] > level) {
+              needed = true;
+              break;
+            }
+          }
+        }
+        if (needed) out.push({ level, column: c, row: r });
+      }
+    }
+    return out;
+  }
+
+  async fetchTiles(view, level, x0, y0, x1, y1) {
+    const missing = this.missingTiles(view, level, x0, y0, x1, y1);
+    await Promise.all(missing.map((tile) => this.fetchTile(view, tile)));
+    return missing.length;
+  }
+
+  /** The tiles the view needs at the current zoom; resolves when they are in the image. */
+  async fetchVisible(view = this.state.view) {
+    const r = this.visibleRegion();
+    return this.fetchTiles(view, this.levelForZoom(), r.x0, r.y0, r.x1, r.y1);
+  }
+
+  fetchTile(view, { level, column, row }) {
+    const key = `${view}/${level}/${column}/${row}`;
+    if (!this.inflight.has(key)) {
+      const file = this.fileOfView(view);
+      const request = (async () => {
+        const buffer = await this.options.tile(file, level, column, row);
+        const image = await this.options.decode(buffer);
+        const expected = view === 'colour' ? [8, 3] : [16, 1];
+        if (image.bitDepth !== expected[0] || image.channels !== expected[1]) {
+          throw new Error(t('web.viewer.notSixteenBit', { file }));
+        }
+        this.writeTile(view, level, column, row, image);
+      })();
+      request.catch(() => this.inflight.delete(key));
+      this.inflight.set(key, request);
+    }
+    return this.inflight.get(key);
+  }
+
+  /** Writes a tile into the full-size image, except where finer data is there already. */
+  writeTile(view, level, column, row, image) {
+    const data = this.data[view];
+    const filled = this.filled[view];
+    const per = 1 << level;
+    const lx0 = column * TILE_SIZE;
+    const ly0 = row * TILE_SIZE;
+    const colour = view === 'colour';
+    for (let r0 = row * per; r0 < Math.min(this.rows0, (row + 1) * per); r0++) {
+      for (let c0 = column * per; c0 < Math.min(this.columns0, (column + 1) * per); c0++) {
+        const index = r0 * this.columns0 + c0;
+        if (filled[index] <= level) continue;
+        filled[index] = level;
+        const xEnd = Math.min(this.width, (c0 + 1) * TILE_SIZE);
+        const yEnd = Math.min(this.height, (r0 + 1) * TILE_SIZE);
+        for (let y = r0 * TILE_SIZE; y < yEnd; y++) {
+          const source = ((y >> level) - ly0) * image.width - lx0;
+          for (let x = c0 * TILE_SIZE; x < xEnd; x++) {
+            const from = source + (x >> level);
+            if (colour) {
+              const i = (y * this.width + x) * 4;
+              data[i] = image.samples[from * 3];
+              data[i + 1] = image.samples[from * 3 + 1];
+              data[i + 2] = image.samples[from * 3 + 2];
+              data[i + 3] = 255;
+            } else {
+              data[y * this.width + x] = image.samples[from];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** True when the pixel's samples are the exact ones (level 0) in every channel the probe reads. */
+  isExact(x, y) {
+    if (!this.tiled) return true;
+    const index = Math.floor(y / TILE_SIZE) * this.columns0 + Math.floor(x / TILE_SIZE);
+    const channels = this.hasView('low') ? ['high', 'low'] : ['high'];
+    return channels.every((c) => this.filled[c]?.[index] === 0);
+  }
+
+  /**
+   * After a zoom or pan: fetches the finer tiles the view lacks, a moment after the movement stops, then draws
+   * again. The canvas's data-complete says whether the view shows the data its zoom asks for.
+   */
+  requestDetail() {
+    if (!this.tiled || this.failed || this.baseLevel === undefined) return;
+    clearTimeout(this.detailTimer);
+    const view = this.state.view;
+    const r = this.visibleRegion();
+    if (this.missingTiles(view, this.levelForZoom(), r.x0, r.y0, r.x1, r.y1).length === 0) {
+      this.canvas.dataset.complete = 'true';
+      return;
+    }
+    this.canvas.dataset.complete = 'false';
+    this.detailTimer = setTimeout(async () => {
+      try {
+        await this.fetchVisible(view);
+      } catch (error) {
+        this.failed = true;
+        this.loading.hidden = false;
+        this.loading.textContent = t('web.viewer.loadFailed', { message: error.message });
+        this.loading.classList.add('error');
+        return;
+      }
+      if (view === this.state.view) this.refresh();
+      this.requestDetail();
+    }, 120);
+  }
+
+  /** The class of every pixel, from the server's class map (tiled) or computed here (whole files). */
+  async ensureClasses() {
+    if (this.classes) return this.classes;
+    if (this.tiled) {
+      const image = await this.options.decode(await this.options.classMap());
+      if (image.width !== this.width || image.height !== this.height || image.channels !== 1) {
+        throw new Error(t('web.viewer.sizeMismatch', { file: 'classes.png', width: image.width, height: image.height }));
+      }
+      this.classes = Uint8Array.from(image.samples);
+    } else {
+      await this.ensure('high');
+      await this.ensure('low');
+    }
+    return this.classes;
   }
 
   /** The sample of the high and low channel at an image pixel (undefined until loaded). */
@@ -396,8 +613,7 @@ export class ScanViewer {
       if (!this.options.calibration?.isDualEnergy || !this.hasView('low')) return;
       this.loading.hidden = false;
       try {
-        await this.ensure('high');
-        await this.ensure('low');
+        await this.ensureClasses();
       } finally {
         this.loading.hidden = true;
       }
@@ -553,10 +769,14 @@ export class ScanViewer {
   /** Zoom to show the whole scan, centred. */
   fit() {
     this.resizeCanvas();
+    this.fitTransform();
+    this.refresh();
+  }
+
+  fitTransform() {
     this.zoom = Math.min(this.viewWidth / this.width, this.viewHeight / this.height);
     this.offsetX = (this.viewWidth - this.width * this.zoom) / 2;
     this.offsetY = (this.viewHeight - this.height * this.zoom) / 2;
-    this.refresh();
   }
 
   zoomAt(factor, cx = this.viewWidth / 2, cy = this.viewHeight / 2) {
@@ -600,6 +820,7 @@ export class ScanViewer {
     this.canvas.dataset.offsetY = String(this.offsetY);
     this.zoomOut.textContent = t('web.viewer.zoomLevel', { percent: number(this.zoom * 100) });
     this.drawOverlays(ctx);
+    this.requestDetail();
   }
 
   /** A rectangle in `colour` over a dark halo, so that it shows on the white open beam and on dark steel alike. */
@@ -755,8 +976,37 @@ export class ScanViewer {
       delete probe.dataset.x;
       return;
     }
+    if (this.isExact(x, y)) {
+      const { high, low } = this.sampleAt(x, y);
+      this.showProbe(x, y, high, low);
+      return;
+    }
+    // Not here at full resolution: the server's exact samples, a moment after the pointer rests.
+    delete probe.dataset.x;
+    probe.textContent = t('web.viewer.probeAt', { x, y }) + ' · …';
+    clearTimeout(this.probeTimer);
+    this.probeTimer = setTimeout(async () => {
+      const key = `${x},${y}`;
+      if (!this.serverSamples.has(key)) {
+        const read = (file) => (this.files.has(file) ? this.options.probe(file, x, y).then((a) => a.value) : undefined);
+        const request = Promise.all([read('scan-high.png'), read('scan-low.png')]);
+        request.catch(() => this.serverSamples.delete(key));
+        this.serverSamples.set(key, request);
+      }
+      try {
+        const [high, low] = await this.serverSamples.get(key);
+        const now = this.lastX === undefined ? null : this.screenToImage(this.lastX, this.lastY);
+        if (now && Math.floor(now.x) === x && Math.floor(now.y) === y) this.showProbe(x, y, high, low);
+      } catch {
+        probe.textContent = t('web.viewer.probeIdle');
+      }
+    }, 80);
+  }
+
+  /** The read-out of exact samples at a pixel; the class from the class map, or from the samples by the same rule. */
+  showProbe(x, y, high, low) {
+    const probe = this.probe;
     const file = this.state.view === 'low' ? 'scan-low.png' : 'scan-high.png';
-    const { high, low } = this.sampleAt(x, y);
     const value = file === 'scan-low.png' ? low : high;
     const transmission = transmissionOfSample(value);
     probe.dataset.x = String(x);
@@ -773,7 +1023,18 @@ export class ScanViewer {
       const ratio = (65535 - low) / (65535 - high);
       parts.push(t('web.viewer.probeRatio', { ratio: number(ratio, 2) }));
     }
-    if (this.classes) parts.push(t(`web.material.${MATERIAL_NAMES[this.classes[y * this.width + x]]}`));
+    let materialClass;
+    if (this.classes) materialClass = this.classes[y * this.width + x];
+    else if (this.tiled && this.options.calibration && high !== undefined && low !== undefined) {
+      const tau = (v) => Math.fround(opticalDepthOfSample(v));
+      materialClass = classifyPixel(tau(high), tau(low), this.options.calibration);
+    }
+    if (materialClass !== undefined) {
+      probe.dataset.material = MATERIAL_NAMES[materialClass];
+      parts.push(t(`web.material.${MATERIAL_NAMES[materialClass]}`));
+    } else {
+      delete probe.dataset.material;
+    }
     probe.textContent = parts.join(' · ');
   }
 

@@ -37,33 +37,46 @@ export function radiationPanel(reading) {
   );
 }
 
-// The scan files of the case last opened, kept for this page so that going back to the screening stage or
-// on to the feedback does not fetch the same megabytes again.
+// The scan files and tiles of the case last opened, kept for this page so that going back to the screening stage
+// or on to the feedback does not fetch (or even revalidate) the same bytes again.
 const files = { key: null, buffers: new Map() };
 
-function loadScan(context, name) {
+function cached(context, name, fetch) {
   const key = `${context.aid}/${context.cid}`;
   if (files.key !== key) {
     files.key = key;
     files.buffers.clear();
   }
   if (!files.buffers.has(name)) {
-    const request = context.api.scan(context.aid, context.cid, name);
+    const request = fetch();
     request.catch(() => files.buffers.delete(name));
     files.buffers.set(name, request);
   }
   return files.buffers.get(name);
 }
 
-/** Builds a viewer for the case's scans in `host`; resolves once the first image is on screen. */
+/**
+ * Builds a viewer for the case's scans in `host`; resolves once the first image is on screen. The trainee's
+ * workspace (an api with tiles) works on tiles of the scans' levels; the console's previews on whole files.
+ */
 export async function mountViewer(host, context, options = {}) {
   const scans = context.view.case.screening.scans;
   const calibration = await loadCalibration(scans[0].profile);
+  const { api, aid, cid } = context;
+  const tiled = api.tile
+    ? {
+        tile: (name, level, column, row) =>
+          cached(context, `${name}/${level}/${column}/${row}`, () => api.tile(aid, cid, name, level, column, row)),
+        classMap: () => cached(context, 'classes.png', () => api.classMap(aid, cid)),
+        probe: (name, x, y) => api.probe(aid, cid, name, x, y),
+      }
+    : {};
   const viewer = new ScanViewer(host, {
     scans,
     calibration,
-    load: (name) => loadScan(context, name),
+    load: (name) => cached(context, name, () => api.scan(aid, cid, name)),
     decode: decodePNG,
+    ...tiled,
     ...options,
   });
   await viewer.load();
