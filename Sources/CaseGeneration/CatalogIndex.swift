@@ -22,8 +22,12 @@ struct CatalogIndex: Sendable {
     let vagueTexts: Set<String>
     /// Countries with at least one seaport that carries no risk tag.
     let quietCountries: Set<String>
+    /// Ids of the commodities produced in at least one of `quietCountries`.
+    let quietlyProduced: Set<String>
     /// Sea distances between the ports.
     let sea: SeaRoutes
+    /// Which commodities have a trade lane on a set of ports (see `TradeLaneMemo`).
+    let tradeLanes: TradeLaneMemo
 
     init(_ catalog: Catalog) {
         var byTag: [String: [Commodity]] = [:]
@@ -48,7 +52,10 @@ struct CatalogIndex: Sendable {
         vagueTexts = Set(catalog.vagueDescriptions.map(\.en))
         let riskTags: Set<String> = ["cocaine-source", "firearms-source", "freezone"]
         quietCountries = Set(catalog.ports.filter { Set($0.riskTags).isDisjoint(with: riskTags) }.map(\.country))
+        quietlyProduced = Set(
+            catalog.commodities.filter { !Set($0.origins).isDisjoint(with: quietCountries) }.map(\.id))
         sea = SeaRoutes(ports: sortedPorts, lanes: catalog.seaLanes)
+        tradeLanes = TradeLaneMemo(commodities: catalog.commodities)
     }
 
     func tagged(_ tag: String) -> [Commodity] { commoditiesByTag[tag] ?? [] }

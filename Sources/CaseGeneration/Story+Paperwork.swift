@@ -1,3 +1,4 @@
+import Foundation
 import CargoModel
 
 extension Story {
@@ -59,7 +60,7 @@ extension Story {
             }
             if !redFlags, vantage != .export, !threatHasOwnRoute {
                 // Clean papers need an origin that the high-risk-origin rule does not flag.
-                let quiet = pool.filter { !Set($0.origins).isDisjoint(with: index.quietCountries) }
+                let quiet = pool.filter { index.quietlyProduced.contains($0.id) }
                 if !quiet.isEmpty { pool = quiet }
             }
             if let code = spec.containerType, let type = ContainerType.named(code) {
@@ -86,6 +87,9 @@ extension Story {
                     planned.contains(.circuitousRouting) || vantage == .transhipment
                     || planned.contains(.sealNumberMismatch) || sealStory == .changedAtTranshipment
                 let sea = index.sea
+                let lanes = index.tradeLanes.answers(
+                    origins: origins, destinations: destinations, keepOrigins: keepOrigins,
+                    keepDestinations: keepDestinations, quiet: quietLane)
                 let traded = pool.filter { goods in
                     if let limit = goods.maxTransitDays {
                         if needsHub { return false }
@@ -102,9 +106,7 @@ extension Story {
                         }
                         if !short { return false }
                     }
-                    return TradeLanes.exists(
-                        origins: origins, destinations: destinations, for: [goods], keepOrigins: keepOrigins,
-                        keepDestinations: keepDestinations, quiet: quietLane)
+                    return lanes.exists(for: goods)
                 }
                 if !traded.isEmpty { pool = traded }
             }
@@ -839,5 +841,55 @@ enum TradeLanes {
             for d in discharge where !o.sameCountry(as: d) && !(quiet && o.isRisky(towards: d)) { return true }
         }
         return false
+    }
+}
+
+/// `TradeLanes.exists` for each commodity of the catalogue on one set of ports, worked out once per generator.
+///
+/// A case's goods are drawn from the whole catalogue, and whether a commodity has a lane depends only on the
+/// scenario's ports and the flags, of which a course has a few dozen combinations. Asking `TradeLanes.exists` per
+/// commodity per case narrowed a hundred ports for each of a hundred commodities: most of the time of drawing a
+/// case's paperwork. The answers are the same, so output does not change. Thread-safe: parallel generation shares it.
+final class TradeLaneMemo: @unchecked Sendable {
+    /// Whether each commodity (by id) has a lane on one set of ports.
+    struct Answers: Sendable {
+        fileprivate let byCommodity: [String: Bool]
+        /// Asks `TradeLanes.exists` for goods that are not in the catalogue.
+        fileprivate let otherwise: @Sendable (Commodity) -> Bool
+        func exists(for goods: Commodity) -> Bool { byCommodity[goods.id] ?? otherwise(goods) }
+    }
+
+    private struct Lanes: Hashable {
+        let origins: [String]
+        let destinations: [String]
+        let keepOrigins: Bool
+        let keepDestinations: Bool
+        let quiet: Bool
+    }
+
+    private let commodities: [Commodity]
+    private let lock = NSLock()
+    private var answered: [Lanes: Answers] = [:]
+
+    init(commodities: [Commodity]) { self.commodities = commodities }
+
+    /// The answers for these ports and flags (computed on first request: one `TradeLanes.exists` per commodity).
+    func answers(
+        origins: [PortInfo], destinations: [PortInfo], keepOrigins: Bool, keepDestinations: Bool, quiet: Bool
+    ) -> Answers {
+        let key = Lanes(
+            origins: origins.map(\.locode), destinations: destinations.map(\.locode), keepOrigins: keepOrigins,
+            keepDestinations: keepDestinations, quiet: quiet)
+        if let known = lock.withLock({ answered[key] }) { return known }
+        let ask: @Sendable (Commodity) -> Bool = { goods in
+            TradeLanes.exists(
+                origins: origins, destinations: destinations, for: [goods], keepOrigins: keepOrigins,
+                keepDestinations: keepDestinations, quiet: quiet)
+        }
+        var byCommodity: [String: Bool] = [:]
+        for goods in commodities { byCommodity[goods.id] = ask(goods) }
+        let answers = Answers(byCommodity: byCommodity, otherwise: ask)
+        lock.withLock { answered[key] = answers }
+        return answers
     }
 }
