@@ -77,11 +77,12 @@ extension Story {
         let declaredCargo = billOfLading.declaredCargoGrossKG
         let basis: Int
         switch billOfLading.vgm.method {
-        case .method1: basis = scenario == .fullDeclaredEmpty ? box.tareKG : trueGrossKG
-        case .method2: basis = box.tareKG + (scenario == .fullDeclaredEmpty ? 0 : declaredCargo)
+        // A weighed box declared empty weighs what is in it: its goods too, when it is not empty (issue 20 item 4).
+        case .method1: basis = trueGrossKG
+        case .method2: basis = box.tareKG + declaredCargo
         }
         billOfLading.vgm.kg =
-            scenario == .fullDeclaredEmpty
+            basis == box.tareKG
             ? basis + vgmErrorKG : Int((Double(basis) * (1 + vgmError)).rounded())
         let expected = Double(box.tareKG + declaredCargo)
         if !redFlags, billOfLading.vgm.method == .method1,

@@ -22,11 +22,14 @@ extension Story {
         let bypassSeen =
             bypass == nil || evidenceRandom.chance(evidence.reach.first { $0.kind == "sealBypass" }?.reach ?? 1)
         if !bypassSeen { sealFindings = [.intact] }
+        // An empty box keeps nobody from its walls.
+        let emptyBox = trueKind == nil && billOfLading.goods.isEmpty && actualCargoKG == 0
         let frontWallBlocked =
             !isTank
             && (trueKind == .falseFrontWall ? !examinationReached : evidenceRandom.chance(evidence.frontWallBlocked))
+            && !emptyBox
         let ceilingBlocked =
-            !isTank
+            !isTank && !emptyBox
             && (trueKind == .roofCompartment || (trueKind == .floorCompartment && anomaly!.box.z >= 0)
                 ? !examinationReached : evidenceRandom.chance(evidence.ceilingBlocked))
         // The concealment as the examination sees it: nil when it was not reached.
