@@ -98,8 +98,11 @@ extension Story {
         {
             // A VGM outside tolerance with a harmless cause (a keying slip the terminal's reweighing corrected), or
             // beside a concealment whose mass the papers do not show.
-            let sign = paperwork.chance(0.5) ? 1.0 : -1.0
-            billOfLading.vgm.kg = Int((expected * (1 + sign * paperwork.double(in: 0.065...0.18))).rounded())
+            var sign = paperwork.chance(0.5) ? 1.0 : -1.0
+            let share = paperwork.double(in: 0.065...0.18)
+            // A box over its rating is not loaded: a slip that would put it there went the other way.
+            if expected * (1 + share) > Double(box.maxGrossKG) { sign = -1 }
+            billOfLading.vgm.kg = Int((expected * (1 + sign * share)).rounded())
             explanations[.vgmMismatch] = "vgmCorrectedByTerminal"
         }
     }

@@ -58,7 +58,8 @@ extension Story {
         default:
             // Stone slabs, tiles and fertiliser bags hide drugs too: the goods whose natural radioactivity sets off
             // portals are cover as well, not a sign of a clean box (evidence catalogue, `normGoodsAsCover`).
-            let norm = index.tagged("norm").filter { !$0.liquidBulk && !$0.perishable }
+            // (Not stone slabs: they travel in open-tops and take the floor whole, leaving no room for a concealment.)
+            let norm = index.tagged("norm").filter { !$0.liquidBulk && !$0.perishable && $0.material != "stone" }
             if ![.withinLoad, .personsConcealed].contains(scenario), !norm.isEmpty,
                 paperwork.chance(generator.catalog.evidence.normGoodsAsCover)
             {
@@ -729,6 +730,8 @@ extension Story {
         // its papers must look clean; the vgmMismatch story is told by a weighed VGM.
         var method: VGMMethod = paperwork.chance(0.55) ? .method1 : .method2
         if scenario == .vgmMismatch { method = .method1 }
+        // Whoever declares a loaded box empty does not weigh it: the VGM is the tare, signed as a Method 2 figure.
+        if scenario == .fullDeclaredEmpty { method = .method2 }
         // Weighing and summing errors within the ±5 % most states tolerate: scales, wet pallets, dunnage and lashing a
         // Method 2 sum leaves out (MSC.1/Circ.1475; WSC/ICHCA VGM guidance).
         vgmError = paperwork.double(in: -0.03...0.042)

@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "81d27e16bc707b83b3f7fc170dfa7e025e8229a17ffdb0dc3f6ee28888d0606a"
+    static let golden = "f8c6449a698728548f978dcec538f9a639551af49f03124cf72bceb992d980cc"
 }
