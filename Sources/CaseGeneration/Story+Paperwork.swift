@@ -39,11 +39,13 @@ extension Story {
             // The other threats hide in lawful trade as well, and most of that trade is lawful: furniture and
             // household goods from North America and Europe to West Africa (vehicles), scrap from Latin America to
             // Asia (orphan sources), chemicals and cigarette-cover goods from Asia and Europe to the Americas,
-            // hardware from the United States southbound (firearms). A clean box sails these lanes with these goods
+            // hardware from the United States southbound (firearms), chilled fruit and frozen fish in reefers from Latin
+            // America (reefer-unit concealments). A clean box sails these lanes with these goods
             // about as often as a concealment does (evidence catalogue, `threatLaneTrade`).
             if paperwork.chance(generator.catalog.evidence.threatLaneTrade) {
                 var profiles: [Scenario] = [
                     .illicitCigarettes, .precursorChemicals, .radiationSource, .vehicleBehindCargo, .firearmsSouthbound,
+                    .reeferUnitConcealment,
                 ]
                 // Hardware sails south from ports the high-risk rule flags: not for papers that must look clean.
                 if !redFlags && vantage != .export { profiles.removeAll { $0 == .firearmsSouthbound } }
@@ -51,6 +53,8 @@ extension Story {
                 let goods = Self.threatGoods(profile, index: index)
                 if !goods.isEmpty {
                     lawfulProfile = profile
+                    // Chilled and frozen cover goods sail the drug lanes (see `scenarioPorts`).
+                    if profile == .reeferUnitConcealment { lawfulCoverTrade = true }
                     return goods
                 }
             }
@@ -78,6 +82,7 @@ extension Story {
         case .illicitCigarettes: return index.tagged("cigarette-cover")
         case .precursorChemicals: return dry.filter { $0.material.hasPrefix("chemicals") && !$0.isControlledPrecursor }
         case .radiationSource: return index.tagged("scrap")
+        case .reeferUnitConcealment: return index.tagged("drug-cover").filter { $0.perishable && !$0.liquidBulk }
         case .vehicleBehindCargo:
             return dry.filter { ["furniture", "household-goods", "appliances"].contains($0.material) }
         default: return []
