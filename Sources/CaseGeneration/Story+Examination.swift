@@ -341,7 +341,8 @@ extension Story {
             // Goods of natural radioactivity set off the portal whatever else is in the box: a concealment behind
             // tiles or fertiliser alarms as a clean box of them does (the reading is not the concealment's).
             ratio = noise.double(in: 1.35...3.2)
-            let nuclide = ["fertilizer", "fruit"].contains(goods.material)
+            let nuclide =
+                ["fertilizer", "fruit"].contains(goods.material)
                 ? "K-40" : (goods.material == "ceramic" ? "Th-232" : "Ra-226")
             let counts = Int((Double(background) * ratio).rounded())
             radiation = RadiationReading(

@@ -169,7 +169,9 @@ private func percentText(_ share: Double) -> String { fixed2(share * 100).dropLa
 private func ratioText(_ ratio: Double) -> String { ratio >= 10 ? String(Int(ratio.rounded())) : fixed2(ratio) }
 
 extension String {
-    fileprivate func leftAligned(_ width: Int) -> String { padding(toLength: max(width, count), withPad: " ", startingAt: 0) }
+    fileprivate func leftAligned(_ width: Int) -> String {
+        padding(toLength: max(width, count), withPad: " ", startingAt: 0)
+    }
 }
 
 private func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + fixed2(abs(value)) }
