@@ -76,6 +76,15 @@ public struct EvidenceCatalog: Hashable, Sendable, Codable {
     /// Chance that a clean case of ordinary trade carries goods that smugglers use as cover (bananas, coffee,
     /// appliances, furniture…): most of that trade is lawful.
     public var coverGoodsInLawfulTrade: Double = 0.45
+    /// Chance that a clean case of ordinary trade not already in drug-cover goods carries the cover goods of another
+    /// threat on its lanes (furniture to West Africa, scrap to Asia, chemicals and hardware to the Americas).
+    public var threatLaneTrade: Double = 0.4
+    /// Chance that a clean case of ordinary trade in a dry box is an empty box repositioned by its carrier,
+    /// declared empty (the declared-empty concealment must not be the only declared-empty box of a course).
+    public var emptyRepositioning: Double = 0.1
+    /// Chance that a concealment in ordinary goods uses goods of natural radioactivity as cover (granite, tiles,
+    /// fertiliser), as lawful trade ships them.
+    public var normGoodsAsCover: Double = 0.3
 
     public init(
         indicators: [EvidenceRate], observations: [EvidenceRate], reach: [ExaminationReach],

@@ -134,6 +134,55 @@ public struct Predictiveness: Sendable {
     /// The figure of `scope`.
     public func figure(_ scope: TraineeVisibleFeatures.Scope) -> Figure? { figures.first { $0.scope == scope } }
 
+    /// How often one binary feature shows in each class: what a trainee could learn from it alone.
+    public struct FeatureEvidence: Sendable, Hashable {
+        public var name: String
+        /// Clean cases that show it, and of all clean cases.
+        public var clean: Int
+        public var cleanTotal: Int
+        /// Irregular cases that show it, and of all irregular cases.
+        public var irregular: Int
+        public var irregularTotal: Int
+
+        /// Share of irregular cases showing it over share of clean cases showing it, each with half a case added to
+        /// both counts so that a feature of one class only gets a large finite ratio, not infinity.
+        public var likelihoodRatio: Double {
+            let irregularShare = (Double(irregular) + 0.5) / (Double(irregularTotal) + 1)
+            let cleanShare = (Double(clean) + 0.5) / (Double(cleanTotal) + 1)
+            return irregularShare / cleanShare
+        }
+    }
+
+    /// Every binary feature (value 1) within `scope` shown by at least `minimumCount` cases, with how often it shows
+    /// in each class; sorted by how far its likelihood ratio is from 1 (either way), weighted by how many cases show
+    /// it, so the features that tell the classes apart most often come first. An instructor reads it as: which
+    /// signs of this course are evidence (ratio near 1 to 3) and which are rules (one class only).
+    public static func featureEvidence(
+        cases: [(InspectionCase, irregular: Bool)], catalog: Catalog, scope: TraineeVisibleFeatures.Scope,
+        minimumCount: Int
+    ) -> [FeatureEvidence] {
+        let extractor = TraineeVisibleFeatures(catalog: catalog)
+        var shown: [String: (Int, Int)] = [:]
+        let irregularTotal = cases.filter(\.irregular).count
+        let cleanTotal = cases.count - irregularTotal
+        for (c, irregular) in cases {
+            for (name, value) in extractor.features(of: c, scope: scope) where value == 1 {
+                let tally = shown[name] ?? (0, 0)
+                shown[name] = irregular ? (tally.0, tally.1 + 1) : (tally.0 + 1, tally.1)
+            }
+        }
+        func weight(_ e: FeatureEvidence) -> Double {
+            abs(log(e.likelihoodRatio)) * Double(e.clean + e.irregular).squareRoot()
+        }
+        return shown.filter { $0.value.0 + $0.value.1 >= minimumCount }
+            .map {
+                FeatureEvidence(
+                    name: $0.key, clean: $0.value.0, cleanTotal: cleanTotal, irregular: $0.value.1,
+                    irregularTotal: irregularTotal)
+            }
+            .sorted { weight($0) > weight($1) || (weight($0) == weight($1) && $0.name < $1.name) }
+    }
+
     /// Binary features (value 1) shown by at least `minimumCount` cases that are all of one class: a rule a
     /// trainee could learn instead of judging. Sorted by count, largest first.
     public static func ruleLikeFeatures(
@@ -153,3 +202,11 @@ public struct Predictiveness: Sendable {
             .sorted { $0.count > $1.count || ($0.count == $1.count && $0.name < $1.name) }
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#elseif canImport(Musl)
+    import Musl
+#endif

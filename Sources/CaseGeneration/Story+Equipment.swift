@@ -77,11 +77,12 @@ extension Story {
         let declaredCargo = billOfLading.declaredCargoGrossKG
         let basis: Int
         switch billOfLading.vgm.method {
-        case .method1: basis = scenario == .fullDeclaredEmpty ? box.tareKG : trueGrossKG
-        case .method2: basis = box.tareKG + (scenario == .fullDeclaredEmpty ? 0 : declaredCargo)
+        // A weighed box declared empty weighs what is in it: its goods too, when it is not empty (issue 20 item 4).
+        case .method1: basis = trueGrossKG
+        case .method2: basis = box.tareKG + declaredCargo
         }
         billOfLading.vgm.kg =
-            scenario == .fullDeclaredEmpty
+            basis == box.tareKG
             ? basis + vgmErrorKG : Int((Double(basis) * (1 + vgmError)).rounded())
         let expected = Double(box.tareKG + declaredCargo)
         if !redFlags, billOfLading.vgm.method == .method1,
@@ -97,8 +98,11 @@ extension Story {
         {
             // A VGM outside tolerance with a harmless cause (a keying slip the terminal's reweighing corrected), or
             // beside a concealment whose mass the papers do not show.
-            let sign = paperwork.chance(0.5) ? 1.0 : -1.0
-            billOfLading.vgm.kg = Int((expected * (1 + sign * paperwork.double(in: 0.065...0.18))).rounded())
+            var sign = paperwork.chance(0.5) ? 1.0 : -1.0
+            let share = paperwork.double(in: 0.065...0.18)
+            // A box over its rating is not loaded: a slip that would put it there went the other way.
+            if expected * (1 + share) > Double(box.maxGrossKG) { sign = -1 }
+            billOfLading.vgm.kg = Int((expected * (1 + sign * share)).rounded())
             explanations[.vgmMismatch] = "vgmCorrectedByTerminal"
         }
     }

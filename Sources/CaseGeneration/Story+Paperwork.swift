@@ -21,16 +21,10 @@ extension Story {
         switch scenario {
         case .contaminatedExport, .reeferUnitConcealment, .reeferInsulation:
             return nonEmpty(drugCover.filter(\.perishable), else: index.perishables)
-        case .firearmsSouthbound: return nonEmpty(index.tagged("firearm-cover").filter { !$0.liquidBulk }, else: dry)
-        case .illicitCigarettes: return nonEmpty(index.tagged("cigarette-cover"), else: dry)
-        case .precursorChemicals:
-            return nonEmpty(dry.filter { $0.material.hasPrefix("chemicals") && !$0.isControlledPrecursor }, else: dry)
+        case .firearmsSouthbound, .illicitCigarettes, .precursorChemicals, .radiationSource, .vehicleBehindCargo:
+            return nonEmpty(Self.threatGoods(scenario, index: index), else: dry)
         case .radiationNORM: return nonEmpty(index.tagged("norm").filter { !$0.liquidBulk }, else: dry)
-        case .radiationSource: return nonEmpty(index.tagged("scrap"), else: dry)
         case .reeferNonPerishable: return dry.filter { $0.densityKGPerM3 < 600 }
-        case .vehicleBehindCargo:
-            return nonEmpty(
-                dry.filter { ["furniture", "household-goods", "appliances"].contains($0.material) }, else: dry)
         case .hsMismatch, .vagueDescription, .emptyDeclaredFull, .fullDeclaredEmpty, .vgmMismatch:
             return dry.filter { !$0.tags.contains("scrap") }
         case .clean, .aeoLowRisk, .harmlessRedFlags, .invalidCheckDigit, .sealNumberDiscrepancy, .nonCompliantSeal:
@@ -42,9 +36,56 @@ extension Story {
                 lawfulCoverTrade = true
                 return drugCover
             }
+            // The other threats hide in lawful trade as well, and most of that trade is lawful: furniture and
+            // household goods from North America and Europe to West Africa (vehicles), scrap from Latin America to
+            // Asia (orphan sources), chemicals and cigarette-cover goods from Asia and Europe to the Americas,
+            // hardware from the United States southbound (firearms), chilled fruit and frozen fish in reefers from Latin
+            // America (reefer-unit concealments). A clean box sails these lanes with these goods
+            // about as often as a concealment does (evidence catalogue, `threatLaneTrade`).
+            if paperwork.chance(generator.catalog.evidence.threatLaneTrade) {
+                var profiles: [Scenario] = [
+                    .illicitCigarettes, .precursorChemicals, .radiationSource, .vehicleBehindCargo, .firearmsSouthbound,
+                    .reeferUnitConcealment,
+                ]
+                // Hardware sails south from ports the high-risk rule flags: not for papers that must look clean.
+                if !redFlags && vantage != .export { profiles.removeAll { $0 == .firearmsSouthbound } }
+                let profile = paperwork.pick(profiles)
+                let goods = Self.threatGoods(profile, index: index)
+                if !goods.isEmpty {
+                    lawfulProfile = profile
+                    // Chilled and frozen cover goods sail the drug lanes (see `scenarioPorts`).
+                    if profile == .reeferUnitConcealment { lawfulCoverTrade = true }
+                    return goods
+                }
+            }
             return generator.catalog.commodities.filter { !$0.isControlledPrecursor }
         default:
+            // Stone slabs, tiles and fertiliser bags hide drugs too: the goods whose natural radioactivity sets off
+            // portals are cover as well, not a sign of a clean box (evidence catalogue, `normGoodsAsCover`).
+            // (Not stone slabs: they travel in open-tops and take the floor whole, leaving no room for a concealment.)
+            let norm = index.tagged("norm").filter { !$0.liquidBulk && !$0.perishable && $0.material != "stone" }
+            if ![.withinLoad, .personsConcealed].contains(scenario), !norm.isEmpty,
+                paperwork.chance(generator.catalog.evidence.normGoodsAsCover)
+            {
+                return norm
+            }
             return paperwork.chance(0.6) ? nonEmpty(drugCover, else: dry) : dry + index.perishables
+        }
+    }
+
+    /// The goods a threat's story carries as cover, which lawful trade ships on the same lanes (empty when the
+    /// catalogue has none).
+    static func threatGoods(_ scenario: Scenario, index: CatalogIndex) -> [Commodity] {
+        let dry = index.dryGoods
+        switch scenario {
+        case .firearmsSouthbound: return index.tagged("firearm-cover").filter { !$0.liquidBulk }
+        case .illicitCigarettes: return index.tagged("cigarette-cover")
+        case .precursorChemicals: return dry.filter { $0.material.hasPrefix("chemicals") && !$0.isControlledPrecursor }
+        case .radiationSource: return index.tagged("scrap")
+        case .reeferUnitConcealment: return index.tagged("drug-cover").filter { $0.perishable && !$0.liquidBulk }
+        case .vehicleBehindCargo:
+            return dry.filter { ["furniture", "household-goods", "appliances"].contains($0.material) }
+        default: return []
         }
     }
 
@@ -153,6 +194,19 @@ extension Story {
         if scenario == .fullDeclaredEmpty {
             actualGoods = first
             declared = []
+        } else if [.clean, .aeoLowRisk, .harmlessRedFlags].contains(scenario), spec.goods == nil,
+            [.general, .openTop].contains(containerType.family),
+            planned.isDisjoint(with: [
+                .vagueDescription, .hsDescriptionMismatch, .implausibleDensity, .reeferNonPerishable,
+                .controlledPrecursor, .vgmMismatch,
+            ]), paperwork.chance(generator.catalog.evidence.emptyRepositioning)
+        {
+            // Carriers reposition empty boxes to where exports need them: a declared-empty box is most often just
+            // that (about a fifth of the boxes ports handle are empty; UNCTAD Review of Maritime Transport).
+            declared = []
+            actualCargoKG = 0
+            lawfulCoverTrade = false
+            lawfulProfile = nil
         }
         switch scenario {
         case .illicitCigarettes:
@@ -214,7 +268,9 @@ extension Story {
             commodity.perishable || planned.contains(.reeferNonPerishable)
             || [.reeferUnitConcealment, .reeferInsulation, .reeferNonPerishable].contains(scenario)
         if reeferWanted { return paperwork.chance(0.75) ? type("45R1") : type("22R1") }
-        if scenario == .vehicleBehindCargo { return paperwork.chance(0.6) ? type("45G1") : type("42G1") }
+        if (lawfulProfile ?? scenario) == .vehicleBehindCargo {
+            return paperwork.chance(0.6) ? type("45G1") : type("42G1")
+        }
         let heavy = commodity.densityKGPerM3 >= 650
         if heavy {
             let openTopFits =
@@ -276,7 +332,7 @@ extension Story {
         let seaports = index.seaports
         var origins: [PortInfo]
         var destinations: [PortInfo]
-        switch scenario {
+        switch lawfulProfile ?? scenario {
         case .firearmsSouthbound:
             origins = seaports.filter { $0.country == "US" }
             destinations = seaports.filter { latinRegions.contains($0.region) }
@@ -494,8 +550,9 @@ extension Story {
             trusted = origin.country == "US" ? .ctpat : .aeo
             shipperYears = paperwork.int(in: 10...45)
             shipperShipments = paperwork.int(in: 60...400)
-        case .contaminatedExport, .ripOnRipOff:
-            // Door-end concealments use a legitimate exporter's box: trusted traders are a favourite target.
+        case .contaminatedExport, .ripOnRipOff, .withinLoad, .reeferUnitConcealment:
+            // Door-end concealments, loads contaminated at packing and reefer units opened at the terminal use a
+            // legitimate exporter's box: trusted traders are a favourite target.
             let rate = generator.catalog.evidence.trustedShipper?.irregular ?? 0.45
             if paperwork.chance(rate) { trusted = origin.country == "US" ? .ctpat : .aeo }
         default:
@@ -678,6 +735,8 @@ extension Story {
         // its papers must look clean; the vgmMismatch story is told by a weighed VGM.
         var method: VGMMethod = paperwork.chance(0.55) ? .method1 : .method2
         if scenario == .vgmMismatch { method = .method1 }
+        // Whoever declares a loaded box empty does not weigh it: the VGM is the tare, signed as a Method 2 figure.
+        if scenario == .fullDeclaredEmpty { method = .method2 }
         // Weighing and summing errors within the ±5 % most states tolerate: scales, wet pallets, dunnage and lashing a
         // Method 2 sum leaves out (MSC.1/Circ.1475; WSC/ICHCA VGM guidance).
         vgmError = paperwork.double(in: -0.03...0.042)

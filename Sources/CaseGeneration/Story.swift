@@ -66,6 +66,8 @@ struct Story {
     var explanations: [RiskIndicator: String] = [:]
     /// A clean case carrying goods that smugglers use as cover, on the lanes they use (see `candidateGoods`).
     var lawfulCoverTrade = false
+    /// A clean case in the lawful trade of another threat's cover goods, on its lanes (see `candidateGoods`).
+    var lawfulProfile: Scenario?
 
     // Seal.
     var seal: Seal!

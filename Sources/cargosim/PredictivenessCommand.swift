@@ -33,11 +33,18 @@ struct PredictivenessCommand: ParsableCommand {
     @Flag(help: "List features that alone decide the answer (shown by at least 1 % of the cases).")
     var rules = false
 
+    @Option(
+        help: ArgumentHelp(
+            "List the N yes/no features that tell the classes apart most, with how often each shows in clean and in irregular cases and its likelihood ratio (shown by at least 1 % of the cases).",
+            valueName: "N"))
+    var features = 0
+
     @OptionGroup var assetOptions: AssetOptions
 
     func validate() throws {
         if cases < 100 { throw ValidationError("Give --cases of at least 100 (half of them train the model).") }
         if explain < 0 { throw ValidationError("Give --explain as 0 or more.") }
+        if features < 0 { throw ValidationError("Give --features as 0 or more.") }
     }
 
     func run() throws {
@@ -64,6 +71,23 @@ struct PredictivenessCommand: ParsableCommand {
                 print("\nstrongest features, \(label(figure.scope)) (weight × spread; + means a concealment):")
                 for (name, weight) in figure.strongest {
                     print("  \(name.padding(toLength: 48, withPad: " ", startingAt: 0)) \(signed(weight))")
+                }
+            }
+        }
+        if features > 0 {
+            for scope in TraineeVisibleFeatures.Scope.allCases {
+                let found = Predictiveness.featureEvidence(
+                    cases: course, catalog: workspace.catalog, scope: scope, minimumCount: max(5, cases / 100)
+                ).prefix(features)
+                print(
+                    "\nfeatures that tell the classes apart, \(label(scope)) (share of clean cases, share of irregular cases, likelihood ratio; above 1 means a concealment):"
+                )
+                for e in found {
+                    print(
+                        "  \(e.name.padding(toLength: 48, withPad: " ", startingAt: 0)) "
+                            + "\(percentText(Double(e.clean) / Double(max(1, e.cleanTotal))).leftAligned(8)) "
+                            + "\(percentText(Double(e.irregular) / Double(max(1, e.irregularTotal))).leftAligned(8)) "
+                            + "\(ratioText(e.likelihoodRatio))")
                 }
             }
         }
@@ -141,6 +165,14 @@ func fixed2(_ value: Double) -> String {
 }
 
 private func percentText(_ share: Double) -> String { fixed2(share * 100).dropLast(1) + " %" }
+
+private func ratioText(_ ratio: Double) -> String { ratio >= 10 ? String(Int(ratio.rounded())) : fixed2(ratio) }
+
+extension String {
+    fileprivate func leftAligned(_ width: Int) -> String {
+        padding(toLength: max(width, count), withPad: " ", startingAt: 0)
+    }
+}
 
 private func signed(_ value: Double) -> String { (value >= 0 ? "+" : "−") + fixed2(abs(value)) }
 

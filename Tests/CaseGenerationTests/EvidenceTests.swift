@@ -128,7 +128,7 @@ import Testing
     }
 
     /// The figures `cargosim predictiveness` reports, on the property course (1,500 cases of the default mix): papers
-    /// alone better than chance and short of the old 0.92; papers and examination clearly below certainty.
+    /// alone better than chance and within the aim (0.75); papers and examination clearly below certainty (0.9).
     @Test func theTraineeVisibleFieldsPredictAtAnOfficersLevelNotWithCertainty() {
         let measure = Predictiveness(
             cases: PropertyCourse.cases.map { ($0.inspectionCase, irregular: $0.key.irregular) },
@@ -141,8 +141,9 @@ import Testing
     }
 }
 
-/// The highest AUCs the property course may reach (set a little above what 1.9.0 reaches, see docs/case-realism.md).
+/// The highest AUCs the property course may reach: a little above what 1.10.0 reaches on it (papers 0.717, papers and
+/// examination 0.887; docs/case-realism.md), so that a change that makes the fields predict more fails here.
 enum EvidenceBounds {
-    static let papers = 0.85
-    static let papersAndExamination = 0.95
+    static let papers = 0.73
+    static let papersAndExamination = 0.90
 }
