@@ -202,12 +202,13 @@ struct Detector {
         classes: [UInt8], transmissionHigh: UnsafePointer<Float>, count: Int, into output: DetectorOutput
     ) {
         let one = V(repeating: 1)
-        let written = output.classes.bindMemory(to: UInt8.self, capacity: count)
+        let written = output.classes
+        @inline(__always) func old(_ j: Int) -> UInt8 { written.load(fromByteOffset: j, as: UInt8.self) }
         var i = 0
         while i < count {
             let n = min(8, count - i)
             var differs = false
-            for k in 0..<n where written[i + k] != classes[i + k] { differs = true }
+            for k in 0..<n where old(i + k) != classes[i + k] { differs = true }
             if differs {
                 var h = one
                 var kinds = U.zero
@@ -217,8 +218,8 @@ struct Detector {
                 }
                 let grey = maximum(one - (V.zero - fastLog(h)) * greyScale, V.zero)
                 let words = colours(grey: grey, kinds: kinds)
-                for k in 0..<n where written[i + k] != classes[i + k] {
-                    written[i + k] = classes[i + k]
+                for k in 0..<n where old(i + k) != classes[i + k] {
+                    written.storeBytes(of: classes[i + k], toByteOffset: i + k, as: UInt8.self)
                     output.display[3 * (i + k)] = UInt8(truncatingIfNeeded: words[k])
                     output.display[3 * (i + k) + 1] = UInt8(truncatingIfNeeded: words[k] >> 8)
                     output.display[3 * (i + k) + 2] = UInt8(truncatingIfNeeded: words[k] >> 16)

@@ -33,7 +33,7 @@ struct DetectorTests {
     @Test(arguments: [nil, 11] as [UInt64?])
     func classesFollowTheLocalRatioRule(seed: UInt64?) throws {
         let profile = ScannerProfile.dualEnergyLinac
-        let rule = LocalRatioClassifier(try MaterialClassifier(profile: profile, materials: Repository.materials))
+        let rule = try LocalRatioClassifier(MaterialClassifier(profile: profile, materials: Repository.materials))
         let scan = try renderer.render(Self.wedges(), with: profile, noiseSeed: seed)
         var disagree = 0
         var seen: Set<MaterialClass> = []

@@ -42,7 +42,7 @@ struct LocalRatioClassifierTests {
     @Test(arguments: ScannerProfile.all.map(\.name))
     func runningSumsGiveTheWindowsClass(profileName: String) throws {
         let profile = try #require(ScannerProfile.named(profileName))
-        let rule = LocalRatioClassifier(try MaterialClassifier(profile: profile, materials: Repository.materials))
+        let rule = try LocalRatioClassifier(MaterialClassifier(profile: profile, materials: Repository.materials))
         var state: UInt64 = 0x2545_F491_4F6C_DD1D
         func next() -> Double {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -75,17 +75,20 @@ struct LocalRatioClassifierTests {
     func rendererServerAndBrowserClassAlike(profileName: String) throws {
         let profile = try #require(ScannerProfile.named(profileName))
         let scan = try renderer.render(DetectorTests.wedges(), with: profile, noiseSeed: 17)
-        let rule = LocalRatioClassifier(try MaterialClassifier(profile: profile, materials: Repository.materials))
+        let rule = try LocalRatioClassifier(MaterialClassifier(profile: profile, materials: Repository.materials))
         let ours = rule.classify(high: scan.high, low: scan.low, width: scan.width, height: scan.height)
         #expect(scan.materialClasses.map(\.rawValue) == ours)
         let url = WebCalibrationTests.folder.appendingPathComponent("\(profileName).json")
         let file = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+        let stepsPerUnit = try #require(file["stepsPerUnit"] as? Double)
+        let minimum = try #require(file["minimumOpticalDepth"] as? Double)
+        let saturationHigh = try #require(file["saturationDepthHigh"] as? Double)
+        let saturationLow = try #require(file["saturationDepthLow"] as? Double)
+        let dual = try #require(file["isDualEnergy"] as? Bool)
+        let curves = try #require(file["curves"] as? [Double])
         let web = LocalRatioClassifier(
-            stepsPerUnit: try #require(file["stepsPerUnit"] as? Double),
-            minimumOpticalDepth: try #require(file["minimumOpticalDepth"] as? Double),
-            saturationDepthHigh: try #require(file["saturationDepthHigh"] as? Double),
-            saturationDepthLow: try #require(file["saturationDepthLow"] as? Double),
-            isDualEnergy: try #require(file["isDualEnergy"] as? Bool), curves: try #require(file["curves"] as? [Double]))
+            stepsPerUnit: stepsPerUnit, minimumOpticalDepth: minimum, saturationDepthHigh: saturationHigh,
+            saturationDepthLow: saturationLow, isDualEnergy: dual, curves: curves)
         #expect(web == rule, "the web calibration file holds the renderer's rule")
         #expect(web.classify(high: scan.high, low: scan.low, width: scan.width, height: scan.height) == ours)
     }
