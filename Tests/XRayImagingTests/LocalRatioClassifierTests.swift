@@ -10,7 +10,9 @@ struct LocalRatioClassifierTests {
     let renderer = Repository.renderer
 
     /// The rule written out pixel by pixel over the whole window (no running sums), for comparison.
-    static func naive(_ rule: LocalRatioClassifier, high: [UInt16], low: [UInt16], width: Int, height: Int, x: Int, y: Int)
+    static func naive(
+        _ rule: LocalRatioClassifier, high: [UInt16], low: [UInt16], width: Int, height: Int, x: Int, y: Int
+    )
         -> UInt8
     {
         func depth(_ d: Int) -> Double { Double(d) * 12 / 65535 }
