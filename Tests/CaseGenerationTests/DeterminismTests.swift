@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "81d27e16bc707b83b3f7fc170dfa7e025e8229a17ffdb0dc3f6ee28888d0606a"
+    static let golden = "c98065ddc16584781ed9dda5ecbda318cb45adccf6e2818d1a8176155c698b4d"
 }

@@ -102,20 +102,21 @@ struct LocalRatioClassifierTests {
         return Double(hits) / Double(columns.count * rows.count)
     }
 
-    /// A steel slab 10–20 mm thick on the 450 kV profile, with photon noise, reads inorganic in at least 95 % of its
-    /// pixels away from its edges (per pixel the ratio's noise spread it over the neighbouring classes). The slab is
-    /// 400 × 200 mm at x 200, z 100 in an 800 × 400 mm scene.
+    /// A steel slab 10–20 mm thick on the linac, with photon noise, reads inorganic in at least 95 % of its pixels
+    /// away from its edges; classed pixel by pixel (the rule before) the same samples read about 70 % inorganic, the
+    /// ratio's noise spreading them over the neighbouring classes. The slab is 400 × 200 mm at x 200, z 100 in an
+    /// 800 × 400 mm scene.
     @Test(arguments: [10, 15, 20])
     func thinSteelReadsInorganic(thickness: Int) throws {
-        let profile = ScannerProfile.tube450kV
+        let profile = ScannerProfile.dualEnergyLinac
         let scan = try renderer.render(TestScenes.slab("steel", thickness: thickness), with: profile, noiseSeed: 29)
         let pitch = profile.pixelPitchMM
         let columns = Int((200 / pitch).rounded(.up)) + 4..<Int(600 / pitch) - 4
         let rows = Int(((400 - 300) / pitch).rounded(.up)) + 4..<Int((400 - 100) / pitch) - 4
         let inorganic = Self.share(.inorganic, in: scan, columns: columns, rows: rows)
         #expect(inorganic >= 0.95, "\(thickness) mm steel: \(Int(inorganic * 100)) % inorganic")
-        // The same samples classed pixel by pixel (the rule before): noticeably worse, or the test would not
-        // show the averaging at work.
+        // The same samples classed pixel by pixel (the rule before): well under 95 %, or the case would not show
+        // the averaging at work.
         let classifier = try MaterialClassifier(profile: profile, materials: Repository.materials)
         var perPixel = 0
         for y in rows {
@@ -128,7 +129,7 @@ struct LocalRatioClassifierTests {
             }
         }
         let perPixelShare = Double(perPixel) / Double(columns.count * rows.count)
-        #expect(perPixelShare < inorganic, "per pixel \(perPixelShare), averaged \(inorganic)")
+        #expect(perPixelShare < 0.9, "per pixel \(perPixelShare), averaged \(inorganic)")
     }
 
     /// Edges: a steel slab beside a polyethylene one (both thick enough to classify), in air. Air around them stays
