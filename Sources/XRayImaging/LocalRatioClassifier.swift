@@ -76,112 +76,108 @@ public struct LocalRatioClassifier: Sendable, Hashable {
         return low
     }
 
-    /// The class (raw value) of a classifiable pixel from its window's sums (`count` ≥ 1, `sumHigh` > 0).
+    /// The class (raw value) of a classifiable pixel from its window's sums (`count` ≥ 1, `sumHigh` > 0), over
+    /// `curves` (`steps` rows of four).
     @inline(__always)
-    func classOfWindow(sumHigh: Int, sumLow: Int, count: Int) -> UInt8 {
+    static func classOfWindow(
+        sumHigh: Int, sumLow: Int, count: Int, curves: UnsafePointer<Double>, steps: Int, stepsPerUnit: Double
+    ) -> UInt8 {
         let tau = Double(sumHigh * 12) / Double(65535 * count)
-        let steps = curves.count / 4
-        let i = min(steps - 1, Int((tau * stepsPerUnit + 0.5).rounded(.down))) * 4
+        let c = curves + min(steps - 1, Int((tau * stepsPerUnit + 0.5).rounded(.down))) * 4
         let ratio = Double(sumLow) / Double(sumHigh)
-        var best = 0
-        var bestDistance = abs(ratio - curves[i])
-        for m in 1..<4 {
-            let distance = abs(ratio - curves[i + m])
-            if distance < bestDistance {
-                bestDistance = distance
-                best = m
-            }
+        // The nearest curve, ties to the earlier (strict comparisons in order, as materials.js makes them).
+        var best: UInt8 = 1
+        var bestDistance = abs(ratio - c[0])
+        let d1 = abs(ratio - c[1])
+        if d1 < bestDistance {
+            bestDistance = d1
+            best = 2
         }
-        return UInt8(best + 1)
+        let d2 = abs(ratio - c[2])
+        if d2 < bestDistance {
+            bestDistance = d2
+            best = 3
+        }
+        if abs(ratio - c[3]) < bestDistance { best = 4 }
+        return best
     }
 
     /// The class (MaterialClass raw value, 0…5) of every pixel of a `width` × `height` scan from its 16-bit high
     /// and low samples (row-major). O(width × height): the window sums by running sums along rows, then down
-    /// columns, in integers.
+    /// columns, in integers. A classifiable pixel's d_high, d_low and 1 are packed into one word (bits 0–21, 22–43
+    /// and 44–49: a window's sums stay below 49 · 65535 < 2²² and 49 < 2⁶, and never go negative), so each running
+    /// sum is one addition and one subtraction per pixel.
     public func classify(high: UnsafeBufferPointer<UInt16>, low: UnsafeBufferPointer<UInt16>, width: Int, height: Int)
         -> [UInt8]
     {
         let count = width * height
         precondition(high.count >= count && low.count >= count, "fewer samples than width × height")
-        var classes = [UInt8](repeating: MaterialClass.unknown.rawValue, count: count)
-        guard count > 0 else { return classes }
+        guard count > 0 else { return [] }
         let saturatedHigh = Self.threshold(saturationDepthHigh - 0.05)
         let saturatedLow = Self.threshold(saturationDepthLow - 0.05)
         let thin = isDualEnergy ? Self.threshold(minimumOpticalDepth) : Int.max
-        // Per pixel: d of both channels where classifiable, else 0 (and not counted).
-        var dHigh = [Int32](repeating: 0, count: count), dLow = [Int32](repeating: 0, count: count)
-        var usable = [Int32](repeating: 0, count: count)
-        var any = false
-        for i in 0..<count {
-            let h = 65535 - Int(high[i]), l = 65535 - Int(low[i])
-            if h >= saturatedHigh || l >= saturatedLow {
-                classes[i] = MaterialClass.saturated.rawValue
-            } else if h >= thin {
-                dHigh[i] = Int32(h)
-                dLow[i] = Int32(l)
-                usable[i] = 1
-                any = true
-            }
-        }
-        guard any else { return classes }
         let r = Self.radius
-        // Along rows: the sums over [x − r, x + r] ∩ the row.
-        var rowHigh = [Int32](repeating: 0, count: count), rowLow = [Int32](repeating: 0, count: count)
-        var rowCount = [Int32](repeating: 0, count: count)
-        for y in 0..<height {
-            let base = y * width
-            var sh: Int32 = 0, sl: Int32 = 0, sn: Int32 = 0
-            for x in 0..<min(r, width) {
-                sh += dHigh[base + x]
-                sl += dLow[base + x]
-                sn += usable[base + x]
-            }
-            for x in 0..<width {
-                if x + r < width {
-                    sh += dHigh[base + x + r]
-                    sl += dLow[base + x + r]
-                    sn += usable[base + x + r]
+        let lowShift: UInt64 = 22, countShift: UInt64 = 44, field: UInt64 = (1 << 22) - 1
+        var classes = [UInt8](repeating: MaterialClass.unknown.rawValue, count: count)
+        // A ring of the packed words and of the row sums of the last 2r + 2 rows (the window's rows and the one
+        // leaving it), and the running sums down each column.
+        let ringRows = 2 * r + 2
+        var packed = [UInt64](repeating: 0, count: ringRows * width)
+        var rows = [UInt64](repeating: 0, count: ringRows * width)
+        var columns = [UInt64](repeating: 0, count: width)
+        let steps = curves.count / 4, stepsPerUnit = stepsPerUnit
+        curves.withUnsafeBufferPointer { curves in
+            let curves = curves.baseAddress!
+            classes.withUnsafeMutableBufferPointer { classes in
+                packed.withUnsafeMutableBufferPointer { packed in
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        columns.withUnsafeMutableBufferPointer { columns in
+                            /// Packs row y's classifiable pixels (marking its saturated ones) and sums them along the
+                            /// row over [x − r, x + r], into ring slot y mod ringRows; then adds those sums down the
+                            /// columns.
+                            func enter(_ y: Int) {
+                                let slot = (y % ringRows) * width
+                                let p = packed.baseAddress! + slot, out = rows.baseAddress! + slot
+                                let first = y * width
+                                for x in 0..<width {
+                                    let h = 65535 - Int(high[first + x]), l = 65535 - Int(low[first + x])
+                                    var word: UInt64 = 0
+                                    if h >= saturatedHigh || l >= saturatedLow {
+                                        classes[first + x] = MaterialClass.saturated.rawValue
+                                    } else if h >= thin {
+                                        word = UInt64(h) | UInt64(l) << lowShift | 1 << countShift
+                                    }
+                                    p[x] = word
+                                }
+                                var sum: UInt64 = 0
+                                for x in 0..<min(r, width) { sum &+= p[x] }
+                                for x in 0..<width {
+                                    if x + r < width { sum &+= p[x + r] }
+                                    if x > r { sum &-= p[x - r - 1] }
+                                    out[x] = sum
+                                    columns[x] &+= sum
+                                }
+                            }
+                            for y in 0..<min(r, height) { enter(y) }
+                            for y in 0..<height {
+                                if y + r < height { enter(y + r) }
+                                if y > r {
+                                    let leaving = rows.baseAddress! + ((y - r - 1) % ringRows) * width
+                                    for x in 0..<width { columns[x] &-= leaving[x] }
+                                }
+                                let own = packed.baseAddress! + (y % ringRows) * width
+                                let out = classes.baseAddress! + y * width
+                                for x in 0..<width where own[x] != 0 {
+                                    let sums = columns[x]
+                                    out[x] = Self.classOfWindow(
+                                        sumHigh: Int(sums & field), sumLow: Int((sums >> lowShift) & field),
+                                        count: Int(sums >> countShift), curves: curves, steps: steps,
+                                        stepsPerUnit: stepsPerUnit)
+                                }
+                            }
+                        }
+                    }
                 }
-                if x - r - 1 >= 0 {
-                    sh -= dHigh[base + x - r - 1]
-                    sl -= dLow[base + x - r - 1]
-                    sn -= usable[base + x - r - 1]
-                }
-                rowHigh[base + x] = sh
-                rowLow[base + x] = sl
-                rowCount[base + x] = sn
-            }
-        }
-        // Down columns: running sums of the row sums over [y − r, y + r] ∩ the image, one per column.
-        var sumHigh = [Int](repeating: 0, count: width), sumLow = [Int](repeating: 0, count: width)
-        var sumCount = [Int](repeating: 0, count: width)
-        for y in 0..<min(r, height) {
-            for x in 0..<width {
-                sumHigh[x] += Int(rowHigh[y * width + x])
-                sumLow[x] += Int(rowLow[y * width + x])
-                sumCount[x] += Int(rowCount[y * width + x])
-            }
-        }
-        for y in 0..<height {
-            if y + r < height {
-                let base = (y + r) * width
-                for x in 0..<width {
-                    sumHigh[x] += Int(rowHigh[base + x])
-                    sumLow[x] += Int(rowLow[base + x])
-                    sumCount[x] += Int(rowCount[base + x])
-                }
-            }
-            if y - r - 1 >= 0 {
-                let base = (y - r - 1) * width
-                for x in 0..<width {
-                    sumHigh[x] -= Int(rowHigh[base + x])
-                    sumLow[x] -= Int(rowLow[base + x])
-                    sumCount[x] -= Int(rowCount[base + x])
-                }
-            }
-            let base = y * width
-            for x in 0..<width where usable[base + x] != 0 {
-                classes[base + x] = classOfWindow(sumHigh: sumHigh[x], sumLow: sumLow[x], count: sumCount[x])
             }
         }
         return classes
