@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import PNGEncoding
+import XRayImaging
 
 /// Reduced levels and tiles of a scan, so that the viewer shows a first view from a few hundred kilobytes and
 /// fetches the full resolution only for the part in view (docs/architecture.md, "Scans over a slow network").
@@ -106,8 +107,10 @@ enum ScanTiles {
 }
 
 /// A profile's material-classification curves as the browser reads them (`Assets/web/calibration/<profile>.json`,
-/// held to XRayImaging's `MaterialClassifier` by its tests), and the rule of `js/materials.js` over them, so that
-/// the server's class map is exactly what the viewer computed from the full-resolution channels before.
+/// held to XRayImaging's `MaterialClassifier` by its tests), and the class map by the one rule of the renderer and
+/// of `js/materials.js` over them (`LocalRatioClassifier`: the dual-energy ratio averaged over a 7 × 7 window), so
+/// that the server's class map is exactly what the renderer and the viewer compute from the full-resolution
+/// channels.
 struct WebCalibration: Decodable, Sendable {
     var stepsPerUnit: Double
     var minimumOpticalDepth: Double
@@ -116,34 +119,18 @@ struct WebCalibration: Decodable, Sendable {
     var isDualEnergy: Bool
     var curves: [Double]
 
-    /// τ = −ln T of a 16-bit sample, rounded to single precision as the browser's table holds it.
-    static let opticalDepths: [Double] = (0...65535).map { Double(Float(Double(65535 - $0) / 65535 * 12)) }
-
-    /// The class code of one pixel (MaterialClass's raw values: 0 unknown … 5 saturated).
-    func classify(high: UInt16, low: UInt16) -> UInt8 {
-        let tauHigh = Self.opticalDepths[Int(high)], tauLow = Self.opticalDepths[Int(low)]
-        if tauHigh >= saturationDepthHigh - 0.05 || tauLow >= saturationDepthLow - 0.05 { return 5 }
-        if !isDualEnergy || tauHigh < minimumOpticalDepth { return 0 }
-        let ratio = tauLow / tauHigh
-        let steps = curves.count / 4
-        let i = min(steps - 1, Int((tauHigh * stepsPerUnit + 0.5).rounded(.down))) * 4
-        var best = 0
-        var bestDistance = abs(ratio - curves[i])
-        for m in 1..<4 {
-            let d = abs(ratio - curves[i + m])
-            if d < bestDistance {
-                bestDistance = d
-                best = m
-            }
-        }
-        return UInt8(best + 1)
+    /// The classification rule over these curves.
+    var rule: LocalRatioClassifier {
+        LocalRatioClassifier(
+            stepsPerUnit: stepsPerUnit, minimumOpticalDepth: minimumOpticalDepth,
+            saturationDepthHigh: saturationDepthHigh, saturationDepthLow: saturationDepthLow,
+            isDualEnergy: isDualEnergy, curves: curves)
     }
 
-    /// The class code of every pixel, as a 16-bit grey PNG (a class per sample: 0 to 5).
+    /// The class code of every pixel (MaterialClass's raw values: 0 unknown … 5 saturated), as a 16-bit grey PNG.
     func classMapPNG(high: DecodedPNG, low: DecodedPNG) throws -> [UInt8] {
-        var codes = [UInt16](repeating: 0, count: high.samples.count)
-        for i in codes.indices { codes[i] = UInt16(classify(high: high.samples[i], low: low.samples[i])) }
-        return try PNG.encodeGray16(width: high.width, height: high.height, pixels: codes)
+        let classes = rule.classify(high: high.samples, low: low.samples, width: high.width, height: high.height)
+        return try PNG.encodeGray16(width: high.width, height: high.height, pixels: classes.map { UInt16($0) })
     }
 }
 

@@ -28,7 +28,9 @@ public enum MaterialClass: UInt8, Hashable, Sendable, Codable, CaseIterable {
 /// Classification curves: for each reference material, the dual-energy ratio R = ln T_low / ln T_high
 /// as a function of the high channel's optical depth τ_high = −ln T_high, computed noise-free from step
 /// wedges of the reference materials with the profile's own spectra (the way real scanners are calibrated
-/// on step-wedge phantoms). A pixel takes the class of the nearest curve at its τ_high.
+/// on step-wedge phantoms). A ratio takes the class of the nearest curve at its τ_high. The scans' classes are
+/// decided on the ratio averaged over a pixel's neighbourhood (`LocalRatioClassifier`, over these curves);
+/// `classify(tauHigh:tauLow:)` is the rule for one ratio.
 ///
 /// At MeV energies pair production makes high-Z materials attenuate relatively *more* at the higher
 /// energy, so R falls as Z rises (organic > aluminium > steel > lead); at a 450 kV tube the photoelectric

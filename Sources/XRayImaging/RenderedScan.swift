@@ -23,7 +23,8 @@ public struct RenderedScan: Sendable {
     public var transmissionHigh: [Float]
     /// Low channel transmission as measured.
     public var transmissionLow: [Float]
-    /// The material class of each pixel.
+    /// The material class of each pixel, on the dual-energy ratio averaged over the 7 × 7 pixels around it
+    /// (`LocalRatioClassifier` over `high` and `low`: the server's class map and the browser's classes exactly).
     public var materialClasses: [MaterialClass]
     /// The pixel geometry of each anomaly of the scene, by anomaly id.
     public var regions: [String: PixelRegion]

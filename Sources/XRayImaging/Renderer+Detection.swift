@@ -7,6 +7,9 @@ extension Renderer {
     /// variance (the Poisson distribution's normal approximation), the deviates taken four at a time from
     /// `NormalDeviates.quadruples` (one 64-bit draw per eight pixels). The measured transmission never falls below
     /// the floor.
+    /// Classes: by `LocalRatioClassifier` over the 16-bit samples (the ratio averaged over a 7 × 7 window), in a
+    /// second pass once the samples are written; the per-pixel class of the first pass is replaced, and the display
+    /// repainted, where they differ.
     /// Display: grey = 1 − τ_high / τ_floor (white = open beam, black = the floor), tinted by the class
     /// colour at 65 % saturation.
     ///
@@ -17,7 +20,8 @@ extension Renderer {
         _ scan: inout RenderedScan, cleanHigh: [Float], cleanLow: [Float], profile: ScannerProfile,
         classifier: MaterialClassifier, noiseSeed: UInt64?
     ) {
-        let count = scan.width * scan.height
+        let count = scan.width * scan.height, width = scan.width, height = scan.height
+        let localRule = LocalRatioClassifier(classifier)
         // Per class: the factors on grey for red, green and blue, × 255 (and 0 for the unused lane).
         var palette = [SIMD4<Float>](repeating: SIMD4(255, 255, 255, 0), count: 8)
         for kind in MaterialClass.allCases where kind != .unknown && kind != .saturated {
@@ -49,6 +53,14 @@ extension Renderer {
                                                         classes: UnsafeMutableRawPointer(classes.baseAddress!))
                                                     detector.run(
                                                         high: cleanHigh.baseAddress!, low: cleanLow.baseAddress!,
+                                                        count: count, into: output)
+                                                    // The classes on the locally averaged ratio, from the samples
+                                                    // just written; the display repainted where they differ.
+                                                    let local = localRule.classify(
+                                                        high: UnsafeBufferPointer(high), low: UnsafeBufferPointer(low),
+                                                        width: width, height: height)
+                                                    detector.repaint(
+                                                        classes: local, transmissionHigh: th.baseAddress!,
                                                         count: count, into: output)
                                                 }
                                             }
@@ -181,6 +193,40 @@ struct Detector {
         out.low.update(from: staged.low, count: n)
         out.display.update(from: staged.display, count: 3 * n)
         out.classes.copyMemory(from: staged.classes, byteCount: n)
+    }
+
+    /// Replaces the per-pixel classes `run` wrote with `classes` (raw values, `count` of them) and repaints the
+    /// display colour of every pixel whose class changes, from its measured transmission `transmissionHigh` as
+    /// `eight` paints it.
+    func repaint(
+        classes: [UInt8], transmissionHigh: UnsafePointer<Float>, count: Int, into output: DetectorOutput
+    ) {
+        let one = V(repeating: 1)
+        let written = output.classes
+        @inline(__always) func old(_ j: Int) -> UInt8 { written.load(fromByteOffset: j, as: UInt8.self) }
+        var i = 0
+        while i < count {
+            let n = min(8, count - i)
+            var differs = false
+            for k in 0..<n where old(i + k) != classes[i + k] { differs = true }
+            if differs {
+                var h = one
+                var kinds = U.zero
+                for k in 0..<n {
+                    h[k] = transmissionHigh[i + k]
+                    kinds[k] = UInt32(classes[i + k])
+                }
+                let grey = maximum(one - (V.zero - fastLog(h)) * greyScale, V.zero)
+                let words = colours(grey: grey, kinds: kinds)
+                for k in 0..<n where old(i + k) != classes[i + k] {
+                    written.storeBytes(of: classes[i + k], toByteOffset: i + k, as: UInt8.self)
+                    output.display[3 * (i + k)] = UInt8(truncatingIfNeeded: words[k])
+                    output.display[3 * (i + k) + 1] = UInt8(truncatingIfNeeded: words[k] >> 8)
+                    output.display[3 * (i + k) + 2] = UInt8(truncatingIfNeeded: words[k] >> 16)
+                }
+            }
+            i += 8
+        }
     }
 
     /// Stores eight pixels' results at the start of `output`.

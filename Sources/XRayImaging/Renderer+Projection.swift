@@ -77,7 +77,7 @@ extension Renderer {
                         depth: 0, mu: mu, firstColumn: 0, lastColumn: -1, order: order)
                 }
             }
-            if projected.kind == .ellipsoid || projected.kind == .cylinderAlongX || projected.kind == .cylinderAlongY {
+            if projected.kind == .ellipsoid || projected.kind == .cylinderAlongX {
                 if let index = curvedIndex[shape.material] {
                     projected.material = index
                 } else {
@@ -169,8 +169,14 @@ extension Renderer {
                         curvedMaterials.withUnsafeBufferPointer { curvedMaterials in
                             let rows = Double(height)
                             @inline(__always) func mark(_ row: Int) { marks[row >> 6] |= 1 << UInt64(row & 63) }
-                            /// Adds `value` × the covered share of each row between heights z0 and z1.
-                            @inline(__always) func addRows(_ z0: Double, _ z1: Double, _ value: SIMD16<Float>) {
+                            /// Adds, to each row between heights z0 and z1, the depths that make a shape of
+                            /// depths `tau` over the share `cover` of the column (and the covered share of the
+                            /// row) attenuate the pixel as it does (`partial`). `edges`: the top and bottom rows'
+                            /// depths at full cover, when known.
+                            @inline(__always) func addRows(
+                                _ z0: Double, _ z1: Double, _ tau: SIMD16<Float>, cover: Double,
+                                edges: (top: SIMD16<Float>, bottom: SIMD16<Float>)? = nil
+                            ) {
                                 let ua = max(0, geometry.rowCoordinate(ofZ: z1)),
                                     ub = min(rows, geometry.rowCoordinate(ofZ: z0))
                                 guard ub > ua else { return }
@@ -178,18 +184,18 @@ extension Renderer {
                                 mark(ra)
                                 mark(ra + 1)
                                 if ra == rb {
-                                    direct[ra] += value * Float(ub - ua)
+                                    direct[ra] += partial(tau, cover * (ub - ua))
                                     return
                                 }
-                                direct[ra] += value * Float(Double(ra + 1) - ua)
+                                direct[ra] += edges?.top ?? partial(tau, cover * (Double(ra + 1) - ua))
                                 if ra + 1 < rb {
-                                    let step = quantised(value)
+                                    let step = quantised(partial(tau, cover))
                                     difference[ra + 1] += step
                                     difference[rb] -= step
                                     mark(rb)
                                 }
                                 if rb < height {
-                                    direct[rb] += value * Float(ub - Double(rb))
+                                    direct[rb] += edges?.bottom ?? partial(tau, cover * (ub - Double(rb)))
                                     mark(rb)
                                     mark(rb + 1)
                                 }
@@ -235,6 +241,20 @@ extension Renderer {
                                 return (exactHigh, exactLow)
                             }
 
+                            // Each box's top and bottom rows at full cover of a column: the same in every column
+                            // it covers whole, so computed once.
+                            let boxEdges: [(top: SIMD16<Float>, bottom: SIMD16<Float>)?] = shapes.map { s in
+                                guard s.kind == .box else { return nil }
+                                let tau = s.mu * Float(s.depth)
+                                let ua = max(0, geometry.rowCoordinate(ofZ: s.z1)),
+                                    ub = min(rows, geometry.rowCoordinate(ofZ: s.z0))
+                                guard ub > ua else { return nil }
+                                let ra = Int(ua), rb = Int(ub)
+                                return (
+                                    partial(tau, Double(ra + 1) - ua),
+                                    rb < height ? partial(tau, ub - Double(rb)) : .zero
+                                )
+                            }
                             for column in 0..<width {
                                 var changed = false
                                 while next < shapes.count, shapes[next].firstColumn <= column {
@@ -273,11 +293,15 @@ extension Renderer {
                                     switch s.kind {
                                     case .box:
                                         let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
-                                        if cover > 0 { addRows(s.z0, s.z1, s.mu * Float(s.depth * cover)) }
+                                        if cover >= fullCover {
+                                            addRows(s.z0, s.z1, s.mu * Float(s.depth), cover: 1, edges: boxEdges[index])
+                                        } else if cover > 0 {
+                                            addRows(s.z0, s.z1, s.mu * Float(s.depth), cover: cover)
+                                        }
                                     case .cylinderAlongZ:
                                         let mean =
                                             chordIntegral(colX0 - s.cx, colX1 - s.cx, radius: s.rx) / pitch
-                                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean)) }
+                                        if mean > 0 { addRows(s.z0, s.z1, s.mu * Float(mean), cover: 1) }
                                     case .cylinderAlongX:
                                         let cover = (min(colX1, s.x1) - max(colX0, s.x0)) / pitch
                                         guard cover > 0 else { continue }
@@ -290,24 +314,45 @@ extension Renderer {
                                             lengthen(length, row, by: Float(mean * cover * s.fill), s.material)
                                         }
                                     case .cylinderAlongY:
-                                        guard abs(colCentre - s.cx) < s.rx + pitch else { continue }
-                                        let samples = s.rz < 2 * pitch ? 4 : 1
-                                        let (range, length) = curved(s.material, s.z0, s.z1)
-                                        for row in range {
-                                            let top = geometry.topZ - Double(row) * pitch
-                                            var cover = 0.0
-                                            for j in 0..<samples {
-                                                let dz =
-                                                    top - (Double(j) + 0.5) * pitch / Double(samples) - s.cz
-                                                let h2 = s.rx * s.rx - dz * dz
-                                                guard h2 > 0 else { continue }
-                                                let h = h2.squareRoot()
-                                                cover += max(0, min(colX1, s.cx + h) - max(colX0, s.cx - h))
+                                        // A disc of one path length along the beam: each pixel's covered share of
+                                        // its area exactly (`discRectangleArea`), the rows wholly inside as a box's.
+                                        let tau = s.mu * Float(s.depth)
+                                        let a0 = colX0 - s.cx, a1 = colX1 - s.cx
+                                        let near = a0 > 0 ? a0 : (a1 < 0 ? -a1 : 0)
+                                        guard near < s.rx else { continue }
+                                        let far = max(abs(a0), abs(a1))
+                                        let reach = (s.rx * s.rx - near * near).squareRoot()
+                                        let firstRow = max(
+                                            0, Int(geometry.rowCoordinate(ofZ: s.cz + reach).rounded(.down)))
+                                        let endRow = min(
+                                            height, Int(geometry.rowCoordinate(ofZ: s.cz - reach).rounded(.up)))
+                                        guard endRow > firstRow else { continue }
+                                        var fullFirst = endRow, fullEnd = endRow
+                                        if far < s.rx {
+                                            let inner = (s.rx * s.rx - far * far).squareRoot()
+                                            let f0 = max(
+                                                firstRow, Int(geometry.rowCoordinate(ofZ: s.cz + inner).rounded(.up)))
+                                            let f1 = min(
+                                                endRow, Int(geometry.rowCoordinate(ofZ: s.cz - inner).rounded(.down)))
+                                            if f1 > f0 {
+                                                fullFirst = f0
+                                                fullEnd = f1
+                                                let step = quantised(tau)
+                                                difference[f0] += step
+                                                difference[f1] -= step
+                                                mark(f0)
+                                                mark(f1)
                                             }
-                                            lengthen(
-                                                length, row,
-                                                by: Float(s.depth * cover / (pitch * Double(samples)) * s.fill),
-                                                s.material)
+                                        }
+                                        for row in firstRow..<endRow where row < fullFirst || row >= fullEnd {
+                                            let top = geometry.topZ - Double(row) * pitch - s.cz
+                                            let share =
+                                                discRectangleArea(a0, a1, top - pitch, top, radius: s.rx)
+                                                / (pitch * pitch)
+                                            guard share > 0 else { continue }
+                                            direct[row] += partial(tau, share)
+                                            mark(row)
+                                            mark(row + 1)
                                         }
                                     case .ellipsoid:
                                         let samples = s.rz < 2 * pitch ? 4 : 1
@@ -558,6 +603,65 @@ func sameBits(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> Bool {
     let half = x.lowHalf | x.highHalf
     let quarter = half.lowHalf | half.highHalf
     return (quarter.lowHalf | quarter.highHalf) == .zero
+}
+
+/// A share of a pixel's area this close to 1 is the whole pixel.
+let fullCover = 0.999_999
+
+/// The optical depths per bin that make a shape of depths `tau` over the share `a` of a pixel's area attenuate the
+/// pixel as it does. A detector pixel measures the mean of exp(−τ) over its area, not exp of the mean τ: the shape
+/// multiplies each bin's transmission by (1 − a) + a·exp(−τ), so its depths are −ln((1 − a) + a·exp(−τ)), added to
+/// those of whatever lies wholly across the pixel. Exact when the shape is the only one with an edge inside the
+/// pixel; where several are, their shares are taken as independent (the product of their factors). A plate seen
+/// edge-on over half a pixel lets half the beam through, however thick it is along the beam (exp of the mean depth
+/// would let almost none through).
+@inline(__always)
+func partial(_ tau: SIMD16<Float>, _ a: Double) -> SIMD16<Float> {
+    guard a < fullCover else { return tau }
+    guard a > 0 else { return .zero }
+    let f = SIMD16<Float>(repeating: Float(1 - a)) + Float(a) * expNegative(tau)
+    return SIMD16<Float>.zero - SIMD16(lowHalf: fastLog(f.lowHalf), highHalf: fastLog(f.highHalf))
+}
+
+/// The area (mm²) of the disc of radius r centred at the origin within the rectangle [x0, x1] × [z0, z1]: the integral
+/// over x of the covered height, cut where the disc's half-height √(r² − x²) crosses z0 or z1, so that each piece is
+/// a rectangle's side or the half-chord's integral (`chordIntegral`). Exact to rounding.
+func discRectangleArea(_ x0: Double, _ x1: Double, _ z0: Double, _ z1: Double, radius r: Double) -> Double {
+    let lo = max(-r, x0), hi = min(r, x1)
+    guard hi > lo, z1 > z0 else { return 0 }
+    var cuts: (Double, Double, Double, Double, Double, Double) = (lo, hi, lo, lo, lo, lo)
+    var count = 2
+    withUnsafeMutableBytes(of: &cuts) { raw in
+        let c = raw.bindMemory(to: Double.self)
+        for z in [z0, z1] where abs(z) < r {
+            let t = (r * r - z * z).squareRoot()
+            if -t > lo && -t < hi {
+                c[count] = -t
+                count += 1
+            }
+            if t > lo && t < hi {
+                c[count] = t
+                count += 1
+            }
+        }
+        c[0..<count].sort()
+    }
+    var area = 0.0
+    withUnsafeBytes(of: cuts) { raw in
+        let c = raw.bindMemory(to: Double.self)
+        for k in 0..<(count - 1) {
+            let a = c[k], b = c[k + 1]
+            guard b > a else { continue }
+            let m = (a + b) / 2
+            let h = max(0, r * r - m * m).squareRoot()
+            let top = min(z1, h), bottom = max(z0, -h)
+            guard top > bottom else { continue }
+            // Over (a, b) the top is z1 or the half-chord throughout, and the bottom z0 or its negative.
+            let halfChord = chordIntegral(a, b, radius: r) / 2
+            area += (top == z1 ? z1 * (b - a) : halfChord) - (bottom == z0 ? z0 * (b - a) : -halfChord)
+        }
+    }
+    return area
 }
 
 /// ∫ from a to b of the chord 2·√(r² − t²) dt (a, b clamped to [−r, r]): the area of a disc of radius r

@@ -4,11 +4,15 @@ import CargoModel
 ///
 /// Physics: each pixel integrates attenuation along a straight ray across the container's width (y);
 /// a channel's transmission is T = Σ_bins wₑ·exp(−Σᵢ μᵢ(E)·ℓᵢ) with μ = (μ/ρ)(E)·ρ·fill from the material
-/// table and ℓᵢ the path length through shape i. Boxes (and cylinders standing along z) are averaged
-/// exactly over each pixel's area; horizontal cylinders are averaged exactly over each row; ellipsoids and
-/// discs are sampled at the pixel centre in x (exactly when narrower than 3 pixels) and at 1 or 4 heights
-/// per row (4 when thinner than 2 pixels). Then detector blur, photon noise on the finite flux, and the
-/// detector floor (saturation behind thick steel).
+/// table and ℓᵢ the path length through shape i. A pixel measures the mean transmitted intensity over its area:
+/// a box over the share a of a pixel multiplies each bin's transmission by (1 − a) + a·exp(−μ·ℓ) (`partial`; exact
+/// where one shape has an edge in the pixel), so edges and plates seen edge-on are not darkened by averaging the
+/// optical depth. Discs (cylinders along the beam: drums, coils seen end-on) have one path length, so each pixel's
+/// covered share of its area is computed exactly (`discRectangleArea`) and averaged in intensity the same way.
+/// Cylinders standing along z are averaged over each column in optical depth; horizontal cylinders are averaged
+/// exactly over each row, in optical depth; ellipsoids are sampled at the pixel centre in x (exactly when narrower
+/// than 3 pixels) and at 1 or 4 heights per row (4 when thinner than 2 pixels). Then detector blur, photon noise
+/// on the finite flux, and the detector floor (saturation behind thick steel).
 ///
 /// Cost: the boxes go through a difference array down each column (O(1) per box and column), the curved shapes
 /// add one path length per row to their material's (ellipsoids of one material over one footprint, a row of sacks

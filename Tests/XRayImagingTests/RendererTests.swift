@@ -390,8 +390,9 @@ struct RendererTests {
 
 extension RendererTests {
     /// Seeded scenes of random boxes (many sharing edges and columns, as stacked cartons do) against a
-    /// direct computation: each pixel's optical depth per bin is Σ μ·depth·(overlap area / pixel area) over
-    /// the boxes, then Beer–Lambert per bin in Double. Holds the renderer's shortcuts (columns and rows that
+    /// direct computation of the renderer's model: each box covering the share a of a pixel multiplies each bin's
+    /// transmission by (1 − a) + a·exp(−μ·depth) (the pixel averages intensity; `PartialPixelTests` hold the model to
+    /// exact averages), the product over the boxes in Double. Holds the renderer's shortcuts (columns and rows that
     /// repeat are copied, not recomputed) to the physics pixel by pixel.
     @Test func randomBoxScenesMatchADirectPixelByPixelComputation() throws {
         let profile = ScannerProfile.dualEnergyLinac.sharp.withPixelPitch(5)
@@ -424,16 +425,17 @@ extension RendererTests {
                     let (px0, pz1) = (Double(column) * pitch, 600 - Double(row) * pitch)
                     var high = 0.0
                     for bin in profile.highEnergy {
-                        var tau = 0.0
+                        var factor = 1.0
                         for shape in scene.shapes {
                             guard case let .box(b) = shape.geometry else { continue }
                             let dx = min(px0 + pitch, Double(b.x + b.length)) - max(px0, Double(b.x))
                             let dz = min(pz1, Double(b.z + b.height)) - max(pz1 - pitch, Double(b.z))
                             guard dx > 0, dz > 0 else { continue }
                             let mu = Repository.materials.linearAttenuation(of: shape.material, at: bin.energyMeV)!
-                            tau += mu / 10 * shape.fill * Double(b.width) * dx * dz / (pitch * pitch)
+                            let a = dx * dz / (pitch * pitch)
+                            factor *= (1 - a) + a * exp(-mu / 10 * shape.fill * Double(b.width))
                         }
-                        high += bin.weight * exp(-tau)
+                        high += bin.weight * factor
                     }
                     let expected = max(profile.transmissionFloor, high)
                     worst = max(worst, abs(Double(scan.transmissionHigh[row * scan.width + column]) / expected - 1))

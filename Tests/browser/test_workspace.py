@@ -12,7 +12,7 @@ the course with its keys, assigns it (training mode to one, test mode to the oth
     viewer on the 16-bit data: the canvas pixels against the grey the window/level/gamma/invert formula
     gives for the server's own /probe sample, edge enhancement against the same 3×3 rule over probed
     samples, the low channel, the colour view against scan.png decoded here, the organic filter against
-    the classes the profile's calibration gives for probed samples, the probe read-out against /probe,
+    the classes the local-ratio rule (7 × 7 window) gives over the course's samples, the probe read-out against /probe,
     the ruler in mm, a marked region, the help overlay), examination (points, observations, door.svg,
     seal findings), evidence (custody steps in order, referral with the agency) and submits;
   * measures the bytes before the first view of the scan (tiles of a reduced level, not whole scans: it must stay
@@ -175,20 +175,42 @@ def transmission(sample):
     return math.exp(-(65535 - sample) / 65535 * 12)
 
 
-def material_class(high, low, calibration):
-    """MaterialClassifier's rule over the profile's calibration curves (0 unknown … 5 saturated)."""
-    tau_high = (65535 - high) / 65535 * 12
-    tau_low = (65535 - low) / 65535 * 12
+def material_class(high, low, width, height, x, y, calibration):
+    """The local-ratio rule of XRayImaging's LocalRatioClassifier and materials.js (0 unknown … 5 saturated) at pixel
+    (x, y), over `high` and `low` as functions (x, y) → 16-bit sample: saturated or unknown from the pixel's own
+    samples; otherwise the ratio of the sums of d = 65535 − sample over the classifiable pixels of the 7 × 7 window
+    (clipped to the image), against the calibration curves at the window's mean optical depth."""
     c = calibration
-    if tau_high >= c["saturationDepthHigh"] - 0.05 or tau_low >= c["saturationDepthLow"] - 0.05:
-        return 5
-    if not c["isDualEnergy"] or tau_high < c["minimumOpticalDepth"]:
-        return 0
-    ratio = tau_low / tau_high
     steps = len(c["curves"]) // 4
-    i = min(steps - 1, math.floor(tau_high * c["stepsPerUnit"] + 0.5)) * 4
+
+    def own(u, v):
+        d_high, d_low = 65535 - high(u, v), 65535 - low(u, v)
+        if d_high * 12 / 65535 >= c["saturationDepthHigh"] - 0.05 or d_low * 12 / 65535 >= c["saturationDepthLow"] - 0.05:
+            return 5
+        if not c["isDualEnergy"] or d_high * 12 / 65535 < c["minimumOpticalDepth"]:
+            return 0
+        return None
+
+    verdict = own(x, y)
+    if verdict is not None:
+        return verdict
+    sum_high = sum_low = n = 0
+    for v in range(max(0, y - 3), min(height - 1, y + 3) + 1):
+        for u in range(max(0, x - 3), min(width - 1, x + 3) + 1):
+            if own(u, v) is None:
+                sum_high += 65535 - high(u, v)
+                sum_low += 65535 - low(u, v)
+                n += 1
+    tau = sum_high * 12 / (65535 * n)
+    i = min(steps - 1, math.floor(tau * c["stepsPerUnit"] + 0.5)) * 4
+    ratio = sum_low / sum_high
     best = min(range(4), key=lambda m: (abs(ratio - c["curves"][i + m]), m))
     return [1, 2, 3, 4][best]
+
+
+def sixteen_bit(rows):
+    """(x, y) → the sample of a 16-bit grey PNG's rows (read_png)."""
+    return lambda x, y: (rows[y][2 * x] << 8) | rows[y][2 * x + 1]
 
 
 # ---- the server ---------------------------------------------------------------------------------
@@ -494,6 +516,14 @@ class WorkspaceTest:
     def class_wait(self, size):
         """Seconds a class of CLASS_SIZE waits when each trainee fetches `size` bytes over the shared link."""
         return CLASS_SIZE * size * 8 / LINK_BITS_PER_SECOND
+
+    def channels(self, cid):
+        """The high and low channels of a screening scan, from the course's PNGs, as (x, y) → sample."""
+        if getattr(self, "_channels", (None,))[0] != cid:
+            folder = os.path.join(self.server.course, "stages", "screening", cid)
+            rows = [read_png(os.path.join(folder, f))[4] for f in ("scan-high.png", "scan-low.png")]
+            self._channels = (cid, sixteen_bit(rows[0]), sixteen_bit(rows[1]))
+        return self._channels[1], self._channels[2]
 
     def probe(self, aid, cid, scan, x, y):
         answer = self.api("GET", f"/api/assignments/{aid}/cases/{cid}/scans/{scan}/probe?x={x}&y={y}")
@@ -816,10 +846,18 @@ class WorkspaceTest:
                   f"probe at fit ({px}, {py}): the viewer reads {shown.get_attribute('data-value')}, the server {hi}")
             if "scan-low.png" in scans and calibration["isDualEnergy"]:
                 lo = self.probe(aid, cid, "scan-low.png", px, py)["value"]
+                high, low = self.channels(cid)
+                check((high(px, py), low(px, py)) == (hi, lo),
+                      f"the course's PNGs hold the server's samples at ({px}, {py})")
                 names = ["unknown", "organic", "mixed", "inorganic", "heavyMetal", "saturated"]
-                want = names[material_class(hi, lo, calibration)]
+                want = names[material_class(high, low, width, height, px, py, calibration)]
+                # the class needs the 7 × 7 window: the viewer may fetch the class map first
+                b.wait(lambda: b.find("#viewer-probe").get_attribute("data-material") is not None,
+                       f"the probe's class at ({px}, {py})")
+                shown = b.find("#viewer-probe")
                 check(shown.get_attribute("data-material") == want,
-                      f"probe at fit ({px}, {py}): class {shown.get_attribute('data-material')}, the samples give {want}")
+                      f"probe at fit ({px}, {py}): class {shown.get_attribute('data-material')}, the local-ratio rule "
+                      f"over the samples gives {want}")
 
         # zoom to at least 3 screen pixels per image pixel, around the centre
         self.press("0")
@@ -931,7 +969,7 @@ class WorkspaceTest:
             got = self.pixel(*self.screen_of(x, y))[:3]
             check(all(abs(a - b_) <= 1 for a, b_ in zip(got, want)), f"colour view at ({x}, {y}): canvas {got}, scan.png {want}")
 
-        # the organic filter: a pixel stays as it was when the calibration classes it organic, else goes white
+        # the organic filter: a pixel stays as it was when the local-ratio rule classes it organic, else goes white
         from selenium.webdriver.support.ui import Select
 
         Select(b.find("#viewer-filter")).select_by_value("organic")
@@ -945,14 +983,13 @@ class WorkspaceTest:
                 sx, sy = self.screen_of(x, y)
             except Failure:
                 continue
-            hi = self.probe(aid, cid, "scan-high.png", x, y)["value"]
-            lo = self.probe(aid, cid, "scan-low.png", x, y)["value"]
-            kept = material_class(hi, lo, calibration) == 1
+            high, low = self.channels(cid)
+            kept = material_class(high, low, width, height, x, y, calibration) == 1
             organic += kept
             got = self.pixel(sx, sy)[:3]
             want = list(rows[y][x * channels : x * channels + 3]) if kept else [255, 255, 255]
             agree += all(abs(a - b_) <= 1 for a, b_ in zip(got, want))
-        check(agree >= len(grid) - 1, f"organic filter: {agree} of {len(grid)} pixels as the calibration classes them")
+        check(agree >= len(grid) - 1, f"organic filter: {agree} of {len(grid)} pixels as the local-ratio rule classes them")
         self.b.shot("viewer-organic")
         Select(b.find("#viewer-filter")).select_by_value("all")
         self.press("1")

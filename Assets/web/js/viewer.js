@@ -6,7 +6,7 @@
 // 65536-entry table built from window/level, gamma and invert:
 //   n = clamp((sample − (level − width/2)) / width, 0, 1), grey = round(255 · n^(1/γ)), inverted: 255 − grey
 // so the canvas pixel of a sample is exactly that (the browser test checks it against the server's /probe).
-// Material classes come from the dual-energy ratio R = ln T_low / ln T_high through the scanner
+// Material classes come from the dual-energy ratio R = ln T_low / ln T_high averaged over a 7 × 7 window, through the scanner
 // profile's calibration curves (materials.js); the colour view is the server's 8-bit scan.png.
 //
 // Over a slow network (the trainee workspace) the viewer does not download whole scans. The server cuts each
@@ -19,7 +19,7 @@
 
 import { t, number } from './i18n.js';
 import { el as element } from './dom.js';
-import { classify, classifyPixel, opticalDepthOfSample, MATERIAL, MATERIAL_NAMES } from './materials.js';
+import { classify, classifyAt, MATERIAL, MATERIAL_NAMES, WINDOW_SIZE } from './materials.js';
 
 export const OPTICAL_DEPTH_FULL_SCALE = 12;
 
@@ -399,7 +399,7 @@ export class ScanViewer {
       this.data[view] = image.samples;
     }
     if (this.data.high && this.data.low && !this.classes && this.options.calibration) {
-      this.classes = classify(this.data.high, this.data.low, this.options.calibration);
+      this.classes = classify(this.data.high, this.data.low, this.width, this.height, this.options.calibration);
     }
     return this.data[view];
   }
@@ -1023,11 +1023,24 @@ export class ScanViewer {
       const ratio = (65535 - low) / (65535 - high);
       parts.push(t('web.viewer.probeRatio', { ratio: number(ratio, 2) }));
     }
+    // The class by the local-ratio rule (materials.js): from the class map, or from the exact samples here when the
+    // whole window around the pixel is at full resolution, else the class map is fetched and the read-out redone.
     let materialClass;
+    const r = (WINDOW_SIZE - 1) / 2;
     if (this.classes) materialClass = this.classes[y * this.width + x];
     else if (this.tiled && this.options.calibration && high !== undefined && low !== undefined) {
-      const tau = (v) => Math.fround(opticalDepthOfSample(v));
-      materialClass = classifyPixel(tau(high), tau(low), this.options.calibration);
+      const x0 = Math.max(0, x - r), y0 = Math.max(0, y - r);
+      const x1 = Math.min(this.width - 1, x + r), y1 = Math.min(this.height - 1, y + r);
+      if (this.isExact(x0, y0) && this.isExact(x1, y0) && this.isExact(x0, y1) && this.isExact(x1, y1)) {
+        materialClass = classifyAt(this.data.high, this.data.low, this.width, this.height, x, y, this.options.calibration);
+      } else if (this.options.calibration.isDualEnergy && this.hasView('low')) {
+        this.ensureClasses().then(
+          () => {
+            if (probe.dataset.x === String(x) && probe.dataset.y === String(y)) this.showProbe(x, y, high, low);
+          },
+          () => {},
+        );
+      }
     }
     if (materialClass !== undefined) {
       probe.dataset.material = MATERIAL_NAMES[materialClass];
