@@ -51,9 +51,10 @@ struct CatalogIndex: Sendable {
         sealMakers = catalog.sealMakers.sorted { $0.id < $1.id }
         vagueTexts = Set(catalog.vagueDescriptions.map(\.en))
         let riskTags: Set<String> = ["cocaine-source", "firearms-source", "freezone"]
-        quietCountries = Set(catalog.ports.filter { Set($0.riskTags).isDisjoint(with: riskTags) }.map(\.country))
-        quietlyProduced = Set(
-            catalog.commodities.filter { !Set($0.origins).isDisjoint(with: quietCountries) }.map(\.id))
+        // A local first: a closure may not capture `self` before every stored property is set.
+        let quiet = Set(catalog.ports.filter { Set($0.riskTags).isDisjoint(with: riskTags) }.map(\.country))
+        quietCountries = quiet
+        quietlyProduced = Set(catalog.commodities.filter { !Set($0.origins).isDisjoint(with: quiet) }.map(\.id))
         sea = SeaRoutes(ports: sortedPorts, lanes: catalog.seaLanes)
         tradeLanes = TradeLaneMemo(commodities: catalog.commodities)
     }
