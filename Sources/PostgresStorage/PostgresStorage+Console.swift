@@ -64,7 +64,7 @@ extension PostgresStorage {
     }
 
     public func cohorts() async throws -> [(name: String, members: [Int64])] {
-        let found: [CohortRow] = try await read { db in
+        let found: [CohortRow] = try await snapshot { db in
             var members: [String: [Int64]] = [:]
             for row in try await self.rows(
                 db,
@@ -310,7 +310,7 @@ extension PostgresStorage {
     // MARK: Watching a class
 
     public func groupActivity(groupId: Int64) async throws -> GroupActivity {
-        try await read { db in
+        try await snapshot { db in
             let assignments = try await self.rows(
                 db, "SELECT * FROM assignment WHERE groupId = \(groupId) ORDER BY id"
             ).map(Self.assignment)

@@ -125,7 +125,7 @@ extension PostgresStorage {
     public func loginFailures(username: String, address: String, since time: Instant) async throws -> (
         username: Int, address: Int
     ) {
-        let counts: [Int] = try await read { db in
+        let counts: [Int] = try await snapshot { db in
             let since = time.millisecondsSinceEpoch
             return [
                 try await self.row(
@@ -148,7 +148,7 @@ extension PostgresStorage {
     public func loginFailureSummary(username: String, address: String, pairSince: Instant, addressSince: Instant)
         async throws -> LoginFailureSummary
     {
-        try await read { db in
+        try await snapshot { db in
             let pair = try await self.row(
                 db,
                 """
@@ -195,7 +195,7 @@ extension PostgresStorage {
     }
 
     public func cohortMembers(_ name: String) async throws -> [Int64]? {
-        try await read { db in
+        try await snapshot { db in
             guard let cohortId: Int64 = try await self.row(db, "SELECT id FROM cohort WHERE name = \(name)")?("id")
             else { return nil }
             return try await self.rows(
@@ -438,17 +438,18 @@ extension PostgresStorage {
     public func recordDecision(_ record: DecisionRecord, decidedBefore: [Stage], grade: GradeRecord?) async throws {
         let json = ByteBuffer(bytes: try Self.encoder.encode(record.decision))
         try await transaction { db in
-            // Decisions of one assignment, from any instance, are checked one after the other.
-            // (No such assignment: the insert below fails on its foreign key, a conflict, as in SQLite.)
-            _ = try await self.exists(db, "SELECT 1 FROM assignment WHERE id = \(record.assignmentId) FOR UPDATE")
+            // Decisions of one assignment, from any instance, are checked one after the other: the assignment's
+            // row is locked in the same round trip that reads the stages decided. (No such assignment: no row, and
+            // the insert below fails on its foreign key, a conflict, as in SQLite.)
             let decided: [String] = try await self.rows(
                 db,
                 """
-                SELECT stage FROM decision
-                WHERE assignmentId = \(record.assignmentId) AND userId = \(record.userId) AND caseId = \(record.caseId)
-                ORDER BY stageOrder
+                SELECT d.stage FROM assignment a
+                LEFT JOIN decision d ON d.assignmentId = a.id AND d.userId = \(record.userId)
+                    AND d.caseId = \(record.caseId)
+                WHERE a.id = \(record.assignmentId) ORDER BY d.stageOrder FOR UPDATE OF a
                 """
-            ).map { try $0("stage") }
+            ).compactMap { try $0("stage", as: String?.self) }
             if decided.contains(record.decision.stage.rawValue) {
                 throw StorageError.conflict("The \(record.decision.stage.rawValue) stage is already decided.")
             }

@@ -83,8 +83,18 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
         }
     }
 
-    /// A read: one snapshot for all its statements (repeatable read), never writing.
+    /// A read of one statement: no `BEGIN`/`COMMIT` around it (a statement sees one snapshot by itself), so a
+    /// session lookup or a case view costs one round trip.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw Self.storageError(error, location: location)
+        }
+    }
+
+    /// A read of several statements: one snapshot for all of them (repeatable read), never writing.
+    func snapshot<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
