@@ -56,7 +56,7 @@ start)
     for attempt in 1 2 3 4 5; do
         port=$(free_port)
         if as_owner "$BIN/pg_ctl" -D "$DATA" -l "$DIR/server.log" -w -t 60 \
-            -o "-p $port -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=128MB" \
+            -o "-p $port -k $DIR -c listen_addresses=127.0.0.1 -c max_connections=500 -c shared_buffers=128MB" \
             start >/dev/null; then
             echo "$port" >"$DIR/port"
             break

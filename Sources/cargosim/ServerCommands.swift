@@ -26,9 +26,13 @@ struct DatabaseOptions: ParsableArguments {
             "The database: a SQLite file (a path, or sqlite:PATH; created when absent) or PostgreSQL "
                 + "(postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE). Default: $CARGOSIM_DB, else cargosim.sqlite.",
             valueName: "file-or-url"))
-    var db: String =
-        ProcessInfo.processInfo.environment["CARGOSIM_DB"].flatMap { $0.isEmpty ? nil : $0 }
-        ?? "cargosim.sqlite"
+    var db: String?
+
+    /// `--db`, else `$CARGOSIM_DB`, else `cargosim.sqlite` (read here rather than as the option's default, so that
+    /// `--help` never prints a URL with its password).
+    var location: String {
+        db ?? ProcessInfo.processInfo.environment["CARGOSIM_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "cargosim.sqlite"
+    }
 
     @Option(
         help: ArgumentHelp(
@@ -40,7 +44,7 @@ struct DatabaseOptions: ParsableArguments {
         $0.isEmpty ? nil : $0
     }
 
-    /// Which store `db` names.
+    /// Which store `location` names.
     enum Store {
         case sqlite(path: String)
         case postgres(url: String)
@@ -72,11 +76,13 @@ struct DatabaseOptions: ParsableArguments {
 
     var store: Store {
         // validate() has read it already; a bad one never gets here.
-        (try? Self.store(db)) ?? .sqlite(path: db)
+        (try? Self.store(location)) ?? .sqlite(path: location)
     }
 
     func validate() throws {
-        do { _ = try Self.store(db) } catch let error as StorageError { throw ValidationError(error.message) }
+        do { _ = try Self.store(location) } catch let error as StorageError {
+            throw ValidationError(error.message)
+        }
     }
 
     /// The database as messages name it (never a password).
@@ -171,7 +177,9 @@ struct ServeCommand: AsyncParsableCommand {
             and assignments come from `cargosim users`, `course import` and `assign`. The certification office \
             signs certificates with the programme's Ed25519 key, kept beside the database (<db>.certification/, \
             folder 700, key 600, never served): made on first start, or an existing programme key copied in with \
-            --import-signing-key; anyone checks a certificate at /verify.
+            --import-signing-key; anyone checks a certificate at /verify. With a PostgreSQL --db \
+            (postgres://…), those folders are in --state-dir instead (certification/, tls/, work/); see \
+            docs/operations.md.
             """)
 
     @OptionGroup var database: DatabaseOptions
