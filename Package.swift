@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "PNGEncoding", targets: ["PNGEncoding"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "PostgresStorage", targets: ["PostgresStorage"]),
         .library(name: "CasePrint", targets: ["CasePrint"]),
         .library(name: "TrainingServer", targets: ["TrainingServer"]),
     ],
@@ -29,6 +30,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.0"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.0"),
+        // The PostgreSQL store (`serve --db postgres://…`): its wire protocol and connection pool (PostgresClient).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
     ],
     targets: [
         // The domain as value types: no I/O, no dependencies.
@@ -65,6 +69,17 @@ let package = Package(
         .target(name: "CasePrint", dependencies: ["CargoModel", "CaseGeneration", "CaseBundle", "Scoring"]),
         // Users, courses, assignments, decisions, grades and the audit log behind one protocol; SQLite via GRDB.
         .target(name: "Storage", dependencies: ["CargoModel", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The same `Storage` on PostgreSQL (postgres-nio), for a programme's shared database.
+        .target(
+            name: "PostgresStorage",
+            dependencies: [
+                "CargoModel", "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
         // The training server: the JSON API of docs/API.md and the browser UI from Assets/web/.
         .target(
             name: "TrainingServer",
@@ -89,9 +104,10 @@ let package = Package(
             name: "cargosim",
             dependencies: [
                 "CargoModel", "CaseGeneration", "CaseBundle", "CasePrint", "XRayImaging", "PNGEncoding", "Scoring",
-                "Storage", "TrainingServer",
+                "Storage", "PostgresStorage", "TrainingServer",
                 .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         // zlib's inflate, for course archives uploaded to the console (zlib1g-dev, which libpng-dev brings).
@@ -110,7 +126,8 @@ let package = Package(
         .testTarget(
             name: "TrainingServerTests",
             dependencies: [
-                "TrainingServer", "Storage", "CargoModel", "CaseBundle", "CaseGeneration", "XRayImaging", "Scoring",
+                "TrainingServer", "Storage", "PostgresStorage", "CargoModel", "CaseBundle", "CaseGeneration",
+                "XRayImaging", "Scoring",
                 "PNGEncoding",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -25,7 +25,8 @@ struct CargoSim: AsyncParsableCommand {
         version: "cargosim \(generatorVersionText)",
         subcommands: [GenerateCommand.self, ValidateCommand.self, ShowCommand.self, TraineePackCommand.self]
             + scanCommands + scoringCommands
-            + [PredictivenessCommand.self, BenchCommand.self, BenchWriteCommand.self] + serverCommands
+            + [PredictivenessCommand.self, BenchCommand.self, BenchWriteCommand.self, StorageBenchCommand.self]
+            + serverCommands
     )
 
     static func main() async {

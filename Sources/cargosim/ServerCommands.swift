@@ -3,6 +3,7 @@ import CargoModel
 import CaseBundle
 import Foundation
 import Logging
+import PostgresStorage
 import Scoring
 import Storage
 import TrainingServer
@@ -14,16 +15,140 @@ import TrainingServer
 /// The training server and the commands that fill its database (until the instructor console exists).
 let serverCommands: [any ParsableCommand.Type] = [
     ServeCommand.self, UsersCommand.self, CourseCommand.self, AssignCommand.self, DemoSetupCommand.self,
+    DatabaseCommand.self,
 ]
 
-/// `--db`, shared by the server commands.
+/// `--db` and `--state-dir`, shared by the server commands: which store (a SQLite file, or PostgreSQL) and where the
+/// files a server keeps outside the database go.
 struct DatabaseOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The server's SQLite database (created when absent).", valueName: "file"))
-    var db = "cargosim.sqlite"
+    @Option(
+        help: ArgumentHelp(
+            "The database: a SQLite file (a path, or sqlite:PATH; created when absent) or PostgreSQL "
+                + "(postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE). Default: $CARGOSIM_DB, else cargosim.sqlite.",
+            valueName: "file-or-url"))
+    var db: String?
 
-    func open() -> SQLiteStorage {
-        do { return try SQLiteStorage(path: db) } catch {
-            fail(BundleError(code: "db.open", file: db, message: "\(error)"))
+    /// `--db`, else `$CARGOSIM_DB`, else `cargosim.sqlite` (read here rather than as the option's default, so that
+    /// `--help` never prints a URL with its password).
+    var location: String {
+        db ?? ProcessInfo.processInfo.environment["CARGOSIM_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "cargosim.sqlite"
+    }
+
+    @Option(
+        help: ArgumentHelp(
+            "Where the server keeps its files outside the database (signing key, TLS certificate, course work, "
+                + "demo accounts) when the database is PostgreSQL; with SQLite they sit beside the file "
+                + "(<db>.certification/ …). Default: $CARGOSIM_STATE_DIR.",
+            valueName: "dir"))
+    var stateDir: String? = ProcessInfo.processInfo.environment["CARGOSIM_STATE_DIR"].flatMap {
+        $0.isEmpty ? nil : $0
+    }
+
+    /// Which store `location` names.
+    enum Store {
+        case sqlite(path: String)
+        case postgres(url: String)
+    }
+
+    /// Reads `--db`: `postgres://` or `postgresql://` is PostgreSQL, `sqlite:PATH` or a plain path a SQLite file;
+    /// another `scheme://` is refused rather than taken for a file name.
+    static func store(_ text: String) throws -> Store {
+        if PostgresLocation.isPostgresURL(text) {
+            _ = try PostgresLocation(parsing: text)
+            return .postgres(url: text)
+        }
+        var path = text
+        if text.hasPrefix("sqlite:") {
+            path = String(text.dropFirst("sqlite:".count))
+            if path.hasPrefix("//") { path = String(path.dropFirst(2)) }
+        } else if let scheme = text.range(of: "://"), !text[..<scheme.lowerBound].contains("/") {
+            throw StorageError(
+                code: "invalid",
+                message: "The database \(PostgresLocation.redacted(text)) is neither a SQLite file nor a "
+                    + "postgres:// URL; give --db as a path, sqlite:PATH or postgres://USER@HOST[:PORT]/DATABASE.")
+        }
+        guard !path.isEmpty else {
+            throw StorageError(
+                code: "invalid", message: "Give --db a file name after sqlite: (sqlite:cargosim.sqlite).")
+        }
+        return .sqlite(path: path)
+    }
+
+    var store: Store {
+        // validate() has read it already; a bad one never gets here.
+        (try? Self.store(location)) ?? .sqlite(path: location)
+    }
+
+    func validate() throws {
+        do { _ = try Self.store(location) } catch let error as StorageError {
+            throw ValidationError(error.message)
+        }
+    }
+
+    /// The database as messages name it (never a password).
+    var label: String {
+        switch store {
+        case .sqlite(let path): return path
+        case .postgres(let url): return (try? PostgresLocation(parsing: url).description) ?? "PostgreSQL"
+        }
+    }
+
+    var isPostgres: Bool {
+        if case .postgres = store { return true }
+        return false
+    }
+
+    /// Where a server's file or folder `name` (`certification`, `tls`, `work`) goes: beside the SQLite file
+    /// (`<db>.<name>`), or in `--state-dir` for PostgreSQL (`<state-dir>/<name>`); nil for PostgreSQL without one.
+    func beside(_ name: String) -> String? {
+        switch store {
+        case .sqlite(let path): return path + "." + name
+        case .postgres:
+            guard let stateDir else { return nil }
+            return URL(fileURLWithPath: stateDir, isDirectory: true).appendingPathComponent(name).path
+        }
+    }
+
+    /// The folder the demo accounts file goes in: the SQLite file's, or the state folder.
+    var folder: URL? {
+        switch store {
+        case .sqlite(let path): return URL(fileURLWithPath: path).standardizedFileURL.deletingLastPathComponent()
+        case .postgres: return stateDir.map { URL(fileURLWithPath: $0, isDirectory: true) }
+        }
+    }
+
+    /// Fails with the fix when PostgreSQL is chosen without `--state-dir` (what `serve` and `demo-setup` need), and
+    /// creates the state folder (mode 700) when absent.
+    func requireStateDirectory(for command: String) {
+        guard isPostgres else { return }
+        guard let stateDir else {
+            fail(
+                BundleError(
+                    code: "db.stateDir", field: "state-dir",
+                    message: "With a PostgreSQL database, `\(command)` keeps its signing key, TLS certificate and "
+                        + "work files in a folder of this machine: give --state-dir DIR (or set CARGOSIM_STATE_DIR)."))
+        }
+        do {
+            try FileManager.default.createDirectory(
+                atPath: stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            fail(
+                BundleError(
+                    code: "db.stateDir", file: stateDir,
+                    message: "Cannot create the state folder (\(error)); check the path, or give another --state-dir."))
+        }
+    }
+
+    func open() async -> any Storage {
+        switch store {
+        case .sqlite(let path):
+            do { return try SQLiteStorage(path: path) } catch {
+                fail(BundleError(code: "db.open", file: path, message: "\(error)"))
+            }
+        case .postgres(let url):
+            do { return try await PostgresStorage(url: url) } catch {
+                fail(BundleError(code: "db.open", file: label, message: "\(error)"))
+            }
         }
     }
 }
@@ -52,7 +177,9 @@ struct ServeCommand: AsyncParsableCommand {
             and assignments come from `cargosim users`, `course import` and `assign`. The certification office \
             signs certificates with the programme's Ed25519 key, kept beside the database (<db>.certification/, \
             folder 700, key 600, never served): made on first start, or an existing programme key copied in with \
-            --import-signing-key; anyone checks a certificate at /verify.
+            --import-signing-key; anyone checks a certificate at /verify. With a PostgreSQL --db \
+            (postgres://…), those folders are in --state-dir instead (certification/, tls/, work/); see \
+            docs/operations.md.
             """)
 
     @OptionGroup var database: DatabaseOptions
@@ -102,7 +229,8 @@ struct ServeCommand: AsyncParsableCommand {
         if let problem = portProblem(host: lan ? "0.0.0.0" : host, port: port) {
             fail(BundleError(code: "serve.port", field: "port", value: "\(port)", message: problem))
         }
-        let storage = database.open()
+        database.requireStateDirectory(for: "serve")
+        let storage = await database.open()
         let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
         let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
         let connections = ConnectionLimits(
@@ -117,14 +245,14 @@ struct ServeCommand: AsyncParsableCommand {
             making = CourseMaking(
                 catalog: workspace.catalog, materials: try loadMaterials(workspace),
                 curricula: FileManager.default.fileExists(atPath: curricula.path) ? curricula : nil,
-                workDirectory: URL(fileURLWithPath: database.db + ".work", isDirectory: true))
+                workDirectory: URL(fileURLWithPath: database.beside("work")!, isDirectory: true))
         } catch {
             printError("warning: the console cannot make courses here (\(error)); importing still works.")
             making = nil
         }
-        _ = await storageCall(database.db) { try await storage.failUnfinishedJobs(at: now()) }
+        _ = await storageCall(database.label) { try await storage.failUnfinishedJobs(at: now()) }
         // The certification office's signing key: kept beside the database (folder 700, key 600), never served.
-        let keyFolder = CertificationSettings.keyFolder(besideDatabase: database.db)
+        let keyFolder = URL(fileURLWithPath: database.beside("certification")!, isDirectory: true)
         let signingIdentity: SigningIdentity
         do {
             if let importSigningKey {
@@ -162,7 +290,7 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "cargosim.serve")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let bindHost = lan ? "0.0.0.0" : host
-        let lan = self.lan, db = database.db
+        let lan = self.lan, db = database.label
         let localizer = workspace.localizer, language = userLanguage()
         @Sendable func text(_ key: String, _ parameters: [String: String] = [:]) -> String {
             localizer.text(key, language, parameters)
@@ -171,7 +299,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The network is HTTPS only; without --lan the server answers loopback alone, in plain HTTP.
         var tls: TLSIdentity?
         if lan {
-            let folder = URL(fileURLWithPath: db + ".tls", isDirectory: true)
+            let folder = URL(fileURLWithPath: database.beside("tls")!, isDirectory: true)
             do {
                 let (identity, created) = try TLSIdentity.loadOrCreate(in: folder, addresses: addresses)
                 if created { print(text("cli.tlsCreated", ["path": folder.path])) }
@@ -316,17 +444,17 @@ struct UsersAddCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = database.open()
+        let storage = await database.open()
         let secret = password ?? generatedPassword()
         let input = AccountInput(
             username: username, displayName: name ?? username, role: role, password: secret, language: language)
-        let user = await storageCall(database.db) {
+        let user = await storageCall(database.label) {
             try await storage.createUser(input.newUser(cost: bcryptCost), at: now())
         }
         if let cohort {
-            _ = await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) }
+            _ = await storageCall(database.label) { try await storage.addToCohort(cohort, userIds: [user.id]) }
         }
-        await storageCall(database.db) {
+        await storageCall(database.label) {
             try await storage.audit(
                 AuditEntry(
                     at: now(), actor: "cli", action: "user.create", detail: "\(user.username) (\(role.rawValue))"))
@@ -346,15 +474,15 @@ struct UsersUnlockCommand: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let storage = database.open()
-        guard await storageCall(database.db, { try await storage.credentials(username: username) }) != nil else {
+        let storage = await database.open()
+        guard await storageCall(database.label, { try await storage.credentials(username: username) }) != nil else {
             fail(
                 BundleError(
-                    code: "users.unknown", file: database.db, field: "username", value: username,
+                    code: "users.unknown", file: database.label, field: "username", value: username,
                     message: "No such user; check the name with the instructor's list of accounts."))
         }
-        await storageCall(database.db) { try await storage.clearLoginFailures(username: username) }
-        await storageCall(database.db) {
+        await storageCall(database.label) { try await storage.clearLoginFailures(username: username) }
+        await storageCall(database.label) {
             try await storage.audit(AuditEntry(at: now(), actor: "cli", action: "user.unlock", detail: username))
         }
         print("Unlocked \(username): its failed sign-ins are cleared.")
@@ -384,7 +512,7 @@ struct UsersImportCommand: AsyncParsableCommand {
         }
         let rows: [AccountRow]
         do { rows = try AccountCSV.parse(text, file: file) } catch { fail(error) }
-        let storage = database.open()
+        let storage = await database.open()
         var problems: [BundleError] = []
         for row in rows where try await storage.credentials(username: row.input.username) != nil {
             problems.append(
@@ -394,17 +522,17 @@ struct UsersImportCommand: AsyncParsableCommand {
         }
         if !problems.isEmpty { fail(BundleErrors(problems)) }
         for row in rows {
-            let user = await storageCall(database.db) {
+            let user = await storageCall(database.label) {
                 try await storage.createUser(row.input.newUser(cost: bcryptCost), at: now())
             }
             if let cohort = row.cohort {
-                _ = await storageCall(database.db) { try await storage.addToCohort(cohort, userIds: [user.id]) }
+                _ = await storageCall(database.label) { try await storage.addToCohort(cohort, userIds: [user.id]) }
             }
             print(
                 "Added \(user.username) (\(user.role.rawValue))"
                     + (row.generated ? "; password: \(row.input.password)" : ""))
         }
-        await storageCall(database.db) {
+        await storageCall(database.label) {
             try await storage.audit(
                 AuditEntry(at: now(), actor: "cli", action: "users.import", detail: "\(rows.count) from \(file)"))
         }
@@ -446,11 +574,11 @@ struct CourseImportCommand: AsyncParsableCommand {
             printError("Nothing was imported.")
             Foundation.exit(1)
         }
-        let storage = database.open()
+        let storage = await database.open()
         let outcome = await storageCall(course) { try await storage.importCourse(loaded, at: now()) }
         switch outcome {
         case .imported:
-            await storageCall(database.db) {
+            await storageCall(database.label) {
                 try await storage.audit(
                     AuditEntry(
                         at: now(), actor: "cli", action: "course.import",
@@ -488,41 +616,41 @@ struct AssignCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let storage = database.open()
+        let storage = await database.open()
         var ids: [Int64] = []
         if let users {
             for name in users.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
-                guard let found = await storageCall(database.db, { try await storage.credentials(username: name) })
+                guard let found = await storageCall(database.label, { try await storage.credentials(username: name) })
                 else {
                     fail(
                         BundleError(
-                            code: "assign.user", file: database.db, field: "users", value: name,
+                            code: "assign.user", file: database.label, field: "users", value: name,
                             message: "No such user; add it with `cargosim users add`. Nothing was assigned."))
                 }
                 ids.append(found.user.id)
             }
         } else if let cohort {
-            guard let members = await storageCall(database.db, { try await storage.cohortMembers(cohort) }),
+            guard let members = await storageCall(database.label, { try await storage.cohortMembers(cohort) }),
                 !members.isEmpty
             else {
                 fail(
                     BundleError(
-                        code: "assign.cohort", file: database.db, field: "cohort", value: cohort,
+                        code: "assign.cohort", file: database.label, field: "cohort", value: cohort,
                         message: "No such cohort, or it is empty; add users with --cohort. Nothing was assigned."))
             }
             ids = members
         }
-        guard await storageCall(database.db, { try await storage.course(id: course) }) != nil else {
+        guard await storageCall(database.label, { try await storage.course(id: course) }) != nil else {
             fail(
                 BundleError(
-                    code: "assign.course", file: database.db, field: "course", value: course,
+                    code: "assign.course", file: database.label, field: "course", value: course,
                     message: "No such course; import it with `cargosim course import`. Nothing was assigned."))
         }
         var conflicts: [Assignment] = []
         for id in ids {
             guard
                 let other = await storageCall(
-                    database.db, { try await storage.modeConflict(courseId: course, userId: id, mode: mode) })
+                    database.label, { try await storage.modeConflict(courseId: course, userId: id, mode: mode) })
             else { continue }
             conflicts.append(other)
         }
@@ -531,13 +659,13 @@ struct AssignCommand: AsyncParsableCommand {
                 BundleErrors(
                     conflicts.map {
                         BundleError(
-                            code: "assign.modeConflict", file: database.db, field: "users", value: "\($0.userId)",
+                            code: "assign.modeConflict", file: database.label, field: "users", value: "\($0.userId)",
                             message: StorageError.modeConflict($0, courseId: course, mode: mode).message)
                     }))
             printError("Nothing was assigned.")
             Foundation.exit(1)
         }
-        let made = await storageCall(database.db) {
+        let made = await storageCall(database.label) {
             try await storage.createGroup(
                 NewAssignmentGroup(courseId: course, mode: mode, cohort: cohort, createdBy: "cli"), userIds: ids,
                 overridingModeConflict: overrideModeConflict, at: now())
@@ -548,7 +676,7 @@ struct AssignCommand: AsyncParsableCommand {
                     + "(\(mode.rawValue)).")
         }
         for other in conflicts {
-            await storageCall(database.db) {
+            await storageCall(database.label) {
                 try await storage.audit(
                     AuditEntry(
                         at: now(), actor: "cli", action: "assign.overrideModeConflict",
@@ -556,7 +684,7 @@ struct AssignCommand: AsyncParsableCommand {
                             + "(\(other.courseId), \(other.mode.rawValue))"))
             }
         }
-        await storageCall(database.db) {
+        await storageCall(database.label) {
             try await storage.audit(
                 AuditEntry(
                     at: now(), actor: "cli", action: "assign",
@@ -593,20 +721,22 @@ struct DemoSetupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try Workspace(assetOptions)
-        let storage = database.open()
-        let dbURL = URL(fileURLWithPath: database.db).standardizedFileURL
-        let accountsFile = dbURL.deletingLastPathComponent().appendingPathComponent("demo-accounts.txt")
+        let storage = await database.open()
+        database.requireStateDirectory(for: "demo-setup")
+        let accountsFile = database.folder!.appendingPathComponent("demo-accounts.txt")
         var lines: [String] = []
         if let existing = try? String(contentsOf: accountsFile, encoding: .utf8) {
             lines = existing.split(separator: "\n").map(String.init)
         }
         var created = false
         for (username, name, role) in Self.accounts {
-            if await storageCall(database.db, { try await storage.credentials(username: username) }) != nil { continue }
+            if await storageCall(database.label, { try await storage.credentials(username: username) }) != nil {
+                continue
+            }
             let password = generatedPassword()
             let input = AccountInput(
                 username: username, displayName: name, role: role, password: password, language: "en")
-            _ = await storageCall(database.db) { try await storage.createUser(input.newUser(cost: 12), at: now()) }
+            _ = await storageCall(database.label) { try await storage.createUser(input.newUser(cost: 12), at: now()) }
             lines.removeAll { $0.hasPrefix(username + " ") }
             lines.append("\(username) \(password) (\(role.rawValue))")
             created = true
@@ -649,11 +779,12 @@ struct DemoSetupCommand: AsyncParsableCommand {
         }
         var traineeIds: [Int64] = []
         for (username, _, role) in Self.accounts where role == .trainee {
-            if let user = await storageCall(database.db, { try await storage.credentials(username: username) })?.user {
+            if let user = await storageCall(database.label, { try await storage.credentials(username: username) })?.user
+            {
                 traineeIds.append(user.id)
             }
         }
-        await storageCall(database.db) { try await storage.addToCohort("demo", userIds: traineeIds) }
+        await storageCall(database.label) { try await storage.addToCohort("demo", userIds: traineeIds) }
         // One class per mode: the demo trainees who do not hold the course yet (a database from before the
         // mode rule may hold it in the other mode: left as it is).
         for mode in AttemptMode.allCases {
@@ -661,21 +792,22 @@ struct DemoSetupCommand: AsyncParsableCommand {
             var newcomers: [Int64] = []
             for (username, _, role) in Self.accounts where role == .trainee {
                 guard
-                    let user = await storageCall(database.db, { try await storage.credentials(username: username) })?
+                    let user = await storageCall(database.label, { try await storage.credentials(username: username) })?
                         .user
                 else { continue }
-                let existing = await storageCall(database.db) { try await storage.assignments(userId: user.id) }
+                let existing = await storageCall(database.label) { try await storage.assignments(userId: user.id) }
                 guard !existing.contains(where: { $0.courseId == courseId && $0.mode == mode }) else { continue }
                 guard
                     await storageCall(
-                        database.db, { try await storage.modeConflict(courseId: courseId, userId: user.id, mode: mode) }
+                        database.label,
+                        { try await storage.modeConflict(courseId: courseId, userId: user.id, mode: mode) }
                     )
                         == nil
                 else { continue }
                 newcomers.append(user.id)
             }
             guard !newcomers.isEmpty else { continue }
-            _ = await storageCall(database.db) {
+            _ = await storageCall(database.label) {
                 try await storage.createGroup(
                     NewAssignmentGroup(courseId: courseId, mode: mode, cohort: "demo", createdBy: "demo-setup"),
                     userIds: newcomers, overridingModeConflict: false, at: now())

@@ -94,7 +94,7 @@ import Testing
 
     @Test func theSigningKeyIsMadePrivateBesideTheDatabaseAndNeverServed() async throws {
         let world = try await TestWorld.make()
-        let folder = CertificationSettings.keyFolder(besideDatabase: world.storage.path)
+        let folder = CertificationSettings.keyFolder(besideDatabase: world.path)
         try await world.test { anonymous in
             let answer = try await anonymous.get("/api/certification/public-key")
             #expect(answer.status == .ok)
@@ -633,7 +633,7 @@ import Testing
 
     @Test func theStoreKeepsOnlyTheNextRevocationListOfAKey() async throws {
         let world = try await TestWorld.make()
-        defer { removeDatabase(world.storage.path) }
+        defer { removeDatabase(world.path) }
         let time = world.clock.now()
         let list = { (n: Int) in RevocationListRecord(keyId: "00000000000000aa", sequence: n, issuedAt: time, file: [1])
         }

@@ -71,7 +71,7 @@ import Testing
             #expect(seed?.count == 64 && CourseSeed(text: seed!)?.courseId == courseId)
             #expect(try await world.storage.auditLog(limit: 20).contains { $0.action == "course.seedShown" })
             // The work folder is left empty.
-            let work = try FileManager.default.contentsOfDirectory(atPath: world.storage.path + ".work")
+            let work = try FileManager.default.contentsOfDirectory(atPath: world.path + ".work")
             #expect(work.isEmpty, "\(work)")
         }
     }
@@ -135,7 +135,7 @@ import Testing
             let notArchive = try await instructor.request(.post, "/api/courses/import", raw: Array("hello".utf8))
             let refused = try await Self.finished(instructor, try #require(notArchive.object["id"] as? Int))
             #expect(refused["state"] as? String == "failed")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: world.storage.path + ".work").isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: world.path + ".work").isEmpty)
         }
     }
 }

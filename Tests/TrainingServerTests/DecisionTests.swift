@@ -8,8 +8,10 @@ import Testing
 
 /// Working a case: stage gating, the once-only decision, examination, server times, grading and feedback.
 @Suite struct DecisionTests {
-    @Test func aSecondSubmissionOfAStageIsAConflictAndChangesNothing() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func aSecondSubmissionOfAStageIsAConflictAndChangesNothing(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let aid = world.assignments["trainee1"]![.training]!
         let caseId = world.caseIds()[0]
         try await world.test { anonymous in
@@ -28,8 +30,8 @@ import Testing
         }
     }
 
-    @Test func stagesOpenInOrderOnly() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func stagesOpenInOrderOnly(_ store: StoreKind) async throws {
+        let world = try await TestWorld.make(store: store)
         let aid = world.assignments["trainee1"]![.training]!
         let caseId = world.caseIds().first { (try? world.inspectionCase($0).stages.count) == 4 }!
         try await world.test { anonymous in
@@ -55,8 +57,10 @@ import Testing
         }
     }
 
-    @Test func aCaseIsWorkedThroughEveryStageAndGradedWithFeedback() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func aCaseIsWorkedThroughEveryStageAndGradedWithFeedback(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let aid = world.assignments["trainee1"]![.training]!
         let caseId = world.caseIds().first { (try? world.inspectionCase($0).stages.count) == 4 }!
         let c = try world.inspectionCase(caseId)
@@ -135,8 +139,8 @@ import Testing
         }
     }
 
-    @Test func testModeFeedbackWaitsForTheRelease() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func testModeFeedbackWaitsForTheRelease(_ store: StoreKind) async throws {
+        let world = try await TestWorld.make(store: store)
         let aid = world.assignments["trainee1"]![.test]!
         let caseId = world.caseIds(.test)[0]
         let c = try world.inspectionCase(caseId)
@@ -170,8 +174,11 @@ import Testing
         }
     }
 
-    @Test func aCourseHeldInTrainingIsNotAssignedInTestUnlessOverriddenAndThenItsFeedbackWaits() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available)
+    func aCourseHeldInTrainingIsNotAssignedInTestUnlessOverriddenAndThenItsFeedbackWaits(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let trainee1 = world.users["trainee1"]!.id, trainee2 = world.users["trainee2"]!.id
         let caseId = world.caseIds()[0]
         let c = try world.inspectionCase(caseId)
@@ -179,7 +186,9 @@ import Testing
             let instructor = try await anonymous.signedIn("instructor")
             let before = try await world.storage.assignments(userId: nil).count
             // trainee2 is fine, trainee1 practises the course: refused for both, nothing assigned.
-            let body: [String: Any] = ["courseId": world.course.courseId, "userIds": [trainee2, trainee1], "mode": "test"]
+            let body: [String: Any] = [
+                "courseId": world.course.courseId, "userIds": [trainee2, trainee1], "mode": "test",
+            ]
             let refused = try await instructor.post("/api/assignments", body)
             #expect(refused.status == .conflict && refused.errorCode == "mode-conflict", "\(refused.text)")
             #expect((refused.object["error"] as? [String: Any])?["field"] as? String == "userIds[0]")
@@ -209,7 +218,9 @@ import Testing
                 #expect(try await trainee.post(base + "/decisions", decisionBody(stage)).status == .created)
             }
             let held = try await trainee.get(base + "/feedback")
-            #expect(held.object["released"] as? Bool == false && held.object["heldForTest"] as? Bool == true, "\(held.text)")
+            #expect(
+                held.object["released"] as? Bool == false && held.object["heldForTest"] as? Bool == true, "\(held.text)"
+            )
             #expect(held.object["stages"] == nil && held.object["regions"] == nil)
             // Once the test's results are released, the training feedback comes.
             #expect(try await instructor.request(.post, "/api/assignments/\(testId)/release").status == .noContent)
@@ -218,8 +229,8 @@ import Testing
         }
     }
 
-    @Test func badDecisionsAreRefusedNamingTheField() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func badDecisionsAreRefusedNamingTheField(_ store: StoreKind) async throws {
+        let world = try await TestWorld.make(store: store)
         let aid = world.assignments["trainee1"]![.training]!
         let caseId = world.caseIds()[0]
         try await world.test { anonymous in

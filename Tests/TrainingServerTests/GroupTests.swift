@@ -15,8 +15,10 @@ import Testing
         return try await world.storage.createUser(input.newUser(cost: 4), at: world.clock.now())
     }
 
-    @Test func aClassIsAssignedToACohortAllOrNoneAndReleasedAtOnce() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func aClassIsAssignedToACohortAllOrNoneAndReleasedAtOnce(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let newcomer = try await Self.newcomer(world)
         try await world.storage.addToCohort("port-a", userIds: [newcomer.id, world.users["trainee2"]!.id])
         try await world.test { anonymous in
@@ -38,7 +40,8 @@ import Testing
             let gid = try #require(made.object["id"] as? Int)
             #expect((made.object["assignmentIds"] as? [Int])?.count == 2)
             let detail = try await instructor.get("/api/groups/\(gid)")
-            #expect(detail.object["cohort"] as? String == "port-a" && detail.object["caseTimeLimitMinutes"] as? Int == 20)
+            #expect(
+                detail.object["cohort"] as? String == "port-a" && detail.object["caseTimeLimitMinutes"] as? Int == 20)
             #expect((detail.object["trainees"] as? [[String: Any]])?.count == 2)
             let list = try await instructor.get("/api/groups")
             #expect((list.json() as? [[String: Any]])?.contains { $0["id"] as? Int == gid } == true)
@@ -67,8 +70,10 @@ import Testing
         }
     }
 
-    @Test func aWindowKeepsCasesShutBeforeItOpensAndTakesNoDecisionAfterItCloses() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func aWindowKeepsCasesShutBeforeItOpensAndTakesNoDecisionAfterItCloses(
+        _ store: StoreKind
+    ) async throws {
+        let world = try await TestWorld.make(store: store)
         let newcomer = try await Self.newcomer(world)
         let now = world.clock.now()
         let (_, assignments) = try await world.storage.createGroup(
@@ -98,8 +103,10 @@ import Testing
         }
     }
 
-    @Test func aTestCaseHasItsTimeFromTheMomentItIsFirstShown() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func aTestCaseHasItsTimeFromTheMomentItIsFirstShown(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let newcomer = try await Self.newcomer(world)
         let (_, assignments) = try await world.storage.createGroup(
             NewAssignmentGroup(
@@ -126,8 +133,10 @@ import Testing
         }
     }
 
-    @Test func anExaminationDecisionComesAfterThePointsAreChosen() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func anExaminationDecisionComesAfterThePointsAreChosen(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let aid = world.assignments["trainee1"]![.training]!
         let caseId = try #require(world.caseIds().first { (try? world.inspectionCase($0).examination) != nil })
         let c = try world.inspectionCase(caseId)

@@ -1,5 +1,6 @@
 import CargoModel
 import Foundation
+import PostgresStorage
 import Storage
 import Testing
 
@@ -17,9 +18,11 @@ import Testing
         let process = Process()
         let port: Int
 
-        init(db: String) throws {
+        init(db: String, stateDir: String) throws {
             process.executableURL = try Binary.url.get()
-            process.arguments = ["serve", "--db", db, "--port", "0", "--assets", Checkout.assets.path]
+            process.arguments = [
+                "serve", "--db", db, "--state-dir", stateDir, "--port", "0", "--assets", Checkout.assets.path,
+            ]
             // Standard output goes to a file that is polled: reading a pipe through FileHandle traps on EINTR.
             let out = temporaryFile("serve")
             process.standardOutput = try FileHandle(forWritingTo: out)
@@ -136,12 +139,25 @@ import Testing
         }
     }
 
-    @Test func everyAcknowledgedDecisionSurvivesKill9() async throws {
+    @Test(arguments: StoreKind.available)
+    func everyAcknowledgedDecisionSurvivesKill9(_ kind: StoreKind) async throws {
         let folder = try Fixture.course.get()
         let temp = FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-kill-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: temp) }
-        let db = temp.appendingPathComponent("server.sqlite").path
+        let database = try await TestDatabase.make(kind)
+        let db = kind == .sqlite ? temp.appendingPathComponent("server.sqlite").path : database.location
+        let stateDir = temp.appendingPathComponent("state").path
+        do {
+            try await killAndRestart(db: db, stateDir: stateDir, folder: folder)
+        } catch {
+            await database.remove()
+            throw error
+        }
+        await database.remove()
+    }
+
+    private func killAndRestart(db: String, stateDir: String, folder: URL) async throws {
         let trainees = (1...4).map { "killtrainee\($0)" }
         for name in trainees {
             let (status, _, err) = try Binary.run([
@@ -160,7 +176,7 @@ import Testing
         ])
         try #require(assignStatus == 0, "\(assignError)")
 
-        let server = try Server(db: db)
+        let server = try Server(db: db, stateDir: stateDir)
         let http = HTTP(port: server.port, session: URLSession(configuration: .ephemeral))
         let acknowledged = Acknowledged()
         let cases = try Fixture.imported.get().cases.map {
@@ -222,12 +238,14 @@ import Testing
         #expect(acked.count >= 6, "\(acknowledged.other)")
 
         // Restart on the same database: the server comes up and every acknowledged decision is there.
-        let restarted = try Server(db: db)
+        let restarted = try Server(db: db, stateDir: stateDir)
         let (health, _, _) = try HTTP(port: restarted.port, session: URLSession(configuration: .ephemeral)).call(
             "GET", "/api/health")
         #expect(health == 200)
         restarted.kill()
-        let storage = try SQLiteStorage(path: db)
+        let storage: any Storage =
+            db.hasPrefix("postgres://") ? try await PostgresStorage(url: db) : try SQLiteStorage(path: db)
+        defer { TestDatabase.close(storage) }
         for item in acked {
             let stored = try await storage.decisions(assignmentId: item.assignment, caseId: item.caseId)
             #expect(stored.contains { $0.decision.stage.rawValue == item.stage }, "lost \(item)")

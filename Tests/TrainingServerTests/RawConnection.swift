@@ -217,9 +217,11 @@ extension TestWorld {
     /// Runs `body` against the server listening on a free loopback port (real sockets), then deletes the
     /// temporary database.
     func live<T: Sendable>(_ body: @Sendable (_ port: Int) async throws -> T) async throws -> T {
-        defer { removeDatabase(storage.path) }
+        defer { removeDatabase(path) }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try server.application(host: "127.0.0.1", port: 0, logger: quietLogger) { port in continuation.yield(port) }
+        let app = try server.application(host: "127.0.0.1", port: 0, logger: quietLogger) { port in
+            continuation.yield(port)
+        }
         return try await withThrowingTaskGroup(of: Void.self) { group in
             let services = ServiceGroup(
                 configuration: .init(services: [app], gracefulShutdownSignals: [], logger: app.logger))
@@ -248,7 +250,8 @@ extension TestWorld {
                 clock: { [clock = world.clock] in clock.now() }, bcryptCost: bcryptCost, version: "test",
                 signIn: signIn, connections: connections))
         return TestWorld(
-            server: server, storage: world.storage, clock: world.clock, course: world.course,
+            server: server, storage: world.storage, database: world.database, path: world.path, clock: world.clock,
+            course: world.course,
             testCourse: world.testCourse, users: world.users, assignments: world.assignments)
     }
 }

@@ -43,7 +43,7 @@ final class CapturedLog: @unchecked Sendable {
         let caseId = world.caseIds()[0]
         let c = try world.inspectionCase(caseId)
         let secrets = NIOLockedValueBox<[String]>([TestWorld.password])
-        defer { removeDatabase(world.storage.path) }
+        defer { removeDatabase(world.path) }
         try await app.test(.router) { raw in
             let anonymous = Client(client: raw)
             _ = try await anonymous.post("/api/login", ["username": "trainee1", "password": "a wrong one 99"])

@@ -203,8 +203,8 @@ import Testing
                 _ = try await client.post("/api/login", ["username": "trainee1", "password": "nope nope"])
             }
         }
-        let storage = try SQLiteStorage(path: world.storage.path)
-        defer { removeDatabase(world.storage.path) }
+        let storage = try SQLiteStorage(path: world.path)
+        defer { removeDatabase(world.path) }
         let restarted = TrainingServer(
             .init(
                 storage: storage, assets: Checkout.assets, localizer: Fixture.localizer,

@@ -46,7 +46,7 @@ import Testing
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder.deletingLastPathComponent()) }
         let identity = try TLSIdentity.loadOrCreate(in: folder, addresses: []).identity
-        defer { removeDatabase(world.storage.path) }
+        defer { removeDatabase(world.path) }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let app = try world.server.application(host: "127.0.0.1", port: 0, tls: identity, logger: quietLogger) { continuation.yield($0) }
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -178,7 +178,12 @@ final class TestClock: @unchecked Sendable {
 /// instructor and two trainees (a training assignment of the course and a test assignment of the copy each).
 struct TestWorld {
     let server: TrainingServer
-    let storage: SQLiteStorage
+    let storage: any Storage
+    /// The store's database (a temporary SQLite file, or a PostgreSQL database of its own).
+    let database: TestDatabase
+    /// A temporary path the server's files go beside (`<path>.certification/`, `<path>.work/`): the SQLite file's
+    /// own path, or one of its own with PostgreSQL.
+    let path: String
     let clock: TestClock
     let course: CourseImport
     /// The course of the test assignments.
@@ -191,11 +196,16 @@ struct TestWorld {
     /// `making`: the server can make courses (paperwork only, in a temporary work folder). `assets`: the `Assets/`
     /// folder the server reads (its policies, web pages and translations); the checkout's unless given. The signing
     /// key of the certification office is made on first use in `<db>.certification/`.
-    static func make(making: Bool = false, assets: URL = Checkout.assets) async throws -> TestWorld {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "cargosim-test-\(UUID().uuidString).sqlite"
-        ).path
-        let storage = try SQLiteStorage(path: path)
+    /// `store`: SQLite (a temporary file), or PostgreSQL (a database of its own on the test server, `StoreKind`).
+    static func make(making: Bool = false, assets: URL = Checkout.assets, store: StoreKind = .sqlite) async throws
+        -> TestWorld
+    {
+        let database = try await TestDatabase.make(store)
+        let path =
+            store == .sqlite
+            ? database.location
+            : FileManager.default.temporaryDirectory.appendingPathComponent("cargosim-test-\(UUID().uuidString)").path
+        let storage = try await database.open()
         let clock = TestClock()
         let course = try Fixture.imported.get(), testCourse = try Fixture.testImported.get()
         _ = try await storage.importCourse(course, at: clock.now())
@@ -231,7 +241,8 @@ struct TestWorld {
                 certification: CertificationSettings(
                     keyFolder: CertificationSettings.keyFolder(besideDatabase: path), issuer: "Test training centre")))
         return TestWorld(
-            server: server, storage: storage, clock: clock, course: course, testCourse: testCourse, users: users,
+            server: server, storage: storage, database: database, path: path, clock: clock, course: course,
+            testCourse: testCourse, users: users,
             assignments: assignments)
     }
 
@@ -239,8 +250,22 @@ struct TestWorld {
 
     /// Runs `body` against the router in process, then deletes the temporary database.
     func test<T: Sendable>(_ body: @Sendable (Client) async throws -> T) async throws -> T {
-        defer { removeDatabase(storage.path) }
-        return try await application.test(.router) { client in try await body(Client(client: client)) }
+        do {
+            let value = try await application.test(.router) { client in try await body(Client(client: client)) }
+            await remove()
+            return value
+        } catch {
+            await remove()
+            throw error
+        }
+    }
+
+    /// Deletes the database and the files beside it.
+    func remove() async {
+        TestDatabase.close(storage)
+        removeDatabase(path)
+        try? FileManager.default.removeItem(atPath: path + ".work")
+        await database.remove()
     }
 
     /// The case ids of the course of the `mode` assignments.

@@ -81,8 +81,10 @@ import Testing
             T.self, from: JSONSerialization.data(withJSONObject: value ?? NSNull(), options: [.fragmentsAllowed]))
     }
 
-    @Test func progressSaysWhoIsOnWhichCaseAndStageAndHowLongStagesTake() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func progressSaysWhoIsOnWhichCaseAndStageAndHowLongStagesTake(
+        _ store: StoreKind
+    ) async throws {
+        let world = try await TestWorld.make(store: store)
         let (group, aids) = try await Self.makeClass(world)
         let cases = try world.caseIds().map(world.inspectionCase)
         try await world.test { anonymous in
@@ -138,8 +140,10 @@ import Testing
         #expect(late.inProgress == 0 && late.stageTimes.isEmpty)
     }
 
-    @Test func theReportIsScoringsAggregateOfTheClassGrades() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func theReportIsScoringsAggregateOfTheClassGrades(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let (group, aids) = try await Self.makeClass(world)
         let cases = try world.caseIds().map(world.inspectionCase)
         try await world.test { anonymous in
@@ -177,8 +181,10 @@ import Testing
         }
     }
 
-    @Test func aTraineesAttemptOpensAsTheirFeedbackWithTheirMarks() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func aTraineesAttemptOpensAsTheirFeedbackWithTheirMarks(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let (group, aids) = try await Self.makeClass(world)
         let c = try world.caseIds().map(world.inspectionCase).first { $0.stages.contains(.screening) }!
         let other = try world.caseIds().map(world.inspectionCase).first { $0.id != c.id }!
@@ -227,8 +233,10 @@ import Testing
         }
     }
 
-    @Test func theDebriefCountsTheClassDecisionsAgainstTheKey() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func theDebriefCountsTheClassDecisionsAgainstTheKey(_ store: StoreKind)
+        async throws
+    {
+        let world = try await TestWorld.make(store: store)
         let (group, aids) = try await Self.makeClass(world)
         let c = try world.caseIds().map(world.inspectionCase).first { $0.stages.contains(.screening) }!
         let key = try JSONDecoder().decode(
@@ -297,8 +305,10 @@ import Testing
         #expect(heat.maximum == 2)
     }
 
-    @Test func thePaperExerciseHoldsTheCaseAndNoKeyAndTheGuideHoldsTheKey() async throws {
-        let world = try await TestWorld.make()
+    @Test(arguments: StoreKind.available) func thePaperExerciseHoldsTheCaseAndNoKeyAndTheGuideHoldsTheKey(
+        _ store: StoreKind
+    ) async throws {
+        let world = try await TestWorld.make(store: store)
         let forbidden = try KeyIsolationTests.forbiddenStrings(world)
         let cases = try world.caseIds().map(world.inspectionCase)
         try await world.test { anonymous in
