@@ -73,6 +73,7 @@ OBSERVATION_PARAMETERS = {
     "loadCartonsContainOtherGoods": {"found"},
     "loadPersonsFound": {"count"},
     "reeferRunningAtSetPoint": {"setPointC", "ventilation"},
+    "doorsCarbonDioxideMeasured": {"ppm", "ambientPPM"},
 }
 EXPLANATIONS = ["newBusinessVerified", "forwarderConsolidation", "hubTranshipment", "carrierNetworkRouting",
                 "nonOperatingReefer", "typoCorrectedByAmendment", "smallForwarderCashAccount", "mixedLoadDensity",
@@ -81,7 +82,8 @@ EXPLANATIONS = ["newBusinessVerified", "forwarderConsolidation", "hubTranshipmen
                 "checkDigitTypo", "naturallyRadioactiveGoods", "newExporterVerified", "depotRepairOnRecord",
                 "depotRepairRecordMissing", "doorPanelReinforced", "reeferServiced", "wetInsulation",
                 "sealHandlingMarks", "paintOverspray", "sealDesignRotates", "makerBatchLettering",
-                "sealRecordNamesDistributor", "fumigationResidue", "tallyError", "precursorAuthorised"]
+                "sealRecordNamesDistributor", "fumigationResidue", "tallyError", "precursorAuthorised",
+                "respiringCargo", "heartbeatFalseAlarm"]
 LABELS = """case vantage inspectionPort inspectionDate billOfLading issued shipper consignee notifyParty carrier vessel
 voyage placeOfReceipt portOfLoading transhipment portOfDischarge placeOfDelivery onBoard eta freightTerms
 freightPayment container containerType seals goods hsCode description packages grossKG netKG volumeM3 marks

@@ -73,6 +73,11 @@ public enum ObservationCode: String, Codable, Sendable, CaseIterable {
     case repairRecordOnFile
     /// The point could not be looked at without devanning: the load is in the way. Parameters: none.
     case notReachableLoadInTheWay
+    // Added in generator 1.10: the occupancy check before the doors open.
+    /// A CO₂ probe between the door gaskets. Parameters: `ppm` (inside), `ambientPPM` (the open air).
+    case doorsCarbonDioxideMeasured
+    /// A heartbeat detector on the box: a rhythmic signal, or none.
+    case doorsHeartbeatSignal, doorsHeartbeatQuiet
 }
 
 /// What the examining officer sees of the seal at the door.

@@ -85,6 +85,8 @@ public struct EvidenceCatalog: Hashable, Sendable, Codable {
     /// Chance that a concealment in ordinary goods uses goods of natural radioactivity as cover (granite, tiles,
     /// fertiliser), as lawful trade ships them.
     public var normGoodsAsCover: Double = 0.3
+    /// The occupancy check at the doors (CO₂ probe and heartbeat detector); none in small test catalogues.
+    public var occupancy: OccupancyModel?
 
     public init(
         indicators: [EvidenceRate], observations: [EvidenceRate], reach: [ExaminationReach],

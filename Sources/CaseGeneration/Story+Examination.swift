@@ -124,6 +124,7 @@ extension Story {
                 significant: planned.contains(.invalidCheckDigit))
         }
         addSealObservations(&notes)
+        addOccupancyCheck(&notes)
         if type.family == .reefer {
             let instruction = billOfLading.reefer ?? .nonOperatingReefer
             if instruction.nonOperating {
@@ -293,7 +294,7 @@ extension Story {
         // Readings every case has come first at their point; the other lines of the point follow in a shuffled order.
         let readings: Set<ObservationCode> = [
             .internalLengthMeasured, .internalHeightMeasured, .containerNumberAsPainted, .sealAsFound,
-            .notReachableLoadInTheWay,
+            .notReachableLoadInTheWay, .doorsCarbonDioxideMeasured, .doorsHeartbeatSignal, .doorsHeartbeatQuiet,
         ]
         var ordered: [Observation] = []
         for point in ExaminationPoint.allCases {

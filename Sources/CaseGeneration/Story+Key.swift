@@ -312,7 +312,10 @@ extension Story {
             let explainedPoints = Set(observations.filter { $0.code == .repairRecordOnFile }.map(\.point))
             for finding in incidental {
                 let entry = generator.catalog.evidence.observations.first { $0.code == finding.code.rawValue }
-                var explanation = entry?.explanations.first ?? "depotRepairOnRecord"
+                var explanation =
+                    entry?.explanations.first
+                    ?? [.doorsCarbonDioxideMeasured: "respiringCargo", .doorsHeartbeatSignal: "heartbeatFalseAlarm"][
+                        finding.code] ?? "depotRepairOnRecord"
                 if explanation == "depotRepairOnRecord", !explainedPoints.contains(finding.point) {
                     explanation = "depotRepairRecordMissing"
                 }

@@ -1,5 +1,5 @@
-import Foundation
 import CargoModel
+import Foundation
 
 extension Story {
     /// Goods, container, route, parties, dates and the bill of lading.

@@ -38,5 +38,5 @@ import Testing
         #expect(hash == Self.golden, "golden course hash changed: \(hash)")
     }
 
-    static let golden = "f8c6449a698728548f978dcec538f9a639551af49f03124cf72bceb992d980cc"
+    static let golden = "8ec3604b8b1b5e77ca07b172069cfe7e5e4ca3f9703f1cb00c910ef25b346ad1"
 }
