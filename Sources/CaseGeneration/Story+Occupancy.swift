@@ -20,9 +20,9 @@ extension Story {
         let persons = anomalies.first?.kind == .persons ? max(1, (anomalies.first?.massKG ?? 140) / 68) : 0
         var emitted = Double(persons) * model.personLitresPerHour / 1000
         let instruction = billOfLading.reefer
+        let chilled = (instruction?.setPointC ?? 10) > -5
         for line in billOfLading.goods {
             let chapter = Int(line.hsCode.prefix(2)) ?? 0
-            let chilled = (instruction?.setPointC ?? 10) > -5
             let rate: ClosedRange<Double>? =
                 (6...8).contains(chapter) && chilled
                 ? model.produceMgPerKgHour
@@ -37,12 +37,10 @@ extension Story {
         let excess = Int((emitted / (changes * freeAir) * 1e6).rounded()) + random.int(in: 0...40)
         let reading = min(ambient + excess, model.probeMaximumPPM)
         let cause = persons > 0 && excess >= model.alertAbovePPM
-        notes.add(.doors, .doorsCarbonDioxideMeasured, ["ppm": "\(reading)", "ambientPPM": "\(ambient)"], cause)
+        let parameters = ["ppm": "\(reading)", "ambientPPM": "\(ambient)"]
+        notes.add(.doors, .doorsCarbonDioxideMeasured, parameters, cause)
         if excess >= model.alertAbovePPM, !cause {
-            incidental.append(
-                Observation(
-                    point: .doors, code: .doorsCarbonDioxideMeasured,
-                    parameters: ["ppm": "\(reading)", "ambientPPM": "\(ambient)"]))
+            incidental.append(Observation(point: .doors, code: .doorsCarbonDioxideMeasured, parameters: parameters))
         }
         let heard = random.chance(persons > 0 ? model.heartbeatFindsPersons : model.heartbeatFalseAlarm)
         notes.add(.doors, heard ? .doorsHeartbeatSignal : .doorsHeartbeatQuiet, [:], heard && persons > 0)

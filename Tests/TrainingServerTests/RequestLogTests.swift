@@ -25,7 +25,9 @@ final class CapturedLog: @unchecked Sendable {
             function: String, line: UInt
         ) {
             let all = self.metadata.merging(metadata ?? [:]) { $1 }
-            let text = "\(level) \(message) " + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+            let text =
+                "\(level) \(message) "
+                + all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
             log.lines.withLockedValue { $0.append(text) }
         }
     }
@@ -67,7 +69,9 @@ final class CapturedLog: @unchecked Sendable {
         #expect(lines.count >= c.stages.count + 6, "\(lines)")
         for line in lines {
             #expect(line.contains(" ms") && line.contains("status="), "a request line: \(line)")
-            for secret in secrets.withLockedValue({ $0 }) { #expect(!line.contains(secret), "a secret in the log: \(line)") }
+            for secret in secrets.withLockedValue({ $0 }) {
+                #expect(!line.contains(secret), "a secret in the log: \(line)")
+            }
             for value in forbidden { #expect(!line.contains(value), "key data in the log: \(value) in \(line)") }
         }
         #expect(lines.contains { $0.contains("POST /api/login 401") })

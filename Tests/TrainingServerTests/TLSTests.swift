@@ -48,7 +48,9 @@ import Testing
         let identity = try TLSIdentity.loadOrCreate(in: folder, addresses: []).identity
         defer { removeDatabase(world.path) }
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let app = try world.server.application(host: "127.0.0.1", port: 0, tls: identity, logger: quietLogger) { continuation.yield($0) }
+        let app = try world.server.application(host: "127.0.0.1", port: 0, tls: identity, logger: quietLogger) {
+            continuation.yield($0)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await app.run() }
             var iterator = ports.makeAsyncIterator()
