@@ -6,7 +6,7 @@ RELEASE_BIN = .build/release/cargosim
 DEMO ?= demo-course
 SEED ?= 7
 
-.PHONY: bench-storage build release run test test-browser browser-deps test-api api-deps test-readme screenshots bench bench-server \
+.PHONY: run-cluster bench-cluster bench-storage build release run test test-browser browser-deps test-api api-deps test-readme screenshots bench bench-server \
 	format lint clean deps dist dist-check
 
 deps:
@@ -34,11 +34,16 @@ run: build
 	$(BIN) demo-setup --course $(DEMO) --test-course $(DEMO_TEST) --db $(DB)
 	$(BIN) serve --db $(DB) --port $(PORT)
 
+# Several instances on one database, for a demonstration: PostgreSQL, two `cargosim serve` and nginx in front on
+# http://127.0.0.1:$(PORT)/, with the demonstration courses and accounts (scripts/run-cluster.sh).
+run-cluster: build
+	BIN=$(BIN) PORT=$(PORT) DEMO=$(DEMO) DEMO_TEST=$(DEMO_TEST) ./scripts/run-cluster.sh
+
 # The Swift tests, all of them on SQLite; then the suites that take a store again, on SQLite and on a throwaway
 # PostgreSQL 15 cluster on loopback (scripts/test-postgres.sh: started before, stopped after, whatever happens).
 # Two runs, not one: the PostgreSQL server's load beside the whole suite made the server's timing tests (sign-in
 # limits, connection handling) fail on two cores.
-STORE_SUITES = StorageTests|StorageConformanceTests|GroupCommitTests|KillTests|MigrationTests|DecisionTests|GroupTests|WatchTests
+STORE_SUITES = StorageTests|StorageConformanceTests|GroupCommitTests|KillTests|MigrationTests|DecisionTests|GroupTests|WatchTests|InstanceTests
 test: deps
 	$(SWIFT) build
 	$(SWIFT) test --parallel --num-workers 2
@@ -98,6 +103,11 @@ bench-storage: deps
 # The training server under 200 simulated trainees (wrk, loopback) and nginx on the same scans; see the script.
 bench-server: deps
 	SWIFT=$(SWIFT) ./scripts/bench-server.sh
+
+# Two instances on PostgreSQL behind nginx against one on SQLite, 200 trainees; then kill -9 of an instance 20 times and
+# a PostgreSQL restart under load, checking every acknowledged decision (scripts/bench-cluster.sh).
+bench-cluster: deps
+	SWIFT=$(SWIFT) ./scripts/bench-cluster.sh
 
 # The self-contained tarball dist/cargosim-<version>-linux-<arch>.tar.gz (runs without a Swift toolchain).
 dist: deps

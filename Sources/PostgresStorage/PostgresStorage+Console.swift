@@ -274,16 +274,29 @@ extension PostgresStorage {
         }
     }
 
-    /// Marks every job left queued or running as failed. With several instances on one database this is for a
-    /// start of the whole deployment (`serve` calls it when it starts, as on SQLite).
-    public func failUnfinishedJobs(at time: Instant) async throws -> Int {
-        try await transaction { db in
+    /// Marks every job left queued or running (and, with `idleSince`, not updated since then: the instance running
+    /// it stopped) as failed.
+    public func failUnfinishedJobs(idleSince: Instant?, at time: Instant) async throws -> Int {
+        let cutoff = (idleSince ?? Instant(millisecondsSinceEpoch: .max)).millisecondsSinceEpoch
+        return try await transaction { db in
             try await self.execute(
                 db,
                 """
                 UPDATE job SET state = 'failed', updatedAt = \(time.millisecondsSinceEpoch),
                     errorJSON = '{"message":"The server stopped before the job finished; start it again."}'
-                WHERE state IN ('queued', 'running')
+                WHERE state IN ('queued', 'running') AND updatedAt < \(cutoff)
+                """)
+        }
+    }
+
+    public func touchJobs(ids: [Int64], at time: Instant) async throws {
+        guard !ids.isEmpty else { return }
+        try await transaction { db in
+            try await self.execute(
+                db,
+                """
+                UPDATE job SET updatedAt = \(time.millisecondsSinceEpoch)
+                WHERE id = ANY(\(ids)) AND state IN ('queued', 'running')
                 """)
         }
     }

@@ -1,6 +1,7 @@
 import CargoModel
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 import PostgresNIO
@@ -21,15 +22,21 @@ import Storage
 /// try again), read in binary over the wire into one buffer.
 public final class PostgresStorage: Storage, @unchecked Sendable {
     let client: PostgresClient
+    /// How long a call waits for a pooled connection (the server down or restarting, or every connection busy)
+    /// before it fails as `unavailable`, which the training server answers with 503 and a `Retry-After`.
+    let leaseTimeout: Duration
     private let runTask: Task<Void, Never>
     let logger: Logger
     /// Where the database is, for messages (no password).
     public let location: String
+    /// Several server instances may share the database.
+    public var isShared: Bool { true }
 
     /// Connects to the database at `url` (`postgres://user[:password]@host[:port]/database[?sslmode=…]`), with at
     /// most `maximumConnections` open, and brings its schema up to date (several instances starting at once take
     /// turns: an advisory lock).
-    public init(url: String, maximumConnections: Int = 20) async throws {
+    public init(url: String, maximumConnections: Int = 20, leaseTimeout: Duration = .seconds(5)) async throws {
+        self.leaseTimeout = leaseTimeout
         let target = try PostgresLocation(parsing: url)
         var configuration = target.configuration
         configuration.options.maximumConnections = maximumConnections
@@ -67,7 +74,7 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     ) async throws -> T {
         let logger = self.logger
         do {
-            return try await client.withConnection { connection in
+            return try await leased { connection in
                 try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
                 do {
                     let value = try await body(connection)
@@ -87,9 +94,49 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     /// session lookup or a case view costs one round trip.
     func read<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         do {
-            return try await client.withConnection { connection in try await body(connection) }
+            return try await leased { connection in try await body(connection) }
         } catch {
             throw Self.storageError(error, location: location)
+        }
+    }
+
+    private struct LeaseTimedOut: Error {}
+    private enum LeaseState { case waiting, leased, gaveUp }
+
+    /// `body` on a pooled connection, waiting at most `leaseTimeout` for one. The wait and the timer decide under a
+    /// lock which came first, so `body` never starts once the call has given up (nothing runs behind an error).
+    func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let lease = NIOLockedValueBox(LeaseState.waiting)
+        let client = self.client, timeout = leaseTimeout
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await client.withConnection { connection in
+                    let start = lease.withLockedValue { state in
+                        guard state == .waiting else { return false }
+                        state = .leased
+                        return true
+                    }
+                    guard start else { throw LeaseTimedOut() }
+                    return try await body(connection)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                let late = lease.withLockedValue { state in
+                    guard state == .waiting else { return false }
+                    state = .gaveUp
+                    return true
+                }
+                if late { throw LeaseTimedOut() }
+                return nil
+            }
+            while let next = try await group.next() {
+                if let value = next {
+                    group.cancelAll()
+                    return value
+                }
+            }
+            throw LeaseTimedOut()
         }
     }
 
@@ -100,6 +147,11 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
 
     static func storageError(_ error: Error, location: String) -> Error {
         if error is StorageError { return error }
+        if error is LeaseTimedOut {
+            return StorageError.unavailable(
+                "PostgreSQL at \(location) gave no connection within the time allowed (it is restarting, down, or "
+                    + "every connection is busy).")
+        }
         if let error = error as? PSQLError {
             if let state = error.serverInfo?[.sqlState] {
                 if state.hasPrefix("23") { return StorageError.conflict("That is already recorded.") }
@@ -116,19 +168,20 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
                         message: "PostgreSQL at \(location) has no such database (\(message)); create it first "
                             + "(createdb) or give another database in the URL.")
                 }
+                // Shutting down, starting up, a connection failure, too many connections: the server will be back.
+                if state.hasPrefix("57P") || state.hasPrefix("08") || state == "53300" {
+                    return StorageError.unavailable("PostgreSQL at \(location) answered: \(message) (\(state)).")
+                }
                 return StorageError(code: "io", message: "PostgreSQL at \(location) answered: \(message) (\(state)).")
             }
-            return StorageError(
-                code: "io",
-                message: "Cannot reach PostgreSQL at \(location) (\(error.code)); check that it runs and the URL "
-                    + "is right. Nothing was changed.")
+            return StorageError.unavailable(
+                "Cannot reach PostgreSQL at \(location) (\(error.code)); check that it runs and the URL is right.")
         }
         if "\(type(of: error))".contains("ConnectionPoolError")
             || error is ChannelError
         {
-            return StorageError(
-                code: "io",
-                message: "Cannot reach PostgreSQL at \(location) (\(error)); check that it runs and the URL is right.")
+            return StorageError.unavailable(
+                "Cannot reach PostgreSQL at \(location) (\(error)); check that it runs and the URL is right.")
         }
         return StorageError(code: "io", message: "PostgreSQL at \(location): \(error)")
     }

@@ -308,16 +308,29 @@ extension SQLiteStorage {
         }
     }
 
-    /// Marks every job left queued or running by a server that stopped as failed; returns how many.
-    public func failUnfinishedJobs(at time: Instant) async throws -> Int {
-        try await write { db in
+    /// Marks every job left queued or running by a server that stopped (and, with `idleSince`, not updated since
+    /// then) as failed; returns how many.
+    public func failUnfinishedJobs(idleSince: Instant?, at time: Instant) async throws -> Int {
+        let cutoff = (idleSince ?? Instant(millisecondsSinceEpoch: .max)).millisecondsSinceEpoch
+        return try await write { db in
             try db.execute(
                 sql: """
                     UPDATE job SET state = 'failed', updatedAt = ?,
                         errorJSON = '{"message":"The server stopped before the job finished; start it again."}'
-                    WHERE state IN ('queued', 'running')
-                    """, arguments: [time.millisecondsSinceEpoch])
+                    WHERE state IN ('queued', 'running') AND updatedAt < ?
+                    """, arguments: [time.millisecondsSinceEpoch, cutoff])
             return db.changesCount
+        }
+    }
+
+    public func touchJobs(ids: [Int64], at time: Instant) async throws {
+        guard !ids.isEmpty else { return }
+        try await write { db in
+            for id in ids {
+                try db.execute(
+                    sql: "UPDATE job SET updatedAt = ? WHERE id = ? AND state IN ('queued', 'running')",
+                    arguments: [time.millisecondsSinceEpoch, id])
+            }
         }
     }
 

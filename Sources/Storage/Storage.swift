@@ -8,6 +8,10 @@ import CargoModel
 /// (PostgreSQL for a national deployment) can implement it without touching the server. Every method is
 /// one transaction; times are passed in (the server stamps them), never read from a clock here.
 public protocol Storage: Sendable {
+    /// True when other server instances may write the same store at the same time (PostgreSQL): the server then
+    /// keeps no copy of what another instance can change (sessions, users, assignments, stages decided).
+    var isShared: Bool { get }
+
     // MARK: People
 
     /// Adds a user; `conflict` when the username is taken.
@@ -132,8 +136,12 @@ public protocol Storage: Sendable {
     ) async throws
     func job(id: Int64) async throws -> JobRecord?
     func jobs(limit: Int) async throws -> [JobRecord]
-    /// Marks jobs a stopped server left queued or running as failed; returns how many.
-    func failUnfinishedJobs(at time: Instant) async throws -> Int
+    /// Marks jobs a stopped server left queued or running as failed; returns how many. With `idleSince`, only those
+    /// not updated since then (with several instances on one store, a job another instance is running is touched
+    /// by it every few seconds and is left alone); nil: every one (one server, starting).
+    func failUnfinishedJobs(idleSince: Instant?, at time: Instant) async throws -> Int
+    /// Marks the queued or running jobs `ids` as alive at `time` (their `updatedAt`), nothing else.
+    func touchJobs(ids: [Int64], at time: Instant) async throws
 
     /// The seed of a course made on the server (staff only: it gives every key).
     func setCourseSeed(courseId: String, seed: String) async throws
@@ -195,6 +203,9 @@ public protocol Storage: Sendable {
 }
 
 extension Storage {
+    /// One process writes the store (SQLite: one server per file).
+    public var isShared: Bool { false }
+
     /// Gives a course to a user, refusing a mode conflict (see `createAssignment(courseId:userId:mode:at:overridingModeConflict:)`).
     public func createAssignment(courseId: String, userId: Int64, mode: AttemptMode, at time: Instant) async throws
         -> Assignment
@@ -211,7 +222,8 @@ extension Storage {
 
 /// What a failed storage call reports: a stable code and a sentence saying what to do.
 public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
-    /// `conflict`, `mode-conflict`, `not-found`, `invalid`, `io`.
+    /// `conflict`, `mode-conflict`, `not-found`, `invalid`, `io`, `unavailable` (the store cannot be reached now but
+    /// may be again soon: a database server restarting; the call can be tried again).
     public var code: String
     public var message: String
 
@@ -223,6 +235,9 @@ public struct StorageError: Error, Hashable, Sendable, CustomStringConvertible {
     public var description: String { message }
 
     public static func conflict(_ message: String) -> StorageError { StorageError(code: "conflict", message: message) }
+    public static func unavailable(_ message: String) -> StorageError {
+        StorageError(code: "unavailable", message: message)
+    }
     public static func notFound(_ message: String) -> StorageError {
         StorageError(code: "not-found", message: message)
     }

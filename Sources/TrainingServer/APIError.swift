@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import NIOHTTP1
+import Storage
 
 /// An error the API answers with: a status and `{"error": {"code", "message", "field"?}}`.
 ///
@@ -78,6 +79,10 @@ public struct APIError: Error, Sendable, HTTPResponseError {
     static let busy = APIError(
         .serviceUnavailable, "busy", "The server is checking many passwords at once; try again in a few seconds.",
         retryAfterSeconds: 2)
+    static let unavailable = APIError(
+        .serviceUnavailable, "unavailable",
+        "The server cannot reach its database just now (it may be restarting); try again in a few seconds.",
+        retryAfterSeconds: 5)
     static let internalError = APIError(
         .internalServerError, "internal",
         "Something went wrong on the server; try again, and tell the instructor if it persists.")
@@ -126,6 +131,10 @@ struct ErrorMiddleware: RouterMiddleware {
             default: mapped = APIError(error.status, "bad-request", "The request cannot be served as sent.")
             }
             response = try mapped.response(from: request, context: context)
+        } catch let error as StorageError where error.code == "unavailable" {
+            // The database is restarting or out of reach: the client may try again; the details go to the log.
+            context.logger.warning("Store unavailable on \(request.method) \(request.uri.path): \(error.message)")
+            response = try APIError.unavailable.response(from: request, context: context)
         } catch is NIOTooManyBytesError {
             // A chunked body has no length to check first; collecting it stops at the limit.
             response = try APIError.tooLarge.response(from: request, context: context)

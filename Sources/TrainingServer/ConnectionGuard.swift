@@ -18,6 +18,10 @@ public struct ConnectionLimits: Sendable, Hashable {
     public var bodyTimeout: TimeAmount
     /// A connection may wait this long for its next request; an answer must make progress this often.
     public var idleTimeout: TimeAmount
+    /// Reverse proxies in front of the server (nginx, by IP address): their connections are not capped per address,
+    /// and the client address of their requests (for sign-in throttling and the audit log) is the last one in their
+    /// `X-Forwarded-For`. Empty: every peer is a client.
+    public var trustedProxies: Set<String> = []
 
     public init(
         maximumConnections: Int = 512, maximumConnectionsPerAddress: Int = 64, headerTimeout: TimeAmount = .seconds(10),
@@ -47,14 +51,19 @@ public struct ConnectionLimits: Sendable, Hashable {
 final class ConnectionRegistry: Sendable {
     private let open = NIOLockedValueBox([String: Int]())
     let maximumPerAddress: Int
+    /// Proxies, whose connections carry many clients: not capped.
+    let uncapped: Set<String>
 
-    init(maximumPerAddress: Int) { self.maximumPerAddress = maximumPerAddress }
+    init(maximumPerAddress: Int, uncapped: Set<String> = []) {
+        self.maximumPerAddress = maximumPerAddress
+        self.uncapped = uncapped
+    }
 
     /// Counts a new connection from `address`, or answers false when the address has its share already.
     func opened(_ address: String) -> Bool {
         open.withLockedValue { open in
             let count = open[address, default: 0]
-            guard count < maximumPerAddress else { return false }
+            guard count < maximumPerAddress || uncapped.contains(address) else { return false }
             open[address] = count + 1
             return true
         }

@@ -58,8 +58,32 @@ public enum SigningKeyStore {
         if FileManager.default.fileExists(atPath: keyFile.path) {
             return (try read(keyFile), false)
         }
+        // Several instances sharing the folder may start at once: the key is written aside and linked into place,
+        // which fails when another instance's key got there first; that one is then the key.
         let identity = SigningIdentity.generate()
-        try store(identity, in: folder)
+        let aside = folder.appendingPathComponent(".\(privateKeyName).\(getpid()).\(Tokens.random().prefix(8))")
+        do {
+            try writePrivately(Data(identity.privateKeyText.utf8), to: aside, mode: 0o600)
+        } catch {
+            throw SigningKeyError(
+                code: "key.unwritable", path: keyFile.path, message: "Cannot write the signing key (\(error)).")
+        }
+        defer { try? FileManager.default.removeItem(at: aside) }
+        if link(aside.path, keyFile.path) != 0 {
+            guard errno == EEXIST else {
+                throw SigningKeyError(
+                    code: "key.unwritable", path: keyFile.path,
+                    message: "Cannot write the signing key (\(String(cString: strerror(errno)))).")
+            }
+            return (try read(keyFile), false)
+        }
+        do {
+            try writePrivately(
+                Data(identity.publicKeyText.utf8), to: folder.appendingPathComponent(publicKeyName), mode: 0o644)
+        } catch {
+            throw SigningKeyError(
+                code: "key.unwritable", path: keyFile.path, message: "Cannot write the public key (\(error)).")
+        }
         return (identity, true)
     }
 

@@ -199,7 +199,7 @@ extension TrainingServer {
                 kind: "import", total: 1, createdBy: user.username, at: self.now())
             await self.audit(user.username, "course.upload", "job \(job.id)")
             Task.detached { [self] in
-                await self.jobs.runOne {
+                await self.jobs.runOne(job: job.id) {
                     await self.importUpload(job: job.id, upload: upload, making: making, by: user)
                 }
             }
@@ -342,7 +342,7 @@ extension TrainingServer {
         await audit(user.username, "course.generate", "job \(job.id): \(title), \(mix.count) cases")
         let plan = planCourse(mix, included: included, seed: seed)
         Task.detached { [self] in
-            await self.jobs.runOne {
+            await self.jobs.runOne(job: job.id) {
                 await self.produce(
                     job: job.id, plan: plan, mix: mix, title: title, seed: seed, making: making, by: user)
             }
@@ -515,12 +515,16 @@ extension TrainingServer {
     }
 }
 
-/// One course-making job at a time (two cores render for it); the others wait their turn.
+/// One course-making job at a time (two cores render for it); the others wait their turn. The queue knows the jobs
+/// it holds, waiting or running, so that the server can mark them alive in the store (`TrainingServer.keepJobsAlive`).
 actor JobQueue {
     private var busy = false
     private var waiting: [CheckedContinuation<Void, Never>] = []
+    private(set) var held: Set<Int64> = []
 
-    func runOne(_ body: @Sendable () async -> Void) async {
+    func runOne(job: Int64, _ body: @Sendable () async -> Void) async {
+        held.insert(job)
+        defer { held.remove(job) }
         if busy {
             await withCheckedContinuation { waiting.append($0) }
         }
@@ -530,6 +534,29 @@ actor JobQueue {
             busy = false
         } else {
             waiting.removeFirst().resume()
+        }
+    }
+}
+
+extension TrainingServer {
+    /// How often an instance marks its jobs alive, and how long a job may go unmarked before any instance takes
+    /// its instance for stopped and marks it failed.
+    static let jobHeartbeat = Duration.seconds(10)
+    public static let jobIdleLimit: Int64 = 60_000
+
+    /// Runs until cancelled: every `jobHeartbeat`, marks the jobs this instance holds alive and fails the jobs no
+    /// instance has marked for `jobIdleLimit` (their instance stopped: killed, or its machine lost). On one
+    /// SQLite server `serve` fails every unfinished job at start instead; this loop then only keeps its own alive.
+    public func keepJobsAlive() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.jobHeartbeat)
+            let time = now()
+            try? await storage.touchJobs(ids: Array(await jobs.held).sorted(), at: time)
+            if storage.isShared {
+                _ = try? await storage.failUnfinishedJobs(
+                    idleSince: Instant(millisecondsSinceEpoch: time.millisecondsSinceEpoch - Self.jobIdleLimit),
+                    at: time)
+            }
         }
     }
 }

@@ -71,7 +71,7 @@ public final class TrainingServer: Sendable {
     let cases = CaseCache()
     /// Reduced levels, tiles and class maps of the scans (the viewer over a slow network).
     let tiles = TileCache()
-    let work = WorkCache()
+    let work: WorkCache
     /// Course making, one job at a time.
     let jobs = JobQueue()
     /// Compared against when the username is unknown, at the same cost as real hashes, so that a wrong
@@ -91,6 +91,7 @@ public final class TrainingServer: Sendable {
 
     public init(_ configuration: Configuration) {
         self.configuration = configuration
+        work = WorkCache(shared: configuration.storage.isShared)
         decoyHash = Bcrypt.hash(Tokens.random(), cost: configuration.bcryptCost)
         passwordChecks = PasswordChecks(
             concurrent: configuration.signIn.concurrentPasswordChecks,
@@ -99,7 +100,8 @@ public final class TrainingServer: Sendable {
         verifyThrottle = NIOLockedValueBox(
             VerifyThrottle(perMinute: configuration.certification?.verificationsPerMinute ?? 30))
         connectionRegistry = ConnectionRegistry(
-            maximumPerAddress: configuration.connections.maximumConnectionsPerAddress)
+            maximumPerAddress: configuration.connections.maximumConnectionsPerAddress,
+            uncapped: configuration.connections.trustedProxies)
     }
 
     @Sendable public static func systemClock() -> Instant {
@@ -112,7 +114,11 @@ public final class TrainingServer: Sendable {
     /// `Secure` (served over HTTPS).
     public func router(secureCookies: Bool = false) -> Router<ServerContext> {
         let router = Router(context: ServerContext.self)
-        // Outermost: the line is written with the status the error middleware gave.
+        // Behind a trusted proxy, first of all: the log line, throttling and the audit name the client.
+        if !configuration.connections.trustedProxies.isEmpty {
+            router.add(middleware: ForwardedAddressMiddleware(trusted: configuration.connections.trustedProxies))
+        }
+        // Outermost otherwise: the line is written with the status the error middleware gave.
         router.add(middleware: RequestLogMiddleware())
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: StaticFilesMiddleware(assets: configuration.assets))

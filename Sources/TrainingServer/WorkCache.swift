@@ -23,6 +23,12 @@ import Storage
 ///
 /// Only what exists is kept (an unknown token, user or assignment is asked of the store each time), and
 /// every map is bounded: when one is full it is emptied (and `epoch` moves on).
+///
+/// On a store shared by several server instances (`Storage.isShared`: PostgreSQL) the server is no longer the only
+/// writer: a sign-out, a decision or a release through another instance must show here at once. The cache then keeps
+/// only what never changes once it exists — when a stage was first shown, and case views (keyed by everything they
+/// depend on) — and reads sessions, users, assignments and the stages decided from the store on every request
+/// (a few indexed one-row reads; `make bench-cluster` measures the cost).
 final class WorkCache: @unchecked Sendable {
     /// The progress of one case of one assignment, as far as known.
     struct Progress: Hashable, Sendable {
@@ -61,6 +67,8 @@ final class WorkCache: @unchecked Sendable {
     static let maximumEntries = 50_000
     static let maximumViews = 4_096
 
+    /// Other instances write the same store: keep only what cannot change.
+    let shared: Bool
     private let lock = NSLock()
     private var sessions: [String: SessionRecord] = [:]
     /// Token hashes signed out, with the time they would have expired (kept until then).
@@ -76,6 +84,8 @@ final class WorkCache: @unchecked Sendable {
     private var epoch: UInt64 = 0
 
     var currentEpoch: UInt64 { lock.withLock { epoch } }
+
+    init(shared: Bool = false) { self.shared = shared }
 
     // MARK: Sessions
 
@@ -98,6 +108,7 @@ final class WorkCache: @unchecked Sendable {
 
     /// Keeps a session the store returned, unless it was signed out meanwhile.
     func keep(_ session: SessionRecord) {
+        if shared { return }
         lock.withLock {
             guard signedOut[session.tokenHash] == nil else { return }
             if let ended = sessionsEnded[session.userId], session.createdAt <= ended { return }
@@ -130,6 +141,7 @@ final class WorkCache: @unchecked Sendable {
 
     /// Keeps a user read from the store when no write came between (`epoch` as it was before the read).
     func keep(_ user: User, readAt readEpoch: UInt64) {
+        if shared { return }
         lock.withLock {
             guard readEpoch == epoch else { return }
             if users.count >= Self.maximumEntries { emptyAll() }
@@ -141,13 +153,14 @@ final class WorkCache: @unchecked Sendable {
     func updated(_ user: User) {
         lock.withLock {
             epoch &+= 1
-            users[user.id] = user
+            if !shared { users[user.id] = user }
         }
     }
 
     func assignment(id: Int64) -> Assignment? { lock.withLock { assignments[id] } }
 
     func keep(_ assignment: Assignment, readAt readEpoch: UInt64) {
+        if shared { return }
         lock.withLock {
             guard readEpoch == epoch else { return }
             if assignments.count >= Self.maximumEntries { emptyAll() }
@@ -180,7 +193,9 @@ final class WorkCache: @unchecked Sendable {
             entry.merge(known)
             if let readEpoch, readEpoch != epoch { return entry }
             if progress[key] == nil, progress.count >= Self.maximumEntries { emptyAll() }
-            progress[key] = entry
+            // Shared: the stages decided and the points chosen can grow through another instance; only the first
+            // showings (which never change) are kept.
+            progress[key] = shared ? Progress(shown: entry.shown) : entry
             return entry
         }
     }

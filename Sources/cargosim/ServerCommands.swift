@@ -3,6 +3,7 @@ import CargoModel
 import CaseBundle
 import Foundation
 import Logging
+import NIOCore
 import PostgresStorage
 import Scoring
 import Storage
@@ -200,6 +201,13 @@ struct ServeCommand: AsyncParsableCommand {
     var maxConnectionsPerAddress = 64
     @Option(
         help: ArgumentHelp(
+            "A reverse proxy in front of this server (its IP address; repeat for several): its connections are not "
+                + "capped per address, and its requests are counted against the client address it forwards "
+                + "(the last X-Forwarded-For entry) for sign-in limits and the log. See docs/operations.md.",
+            valueName: "address"))
+    var trustedProxy: [String] = []
+    @Option(
+        help: ArgumentHelp(
             "Sign certificates with this existing programme key (a .key file from `keys init`), copied into "
                 + "<db>.certification/; without it the server makes its own key there on first start.",
             valueName: "file"))
@@ -221,6 +229,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxConnectionsPerAddress >= 8 else {
             throw ValidationError("Give --max-connections-per-address of 8 or more.")
         }
+        for address in trustedProxy where (try? SocketAddress(ipAddress: address, port: 0)) == nil {
+            throw ValidationError(
+                "Give --trusted-proxy as an IP address, such as 127.0.0.1 (got \(address)).")
+        }
     }
 
     func run() async throws {
@@ -233,10 +245,11 @@ struct ServeCommand: AsyncParsableCommand {
         let storage = await database.open()
         let rubricFile = workspace.assets.appendingPathComponent("rubrics/default.yaml")
         let rubric = FileManager.default.fileExists(atPath: rubricFile.path) ? readRubric(rubricFile.path) : .standard
-        let connections = ConnectionLimits(
+        var connections = ConnectionLimits(
             maximumConnections: maxConnections, maximumConnectionsPerAddress: maxConnectionsPerAddress
         )
         .clamped(toDescriptorLimit: raiseDescriptorLimit())
+        connections.trustedProxies = Set(trustedProxy)
         // Course making in the console: the catalogue and materials of Assets/, the starter curricula of Cases/
         // next to it, and a private work folder beside the database.
         let curricula = workspace.assets.deletingLastPathComponent().appendingPathComponent("Cases/curricula")
@@ -250,7 +263,12 @@ struct ServeCommand: AsyncParsableCommand {
             printError("warning: the console cannot make courses here (\(error)); importing still works.")
             making = nil
         }
-        _ = await storageCall(database.label) { try await storage.failUnfinishedJobs(at: now()) }
+        // Jobs a stopped server left unfinished: on one SQLite server, every one; on a shared database, those no
+        // instance has marked alive for a minute (another instance may be running the others).
+        let idleSince =
+            storage.isShared
+            ? Instant(millisecondsSinceEpoch: now().millisecondsSinceEpoch - TrainingServer.jobIdleLimit) : nil
+        _ = await storageCall(database.label) { try await storage.failUnfinishedJobs(idleSince: idleSince, at: now()) }
         // The certification office's signing key: kept beside the database (folder 700, key 600), never served.
         let keyFolder = URL(fileURLWithPath: database.beside("certification")!, isDirectory: true)
         let signingIdentity: SigningIdentity
@@ -328,6 +346,8 @@ struct ServeCommand: AsyncParsableCommand {
             lines.append(text("cli.stopServer"))
             FileHandle.standardOutput.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
+        let heartbeat = Task { await server.keepJobsAlive() }
+        defer { heartbeat.cancel() }
         try await app.runService()
     }
 }

@@ -253,7 +253,15 @@ import Testing
             try await storage.updateJob(
                 id: done.id, state: .done, done: 1, total: 1, courseId: nil, errorJSON: nil, at: Self.at(9))
             #expect(try await storage.jobs(limit: 1).map(\.id) == [done.id])
-            #expect(try await storage.failUnfinishedJobs(at: Self.at(10)) == 1)
+            // A job touched by the instance running it is left alone by a sweep of idle jobs; one idle is failed.
+            let queued = try await storage.createJob(kind: "generate", total: 2, createdBy: "ana", at: Self.at(8))
+            try await storage.touchJobs(ids: [queued.id, done.id], at: Self.at(12))
+            #expect(try await storage.job(id: queued.id)?.updatedAt == Self.at(12))
+            #expect(try await storage.job(id: done.id)?.updatedAt == Self.at(9))
+            #expect(try await storage.failUnfinishedJobs(idleSince: Self.at(11), at: Self.at(13)) == 1)
+            #expect(try await storage.job(id: queued.id)?.state == .queued)
+            #expect(try await storage.failUnfinishedJobs(idleSince: nil, at: Self.at(14)) == 1)
+            #expect(try await storage.job(id: queued.id)?.state == .failed)
             let failed = try await storage.job(id: job.id)
             #expect(failed?.state == .failed && failed?.errorJSON?.contains("stopped") == true)
             #expect(try await storage.job(id: done.id)?.state == .done)

@@ -56,6 +56,7 @@ samples = {}         -- { "kind ms", ... }
 bytes = {}           -- kind -> body bytes received
 statuses = {}        -- "kind status" -> count
 exhausted = 0        -- requests made after the last case was decided
+acks = {}            -- "aid cid stage" of every decision answered 201 (with CARGOSIM_BENCH_ACKS: written out)
 
 local function split(text, separator)
     local parts = {}
@@ -137,7 +138,7 @@ end
 
 function request()
     local r = next_request()
-    pending = { kind = r.kind, started = now_ms(), view = r.view }
+    pending = { kind = r.kind, started = now_ms(), view = r.view, path = r.path, body = r.body }
     local h = headers(r.body ~= nil)
     return wrk.format(r.method, r.path, h, r.body)
 end
@@ -174,6 +175,11 @@ function response(status, _, body)
     bytes[kind] = (bytes[kind] or 0) + (body and #body or 0)
     local key = kind .. " " .. status
     statuses[key] = (statuses[key] or 0) + 1
+    if kind == "decision" and status == 201 then
+        local aid, cid = string.match(pending.path, "^/api/assignments/(%d+)/cases/([^/]+)/decisions$")
+        local stage = string.match(pending.body, '"stage":"(%a+)"')
+        acks[#acks + 1] = aid .. " " .. cid .. " " .. stage
+    end
     if mode == "work" and pending.view then
         if status == 200 then plan_after_view(body) else position = position + 1 end
     end
@@ -187,7 +193,12 @@ end
 
 function done(summary, latency, requests)
     local merged, total_bytes, merged_statuses, total_exhausted = {}, {}, {}, 0
+    local acks_file = os.getenv("CARGOSIM_BENCH_ACKS")
+    local acks_out = acks_file and io.open(acks_file, "w") or nil
     for _, thread in ipairs(threads) do
+        if acks_out then
+            for _, ack in ipairs(thread:get("acks") or {}) do acks_out:write(ack .. "\n") end
+        end
         for _, record in ipairs(thread:get("samples") or {}) do
             local kind, value = string.match(record, "^(%S+) (%S+)$")
             merged[kind] = merged[kind] or {}
@@ -229,4 +240,5 @@ function done(summary, latency, requests)
     io.write(string.format("socket errors: connect %d, read %d, write %d, timeout %d; non-2xx/3xx %d\n",
         summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout, summary.errors.status))
     if out then out:close() end
+    if acks_out then acks_out:close() end
 end

@@ -1,0 +1,137 @@
+import CargoModel
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import PostgresNIO
+import Storage
+import Testing
+
+@testable import PostgresStorage
+@testable import TrainingServer
+
+/// Several server instances on one PostgreSQL database (docs/operations.md, "Several instances"): what one instance
+/// does shows through every other at once — a sign-out, a disabled account, a decision — and a database that cannot
+/// be reached is answered with 503 and a `Retry-After`.
+@Suite struct InstanceTests {
+    /// A second instance beside `world.server`: its own server, its own connection pool, the same database.
+    static func secondInstance(_ world: TestWorld) async throws -> (TrainingServer, any Storage) {
+        let storage = try await world.database.open()
+        let server = TrainingServer(
+            .init(
+                storage: storage, assets: Checkout.assets, localizer: Fixture.localizer,
+                clock: { [clock = world.clock] in clock.now() }, bcryptCost: 4, version: "test"))
+        return (server, storage)
+    }
+
+    /// Runs `body` with a client of each instance.
+    static func withTwoInstances(_ body: @Sendable (TestWorld, Client, Client) async throws -> Void) async throws {
+        guard StoreKind.available.contains(.postgres) else { return }
+        let world = try await TestWorld.make(store: .postgres)
+        let (second, secondStorage) = try await secondInstance(world)
+        defer { TestDatabase.close(secondStorage) }
+        try await world.test { a in
+            try await Application(router: second.router(), logger: quietLogger).test(.router) { b in
+                try await body(world, a, Client(client: b))
+            }
+        }
+    }
+
+    /// The session cookie and CSRF token of a client signed in on one instance, on another instance's client.
+    static func carry(_ from: Client, to other: Client) -> Client {
+        var copy = other
+        copy.cookie = from.cookie
+        copy.csrf = from.csrf
+        return copy
+    }
+
+    @Test func aSignOutOnOneInstanceRefusesTheTokenOnTheOtherAtOnce() async throws {
+        try await Self.withTwoInstances { _, a, b in
+            let onA = try await a.signedIn("trainee1")
+            let onB = Self.carry(onA, to: b)
+            // B has read (and would have kept) the session before the sign-out.
+            #expect(try await onB.get("/api/me").status == .ok)
+            #expect(try await onB.get("/api/me").status == .ok)
+            #expect(try await onA.post("/api/logout", [String: String]()).status == .noContent)
+            #expect(try await onB.get("/api/me").status == .unauthorized)
+            #expect(try await onA.get("/api/me").status == .unauthorized)
+        }
+    }
+
+    @Test func aDisabledAccountIsRefusedOnEveryInstanceAtOnce() async throws {
+        try await Self.withTwoInstances { world, a, b in
+            let trainee = Self.carry(try await a.signedIn("trainee1"), to: b)
+            #expect(try await trainee.get("/api/me").status == .ok)
+            let admin = try await a.signedIn("admin")
+            let id = world.users["trainee1"]!.id
+            let disabled = try await admin.post("/api/users/\(id)/disable", [String: String]())
+            #expect(disabled.status == .ok, "\(disabled.text)")
+            #expect(try await trainee.get("/api/me").status == .unauthorized)
+        }
+    }
+
+    @Test func aDecisionThroughOneInstanceShowsThroughTheOther() async throws {
+        try await Self.withTwoInstances { world, a, b in
+            let onA = try await a.signedIn("trainee1")
+            let onB = Self.carry(onA, to: b)
+            let aid = world.assignments["trainee1"]![.training]!
+            let caseId = world.caseIds()[0]
+            let base = "/api/assignments/\(aid)/cases/\(caseId)"
+            // B shows (and would have kept) the case at targeting.
+            #expect(try await onB.get(base).object["currentStage"] as? String == "targeting")
+            #expect(try await onA.post(base + "/decisions", decisionBody(.targeting)).status == .created)
+            let after = try await onB.get(base)
+            #expect(after.object["currentStage"] as? String != "targeting", "\(after.text)")
+            // The second decision of the stage is refused whichever instance it reaches.
+            let again = try await onB.post(base + "/decisions", decisionBody(.targeting))
+            #expect(again.status == .conflict)
+            #expect(try await world.storage.decisions(assignmentId: aid, caseId: caseId).count == 1)
+        }
+    }
+
+    @Test func aDatabaseThatGivesNoConnectionIsAnsweredWith503AndRetryAfter() async throws {
+        guard StoreKind.available.contains(.postgres) else { return }
+        try await withTestDatabase(.postgres) { database in
+            // One connection, held by a slow statement: the next call waits past the lease time and is refused as
+            // unavailable; nothing runs behind the error.
+            let storage = try await PostgresStorage(
+                url: database.location, maximumConnections: 1, leaseTimeout: .milliseconds(300))
+            defer { storage.close() }
+            let holder = Task {
+                try await storage.read { connection in
+                    _ = try await connection.query("SELECT pg_sleep(2)", logger: storage.logger).collect()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            await #expect {
+                _ = try await storage.users()
+            } throws: { error in
+                (error as? StorageError)?.code == "unavailable"
+            }
+            #expect(ContinuousClock.now - started < .seconds(1.5))
+            try await holder.value
+            // The connection free again, the store answers.
+            #expect(try await storage.users().isEmpty)
+
+            let server = TrainingServer(
+                .init(
+                    storage: storage, assets: Checkout.assets, localizer: Fixture.localizer, bcryptCost: 4,
+                    version: "test"))
+            let holder2 = Task {
+                try await storage.read { connection in
+                    _ = try await connection.query("SELECT pg_sleep(2)", logger: storage.logger).collect()
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            try await Application(router: server.router(), logger: quietLogger).test(.router) { client in
+                let answer = try await Client(client: client).request(
+                    .post, "/api/login", json: ["username": "nobody", "password": "whatever-it-is"])
+                #expect(answer.status == .serviceUnavailable, "\(answer.text)")
+                #expect(answer.errorCode == "unavailable")
+                #expect(answer.headers[.retryAfter] == "5")
+            }
+            try await holder2.value
+        }
+    }
+}
