@@ -40,7 +40,7 @@ cleanup() {
     for pid in "${pids[@]}" "${instance_pid[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     scripts/test-postgres.sh stop >/dev/null 2>&1 || true
-    rm -rf "$work"
+    [ -n "${BENCH_KEEP:-}" ] && echo "bench-cluster: files kept in $work" >&2 || rm -rf "$work"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

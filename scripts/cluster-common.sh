@@ -64,7 +64,9 @@ cluster_nginx_conf() { # dir port instance-port…
         echo "    scgi_temp_path $dir/temp/scgi;"
         echo "    upstream cargosim {"
         local p
-        for p in "$@"; do echo "        server 127.0.0.1:$p max_fails=1 fail_timeout=2s;"; done
+        # max_fails=0: always try each instance; on loopback a stopped one refuses at once and the request moves
+        # on (marking it down for a while left windows with every instance marked down while one was up again).
+        for p in "$@"; do echo "        server 127.0.0.1:$p max_fails=0;"; done
         echo "        keepalive 64;"
         echo "    }"
         echo "    server {"
@@ -76,7 +78,7 @@ cluster_nginx_conf() { # dir port instance-port…
         echo "            proxy_set_header Host \$http_host;"
         echo "            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;"
         echo "            proxy_next_upstream error timeout;"
-        echo "            proxy_connect_timeout 2s;"
+        echo "            proxy_connect_timeout 1s;"
         echo "            proxy_read_timeout 120s;"
         echo "            proxy_request_buffering off;"
         echo "            proxy_buffering off;"

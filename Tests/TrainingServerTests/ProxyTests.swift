@@ -32,7 +32,8 @@ import Testing
             #expect(proxied.allSatisfy { !$0.isClosed }, "a trusted proxy's connections were capped")
             for connection in proxied + direct { await connection.close() }
 
-            let throughProxy = try await Self.signIn(port: port, from: "127.0.0.2", forwardedFor: "203.0.113.9, 10.9.8.7")
+            let throughProxy = try await Self.signIn(
+                port: port, from: "127.0.0.2", forwardedFor: "203.0.113.9, 10.9.8.7")
             #expect(throughProxy?.status == 200)
             let spoofed = try await Self.signIn(port: port, from: "127.0.0.3", forwardedFor: "10.1.1.1")
             #expect(spoofed?.status == 200)
