@@ -70,11 +70,12 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     /// answered; any error rolls it back. PostgreSQL's errors become `StorageError`s: a unique or foreign key
     /// violation that slipped past the checks is a `conflict`, a lost server is `io`.
     func transaction<T: Sendable>(
-        _ begin: String = "BEGIN", _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ begin: String = "BEGIN", waiting: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let logger = self.logger
         do {
-            return try await leased { connection in
+            return try await leased(waiting: waiting) { connection in
                 try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
                 do {
                     let value = try await body(connection)
@@ -103,11 +104,13 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     private struct LeaseTimedOut: Error {}
     private enum LeaseState { case waiting, leased, gaveUp }
 
-    /// `body` on a pooled connection, waiting at most `leaseTimeout` for one. The wait and the timer decide under a
+    /// `body` on a pooled connection, waiting at most `waiting` (default `leaseTimeout`) for one. The wait and the timer decide under a
     /// lock which came first, so `body` never starts once the call has given up (nothing runs behind an error).
-    func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+    func leased<T: Sendable>(
+        waiting: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
         let lease = NIOLockedValueBox(LeaseState.waiting)
-        let client = self.client, timeout = leaseTimeout
+        let client = self.client, timeout = waiting ?? leaseTimeout
         return try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 try await client.withConnection { connection in
@@ -195,7 +198,8 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     ]
 
     private func migrate() async throws {
-        try await transaction { connection in
+        // The pool's first connection may take longer to open than a call waits (a loaded machine).
+        try await transaction(waiting: .seconds(120)) { connection in
             // One instance migrates at a time; the others wait, then find the work done.
             try await connection.query("SELECT pg_advisory_xact_lock(7304255)", logger: self.logger)
             try await connection.query(

@@ -89,27 +89,35 @@ import Testing
         }
     }
 
+    /// Holds the store's only connection for `seconds` (a slow statement); returns once it holds it.
+    static func holdTheConnection(_ storage: PostgresStorage, seconds: Int) async -> Task<Void, any Error> {
+        let (held, signal) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await storage.read { connection in
+                signal.yield()
+                _ = try await connection.query("SELECT pg_sleep(\(seconds))", logger: storage.logger).collect()
+            }
+        }
+        for await _ in held { break }
+        return holder
+    }
+
     @Test func aDatabaseThatGivesNoConnectionIsAnsweredWith503AndRetryAfter() async throws {
         guard StoreKind.available.contains(.postgres) else { return }
         try await withTestDatabase(.postgres) { database in
-            // One connection, held by a slow statement: the next call waits past the lease time and is refused as
+            // One connection, held by a slow statement: the next call waits the lease time and is refused as
             // unavailable; nothing runs behind the error.
             let storage = try await PostgresStorage(
-                url: database.location, maximumConnections: 1, leaseTimeout: .milliseconds(300))
+                url: database.location, maximumConnections: 1, leaseTimeout: .seconds(1))
             defer { storage.close() }
-            let holder = Task {
-                try await storage.read { connection in
-                    _ = try await connection.query("SELECT pg_sleep(2)", logger: storage.logger).collect()
-                }
-            }
-            try await Task.sleep(for: .milliseconds(300))
+            let holder = await Self.holdTheConnection(storage, seconds: 4)
             let started = ContinuousClock.now
             await #expect {
                 _ = try await storage.users()
             } throws: { error in
                 (error as? StorageError)?.code == "unavailable"
             }
-            #expect(ContinuousClock.now - started < .seconds(1.5))
+            #expect(ContinuousClock.now - started < .seconds(3.5))
             try await holder.value
             // The connection free again, the store answers.
             #expect(try await storage.users().isEmpty)
@@ -118,12 +126,7 @@ import Testing
                 .init(
                     storage: storage, assets: Checkout.assets, localizer: Fixture.localizer, bcryptCost: 4,
                     version: "test"))
-            let holder2 = Task {
-                try await storage.read { connection in
-                    _ = try await connection.query("SELECT pg_sleep(2)", logger: storage.logger).collect()
-                }
-            }
-            try await Task.sleep(for: .milliseconds(300))
+            let again = await Self.holdTheConnection(storage, seconds: 4)
             try await Application(router: server.router(), logger: quietLogger).test(.router) { client in
                 let answer = try await Client(client: client).request(
                     .post, "/api/login", json: ["username": "nobody", "password": "whatever-it-is"])
@@ -131,7 +134,7 @@ import Testing
                 #expect(answer.errorCode == "unavailable")
                 #expect(answer.headers[.retryAfter] == "5")
             }
-            try await holder2.value
+            try await again.value
         }
     }
 }
