@@ -99,7 +99,8 @@ extension SQLiteStorage {
                 if let cohort {
                     try db.execute(sql: "INSERT OR IGNORE INTO cohort (name) VALUES (?)", arguments: [cohort])
                     try db.execute(
-                        sql: "INSERT OR IGNORE INTO cohortMember (cohortId, userId) SELECT id, ? FROM cohort WHERE name = ?",
+                        sql:
+                            "INSERT OR IGNORE INTO cohortMember (cohortId, userId) SELECT id, ? FROM cohort WHERE name = ?",
                         arguments: [id, cohort])
                 }
                 created.append(
@@ -276,9 +277,11 @@ extension SQLiteStorage {
     public func createJob(kind: String, total: Int, createdBy: String, at time: Instant) async throws -> JobRecord {
         try await write { db in
             try db.execute(
-                sql: "INSERT INTO job (kind, state, total, createdBy, createdAt, updatedAt) VALUES (?, 'queued', ?, ?, ?, ?)",
+                sql:
+                    "INSERT INTO job (kind, state, total, createdBy, createdAt, updatedAt) VALUES (?, 'queued', ?, ?, ?, ?)",
                 arguments: [kind, total, createdBy, time.millisecondsSinceEpoch, time.millisecondsSinceEpoch])
-            return Self.job(try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [db.lastInsertedRowID])!)
+            return Self.job(
+                try Row.fetchOne(db, sql: "SELECT * FROM job WHERE id = ?", arguments: [db.lastInsertedRowID])!)
         }
     }
 
