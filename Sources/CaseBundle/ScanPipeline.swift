@@ -109,7 +109,9 @@ public struct PreparedCase: Sendable {
     public var weakestCNR: Double?
 
     /// Renders (when the case has a screening stage) and draws the door end (when it has an examination stage).
-    public init(_ made: GeneratedCase, seed: UInt64, pipeline: ScanPipeline, sealMakers: [SealMaker], renderScans: Bool = true)
+    public init(
+        _ made: GeneratedCase, seed: UInt64, pipeline: ScanPipeline, sealMakers: [SealMaker], renderScans: Bool = true
+    )
         throws
     {
         inspectionCase = made.inspectionCase
@@ -128,25 +130,4 @@ public struct PreparedCase: Sendable {
             caseFiles["door.svg"] = Data(svg.utf8)
         }
     }
-}
-
-/// Runs `body` for every index in `0..<count` on all cores and returns the results in index order.
-public func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
-    let box = ResultBox<T>(count: count)
-    DispatchQueue.concurrentPerform(iterations: count) { i in
-        box.set(i, body(i))
-    }
-    return box.values()
-}
-
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) {
-        lock.lock()
-        storage[i] = value
-        lock.unlock()
-    }
-    func values() -> [T] { storage.map { $0! } }
 }

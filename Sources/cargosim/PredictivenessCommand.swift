@@ -112,23 +112,20 @@ func generateForMeasure(
 ) -> [(InspectionCase, irregular: Bool)] {
     let generator = CaseGenerator(catalog: catalog)
     let plan = planCourse(mix, included: included, seed: CourseSeed(demonstration: seed))
-    let results = UnsafeResults<(InspectionCase, irregular: Bool)>(count: plan.count)
     let chunk = 64
-    DispatchQueue.concurrentPerform(iterations: (plan.count + chunk - 1) / chunk) { c in
-        for i in (c * chunk)..<min(plan.count, (c + 1) * chunk) {
-            if let made = try? generator.generate(plan[i]) {
-                results.set(i, (made.inspectionCase, irregular: made.key.irregular))
-            }
+    let chunks = parallelMap((plan.count + chunk - 1) / chunk) { c in
+        ((c * chunk)..<min(plan.count, (c + 1) * chunk)).compactMap { i -> CaseAndTruth? in
+            guard let made = try? generator.generate(plan[i]) else { return nil }
+            return CaseAndTruth(inspectionCase: made.inspectionCase, irregular: made.key.irregular)
         }
     }
-    return results.values.compactMap { $0 }
+    return chunks.joined().map { ($0.inspectionCase, irregular: $0.irregular) }
 }
 
-/// Slots written from several threads, each by one thread only.
-final class UnsafeResults<T>: @unchecked Sendable {
-    private(set) var values: [T?]
-    init(count: Int) { values = Array(repeating: nil, count: count) }
-    func set(_ i: Int, _ value: T) { values[i] = value }
+/// A generated case and whether it hides something (a Sendable pair for `parallelMap`).
+private struct CaseAndTruth: Sendable {
+    var inspectionCase: InspectionCase
+    var irregular: Bool
 }
 
 func printPredictiveness(_ measure: Predictiveness, seed: UInt64) {

@@ -14,12 +14,13 @@ import Testing
     /// ends, not a slow one (in a parallel test run on two cores, a six-case job waited over 120 s for a thread).
     static func finished(_ client: Client, _ job: Int, seconds: Double = 900) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(seconds)
+        var last: [String: Any] = [:]
         while Date() < deadline {
-            let answer = try await client.get("/api/jobs/\(job)").object
-            if let state = answer["state"] as? String, state == "done" || state == "failed" { return answer }
+            last = try await client.get("/api/jobs/\(job)").object
+            if let state = last["state"] as? String, state == "done" || state == "failed" { return last }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
-        throw FixtureError(description: "job \(job) did not end in \(seconds) s")
+        throw FixtureError(description: "job \(job) did not end in \(seconds) s; last seen: \(last)")
     }
 
     @Test func theLibraryListsWhatEachCourseHoldsAndPreviewsACaseWithItsKey() async throws {
