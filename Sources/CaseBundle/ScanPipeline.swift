@@ -131,3 +131,24 @@ public struct PreparedCase: Sendable {
         }
     }
 }
+
+/// Runs `body` for every index in `0..<count` on all cores and returns the results in index order.
+public func parallelMap<T: Sendable>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    let box = ResultBox<T>(count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { i in
+        box.set(i, body(i))
+    }
+    return box.values()
+}
+
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = NSLock()
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+    func set(_ i: Int, _ value: T) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+    func values() -> [T] { storage.map { $0! } }
+}

@@ -372,29 +372,28 @@ extension TrainingServer {
             }
         }
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome: Result<Void, any Error>
-        do {
-            outcome = .success(
-                try await onOwnThread {
-                    try makePrivateFolder(making.workDirectory)
-                    let writer = try CourseWriter(
-                        outputDirectory: folder, title: title, generatorVersion: CaseGenerator.version,
-                        courseId: seed.courseId, overwrite: true, courseSeed: seed)
-                    let production = CourseProduction(
-                        catalog: making.catalog, materials: making.materials, visibilityFloor: mix.visibilityFloor,
-                        renderScans: making.renderScans)
-                    do {
-                        _ = try production.produce(plan, maxBelowFloor: mix.maxBelowFloor, into: writer) { n in
-                            done.withLockedValue { $0 = n }
+        let outcome: Result<Void, any Error> = await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                continuation.resume(
+                    returning: Result {
+                        try makePrivateFolder(making.workDirectory)
+                        let writer = try CourseWriter(
+                            outputDirectory: folder, title: title, generatorVersion: CaseGenerator.version,
+                            courseId: seed.courseId, overwrite: true, courseSeed: seed)
+                        let production = CourseProduction(
+                            catalog: making.catalog, materials: making.materials, visibilityFloor: mix.visibilityFloor,
+                            renderScans: making.renderScans)
+                        do {
+                            _ = try production.produce(plan, maxBelowFloor: mix.maxBelowFloor, into: writer) { n in
+                                done.withLockedValue { $0 = n }
+                            }
+                            _ = try writer.finish()
+                        } catch {
+                            writer.abandon()
+                            throw error
                         }
-                        _ = try writer.finish()
-                    } catch {
-                        writer.abandon()
-                        throw error
-                    }
-                })
-        } catch {
-            outcome = .failure(error)
+                    })
+            }
         }
         finished.withLockedValue { $0 = true }
         reporter.cancel()
@@ -444,23 +443,28 @@ extension TrainingServer {
         try? await storage.updateJob(
             id: job, state: .running, done: 0, total: 1, courseId: nil, errorJSON: nil, at: now())
         do {
-            let loaded: (CourseImport, String?) = try await onOwnThread { [configuration] in
-                let course = try CourseArchive.unpack(upload, into: folder)
-                let keys = course.appendingPathComponent("keys", isDirectory: true)
-                guard FileManager.default.fileExists(atPath: keys.path) else {
-                    throw BundleError(
-                        code: "archive.noKeys",
-                        message: "The archive has no keys/ folder next to course.json; the server grades "
-                            + "with the keys, so pack the whole course as it was generated.")
+            let loaded: (CourseImport, String?) = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .utility).async { [configuration] in
+                    continuation.resume(
+                        with: Result {
+                            let course = try CourseArchive.unpack(upload, into: folder)
+                            let keys = course.appendingPathComponent("keys", isDirectory: true)
+                            guard FileManager.default.fileExists(atPath: keys.path) else {
+                                throw BundleError(
+                                    code: "archive.noKeys",
+                                    message: "The archive has no keys/ folder next to course.json; the server grades "
+                                        + "with the keys, so pack the whole course as it was generated.")
+                            }
+                            let imported = try CourseLoader.load(
+                                courseDirectory: course, keysDirectory: keys,
+                                schemaDirectory: configuration.assets.appendingPathComponent("schema"))
+                            let seedFile = keys.appendingPathComponent(CourseNames.courseSeedFile)
+                            let seed = (try? Data(contentsOf: seedFile)).flatMap {
+                                try? JSONDecoder().decode(CourseSeedRecord.self, from: $0).courseSeed
+                            }
+                            return (imported, seed)
+                        })
                 }
-                let imported = try CourseLoader.load(
-                    courseDirectory: course, keysDirectory: keys,
-                    schemaDirectory: configuration.assets.appendingPathComponent("schema"))
-                let seedFile = keys.appendingPathComponent(CourseNames.courseSeedFile)
-                let seed = (try? Data(contentsOf: seedFile)).flatMap {
-                    try? JSONDecoder().decode(CourseSeedRecord.self, from: $0).courseSeed
-                }
-                return (imported, seed)
             }
             let (course, seed) = loaded
             let outcome: CourseImportOutcome

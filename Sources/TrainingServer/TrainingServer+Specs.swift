@@ -68,8 +68,7 @@ extension TrainingServer {
     }
 
     /// The form as YAML, and the spec the reader makes of it, or every problem (field without `spec.`).
-    func checkSpec(_ form: JSONValue, catalog: Catalog) -> (yaml: String, spec: CaseSpec?, problems: [APIError.Problem])
-    {
+    func checkSpec(_ form: JSONValue, catalog: Catalog) -> (yaml: String, spec: CaseSpec?, problems: [APIError.Problem]) {
         guard case .object(let members) = form else {
             return ("", nil, [.init(message: "Give the spec as an object of its fields.")])
         }
@@ -108,12 +107,10 @@ extension TrainingServer {
                 field: checked.problems.first?.field, problems: checked.problems)
         }
         guard let name = spec.name, !name.trimmingCharacters(in: .whitespaces).isEmpty, name.count <= 120 else {
-            throw APIError.badRequest(
-                "Name the spec (1 to 120 characters): the library lists it by name.", field: "name")
+            throw APIError.badRequest("Name the spec (1 to 120 characters): the library lists it by name.", field: "name")
         }
         do {
-            let record = try await storage.saveSpec(
-                id: id, name: name, yaml: checked.yaml, owner: user.username, at: now())
+            let record = try await storage.saveSpec(id: id, name: name, yaml: checked.yaml, owner: user.username, at: now())
             await audit(user.username, id == nil ? "spec.create" : "spec.update", "\(record.id) \(name)")
             return specView(record, full: true, catalog: making.catalog)
         } catch let error as StorageError where error.code == "conflict" {
@@ -135,14 +132,11 @@ extension TrainingServer {
                     },
                     vantages: Vantage.allCases.map(\.rawValue), stages: Stage.allCases.map(\.rawValue),
                     containerTypes: ContainerType.all.map(\.code),
-                    commodities: catalog.commodities.map {
-                        .init(id: $0.id, hsCode: $0.hsCode, description: $0.description)
-                    },
+                    commodities: catalog.commodities.map { .init(id: $0.id, hsCode: $0.hsCode, description: $0.description) },
                     ports: catalog.ports.map { .init(locode: $0.locode, name: $0.name) },
                     countries: Array(Set(catalog.ports.map { String($0.locode.prefix(2)) })).sorted(),
                     trustedTraderStatuses: TrustedTraderStatus.allCases.map(\.rawValue),
-                    concealmentKinds: AnomalyKind.allCases.map(\.rawValue),
-                    threats: ThreatCategory.allCases.map(\.rawValue),
+                    concealmentKinds: AnomalyKind.allCases.map(\.rawValue), threats: ThreatCategory.allCases.map(\.rawValue),
                     materials: making.materials.materialNames.sorted(), sealStories: SealStory.allCases.map(\.rawValue),
                     indicators: RiskIndicator.allCases.map(\.rawValue)))
         }
@@ -174,8 +168,14 @@ extension TrainingServer {
                 throw APIError.badRequest("Give a seed of 1 to 256 characters, or none.", field: "seed")
             }
             let planned = PlannedCase(index: 0, pinnedSpec: spec, courseSeed: seed)
-            let prepared: PreparedCase = try await onOwnThread {
-                try CourseProduction(catalog: making.catalog, materials: making.materials).prepare(planned, variant: 0)
+            let prepared: PreparedCase = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global(qos: .userInitiated).async {
+                    continuation.resume(
+                        with: Result {
+                            try CourseProduction(catalog: making.catalog, materials: making.materials)
+                                .prepare(planned, variant: 0)
+                        })
+                }
             }
             return jsonResponse(
                 SpecPreview(
@@ -204,18 +204,14 @@ extension TrainingServer {
 
         router.get("/api/specs/:sid") { request, context in
             _ = try await self.requireStaffUser(request)
-            guard let record = try await self.storage.spec(id: try pathId(context, "sid")) else {
-                throw APIError.notFound
-            }
+            guard let record = try await self.storage.spec(id: try pathId(context, "sid")) else { throw APIError.notFound }
             return jsonResponse(self.specView(record, full: true, catalog: self.configuration.making?.catalog))
         }
 
         // The spec as a file: exactly the YAML that was checked, which `cargosim validate` reads as it is.
         router.get("/api/specs/:sid/spec.yaml") { request, context in
             _ = try await self.requireStaffUser(request)
-            guard let record = try await self.storage.spec(id: try pathId(context, "sid")) else {
-                throw APIError.notFound
-            }
+            guard let record = try await self.storage.spec(id: try pathId(context, "sid")) else { throw APIError.notFound }
             var response = fileResponse(Array(record.yaml.utf8), contentType: "application/yaml; charset=utf-8")
             let safe = record.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
             response.headers[.contentDisposition] = "attachment; filename=\"\(String(safe).prefix(60)).yaml\""
