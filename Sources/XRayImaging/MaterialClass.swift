@@ -57,9 +57,6 @@ public struct MaterialClassifier: Sendable {
     /// midpoints as R exceeds.
     let order: [MaterialClass]
     let midpoints: [Float]
-    /// The same by step, for eight pixels at a time, in one vector: the bits of the three midpoints, then the four
-    /// classes in ascending order of R as the bytes of one word, lowest first.
-    let stepTable: [SIMD4<UInt32>]
     let steps: Int
     public let isEnabled: Bool
     /// The thresholds `classify` compares with: the saturation depths less 0.05, and the minimum depth
@@ -137,16 +134,6 @@ public struct MaterialClassifier: Sendable {
         }
         self.order = order
         self.midpoints = midpoints
-        var rows: [SIMD4<UInt32>] = []
-        for i in 0..<steps {
-            var word: UInt32 = 0
-            for k in 0..<4 { word |= UInt32(order[4 * i + k].rawValue) << (8 * UInt32(k)) }
-            rows.append(
-                SIMD4(
-                    midpoints[3 * i].bitPattern, midpoints[3 * i + 1].bitPattern, midpoints[3 * i + 2].bitPattern, word)
-            )
-        }
-        stepTable = rows
     }
 
     /// R of reference material `index` (in `references`) at τ_high.
@@ -171,51 +158,6 @@ public struct MaterialClassifier: Sendable {
         k += tauLow > midpoints[m + 1] * tauHigh ? 1 : 0
         k += tauLow > midpoints[m + 2] * tauHigh ? 1 : 0
         return order[k]
-    }
-
-    /// The classes (raw values) of eight pixels, as `classify(tauHigh:tauLow:)` gives them pixel by pixel, from
-    /// a classifier's `stepTable` (`lastStep` its last index) and thresholds.
-    ///
-    /// The table rows are gathered lane by lane and transposed; the rest is lane-wise. Pixels that are all
-    /// too thin or saturated (open beam, the floor) skip the gather. Within a row the midpoints ascend, so the
-    /// lanes where R passes a midpoint also pass every lower one, and the class past the most midpoints is
-    /// chosen by three selections.
-    @inline(__always)
-    static func classify(
-        tauHigh: SIMD8<Float>, tauLow: SIMD8<Float>, steps: UnsafePointer<SIMD4<UInt32>>, lastStep: SIMD8<Int32>,
-        minimumDepth: SIMD8<Float>, saturationLimitHigh: SIMD8<Float>, saturationLimitLow: SIMD8<Float>
-    ) -> SIMD8<UInt32> {
-        typealias V = SIMD8<Float>
-        typealias U = SIMD8<UInt32>
-        typealias I = SIMD8<Int32>
-        let saturated = (tauHigh .>= saturationLimitHigh) .| (tauLow .>= saturationLimitLow)
-        let thin = tauHigh .< minimumDepth
-        var classes = U(repeating: UInt32(MaterialClass.unknown.rawValue))
-        let open = unsafeBitCast(saturated .| thin, to: I.self)
-        let halves = open.lowHalf & open.highHalf
-        if (halves.lowHalf & halves.highHalf) != SIMD2(repeating: -1) {
-            // The step index rounded by the 2²³ trick, as in the scalar rule (τ_high is never negative: the
-            // measured transmission is at most 1).
-            var index =
-                unsafeBitCast(tauHigh * V(repeating: stepsPerUnit) + V(repeating: 8_388_608), to: I.self)
-                & I(repeating: 0x7F_FFFF)
-            index = index.replacing(with: lastStep, where: index .> lastStep)
-            let r0 = steps[Int(index[0])], r1 = steps[Int(index[1])], r2 = steps[Int(index[2])]
-            let r3 = steps[Int(index[3])], r4 = steps[Int(index[4])], r5 = steps[Int(index[5])]
-            let r6 = steps[Int(index[6])], r7 = steps[Int(index[7])]
-            let m0 = unsafeBitCast(U(r0.x, r1.x, r2.x, r3.x, r4.x, r5.x, r6.x, r7.x), to: V.self)
-            let m1 = unsafeBitCast(U(r0.y, r1.y, r2.y, r3.y, r4.y, r5.y, r6.y, r7.y), to: V.self)
-            let m2 = unsafeBitCast(U(r0.z, r1.z, r2.z, r3.z, r4.z, r5.z, r6.z, r7.z), to: V.self)
-            let order = U(r0.w, r1.w, r2.w, r3.w, r4.w, r5.w, r6.w, r7.w)
-            // R = τ_low / τ_high against the midpoints, multiplied out.
-            let byte = U(repeating: 0xFF)
-            classes = order & byte
-            classes = classes.replacing(with: (order &>> U(repeating: 8)) & byte, where: tauLow .> m0 * tauHigh)
-            classes = classes.replacing(with: (order &>> U(repeating: 16)) & byte, where: tauLow .> m1 * tauHigh)
-            classes = classes.replacing(with: order &>> U(repeating: 24), where: tauLow .> m2 * tauHigh)
-            classes = classes.replacing(with: U(repeating: UInt32(MaterialClass.unknown.rawValue)), where: thin)
-        }
-        return classes.replacing(with: U(repeating: UInt32(MaterialClass.saturated.rawValue)), where: saturated)
     }
 }
 

@@ -1,15 +1,14 @@
 extension Renderer {
-    /// Photon noise, the floor, the 16-bit log encoding, material classes and the display image, in one pass
-    /// over eight pixels at a time.
+    /// Photon noise, the floor and the 16-bit log encoding in one pass over eight pixels at a time; then the
+    /// material classes over the samples written, and the display image from both in a last pass.
     ///
     /// Noise: the signal of a pixel is N·T photons (N the open-beam flux per pixel) with variance
     /// N·T + σₑ², σₑ the electronic noise (a third of the floor's signal); drawn as a Gaussian of that
     /// variance (the Poisson distribution's normal approximation), the deviates taken four at a time from
     /// `NormalDeviates.quadruples` (one 64-bit draw per eight pixels). The measured transmission never falls below
     /// the floor.
-    /// Classes: by `LocalRatioClassifier` over the 16-bit samples (the ratio averaged over a 7 × 7 window), in a
-    /// second pass once the samples are written; the per-pixel class of the first pass is replaced, and the display
-    /// repainted, where they differ.
+    /// Classes: by `LocalRatioClassifier` over the 16-bit samples (the ratio averaged over a 7 × 7 window), once
+    /// they are all written; no pixel is classified on its own.
     /// Display: grey = 1 − τ_high / τ_floor (white = open beam, black = the floor), tinted by the class
     /// colour at 65 % saturation.
     ///
@@ -37,32 +36,25 @@ extension Renderer {
                     scan.transmissionLow.withUnsafeMutableBufferPointer { tl in
                         scan.high.withUnsafeMutableBufferPointer { high in
                             scan.low.withUnsafeMutableBufferPointer { low in
-                                scan.display.withUnsafeMutableBufferPointer { display in
-                                    scan.materialClasses.withUnsafeMutableBufferPointer { classes in
-                                        classifier.stepTable.withUnsafeBufferPointer { steps in
-                                            deviates.withUnsafeBufferPointer { deviates in
-                                                palette.withUnsafeBufferPointer { palette in
-                                                    var detector = Detector(
-                                                        profile: profile, classifier: classifier,
-                                                        noiseSeed: noiseSeed, deviates: deviates.baseAddress!,
-                                                        steps: steps.baseAddress!, palette: palette.baseAddress!)
-                                                    let output = DetectorOutput(
-                                                        transmissionHigh: th.baseAddress!,
-                                                        transmissionLow: tl.baseAddress!, high: high.baseAddress!,
-                                                        low: low.baseAddress!, display: display.baseAddress!,
-                                                        classes: UnsafeMutableRawPointer(classes.baseAddress!))
-                                                    detector.run(
-                                                        high: cleanHigh.baseAddress!, low: cleanLow.baseAddress!,
-                                                        count: count, into: output)
-                                                    // The classes on the locally averaged ratio, from the samples
-                                                    // just written; the display repainted where they differ.
-                                                    let local = localRule.classify(
-                                                        high: UnsafeBufferPointer(high), low: UnsafeBufferPointer(low),
-                                                        width: width, height: height)
-                                                    detector.repaint(
-                                                        classes: local, transmissionHigh: th.baseAddress!,
-                                                        count: count, into: output)
-                                                }
+                                deviates.withUnsafeBufferPointer { deviates in
+                                    palette.withUnsafeBufferPointer { palette in
+                                        var detector = Detector(
+                                            profile: profile, classifier: classifier, noiseSeed: noiseSeed,
+                                            deviates: deviates.baseAddress!, palette: palette.baseAddress!)
+                                        detector.run(
+                                            high: cleanHigh.baseAddress!, low: cleanLow.baseAddress!, count: count,
+                                            into: DetectorOutput(
+                                                transmissionHigh: th.baseAddress!, transmissionLow: tl.baseAddress!,
+                                                high: high.baseAddress!, low: low.baseAddress!))
+                                        let local = localRule.classify(
+                                            high: UnsafeBufferPointer(high), low: UnsafeBufferPointer(low),
+                                            width: width, height: height)
+                                        scan.display.withUnsafeMutableBufferPointer { display in
+                                            scan.materialClasses.withUnsafeMutableBufferPointer { classes in
+                                                detector.paint(
+                                                    classes: local, transmissionHigh: th.baseAddress!, count: count,
+                                                    into: display.baseAddress!,
+                                                    classesInto: UnsafeMutableRawPointer(classes.baseAddress!))
                                             }
                                         }
                                     }
@@ -76,21 +68,18 @@ extension Renderer {
     }
 }
 
-/// Where `Detector` writes: `count` samples of each buffer (`display`: 3 × `count` bytes), row-major.
+/// Where `Detector.run` writes: `count` samples of each buffer, row-major.
 struct DetectorOutput {
     var transmissionHigh: UnsafeMutablePointer<Float>
     var transmissionLow: UnsafeMutablePointer<Float>
     var high: UnsafeMutablePointer<UInt16>
     var low: UnsafeMutablePointer<UInt16>
-    var display: UnsafeMutablePointer<UInt8>
-    /// `MaterialClass` raw values, one byte each.
-    var classes: UnsafeMutableRawPointer
 
     /// The same buffers from pixel `offset` on.
     @inline(__always) func advanced(by offset: Int) -> DetectorOutput {
         DetectorOutput(
             transmissionHigh: transmissionHigh + offset, transmissionLow: transmissionLow + offset,
-            high: high + offset, low: low + offset, display: display + 3 * offset, classes: classes + offset)
+            high: high + offset, low: low + offset)
     }
 }
 
@@ -110,18 +99,14 @@ struct Detector {
     /// 65535 / opticalDepthFullScale.
     let scale: V
     let greyScale: V
-    let saturationLimitHigh: V, saturationLimitLow: V, minimumDepth: V
-    let lastStep: I
     let noisy: Bool, lowIsHigh: Bool
     var random: NoiseRandom
     let deviates: UnsafePointer<SIMD4<Float>>
-    let steps: UnsafePointer<SIMD4<UInt32>>
     let palette: UnsafePointer<SIMD4<Float>>
 
     init(
         profile: ScannerProfile, classifier: MaterialClassifier, noiseSeed: UInt64?,
-        deviates: UnsafePointer<SIMD4<Float>>,
-        steps: UnsafePointer<SIMD4<UInt32>>, palette: UnsafePointer<SIMD4<Float>>
+        deviates: UnsafePointer<SIMD4<Float>>, palette: UnsafePointer<SIMD4<Float>>
     ) {
         let floor = Float(profile.transmissionFloor)
         let fluxHigh = Float(profile.photonsPerPixelHigh), fluxLow = Float(profile.photonsPerPixelLow)
@@ -138,25 +123,17 @@ struct Detector {
         let scale = Float(65535 / RenderedScan.opticalDepthFullScale)
         self.scale = V(repeating: scale)
         greyScale = V(repeating: 1 / classifier.saturationDepthHigh)
-        saturationLimitHigh = V(repeating: classifier.saturationLimitHigh)
-        saturationLimitLow = V(repeating: classifier.saturationLimitLow)
-        minimumDepth = V(repeating: classifier.minimumDepth)
-        lastStep = I(repeating: Int32(classifier.steps - 1))
         noisy = noiseSeed != nil
         lowIsHigh = !profile.isDualEnergy
         random = NoiseRandom(seed: noiseSeed ?? 0)
         self.deviates = deviates
-        self.steps = steps
         self.palette = palette
     }
 
-    /// The results for eight pixels: measured transmissions, 16-bit samples, class raw values, and display
-    /// colours as 0x00BBGGRR words.
+    /// The results for eight pixels: measured transmissions and 16-bit samples.
     struct Pixels {
         var transmissionHigh: V, transmissionLow: V
         var high: U, low: U
-        var classes: U
-        var display: U
     }
 
     /// Detects `count` pixels of the noise-free transmissions `high` and `low`: eight at a time straight into
@@ -177,55 +154,58 @@ struct Detector {
             l[k] = low[i + k]
         }
         let last = eight(high: h, low: l)
-        let staging = UnsafeMutableRawPointer.allocate(byteCount: 160, alignment: 16)
-        defer { staging.deallocate() }
-        let staged = DetectorOutput(
-            transmissionHigh: staging.bindMemory(to: Float.self, capacity: 8),
-            transmissionLow: (staging + 32).bindMemory(to: Float.self, capacity: 8),
-            high: (staging + 64).bindMemory(to: UInt16.self, capacity: 8),
-            low: (staging + 80).bindMemory(to: UInt16.self, capacity: 8),
-            display: (staging + 96).bindMemory(to: UInt8.self, capacity: 24), classes: staging + 128)
-        store(last, to: staged)
         let out = output.advanced(by: i)
-        out.transmissionHigh.update(from: staged.transmissionHigh, count: n)
-        out.transmissionLow.update(from: staged.transmissionLow, count: n)
-        out.high.update(from: staged.high, count: n)
-        out.low.update(from: staged.low, count: n)
-        out.display.update(from: staged.display, count: 3 * n)
-        out.classes.copyMemory(from: staged.classes, byteCount: n)
+        for k in 0..<n {
+            out.transmissionHigh[k] = last.transmissionHigh[k]
+            out.transmissionLow[k] = last.transmissionLow[k]
+            out.high[k] = UInt16(truncatingIfNeeded: last.high[k])
+            out.low[k] = UInt16(truncatingIfNeeded: last.low[k])
+        }
     }
 
-    /// Replaces the per-pixel classes `run` wrote with `classes` (raw values, `count` of them) and repaints the
-    /// display colour of every pixel whose class changes, from its measured transmission `transmissionHigh` as
-    /// `eight` paints it.
-    func repaint(
-        classes: [UInt8], transmissionHigh: UnsafePointer<Float>, count: Int, into output: DetectorOutput
+    /// Writes the classes `classes` (raw values, `count` of them) to `classesInto` and paints the display
+    /// (3 × `count` bytes, RGB) from them and the measured transmissions `transmissionHigh`, eight pixels at a time.
+    func paint(
+        classes: [UInt8], transmissionHigh: UnsafePointer<Float>, count: Int, into display: UnsafeMutablePointer<UInt8>,
+        classesInto: UnsafeMutableRawPointer
     ) {
         let one = V(repeating: 1)
-        let written = output.classes
-        @inline(__always) func old(_ j: Int) -> UInt8 { written.load(fromByteOffset: j, as: UInt8.self) }
-        var i = 0
-        while i < count {
-            let n = min(8, count - i)
-            var differs = false
-            for k in 0..<n where old(i + k) != classes[i + k] { differs = true }
-            if differs {
+        classesInto.copyMemory(from: classes, byteCount: count)
+        classes.withUnsafeBytes { classes in
+            var i = 0
+            while i < count {
+                let n = min(8, count - i)
                 var h = one
                 var kinds = U.zero
-                for k in 0..<n {
-                    h[k] = transmissionHigh[i + k]
-                    kinds[k] = UInt32(classes[i + k])
+                if n == 8 {
+                    h = UnsafeRawPointer(transmissionHigh + i).loadUnaligned(as: V.self)
+                    kinds = U(truncatingIfNeeded: classes.loadUnaligned(fromByteOffset: i, as: SIMD8<UInt8>.self))
+                } else {
+                    for k in 0..<n {
+                        h[k] = transmissionHigh[i + k]
+                        kinds[k] = UInt32(classes[i + k])
+                    }
                 }
                 let grey = maximum(one - (V.zero - fastLog(h)) * greyScale, V.zero)
                 let words = colours(grey: grey, kinds: kinds)
-                for k in 0..<n where old(i + k) != classes[i + k] {
-                    written.storeBytes(of: classes[i + k], toByteOffset: i + k, as: UInt8.self)
-                    output.display[3 * (i + k)] = UInt8(truncatingIfNeeded: words[k])
-                    output.display[3 * (i + k) + 1] = UInt8(truncatingIfNeeded: words[k] >> 8)
-                    output.display[3 * (i + k) + 2] = UInt8(truncatingIfNeeded: words[k] >> 16)
+                let out = UnsafeMutableRawPointer(display + 3 * i)
+                if n == 8 {
+                    // Twelve bytes of colour per four pixels: the first four pixels' sixteen bytes (the last four
+                    // zero), then the next four's over those four and beyond, as eight and four bytes (none past
+                    // the eighth pixel).
+                    out.storeBytes(of: packedRGB(words.lowHalf), as: SIMD4<UInt32>.self)
+                    let next = packedRGB(words.highHalf)
+                    out.storeBytes(of: SIMD2(next.x, next.y), toByteOffset: 12, as: SIMD2<UInt32>.self)
+                    out.storeBytes(of: next.z, toByteOffset: 20, as: UInt32.self)
+                } else {
+                    for k in 0..<n {
+                        display[3 * (i + k)] = UInt8(truncatingIfNeeded: words[k])
+                        display[3 * (i + k) + 1] = UInt8(truncatingIfNeeded: words[k] >> 8)
+                        display[3 * (i + k) + 2] = UInt8(truncatingIfNeeded: words[k] >> 16)
+                    }
                 }
+                i += 8
             }
-            i += 8
         }
     }
 
@@ -238,20 +218,11 @@ struct Detector {
             of: SIMD8<UInt16>(truncatingIfNeeded: pixels.high), as: SIMD8<UInt16>.self)
         UnsafeMutableRawPointer(output.low).storeBytes(
             of: SIMD8<UInt16>(truncatingIfNeeded: pixels.low), as: SIMD8<UInt16>.self)
-        output.classes.storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: pixels.classes), as: SIMD8<UInt8>.self)
-        // Twelve bytes of colour per four pixels: the first four pixels' sixteen bytes (the last four zero), then
-        // the next four's over those four and beyond, as eight and four bytes (none past the eighth pixel).
-        let display = UnsafeMutableRawPointer(output.display)
-        display.storeBytes(of: packedRGB(pixels.display.lowHalf), as: SIMD4<UInt32>.self)
-        let next = packedRGB(pixels.display.highHalf)
-        display.storeBytes(of: SIMD2(next.x, next.y), toByteOffset: 12, as: SIMD2<UInt32>.self)
-        display.storeBytes(of: next.z, toByteOffset: 20, as: UInt32.self)
     }
 
-    /// Noise, floor, encodings, classes and display colours of eight pixels of noise-free transmissions.
+    /// Noise, floor and encodings of eight pixels of noise-free transmissions.
     @inline(__always)
     mutating func eight(high cleanHigh: V, low cleanLow: V) -> Pixels {
-        let one = V(repeating: 1)
         var h = cleanHigh, l = cleanLow
         if noisy {
             // Four quadruples of deviates per draw: two for the high channel, two for the low.
@@ -269,6 +240,7 @@ struct Detector {
                 l += squareRoot(l * inverseFluxLow + darkLow2) * zLow
             }
         }
+        let one = V(repeating: 1)
         h = minimum(maximum(h, floor), one)
         l = minimum(maximum(l, floor), one)
         let tauHigh = V.zero - fastLog(h), tauLow = V.zero - fastLog(l)
@@ -279,16 +251,10 @@ struct Detector {
             stepHigh = quantisationStepExponent(transmission: h, flux: fluxHigh, dark2: darkPhotonsHigh2)
             stepLow = quantisationStepExponent(transmission: l, flux: fluxLow, dark2: darkPhotonsLow2)
         }
-        let kinds = MaterialClassifier.classify(
-            tauHigh: tauHigh, tauLow: tauLow, steps: steps, lastStep: lastStep, minimumDepth: minimumDepth,
-            saturationLimitHigh: saturationLimitHigh, saturationLimitLow: saturationLimitLow)
-        var grey = one - tauHigh * greyScale
-        grey = maximum(grey, V.zero)
         return Pixels(
             transmissionHigh: h, transmissionLow: l,
             high: sixteenBitSamples(tauHigh, scale: scale, stepExponent: stepHigh),
-            low: sixteenBitSamples(tauLow, scale: scale, stepExponent: stepLow), classes: kinds,
-            display: colours(grey: grey, kinds: kinds))
+            low: sixteenBitSamples(tauLow, scale: scale, stepExponent: stepLow))
     }
 
     /// Grey × the class's factors, each rounded to the nearest integer (0…255) by the 2²³ trick, as 0x00BBGGRR.
