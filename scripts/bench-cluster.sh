@@ -35,9 +35,8 @@ work=$(mktemp -d /tmp/cargosim-bench-cluster.XXXXXX)
 chmod 755 "$work"
 export CARGOSIM_PG_DIR=$work/pg
 pids=()
-declare -A instance_pid
 cleanup() {
-    for pid in "${pids[@]}" "${instance_pid[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}" $(cat "$work"/pid-* 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
     scripts/test-postgres.sh stop >/dev/null 2>&1 || true
     [ -n "${BENCH_KEEP:-}" ] && echo "bench-cluster: files kept in $work" >&2 || rm -rf "$work"
@@ -79,12 +78,14 @@ fill() { # db [state-dir]
     "$cargosim" assign --course "$course_id" --users "$user_list" --mode training --db "$db" "$@" >/dev/null
 }
 
+# Starts `cargosim serve` in the background, its process id in $work/pid-<name> (which the clean-up reads, and the
+# killer below rewrites when it starts the instance again), and waits until it answers.
 start_instance() { # name db port [args…]
     local name=$1 db=$2 port=$3
     shift 3
     "$cargosim" serve --db "$db" --port "$port" --log-level error --max-connections 2048 \
         --max-connections-per-address 2048 "$@" >>"$work/$name.log" 2>&1 &
-    instance_pid[$name]=$!
+    echo $! >"$work/pid-$name"
     cluster_wait_health "$port" "$!" "$work/$name.log"
 }
 
@@ -136,9 +137,9 @@ start_instance sqlite "$work/bench.sqlite" "$sqlite_port"
 python3 scripts/bench/prepare.py "http://127.0.0.1:$sqlite_port" "$password" "$work/sessions-sqlite.tsv" \
     "${usernames[@]}" >/dev/null
 run_load sqlite "http://127.0.0.1:$sqlite_port" "$duration"
-kill "${instance_pid[sqlite]}"
-wait "${instance_pid[sqlite]}" 2>/dev/null || true
-unset 'instance_pid[sqlite]'
+kill "$(cat "$work/pid-sqlite")"
+wait "$(cat "$work/pid-sqlite")" 2>/dev/null || true
+rm "$work/pid-sqlite"
 
 # 2. Two instances on PostgreSQL behind nginx (one database for this and the fault runs that follow; each run works
 #    cases the runs before left undecided).
@@ -146,8 +147,9 @@ state=$work/state
 fill "$pg_url" --state-dir "$state"
 port_a=$(cluster_free_port)
 port_b=$(cluster_free_port)
-start_instance a "$pg_url" "$port_a" --state-dir "$state" --trusted-proxy 127.0.0.1
-start_instance b "$pg_url" "$port_b" --state-dir "$state" --trusted-proxy 127.0.0.1
+cluster_args=(--state-dir "$state" --trusted-proxy 127.0.0.1)
+start_instance a "$pg_url" "$port_a" "${cluster_args[@]}"
+start_instance b "$pg_url" "$port_b" "${cluster_args[@]}"
 nginx_port=$(cluster_free_port)
 cluster_nginx_conf "$work/nginx" "$nginx_port" "$port_a" "$port_b"
 "$nginx_binary" -c "$work/nginx/nginx.conf" -p "$work/nginx" &
@@ -170,21 +172,13 @@ kill_seconds=$((kills * 3 + 5))
         pid=$(cat "$work/pid-$name" 2>/dev/null || echo "")
         [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
         sleep 1
-        "$cargosim" serve --db "$pg_url" --port "$port" --log-level error --max-connections 2048 \
-            --max-connections-per-address 2048 --state-dir "$state" --trusted-proxy 127.0.0.1 \
-            >>"$work/$name.log" 2>&1 &
-        echo $! >"$work/pid-$name"
-        cluster_wait_health "$port" "$!" "$work/$name.log" >/dev/null 2>&1 || true
+        start_instance "$name" "$pg_url" "$port" "${cluster_args[@]}" >/dev/null 2>&1 || true
         sleep 1
     done
 ) &
 killer=$!
-echo "${instance_pid[a]}" >"$work/pid-a"
-echo "${instance_pid[b]}" >"$work/pid-b"
-unset 'instance_pid[a]' 'instance_pid[b]'
 run_load kill "$front" "$kill_seconds" "$work/acks-kill.txt"
 wait "$killer"
-pids+=("$(cat "$work/pid-a")" "$(cat "$work/pid-b")")
 say "kill: $kills instances killed with kill -9 and started again under load"
 check_acks kill "$work/acks-kill.txt"
 check_sessions kill "$front"
