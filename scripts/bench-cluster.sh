@@ -36,8 +36,18 @@ chmod 755 "$work"
 export CARGOSIM_PG_DIR=$work/pg
 pids=()
 cleanup() {
-    for pid in "${pids[@]}" $(cat "$work"/pid-* 2>/dev/null); do kill "$pid" 2>/dev/null || true; done
+    local all=("${pids[@]}" $(cat "$work"/pid-* 2>/dev/null))
+    for pid in "${all[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    # Instances the kill loop started are not this shell's children: wait for them too (at most 30 s, then
+    # SIGKILL) before PostgreSQL stops, or one still serving a request would wait for the database for ever.
+    for _ in $(seq 1 60); do
+        alive=0
+        for pid in "${all[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        [ "$alive" = 0 ] && break
+        sleep 0.5
+    done
+    for pid in "${all[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     scripts/test-postgres.sh stop >/dev/null 2>&1 || true
     [ -n "${BENCH_KEEP:-}" ] && echo "bench-cluster: files kept in $work" >&2 || rm -rf "$work"
 }
