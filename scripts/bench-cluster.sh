@@ -24,12 +24,7 @@ kills=${BENCH_KILLS:-20}
 password=bench-only-password
 cluster_tools wrk nginx
 nginx_binary=$(command -v nginx || echo /usr/sbin/nginx)
-if [ -n "${BENCH_BINARY:-}" ]; then
-    cargosim=$BENCH_BINARY
-else
-    "$swift" build -c release --product cargosim
-    cargosim="$("$swift" build -c release --show-bin-path)/cargosim"
-fi
+cargosim=$(bench_cargosim "$swift")
 
 work=$(mktemp -d /tmp/cargosim-bench-cluster.XXXXXX)
 chmod 755 "$work"

@@ -20,6 +20,7 @@
 # Traffic goes to 127.0.0.1 only; every run is bounded in time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/cluster-common.sh
 swift=${SWIFT:-swift}
 trainees=${BENCH_TRAINEES:-200}
 cases=${BENCH_CASES:-24}
@@ -28,24 +29,9 @@ duration=${BENCH_SECONDS:-15}
 think=${BENCH_THINK_MS:-1000}
 password=bench-only-password
 
-for tool in wrk nginx; do
-    if ! command -v "$tool" >/dev/null 2>&1; then
-        if [ "$(id -u)" = 0 ]; then
-            apt-get update -qq && apt-get install -y -qq wrk nginx-light >/dev/null
-        else
-            echo "bench-server: $tool is missing; install it with: sudo apt-get install wrk nginx-light" >&2
-            exit 1
-        fi
-    fi
-done
+cluster_tools wrk nginx
 nginx_binary=$(command -v nginx || echo /usr/sbin/nginx)
-
-if [ -n "${BENCH_BINARY:-}" ]; then # another build of cargosim (a quick trial of this script)
-    cargosim=$BENCH_BINARY
-else
-    "$swift" build -c release --product cargosim
-    cargosim="$("$swift" build -c release --show-bin-path)/cargosim"
-fi
+cargosim=$(bench_cargosim "$swift")
 
 work=$(mktemp -d /tmp/cargosim-bench-server.XXXXXX)
 chmod 755 "$work" # nginx's workers (www-data) read the course's files
@@ -57,25 +43,6 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_for_health() {
-    local port=$1 pid=$2
-    for _ in $(seq 1 100); do
-        if python3 - "$port" <<'PY' 2>/dev/null; then return 0; fi
-import sys, urllib.request
-with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/api/health", timeout=2) as r:
-    sys.exit(0 if r.status == 200 else 1)
-PY
-        kill -0 "$pid" 2>/dev/null || { echo "bench-server: the server exited; its log:" >&2; cat "$work/serve.log" >&2; exit 1; }
-        sleep 0.2
-    done
-    echo "bench-server: no answer from /api/health after 20 s" >&2
-    exit 1
-}
 
 echo "bench-server: course of $cases cases with scans, $trainees trainees, $assignments assignments each"
 "$cargosim" generate --seed 5150 --count "$cases" --mix Cases/curricula/foundation-40.yaml --out "$work/course" --quiet \
@@ -98,16 +65,16 @@ for _ in $(seq 1 "$assignments"); do
     "$cargosim" assign --course "$course_id" --users "$user_list" --mode training --db "$db" >/dev/null
 done
 
-port=$(free_port)
+port=$(cluster_free_port)
 # Every simulated trainee connects from 127.0.0.1: lift the per-address connection cap (64) above their number.
 "$cargosim" serve --db "$db" --host 127.0.0.1 --port "$port" --max-connections 1024 \
     --max-connections-per-address 1024 >"$work/serve.log" 2>&1 &
 server_pid=$!
-wait_for_health "$port" "$server_pid"
+cluster_wait_health "$port" "$server_pid" "$work/serve.log"
 python3 scripts/bench/prepare.py "http://127.0.0.1:$port" "$password" "$work/sessions.tsv" "${usernames[@]}"
 
 # nginx on the same PNG files (the course folder as the trainee pack has them).
-nginx_port=$(free_port)
+nginx_port=$(cluster_free_port)
 mkdir -p "$work/nginx/logs"
 cat >"$work/nginx/nginx.conf" <<NGINX
 worker_processes auto;

@@ -1,5 +1,5 @@
-# Shared by scripts/run-cluster.sh and scripts/bench-cluster.sh (sourced, not run): nginx in front of several
-# `cargosim serve` instances on one PostgreSQL database, all on loopback.
+# Shared by scripts/run-cluster.sh, scripts/bench-cluster.sh and scripts/bench-server.sh (sourced, not run):
+# the tools, free ports, health waits and nginx in front of `cargosim serve` instances, all on loopback.
 
 # Installs nginx (and wrk when asked) from Debian when missing; as root only, else says what to run.
 cluster_tools() { # tool…
@@ -14,6 +14,16 @@ cluster_tools() { # tool…
             exit 1
         fi
     done
+}
+
+# The cargosim to benchmark: BENCH_BINARY when given (a quick trial of a script), else a release build.
+bench_cargosim() { # swift
+    if [ -n "${BENCH_BINARY:-}" ]; then
+        echo "$BENCH_BINARY"
+    else
+        "$1" build -c release --product cargosim >&2
+        echo "$("$1" build -c release --show-bin-path)/cargosim"
+    fi
 }
 
 cluster_free_port() {
