@@ -3,16 +3,13 @@ import Testing
 
 @testable import CaseBundle
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-/// `parallelMap`: results in index order, every index once, the work shared between threads.
+/// `parallelMap`: results in index order, every index once. (How many threads share the work is libdispatch's
+/// choice: in a busy test run the calling thread sometimes does it all, so that is not checked.)
 @Suite struct ParallelTests {
-    @Test func everyIndexOnceInOrderOnSeveralThreads() {
-        let threads = ThreadIds()
+    @Test func everyIndexOnceInOrder() {
+        let runs = Counts()
         let results = parallelMap(200) { i in
-            threads.note()
+            runs.add(i)
             var x = UInt64(i)
             for _ in 0..<20_000 { x = x &* 6_364_136_223_846_793_005 &+ 1 }  // some work, so that helpers join in
             return (i, x)
@@ -20,23 +17,14 @@ import Testing
         #expect(results.map(\.0) == Array(0..<200))
         #expect(parallelMap(0) { $0 }.isEmpty)
         #expect(parallelMap(1) { $0 * 3 } == [0])
-        if coreCount > 1 { #expect(threads.count > 1, "one thread did all the work on \(coreCount) cores") }
+        #expect(runs.all == Dictionary(uniqueKeysWithValues: (0..<200).map { ($0, 1) }))
     }
 }
 
-/// The threads that ran a closure, by their POSIX ids (not `Thread.current`, which makes a Foundation thread
-/// object for a pool thread).
-private final class ThreadIds: @unchecked Sendable {
-    private var seen: Set<UInt> = []
+/// How often each index ran, from several threads.
+private final class Counts: @unchecked Sendable {
+    private var counts: [Int: Int] = [:]
     private let lock = NSLock()
-    func note() {
-        lock.lock()
-        seen.insert(UInt(pthread_self()))
-        lock.unlock()
-    }
-    var count: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return seen.count
-    }
+    func add(_ i: Int) { lock.withLock { counts[i, default: 0] += 1 } }
+    var all: [Int: Int] { lock.withLock { counts } }
 }
