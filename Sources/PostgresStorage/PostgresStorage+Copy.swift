@@ -49,7 +49,7 @@ extension PostgresStorage {
             queries.append(PostgresQuery(unsafeSQL: sql, binds: binds))
         }
         let statements = queries
-        try await transaction { db in
+        try await transaction(running: Self.longRunLimit) { db in
             for query in statements { try await self.execute(db, query) }
         }
     }

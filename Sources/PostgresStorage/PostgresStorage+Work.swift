@@ -207,7 +207,7 @@ extension PostgresStorage {
     // MARK: Courses
 
     public func importCourse(_ course: CourseImport, at time: Instant) async throws -> CourseImportOutcome {
-        try await transaction { db in
+        try await transaction(running: Self.longRunLimit) { db in
             if let existing: String = try await self.row(
                 db, "SELECT courseHash FROM course WHERE id = \(course.courseId)")?("courseHash")
             {

@@ -25,6 +25,11 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     /// How long a call waits for a pooled connection (the server down or restarting, or every connection busy)
     /// before it fails as `unavailable`, which the training server answers with 503 and a `Retry-After`.
     let leaseTimeout: Duration
+    /// How long a call waits for its statements once it has a connection before it fails as `unavailable` (and
+    /// closes the connection, which rolls its transaction back): a query in flight when the database went away may
+    /// never be answered. Imports and copies, which move many megabytes in one transaction, allow `longRunLimit`.
+    let runLimit: Duration
+    static let longRunLimit = Duration.seconds(1800)
     private let runTask: Task<Void, Never>
     let logger: Logger
     /// Where the database is, for messages (no password).
@@ -35,8 +40,12 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     /// Connects to the database at `url` (`postgres://user[:password]@host[:port]/database[?sslmode=…]`), with at
     /// most `maximumConnections` open, and brings its schema up to date (several instances starting at once take
     /// turns: an advisory lock).
-    public init(url: String, maximumConnections: Int = 20, leaseTimeout: Duration = .seconds(5)) async throws {
+    public init(
+        url: String, maximumConnections: Int = 20, leaseTimeout: Duration = .seconds(5),
+        runLimit: Duration = .seconds(30)
+    ) async throws {
         self.leaseTimeout = leaseTimeout
+        self.runLimit = runLimit
         let target = try PostgresLocation(parsing: url)
         var configuration = target.configuration
         configuration.options.maximumConnections = maximumConnections
@@ -70,12 +79,12 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     /// answered; any error rolls it back. PostgreSQL's errors become `StorageError`s: a unique or foreign key
     /// violation that slipped past the checks is a `conflict`, a lost server is `io`.
     func transaction<T: Sendable>(
-        _ begin: String = "BEGIN", waiting: Duration? = nil,
+        _ begin: String = "BEGIN", waiting: Duration? = nil, running: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         let logger = self.logger
         do {
-            return try await leased(waiting: waiting) { connection in
+            return try await leased(waiting: waiting, running: running) { connection in
                 try await connection.query(PostgresQuery(unsafeSQL: begin), logger: logger)
                 do {
                     let value = try await body(connection)
@@ -102,44 +111,47 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
     }
 
     private struct LeaseTimedOut: Error {}
-    private enum LeaseState { case waiting, leased, gaveUp }
+    struct RunTimedOut: Error { let limit: Duration }
 
-    /// `body` on a pooled connection, waiting at most `waiting` (default `leaseTimeout`) for one. The wait and the timer decide under a
-    /// lock which came first, so `body` never starts once the call has given up (nothing runs behind an error).
+    /// `body` on a pooled connection, waiting at most `waiting` (default `leaseTimeout`) for one, then at most
+    /// `running` (default `runLimit`) for `body`. The lease runs in a task of its own that the call does not await
+    /// once it has given up: a pool that has lost its database may never answer a request, even a cancelled one, and
+    /// a query in flight when the server shut down may never be answered either (both seen: a request that hung for
+    /// ever, and with it the server's graceful shutdown). A call that runs past its limit closes its connection, so
+    /// that the transaction is rolled back wherever it had got to. `LeaseRace` decides under a lock which came first,
+    /// so `body` never starts once the call has given up (nothing runs behind an error).
     func leased<T: Sendable>(
-        waiting: Duration? = nil, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        waiting: Duration? = nil, running: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
-        let lease = NIOLockedValueBox(LeaseState.waiting)
-        let client = self.client, timeout = waiting ?? leaseTimeout
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                try await client.withConnection { connection in
-                    let start = lease.withLockedValue { state in
-                        guard state == .waiting else { return false }
-                        state = .leased
-                        return true
-                    }
-                    guard start else { throw LeaseTimedOut() }
-                    return try await body(connection)
-                }
+        let race = LeaseRace<T>()
+        let client = self.client, timeout = waiting ?? leaseTimeout, limit = running ?? runLimit
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(
+                    continuation,
+                    lease: Task {
+                        do {
+                            let value = try await client.withConnection { connection in
+                                guard race.beginBody(on: connection) else { throw LeaseTimedOut() }
+                                return try await body(connection)
+                            }
+                            race.finish(.success(value))
+                        } catch {
+                            race.finish(.failure(error))
+                        }
+                    },
+                    timer: Task {
+                        try await Task.sleep(for: timeout)
+                        guard race.giveUp(LeaseTimedOut()) == .running else { return }
+                        try await Task.sleep(for: limit)
+                        if let connection = race.abandon(RunTimedOut(limit: limit)) {
+                            Task { try? await connection.close() }
+                        }
+                    })
             }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                let late = lease.withLockedValue { state in
-                    guard state == .waiting else { return false }
-                    state = .gaveUp
-                    return true
-                }
-                if late { throw LeaseTimedOut() }
-                return nil
-            }
-            while let next = try await group.next() {
-                if let value = next {
-                    group.cancelAll()
-                    return value
-                }
-            }
-            throw LeaseTimedOut()
+        } onCancel: {
+            _ = race.giveUp(CancellationError())
         }
     }
 
@@ -150,6 +162,11 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
 
     static func storageError(_ error: Error, location: String) -> Error {
         if error is StorageError { return error }
+        if let error = error as? RunTimedOut {
+            return StorageError.unavailable(
+                "PostgreSQL at \(location) did not answer within \(error.limit) (it went away during the call, or "
+                    + "is overloaded); the call was rolled back.")
+        }
         if error is LeaseTimedOut {
             return StorageError.unavailable(
                 "PostgreSQL at \(location) gave no connection within the time allowed (it is restarting, down, or "
@@ -199,7 +216,7 @@ public final class PostgresStorage: Storage, @unchecked Sendable {
 
     private func migrate() async throws {
         // The pool's first connection may take longer to open than a call waits (a loaded machine).
-        try await transaction(waiting: .seconds(120)) { connection in
+        try await transaction(waiting: .seconds(120), running: Self.longRunLimit) { connection in
             // One instance migrates at a time; the others wait, then find the work done.
             try await connection.query("SELECT pg_advisory_xact_lock(7304255)", logger: self.logger)
             try await connection.query(
@@ -418,5 +435,83 @@ extension PostgresStorage {
         var components = URLComponents(string: url)!
         components.path = "/" + name
         return components.string!
+    }
+}
+
+/// The outcome of one `leased` call: whichever of the lease, the timer and the caller's cancellation comes first
+/// resumes the caller, once. The lease-wait timer and the caller's cancellation win only while the lease waits for
+/// a connection; once `body` has begun, the call ends with it or with the run limit (`abandon`).
+final class LeaseRace<T: Sendable>: @unchecked Sendable {
+    enum State { case waiting, running, over }
+    private let lock = NIOLock()
+    private var state = State.waiting
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var lease: Task<Void, Never>?
+    private var timer: Task<Void, any Error>?
+    private var connection: PostgresConnection?
+    /// An outcome that came before `start` stored the continuation (the tasks, and the cancellation handler, may
+    /// run before it).
+    private var early: Result<T, any Error>?
+
+    func start(
+        _ continuation: CheckedContinuation<T, any Error>, lease: Task<Void, Never>, timer: Task<Void, any Error>
+    ) {
+        let outcome: Result<T, any Error>? = lock.withLock {
+            self.lease = lease
+            self.timer = timer
+            if early == nil { self.continuation = continuation }
+            return early
+        }
+        if let outcome {
+            if case .failure = outcome { lease.cancel() }
+            timer.cancel()
+            continuation.resume(with: outcome)
+        }
+    }
+
+    /// Called on the leased connection: true when the call still waits, and from now on it waits for `body`.
+    func beginBody(on connection: PostgresConnection) -> Bool {
+        lock.withLock {
+            guard state == .waiting else { return false }
+            state = .running
+            self.connection = connection
+            return true
+        }
+    }
+
+    /// The lease ended (with `body`'s value or an error).
+    func finish(_ result: Result<T, any Error>) {
+        _ = end(result, from: [.waiting, .running], cancelLease: false)
+    }
+
+    /// The lease-wait timer or the caller's cancellation: ends the call with `error` if no connection has been
+    /// leased yet. Returns the state it found.
+    func giveUp(_ error: any Error) -> State { end(.failure(error), from: [.waiting], cancelLease: true).state }
+
+    /// The run limit: ends the call with `error` while `body` runs, and returns its connection to be closed.
+    func abandon(_ error: any Error) -> PostgresConnection? {
+        let (state, connection) = end(.failure(error), from: [.running], cancelLease: true)
+        return state == .running ? connection : nil
+    }
+
+    private func end(
+        _ outcome: Result<T, any Error>, from: Set<State>, cancelLease: Bool
+    ) -> (state: State, connection: PostgresConnection?) {
+        let (found, waiting, lease, leased):
+            (State, CheckedContinuation<T, any Error>?, Task<Void, Never>?, PostgresConnection?) = lock.withLock {
+                let found = state
+                guard from.contains(found) else { return (found, nil, nil, nil) }
+                state = .over
+                timer?.cancel()
+                guard let continuation else {
+                    early = outcome
+                    return (found, nil, nil, connection)
+                }
+                self.continuation = nil
+                return (found, continuation, cancelLease ? self.lease : nil, connection)
+            }
+        lease?.cancel()
+        waiting?.resume(with: outcome)
+        return (found, leased)
     }
 }

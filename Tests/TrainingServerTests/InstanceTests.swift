@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import NIOConcurrencyHelpers
 import PostgresNIO
 import Storage
 import Testing
@@ -136,5 +137,75 @@ import Testing
             }
             try await again.value
         }
+    }
+
+    /// `body`'s outcome, or nil when it has not ended within `limit` (it is left running): a call that hangs fails
+    /// the test instead of stalling the suite.
+    static func within<T: Sendable>(
+        _ limit: Duration, _ body: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, any Error>? {
+        let waiting = NIOLockedValueBox<CheckedContinuation<Result<T, any Error>?, Never>?>(nil)
+        return await withCheckedContinuation { continuation in
+            waiting.withLockedValue { $0 = continuation }
+            @Sendable func end(_ outcome: Result<T, any Error>?) {
+                waiting.withLockedValue { value in
+                    defer { value = nil }
+                    return value
+                }?.resume(returning: outcome)
+            }
+            Task {
+                do { end(.success(try await body())) } catch { end(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                end(nil)
+            }
+        }
+    }
+
+    @Test func aDatabaseThatFallsSilentIsAnsweredAsUnavailableInsteadOfAwaitedForEver() async throws {
+        guard StoreKind.available.contains(.postgres) else { return }
+        try await withTestDatabase(.postgres) { database in
+            let target = try PostgresLocation(parsing: database.location)
+            let proxy = try await FreezableProxy.start(to: target.host, port: target.port)
+            let storage = try await PostgresStorage(
+                url: "postgres://\(target.username)@127.0.0.1:\(proxy.port)/\(target.database)?sslmode=disable",
+                maximumConnections: 1, leaseTimeout: .seconds(1), runLimit: .seconds(2))
+            #expect(try await storage.users().isEmpty)
+
+            // The database falls silent with the store's one connection open: the statement is never answered, and
+            // the call ends at its lease time plus its run limit.
+            proxy.freeze(true)
+            var started = ContinuousClock.now
+            let inFlight = await Self.within(.seconds(30)) { try await storage.users() }
+            #expect(ContinuousClock.now - started < .seconds(6))
+            #expect(Self.unavailable(inFlight), "\(String(describing: inFlight))")
+            // That call closed its connection; the pool's new one is not answered either (the database still
+            // silent), and the next call ends at its lease time.
+            started = ContinuousClock.now
+            let waiting = await Self.within(.seconds(30)) { try await storage.users() }
+            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(Self.unavailable(waiting), "\(String(describing: waiting))")
+
+            // The database back, the same store answers again (no restart).
+            proxy.freeze(false)
+            var answered = false
+            let deadline = ContinuousClock.now + .seconds(40)
+            while !answered, ContinuousClock.now < deadline {
+                if case .success? = await Self.within(.seconds(15), { try await storage.users() }) {
+                    answered = true
+                } else {
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            #expect(answered)
+            storage.close()
+            await proxy.close()
+        }
+    }
+
+    static func unavailable<T>(_ outcome: Result<T, any Error>?) -> Bool {
+        guard case .failure(let error)? = outcome else { return false }
+        return (error as? StorageError)?.code == "unavailable"
     }
 }
