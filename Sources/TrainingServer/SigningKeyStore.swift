@@ -58,32 +58,8 @@ public enum SigningKeyStore {
         if FileManager.default.fileExists(atPath: keyFile.path) {
             return (try read(keyFile), false)
         }
-        // Several instances sharing the folder may start at once: the key is written aside and linked into place,
-        // which fails when another instance's key got there first; that one is then the key.
         let identity = SigningIdentity.generate()
-        let aside = folder.appendingPathComponent(".\(privateKeyName).\(getpid()).\(Tokens.random().prefix(8))")
-        do {
-            try writePrivately(Data(identity.privateKeyText.utf8), to: aside, mode: 0o600)
-        } catch {
-            throw SigningKeyError(
-                code: "key.unwritable", path: keyFile.path, message: "Cannot write the signing key (\(error)).")
-        }
-        defer { try? FileManager.default.removeItem(at: aside) }
-        if link(aside.path, keyFile.path) != 0 {
-            guard errno == EEXIST else {
-                throw SigningKeyError(
-                    code: "key.unwritable", path: keyFile.path,
-                    message: "Cannot write the signing key (\(String(cString: strerror(errno)))).")
-            }
-            return (try read(keyFile), false)
-        }
-        do {
-            try writePrivately(
-                Data(identity.publicKeyText.utf8), to: folder.appendingPathComponent(publicKeyName), mode: 0o644)
-        } catch {
-            throw SigningKeyError(
-                code: "key.unwritable", path: keyFile.path, message: "Cannot write the public key (\(error)).")
-        }
+        if let existing = try place(identity, in: folder) { return (existing, false) }
         return (identity, true)
     }
 
@@ -110,8 +86,15 @@ public enum SigningKeyStore {
             }
             return existing
         }
-        try store(identity, in: folder)
-        return identity
+        guard let existing = try place(identity, in: folder) else { return identity }
+        guard existing.keyId == identity.keyId else {
+            throw SigningKeyError(
+                code: "key.other", path: keyFile.path,
+                message: "Another instance made key \(existing.keyId) in this folder while \(identity.keyId) was being "
+                    + "imported; the server signs with \(existing.keyId). Move the folder away first if you mean to "
+                    + "replace it.")
+        }
+        return existing
     }
 
     private static func makeFolder(_ folder: URL) throws {
@@ -149,15 +132,34 @@ public enum SigningKeyStore {
         )
     }
 
-    private static func store(_ identity: SigningIdentity, in folder: URL) throws {
+    /// Puts `identity` in `folder` unless a key is there already, and returns that key then (nil: placed). Several
+    /// instances sharing the folder may start at once, so the key is written aside and linked into place, which
+    /// fails when another instance's key got there first: a key is never written over.
+    static func place(_ identity: SigningIdentity, in folder: URL) throws -> SigningIdentity? {
         let keyFile = folder.appendingPathComponent(privateKeyName)
+        let aside = folder.appendingPathComponent(".\(privateKeyName).\(getpid()).\(Tokens.random().prefix(8))")
         do {
-            try writePrivately(Data(identity.privateKeyText.utf8), to: keyFile, mode: 0o600)
-            try writePrivately(
-                Data(identity.publicKeyText.utf8), to: folder.appendingPathComponent(publicKeyName), mode: 0o644)
+            try writePrivately(Data(identity.privateKeyText.utf8), to: aside, mode: 0o600)
         } catch {
             throw SigningKeyError(
                 code: "key.unwritable", path: keyFile.path, message: "Cannot write the signing key (\(error)).")
         }
+        defer { try? FileManager.default.removeItem(at: aside) }
+        if link(aside.path, keyFile.path) != 0 {
+            guard errno == EEXIST else {
+                throw SigningKeyError(
+                    code: "key.unwritable", path: keyFile.path,
+                    message: "Cannot write the signing key (\(String(cString: strerror(errno)))).")
+            }
+            return try read(keyFile)
+        }
+        do {
+            try writePrivately(
+                Data(identity.publicKeyText.utf8), to: folder.appendingPathComponent(publicKeyName), mode: 0o644)
+        } catch {
+            throw SigningKeyError(
+                code: "key.unwritable", path: keyFile.path, message: "Cannot write the public key (\(error)).")
+        }
+        return nil
     }
 }

@@ -1,4 +1,5 @@
 import CargoModel
+import CaseBundle
 import Foundation
 import HTTPTypes
 import Scoring
@@ -157,6 +158,30 @@ import Testing
             try SigningKeyStore.importKey(other.privateKeyText, from: "other.key", into: empty).keyId == other.keyId)
         #expect(try SigningKeyStore.loadOrCreate(in: empty).identity.keyId == other.keyId)
         #expect(try Self.mode(empty.appendingPathComponent(SigningKeyStore.privateKeyName)) == 0o600)
+    }
+
+    /// The step both `loadOrCreate` and `importKey` end with, taken when another instance's key has appeared in the
+    /// folder since they looked (instances sharing a folder start at once): it keeps that key and says so.
+    @Test func aKeyThatAppearsAfterTheCheckIsNeverWrittenOver() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cargosim-keys-\(UUID().uuidString)", isDirectory: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try SigningKeyStore.loadOrCreate(in: folder).identity
+        let keyFile = folder.appendingPathComponent(SigningKeyStore.privateKeyName)
+        let written = try Data(contentsOf: keyFile)
+        let other = SigningIdentity.generate()
+        #expect(try SigningKeyStore.place(other, in: folder)?.keyId == first.keyId)
+        #expect(try Data(contentsOf: keyFile) == written)
+        #expect(try SigningKeyStore.place(first, in: folder)?.keyId == first.keyId)
+        // Nothing is left aside in the folder.
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+                == [SigningKeyStore.privateKeyName, SigningKeyStore.publicKeyName])
+        // Into a folder without a key, the key is placed.
+        let empty = folder.appendingPathComponent("empty", isDirectory: true)
+        try makePrivateFolder(empty, mode: 0o700)
+        #expect(try SigningKeyStore.place(other, in: empty) == nil)
+        #expect(try SigningKeyStore.loadOrCreate(in: empty).identity.keyId == other.keyId)
     }
 
     @Test func serveRefusesToImportAnotherKeyOverTheServersOwn() throws {
