@@ -42,6 +42,9 @@ public enum SealFinding: String, Codable, Sendable, CaseIterable, Comparable {
 public enum EvidenceStep: String, Codable, Sendable, CaseIterable {
     case witnessPresent, photographSealInPlace, recordSealNumber, cutSeal, retainRemovedSeal, photographInSitu
     case sampleAndFieldTest, inventoryGoods, completeCustodyForm, affixNewSeal, recordNewSealNumber
+    /// A radiological alarm: keep people back from the box (a cordon), and find and identify the source with a
+    /// handheld from outside (IAEA Nuclear Security Series No. 21).
+    case isolateArea, locateWithHandheld
 }
 
 /// The correct decision at one stage: the best one and those that are also acceptable.

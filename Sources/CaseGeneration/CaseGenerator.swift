@@ -33,7 +33,7 @@ public struct GenerationError: Error, Sendable, CustomStringConvertible {
 /// version, seed, spec and catalogue give the same case, byte for byte once encoded.
 public struct CaseGenerator: Sendable {
     /// Bumped whenever the same seed and spec would give a different case.
-    public static let version = "1.10.0"
+    public static let version = "1.11.0"
 
     public let catalog: Catalog
     let index: CatalogIndex

@@ -59,14 +59,17 @@ extension Story {
         // alarm is resolved from outside and the box released sealed; people inside are let out at once, before the
         // seal is photographed.
         if threat == .radioactive {
-            evidenceSteps = [.witnessPresent, .photographSealInPlace, .recordSealNumber, .completeCustodyForm]
+            evidenceSteps = [
+                .isolateArea, .locateWithHandheld, .witnessPresent, .photographSealInPlace, .recordSealNumber,
+                .completeCustodyForm,
+            ]
         } else if threat == .persons {
             evidenceSteps = [
                 .cutSeal, .witnessPresent, .retainRemovedSeal, .photographInSitu, .completeCustodyForm, .affixNewSeal,
                 .recordNewSealNumber,
             ]
         } else if scenario == .radiationNORM {
-            evidenceSteps = [.photographSealInPlace, .recordSealNumber]
+            evidenceSteps = [.locateWithHandheld, .photographSealInPlace, .recordSealNumber]
         }
         var essential = Set(significant.map(\.point))
         essential.insert(.seal)

@@ -431,14 +431,19 @@ func gradeCustody(_ taken: [EvidenceStep], expected: [EvidenceStep]) -> Evidence
     return EvidenceResult(missing: missing, violations: violations, score: score)
 }
 
-/// The first position of each step taken (by step ordinal), 5 bits per step (31: not taken); steps after
-/// the 30th are ignored.
+/// The order in which each step was first taken (by step ordinal): its rank among the steps' first appearances,
+/// 4 bits per step (15: not taken), which is all the grader compares; steps after the 30th are ignored. Fifteen
+/// steps at most fit (a test holds `EvidenceStep` to that).
 @inline(__always)
 func custodyPositions<S: Sequence<Int>>(_ takenOrdinals: S) -> UInt64 {
     var positions: UInt64 = ~0
-    for (i, step) in takenOrdinals.prefix(31).enumerated() {
-        let shift = UInt64(step * 5)
-        if (positions >> shift) & 31 == 31 { positions = positions & ~(31 << shift) | UInt64(i) << shift }
+    var rank: UInt64 = 0
+    for step in takenOrdinals.prefix(31) {
+        let shift = UInt64(step * 4)
+        if (positions >> shift) & 15 == 15 {
+            positions = positions & ~(15 << shift) | rank << shift
+            rank += 1
+        }
     }
     return positions
 }
@@ -451,8 +456,8 @@ func walkCustody(
     violation: (_ step: EvidenceStep, _ shouldFollow: EvidenceStep) -> Void
 ) -> Double {
     func position(_ step: EvidenceStep) -> Int? {
-        let p = Int((positions >> UInt64(ordinal(step) * 5)) & 31)
-        return p == 31 ? nil : p
+        let p = Int((positions >> UInt64(ordinal(step) * 4)) & 15)
+        return p == 15 ? nil : p
     }
     var done = 0, pairs = 0, violations = 0
     for (i, a) in expected.enumerated() {

@@ -100,17 +100,25 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) keys contradict themselves, e.g. \(failures.prefix(5))")
     }
 
-    /// Issue 20, item 5: a radioactive source is handed to the regulator with the seal on and the packages closed; a
-    /// NORM alarm is resolved from outside; people inside are let out before anything else.
+    /// Issue 20, item 5: a radioactive source is cordoned off, located and identified with a handheld from outside and
+    /// handed to the regulator with the seal on and the packages closed; a NORM alarm is resolved from outside with the
+    /// handheld; people inside are let out before anything else.
     @Test func hazardCasesKeyTheProceduresTheirRationalesDescribe() {
         for (c, key) in PropertyCourse.cases where key.expectations[.evidence] != nil {
             let steps = key.evidenceSteps
             if key.threat == .radioactive {
                 #expect(!steps.contains(.cutSeal) && !steps.contains(.inventoryGoods), "\(c.id): \(steps)")
+                // People are kept back and the source found from outside before anything else is done at the box.
+                #expect(Array(steps.prefix(2)) == [.isolateArea, .locateWithHandheld], "\(c.id): \(steps)")
                 #expect(!key.rationale.contains { $0.code == .custodyOrder }, "\(c.id)")
                 #expect(key.expectations[.evidence]?.agency == .nuclearRegulator, "\(c.id)")
             }
-            if key.scenario == "radiationNORM" { #expect(!steps.contains(.cutSeal), "\(c.id): \(steps)") }
+            if key.scenario == "radiationNORM" {
+                #expect(!steps.contains(.cutSeal) && steps.first == .locateWithHandheld, "\(c.id): \(steps)")
+            }
+            if key.threat != .radioactive, key.scenario != "radiationNORM" {
+                #expect(!steps.contains(.isolateArea) && !steps.contains(.locateWithHandheld), "\(c.id): \(steps)")
+            }
             if key.threat == .persons { #expect(steps.first == .cutSeal, "\(c.id): \(steps)") }
         }
     }

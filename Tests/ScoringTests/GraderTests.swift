@@ -283,7 +283,7 @@ import Testing
         check(EvidenceStep.self)
         #expect(
             RiskIndicator.allCases.count <= 32 && ExaminationPoint.allCases.count <= 16
-                && EvidenceStep.allCases.count <= 12)
+                && EvidenceStep.allCases.count <= 15)
         #expect(Disposition.allCases.count <= 8)
     }
 

@@ -25,4 +25,5 @@ export const SEAL_FINDINGS = ['intact', 'numberMismatch', 'tampered', 'substitut
 export const EVIDENCE_STEPS = [
   'witnessPresent', 'photographSealInPlace', 'recordSealNumber', 'cutSeal', 'retainRemovedSeal', 'photographInSitu',
   'sampleAndFieldTest', 'inventoryGoods', 'completeCustodyForm', 'affixNewSeal', 'recordNewSealNumber',
+  'isolateArea', 'locateWithHandheld',
 ];
