@@ -26,6 +26,7 @@ import time
 STARTED = re.compile(r"^◇ Test (.+) started\.$")
 ENDED = re.compile(r"^[✔✘↷] Test (.+?) (?:passed|failed|skipped)\b")
 FAILED = re.compile(r"^✘ Test .+ failed\b")
+ESCAPES = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def descendants(pid):
@@ -61,7 +62,7 @@ def write_traces(pid, path):
     gdb = shutil.which("gdb")
     if gdb is None:
         return "gdb is not installed: no stacks written"
-    targets = [p for p in descendants(pid) if "PackageTests" in command_line(p)]
+    targets = [p for p in [pid] + descendants(pid) if "PackageTests" in command_line(p)]
     if not targets:
         return "no test process found: no stacks written"
     with open(path, "w") as out:
@@ -74,10 +75,33 @@ def write_traces(pid, path):
     return f"stacks of {len(targets)} test process(es) in {path}"
 
 
+MODULES = "TrainingServer|PostgresStorage|Storage|CaseBundle|CaseGeneration|XRayImaging|Scoring|CargoModel|cargosim"
+# A frame of the project's own code: its mangled symbol starts with one of its modules, or its source is in Sources/.
+PROJECT = re.compile(rf"\$s\d+(?:{MODULES})|/Sources/(?:{MODULES})/")
+
+
+def summarise(path, most=60):
+    """The threads and the project's own frames in the stacks, for the log (the file stays in .build)."""
+    try:
+        with open(path, errors="replace") as f:
+            lines = f.read().splitlines()
+    except OSError:
+        return
+    shown = [l for l in lines if re.match(r"^[* ] +\d+ +Thread ", l) or (l.startswith("#") and PROJECT.search(l))]
+    for line in shown[:most]:
+        print("WATCHDOG:   " + line[:200], flush=True)
+    if len(shown) > most:
+        print(f"WATCHDOG:   … {len(shown) - most} more lines in {path}", flush=True)
+
+
 def run(command, silence, traces):
     """Runs `command`; returns (exit status, stalled, a test failed)."""
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    except OSError as error:
+        print(f"test-watchdog: cannot run {command[0]}: {error.strerror}; check the command.", flush=True)
+        return 127, False, False
     selector = selectors.DefaultSelector()
     selector.register(process.stdout, selectors.EVENT_READ)
     running, failed, pending = set(), False, b""
@@ -93,8 +117,8 @@ def run(command, silence, traces):
             pending += chunk
             *lines, pending = pending.split(b"\n")
             for raw in lines:
-                line = raw.decode(errors="replace").rstrip("\r")
-                if (m := STARTED.match(line)) and not m.group(1).startswith("case passing"):
+                line = ESCAPES.sub("", raw.decode(errors="replace")).rstrip("\r")
+                if (m := STARTED.match(line)) and m.group(1) != "run" and not m.group(1).startswith("case passing"):
                     running.add(m.group(1))
                 elif m := ENDED.match(line):
                     running.discard(m.group(1))
@@ -105,6 +129,7 @@ def run(command, silence, traces):
             print(f"WATCHDOG: still running ({len(running)}): " + ", ".join(sorted(running)), flush=True)
             try:
                 print(f"WATCHDOG: {write_traces(process.pid, traces)}", flush=True)
+                summarise(traces)
             except Exception as error:  # the diagnosis must not hide the stall
                 print(f"WATCHDOG: could not write the stacks: {error}", flush=True)
             os.killpg(process.pid, signal.SIGKILL)
