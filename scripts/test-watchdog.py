@@ -24,7 +24,7 @@ import sys
 import time
 
 STARTED = re.compile(r"^◇ Test (.+) started\.$")
-ENDED = re.compile(r"^[✔✘↷] Test (.+?) (?:passed|failed|skipped)\b")
+ENDED = re.compile(r"^[✔✘↷] Test (.+?)(?: with \d+ test cases?)? (?:passed|failed|skipped)\b")
 FAILED = re.compile(r"^✘ Test .+ failed\b")
 ESCAPES = re.compile(r"\x1b\[[0-9;]*m")
 
