@@ -132,7 +132,14 @@ def run(command, silence, traces):
                 summarise(traces)
             except Exception as error:  # the diagnosis must not hide the stall
                 print(f"WATCHDOG: could not write the stacks: {error}", flush=True)
+            # `swift test` starts the test binary in a process group of its own: kill every descendant by its id.
+            victims = descendants(process.pid)
             os.killpg(process.pid, signal.SIGKILL)
+            for victim in victims:
+                try:
+                    os.kill(victim, signal.SIGKILL)
+                except OSError:
+                    pass
             process.wait()
             return 1, True, failed
     return process.wait(), False, failed
