@@ -43,7 +43,7 @@ run-cluster: build
 # PostgreSQL 15 cluster on loopback (scripts/test-postgres.sh: started before, stopped after, whatever happens).
 # Two runs, not one: the PostgreSQL server's load beside the whole suite made the server's timing tests (sign-in
 # limits, connection handling) fail on two cores. Both under scripts/test-watchdog.py, which reports a run that
-# stalls (no output for five minutes), with its stacks, and runs it again once (docs/architecture.md).
+# stalls (no output for four minutes), with its stacks, and runs it again, three runs at most (docs/architecture.md).
 STORE_SUITES = StorageTests|StorageConformanceTests|GroupCommitTests|KillTests|MigrationTests|DecisionTests|GroupTests|WatchTests|InstanceTests
 test: deps
 	$(SWIFT) build

@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Runs a `swift test` command and watches it for a stall.
 
-    scripts/test-watchdog.py [--silence SECONDS] [--traces FILE] -- swift test …
+    scripts/test-watchdog.py [--silence SECONDS] [--attempts N] [--traces FILE] -- swift test …
 
-The command's output passes through unchanged. When it prints nothing for SECONDS (default 300; the longest
+The command's output passes through unchanged. When it prints nothing for SECONDS (default 240; the longest
 test of the suite takes about 100 s, and the others keep printing meanwhile), the run has stalled: the
 watchdog names the tests that started and did not finish, writes every thread's stack of the test process to
-FILE (with gdb, when installed), stops the run and runs the command again, once. The exit status is the
-second run's; a run that stalls twice, or that had a failing test before it stalled, fails.
+FILE (with gdb, when installed), stops the run and every process it started, and runs the command again, up
+to ATTEMPTS runs in all (default 3). The exit status is the first run that did not stall; a failing test
+before a stall, or every run stalling, fails.
 
-Why: on two cores the suite has stalled a few times in a hundred runs, every thread idle and some twenty
-server tests waiting, with no test failing first (docs/architecture.md, "A stalled run"). The cause is not found;
-a stall is reported loudly, with the stacks to find it, rather than left to hang CI until its time limit.
+Why: on two cores the suite sometimes stalls near its end (two runs in five one evening), every thread idle
+and some twenty server tests waiting, with no test failing first (docs/architecture.md, "A stalled run"). The
+cause is not found; a stall is reported loudly, with the stacks to find it, rather than left to hang CI until
+its time limit.
 """
 import argparse
 import os
@@ -147,27 +149,32 @@ def run(command, silence, traces):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--silence", type=int, default=300, help="seconds without output that mean a stall")
+    parser.add_argument("--silence", type=int, default=240, help="seconds without output that mean a stall")
+    parser.add_argument("--attempts", type=int, default=3, help="runs at most, while each stalls (1 or more)")
     parser.add_argument("--traces", default=".build/test-stall-stacks.txt", help="where the stacks go")
     parser.add_argument("command", nargs=argparse.REMAINDER, help="the swift test command, after --")
     arguments = parser.parse_args()
     command = arguments.command[1:] if arguments.command[:1] == ["--"] else arguments.command
     if not command:
         parser.error("give the command to run after --")
-    status, stalled, failed = run(command, arguments.silence, arguments.traces)
-    if not stalled:
-        return status
-    if failed:
-        print("WATCHDOG: a test had failed before the stall; not running again.", flush=True)
-        return 1
-    print("WATCHDOG: running the tests again, once (the stall is reported above).", flush=True)
-    second = arguments.traces + ".second"
-    status, stalled, _ = run(command, arguments.silence, second)
-    if stalled:
-        print("WATCHDOG: the second run stalled too.", flush=True)
-        return 1
-    print(f"WATCHDOG: the second run ended with status {status}; the first run STALLED (stacks above).", flush=True)
-    return status
+    if arguments.attempts < 1:
+        parser.error("give --attempts of 1 or more")
+    for attempt in range(1, arguments.attempts + 1):
+        traces = arguments.traces if attempt == 1 else f"{arguments.traces}.{attempt}"
+        status, stalled, failed = run(command, arguments.silence, traces)
+        if not stalled:
+            if attempt > 1:
+                print(f"WATCHDOG: run {attempt} ended with status {status}; the {attempt - 1} before it STALLED "
+                      "(stacks above).", flush=True)
+            return status
+        if failed:
+            print("WATCHDOG: a test had failed before the stall; not running again.", flush=True)
+            return 1
+        if attempt < arguments.attempts:
+            print(f"WATCHDOG: running the tests again (run {attempt + 1} of at most {arguments.attempts}).",
+                  flush=True)
+    print(f"WATCHDOG: all {arguments.attempts} runs stalled.", flush=True)
+    return 1
 
 
 if __name__ == "__main__":
